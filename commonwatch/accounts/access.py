@@ -1,0 +1,140 @@
+"""Who may use each URL: every page and endpoint declares a rule, the rest is denied.
+
+Pages carry ``@access(rule)``; API operations pass ``auth=api_access(rule)``;
+third-party views (allauth, admin) get their rule from THIRD_PARTY_RULES.
+AccessRuleMiddleware refuses any view without a rule, so a forgotten
+declaration fails closed, and the URL-walk test names it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import ResolverMatch
+from ninja.errors import AuthorizationError
+from ninja.security.base import AuthBase
+from ninja.utils import check_csrf
+
+from .roles import Capability, can
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Visitors allowed, any signed-in user, or only roles holding a capability."""
+
+    label: str
+    visitors: bool = False
+    capability: Capability | None = None
+
+    def allows(self, user) -> bool:
+        if self.visitors:
+            return True
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return False
+        return self.capability is None or can(user, self.capability)
+
+
+PUBLIC = Rule("public", visitors=True)
+SIGNED_IN = Rule("signed in")
+
+
+def needs(capability: Capability) -> Rule:
+    return Rule(f"needs {capability}", capability=capability)
+
+
+def access(rule: Rule) -> Callable:
+    """Declare who may use a page view (function or class-based)."""
+
+    def declare(view):
+        view.access_rule = rule
+        return view
+
+    return declare
+
+
+# allauth and the admin are not ours to decorate: their rules, by URL name prefix.
+THIRD_PARTY_RULES: tuple[tuple[str, Rule], ...] = (
+    ("account_login", PUBLIC),
+    ("account_confirm_login_code", PUBLIC),
+    ("account_signup", PUBLIC),
+    ("account_confirm_email", PUBLIC),
+    ("account_email_verification_sent", PUBLIC),
+    ("account_reset_password", PUBLIC),
+    ("account_inactive", PUBLIC),
+    ("account_logout", PUBLIC),
+    ("mfa_authenticate", PUBLIC),
+    ("mfa_reauthenticate", SIGNED_IN),
+    ("account_reauthenticate", SIGNED_IN),
+    ("account_email", needs(Capability.MANAGE_OWN_ACCOUNT)),
+    ("account_change_password", needs(Capability.MANAGE_OWN_ACCOUNT)),
+    ("account_set_password", needs(Capability.MANAGE_OWN_ACCOUNT)),
+    ("mfa_", needs(Capability.MANAGE_OWN_ACCOUNT)),
+    ("admin:", needs(Capability.OPERATE_PLATFORM)),
+)
+API_NAMESPACE = "api"
+
+
+def rule_for(view_func: Callable, match: ResolverMatch | None) -> Rule | None:
+    """The declared rule of a resolved view, or None when nothing was declared."""
+    rule = getattr(view_func, "access_rule", None)
+    if rule is None:
+        rule = getattr(getattr(view_func, "view_class", None), "access_rule", None)
+    if rule is not None or match is None:
+        return rule
+    name = match.view_name
+    for prefix, third_party_rule in THIRD_PARTY_RULES:
+        if name.startswith(prefix):
+            return third_party_rule
+    return None
+
+
+class ApiAccess(AuthBase):
+    """ninja auth for one rule: a personal token (Bearer) or the browser session + CSRF.
+
+    Answers 401 when nobody is signed in and 403 when the role lacks the rule.
+    """
+
+    openapi_type = "http"
+    openapi_scheme = "bearer"
+
+    def __init__(self, rule: Rule):
+        self.rule = rule
+        super().__init__()
+
+    def __call__(self, request):
+        from .selectors import user_for_token
+        from .services import touch_api_token
+
+        header = request.headers.get("Authorization", "")
+        if header.startswith("Bearer "):
+            raw = header.removeprefix("Bearer ").strip()
+            user = user_for_token(raw)
+            if user is None:
+                return None
+            touch_api_token(raw_token=raw)
+            request.user = user
+        else:
+            user = request.user
+            unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
+            if user.is_authenticated and unsafe and check_csrf(request) is not None:
+                raise AuthorizationError(message="CSRF check failed: send the X-CSRFToken header.")
+        if self.rule.allows(user):
+            return user
+        if not user.is_authenticated:
+            return None
+        raise AuthorizationError(message="Your role does not give access to this endpoint.")
+
+
+def api_access(rule: Rule) -> ApiAccess:
+    return ApiAccess(rule)
+
+
+class DenyUndeclared(ApiAccess):
+    """The API's default: an operation that declares no rule refuses everyone."""
+
+    def __init__(self):
+        super().__init__(Rule("undeclared"))
+
+    def __call__(self, request):
+        raise AuthorizationError(message="This endpoint declares no access rule.")

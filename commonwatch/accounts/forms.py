@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import DEFAULT_ALERT_RADIUS_MI, MAX_ALERT_RADIUS_MI, MIN_ALERT_RADIUS_MI
+
+RADIUS_CHOICES = [(r, _("%(r)s miles") % {"r": r}) for r in (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0)]
+
+
+class HomeForm(forms.Form):
+    lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
+    lng = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
+    radius_mi = forms.FloatField(
+        label=_("Alert radius (miles)"),
+        min_value=MIN_ALERT_RADIUS_MI,
+        max_value=MAX_ALERT_RADIUS_MI,
+        initial=DEFAULT_ALERT_RADIUS_MI,
+        widget=forms.NumberInput(
+            attrs={"step": "0.25", "min": MIN_ALERT_RADIUS_MI, "max": MAX_ALERT_RADIUS_MI}
+        ),
+        help_text=_("Between 0.25 and 5 miles. You get alerts for posts inside this circle."),
+    )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=80)
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."))
+        return password

@@ -1,0 +1,107 @@
+"""People, their home point and their API tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from commonwatch.geo.distance import miles_to_m
+from commonwatch.geo.models import LocatedModel
+from commonwatch.geo.selectors import radius_class_of
+
+from .roles import Role
+
+MIN_ALERT_RADIUS_MI = 0.25
+MAX_ALERT_RADIUS_MI = 5.0
+DEFAULT_ALERT_RADIUS_MI = 1.0
+
+
+class AccountManager(UserManager):
+    """Accounts are keyed by e-mail; there is no username to choose."""
+
+    def _create_user(self, username, email, password, **extra_fields):
+        email = self.normalize_email(email)
+        user = self.model(email=email, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(None, email, password, **extra_fields)
+
+    def create_superuser(self, email=None, password=None, **extra_fields):
+        extra_fields.update(role=Role.PLATFORM_ADMIN)
+        return self._create_user(None, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    username = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.RESIDENT)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = AccountManager()
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args, **kwargs):
+        # Only platform admins operate the service through the admin site; no model
+        # holding residents' footage or home points is ever registered there.
+        self.is_staff = self.is_superuser = self.role == Role.PLATFORM_ADMIN
+        super().save(*args, **kwargs)
+
+    @property
+    def is_resident(self) -> bool:
+        return self.role == Role.RESIDENT
+
+
+class Home(LocatedModel):
+    """A resident's home point and alert radius. Never shown to anyone else."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="home")
+    radius_m = models.FloatField(
+        _("alert radius (m)"),
+        validators=[
+            MinValueValidator(miles_to_m(MIN_ALERT_RADIUS_MI)),
+            MaxValueValidator(miles_to_m(MAX_ALERT_RADIUS_MI)),
+        ],
+    )
+    radius_class = models.PositiveSmallIntegerField(editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["radius_class", "cell"], name="home_radius_class_cell")]
+
+    def __str__(self) -> str:
+        return f"home of {self.user_id}"
+
+    def locate(self) -> None:
+        super().locate()
+        self.radius_class = radius_class_of(self.radius_m)
+
+
+class ApiToken(models.Model):
+    """A personal token for scripts. Only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(max_length=12, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,172 @@
+"""Every URL declares who may use it, and every role is held to it.
+
+Adding a page or endpoint: add one line to MATRIX naming who gets in.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.exceptions import NoReverseMatch
+
+from commonwatch.accounts.access import API_NAMESPACE, ApiAccess, DenyUndeclared, rule_for
+from commonwatch.accounts.roles import Role
+from config.api import api
+
+VISITOR = "visitor"
+EVERYONE = frozenset({VISITOR, *Role})
+SIGNED_IN = frozenset(Role)
+RESIDENTS = frozenset({Role.RESIDENT})
+PLATFORM = frozenset({Role.PLATFORM_ADMIN})
+
+# Who gets in, per page (URL name) and API operation ("METHOD /path" under /api/v1).
+MATRIX: dict[str, frozenset] = {
+    "web:home": EVERYONE,
+    "accounts:home": RESIDENTS,
+    "accounts:api_tokens": SIGNED_IN,
+    "accounts:revoke_api_token": SIGNED_IN,
+    "accounts:delete": SIGNED_IN,
+    "GET /me": SIGNED_IN,
+    "GET /me/home": RESIDENTS,
+    "PUT /me/home": RESIDENTS,
+}
+SAMPLE_KWARGS = {
+    "token_id": 999999,
+    "key": "1-set-password",
+    "uidb36": "1",
+    "app_label": "accounts",
+}
+ROLE_REFUSAL = b"Your role does not give access"
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name or ''}", prefix + str(entry.pattern), entry.callback
+
+
+def page_patterns():
+    return [
+        p for p in _walk(get_resolver().url_patterns) if not p[0].startswith(f"{API_NAMESPACE}:")
+    ]
+
+
+def api_operations():
+    for _prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    yield f"{method} /{path.lstrip('/')}", operation
+
+
+def _is_ours(name: str, callback) -> bool:
+    return callback.__module__.startswith("commonwatch.") and ":" in name
+
+
+class _Match:
+    def __init__(self, name):
+        self.view_name = name
+
+
+def test_every_page_declares_an_access_rule():
+    undeclared = [
+        f"{name} ({route})"
+        for name, route, callback in page_patterns()
+        if rule_for(callback, _Match(name)) is None
+    ]
+    assert undeclared == []
+
+
+def test_every_api_operation_declares_an_access_rule():
+    undeclared = [
+        key
+        for key, operation in api_operations()
+        if not operation.auth_callbacks
+        or any(
+            isinstance(cb, DenyUndeclared) or not isinstance(cb, ApiAccess)
+            for cb in operation.auth_callbacks
+        )
+    ]
+    assert undeclared == []
+
+
+def test_every_own_page_and_endpoint_is_in_the_matrix():
+    own = {name for name, _route, callback in page_patterns() if _is_ours(name, callback)}
+    own |= {key for key, _op in api_operations()}
+    assert own - set(MATRIX) == set(), "add these to MATRIX"
+    assert set(MATRIX) - own == set(), "MATRIX names URLs that no longer exist"
+
+
+def _client_for(client, user):
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _is_refused(response, user) -> bool:
+    if response.status_code == 403:
+        return True
+    if user is None and response.status_code in (301, 302):
+        return "/accounts/login/" in response.headers.get("Location", "")
+    return user is None and response.status_code == 401
+
+
+def _request(client, key: str):
+    if key.split(" ")[0] in ("GET", "PUT", "POST", "PATCH", "DELETE"):
+        method, path = key.split(" ", 1)
+        if method == "GET":
+            return client.get(f"/api/v1{path}")
+        return client.generic(method, f"/api/v1{path}", "{}", content_type="application/json")
+    return client.get(reverse(key, kwargs=_kwargs_for(key)))
+
+
+def _kwargs_for(name: str) -> dict:
+    route = next(route for n, route, _cb in page_patterns() if n == name)
+    return {k: v for k, v in SAMPLE_KWARGS.items() if f"<{k}>" in route or f":{k}>" in route}
+
+
+@pytest.mark.parametrize("key", sorted(MATRIX))
+@pytest.mark.parametrize("who", [VISITOR, *Role])
+def test_matrix(client, cast, key, who):
+    user = cast[who]
+    response = _request(_client_for(client, user), key)
+    if who in MATRIX[key]:
+        assert not _is_refused(response, user), f"{who} was refused {key}"
+        assert response.status_code not in (401, 403)
+    else:
+        assert _is_refused(response, user), f"{who} got {response.status_code} on {key}"
+        if user is not None:
+            assert user.email.encode() not in response.content
+
+
+def third_party_urls():
+    urls = []
+    for name, _route, callback in page_patterns():
+        if _is_ours(name, callback) or not name:
+            continue
+        try:
+            urls.append((name, reverse(name)))
+        except NoReverseMatch:
+            try:
+                urls.append((name, reverse(name, kwargs=_kwargs_for(name))))
+            except NoReverseMatch:
+                continue
+    return urls
+
+
+@pytest.mark.parametrize("who", [VISITOR, *Role])
+def test_third_party_pages_follow_their_declared_rule(client, cast, who):
+    user = cast[who]
+    client = _client_for(client, user)
+    for name, url in third_party_urls():
+        if name in ("account_logout", "admin:logout", "admin:autocomplete"):
+            continue  # sign the client out, or refuse a request without its query
+        rule = rule_for(lambda: None, _Match(name))
+        response = client.get(url)
+        if rule.allows(user):  # the view itself may still refuse (e.g. the admin's add pages)
+            assert ROLE_REFUSAL not in response.content, f"{who} refused {name}"
+        else:
+            assert _is_refused(response, user), f"{who} got {response.status_code} on {name}"

@@ -1,0 +1,74 @@
+"""Account pages: thin adapters around services and selectors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from commonwatch.geo.distance import m_to_miles
+
+from . import services
+from .access import SIGNED_IN, access, needs
+from .forms import ApiTokenForm, DeleteAccountForm, HomeForm
+from .roles import Capability
+from .selectors import home_of, tokens_of
+
+
+@access(needs(Capability.SET_HOME))
+@require_http_methods(["GET", "POST"])
+def home_settings(request):
+    home = home_of(request.user)
+    initial = (
+        {"lat": home.lat, "lng": home.lng, "radius_mi": round(m_to_miles(home.radius_m), 2)}
+        if home
+        else None
+    )
+    form = HomeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_home(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your home and alert radius are saved."))
+            return redirect("accounts:home")
+    return render(request, "accounts/home.html", {"form": form, "home": home})
+
+
+@access(needs(Capability.MANAGE_OWN_ACCOUNT))
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_token = services.create_api_token(
+            user=request.user, name=form.cleaned_data["name"]
+        )
+        form = ApiTokenForm()
+    context = {"form": form, "tokens": tokens_of(request.user), "new_token": new_token}
+    return render(request, "accounts/api_tokens.html", context)
+
+
+@access(needs(Capability.MANAGE_OWN_ACCOUNT))
+@require_POST
+def revoke_api_token(request, token_id: int):
+    if services.revoke_api_token(user=request.user, token_id=token_id):
+        messages.success(request, _("The token was revoked."))
+    return redirect("accounts:api_tokens")
+
+
+@access(SIGNED_IN)
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        services.delete_account(user=user)
+        messages.success(request, _("Your account and everything only you could see are deleted."))
+        return redirect("web:home")
+    return render(request, "accounts/delete.html", {"form": form})

@@ -1,0 +1,34 @@
+"""Distances on the sphere: the project's one definition of "within R"."""
+
+from __future__ import annotations
+
+import math
+
+# Mean Earth radius (IUGG), the sphere PostGIS uses with use_spheroid=false.
+EARTH_RADIUS_M = 6_371_008.8
+METERS_PER_MILE = 1_609.344
+
+
+def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance in metres between two WGS84 points."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp = p2 - p1
+    dl = math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def miles_to_m(miles: float) -> float:
+    return miles * METERS_PER_MILE
+
+
+def m_to_miles(metres: float) -> float:
+    return metres / METERS_PER_MILE
+
+
+def bounding_box(lat: float, lng: float, radius_m: float) -> tuple[float, float, float, float]:
+    """(min_lat, max_lat, min_lng, max_lng) that contains the circle, with a small margin."""
+    dlat = math.degrees(radius_m / EARTH_RADIUS_M) * 1.001
+    cos_lat = max(math.cos(math.radians(lat)) - math.sin(math.radians(dlat)), 1e-6)
+    dlng = min(180.0, dlat / cos_lat)
+    return lat - dlat, lat + dlat, lng - dlng, lng + dlng

@@ -1,0 +1,151 @@
+"""Who is near what: exact radius, covering-circle and polygon queries over H3 cells.
+
+Every function takes a queryset of a LocatedModel, narrows it with an indexed
+``cell IN (...)`` lookup, then keeps only rows that pass the exact test, so the
+answer is the same on SQLite and PostgreSQL and never approximate.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from h3.api import basic_int as h3
+from shapely.geometry import Point, Polygon
+from shapely.prepared import prep
+
+from .cells import INDEX_RESOLUTION, cells_covering_circle
+from .distance import haversine_m, miles_to_m
+from .models import CellTally
+from .shapes import cells_overlapping
+
+CELL_BATCH = 500
+# Alert circles are bucketed by size so each bucket is queried with its own cell set.
+RADIUS_CLASS_LIMITS_M = (
+    miles_to_m(0.5),
+    miles_to_m(1),
+    miles_to_m(2),
+    miles_to_m(3),
+    miles_to_m(5),
+)
+WINDOW_WIDENING = 4
+MAX_WIDENINGS = 5
+
+
+def radius_class_of(radius_m: float) -> int:
+    for index, limit in enumerate(RADIUS_CLASS_LIMITS_M):
+        if radius_m <= limit + 1e-6:
+            return index
+    raise ValueError(f"radius {radius_m} m is larger than the largest alert radius")
+
+
+def _batched(values: Sequence[int], size: int = CELL_BATCH) -> Iterator[Sequence[int]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def within_radius(queryset: QuerySet, lat: float, lng: float, radius_m: float) -> Iterator:
+    """Every object of the queryset whose point is within radius_m of (lat, lng)."""
+    cells = cells_covering_circle(lat, lng, radius_m)
+    for batch in _batched(cells):
+        for obj in queryset.filter(cell__in=batch).iterator(chunk_size=2000):
+            if haversine_m(lat, lng, obj.lat, obj.lng) <= radius_m:
+                yield obj
+
+
+def newest_within(
+    queryset: QuerySet,
+    lat: float,
+    lng: float,
+    radius_m: float,
+    *,
+    layer: str,
+    limit: int = 50,
+    time_field: str = "created_at",
+    now: datetime | None = None,
+) -> list:
+    """The `limit` newest objects within radius_m, newest first (ties by id).
+
+    Reads only a time window expected to hold ~2×limit rows (from the layer's
+    cell tallies) and widens it ×4 until enough rows pass the exact test; the
+    last round has no window, so stale tallies cost time, never correctness.
+    """
+    cells = cells_covering_circle(lat, lng, radius_m)
+    now = now or timezone.now()
+    window = _initial_window(layer, cells, lat, lng, radius_m, limit)
+    for _round in range(MAX_WIDENINGS + 1):
+        cutoff = now - window if window is not None else None
+        rows = _rows_in_circle(queryset, cells, lat, lng, radius_m, time_field, cutoff)
+        if len(rows) >= limit or cutoff is None:
+            break
+        window = window * WINDOW_WIDENING if _round < MAX_WIDENINGS - 1 else None
+    rows.sort(key=lambda row: (row[1], row[0]), reverse=True)
+    chosen = [pk for pk, _at in rows[:limit]]
+    by_pk = queryset.in_bulk(chosen)
+    return [by_pk[pk] for pk in chosen if pk in by_pk]
+
+
+def _rows_in_circle(queryset, cells, lat, lng, radius_m, time_field, cutoff):
+    rows = []
+    for batch in _batched(cells):
+        subset = queryset.filter(cell__in=batch)
+        if cutoff is not None:
+            subset = subset.filter(**{f"{time_field}__gte": cutoff})
+        for pk, plat, plng, at in subset.values_list("pk", "lat", "lng", time_field):
+            if haversine_m(lat, lng, plat, plng) <= radius_m:
+                rows.append((pk, at))
+    return rows
+
+
+def _initial_window(layer, cells, lat, lng, radius_m, limit) -> timedelta | None:
+    """A window expected to hold about 2×limit matches, or None to read everything."""
+    per_second = 0.0
+    for count, first_at, last_at in CellTally.objects.filter(
+        layer=layer, cell__in=cells
+    ).values_list("count", "first_at", "last_at"):
+        span = max((last_at - first_at).total_seconds(), 3600.0)
+        per_second += count / span
+    if per_second <= 0:
+        return None
+    cell_area = h3.average_hexagon_area(INDEX_RESOLUTION, "m^2")
+    share_in_circle = min(1.0, math.pi * radius_m**2 / (len(cells) * cell_area))
+    seconds = 2 * limit / (per_second * share_in_circle)
+    return timedelta(seconds=max(seconds, 60.0))
+
+
+def circles_covering(
+    queryset: QuerySet,
+    lat: float,
+    lng: float,
+    *,
+    radius_field: str = "radius_m",
+    class_field: str = "radius_class",
+) -> Iterator[int]:
+    """Ids of objects whose own circle (centre, radius_field) covers (lat, lng).
+
+    Streams: a post that reaches 80,000 homes never holds them all in memory.
+    """
+    for radius_class, class_limit in enumerate(RADIUS_CLASS_LIMITS_M):
+        cells = cells_covering_circle(lat, lng, class_limit)
+        for batch in _batched(cells):
+            rows = (
+                queryset.filter(**{class_field: radius_class}, cell__in=batch)
+                .values_list("pk", "lat", "lng", radius_field)
+                .iterator(chunk_size=5000)
+            )
+            for pk, plat, plng, radius in rows:
+                if haversine_m(lat, lng, plat, plng) <= radius:
+                    yield pk
+
+
+def inside_polygon(queryset: QuerySet, polygon: Polygon) -> Iterator:
+    """Every object of the queryset whose point lies inside (or on) the polygon."""
+    cells = cells_overlapping(polygon)
+    area = prep(polygon)
+    for batch in _batched(cells):
+        for obj in queryset.filter(cell__in=batch).iterator(chunk_size=2000):
+            if area.covers(Point(obj.lng, obj.lat)):
+                yield obj

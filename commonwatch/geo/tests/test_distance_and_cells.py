@@ -1,0 +1,77 @@
+import math
+import random
+
+import pytest
+from h3.api import basic_int as h3
+
+from commonwatch.geo.approximate import approximate_location, location_seen_by
+from commonwatch.geo.cells import INDEX_RESOLUTION, cell_of, cells_covering_circle
+from commonwatch.geo.distance import EARTH_RADIUS_M, haversine_m, miles_to_m
+
+
+def offset(lat: float, lng: float, north_m: float, east_m: float) -> tuple[float, float]:
+    """A point north_m and east_m away (small distances, on the sphere)."""
+    dlat = math.degrees(north_m / EARTH_RADIUS_M)
+    dlng = math.degrees(east_m / (EARTH_RADIUS_M * math.cos(math.radians(lat))))
+    return lat + dlat, lng + dlng
+
+
+def test_haversine_matches_a_known_distance():
+    # Denver to Boulder, about 38.6 km on the sphere.
+    assert haversine_m(39.7392, -104.9903, 40.0150, -105.2705) == pytest.approx(38_600, rel=0.01)
+
+
+def test_haversine_is_zero_for_the_same_point_and_symmetric():
+    assert haversine_m(10, 20, 10, 20) == 0
+    assert haversine_m(1, 2, 3, 4) == pytest.approx(haversine_m(3, 4, 1, 2))
+
+
+def test_cells_are_64_bit_integers_at_resolution_8():
+    cell = cell_of(39.7392, -104.9903)
+    assert isinstance(cell, int) and 0 < cell < 2**63
+    assert h3.get_resolution(cell) == INDEX_RESOLUTION
+
+
+@pytest.mark.parametrize("radius_mi", [0.25, 0.5, 1, 3, 5])
+def test_covering_cells_hold_every_point_of_the_circle(radius_mi):
+    rng = random.Random(radius_mi)
+    lat, lng = 39.7392, -104.9903
+    radius = miles_to_m(radius_mi)
+    cells = set(cells_covering_circle(lat, lng, radius))
+    for _ in range(3000):
+        bearing, dist = rng.uniform(0, 2 * math.pi), radius * math.sqrt(rng.random())
+        plat, plng = offset(lat, lng, dist * math.cos(bearing), dist * math.sin(bearing))
+        if haversine_m(lat, lng, plat, plng) <= radius:
+            assert cell_of(plat, plng) in cells
+
+
+def test_covering_cells_stay_few_for_common_radii():
+    assert len(cells_covering_circle(39.74, -104.99, miles_to_m(0.5))) <= 20
+    assert len(cells_covering_circle(39.74, -104.99, miles_to_m(3))) <= 160
+
+
+def test_approximate_location_is_within_about_100_m_and_not_the_point():
+    lat, lng = 39.741234, -104.987654
+    alat, alng = approximate_location(lat, lng)
+    assert (alat, alng) != (lat, lng)
+    assert haversine_m(lat, lng, alat, alng) < 100
+
+
+def test_points_in_one_cell_share_one_approximate_location():
+    lat, lng = approximate_location(39.741234, -104.987654)
+    assert approximate_location(*offset(lat, lng, 5, 5)) == approximate_location(lat, lng)
+
+
+class _Person:
+    def __init__(self, pk):
+        self.pk = pk
+
+
+def test_owner_sees_the_exact_point_and_everyone_else_the_cell_centre():
+    owner, neighbor = _Person(1), _Person(2)
+    point = (39.741234, -104.987654)
+    assert location_seen_by(owner, owner=owner, lat=point[0], lng=point[1]) == point
+    assert location_seen_by(neighbor, owner=owner, lat=point[0], lng=point[1]) == (
+        approximate_location(*point)
+    )
+    assert location_seen_by(None, owner=owner, lat=point[0], lng=point[1]) != point

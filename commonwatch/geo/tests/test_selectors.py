@@ -1,0 +1,142 @@
+"""The geo queries give exact answers: compared with brute force and at ±30 m edges."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from commonwatch.accounts.models import Home, User
+from commonwatch.geo.distance import haversine_m, miles_to_m
+from commonwatch.geo.selectors import circles_covering, inside_polygon, newest_within, within_radius
+from commonwatch.geo.services import rebuild_tallies, tally_point
+from commonwatch.geo.shapes import polygon_from_geojson
+from commonwatch.geo.tests.test_distance_and_cells import offset
+
+CENTER = (39.7392, -104.9903)
+pytestmark = pytest.mark.django_db
+
+
+def place_homes(points, radii=None, ages=None) -> list[Home]:
+    """Bulk-create one home per point; ages (seconds) are stored in updated_at."""
+    users = User.objects.bulk_create(
+        [User(email=f"h{i}-{random.random()}@example.org") for i in range(len(points))]
+    )
+    homes = []
+    for i, (user, (lat, lng)) in enumerate(zip(users, points, strict=True)):
+        home = Home(user=user, lat=lat, lng=lng, radius_m=(radii[i] if radii else miles_to_m(1)))
+        home.locate()
+        homes.append(home)
+    Home.objects.bulk_create(homes)
+    if ages:
+        now = timezone.now()
+        for home, age in zip(Home.objects.order_by("pk"), ages, strict=True):
+            Home.objects.filter(pk=home.pk).update(updated_at=now - timedelta(seconds=age))
+    return list(Home.objects.order_by("pk"))
+
+
+def clustered_points(rng, n, spread_m=4000):
+    centres = [offset(*CENTER, rng.gauss(0, spread_m), rng.gauss(0, spread_m)) for _ in range(8)]
+    return [offset(*rng.choice(centres), rng.gauss(0, 600), rng.gauss(0, 600)) for _ in range(n)]
+
+
+@pytest.mark.parametrize("radius_mi", [0.25, 1, 5])
+def test_a_point_30_m_inside_is_in_and_30_m_outside_is_out(radius_mi):
+    radius = miles_to_m(radius_mi)
+    inside = offset(*CENTER, radius - 30, 0)
+    outside = offset(*CENTER, 0, radius + 30)
+    place_homes([inside, outside])
+    found = {(h.lat, h.lng) for h in within_radius(Home.objects.all(), *CENTER, radius)}
+    assert found == {inside}
+
+
+@pytest.mark.parametrize("radius_mi", [0.25, 1, 5])
+def test_a_circle_30_m_short_does_not_cover_and_30_m_long_does(radius_mi):
+    radius = miles_to_m(radius_mi)
+    covers = offset(*CENTER, radius - 30, 0)
+    short = offset(*CENTER, -(radius + 30), 0)
+    homes = place_homes([covers, short], radii=[radius, radius])
+    assert set(circles_covering(Home.objects.all(), *CENTER)) == {homes[0].pk}
+
+
+def test_radius_queries_match_brute_force():
+    rng = random.Random(7)
+    homes = place_homes(clustered_points(rng, 1500))
+    for _ in range(15):
+        lat, lng = offset(*CENTER, rng.gauss(0, 3000), rng.gauss(0, 3000))
+        radius = miles_to_m(rng.choice([0.25, 0.5, 1, 3]))
+        expected = {h.pk for h in homes if haversine_m(lat, lng, h.lat, h.lng) <= radius}
+        assert {h.pk for h in within_radius(Home.objects.all(), lat, lng, radius)} == expected
+
+
+def test_covering_circles_match_brute_force():
+    rng = random.Random(11)
+    points = clustered_points(rng, 1500)
+    radii = [miles_to_m(rng.choice([0.25, 0.5, 0.75, 1, 2, 3, 5])) for _ in points]
+    homes = place_homes(points, radii=radii)
+    for _ in range(15):
+        lat, lng = offset(*CENTER, rng.gauss(0, 3000), rng.gauss(0, 3000))
+        expected = {h.pk for h in homes if haversine_m(lat, lng, h.lat, h.lng) <= h.radius_m}
+        assert set(circles_covering(Home.objects.all(), lat, lng)) == expected
+
+
+@pytest.mark.parametrize("tallies", ["fresh", "missing", "stale"])
+def test_newest_within_matches_brute_force(tallies):
+    rng = random.Random(3)
+    points = clustered_points(rng, 1200)
+    ages = [rng.uniform(0, 90 * 86400) for _ in points]
+    homes = place_homes(points, ages=ages)
+    if tallies == "fresh":
+        rebuild_tallies(layer="test", queryset=Home.objects.all(), time_field="updated_at")
+    elif tallies == "stale":  # tallies counted when only a tenth of the rows existed
+        rebuild_tallies(
+            layer="test",
+            queryset=Home.objects.filter(pk__lt=homes[120].pk),
+            time_field="updated_at",
+        )
+    for _ in range(10):
+        lat, lng = offset(*CENTER, rng.gauss(0, 3000), rng.gauss(0, 3000))
+        radius = miles_to_m(rng.choice([0.5, 1, 3]))
+        inside = [h for h in homes if haversine_m(lat, lng, h.lat, h.lng) <= radius]
+        inside.sort(key=lambda h: (h.updated_at, h.pk), reverse=True)
+        got = newest_within(
+            Home.objects.all(), lat, lng, radius, layer="test", limit=50, time_field="updated_at"
+        )
+        assert [h.pk for h in got] == [h.pk for h in inside[:50]]
+
+
+def test_tally_point_counts_and_widens_the_span():
+    now = timezone.now()
+    tally_point(layer="t", cell=42, at=now)
+    tally_point(layer="t", cell=42, at=now - timedelta(hours=5))
+    from commonwatch.geo.models import CellTally
+
+    tally = CellTally.objects.get(layer="t", cell=42)
+    assert tally.count == 2
+    assert tally.last_at - tally.first_at == timedelta(hours=5)
+
+
+def test_inside_polygon_matches_shapely_brute_force():
+    from shapely.geometry import Point
+
+    rng = random.Random(5)
+    homes = place_homes(clustered_points(rng, 800))
+    ring = [
+        offset(*CENTER, n, e)
+        for n, e in [
+            (-3000, -2500),
+            (-2000, 3500),
+            (2500, 3000),
+            (500, 0),
+            (3000, -3000),
+            (-3000, -2500),
+        ]
+    ]
+    polygon = polygon_from_geojson(
+        {"type": "Polygon", "coordinates": [[[lng, lat] for lat, lng in ring]]}
+    )
+    expected = {h.pk for h in homes if polygon.covers(Point(h.lng, h.lat))}
+    assert expected
+    assert {h.pk for h in inside_polygon(Home.objects.all(), polygon)} == expected

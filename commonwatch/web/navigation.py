@@ -1,0 +1,39 @@
+"""The navigation bar: each entry shows only to people whose role may open it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import resolve, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from commonwatch.accounts.access import rule_for
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str | Promise
+    url_name: str
+
+
+SIGNED_IN_ENTRIES = (
+    NavEntry(_("My home"), "accounts:home"),
+    NavEntry(_("E-mail"), "account_email"),
+    NavEntry(_("Password"), "account_change_password"),
+    NavEntry(_("Two-factor"), "mfa_index"),
+    NavEntry(_("API tokens"), "accounts:api_tokens"),
+    NavEntry(_("Operate"), "admin:index"),
+)
+
+
+def entries_for(user) -> list[dict]:
+    """The entries this user may open, as label/url pairs for the template."""
+    visible = []
+    for entry in SIGNED_IN_ENTRIES:
+        url = reverse(entry.url_name)
+        match = resolve(url)
+        rule = rule_for(match.func, match)
+        if rule is not None and rule.allows(user) and user.is_authenticated:
+            visible.append({"label": entry.label, "url": url})
+    return visible

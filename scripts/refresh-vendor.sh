@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Refresh the committed front-end files from npm (versions pinned in package.json).
+# Only maintainers run this; installing and running Commonwatch needs no Node.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npm install --no-audit --no-fund --ignore-scripts
+static=commonwatch/web/static/vendor
+rm -rf "$static" && mkdir -p "$static/leaflet/images" "$static/htmx"
+cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css "$static/leaflet/"
+cp node_modules/leaflet/dist/images/*.png "$static/leaflet/images/"
+cp node_modules/leaflet/LICENSE "$static/leaflet/LICENSE"
+cp node_modules/htmx.org/dist/htmx.min.js "$static/htmx/"
+cp node_modules/htmx.org/LICENSE "$static/htmx/LICENSE"
+# Strip source-map comments: the maps are not shipped and WhiteNoise's manifest would fail on them.
+sed -i '/sourceMappingURL/d' "$static"/leaflet/leaflet.js "$static"/htmx/htmx.min.js
+mkdir -p commonwatch/web/tests/vendor
+cp node_modules/axe-core/axe.min.js commonwatch/web/tests/vendor/axe.min.js
+echo "vendored: $(node -p 'Object.entries(require("./package-lock.json").packages).filter(([k])=>k).map(([k,v])=>k.replace("node_modules/","")+"@"+v.version).join(", ")')"
