@@ -15,9 +15,33 @@ os.environ.setdefault("TASK_BACKEND", "immediate")
 from commonwatch.accounts.roles import STAFF_ROLES, Role  # noqa: E402
 from commonwatch.accounts.tests.factories import UserFactory, staff_with_mfa  # noqa: E402
 
+IMMEDIATE_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file, so real worker processes can open it too.
+
+    It lives in pytest's temporary directory, which is unique per run and per xdist
+    worker. SQLITE_TEST_NAME still wins when set (settings.py).
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3" and not database["TEST"].get("NAME"):
+        database["TEST"]["NAME"] = str(tmp_path_factory.getbasetemp() / "test.sqlite3")
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
+    # Settings are loaded before this module runs, so the environment default above
+    # does not reach the settings of a plain (non-xdist) run; this does.
+    settings.TASKS = IMMEDIATE_TASKS
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.MEDIA_ROOT = tmp_path / "media"

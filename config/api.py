@@ -7,6 +7,8 @@ from ninja import NinjaAPI
 
 from commonwatch.accounts.access import DenyUndeclared
 from commonwatch.accounts.api import router as accounts_router
+from commonwatch.community.api import router as community_router
+from commonwatch.moderation.api import router as moderation_router
 
 api = NinjaAPI(
     title="Commonwatch API",
@@ -17,6 +19,8 @@ api = NinjaAPI(
     auth=DenyUndeclared(),
 )
 api.add_router("/", accounts_router)
+api.add_router("/", community_router)
+api.add_router("/", moderation_router)
 
 
 @api.exception_handler(ValidationError)

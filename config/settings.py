@@ -29,6 +29,7 @@ DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "var")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
+    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -37,6 +38,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Before allauth, so that web/templates/allauth/ overrides allauth's bare layout.
+    "commonwatch.web",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -44,9 +47,11 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_rq",
-    "commonwatch.web",
+    "channels",
     "commonwatch.accounts",
     "commonwatch.geo",
+    "commonwatch.community",
+    "commonwatch.moderation",
     "commonwatch.demo",
 ]
 
@@ -126,6 +131,17 @@ if TASK_BACKEND not in _TASK_ENGINES:
     raise ImproperlyConfigured(f"TASK_BACKEND must be one of {sorted(_TASK_ENGINES)}.")
 TASKS = {"default": {"BACKEND": _TASK_ENGINES[TASK_BACKEND], "QUEUES": ["default"]}}
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+
+# Live alerts: one process in the embedded mode, Redis between app servers at scale.
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 30},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -6,6 +6,8 @@ from .api import api
 urlpatterns = [
     path("", include("commonwatch.web.urls")),
     path("account/", include("commonwatch.accounts.urls")),
+    path("feed/", include("commonwatch.community.urls")),
+    path("moderation/", include("commonwatch.moderation.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -16,7 +16,7 @@ from ninja.errors import AuthorizationError
 from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
-from .roles import Capability, can
+from .roles import MFA_REQUIRED_ROLES, Capability, can
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ class ApiAccess(AuthBase):
         super().__init__()
 
     def __call__(self, request):
-        from .selectors import user_for_token
+        from .selectors import has_second_factor, user_for_token
         from .services import touch_api_token
 
         header = request.headers.get("Authorization", "")
@@ -114,6 +114,11 @@ class ApiAccess(AuthBase):
                 return None
             touch_api_token(raw_token=raw)
             request.user = user
+            # MfaRequiredMiddleware saw no session user: hold token users to the same rule.
+            if user.role in MFA_REQUIRED_ROLES and not has_second_factor(user):
+                raise AuthorizationError(
+                    message="Your role requires two-factor authentication. Set it up to continue."
+                )
         else:
             user = request.user
             unsafe = request.method not in ("GET", "HEAD", "OPTIONS")

@@ -105,7 +105,12 @@ class IdleSignOutMiddleware:
             last_seen = request.session.get(LAST_SEEN_KEY)
             if last_seen is not None and now - last_seen > settings.STAFF_IDLE_TIMEOUT_SECONDS:
                 logout(request)
-                messages.info(request, _("You were signed out after 30 minutes without activity."))
+                minutes = settings.STAFF_IDLE_TIMEOUT_SECONDS // 60
+                messages.info(
+                    request,
+                    _("You were signed out after %(minutes)s minutes without activity.")
+                    % {"minutes": minutes},
+                )
                 query = urlencode({"next": request.get_full_path()})
                 return redirect(f"{reverse('account_login')}?{query}")
             request.session[LAST_SEEN_KEY] = now

@@ -42,6 +42,11 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.RESIDENT)
+    daily_digest = models.BooleanField(
+        _("daily e-mail digest"),
+        default=False,
+        help_text=_("Once a day, e-mail me the posts that reached my alert circle."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

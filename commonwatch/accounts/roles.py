@@ -32,12 +32,17 @@ IDLE_TIMEOUT_ROLES = STAFF_ROLES
 class Capability(StrEnum):
     MANAGE_OWN_ACCOUNT = "manage_own_account"
     SET_HOME = "set_home"
+    READ_FEED = "read_feed"
+    POST = "post"
+    MODERATE = "moderate"
     OPERATE_PLATFORM = "operate_platform"
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
-    Role.RESIDENT: frozenset({Capability.MANAGE_OWN_ACCOUNT, Capability.SET_HOME}),
-    Role.MODERATOR: frozenset({Capability.MANAGE_OWN_ACCOUNT}),
+    Role.RESIDENT: frozenset(
+        {Capability.MANAGE_OWN_ACCOUNT, Capability.SET_HOME, Capability.READ_FEED, Capability.POST}
+    ),
+    Role.MODERATOR: frozenset({Capability.MANAGE_OWN_ACCOUNT, Capability.MODERATE}),
     Role.AGENCY_OFFICER: frozenset({Capability.MANAGE_OWN_ACCOUNT}),
     Role.AGENCY_ADMIN: frozenset({Capability.MANAGE_OWN_ACCOUNT}),
     Role.LEGAL_REVIEWER: frozenset({Capability.MANAGE_OWN_ACCOUNT}),

@@ -10,9 +10,11 @@ def approximate_location(lat: float, lng: float) -> tuple[float, float]:
     return cell_center(cell_of(lat, lng, APPROXIMATE_RESOLUTION))
 
 
-def location_seen_by(viewer, *, owner, lat: float, lng: float) -> tuple[float, float]:
+def location_seen_by(
+    viewer, *, owner_id: int | None, lat: float, lng: float
+) -> tuple[float, float]:
     """The exact point for its owner, the approximate one for everyone else."""
-    is_owner = viewer is not None and getattr(viewer, "pk", None) is not None
-    if is_owner and owner is not None and viewer.pk == owner.pk:
+    viewer_id = getattr(viewer, "pk", None)
+    if viewer_id is not None and owner_id is not None and viewer_id == owner_id:
         return lat, lng
     return approximate_location(lat, lng)

@@ -102,14 +102,15 @@ def _rows_in_circle(queryset, cells, lat, lng, radius_m, time_field, cutoff):
 
 def _initial_window(layer, cells, lat, lng, radius_m, limit) -> timedelta | None:
     """A window expected to hold about 2×limit matches, or None to read everything."""
-    per_second = 0.0
+    per_second, total = 0.0, 0
     for count, first_at, last_at in CellTally.objects.filter(
         layer=layer, cell__in=cells
     ).values_list("count", "first_at", "last_at"):
         span = max((last_at - first_at).total_seconds(), 3600.0)
         per_second += count / span
-    if per_second <= 0:
-        return None
+        total += count
+    if total <= 2 * limit:
+        return None  # so few points that reading them all is the cheapest exact answer
     cell_area = h3.average_hexagon_area(INDEX_RESOLUTION, "m^2")
     share_in_circle = min(1.0, math.pi * radius_m**2 / (len(cells) * cell_area))
     seconds = 2 * limit / (per_second * share_in_circle)
@@ -123,8 +124,9 @@ def circles_covering(
     *,
     radius_field: str = "radius_m",
     class_field: str = "radius_class",
+    id_field: str = "pk",
 ) -> Iterator[int]:
-    """Ids of objects whose own circle (centre, radius_field) covers (lat, lng).
+    """Ids (or id_field values) of objects whose own circle covers (lat, lng).
 
     Streams: a post that reaches 80,000 homes never holds them all in memory.
     """
@@ -133,7 +135,7 @@ def circles_covering(
         for batch in _batched(cells):
             rows = (
                 queryset.filter(**{class_field: radius_class}, cell__in=batch)
-                .values_list("pk", "lat", "lng", radius_field)
+                .values_list(id_field, "lat", "lng", radius_field)
                 .iterator(chunk_size=5000)
             )
             for pk, plat, plng, radius in rows:

@@ -18,12 +18,18 @@ class NavEntry:
 
 
 SIGNED_IN_ENTRIES = (
+    NavEntry(_("Near you"), "community:feed"),
+    NavEntry(_("Map"), "community:map"),
+    NavEntry(_("Post"), "community:new"),
+    NavEntry(_("My posts"), "community:mine"),
+    NavEntry(_("Moderation"), "moderation:queue"),
     NavEntry(_("My home"), "accounts:home"),
     NavEntry(_("E-mail"), "account_email"),
     NavEntry(_("Password"), "account_change_password"),
     NavEntry(_("Two-factor"), "mfa_index"),
     NavEntry(_("API tokens"), "accounts:api_tokens"),
     NavEntry(_("Operate"), "admin:index"),
+    NavEntry(_("Delete account"), "accounts:delete"),
 )
 
 
@@ -35,5 +41,14 @@ def entries_for(user) -> list[dict]:
         match = resolve(url)
         rule = rule_for(match.func, match)
         if rule is not None and rule.allows(user) and user.is_authenticated:
-            visible.append({"label": entry.label, "url": url})
+            visible.append({"label": entry.label, "url": url, "badge": _badge(entry, user)})
     return visible
+
+
+def _badge(entry: NavEntry, user) -> int | None:
+    """The unread-alert count beside "Near you": what reached the circle while away."""
+    if entry.url_name != "community:feed":
+        return None
+    from commonwatch.community.selectors import unread_count
+
+    return unread_count(user) or None

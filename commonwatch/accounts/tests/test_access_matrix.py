@@ -17,7 +17,7 @@ VISITOR = "visitor"
 EVERYONE = frozenset({VISITOR, *Role})
 SIGNED_IN = frozenset(Role)
 RESIDENTS = frozenset({Role.RESIDENT})
-PLATFORM = frozenset({Role.PLATFORM_ADMIN})
+MODERATORS = frozenset({Role.MODERATOR})
 
 # Who gets in, per page (URL name) and API operation ("METHOD /path" under /api/v1).
 MATRIX: dict[str, frozenset] = {
@@ -29,8 +29,35 @@ MATRIX: dict[str, frozenset] = {
     "GET /me": SIGNED_IN,
     "GET /me/home": RESIDENTS,
     "PUT /me/home": RESIDENTS,
+    "community:feed": RESIDENTS,
+    "community:new": RESIDENTS,
+    "community:mine": RESIDENTS,
+    "community:map": RESIDENTS,
+    "community:post": RESIDENTS,
+    "community:edit": RESIDENTS,
+    "community:delete": RESIDENTS,
+    "community:comment": RESIDENTS,
+    "community:flag": RESIDENTS,
+    "moderation:queue": MODERATORS,
+    "moderation:decide_post": MODERATORS,
+    "moderation:requeue_post": MODERATORS,
+    "moderation:decide_comment": MODERATORS,
+    "GET /feed": RESIDENTS,
+    "GET /map": RESIDENTS,
+    "POST /posts": RESIDENTS,
+    "GET /posts/{post_id}": RESIDENTS,
+    "PUT /posts/{post_id}": RESIDENTS,
+    "DELETE /posts/{post_id}": RESIDENTS,
+    "GET /posts/{post_id}/comments": RESIDENTS,
+    "POST /posts/{post_id}/comments": RESIDENTS,
+    "POST /posts/{post_id}/flags": RESIDENTS,
+    "GET /moderation/queue": MODERATORS,
+    "POST /moderation/posts/{post_id}/decision": MODERATORS,
+    "POST /moderation/comments/{comment_id}/decision": MODERATORS,
 }
 SAMPLE_KWARGS = {
+    "post_id": 999999,
+    "comment_id": 999999,
     "token_id": 999999,
     "key": "1-set-password",
     "uidb36": "1",
@@ -117,6 +144,7 @@ def _is_refused(response, user) -> bool:
 def _request(client, key: str):
     if key.split(" ")[0] in ("GET", "PUT", "POST", "PATCH", "DELETE"):
         method, path = key.split(" ", 1)
+        path = path.format(**{k: v for k, v in SAMPLE_KWARGS.items() if "_id" in k})
         if method == "GET":
             return client.get(f"/api/v1{path}")
         return client.generic(method, f"/api/v1{path}", "{}", content_type="application/json")

@@ -70,8 +70,8 @@ class _Person:
 def test_owner_sees_the_exact_point_and_everyone_else_the_cell_centre():
     owner, neighbor = _Person(1), _Person(2)
     point = (39.741234, -104.987654)
-    assert location_seen_by(owner, owner=owner, lat=point[0], lng=point[1]) == point
-    assert location_seen_by(neighbor, owner=owner, lat=point[0], lng=point[1]) == (
+    assert location_seen_by(owner, owner_id=owner.pk, lat=point[0], lng=point[1]) == point
+    assert location_seen_by(neighbor, owner_id=owner.pk, lat=point[0], lng=point[1]) == (
         approximate_location(*point)
     )
-    assert location_seen_by(None, owner=owner, lat=point[0], lng=point[1]) != point
+    assert location_seen_by(None, owner_id=owner.pk, lat=point[0], lng=point[1]) != point

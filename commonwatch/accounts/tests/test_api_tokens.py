@@ -1,0 +1,111 @@
+"""Personal API tokens: shown once, stored as a digest, usable as Bearer, revocable."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from commonwatch.accounts import services
+from commonwatch.accounts.models import ApiToken, Home
+from commonwatch.accounts.roles import Role
+from commonwatch.accounts.tests.factories import UserFactory
+
+RAW_TOKEN = re.compile(rb'<code id="new-token">([^<]+)</code>')
+
+
+def _bearer(raw: str) -> Client:
+    """A script's client: no session, no cookies, CSRF enforced as in production."""
+    return Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+def _create_on_page(client, name="backup script") -> str:
+    response = client.post(reverse("accounts:api_tokens"), {"name": name})
+    assert response.status_code == 200
+    return RAW_TOKEN.search(response.content).group(1).decode()
+
+
+def test_a_new_token_is_shown_once_and_only_its_digest_is_stored(client, resident):
+    client.force_login(resident)
+
+    raw = _create_on_page(client)
+
+    token = ApiToken.objects.get(user=resident)
+    assert token.digest == hashlib.sha256(raw.encode()).hexdigest()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {ApiToken._meta.db_table}")  # noqa: S608
+        stored = [str(value) for row in cursor.fetchall() for value in row]
+    assert all(raw not in value for value in stored)
+    again = client.get(reverse("accounts:api_tokens"))
+    assert raw.encode() not in again.content
+    assert token.prefix.encode() in again.content
+
+
+def test_a_bearer_token_reads_my_profile_and_sets_my_home_without_csrf(resident):
+    _token, raw = services.create_api_token(user=resident, name="script")
+    script = _bearer(raw)
+
+    me = script.get("/api/v1/me")
+    home = script.put(
+        "/api/v1/me/home",
+        json.dumps({"lat": 39.74, "lng": -104.99, "radius_mi": 2}),
+        content_type="application/json",
+    )
+
+    assert me.status_code == 200
+    assert me.json()["email"] == resident.email
+    assert home.status_code == 200
+    assert Home.objects.get(user=resident).lat == 39.74
+
+
+def test_using_a_token_records_when_it_was_last_used(resident):
+    token, raw = services.create_api_token(user=resident, name="script")
+    assert token.last_used_at is None
+
+    _bearer(raw).get("/api/v1/me")
+
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+
+
+def test_a_wrong_token_gets_401(resident):
+    services.create_api_token(user=resident, name="script")
+
+    assert _bearer("cw_not-a-real-token").get("/api/v1/me").status_code == 401
+
+
+def test_a_revoked_token_gets_401(client, resident):
+    token, raw = services.create_api_token(user=resident, name="script")
+    assert _bearer(raw).get("/api/v1/me").status_code == 200
+    client.force_login(resident)
+
+    response = client.post(reverse("accounts:revoke_api_token", args=[token.pk]), follow=True)
+
+    assert b"The token was revoked." in response.content
+    assert not ApiToken.objects.filter(pk=token.pk).exists()
+    assert _bearer(raw).get("/api/v1/me").status_code == 401
+
+
+def test_a_token_of_a_deactivated_account_gets_401(resident):
+    _token, raw = services.create_api_token(user=resident, name="script")
+    resident.is_active = False
+    resident.save()
+
+    assert _bearer(raw).get("/api/v1/me").status_code == 401
+
+
+def test_i_cannot_revoke_someone_elses_token(client, resident):
+    token, raw = services.create_api_token(user=resident, name="theirs")
+    intruder = UserFactory(role=Role.RESIDENT)
+    client.force_login(intruder)
+
+    response = client.post(reverse("accounts:revoke_api_token", args=[token.pk]), follow=True)
+
+    assert b"The token was revoked." not in response.content
+    assert ApiToken.objects.filter(pk=token.pk).exists()
+    assert _bearer(raw).get("/api/v1/me").json()["email"] == resident.email
+    assert b"theirs" not in client.get(reverse("accounts:api_tokens")).content

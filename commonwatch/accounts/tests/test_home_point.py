@@ -1,0 +1,136 @@
+"""A resident's home point and alert radius: set by page or API, validated, kept private."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from commonwatch.accounts.models import Home
+from commonwatch.accounts.roles import Role
+from commonwatch.accounts.tests.factories import HomeFactory, UserFactory
+from commonwatch.geo.distance import miles_to_m
+
+# Distinctive coordinates, easy to spot in any response that leaks them.
+SECRET_LAT, SECRET_LNG = 39.7412345, -104.9876543
+
+
+def _put_home(client, **payload):
+    return client.put("/api/v1/me/home", json.dumps(payload), content_type="application/json")
+
+
+def test_a_resident_sets_their_home_on_the_page(client, resident):
+    client.force_login(resident)
+
+    response = client.post(
+        reverse("accounts:home"),
+        {"lat": SECRET_LAT, "lng": SECRET_LNG, "radius_mi": 1.5},
+        follow=True,
+    )
+
+    assert b"Your home and alert radius are saved." in response.content
+    home = Home.objects.get(user=resident)
+    assert (home.lat, home.lng) == (SECRET_LAT, SECRET_LNG)
+    assert home.radius_m == pytest.approx(miles_to_m(1.5))
+
+
+def test_a_resident_moves_their_home_through_the_api(client, resident):
+    HomeFactory(user=resident)
+    client.force_login(resident)
+
+    response = _put_home(client, lat=SECRET_LAT, lng=SECRET_LNG, radius_mi=0.25)
+
+    assert response.status_code == 200
+    assert response.json() == {"lat": SECRET_LAT, "lng": SECRET_LNG, "radius_mi": 0.25}
+    assert Home.objects.filter(user=resident).count() == 1
+    assert client.get("/api/v1/me/home").json()["radius_mi"] == 0.25
+    assert client.get("/api/v1/me").json()["has_home"] is True
+
+
+@pytest.mark.parametrize("radius_mi", [0.2, 5.5, 100])
+def test_a_radius_outside_a_quarter_to_five_miles_is_refused_by_the_api(
+    client, resident, radius_mi
+):
+    client.force_login(resident)
+
+    response = _put_home(client, lat=SECRET_LAT, lng=SECRET_LNG, radius_mi=radius_mi)
+
+    assert response.status_code == 422
+    fields = [error["loc"][-1] for error in response.json()["detail"]]
+    assert fields == ["radius_mi"]
+    assert not Home.objects.filter(user=resident).exists()
+
+
+def test_a_latitude_of_91_is_refused_by_the_api(client, resident):
+    client.force_login(resident)
+
+    response = _put_home(client, lat=91, lng=SECRET_LNG, radius_mi=1)
+
+    assert response.status_code == 422
+    assert [error["loc"][-1] for error in response.json()["detail"]] == ["lat"]
+    assert not Home.objects.filter(user=resident).exists()
+
+
+def test_a_refused_update_keeps_the_previous_home(client, resident):
+    HomeFactory(user=resident, lat=SECRET_LAT, lng=SECRET_LNG)
+    client.force_login(resident)
+
+    assert _put_home(client, lat=SECRET_LAT, lng=SECRET_LNG, radius_mi=9).status_code == 422
+
+    home = Home.objects.get(user=resident)
+    assert home.radius_m == pytest.approx(miles_to_m(1))
+
+
+@pytest.mark.parametrize(
+    ("field", "data"),
+    [
+        ("radius_mi", {"lat": SECRET_LAT, "lng": SECRET_LNG, "radius_mi": 6}),
+        ("radius_mi", {"lat": SECRET_LAT, "lng": SECRET_LNG, "radius_mi": 0.1}),
+        ("lat", {"lat": 91, "lng": SECRET_LNG, "radius_mi": 1}),
+    ],
+)
+def test_the_page_refuses_out_of_range_values_and_saves_nothing(client, resident, field, data):
+    client.force_login(resident)
+
+    response = client.post(reverse("accounts:home"), data)
+
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert b"Your home and alert radius are saved." not in response.content
+    assert not Home.objects.filter(user=resident).exists()
+
+
+def test_another_resident_never_sees_my_home(client, resident):
+    HomeFactory(user=resident, lat=SECRET_LAT, lng=SECRET_LNG)
+    neighbor = UserFactory(role=Role.RESIDENT)
+    client.force_login(neighbor)
+
+    responses = [
+        client.get("/api/v1/me"),
+        client.get("/api/v1/me/home"),
+        client.get(reverse("accounts:home")),
+        client.get(reverse("web:home")),
+    ]
+
+    assert responses[0].json()["has_home"] is False
+    assert responses[1].status_code == 404
+    for response in responses:
+        assert str(SECRET_LAT).encode() not in response.content
+        assert str(SECRET_LNG).encode() not in response.content
+
+
+def test_a_platform_admin_does_not_see_home_points_in_the_admin(client, resident, staff):
+    HomeFactory(user=resident, lat=SECRET_LAT, lng=SECRET_LNG)
+    client.force_login(staff[Role.PLATFORM_ADMIN])
+
+    changelist = client.get(reverse("admin:accounts_user_changelist"))
+    change = client.get(reverse("admin:accounts_user_change", args=[resident.pk]))
+    index = client.get(reverse("admin:index"))
+
+    assert changelist.status_code == change.status_code == index.status_code == 200
+    assert resident.email.encode() in changelist.content
+    for response in (changelist, change, index):
+        assert str(SECRET_LAT).encode() not in response.content
+        assert str(SECRET_LNG).encode() not in response.content
+        assert b"/admin/accounts/home/" not in response.content

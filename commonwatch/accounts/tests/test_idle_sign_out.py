@@ -1,0 +1,61 @@
+"""Staff sessions end after STAFF_IDLE_TIMEOUT_SECONDS without a request; residents' do not."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from commonwatch.accounts.middleware import LAST_SEEN_KEY
+from commonwatch.accounts.roles import STAFF_ROLES
+
+
+def _last_seen(client, seconds_ago: int) -> None:
+    session = client.session
+    session[LAST_SEEN_KEY] = int(time.time()) - seconds_ago
+    session.save()
+
+
+@pytest.mark.parametrize("role", sorted(STAFF_ROLES))
+def test_an_idle_staff_member_is_signed_out_and_sent_to_sign_in(client, staff, settings, role):
+    client.force_login(staff[role])
+    _last_seen(client, settings.STAFF_IDLE_TIMEOUT_SECONDS + 5)
+
+    response = client.get(reverse("accounts:api_tokens"))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('account_login')}?next=%2Faccount%2Ftokens%2F"
+    login_page = client.get(response["Location"])
+    assert b"You were signed out after 30 minutes without activity." in login_page.content
+    assert not login_page.wsgi_request.user.is_authenticated
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_a_staff_member_active_within_the_timeout_stays_signed_in(client, staff, settings):
+    officer = staff[next(iter(STAFF_ROLES))]
+    client.force_login(officer)
+    _last_seen(client, settings.STAFF_IDLE_TIMEOUT_SECONDS - 60)
+
+    assert client.get(reverse("accounts:api_tokens")).status_code == 200
+    assert client.get("/api/v1/me").status_code == 200
+
+
+def test_the_message_names_the_configured_timeout(client, staff, settings):
+    settings.STAFF_IDLE_TIMEOUT_SECONDS = 10 * 60
+    client.force_login(staff[next(iter(STAFF_ROLES))])
+    _last_seen(client, 11 * 60)
+
+    login_page = client.get(reverse("accounts:api_tokens"), follow=True)
+
+    assert b"You were signed out after 10 minutes without activity." in login_page.content
+
+
+def test_an_idle_resident_stays_signed_in(client, resident, settings):
+    client.force_login(resident)
+    _last_seen(client, settings.STAFF_IDLE_TIMEOUT_SECONDS * 10)
+
+    response = client.get(reverse("accounts:api_tokens"))
+
+    assert response.status_code == 200
+    assert response.wsgi_request.user == resident

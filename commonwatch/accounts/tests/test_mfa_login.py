@@ -1,0 +1,145 @@
+"""Signing in with a second factor: the code, recovery codes, and who may switch TOTP off."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.adapter import get_adapter
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, generate_totp_secret, hotp_value
+from django.urls import reverse
+
+from commonwatch.accounts import services
+from commonwatch.accounts.roles import STAFF_ROLES, Role
+from commonwatch.accounts.tests.factories import PASSWORD
+
+AUTHENTICATE = "/accounts/2fa/authenticate/"
+
+
+def current_code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
+
+
+def _password_step(client, user):
+    return client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+
+
+def _signed_in(client) -> bool:
+    return client.get(reverse("web:home")).wsgi_request.user.is_authenticated
+
+
+def test_signing_in_with_totp_asks_for_the_code_after_the_password(client, staff):
+    officer = staff[Role.AGENCY_OFFICER]
+
+    response = _password_step(client, officer)
+
+    assert response.status_code == 302
+    assert response["Location"] == AUTHENTICATE
+    assert not _signed_in(client), "the password alone does not sign in"
+    page = client.get(AUTHENTICATE)
+    assert page.status_code == 200
+    assert b'name="code"' in page.content
+
+
+def test_the_code_from_the_authenticator_app_completes_the_sign_in(client, staff):
+    officer = staff[Role.AGENCY_OFFICER]
+    _password_step(client, officer)
+
+    response = client.post(AUTHENTICATE, {"code": current_code(officer.totp_secret)})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("web:home")
+    assert client.get("/api/v1/me").json()["email"] == officer.email
+
+
+def test_a_wrong_code_does_not_sign_in(client, staff):
+    officer = staff[Role.AGENCY_OFFICER]
+    _password_step(client, officer)
+    wrong = f"{(int(current_code(officer.totp_secret)) + 1) % 1_000_000:06d}"
+
+    response = client.post(AUTHENTICATE, {"code": wrong})
+
+    assert response.status_code == 200
+    assert b"Incorrect code" in response.content
+    assert not _signed_in(client)
+
+
+def test_a_resident_with_totp_is_asked_for_the_code_too(client, resident):
+    secret = generate_totp_secret()
+    services.enroll_totp(user=resident, secret=secret)
+
+    assert _password_step(client, resident)["Location"] == AUTHENTICATE
+    client.post(AUTHENTICATE, {"code": current_code(secret)})
+    assert _signed_in(client)
+
+
+def test_a_recovery_code_signs_in_once(client, db):
+    from commonwatch.accounts.tests.factories import UserFactory
+
+    officer = UserFactory(role=Role.MODERATOR)
+    codes = services.enroll_totp(user=officer, secret=generate_totp_secret())
+
+    _password_step(client, officer)
+    assert client.post(AUTHENTICATE, {"code": codes[0]})["Location"] == reverse("web:home")
+    assert _signed_in(client)
+
+    client.logout()
+    _password_step(client, officer)
+    reused = client.post(AUTHENTICATE, {"code": codes[0]})
+    assert reused.status_code == 200, "a used recovery code is spent"
+    assert not _signed_in(client)
+    assert client.post(AUTHENTICATE, {"code": codes[1]}).status_code == 302
+    assert _signed_in(client)
+
+
+@pytest.mark.parametrize("role", sorted(STAFF_ROLES))
+def test_staff_may_not_remove_their_totp(staff, role):
+    totp = Authenticator.objects.get(user=staff[role], type=Authenticator.Type.TOTP)
+
+    assert get_adapter().can_delete_authenticator(totp) is False
+
+
+def test_a_resident_may_remove_their_totp(resident):
+    services.enroll_totp(user=resident, secret=generate_totp_secret())
+    totp = Authenticator.objects.get(user=resident, type=Authenticator.Type.TOTP)
+
+    assert get_adapter().can_delete_authenticator(totp) is True
+
+
+def _sign_in_with_code(client, user, secret):
+    _password_step(client, user)
+    assert client.post(AUTHENTICATE, {"code": current_code(secret)}).status_code == 302
+
+
+def _deactivate_totp(client):
+    """Press "Deactivate"; allauth first asks for the password again, then carries on."""
+    asked = client.post(reverse("mfa_deactivate_totp"))
+    assert asked["Location"].startswith(reverse("account_reauthenticate"))
+    return client.post(asked["Location"], {"password": PASSWORD}, follow=True)
+
+
+def test_the_deactivate_page_keeps_a_staff_members_totp(client, staff):
+    officer = staff[Role.LEGAL_REVIEWER]
+    _sign_in_with_code(client, officer, officer.totp_secret)
+
+    _deactivate_totp(client)
+    response = client.post(reverse("mfa_deactivate_totp"))
+
+    assert response.status_code == 200
+    assert b"You cannot deactivate two-factor authentication." in response.content
+    assert Authenticator.objects.filter(user=officer, type=Authenticator.Type.TOTP).exists()
+    assert client.get(reverse("web:home")).status_code == 200, "still let in"
+
+
+def test_the_deactivate_page_removes_a_residents_totp(client, resident):
+    secret = generate_totp_secret()
+    services.enroll_totp(user=resident, secret=secret)
+    _sign_in_with_code(client, resident, secret)
+
+    _deactivate_totp(client)
+
+    assert not Authenticator.objects.filter(user=resident, type=Authenticator.Type.TOTP).exists()
+    client.logout()
+    assert _password_step(client, resident)["Location"] == reverse("web:home")

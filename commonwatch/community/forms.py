@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from commonwatch.moderation.checks import MAX_BODY_CHARS, MAX_COMMENT_CHARS, MAX_TITLE_CHARS
+from commonwatch.moderation.models import FlagReason
+
+from .models import Category
+
+PERSON_HINT = _(
+    "Describing a person? Say what they wore and did (clothing, hair, build, vehicle, "
+    "direction of travel). A description by race or ethnicity alone will not be published."
+)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+class PostForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    title = forms.CharField(label=_("Title"), max_length=MAX_TITLE_CHARS)
+    body = forms.CharField(
+        label=_("What happened"),
+        max_length=MAX_BODY_CHARS,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=PERSON_HINT,
+    )
+    lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
+    lng = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
+    media = MultipleFileField(
+        label=_("Photos or a short video (optional)"),
+        required=False,
+        help_text=_(
+            "Up to 4 files: photos up to 10 MB, videos up to 60 s and 50 MB. "
+            "Location data is removed from photos before anyone sees them."
+        ),
+    )
+
+
+class EditPostForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    title = forms.CharField(label=_("Title"), max_length=MAX_TITLE_CHARS)
+    body = forms.CharField(
+        label=_("What happened"),
+        max_length=MAX_BODY_CHARS,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=PERSON_HINT,
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"),
+        max_length=MAX_COMMENT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why?"), choices=FlagReason.choices)
+    note = forms.CharField(label=_("Anything to add (optional)"), max_length=500, required=False)
+
+
+class FeedFilterForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[("", _("All categories")), *Category.choices]
+    )
+    period = forms.ChoiceField(
+        label=_("Period"),
+        required=False,
+        choices=[
+            ("", _("Any time")),
+            ("day", _("Last 24 hours")),
+            ("week", _("Last 7 days")),
+            ("month", _("Last 30 days")),
+            ("quarter", _("Last 90 days")),
+        ],
+    )

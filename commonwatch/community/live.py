@@ -1,0 +1,44 @@
+"""Live delivery by area: a post goes to the channel group of its cell.
+
+Each connected resident's socket joins the groups of the cells its alert
+circle covers (FeedConsumer), and checks the exact distance before passing a
+post on; nobody lists homes to deliver a post. The in-memory layer serves the
+embedded mode (one process), Redis the scale mode.
+"""
+
+from __future__ import annotations
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from commonwatch.geo.cells import cells_covering_circle
+
+
+def cell_group(cell: int) -> str:
+    return f"cell.{cell}"
+
+
+def groups_for_circle(lat: float, lng: float, radius_m: float) -> list[str]:
+    return [cell_group(cell) for cell in cells_covering_circle(lat, lng, radius_m)]
+
+
+def announce(post) -> None:
+    """Send a newly published post to everyone whose circle may cover its cell."""
+    from .selectors import public_card
+
+    card = public_card(post)
+    card["published_at"] = card["published_at"].isoformat()
+    card["created_at"] = card["created_at"].isoformat()
+    event = {
+        "type": "post.published",
+        "post_lat": post.lat,
+        "post_lng": post.lng,
+        "author_id": post.author_id,
+        "card": card,
+    }
+    async_to_sync(get_channel_layer().group_send)(cell_group(post.cell), event)
+
+
+def announce_removal(post) -> None:
+    event = {"type": "post.removed", "post_id": post.pk}
+    async_to_sync(get_channel_layer().group_send)(cell_group(post.cell), event)

@@ -1,0 +1,129 @@
+"""Posts, their media and comments, and the per-thread "Neighbor #N" aliases."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from commonwatch.geo.models import LocatedModel
+
+
+class Category(models.TextChoices):
+    CRIME = "crime", _("Crime")
+    SAFETY = "safety", _("Safety")
+    SUSPICIOUS = "suspicious", _("Suspicious activity")
+    UNEXPECTED_VISITOR = "unexpected_visitor", _("Unexpected visitor")
+    LOST_PET = "lost_pet", _("Lost pet")
+    COMMUNITY = "community", _("Community")
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("Waiting for moderation")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Not published")
+    DELETED = "deleted", _("Deleted")
+
+
+class Post(LocatedModel):
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
+    )
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("what happened"))
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    moderation_note = models.TextField(blank=True, help_text=_("Shown to the author."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["cell", "published_at"],
+                name="post_published_cell_time",
+                condition=Q(status="published"),
+            ),
+            models.Index(fields=["status", "created_at"], name="post_status_created"),
+            models.Index(fields=["author", "created_at"], name="post_author_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MediaKind(models.TextChoices):
+    PHOTO = "photo", _("Photo")
+    VIDEO = "video", _("Video")
+
+
+class PostMedia(models.Model):
+    """A photo (re-encoded without EXIF) or a short video (remuxed without metadata)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="media")
+    kind = models.CharField(max_length=8, choices=MediaKind.choices)
+    file = models.FileField(upload_to="posts/%Y/%m/")
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField(null=True)
+    height = models.PositiveIntegerField(null=True)
+    duration_s = models.FloatField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} of post {self.post_id}"
+
+
+class Comment(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+    )
+    body = models.TextField(_("comment"))
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    moderation_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["post", "status", "created_at"], name="comment_thread")]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on {self.post_id}"
+
+
+class ThreadAlias(models.Model):
+    """Who is "Neighbor #N" in one post's thread: stable there, unlinkable elsewhere."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="aliases")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    number = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="alias_once_per_thread"),
+            models.UniqueConstraint(fields=["post", "number"], name="alias_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Neighbor #{self.number}"
+
+
+class Alert(models.Model):
+    """A published post that reached a resident's alert circle: unread count and digest."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts"
+    )
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="alerts")
+    created_at = models.DateTimeField(auto_now_add=True)
+    seen = models.BooleanField(default=False)
+    digested = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "post"], name="alert_once_per_post")]
+        indexes = [models.Index(fields=["user", "seen"], name="alert_unread")]
+
+    def __str__(self) -> str:
+        return f"alert {self.post_id} for {self.user_id}"

@@ -1,0 +1,212 @@
+"""Reads of the community feed, always through the eyes of the person asking.
+
+Nothing here returns a post outside the viewer's radius, or one that is not
+published, except to its author (own posts) and moderators (the queue).
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from commonwatch.accounts.roles import Capability, can
+from commonwatch.accounts.selectors import home_of
+from commonwatch.geo.approximate import location_seen_by
+from commonwatch.geo.distance import haversine_m
+from commonwatch.geo.selectors import newest_within, within_radius
+
+from .models import Alert, Comment, Post, Status, ThreadAlias
+
+POST_LAYER = "post"
+FEED_PAGE = 20
+MAP_LIMIT = 5000
+PERIODS = {
+    "day": timedelta(days=1),
+    "week": timedelta(days=7),
+    "month": timedelta(days=30),
+    "quarter": timedelta(days=90),
+}
+
+
+@dataclass
+class FeedPage:
+    posts: list[dict]
+    next_cursor: str | None
+
+
+def published_posts(*, category: str | None = None, period: str | None = None):
+    posts = Post.objects.filter(status=Status.PUBLISHED)
+    if category:
+        posts = posts.filter(category=category)
+    if period in PERIODS:
+        posts = posts.filter(published_at__gte=timezone.now() - PERIODS[period])
+    return posts
+
+
+def encode_cursor(post: Post) -> str:
+    raw = f"{post.published_at.isoformat()}|{post.pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        when, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        moment = parse_datetime(when)
+        if moment is None:
+            raise ValueError(when)
+        return moment, int(pk)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(_("This page link is not valid.")) from exc
+
+
+def feed_for(user, *, category=None, period=None, cursor=None, limit=FEED_PAGE) -> FeedPage:
+    """Published posts inside the user's alert circle, newest first, one page at a time."""
+    home = home_of(user) if can(user, Capability.READ_FEED) else None
+    if home is None:
+        return FeedPage([], None)
+    posts = published_posts(category=category, period=period).prefetch_related("media")
+    now = None
+    if cursor:
+        moment, pk = decode_cursor(cursor)
+        posts = posts.filter(Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk))
+        now = moment
+    found = newest_within(
+        posts,
+        home.lat,
+        home.lng,
+        home.radius_m,
+        layer=POST_LAYER,
+        limit=limit + 1,
+        time_field="published_at",
+        now=now,
+    )
+    page = found[:limit]
+    next_cursor = encode_cursor(page[-1]) if len(found) > limit else None
+    counts = comment_counts(page)
+    return FeedPage([post_card(p, user, counts.get(p.pk, 0)) for p in page], next_cursor)
+
+
+def is_in_reach(user, post: Post) -> bool:
+    home = home_of(user)
+    return home is not None and haversine_m(home.lat, home.lng, post.lat, post.lng) <= home.radius_m
+
+
+def post_for(user, post_id: int) -> Post:
+    """A post the user may open: published in their circle, their own, or (moderators) any."""
+    post = Post.objects.filter(pk=post_id).exclude(status=Status.DELETED).first()
+    if post is None:
+        raise Http404
+    if post.author_id == user.pk or can(user, Capability.MODERATE):
+        return post
+    if (
+        post.status == Status.PUBLISHED
+        and can(user, Capability.READ_FEED)
+        and is_in_reach(user, post)
+    ):
+        return post
+    raise Http404
+
+
+def own_post(user, post_id: int) -> Post:
+    post = Post.objects.filter(pk=post_id, author=user).exclude(status=Status.DELETED).first()
+    if post is None:
+        raise Http404
+    return post
+
+
+def neighbor_label(number: int) -> str:
+    return _("Neighbor #%(n)d") % {"n": number}
+
+
+def post_card(post: Post, viewer, comment_count: int | None = None) -> dict:
+    """What a viewer may see of a post: approximate place, anonymous author."""
+    lat, lng = location_seen_by(viewer, owner_id=post.author_id, lat=post.lat, lng=post.lng)
+    return {
+        "id": post.pk,
+        "category": post.category,
+        "category_label": post.get_category_display(),
+        "title": post.title,
+        "body": post.body,
+        "lat": lat,
+        "lng": lng,
+        # A post's author opens its thread, so is always Neighbor #1 there.
+        "author": _("You")
+        if viewer is not None and viewer.pk == post.author_id
+        else neighbor_label(1),
+        "status": post.status,
+        "moderation_note": post.moderation_note if viewer and viewer.pk == post.author_id else "",
+        "published_at": post.published_at,
+        "created_at": post.created_at,
+        "media": [
+            {"kind": m.kind, "url": m.file.url, "content_type": m.content_type}
+            for m in post.media.all()
+        ],
+        "comment_count": comment_count
+        if comment_count is not None
+        else post.comments.filter(status=Status.PUBLISHED).count(),
+        "mine": viewer is not None and viewer.pk == post.author_id,
+    }
+
+
+def public_card(post: Post) -> dict:
+    """The card as any neighbor (not the author) sees it: for the live channel."""
+    return post_card(post, viewer=None, comment_count=0)
+
+
+def comments_for(user, post: Post) -> list[dict]:
+    comments = post.comments.filter(
+        Q(status=Status.PUBLISHED) | Q(author=user, status=Status.PENDING)
+    )
+    labels = {a.user_id: a.number for a in ThreadAlias.objects.filter(post=post)}
+    return [
+        {
+            "id": c.pk,
+            "body": c.body,
+            "author": _("You") if c.author_id == user.pk else neighbor_label(labels[c.author_id]),
+            "status": c.status,
+            "created_at": c.created_at,
+        }
+        for c in comments.order_by("created_at")
+    ]
+
+
+def posts_by(user):
+    return Post.objects.filter(author=user).exclude(status=Status.DELETED).order_by("-created_at")
+
+
+def map_points_for(user, *, category=None, period=None) -> list[dict]:
+    """Approximate points of published posts inside the user's circle, for map and heat map."""
+    home = home_of(user) if can(user, Capability.READ_FEED) else None
+    if home is None:
+        return []
+    points = []
+    for post in within_radius(
+        published_posts(category=category, period=period), home.lat, home.lng, home.radius_m
+    ):
+        lat, lng = location_seen_by(user, owner_id=post.author_id, lat=post.lat, lng=post.lng)
+        points.append(
+            {"id": post.pk, "lat": lat, "lng": lng, "category": post.category, "title": post.title}
+        )
+        if len(points) >= MAP_LIMIT:
+            break
+    return points
+
+
+def unread_count(user) -> int:
+    return Alert.objects.filter(user=user, seen=False, post__status=Status.PUBLISHED).count()
+
+
+def comment_counts(posts) -> dict[int, int]:
+    rows = (
+        Comment.objects.filter(post__in=posts, status=Status.PUBLISHED)
+        .values("post")
+        .annotate(n=Count("pk"))
+    )
+    return {row["post"]: row["n"] for row in rows}

@@ -1,0 +1,59 @@
+"""Residents who were away find new posts as an unread count, and optionally a daily digest."""
+
+from __future__ import annotations
+
+import pytest
+
+from commonwatch.community import selectors
+from commonwatch.community.models import Alert
+from commonwatch.community.tasks import queue_alerts, send_daily_digests
+from commonwatch.community.tests.factories import (
+    CENTER,
+    published,
+    resident_at,
+    resident_just_outside,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_publishing_alerts_every_covering_home_but_the_author_and_outsiders():
+    author = resident_at(*CENTER)
+    near = resident_at(CENTER[0] + 0.004, CENTER[1])
+    wide = resident_at(CENTER[0] + 0.05, CENTER[1], radius_mi=5)
+    outsider = resident_just_outside()
+    published(author)  # immediate task backend in tests: queue_alerts has run
+    alerted = set(Alert.objects.values_list("user_id", flat=True))
+    assert alerted == {near.pk, wide.pk}
+    assert outsider.pk not in alerted
+
+
+def test_queueing_alerts_twice_does_not_duplicate():
+    author = resident_at(*CENTER)
+    resident_at(CENTER[0] + 0.001, CENTER[1])
+    post = published(author)
+    assert queue_alerts.call(post_id=post.pk) == 1
+    assert Alert.objects.count() == 1
+
+
+def test_unread_count_shows_until_the_feed_is_opened(client):
+    author = resident_at(*CENTER)
+    neighbor = resident_at(CENTER[0] + 0.001, CENTER[1])
+    published(author)
+    published(author, title="Second")
+    assert selectors.unread_count(neighbor) == 2
+    client.force_login(neighbor)
+    assert b'class="unread"' in client.get("/").content
+    client.get("/feed/")
+    assert selectors.unread_count(neighbor) == 0
+
+
+def test_daily_digest_goes_only_to_residents_who_asked(mailoutbox):
+    author = resident_at(*CENTER)
+    wants = resident_at(CENTER[0] + 0.001, CENTER[1], daily_digest=True)
+    resident_at(CENTER[0] + 0.001, CENTER[1])
+    published(author, title="Lost dog on Elm")
+    assert send_daily_digests.call() == 1
+    assert [m.to for m in mailoutbox] == [[wants.email]]
+    assert "Lost dog on Elm" in mailoutbox[0].body
+    assert send_daily_digests.call() == 0

@@ -1,0 +1,163 @@
+"""Posting, editing, deleting and commenting, as residents experience it."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from commonwatch.accounts.roles import Role
+from commonwatch.accounts.tests.factories import staff_with_mfa
+from commonwatch.community import selectors, services
+from commonwatch.community.models import Post, Status
+from commonwatch.community.tests.factories import (
+    CENTER,
+    moderator,
+    published,
+    resident_at,
+    submit,
+)
+from commonwatch.moderation import services as moderation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def author():
+    return resident_at(*CENTER)
+
+
+@pytest.fixture
+def neighbor():
+    return resident_at(CENTER[0] + 0.002, CENTER[1])
+
+
+def test_a_new_post_waits_for_moderation(author):
+    post = submit(author)
+    assert post.status == Status.PENDING
+    assert post.published_at is None
+
+
+def test_a_post_describing_a_person_by_race_alone_is_not_saved(author):
+    with pytest.raises(ValidationError) as exc:
+        submit(author, category="suspicious", body="A black man walked past twice.")
+    assert "clothing" in str(exc.value)
+    assert Post.objects.count() == 0
+
+
+def test_staff_cannot_post():
+    with pytest.raises(ValidationError):
+        submit(staff_with_mfa(Role.AGENCY_OFFICER))
+
+
+def test_post_page_refuses_a_profiling_post_and_keeps_the_form(client, author):
+    client.force_login(author)
+    response = client.post(
+        "/feed/new/",
+        {
+            "category": "suspicious",
+            "title": "Suspicious",
+            "body": "Hispanic guy on our street",
+            "lat": CENTER[0],
+            "lng": CENTER[1],
+        },
+    )
+    assert response.status_code == 200
+    assert b"not only their race or ethnicity" in response.content
+    assert b"Hispanic guy on our street" in response.content
+    assert Post.objects.count() == 0
+
+
+def test_post_page_creates_a_pending_post(client, author):
+    client.force_login(author)
+    response = client.post(
+        "/feed/new/",
+        {
+            "category": "lost_pet",
+            "title": "Lost cat",
+            "body": "Grey cat, answers to Miso.",
+            "lat": CENTER[0],
+            "lng": CENTER[1],
+        },
+    )
+    post = Post.objects.get()
+    assert response.status_code == 302
+    assert post.status == Status.PENDING
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_commenters_are_numbered_per_thread_and_never_named(author, neighbor):
+    third = resident_at(CENTER[0], CENTER[1] + 0.002)
+    mod = moderator()
+    first_post = published(author, mod)
+    second_post = published(third, mod, title="Another")
+    services.add_comment(author=neighbor, post=first_post, body="I saw it too.")
+    services.add_comment(author=third, post=first_post, body="Same here.")
+    services.add_comment(author=neighbor, post=first_post, body="Still dark tonight.")
+    services.add_comment(author=neighbor, post=second_post, body="Thanks for the heads-up.")
+    for comment in first_post.comments.all():
+        with transaction.atomic():
+            moderation.approve_comment(moderator=mod, comment=comment)
+    seen_by_author = selectors.comments_for(author, first_post)
+    assert [c["author"] for c in seen_by_author] == ["Neighbor #2", "Neighbor #3", "Neighbor #2"]
+    assert [c["author"] for c in selectors.comments_for(neighbor, first_post)][0] == "You"
+    assert neighbor.email not in str(seen_by_author)
+
+
+def test_a_pending_comment_is_shown_only_to_its_author(author, neighbor):
+    post = published(author)
+    services.add_comment(author=neighbor, post=post, body="Waiting for a moderator.")
+    assert selectors.comments_for(author, post) == []
+    assert selectors.comments_for(neighbor, post)[0]["status"] == Status.PENDING
+
+
+def test_an_edit_goes_back_to_moderation(author, neighbor):
+    post = published(author)
+    services.edit_post(
+        author=author, post=post, title="Fixed", body="It works again.", category="community"
+    )
+    assert post.status == Status.PENDING
+    assert selectors.feed_for(neighbor).posts == []
+
+
+def test_only_the_author_can_edit_or_delete(client, author, neighbor):
+    post = published(author)
+    client.force_login(neighbor)
+    assert client.post(f"/feed/posts/{post.pk}/delete/").status_code == 404
+    assert client.get(f"/feed/posts/{post.pk}/edit/").status_code == 404
+    assert client.delete(f"/api/v1/posts/{post.pk}").status_code == 404
+    post.refresh_from_db()
+    assert post.status == Status.PUBLISHED
+
+
+def test_a_deleted_post_disappears_everywhere(client, author, neighbor):
+    post = published(author, title="Soon gone")
+    client.force_login(author)
+    assert client.delete(f"/api/v1/posts/{post.pk}").status_code == 204
+    client.force_login(neighbor)
+    assert b"Soon gone" not in client.get("/feed/").content
+    assert client.get("/api/v1/feed").json()["posts"] == []
+    assert client.get("/api/v1/map").json()["points"] == []
+    assert client.get(f"/feed/posts/{post.pk}/").status_code == 404
+
+
+def test_api_creates_a_post_with_field_level_errors(client, author):
+    client.force_login(author)
+    bad = client.post(
+        "/api/v1/posts",
+        {"category": "crime", "title": "x", "body": "", "lat": CENTER[0], "lng": CENTER[1]},
+    )
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["loc"][-1] == "body"
+    good = client.post(
+        "/api/v1/posts",
+        {
+            "category": "crime",
+            "title": "Bike stolen",
+            "body": "Blue bike taken from the rack.",
+            "lat": CENTER[0],
+            "lng": CENTER[1],
+        },
+    )
+    assert good.status_code == 201
+    assert good.json()["status"] == "pending"

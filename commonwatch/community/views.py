@@ -1,0 +1,171 @@
+"""Feed, post and map pages for residents: each calls one service or selector."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from commonwatch.accounts.access import access, needs
+from commonwatch.accounts.roles import Capability
+from commonwatch.accounts.selectors import home_of
+from commonwatch.moderation import services as moderation
+
+from . import selectors, services
+from .forms import CommentForm, EditPostForm, FeedFilterForm, FlagForm, PostForm
+
+READ = needs(Capability.READ_FEED)
+WRITE = needs(Capability.POST)
+
+
+def _filters(request) -> dict:
+    form = FeedFilterForm(request.GET)
+    return dict(form.cleaned_data) if form.is_valid() else {}
+
+
+@access(READ)
+@require_GET
+def feed(request):
+    filters = _filters(request)
+    try:
+        page = selectors.feed_for(request.user, cursor=request.GET.get("cursor"), **filters)
+    except ValueError as exc:
+        return HttpResponseBadRequest(str(exc))
+    if not request.GET.get("cursor"):
+        services.mark_alerts_seen(user=request.user)
+    context = {
+        "page": page,
+        "filter_form": FeedFilterForm(request.GET),
+        "home": home_of(request.user),
+        "query": request.GET.urlencode(),
+        "filters": filters,
+    }
+    template = (
+        "community/_feed_page.html"
+        if request.headers.get("HX-Request") == "true"
+        else "community/feed.html"
+    )
+    return render(request, template, context)
+
+
+@access(WRITE)
+@require_http_methods(["GET", "POST"])
+def new_post(request):
+    home = home_of(request.user)
+    initial = {"lat": home.lat, "lng": home.lng} if home else None
+    form = PostForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            post = services.submit_post(
+                author=request.user,
+                category=data["category"],
+                title=data["title"],
+                body=data["body"],
+                lat=data["lat"],
+                lng=data["lng"],
+                uploads=data["media"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Thanks! A moderator will review your post shortly."))
+            return redirect("community:post", post_id=post.pk)
+    return render(request, "community/new_post.html", {"form": form, "home": home})
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@access(READ)
+@require_GET
+def post_detail(request, post_id: int):
+    post = selectors.post_for(request.user, post_id)
+    context = {
+        "post": selectors.post_card(post, request.user),
+        "comments": selectors.comments_for(request.user, post),
+        "comment_form": CommentForm(),
+        "flag_form": FlagForm(),
+    }
+    return render(request, "community/post.html", context)
+
+
+@access(WRITE)
+@require_POST
+def comment(request, post_id: int):
+    post = selectors.post_for(request.user, post_id)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_comment(author=request.user, post=post, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Your comment will appear once a moderator approves it."))
+    else:
+        messages.error(request, _("Write a comment of at most 1000 characters."))
+    return redirect("community:post", post_id=post.pk)
+
+
+@access(WRITE)
+@require_POST
+def flag(request, post_id: int):
+    post = selectors.post_for(request.user, post_id)
+    form = FlagForm(request.POST)
+    if form.is_valid():
+        try:
+            moderation.flag_post(user=request.user, post=post, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Thank you. Moderators will look at this post."))
+    return redirect("community:post", post_id=post.pk)
+
+
+@access(WRITE)
+@require_http_methods(["GET", "POST"])
+def edit_post(request, post_id: int):
+    post = selectors.own_post(request.user, post_id)
+    initial = {"category": post.category, "title": post.title, "body": post.body}
+    form = EditPostForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_post(author=request.user, post=post, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Saved. Your post goes back to moderation."))
+            return redirect("community:post", post_id=post.pk)
+    return render(request, "community/edit_post.html", {"form": form, "post": post})
+
+
+@access(WRITE)
+@require_POST
+def delete_post(request, post_id: int):
+    post = selectors.own_post(request.user, post_id)
+    services.delete_post(author=request.user, post=post)
+    messages.success(request, _("Your post is deleted."))
+    return redirect("community:mine")
+
+
+@access(WRITE)
+@require_GET
+def my_posts(request):
+    return render(request, "community/mine.html", {"posts": selectors.posts_by(request.user)})
+
+
+@access(READ)
+@require_GET
+def map_page(request):
+    context = {"filter_form": FeedFilterForm(request.GET), "home": home_of(request.user)}
+    return render(request, "community/map.html", context)

@@ -1,0 +1,107 @@
+"""Moderators approve or reject with a reason; flags send posts back; all is recorded."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from commonwatch.community import selectors
+from commonwatch.community.models import Status
+from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
+from commonwatch.moderation import services
+from commonwatch.moderation.models import Action, Decision
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def author():
+    return resident_at(*CENTER)
+
+
+def test_approval_publishes_and_records_who_and_when(author):
+    mod = moderator()
+    post = submit(author)
+    with transaction.atomic():
+        services.approve_post(moderator=mod, post=post)
+    post.refresh_from_db()
+    decision = Decision.objects.get(post=post)
+    assert post.status == Status.PUBLISHED and post.published_at is not None
+    assert (decision.moderator, decision.action) == (mod, Action.APPROVE)
+    assert decision.moderator_name == mod.email
+
+
+def test_rejection_needs_a_reason_that_the_author_sees(client, author):
+    mod = moderator()
+    post = submit(author)
+    with pytest.raises(ValidationError):
+        services.reject_post(moderator=mod, post=post, reason="  ")
+    services.reject_post(moderator=mod, post=post, reason="Please leave out the plate number.")
+    client.force_login(author)
+    page = client.get(f"/feed/posts/{post.pk}/")
+    assert b"Please leave out the plate number." in page.content
+    assert b"Please leave out the plate number." in client.get("/feed/mine/").content
+
+
+def test_a_resident_cannot_moderate(author):
+    post = submit(author)
+    with pytest.raises(ValidationError):
+        services.approve_post(moderator=resident_at(*CENTER), post=post)
+
+
+def test_three_flags_send_a_post_back_to_the_queue(author):
+    post = published(author)
+    neighbors = [resident_at(CENTER[0] + 0.001 * i, CENTER[1]) for i in range(1, 4)]
+    for neighbor in neighbors[:2]:
+        services.flag_post(user=neighbor, post=post, reason="false")
+    post.refresh_from_db()
+    assert post.status == Status.PUBLISHED
+    services.flag_post(user=neighbors[2], post=post, reason="profiling")
+    post.refresh_from_db()
+    assert post.status == Status.PENDING
+    assert selectors.feed_for(neighbors[0]).posts == []
+    assert Decision.objects.filter(post=post, action=Action.REQUEUE, moderator=None).exists()
+
+
+def test_a_neighbor_flags_once_and_never_their_own_post(author):
+    post = published(author)
+    neighbor = resident_at(*CENTER)
+    services.flag_post(user=neighbor, post=post, reason="false")
+    with pytest.raises(ValidationError):
+        services.flag_post(user=neighbor, post=post, reason="false")
+    with pytest.raises(ValidationError):
+        services.flag_post(user=author, post=post, reason="false")
+
+
+def test_one_moderator_can_take_a_post_back(author):
+    post = published(author)
+    services.requeue_post(moderator=moderator(), post=post, reason="Checking a report.")
+    post.refresh_from_db()
+    assert post.status == Status.PENDING
+
+
+def test_queue_page_lists_pending_posts_and_decides(client, author):
+    mod = moderator()
+    post = submit(author, title="Please review me")
+    client.force_login(mod)
+    assert b"Please review me" in client.get("/moderation/").content
+    response = client.post(f"/moderation/posts/{post.pk}/decision/", {"action": "approve"})
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.status == Status.PUBLISHED
+
+
+def test_api_decision_with_field_errors(client, author):
+    mod = moderator()
+    post = submit(author)
+    client.force_login(mod)
+    url = f"/api/v1/moderation/posts/{post.pk}/decision"
+    assert client.post(url, {"action": "maybe"}, content_type="application/json").status_code == 422
+    bad = client.post(url, {"action": "reject"}, content_type="application/json")
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["loc"][-1] == "reason"
+    ok = client.post(
+        url, {"action": "reject", "reason": "Duplicate."}, content_type="application/json"
+    )
+    assert ok.json() == {"id": post.pk, "status": "rejected"}

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "moderation"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("posts/<int:post_id>/decision/", views.decide_post, name="decide_post"),
+    path("posts/<int:post_id>/requeue/", views.requeue_post, name="requeue_post"),
+    path("comments/<int:comment_id>/decision/", views.decide_comment, name="decide_comment"),
+]

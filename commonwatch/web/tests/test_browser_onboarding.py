@@ -1,0 +1,184 @@
+"""Acceptance, in a real browser under the app's strict CSP.
+
+A visitor joins, verifies the e-mail, places a home on the map and changes the
+alert radius; an agency officer is held at TOTP setup until the second factor is
+on. Each visited page passes axe-core (no critical or serious violation) and logs
+no CSP violation.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import quote
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from commonwatch.accounts.models import Home
+from commonwatch.accounts.roles import Role
+from commonwatch.accounts.tests.factories import PASSWORD, UserFactory
+from commonwatch.geo.distance import miles_to_m
+from commonwatch.web.tests.conftest import DESKTOP, PHONE
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
+
+METERS_PER_MILE = 1609.344
+CONFIRM_LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+/")
+
+
+def _path_is(path: str) -> re.Pattern:
+    return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?.*)?$")
+
+
+def _submit(page) -> None:
+    page.locator("main form button[type=submit]").first.click()
+
+
+def _current_totp_code(secret: str) -> str:
+    """The code an authenticator app shows now, never one about to expire."""
+    if 30 - time.time() % 30 < 3:
+        time.sleep(30 - time.time() % 30 + 0.2)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def test_resident_joins_and_sets_home_then_officer_must_enrol_totp(open_page, mailoutbox):
+    # 1. A visitor joins from the front page and verifies the e-mail address.
+    visitor = open_page()
+    page = visitor.page
+    response = page.goto("/")
+    csp = response.headers.get("content-security-policy", "")
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp, csp
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your street, your say")
+    visitor.check(screenshot="front-page")
+    # The header menu is folded behind "Menu" on a phone and laid out open on a desktop.
+    main_nav = page.get_by_role("navigation", name="Main")
+    expect(main_nav.get_by_role("link", name="Join")).to_be_hidden()
+    page.set_viewport_size(DESKTOP)
+    expect(main_nav.get_by_role("link", name="Join")).to_be_visible()
+    expect(page.get_by_text("Menu", exact=True)).to_be_hidden()
+    page.set_viewport_size(PHONE)
+    expect(main_nav.get_by_role("link", name="Join")).to_be_hidden()
+
+    page.get_by_role("link", name="Join your neighborhood").click()
+    expect(page).to_have_url(_path_is(reverse("account_signup")))
+    visitor.check(screenshot="sign-up")
+    email = "new.neighbor@example.org"
+    password = "a long walk by the river 42"
+    page.locator("#id_email").fill(email)
+    page.locator("#id_password1").fill(password)
+    page.locator("#id_password2").fill(password)
+    _submit(page)
+    expect(page).to_have_url(_path_is(reverse("account_email_verification_sent")))
+    visitor.check()
+
+    assert len(mailoutbox) == 1, [m.subject for m in mailoutbox]
+    message = mailoutbox[0]
+    assert message.to == [email]
+    link = CONFIRM_LINK.search(message.body)
+    assert link, f"no confirmation link in the e-mail:\n{message.body}"
+    page.goto(link.group(0))
+    visitor.check()
+    _submit(page)
+    expect(page).not_to_have_url(CONFIRM_LINK)
+    footer = page.locator("footer")
+    if "Signed in as" not in footer.inner_text():
+        page.goto(reverse("account_login"))
+        page.locator("#id_login").fill(email)
+        page.locator("#id_password").fill(password)
+        _submit(page)
+    expect(footer).to_contain_text(f"Signed in as {email}")
+    visitor.check()
+
+    # 2. "My home": click the map, pick a radius, save; then change the radius.
+    menu = page.get_by_text("Menu", exact=True)
+    my_home = main_nav.get_by_role("link", name="My home")
+    menu.click()
+    expect(my_home).to_be_visible()
+    visitor.check(screenshot="menu-open")
+    # Crossing the desktop breakpoint (for the screenshots) folds the phone menu again.
+    expect(my_home).to_be_hidden()
+    menu.click()
+    my_home.click()
+    expect(page).to_have_url(_path_is(reverse("accounts:home")))
+    home_map = page.locator("#home-map")
+    expect(home_map.locator(".leaflet-map-pane")).to_be_attached()
+    box = home_map.bounding_box()
+    assert box and box["height"] >= 200 and box["width"] >= 300, f"map is too small: {box}"
+    visitor.check()
+
+    lat_input, lng_input = page.locator("#id_lat"), page.locator("#id_lng")
+    radius_input = page.locator("#id_radius_mi")
+    expect(lat_input).to_have_value("")
+    home_map.click(position={"x": box["width"] * 0.6, "y": box["height"] * 0.45})
+    expect(lat_input).to_have_value(re.compile(r"^-?\d+\.\d{6}$"))
+    expect(lng_input).to_have_value(re.compile(r"^-?\d+\.\d{6}$"))
+    # The home marker and the alert circle are drawn where the map was clicked.
+    expect(home_map.locator("path.leaflet-interactive")).to_have_count(2)
+    lat, lng = float(lat_input.input_value()), float(lng_input.input_value())
+    radius_input.fill("1.5")
+    page.get_by_role("button", name="Save my home").click()
+    saved = page.locator(".messages")
+    expect(saved).to_contain_text("Your home and alert radius are saved.")
+    expect(radius_input).to_have_value("1.5")
+    expect(home_map.locator("path.leaflet-interactive")).to_have_count(2)
+    visitor.check(screenshot="my-home-map")
+    home = Home.objects.get(user__email=email)
+    assert home.radius_m == pytest.approx(1.5 * METERS_PER_MILE)
+
+    radius_input.fill("3")
+    page.get_by_role("button", name="Save my home").click()
+    expect(saved).to_contain_text("Your home and alert radius are saved.")
+    expect(radius_input).to_have_value("3.0")
+    visitor.check()
+    home.refresh_from_db()
+    assert home.lat == pytest.approx(lat, abs=1e-6)
+    assert home.lng == pytest.approx(lng, abs=1e-6)
+    assert home.radius_m == pytest.approx(3 * METERS_PER_MILE)
+    assert home.radius_m == pytest.approx(miles_to_m(3))
+    assert Home.objects.filter(user__email=email).count() == 1
+
+    # 3. An agency officer without a second factor is held at TOTP setup.
+    officer = UserFactory(role=Role.AGENCY_OFFICER)
+    staff = open_page()
+    page = staff.page
+    page.goto(reverse("account_login"))
+    staff.check(screenshot="sign-in")
+    page.locator("#id_login").fill(officer.email)
+    page.locator("#id_password").fill(PASSWORD)
+    _submit(page)
+    activate_path = reverse("mfa_activate_totp")
+    activate_url = _path_is(activate_path)
+    # allauth asks for the password once more before any MFA change (its
+    # MFA_REAUTHENTICATION_REQUIRED), then continues to the activation page.
+    reauthenticate_path = (
+        f"{reverse('account_reauthenticate')}?next={quote(activate_path, safe='')}"
+    )
+    reauthenticate_url = _path_is(reauthenticate_path)
+    expect(page).to_have_url(re.compile(f"{activate_url.pattern}|{reauthenticate_url.pattern}"))
+    if reauthenticate_url.match(page.url):
+        staff.check()
+        page.locator("#id_password").fill(PASSWORD)
+        _submit(page)
+    expect(page).to_have_url(activate_url)
+    staff.check()
+    page.goto(reverse("accounts:api_tokens"))
+    expect(page).to_have_url(activate_url)
+    expect(page.locator(".messages")).to_contain_text("requires two-factor authentication")
+    staff.check(screenshot="mfa-setup")
+
+    secret = page.locator("#authenticator_secret").input_value()
+    assert re.fullmatch(r"[A-Z2-7]{16,}", secret), secret
+    page.locator("#id_code").fill(_current_totp_code(secret))
+    _submit(page)
+    expect(page).not_to_have_url(activate_url)
+    staff.check()
+    assert Authenticator.objects.filter(user=officer, type=Authenticator.Type.TOTP).exists()
+
+    page.goto(reverse("accounts:api_tokens"))
+    expect(page).to_have_url(_path_is(reverse("accounts:api_tokens")))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    staff.check()
