@@ -38,6 +38,12 @@ def set_home(*, user: User, lat: float, lng: float, radius_mi: float) -> Home:
     return home
 
 
+def set_daily_digest(*, user: User, enabled: bool) -> None:
+    """Opt in or out of the daily e-mail of posts that reached the resident's circle."""
+    User.objects.filter(pk=user.pk).update(daily_digest=enabled)
+    user.daily_digest = enabled
+
+
 def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new personal token; the raw value is returned once and never stored."""
     name = name.strip()

@@ -22,15 +22,19 @@ from .selectors import home_of, tokens_of
 @require_http_methods(["GET", "POST"])
 def home_settings(request):
     home = home_of(request.user)
-    initial = (
-        {"lat": home.lat, "lng": home.lng, "radius_mi": round(m_to_miles(home.radius_m), 2)}
-        if home
-        else None
-    )
+    initial = {"daily_digest": request.user.daily_digest}
+    if home:
+        initial |= {
+            "lat": home.lat,
+            "lng": home.lng,
+            "radius_mi": round(m_to_miles(home.radius_m), 2),
+        }
     form = HomeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        services.set_daily_digest(user=request.user, enabled=data.pop("daily_digest"))
         try:
-            services.set_home(user=request.user, **form.cleaned_data)
+            services.set_home(user=request.user, **data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commonwatch.geo.models import LocatedModel
@@ -35,7 +36,7 @@ class Post(LocatedModel):
     body = models.TextField(_("what happened"))
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     moderation_note = models.TextField(blank=True, help_text=_("Shown to the author."))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     published_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -83,7 +84,7 @@ class Comment(models.Model):
     body = models.TextField(_("comment"))
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     moderation_note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -57,3 +57,23 @@ def test_daily_digest_goes_only_to_residents_who_asked(mailoutbox):
     assert [m.to for m in mailoutbox] == [[wants.email]]
     assert "Lost dog on Elm" in mailoutbox[0].body
     assert send_daily_digests.call() == 0
+
+
+def test_a_resident_opts_into_the_digest_on_the_home_page(client):
+    resident = resident_at(*CENTER)
+    client.force_login(resident)
+    client.post(
+        "/account/home/", {"lat": CENTER[0], "lng": CENTER[1], "radius_mi": 1, "daily_digest": "on"}
+    )
+    resident.refresh_from_db()
+    assert resident.daily_digest is True
+
+
+def test_the_daily_command_sends_the_digests(mailoutbox):
+    from django.core.management import call_command
+
+    author = resident_at(*CENTER)
+    resident_at(CENTER[0] + 0.001, CENTER[1], daily_digest=True)
+    published(author)
+    call_command("send_daily_digests")
+    assert len(mailoutbox) == 1

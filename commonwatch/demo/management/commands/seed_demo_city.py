@@ -16,6 +16,7 @@ from commonwatch.accounts import services as accounts
 from commonwatch.accounts.models import Home, User
 from commonwatch.accounts.roles import MFA_REQUIRED_ROLES, Role
 from commonwatch.demo.city import home_points
+from commonwatch.demo.posts import seed_posts
 
 DEMO_PASSWORD = "commonwatch-demo"  # noqa: S105 - printed for the demo on purpose
 DEMO_DOMAIN = "demo.commonwatch.test"
@@ -27,10 +28,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--residents", type=int, default=2000)
+        parser.add_argument("--posts", type=int, default=20000)
 
-    def handle(self, *args, residents: int, **options):
+    def handle(self, *args, residents: int, posts: int, **options):
         logins = [self._staff_login(role) for role in Role]
         self._seed_residents(residents)
+        reader = User.objects.get(email=f"resident@{DEMO_DOMAIN}")
+        seed_posts(count=posts, residents_domain=DEMO_DOMAIN, reader=reader)
         self._print_logins(logins)
 
     def _staff_login(self, role: Role) -> tuple[str, str | None]:

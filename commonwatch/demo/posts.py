@@ -1,0 +1,144 @@
+"""Seeding the demo city's feed: posts over 90 days, comments, a queue and some flags."""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from tqdm import tqdm
+
+from commonwatch.accounts.models import Home
+from commonwatch.community.models import Alert, Comment, Post, Status, ThreadAlias
+from commonwatch.community.selectors import POST_LAYER
+from commonwatch.geo.selectors import within_radius
+from commonwatch.geo.services import rebuild_tallies
+from commonwatch.moderation.models import Action, Decision, Flag, FlagReason
+
+from .city import offset
+from .stories import COMMENTS, story
+
+PENDING_POSTS = 40
+REQUEUED_POSTS = 8
+FLAGGED_POSTS = 25
+BATCH = 2000
+
+
+def seed_posts(*, count: int, residents_domain: str, reader) -> int:
+    """Top the demo feed up to `count` posts; returns how many were added."""
+    existing = Post.objects.filter(author__email__endswith=residents_domain).count()
+    if existing >= count:
+        return 0
+    rng = random.Random(90 + existing)
+    homes = list(
+        Home.objects.filter(user__email__startswith="resident0").values_list(
+            "user_id", "lat", "lng"
+        )
+    )
+    now = timezone.now()
+    added = count - existing
+    with tqdm(total=added, desc="Posts and comments", unit="post") as bar:
+        for start in range(0, added, BATCH):
+            size = min(BATCH, added - start)
+            _seed_batch(rng, homes, now, size, pending=max(0, PENDING_POSTS - existing - start))
+            bar.update(size)
+    _flag_some(rng, homes)
+    rebuild_tallies(
+        layer=POST_LAYER,
+        queryset=Post.objects.filter(status=Status.PUBLISHED),
+        time_field="published_at",
+    )
+    _unread_for(reader, now)
+    return added
+
+
+def _seed_batch(rng, homes, now, size: int, pending: int) -> None:
+    posts = []
+    for i in range(size):
+        user_id, lat, lng = rng.choice(homes)
+        distance, bearing = rng.uniform(0, 400), rng.uniform(0, 2 * math.pi)
+        lat, lng = offset(lat, lng, distance * math.cos(bearing), distance * math.sin(bearing))
+        category, title, body = story(rng)
+        is_pending = i < pending
+        created = now - timedelta(
+            minutes=rng.uniform(1, 60) if is_pending else rng.uniform(30, 90 * 24 * 60)
+        )
+        post = Post(
+            author_id=user_id,
+            category=category,
+            title=title,
+            body=body,
+            lat=lat,
+            lng=lng,
+            status=Status.PENDING if is_pending else Status.PUBLISHED,
+            created_at=created,
+            published_at=None if is_pending else created + timedelta(minutes=rng.uniform(2, 25)),
+        )
+        post.locate()
+        posts.append(post)
+    with transaction.atomic():
+        posts = Post.objects.bulk_create(posts)
+        ThreadAlias.objects.bulk_create(
+            [ThreadAlias(post=p, user_id=p.author_id, number=1) for p in posts]
+        )
+        _comment_on(rng, homes, [p for p in posts if p.status == Status.PUBLISHED])
+
+
+def _comment_on(rng, homes, posts) -> None:
+    comments, aliases = [], []
+    for post in posts:
+        if rng.random() > 0.35:
+            continue
+        for number in range(2, 2 + rng.randint(1, 3)):
+            user_id = rng.choice(homes)[0]
+            if user_id == post.author_id or any(
+                a.post_id == post.pk and a.user_id == user_id for a in aliases[-4:]
+            ):
+                continue
+            aliases.append(ThreadAlias(post=post, user_id=user_id, number=number))
+            when = post.published_at + timedelta(minutes=rng.uniform(5, 600))
+            comments.append(
+                Comment(
+                    post=post,
+                    author_id=user_id,
+                    body=rng.choice(COMMENTS),
+                    status=Status.PUBLISHED,
+                    created_at=when,
+                    published_at=when,
+                )
+            )
+    ThreadAlias.objects.bulk_create(aliases, ignore_conflicts=True)
+    Comment.objects.bulk_create(comments)
+
+
+def _flag_some(rng, homes) -> None:
+    """A few flagged posts (below the threshold) and a few sent back to the queue by flags."""
+    recent = list(Post.objects.filter(status=Status.PUBLISHED).order_by("-published_at")[:200])
+    chosen = rng.sample(recent, min(len(recent), FLAGGED_POSTS + REQUEUED_POSTS))
+    for index, post in enumerate(chosen):
+        flaggers = {rng.choice(homes)[0] for _ in range(3 if index < REQUEUED_POSTS else 1)}
+        flaggers.discard(post.author_id)
+        Flag.objects.bulk_create(
+            [Flag(post=post, user_id=u, reason=rng.choice(FlagReason.values)) for u in flaggers],
+            ignore_conflicts=True,
+        )
+        if index < REQUEUED_POSTS:
+            post.status = Status.PENDING
+            post.save(update_fields=["status"])
+            Decision.objects.create(
+                post=post, action=Action.REQUEUE, reason=f"Flagged by {len(flaggers)} neighbors."
+            )
+
+
+def _unread_for(reader, now) -> None:
+    """The demo resident comes back to a few unread alerts from the last two days."""
+    home = Home.objects.filter(user=reader).first()
+    if home is None:
+        return
+    recent = Post.objects.filter(status=Status.PUBLISHED, published_at__gte=now - timedelta(days=2))
+    alerts = [
+        Alert(user=reader, post=p) for p in within_radius(recent, home.lat, home.lng, home.radius_m)
+    ]
+    Alert.objects.bulk_create(alerts, ignore_conflicts=True)
