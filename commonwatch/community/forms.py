@@ -28,7 +28,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
-class PostForm(forms.Form):
+class EditPostForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     title = forms.CharField(label=_("Title"), max_length=MAX_TITLE_CHARS)
     body = forms.CharField(
@@ -37,6 +37,9 @@ class PostForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=PERSON_HINT,
     )
+
+
+class PostForm(EditPostForm):
     lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
     lng = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
     media = MultipleFileField(
@@ -46,17 +49,6 @@ class PostForm(forms.Form):
             "Up to 4 files: photos up to 10 MB, videos up to 60 s and 50 MB. "
             "Location data is removed from photos before anyone sees them."
         ),
-    )
-
-
-class EditPostForm(forms.Form):
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
-    title = forms.CharField(label=_("Title"), max_length=MAX_TITLE_CHARS)
-    body = forms.CharField(
-        label=_("What happened"),
-        max_length=MAX_BODY_CHARS,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=PERSON_HINT,
     )
 
 

@@ -8,10 +8,14 @@ embedded mode (one process), Redis the scale mode.
 
 from __future__ import annotations
 
+import logging
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from commonwatch.geo.cells import cells_covering_circle
+
+logger = logging.getLogger(__name__)
 
 
 def cell_group(cell: int) -> str:
@@ -36,9 +40,19 @@ def announce(post) -> None:
         "author_id": post.author_id,
         "card": card,
     }
-    async_to_sync(get_channel_layer().group_send)(cell_group(post.cell), event)
+    _group_send(cell_group(post.cell), event)
 
 
 def announce_removal(post) -> None:
     event = {"type": "post.removed", "post_id": post.pk}
-    async_to_sync(get_channel_layer().group_send)(cell_group(post.cell), event)
+    _group_send(cell_group(post.cell), event)
+
+
+def _group_send(group: str, event: dict) -> None:
+    """Best effort: runs after the commit, so a channel layer outage (Redis down) must
+    neither fail the moderator's or author's request nor skip the offline alerts queued
+    next; the feed and the alerts are the record, the push only speeds them up."""
+    try:
+        async_to_sync(get_channel_layer().group_send)(group, event)
+    except Exception:
+        logger.exception("Live delivery of %s to %s failed.", event["type"], group)

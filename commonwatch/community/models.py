@@ -47,7 +47,10 @@ class Post(LocatedModel):
                 name="post_published_cell_time",
                 condition=Q(status="published"),
             ),
-            models.Index(fields=["status", "created_at"], name="post_status_created"),
+            # The moderation queue; partial, so the feed's planner never prefers it.
+            models.Index(
+                fields=["created_at"], name="post_pending_created", condition=Q(status="pending")
+            ),
             models.Index(fields=["author", "created_at"], name="post_author_created"),
         ]
 

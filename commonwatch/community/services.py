@@ -73,10 +73,13 @@ def edit_post(*, author, post: Post, title: str, body: str, category: str) -> Po
         raise ValidationError(_("You can only edit your own posts."), code="not_author")
     _require_text_passes(title=title, body=body)
     with transaction.atomic():
+        was_published = post.status == Status.PUBLISHED
         post.title, post.body, post.category = title.strip(), body.strip(), category
         post.status = Status.PENDING
         post.full_clean()
         post.save()
+        if was_published:
+            transaction.on_commit(lambda: live.announce_removal(post))
     return post
 
 
@@ -91,7 +94,7 @@ def delete_post(*, author, post: Post) -> None:
         post.status = Status.DELETED
         post.title, post.body = "", ""
         post.save(update_fields=["status", "title", "body", "updated_at"])
-    live.announce_removal(post)
+        transaction.on_commit(lambda: live.announce_removal(post))
 
 
 def add_comment(*, author, post: Post, body: str) -> Comment:

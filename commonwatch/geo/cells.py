@@ -26,7 +26,7 @@ def cell_center(cell: int) -> tuple[float, float]:
     return h3.cell_to_latlng(cell)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=500_000)  # a metro and its rings need ~10^4 cells; each entry is tiny
 def cell_circumradius_m(cell: int) -> float:
     """Farthest distance from a cell's centre to its boundary (with 1% margin)."""
     lat, lng = h3.cell_to_latlng(cell)

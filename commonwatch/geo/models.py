@@ -13,7 +13,9 @@ class LocatedModel(models.Model):
 
     lat = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
     lng = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
-    cell = models.BigIntegerField(db_index=True, editable=False)
+    # No index of its own: each model indexes cell together with what it filters or
+    # sorts by, e.g. (cell, published_at), so the planner cannot pick a worse one.
+    cell = models.BigIntegerField(editable=False)
 
     class Meta:
         abstract = True

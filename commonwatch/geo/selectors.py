@@ -11,14 +11,14 @@ import math
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from h3.api import basic_int as h3
 from shapely.geometry import Point, Polygon
 from shapely.prepared import prep
 
 from .cells import INDEX_RESOLUTION, cells_covering_circle
-from .distance import haversine_m, miles_to_m
+from .distance import haversine_m, haversine_sql, miles_to_m
 from .models import CellTally
 from .shapes import cells_overlapping
 
@@ -32,6 +32,9 @@ RADIUS_CLASS_LIMITS_M = (
     miles_to_m(5),
 )
 WINDOW_WIDENING = 4
+# SQL and Python may round a distance differently in the last bits; rows this close
+# to a circle's edge are re-checked in Python.
+EDGE_M = 0.01
 MAX_WIDENINGS = 5
 
 
@@ -75,7 +78,7 @@ def newest_within(
     """
     cells = cells_covering_circle(lat, lng, radius_m)
     now = now or timezone.now()
-    window = _initial_window(layer, cells, lat, lng, radius_m, limit)
+    window = _initial_window(layer, cells, radius_m, limit, now, queryset.db)
     for _round in range(MAX_WIDENINGS + 1):
         cutoff = now - window if window is not None else None
         rows = _rows_in_circle(queryset, cells, lat, lng, radius_m, time_field, cutoff)
@@ -100,13 +103,16 @@ def _rows_in_circle(queryset, cells, lat, lng, radius_m, time_field, cutoff):
     return rows
 
 
-def _initial_window(layer, cells, lat, lng, radius_m, limit) -> timedelta | None:
+def _initial_window(layer, cells, radius_m, limit, now, db) -> timedelta | None:
     """A window expected to hold about 2×limit matches, or None to read everything."""
     per_second, total = 0.0, 0
-    for count, first_at, last_at in CellTally.objects.filter(
-        layer=layer, cell__in=cells
-    ).values_list("count", "first_at", "last_at"):
-        span = max((last_at - first_at).total_seconds(), 3600.0)
+    for count, first_at in (
+        CellTally.objects.using(db)
+        .filter(layer=layer, cell__in=cells)
+        .values_list("count", "first_at")
+    ):
+        # Rate since the cell's first point: a cell with two old posts is quiet, not busy.
+        span = max((now - first_at).total_seconds(), 3600.0)
         per_second += count / span
         total += count
     if total <= 2 * limit:
@@ -129,17 +135,21 @@ def circles_covering(
     """Ids (or id_field values) of objects whose own circle covers (lat, lng).
 
     Streams: a post that reaches 80,000 homes never holds them all in memory.
+    The database drops circles that clearly miss (distance computed in SQL); the
+    few within EDGE_M of their edge are decided by haversine_m, the one definition.
     """
+    distance = haversine_sql(lat, lng)
     for radius_class, class_limit in enumerate(RADIUS_CLASS_LIMITS_M):
         cells = cells_covering_circle(lat, lng, class_limit)
         for batch in _batched(cells):
             rows = (
                 queryset.filter(**{class_field: radius_class}, cell__in=batch)
-                .values_list(id_field, "lat", "lng", radius_field)
-                .iterator(chunk_size=5000)
+                .annotate(_distance=distance)
+                .filter(_distance__lte=F(radius_field) + EDGE_M)
+                .values_list(id_field, "_distance", "lat", "lng", radius_field)
             )
-            for pk, plat, plng, radius in rows:
-                if haversine_m(lat, lng, plat, plng) <= radius:
+            for pk, sql_distance, plat, plng, radius in rows:
+                if sql_distance <= radius - EDGE_M or haversine_m(lat, lng, plat, plng) <= radius:
                     yield pk
 
 

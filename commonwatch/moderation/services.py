@@ -58,8 +58,8 @@ def reject_post(*, moderator, post: Post, reason: str) -> Post:
         post.save(update_fields=["status", "moderation_note", "updated_at"])
         Flag.objects.filter(post=post).update(resolved=True)
         _record(moderator=moderator, action=Action.REJECT, reason=reason.strip(), post=post)
-    if was_published:
-        community.live.announce_removal(post)
+        if was_published:
+            transaction.on_commit(lambda: community.live.announce_removal(post))
     return post
 
 

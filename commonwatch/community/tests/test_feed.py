@@ -5,16 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from commonwatch.community import selectors, services
 from commonwatch.community.models import Post
 from commonwatch.community.tests.factories import (
-    CENTER,
     moderator,
     published,
-    resident_at,
     resident_just_outside,
     submit,
 )
@@ -23,16 +21,6 @@ from commonwatch.geo.distance import haversine_m
 from commonwatch.moderation import services as moderation
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def author():
-    return resident_at(*CENTER)
-
-
-@pytest.fixture
-def neighbor():
-    return resident_at(CENTER[0] + 0.003, CENTER[1])
 
 
 def titles(page):
@@ -135,3 +123,13 @@ def test_feed_page_query_count_is_bounded(client, author, neighbor, django_asser
     client.force_login(neighbor)
     with django_assert_max_num_queries(20):
         assert client.get("/feed/").status_code == 200
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner check")
+def test_postgresql_reads_the_feed_through_the_cell_and_time_index(author):
+    published(author)
+    posts = selectors.published_posts().filter(cell__in=[1, 2, 3], published_at__gte=timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = posts.values_list("pk", "lat", "lng", "published_at").explain()
+    assert "post_published_cell_time" in plan

@@ -22,16 +22,6 @@ from commonwatch.moderation import services as moderation
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def author():
-    return resident_at(*CENTER)
-
-
-@pytest.fixture
-def neighbor():
-    return resident_at(CENTER[0] + 0.002, CENTER[1])
-
-
 def test_a_new_post_waits_for_moderation(author):
     post = submit(author)
     assert post.status == Status.PENDING

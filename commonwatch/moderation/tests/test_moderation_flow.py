@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def author():
+def author(db):
     return resident_at(*CENTER)
 
 
