@@ -8,6 +8,7 @@ answer is the same on SQLite and PostgreSQL and never approximate.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
@@ -85,32 +86,28 @@ def newest_within(
         if len(rows) >= limit or cutoff is None:
             break
         window = window * WINDOW_WIDENING if _round < MAX_WIDENINGS - 1 else None
-    rows.sort(key=lambda row: (row[1], row[0]), reverse=True)
-    chosen = [pk for pk, _at in rows[:limit]]
-    by_pk = queryset.in_bulk(chosen)
-    return [by_pk[pk] for pk in chosen if pk in by_pk]
+    rows.sort(key=lambda obj: (getattr(obj, time_field), obj.pk), reverse=True)
+    return rows[:limit]
 
 
-def _rows_in_circle(queryset, cells, lat, lng, radius_m, time_field, cutoff):
+def _rows_in_circle(queryset, cells, lat, lng, radius_m, time_field, cutoff) -> list:
+    """Whole objects in the window (about 2×limit of them), so no second query is needed."""
     rows = []
+    near = haversine_sql(lat, lng, queryset.model._meta.db_table)
     for batch in _batched(cells):
-        subset = queryset.filter(cell__in=batch)
+        # The database drops the covering cells' corners outside the circle.
+        subset = queryset.filter(cell__in=batch).alias(_distance=near)
+        subset = subset.filter(_distance__lte=radius_m + EDGE_M)
         if cutoff is not None:
             subset = subset.filter(**{f"{time_field}__gte": cutoff})
-        for pk, plat, plng, at in subset.values_list("pk", "lat", "lng", time_field):
-            if haversine_m(lat, lng, plat, plng) <= radius_m:
-                rows.append((pk, at))
+        rows += [obj for obj in subset if haversine_m(lat, lng, obj.lat, obj.lng) <= radius_m]
     return rows
 
 
 def _initial_window(layer, cells, radius_m, limit, now, db) -> timedelta | None:
     """A window expected to hold about 2×limit matches, or None to read everything."""
     per_second, total = 0.0, 0
-    for count, first_at in (
-        CellTally.objects.using(db)
-        .filter(layer=layer, cell__in=cells)
-        .values_list("count", "first_at")
-    ):
+    for count, first_at in _tallies(db, layer, cells):
         # Rate since the cell's first point: a cell with two old posts is quiet, not busy.
         span = max((now - first_at).total_seconds(), 3600.0)
         per_second += count / span
@@ -121,6 +118,33 @@ def _initial_window(layer, cells, radius_m, limit, now, db) -> timedelta | None:
     share_in_circle = min(1.0, math.pi * radius_m**2 / (len(cells) * cell_area))
     seconds = 2 * limit / (per_second * share_in_circle)
     return timedelta(seconds=max(seconds, 60.0))
+
+
+# Per-process copy of recent tallies: rates change slowly, and a stale rate only
+# costs a widening round, never a wrong answer.
+TALLY_CACHE_SECONDS = 300
+_tally_cache: dict[tuple[str, str, int], tuple[float, int, datetime | None]] = {}
+
+
+def _tallies(db: str, layer: str, cells: Sequence[int]) -> list[tuple[int, datetime]]:
+    """(count, first_at) of each cell that has points, read through the tally cache."""
+    now = time.monotonic()
+    missing = [
+        c
+        for c in cells
+        if now - _tally_cache.get((db, layer, c), (-TALLY_CACHE_SECONDS, 0, None))[0]
+        >= TALLY_CACHE_SECONDS
+    ]
+    if missing:
+        found = dict.fromkeys(missing, (0, None))
+        rows = CellTally.objects.using(db).filter(layer=layer, cell__in=missing)
+        found.update(
+            {cell: (n, first) for cell, n, first in rows.values_list("cell", "count", "first_at")}
+        )
+        for cell, (n, first) in found.items():
+            _tally_cache[(db, layer, cell)] = (now, n, first)
+    entries = (_tally_cache[(db, layer, c)] for c in cells)
+    return [(n, first) for _at, n, first in entries if n]
 
 
 def circles_covering(
@@ -138,7 +162,7 @@ def circles_covering(
     The database drops circles that clearly miss (distance computed in SQL); the
     few within EDGE_M of their edge are decided by haversine_m, the one definition.
     """
-    distance = haversine_sql(lat, lng)
+    distance = haversine_sql(lat, lng, queryset.model._meta.db_table)
     for radius_class, class_limit in enumerate(RADIUS_CLASS_LIMITS_M):
         cells = cells_covering_circle(lat, lng, class_limit)
         for batch in _batched(cells):
