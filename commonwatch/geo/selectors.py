@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
-from django.db.models import F, QuerySet
+from django.db.models import BooleanField, Case, F, QuerySet, Value, When
 from django.utils import timezone
 from h3.api import basic_int as h3
 from shapely.geometry import Point, Polygon
@@ -158,23 +158,44 @@ def circles_covering(
 ) -> Iterator[int]:
     """Ids (or id_field values) of objects whose own circle covers (lat, lng).
 
-    Streams: a post that reaches 80,000 homes never holds them all in memory.
-    The database drops circles that clearly miss (distance computed in SQL); the
-    few within EDGE_M of their edge are decided by haversine_m, the one definition.
+    The database computes each distance and returns only ids (plus a flag for the
+    rare circles whose edge is within EDGE_M of the point, which haversine_m then
+    decides), so the cost is one narrow row per home reached.
     """
     distance = haversine_sql(lat, lng, queryset.model._meta.db_table)
+    on_edge = Case(
+        When(_distance__gt=F(radius_field) - EDGE_M, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
     for radius_class, class_limit in enumerate(RADIUS_CLASS_LIMITS_M):
         cells = cells_covering_circle(lat, lng, class_limit)
         for batch in _batched(cells):
             rows = (
                 queryset.filter(**{class_field: radius_class}, cell__in=batch)
-                .annotate(_distance=distance)
+                .alias(_distance=distance)
                 .filter(_distance__lte=F(radius_field) + EDGE_M)
-                .values_list(id_field, "_distance", "lat", "lng", radius_field)
+                .values_list(id_field, on_edge)
             )
-            for pk, sql_distance, plat, plng, radius in rows:
-                if sql_distance <= radius - EDGE_M or haversine_m(lat, lng, plat, plng) <= radius:
+            edge_ids = []
+            for pk, near_edge in rows:
+                if near_edge:
+                    edge_ids.append(pk)
+                else:
                     yield pk
+            yield from _decide_edges(queryset, lat, lng, edge_ids, radius_field, id_field)
+
+
+def _decide_edges(queryset, lat, lng, ids, radius_field, id_field) -> Iterator[int]:
+    """haversine_m has the last word on circles whose edge is within EDGE_M of the point."""
+    if not ids:
+        return
+    rows = queryset.filter(**{f"{id_field}__in": ids}).values_list(
+        id_field, "lat", "lng", radius_field
+    )
+    for pk, plat, plng, radius in rows:
+        if haversine_m(lat, lng, plat, plng) <= radius:
+            yield pk
 
 
 def inside_polygon(queryset: QuerySet, polygon: Polygon) -> Iterator:
