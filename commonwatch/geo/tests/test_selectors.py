@@ -140,3 +140,12 @@ def test_inside_polygon_matches_shapely_brute_force():
     expected = {h.pk for h in homes if polygon.covers(Point(h.lng, h.lat))}
     assert expected
     assert {h.pk for h in inside_polygon(Home.objects.all(), polygon)} == expected
+
+
+def test_circles_within_a_centimetre_of_the_point_are_decided_by_haversine():
+    home_point = offset(*CENTER, 800, 300)
+    exact = haversine_m(*CENTER, *home_point)
+    radii = [exact, exact + 0.004, exact - 0.004]
+    homes = place_homes([home_point] * 3, radii=radii)
+    covered = set(circles_covering(Home.objects.all(), *CENTER))
+    assert covered == {homes[0].pk, homes[1].pk}
