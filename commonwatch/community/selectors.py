@@ -141,6 +141,7 @@ def post_card(post: Post, viewer, comment_count: int | None = None) -> dict:
         if viewer is not None and viewer.pk == post.author_id
         else neighbor_label(1),
         "status": post.status,
+        "status_label": post.get_status_display(),
         "moderation_note": post.moderation_note if viewer and viewer.pk == post.author_id else "",
         "published_at": post.published_at,
         "created_at": post.created_at,

@@ -13,6 +13,7 @@ from commonwatch.accounts.access import access, needs
 from commonwatch.accounts.roles import Capability
 from commonwatch.accounts.selectors import home_of
 from commonwatch.moderation import services as moderation
+from commonwatch.web.outcomes import report_outcome
 
 from . import selectors, services
 from .forms import CommentForm, EditPostForm, FeedFilterForm, FlagForm, PostForm
@@ -104,13 +105,11 @@ def comment(request, post_id: int):
     post = selectors.post_for(request.user, post_id)
     form = CommentForm(request.POST)
     if form.is_valid():
-        try:
-            services.add_comment(author=request.user, post=post, body=form.cleaned_data["body"])
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Your comment will appear once a moderator approves it."))
+        report_outcome(
+            request,
+            lambda: services.add_comment(author=request.user, post=post, **form.cleaned_data),
+            _("Your comment will appear once a moderator approves it."),
+        )
     else:
         messages.error(request, _("Write a comment of at most 1000 characters."))
     return redirect("community:post", post_id=post.pk)
@@ -122,13 +121,11 @@ def flag(request, post_id: int):
     post = selectors.post_for(request.user, post_id)
     form = FlagForm(request.POST)
     if form.is_valid():
-        try:
-            moderation.flag_post(user=request.user, post=post, **form.cleaned_data)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Thank you. Moderators will look at this post."))
+        report_outcome(
+            request,
+            lambda: moderation.flag_post(user=request.user, post=post, **form.cleaned_data),
+            _("Thank you. Moderators will look at this post."),
+        )
     return redirect("community:post", post_id=post.pk)
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from commonwatch.accounts.access import access, needs
 from commonwatch.accounts.roles import Capability
+from commonwatch.web.outcomes import report_outcome
 
 from . import selectors, services
 from .forms import DecisionForm
@@ -33,17 +33,14 @@ def _decide(request, approve, reject, target) -> None:
     if not form.is_valid():
         messages.error(request, _("Choose approve or reject."))
         return
-    action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
-    try:
-        if action == "approve":
-            approve(moderator=request.user, reason=reason, **target)
-            messages.success(request, _("Approved and published."))
-        else:
-            reject(moderator=request.user, reason=reason, **target)
-            messages.success(request, _("Rejected; the author sees your reason."))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    reason = form.cleaned_data["reason"]
+    if form.cleaned_data["action"] == "approve":
+        decide, success = approve, _("Approved and published.")
+    else:
+        decide, success = reject, _("Rejected; the author sees your reason.")
+    report_outcome(
+        request, lambda: decide(moderator=request.user, reason=reason, **target), success
+    )
 
 
 @access(MODERATE)

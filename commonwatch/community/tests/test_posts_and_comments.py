@@ -151,3 +151,16 @@ def test_api_creates_a_post_with_field_level_errors(client, author):
     )
     assert good.status_code == 201
     assert good.json()["status"] == "pending"
+
+
+def test_comment_and_flag_pages_tell_the_resident_what_happened(client, author, neighbor):
+    post = published(author)
+    client.force_login(neighbor)
+    url = f"/feed/posts/{post.pk}/"
+    page = client.post(f"{url}comments/", {"body": "Saw it too."}, follow=True)
+    assert b"once a moderator approves it" in page.content
+    page = client.post(f"{url}comments/", {"body": "Call 303-555-0199"}, follow=True)
+    assert b"Remove the phone number" in page.content
+    assert client.post(f"{url}flags/", {"reason": "false"}, follow=True).status_code == 200
+    again = client.post(f"{url}flags/", {"reason": "false"}, follow=True)
+    assert b"already flagged" in again.content

@@ -70,6 +70,7 @@ class CheckedPage:
     """A Playwright page in its own browser context (own cookies), with page checks."""
 
     def __init__(self, browser, base_url: str):
+        self.base_url = base_url
         self.context = browser.new_context(base_url=base_url, viewport=PHONE, locale="en-US")
         self.context.set_default_timeout(10_000)
         self.page = self.context.new_page()
@@ -140,6 +141,26 @@ class CheckedPage:
             self.page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-{label}.png"), full_page=True)
         self.page.set_viewport_size(original)
 
+    def sign_in_as(self, user) -> None:
+        """Sign user in by handing the browser a session cookie (no login form, no TOTP).
+
+        The session is made with Django's test client (force_login) in the test database,
+        which the server under test reads too.
+        """
+        from commonwatch.community.tests.live_servers import session_cookie
+
+        self.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": session_cookie(user),
+                    "url": self.base_url,
+                    "httpOnly": True,
+                    "sameSite": "Lax",
+                }
+            ]
+        )
+
     def close(self) -> None:
         self.context.close()
 
@@ -162,6 +183,50 @@ def open_page(browser, live_server):
     def make() -> CheckedPage:
         checked = CheckedPage(browser, live_server.url)
         opened.append(checked)
+        return checked
+
+    yield make
+    for checked in opened:
+        checked.close()
+
+
+@pytest.fixture(scope="module")
+def asgi_server(django_db_setup, tmp_path_factory):
+    """One real daphne process (HTTP and WebSockets) on the test database, per module.
+
+    One process on the in-memory channel layer: a moderator's approval handled by this
+    server reaches the live sockets this same server holds. Tasks run inline in it
+    (TASK_BACKEND=immediate). Started here and awaited in ``open_asgi_page``, so it
+    boots while Chromium starts. Its log must show no traceback.
+    """
+    from commonwatch.community.tests.live_servers import server_env, start_servers, stop_all
+
+    log_dir = tmp_path_factory.mktemp("asgi-server")
+    env = server_env(redis_url="", data_dir=log_dir)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the browser fixture's, not the server's
+    servers = start_servers(["daphne"], env, log_dir)
+    try:
+        yield servers[0]
+    finally:
+        stop_all(servers)
+    log = servers[0].log()
+    assert "Traceback" not in log, log
+
+
+@pytest.fixture
+def open_asgi_page(browser, asgi_server):
+    """Factory: a fresh checked page on the daphne server; ``open_asgi_page(user)`` signs in."""
+    from commonwatch.community.tests.live_servers import wait_ready_all
+
+    wait_ready_all([asgi_server])
+    base_url = f"http://127.0.0.1:{asgi_server.port}"
+    opened: list[CheckedPage] = []
+
+    def make(user=None) -> CheckedPage:
+        checked = CheckedPage(browser, base_url)
+        opened.append(checked)
+        if user is not None:
+            checked.sign_in_as(user)
         return checked
 
     yield make

@@ -5,7 +5,8 @@
   var el = document.getElementById("incident-map");
   if (!el || typeof L === "undefined") { return; }
   var home = [parseFloat(el.dataset.homeLat), parseFloat(el.dataset.homeLng)];
-  var map = L.map(el).setView(home, 14);
+  // maxZoom on the map itself: without a tile layer nothing else sets it, and clustering needs it.
+  var map = L.map(el, { maxZoom: 19 }).setView(home, 14);
   if (el.dataset.tileUrl) {
     L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
   }

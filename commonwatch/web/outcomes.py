@@ -1,0 +1,20 @@
+"""Telling a person how their action went, the same way on every page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+
+
+def report_outcome(request, action: Callable[[], object], success: str) -> bool:
+    """Run a service call; show `success`, or each reason it was refused. True if it ran."""
+    try:
+        action()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return False
+    messages.success(request, success)
+    return True
