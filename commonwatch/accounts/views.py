@@ -7,7 +7,7 @@ from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commonwatch.geo.distance import m_to_miles
 
@@ -41,6 +41,16 @@ def home_settings(request):
             messages.success(request, _("Your home and alert radius are saved."))
             return redirect("accounts:home")
     return render(request, "accounts/home.html", {"form": form, "home": home})
+
+
+@access(SIGNED_IN)
+@require_GET
+def account_settings(request):
+    """One page that leads to every account setting the person's role allows."""
+    from commonwatch.web.navigation import ACCOUNT_ENTRIES, entries_for
+
+    entries = entries_for(request.user, ACCOUNT_ENTRIES)
+    return render(request, "accounts/settings.html", {"entries": entries})
 
 
 @access(needs(Capability.MANAGE_OWN_ACCOUNT))

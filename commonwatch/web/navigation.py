@@ -24,19 +24,23 @@ SIGNED_IN_ENTRIES = (
     NavEntry(_("My posts"), "community:mine"),
     NavEntry(_("Moderation"), "moderation:queue"),
     NavEntry(_("My home"), "accounts:home"),
-    NavEntry(_("E-mail"), "account_email"),
-    NavEntry(_("Password"), "account_change_password"),
-    NavEntry(_("Two-factor"), "mfa_index"),
-    NavEntry(_("API tokens"), "accounts:api_tokens"),
     NavEntry(_("Operate"), "admin:index"),
-    NavEntry(_("Delete account"), "accounts:delete"),
+    NavEntry(_("Account"), "accounts:settings"),
+)
+# The account page lists these, each shown only to whom its rule admits.
+ACCOUNT_ENTRIES = (
+    NavEntry(_("E-mail addresses"), "account_email"),
+    NavEntry(_("Password"), "account_change_password"),
+    NavEntry(_("Two-factor authentication and recovery codes"), "mfa_index"),
+    NavEntry(_("Personal API tokens"), "accounts:api_tokens"),
+    NavEntry(_("Delete my account"), "accounts:delete"),
 )
 
 
-def entries_for(user) -> list[dict]:
+def entries_for(user, entries=SIGNED_IN_ENTRIES) -> list[dict]:
     """The entries this user may open, as label/url pairs for the template."""
     visible = []
-    for entry in SIGNED_IN_ENTRIES:
+    for entry in entries:
         url = reverse(entry.url_name)
         match = resolve(url)
         rule = rule_for(match.func, match)

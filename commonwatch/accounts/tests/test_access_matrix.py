@@ -23,6 +23,7 @@ MODERATORS = frozenset({Role.MODERATOR})
 MATRIX: dict[str, frozenset] = {
     "web:home": EVERYONE,
     "accounts:home": RESIDENTS,
+    "accounts:settings": SIGNED_IN,
     "accounts:api_tokens": SIGNED_IN,
     "accounts:revoke_api_token": SIGNED_IN,
     "accounts:delete": SIGNED_IN,
