@@ -39,7 +39,8 @@
       if (empty) { empty.remove(); }
       feed.insertBefore(card(message.post), feed.firstChild);
       fresh += 1;
-      status.textContent = fresh + " " + status.dataset.freshLabel;
+      status.textContent = fresh === 1 ? status.dataset.freshOne
+        : status.dataset.freshMany.replace("%(count)s", String(fresh));
     } else if (message.type === "removed") {
       var gone = feed.querySelector('[data-post-id="' + message.post_id + '"]');
       if (gone) { gone.remove(); }
