@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from commonwatch.geo.approximate import location_seen_by
 from commonwatch.geo.distance import haversine_m
 from commonwatch.geo.selectors import newest_within, within_radius
 
-from .models import Alert, Comment, Post, Status, ThreadAlias
+from .models import Alert, Comment, Post, PostMedia, Status, ThreadAlias
 
 POST_LAYER = "post"
 FEED_PAGE = 20
@@ -121,6 +122,20 @@ def own_post(user, post_id: int) -> Post:
     return post
 
 
+def media_url(media: PostMedia) -> str:
+    """Media are served through a view that checks the post is visible to the reader."""
+    return reverse("community:media", kwargs={"media_id": media.pk})
+
+
+def media_for(user, media_id: int) -> PostMedia:
+    """A post's photo or video, for whoever may open that post; anyone else gets 404."""
+    media = PostMedia.objects.filter(pk=media_id).first()
+    if media is None:
+        raise Http404
+    post_for(user, media.post_id)
+    return media
+
+
 def neighbor_label(number: int) -> str:
     return _("Neighbor #%(n)d") % {"n": number}
 
@@ -146,7 +161,7 @@ def post_card(post: Post, viewer, comment_count: int | None = None) -> dict:
         "published_at": post.published_at,
         "created_at": post.created_at,
         "media": [
-            {"kind": m.kind, "url": m.file.url, "content_type": m.content_type}
+            {"kind": m.kind, "url": media_url(m), "content_type": m.content_type}
             for m in post.media.all()
         ],
         "comment_count": comment_count

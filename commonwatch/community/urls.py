@@ -13,4 +13,5 @@ urlpatterns = [
     path("posts/<int:post_id>/delete/", views.delete_post, name="delete"),
     path("posts/<int:post_id>/comments/", views.comment, name="comment"),
     path("posts/<int:post_id>/flags/", views.flag, name="flag"),
+    path("media/<int:media_id>/", views.media, name="media"),
 ]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest
+from django.http import FileResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from commonwatch.accounts.access import access, needs
+from commonwatch.accounts.access import SIGNED_IN, access, needs
 from commonwatch.accounts.roles import Capability
 from commonwatch.accounts.selectors import home_of
 from commonwatch.moderation import services as moderation
@@ -166,3 +166,13 @@ def my_posts(request):
 def map_page(request):
     context = {"filter_form": FeedFilterForm(request.GET), "home": home_of(request.user)}
     return render(request, "community/map.html", context)
+
+
+@access(SIGNED_IN)  # scoped by selectors.media_for: residents who may see the post, moderators
+@require_GET
+def media(request, media_id: int):
+    item = selectors.media_for(request.user, media_id)
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

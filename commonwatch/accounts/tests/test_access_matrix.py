@@ -39,6 +39,8 @@ MATRIX: dict[str, frozenset] = {
     "community:delete": RESIDENTS,
     "community:comment": RESIDENTS,
     "community:flag": RESIDENTS,
+    # Signed in, then scoped to the post's readers: others get 404, never the file.
+    "community:media": SIGNED_IN,
     "moderation:queue": MODERATORS,
     "moderation:decide_post": MODERATORS,
     "moderation:requeue_post": MODERATORS,
@@ -57,6 +59,7 @@ MATRIX: dict[str, frozenset] = {
     "POST /moderation/comments/{comment_id}/decision": MODERATORS,
 }
 SAMPLE_KWARGS = {
+    "media_id": 999999,
     "post_id": 999999,
     "comment_id": 999999,
     "token_id": 999999,

@@ -131,3 +131,36 @@ def test_photos_upload_through_the_api(client):
     stored = PostMedia.objects.get()
     assert stored.kind == "photo"
     assert dict(Image.open(stored.file.path).getexif()) == {}
+
+
+@pytest.mark.django_db
+def test_media_are_served_only_to_people_who_may_see_the_post(client):
+    from django.test import TestCase
+
+    from commonwatch.community.tests.factories import moderator, resident_just_outside
+    from commonwatch.moderation import services as moderation
+
+    author = resident_at(*CENTER)
+    post = services.submit_post(
+        author=author,
+        category="crime",
+        title="Break-in",
+        body="Garage door forced open.",
+        lat=CENTER[0],
+        lng=CENTER[1],
+        uploads=[upload("a.jpg", jpeg_with_gps())],
+    )
+    url = f"/feed/media/{post.media.get().pk}/"
+    neighbor = resident_at(CENTER[0] + 0.002, CENTER[1])
+    client.force_login(neighbor)
+    assert client.get(url).status_code == 404  # still pending
+    client.force_login(moderator())
+    assert client.get(url).status_code == 200  # the queue shows it
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        moderation.approve_post(moderator=moderator(), post=post)
+    client.force_login(neighbor)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert dict(Image.open(io.BytesIO(b"".join(response.streaming_content))).getexif()) == {}
+    client.force_login(resident_just_outside())
+    assert client.get(url).status_code == 404
