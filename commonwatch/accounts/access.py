@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import ResolverMatch
+from django.utils.translation import gettext as _
 from ninja.errors import AuthorizationError
 from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
@@ -117,18 +118,22 @@ class ApiAccess(AuthBase):
             # MfaRequiredMiddleware saw no session user: hold token users to the same rule.
             if user.role in MFA_REQUIRED_ROLES and not has_second_factor(user):
                 raise AuthorizationError(
-                    message="Your role requires two-factor authentication. Set it up to continue."
+                    message=_(
+                        "Your role requires two-factor authentication. Set it up to continue."
+                    )
                 )
         else:
             user = request.user
             unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
             if user.is_authenticated and unsafe and check_csrf(request) is not None:
-                raise AuthorizationError(message="CSRF check failed: send the X-CSRFToken header.")
+                raise AuthorizationError(
+                    message=_("CSRF check failed: send the X-CSRFToken header.")
+                )
         if self.rule.allows(user):
             return user
         if not user.is_authenticated:
             return None
-        raise AuthorizationError(message="Your role does not give access to this endpoint.")
+        raise AuthorizationError(message=_("Your role does not give access to this endpoint."))
 
 
 def api_access(rule: Rule) -> ApiAccess:
@@ -142,4 +147,4 @@ class DenyUndeclared(ApiAccess):
         super().__init__(Rule("undeclared"))
 
     def __call__(self, request):
-        raise AuthorizationError(message="This endpoint declares no access rule.")
+        raise AuthorizationError(message=_("This endpoint declares no access rule."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -56,7 +57,7 @@ def _home_out(home) -> dict:
 def my_home(request):
     home = home_of(request.auth)
     if home is None:
-        return Status(404, {"detail": "You have not set a home point yet."})
+        return Status(404, {"detail": _("You have not set a home point yet.")})
     return _home_out(home)
 
 

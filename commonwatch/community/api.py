@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -165,4 +166,4 @@ def add_comment(request, post_id: int, payload: CommentIn):
 def flag_post(request, post_id: int, payload: FlagIn):
     post = selectors.post_for(request.auth, post_id)
     moderation.flag_post(user=request.auth, post=post, reason=payload.reason, note=payload.note)
-    return Status(201, {"detail": "Flagged. Moderators will look at this post."})
+    return Status(201, {"detail": _("Flagged. Moderators will look at this post.")})
