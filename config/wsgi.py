@@ -1,8 +1,14 @@
 """WSGI entry point (gunicorn, uWSGI)."""
 
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
+
+# Everything loaded so far lives as long as the process: keep it out of the garbage
+# collector's generations, which otherwise pause requests for tens of milliseconds.
+gc.collect()
+gc.freeze()

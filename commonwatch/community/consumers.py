@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
@@ -25,8 +27,12 @@ class FeedConsumer(AsyncJsonWebsocketConsumer):
             return
         self.user_id = user.pk
         self.groups_joined = groups_for_circle(self.home.lat, self.home.lng, self.home.radius_m)
-        for group in self.groups_joined:
-            await self.channel_layer.group_add(group, self.channel_name)
+        await asyncio.gather(
+            *(
+                self.channel_layer.group_add(group, self.channel_name)
+                for group in self.groups_joined
+            )
+        )
         await self.accept()
 
     @staticmethod
@@ -36,16 +42,17 @@ class FeedConsumer(AsyncJsonWebsocketConsumer):
         return home_of(user)
 
     async def disconnect(self, code):
-        for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        groups = getattr(self, "groups_joined", [])
+        await asyncio.gather(
+            *(self.channel_layer.group_discard(group, self.channel_name) for group in groups)
+        )
 
     async def post_published(self, event):
         distance = haversine_m(self.home.lat, self.home.lng, event["post_lat"], event["post_lng"])
         if distance > self.home.radius_m:
             return
-        card = dict(event["card"])
-        card["mine"] = event["author_id"] == self.user_id
-        await self.send_json({"type": "post", "post": card})
+        mine = event["author_id"] == self.user_id
+        await self.send(text_data=event["author_text"] if mine else event["text"])
 
     async def post_removed(self, event):
         await self.send_json({"type": "removed", "post_id": event["post_id"]})

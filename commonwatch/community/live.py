@@ -8,10 +8,12 @@ embedded mode (one process), Redis the scale mode.
 
 from __future__ import annotations
 
+import json
 import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.core.serializers.json import DjangoJSONEncoder
 
 from commonwatch.geo.cells import cells_covering_circle
 
@@ -31,16 +33,20 @@ def announce(post) -> None:
     from .selectors import public_card
 
     card = public_card(post)
-    card["published_at"] = card["published_at"].isoformat()
-    card["created_at"] = card["created_at"].isoformat()
+    # Encoded once here, not once per socket: a busy cell may hold thousands.
     event = {
         "type": "post.published",
         "post_lat": post.lat,
         "post_lng": post.lng,
         "author_id": post.author_id,
-        "card": card,
+        "text": _encode({"type": "post", "post": card | {"mine": False}}),
+        "author_text": _encode({"type": "post", "post": card | {"mine": True}}),
     }
     _group_send(cell_group(post.cell), event)
+
+
+def _encode(message: dict) -> str:
+    return json.dumps(message, cls=DjangoJSONEncoder)
 
 
 def announce_removal(post) -> None:

@@ -36,6 +36,7 @@ class Post(LocatedModel):
     body = models.TextField(_("what happened"))
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     moderation_note = models.TextField(blank=True, help_text=_("Shown to the author."))
+    comment_count = models.PositiveIntegerField(default=0, help_text=_("Published comments."))
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     published_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

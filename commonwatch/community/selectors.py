@@ -10,7 +10,7 @@ import base64
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from commonwatch.geo.approximate import location_seen_by
 from commonwatch.geo.distance import haversine_m
 from commonwatch.geo.selectors import newest_within, within_radius
 
-from .models import Alert, Comment, Post, PostMedia, Status, ThreadAlias
+from .models import Alert, Category, Post, PostMedia, Status, ThreadAlias
 
 POST_LAYER = "post"
 FEED_PAGE = 20
@@ -72,7 +72,7 @@ def feed_for(user, *, category=None, period=None, cursor=None, limit=FEED_PAGE) 
     home = home_of(user) if can(user, Capability.READ_FEED) else None
     if home is None:
         return FeedPage([], None)
-    posts = published_posts(category=category, period=period).prefetch_related("media")
+    posts = published_posts(category=category, period=period)
     now = None
     if cursor:
         moment, pk = decode_cursor(cursor)
@@ -90,8 +90,8 @@ def feed_for(user, *, category=None, period=None, cursor=None, limit=FEED_PAGE) 
     )
     page = found[:limit]
     next_cursor = encode_cursor(page[-1]) if len(found) > limit else None
-    counts = comment_counts(page)
-    return FeedPage([post_card(p, user, counts.get(p.pk, 0)) for p in page], next_cursor)
+    media = media_by_post(page)
+    return FeedPage([post_card(p, user, media[p.pk]) for p in page], next_cursor)
 
 
 def is_in_reach(user, post: Post) -> bool:
@@ -140,40 +140,51 @@ def neighbor_label(number: int) -> str:
     return _("Neighbor #%(n)d") % {"n": number}
 
 
-def post_card(post: Post, viewer, comment_count: int | None = None) -> dict:
-    """What a viewer may see of a post: approximate place, anonymous author."""
+CATEGORY_LABELS = dict(Category.choices)
+STATUS_LABELS = dict(Status.choices)
+
+
+def post_card(post: Post, viewer, media: list[PostMedia] | None = None) -> dict:
+    """What a viewer may see of a post: approximate place, anonymous author.
+
+    Pages of posts pass `media` fetched in one query (media_by_post).
+    """
     lat, lng = location_seen_by(viewer, owner_id=post.author_id, lat=post.lat, lng=post.lng)
+    mine = viewer is not None and viewer.pk == post.author_id
+    media = post.media.all() if media is None else media
     return {
         "id": post.pk,
         "category": post.category,
-        "category_label": post.get_category_display(),
+        "category_label": str(CATEGORY_LABELS[post.category]),
         "title": post.title,
         "body": post.body,
         "lat": lat,
         "lng": lng,
         # A post's author opens its thread, so is always Neighbor #1 there.
-        "author": _("You")
-        if viewer is not None and viewer.pk == post.author_id
-        else neighbor_label(1),
+        "author": _("You") if mine else neighbor_label(1),
         "status": post.status,
-        "status_label": post.get_status_display(),
-        "moderation_note": post.moderation_note if viewer and viewer.pk == post.author_id else "",
+        "status_label": str(STATUS_LABELS[post.status]),
+        "moderation_note": post.moderation_note if mine else "",
         "published_at": post.published_at,
         "created_at": post.created_at,
         "media": [
-            {"kind": m.kind, "url": media_url(m), "content_type": m.content_type}
-            for m in post.media.all()
+            {"kind": m.kind, "url": media_url(m), "content_type": m.content_type} for m in media
         ],
-        "comment_count": comment_count
-        if comment_count is not None
-        else post.comments.filter(status=Status.PUBLISHED).count(),
-        "mine": viewer is not None and viewer.pk == post.author_id,
+        "comment_count": post.comment_count,
+        "mine": mine,
     }
+
+
+def media_by_post(posts) -> dict[int, list[PostMedia]]:
+    grouped: dict[int, list[PostMedia]] = {post.pk: [] for post in posts}
+    for item in PostMedia.objects.filter(post__in=list(grouped)):
+        grouped[item.post_id].append(item)
+    return grouped
 
 
 def public_card(post: Post) -> dict:
     """The card as any neighbor (not the author) sees it: for the live channel."""
-    return post_card(post, viewer=None, comment_count=0)
+    return post_card(post, viewer=None)
 
 
 def comments_for(user, post: Post) -> list[dict]:
@@ -217,12 +228,3 @@ def map_points_for(user, *, category=None, period=None) -> list[dict]:
 
 def unread_count(user) -> int:
     return Alert.objects.filter(user=user, seen=False, post__status=Status.PUBLISHED).count()
-
-
-def comment_counts(posts) -> dict[int, int]:
-    rows = (
-        Comment.objects.filter(post__in=posts, status=Status.PUBLISHED)
-        .values("post")
-        .annotate(n=Count("pk"))
-    )
-    return {row["post"]: row["n"] for row in rows}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -140,9 +140,13 @@ def _after_publication(post_id: int) -> None:
 
 
 def publish_comment(comment: Comment) -> None:
-    comment.status = Status.PUBLISHED
-    comment.published_at = comment.published_at or timezone.now()
-    comment.save(update_fields=["status", "published_at"])
+    if comment.status == Status.PUBLISHED:
+        return
+    with transaction.atomic():
+        comment.status = Status.PUBLISHED
+        comment.published_at = comment.published_at or timezone.now()
+        comment.save(update_fields=["status", "published_at"])
+        Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + 1)
 
 
 def mark_alerts_seen(*, user) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections import Counter
 from datetime import timedelta
 
 from django.db import transaction
@@ -111,6 +112,10 @@ def _comment_on(rng, homes, posts) -> None:
             )
     ThreadAlias.objects.bulk_create(aliases, ignore_conflicts=True)
     Comment.objects.bulk_create(comments)
+    per_post = Counter(c.post_id for c in comments)
+    for post in posts:
+        post.comment_count = per_post[post.pk]
+    Post.objects.bulk_update([p for p in posts if p.comment_count], ["comment_count"])
 
 
 def _flag_some(rng, homes) -> None:

@@ -14,6 +14,7 @@ there by the exact distance check.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import os
@@ -383,3 +384,23 @@ async def test_a_real_server_refuses_a_visitor_and_a_foreign_origin(app_servers,
     finally:
         for socket in (visitor, foreign, resident):
             await socket.close()
+
+
+@pytest.mark.worker
+async def test_a_socket_left_idle_on_the_redis_layer_still_gets_the_next_post(
+    app_servers, redis_hood
+):
+    """Regression: redis-py's read timeout once beat channels_redis's 5 s blocking read
+    and closed idle sockets; an idle feed must stay open and live."""
+    hood = redis_hood
+    post = await database_sync_to_async(hood.submit)()
+    cookie = await database_sync_to_async(session_cookie)(hood.inside)
+    socket = await FeedSocket.open(app_servers[0].port, cookie=cookie)
+    try:
+        assert socket.accepted
+        await asyncio.sleep(12)
+        await database_sync_to_async(hood.approve)(post)
+        assert_is_public_card(await socket.receive(timeout=10), post)
+    finally:
+        await socket.close()
+    assert "Timeout reading" not in app_servers[0].log()
