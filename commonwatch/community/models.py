@@ -118,8 +118,10 @@ class ThreadAlias(models.Model):
 class Alert(models.Model):
     """A published post that reached a resident's alert circle: unread count and digest."""
 
+    # No index of its own: the unique (user, post) index serves lookups by user. Every
+    # index costs on the 100,000-row inserts a busy post causes.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts", db_index=False
     )
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="alerts")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -128,7 +130,6 @@ class Alert(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "post"], name="alert_once_per_post")]
-        indexes = [models.Index(fields=["user", "seen"], name="alert_unread")]
 
     def __str__(self) -> str:
         return f"alert {self.post_id} for {self.user_id}"

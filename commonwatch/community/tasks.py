@@ -23,7 +23,8 @@ def queue_alerts(*, post_id: int) -> int:
     """
     from commonwatch.geo.selectors import circles_covering
 
-    from .models import Alert, Post, Status
+    from .models import Post, Status
+    from .services import record_alerts
 
     post = Post.objects.filter(pk=post_id, status=Status.PUBLISHED).first()
     if post is None:
@@ -32,12 +33,12 @@ def queue_alerts(*, post_id: int) -> int:
     for user_id in circles_covering(Home.objects.all(), post.lat, post.lng, id_field="user_id"):
         if user_id == post.author_id:
             continue
-        batch.append(Alert(user_id=user_id, post_id=post_id))
+        batch.append(user_id)
         reached += 1
         if len(batch) >= ALERT_BATCH:
-            Alert.objects.bulk_create(batch, ignore_conflicts=True)
+            record_alerts(post_id=post_id, user_ids=batch)
             batch = []
-    Alert.objects.bulk_create(batch, ignore_conflicts=True)
+    record_alerts(post_id=post_id, user_ids=batch)
     return reached
 
 
