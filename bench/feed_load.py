@@ -20,8 +20,7 @@ from django.db import connection, transaction
 
 from commonwatch.accounts.models import Home, User
 from commonwatch.community.models import Post
-from commonwatch.community.selectors import POST_LAYER, published_posts
-from commonwatch.geo.services import rebuild_tallies
+from commonwatch.community.services import rebuild_post_tallies
 
 from .data import END, Dataset
 from .feed_data import CATEGORIES, STATUSES, FeedData
@@ -153,12 +152,7 @@ def ensure_loaded(geo: Dataset, feed: FeedData, signature: str, log=print) -> di
         ("homes", lambda: _load_homes(feed)),
         ("posts", lambda: _load_posts(geo, feed)),
         ("sequences", _reset_sequences),
-        (
-            "tallies",
-            lambda: rebuild_tallies(
-                layer=POST_LAYER, queryset=published_posts(), time_field="published_at"
-            ),
-        ),
+        ("tallies", rebuild_post_tallies),
     ]
     if _is_postgres():
         steps.append(("postgis", _build_postgis))

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from commonwatch.accounts.models import Home, User
 from commonwatch.community import tasks
-from commonwatch.community.models import Alert, Post
-from commonwatch.community.selectors import POST_LAYER, feed_for, published_posts
+from commonwatch.community.models import Alert, Post, tally_layer
+from commonwatch.community.selectors import feed_for, published_posts
 from commonwatch.geo import selectors as geo_selectors
 from commonwatch.geo.cells import cells_covering_circle
 from commonwatch.geo.selectors import MAX_WIDENINGS, WINDOW_WIDENING, circles_covering
@@ -56,7 +56,7 @@ def method_newest(user, home, category) -> list[int]:
         home.lat,
         home.lng,
         home.radius_m,
-        layer=POST_LAYER,
+        layer=tally_layer(category),
         limit=LIMIT + 1,  # feed_for asks for one more, to know if there is a next page
         time_field="published_at",
     )
@@ -82,7 +82,7 @@ def method_postgis_window(user, home, category) -> list[int]:
     """Time window sized by the project's own tallies, widened ×4 until 50 rows qualify."""
     cells = cells_covering_circle(home.lat, home.lng, home.radius_m)
     window = geo_selectors._initial_window(
-        POST_LAYER, cells, home.radius_m, LIMIT, END, connection.alias
+        tally_layer(category), cells, home.radius_m, LIMIT, END, connection.alias
     )
     for round_ in range(MAX_WIDENINGS + 1):
         rows = _postgis(home, category, END - window if window is not None else None)

@@ -90,7 +90,7 @@ def postgis_newest_windowed(lat, lng, radius_m) -> list[int]:
     """Time-window pre-filter on the created_at index, sized by the same per-cell tallies
     as the project (its window estimate), widened ×4 until LIMIT rows qualify."""
     cells = cells_covering_circle(lat, lng, radius_m)
-    window = selectors._initial_window(LAYER, cells, lat, lng, radius_m, LIMIT)
+    window = selectors._initial_window(LAYER, cells, radius_m, LIMIT, END, connection.alias)
     params = {"lat": lat, "lng": lng, "radius": radius_m, "limit": LIMIT}
     with connection.cursor() as cursor:
         for round_ in range(MAX_WIDENINGS + 1):

@@ -132,20 +132,20 @@ if TASK_BACKEND not in _TASK_ENGINES:
 TASKS = {"default": {"BACKEND": _TASK_ENGINES[TASK_BACKEND], "QUEUES": ["default"]}}
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
 
+
+def redis_channel_layer(url: str) -> dict:
+    """Pub/sub: a post is published once per cell and each app process hands it to its
+    own sockets in memory, instead of one Redis queue entry per socket. The read
+    timeout outlasts the layer's idle reads, or idle sockets get closed."""
+    return {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [{"address": url, "socket_timeout": 10}]},
+    }
+
+
 # Live alerts: one process in the embedded mode, Redis between app servers at scale.
 if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                # Longer than channels_redis's 5 s blocking read, or redis-py times out
-                # first and the idle socket is closed.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 10}],
-                "capacity": 1000,
-                "expiry": 30,
-            },
-        }
-    }
+    CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL)}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 

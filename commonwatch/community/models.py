@@ -10,6 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from commonwatch.geo.models import LocatedModel
 
+POST_LAYER = "post"
+
+
+def tally_layer(category: str | None = None) -> str:
+    """The cell tallies that size feed windows: all published posts, or one category's."""
+    return f"{POST_LAYER}:{category}" if category else POST_LAYER
+
 
 class Category(models.TextChoices):
     CRIME = "crime", _("Crime")

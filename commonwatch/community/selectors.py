@@ -23,9 +23,8 @@ from commonwatch.geo.approximate import location_seen_by
 from commonwatch.geo.distance import haversine_m
 from commonwatch.geo.selectors import newest_within, within_radius
 
-from .models import Alert, Category, Post, PostMedia, Status, ThreadAlias
+from .models import Alert, Category, Post, PostMedia, Status, ThreadAlias, tally_layer
 
-POST_LAYER = "post"
 FEED_PAGE = 20
 MAP_LIMIT = 5000
 PERIODS = {
@@ -83,7 +82,7 @@ def feed_for(user, *, category=None, period=None, cursor=None, limit=FEED_PAGE) 
         home.lat,
         home.lng,
         home.radius_m,
-        layer=POST_LAYER,
+        layer=tally_layer(category),
         limit=limit + 1,
         time_field="published_at",
         now=now,

@@ -11,14 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonwatch.accounts.roles import Capability, can
-from commonwatch.geo.services import tally_point
+from commonwatch.geo.services import rebuild_tallies, tally_point
 from commonwatch.moderation.checks import MAX_COMMENT_CHARS, check_text
 
 from . import live
 from .media import MAX_MEDIA_PER_POST, clean_upload
-from .models import Category, Comment, Post, PostMedia, Status, ThreadAlias
-
-POST_LAYER = "post"
+from .models import Category, Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
 
 
 def _require_text_passes(*, title: str, body: str, max_body: int | None = None) -> None:
@@ -129,8 +127,21 @@ def publish_post(post: Post) -> None:
     post.status = Status.PUBLISHED
     post.published_at = post.published_at or timezone.now()
     post.save(update_fields=["status", "published_at", "updated_at"])
-    tally_point(layer=POST_LAYER, cell=post.cell, at=post.published_at)
+    for layer in (tally_layer(), tally_layer(post.category)):
+        tally_point(layer=layer, cell=post.cell, at=post.published_at)
     transaction.on_commit(lambda: _after_publication(post.pk))
+
+
+def rebuild_post_tallies() -> None:
+    """Recount the feed's cell tallies, overall and per category (after bulk loads)."""
+    published = Post.objects.filter(status=Status.PUBLISHED)
+    rebuild_tallies(layer=tally_layer(), queryset=published, time_field="published_at")
+    for category in Category.values:
+        rebuild_tallies(
+            layer=tally_layer(category),
+            queryset=published.filter(category=category),
+            time_field="published_at",
+        )
 
 
 def _after_publication(post_id: int) -> None:

@@ -13,9 +13,8 @@ from tqdm import tqdm
 
 from commonwatch.accounts.models import Home
 from commonwatch.community.models import Alert, Comment, Post, Status, ThreadAlias
-from commonwatch.community.selectors import POST_LAYER
+from commonwatch.community.services import rebuild_post_tallies
 from commonwatch.geo.selectors import within_radius
-from commonwatch.geo.services import rebuild_tallies
 from commonwatch.moderation.models import Action, Decision, Flag, FlagReason
 
 from .city import offset
@@ -46,11 +45,7 @@ def seed_posts(*, count: int, residents_domain: str, reader) -> int:
             _seed_batch(rng, homes, now, size, pending=max(0, PENDING_POSTS - existing - start))
             bar.update(size)
     _flag_some(rng, homes)
-    rebuild_tallies(
-        layer=POST_LAYER,
-        queryset=Post.objects.filter(status=Status.PUBLISHED),
-        time_field="published_at",
-    )
+    rebuild_post_tallies()
     _unread_for(reader, now)
     return added
 

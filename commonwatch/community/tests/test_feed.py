@@ -133,3 +133,11 @@ def test_postgresql_reads_the_feed_through_the_cell_and_time_index(author):
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = posts.values_list("pk", "lat", "lng", "published_at").explain()
     assert "post_published_cell_time" in plan
+
+
+def test_publishing_counts_the_post_overall_and_in_its_category(author):
+    from commonwatch.geo.models import CellTally
+
+    post = published(author, category="lost_pet")
+    layers = set(CellTally.objects.filter(cell=post.cell).values_list("layer", flat=True))
+    assert layers == {"post", "post:lost_pet"}

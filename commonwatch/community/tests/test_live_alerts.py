@@ -49,6 +49,7 @@ from commonwatch.geo.cells import cell_of
 from commonwatch.geo.distance import EARTH_RADIUS_M, haversine_m, miles_to_m
 from commonwatch.moderation import services as moderation
 from config.asgi import application
+from config.settings import redis_channel_layer
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -57,12 +58,7 @@ RADIUS_MI = 1.0
 MARGIN_M = 30
 IN_MEMORY = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 LIVE_REDIS_URL = os.environ.get("TEST_LIVE_REDIS_URL", "redis://127.0.0.1:6379/14")
-REDIS_LAYER = {
-    "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [LIVE_REDIS_URL], "capacity": 1000, "expiry": 30},
-    }
-}
+REDIS_LAYER = {"default": redis_channel_layer(LIVE_REDIS_URL)}  # as the app servers have it
 
 
 def north_of(lat: float, lng: float, metres: float) -> tuple[float, float]:
