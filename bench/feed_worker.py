@@ -28,7 +28,7 @@ from commonwatch.geo.selectors import newest_within as project_newest_within
 
 from .data import END
 from .feed_data import CATEGORIES, READER_RADII_MI, FeedData
-from .worker import WARMUP, _index_names
+from .worker import WARMUP, _index_names, time_method
 
 LIMIT = 50
 EXPLAIN_SAMPLE = 10
@@ -95,19 +95,6 @@ def method_postgis_window(user, home, category) -> list[int]:
 # --- timing ------------------------------------------------------------------------------
 
 
-def _run(fn: Callable, arg_sets: list[tuple]) -> dict:
-    cells_covering_circle.cache_clear()  # every method pays for its own cell sets
-    for args in arg_sets[:WARMUP]:
-        fn(*args)
-    times, answers = [], []
-    for args in arg_sets[WARMUP:]:
-        started = time.perf_counter()
-        result = fn(*args)
-        times.append(time.perf_counter() - started)
-        answers.append(result)
-    return {"times": times, "answers": answers}
-
-
 def _explain(call: Callable, table: str, marker: str) -> dict[str, int]:
     """Index names (PostgreSQL) or plan lines (SQLite) of the queries a call runs."""
     with CaptureQueriesContext(connection) as captured:
@@ -151,7 +138,7 @@ def run_feed(feed: FeedData, log=print) -> dict:
             out["feed"][case] = {}
             for name, fn in methods.items():
                 started = time.perf_counter()
-                out["feed"][case][name] = _run(fn, args)
+                out["feed"][case][name] = time_method(fn, args)
                 log(f"{connection.vendor}: {case} {name}: {time.perf_counter() - started:.1f} s")
             counts: dict[str, int] = {}
             for sample in args[WARMUP : WARMUP + EXPLAIN_SAMPLE]:

@@ -133,7 +133,8 @@ def _fingerprint(ids: list[int]) -> list:
     return [len(ids), hashlib.blake2b(ordered.tobytes(), digest_size=16).hexdigest()]
 
 
-def _run(fn: Callable, arg_sets: list[tuple], keep: Callable) -> dict:
+def time_method(fn: Callable, arg_sets: list[tuple], keep: Callable = lambda r: r) -> dict:
+    """Warm up, then time fn over each argument set; shared by geo_bench and feed_bench."""
     cells_covering_circle.cache_clear()  # every method pays for its own cell sets
     for args in arg_sets[:WARMUP]:
         fn(*args)
@@ -184,7 +185,7 @@ def run(data: Dataset, n_queries: int, radii_mi: list[float], log=print) -> dict
         out["newest"][str(radius_mi)] = {}
         for name, fn in newest_methods.items():
             started = time.perf_counter()
-            out["newest"][str(radius_mi)][name] = _run(fn, args, keep=list)
+            out["newest"][str(radius_mi)][name] = time_method(fn, args, keep=list)
             log(
                 f"{connection.vendor}: newest {radius_mi} mi {name}: "
                 f"{time.perf_counter() - started:.1f} s"
@@ -206,7 +207,7 @@ def run(data: Dataset, n_queries: int, radii_mi: list[float], log=print) -> dict
         }
     for name, fn in covering_methods.items():
         started = time.perf_counter()
-        out["covering"][name] = _run(fn, points["alert"], keep=_fingerprint)
+        out["covering"][name] = time_method(fn, points["alert"], keep=_fingerprint)
         log(f"{connection.vendor}: covering {name}: {time.perf_counter() - started:.1f} s")
     if postgres:
         table = BenchHome._meta.db_table
