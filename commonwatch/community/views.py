@@ -99,34 +99,40 @@ def post_detail(request, post_id: int):
     return render(request, "community/post.html", context)
 
 
+def _act_on_post(request, post_id: int, form_class, act, success: str, invalid: str = ""):
+    """A resident's POST about a post they may see: validate, act, report, back to the post."""
+    post = selectors.post_for(request.user, post_id)
+    form = form_class(request.POST)
+    if form.is_valid():
+        report_outcome(request, lambda: act(post, form.cleaned_data), success)
+    elif invalid:
+        messages.error(request, invalid)
+    return redirect("community:post", post_id=post.pk)
+
+
 @access(WRITE)
 @require_POST
 def comment(request, post_id: int):
-    post = selectors.post_for(request.user, post_id)
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        report_outcome(
-            request,
-            lambda: services.add_comment(author=request.user, post=post, **form.cleaned_data),
-            _("Your comment will appear once a moderator approves it."),
-        )
-    else:
-        messages.error(request, _("Write a comment of at most 1000 characters."))
-    return redirect("community:post", post_id=post.pk)
+    return _act_on_post(
+        request,
+        post_id,
+        CommentForm,
+        lambda post, data: services.add_comment(author=request.user, post=post, **data),
+        _("Your comment will appear once a moderator approves it."),
+        invalid=_("Write a comment of at most 1000 characters."),
+    )
 
 
 @access(WRITE)
 @require_POST
 def flag(request, post_id: int):
-    post = selectors.post_for(request.user, post_id)
-    form = FlagForm(request.POST)
-    if form.is_valid():
-        report_outcome(
-            request,
-            lambda: moderation.flag_post(user=request.user, post=post, **form.cleaned_data),
-            _("Thank you. Moderators will look at this post."),
-        )
-    return redirect("community:post", post_id=post.pk)
+    return _act_on_post(
+        request,
+        post_id,
+        FlagForm,
+        lambda post, data: moderation.flag_post(user=request.user, post=post, **data),
+        _("Thank you. Moderators will look at this post."),
+    )
 
 
 @access(WRITE)
