@@ -12,7 +12,6 @@ import argparse
 import math
 import sys
 import time
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -115,23 +114,12 @@ def main() -> None:
     _setup_django(args.db, args.points, args.homes)
     from bench import worker
     from bench.data import load_or_generate
-    from commonwatch.geo import cells
-    from commonwatch.geo.cells import cell_circumradius_m
-    from commonwatch.geo.distance import miles_to_m
 
     data = load_or_generate(args.points, args.homes, RESULTS)
     points = worker.query_points(data, QUERIES)
     print(f"## {args.db}")
 
     _time_cell_sets(points, "cells_covering_circle, cold")
-    print(f"cell_circumradius_m cache: {cell_circumradius_m.cache_info()}")
-    # Compared with a cache with no bound (the project now caches 500,000 cells).
-    cells.cell_circumradius_m = lru_cache(maxsize=None)(cell_circumradius_m.__wrapped__)
-    for radius_mi in (0.5, 1.0, 3.0):
-        for lat, lng in points["feed"][:20]:
-            cells.cells_covering_circle.__wrapped__(lat, lng, miles_to_m(radius_mi))
-    _time_cell_sets(points, "  unbounded circumradius cache")
-    cells.cell_circumradius_m = cell_circumradius_m
 
     totals: dict[str, list[float]] = {}
     read = returned = 0

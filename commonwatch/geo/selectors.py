@@ -12,7 +12,9 @@ import time
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
+from django.db import connections
 from django.db.models import BooleanField, Case, F, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from h3.api import basic_int as h3
 from shapely.geometry import Point, Polygon
@@ -37,6 +39,7 @@ WINDOW_WIDENING = 4
 # to a circle's edge are re-checked in Python.
 EDGE_M = 0.01
 MAX_WIDENINGS = 5
+EDGE_SPARE_ROWS = 4
 
 
 def radius_class_of(radius_m: float) -> int:
@@ -76,13 +79,18 @@ def newest_within(
     Reads only a time window expected to hold ~2×limit rows (from the layer's
     cell tallies) and widens it ×4 until enough rows pass the exact test; the
     last round has no window, so stale tallies cost time, never correctness.
+    The database sorts and cuts the window, so only about `limit` rows reach Python.
     """
     cells = cells_covering_circle(lat, lng, radius_m)
     now = now or timezone.now()
     window = _initial_window(layer, cells, radius_m, limit, now, queryset.db)
+    ordering = (f"-{time_field}", "-pk")
     for _round in range(MAX_WIDENINGS + 1):
         cutoff = now - window if window is not None else None
-        rows = _rows_in_circle(queryset, cells, lat, lng, radius_m, time_field, cutoff)
+        rows = []
+        for batch in _batched(cells):
+            in_window = _in_circle(queryset, batch, lat, lng, radius_m, time_field, cutoff)
+            rows += _newest_exact(in_window.order_by(*ordering), lat, lng, radius_m, limit)
         if len(rows) >= limit or cutoff is None:
             break
         window = window * WINDOW_WIDENING if _round < MAX_WIDENINGS - 1 else None
@@ -90,18 +98,41 @@ def newest_within(
     return rows[:limit]
 
 
-def _rows_in_circle(queryset, cells, lat, lng, radius_m, time_field, cutoff) -> list:
-    """Whole objects in the window (about 2×limit of them), so no second query is needed."""
-    rows = []
-    near = haversine_sql(lat, lng, queryset.model._meta.db_table)
-    for batch in _batched(cells):
-        # The database drops the covering cells' corners outside the circle.
-        subset = queryset.filter(cell__in=batch).alias(_distance=near)
-        subset = subset.filter(_distance__lte=radius_m + EDGE_M)
-        if cutoff is not None:
-            subset = subset.filter(**{f"{time_field}__gte": cutoff})
-        rows += [obj for obj in subset if haversine_m(lat, lng, obj.lat, obj.lng) <= radius_m]
-    return rows
+def _in_circle(queryset, cells, lat, lng, radius_m, time_field, cutoff) -> QuerySet:
+    """Rows of the cells whose SQL distance is within the circle (plus EDGE_M)."""
+    subset = queryset.filter(_cells_and_distance(queryset, cells, lat, lng, radius_m))
+    if cutoff is not None:
+        subset = subset.filter(**{f"{time_field}__gte": cutoff})
+    return subset
+
+
+def _cells_and_distance(queryset, cells, lat, lng, radius_m) -> RawSQL:
+    """`cell IN (...) AND distance <= radius_m + EDGE_M` as one SQL condition.
+
+    Raw because the ORM spends longer preparing ~120 cell values (a 3 mi circle)
+    one by one than the database spends on the query.
+    """
+    table = queryset.model._meta.db_table
+    distance = haversine_sql(lat, lng, table)
+    quote = connections[queryset.db].ops.quote_name
+    placeholders = ", ".join(["%s"] * len(cells))
+    sql = f"{quote(table)}.{quote('cell')} IN ({placeholders}) AND {distance.sql} <= %s"
+    params = (*cells, *distance.params, radius_m + EDGE_M)
+    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611 - values are parameters
+
+
+def _newest_exact(ordered: QuerySet, lat, lng, radius_m, limit) -> list:
+    """The first `limit` rows of an ordered queryset that pass haversine_m.
+
+    SQL may keep a row up to EDGE_M outside the circle, so a few spare rows are
+    read; if more than that many fail (never seen), the whole set is read.
+    """
+    wanted = limit + EDGE_SPARE_ROWS
+    fetched = list(ordered[:wanted])
+    exact = [obj for obj in fetched if haversine_m(lat, lng, obj.lat, obj.lng) <= radius_m]
+    if len(exact) < limit and len(fetched) == wanted:
+        exact = [obj for obj in ordered if haversine_m(lat, lng, obj.lat, obj.lng) <= radius_m]
+    return exact[:limit]
 
 
 def _initial_window(layer, cells, radius_m, limit, now, db) -> timedelta | None:
@@ -120,31 +151,24 @@ def _initial_window(layer, cells, radius_m, limit, now, db) -> timedelta | None:
     return timedelta(seconds=max(seconds, 60.0))
 
 
-# Per-process copy of recent tallies: rates change slowly, and a stale rate only
-# costs a widening round, never a wrong answer.
+# Per-process copy of each layer's tallies (one small row per cell that has points,
+# ~4,000 for a metro), refreshed every few minutes: rates change slowly, and a
+# stale rate only costs a widening round, never a wrong answer.
 TALLY_CACHE_SECONDS = 300
-_tally_cache: dict[tuple[str, str, int], tuple[float, int, datetime | None]] = {}
+_tally_cache: dict[tuple[str, str], tuple[float, dict[int, tuple[int, datetime]]]] = {}
 
 
 def _tallies(db: str, layer: str, cells: Sequence[int]) -> list[tuple[int, datetime]]:
-    """(count, first_at) of each cell that has points, read through the tally cache."""
+    """(count, first_at) of each of the cells that has points."""
     now = time.monotonic()
-    missing = [
-        c
-        for c in cells
-        if now - _tally_cache.get((db, layer, c), (-TALLY_CACHE_SECONDS, 0, None))[0]
-        >= TALLY_CACHE_SECONDS
-    ]
-    if missing:
-        found = dict.fromkeys(missing, (0, None))
-        rows = CellTally.objects.using(db).filter(layer=layer, cell__in=missing)
-        found.update(
-            {cell: (n, first) for cell, n, first in rows.values_list("cell", "count", "first_at")}
-        )
-        for cell, (n, first) in found.items():
-            _tally_cache[(db, layer, cell)] = (now, n, first)
-    entries = (_tally_cache[(db, layer, c)] for c in cells)
-    return [(n, first) for _at, n, first in entries if n]
+    loaded_at, by_cell = _tally_cache.get((db, layer), (-TALLY_CACHE_SECONDS, {}))
+    if now - loaded_at >= TALLY_CACHE_SECONDS:
+        rows = CellTally.objects.using(db).filter(layer=layer, count__gt=0)
+        by_cell = {
+            cell: (n, first) for cell, n, first in rows.values_list("cell", "count", "first_at")
+        }
+        _tally_cache[(db, layer)] = (now, by_cell)
+    return [by_cell[cell] for cell in cells if cell in by_cell]
 
 
 def circles_covering(

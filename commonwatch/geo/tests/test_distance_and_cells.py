@@ -5,7 +5,7 @@ import pytest
 from h3.api import basic_int as h3
 
 from commonwatch.geo.approximate import approximate_location, location_seen_by
-from commonwatch.geo.cells import INDEX_RESOLUTION, cell_of, cells_covering_circle
+from commonwatch.geo.cells import INDEX_RESOLUTION, cell_of, cell_reach, cells_covering_circle
 from commonwatch.geo.distance import EARTH_RADIUS_M, haversine_m, miles_to_m
 
 
@@ -43,6 +43,35 @@ def test_covering_cells_hold_every_point_of_the_circle(radius_mi):
         plat, plng = offset(lat, lng, dist * math.cos(bearing), dist * math.sin(bearing))
         if haversine_m(lat, lng, plat, plng) <= radius:
             assert cell_of(plat, plng) in cells
+
+
+def _cells_by_testing_a_wide_disk(lat, lng, radius_m):
+    """The cover rule applied to every cell of a disk far wider than any circle needs."""
+    origin = cell_of(lat, lng)
+    kept = []
+    for cell in h3.grid_disk(origin, math.ceil(radius_m / 300) + 12):
+        clat, clng, reach = cell_reach(cell)
+        if haversine_m(lat, lng, clat, clng) <= radius_m + reach:
+            kept.append(cell)
+    return tuple(sorted(kept))
+
+
+def _places_worldwide_and_next_to_pentagons():
+    rng = random.Random(8)
+    places = [(rng.uniform(-80, 80), rng.uniform(-180, 180)) for _ in range(40)]
+    for pentagon in h3.get_pentagons(INDEX_RESOLUTION)[:4]:
+        plat, plng = h3.cell_to_latlng(pentagon)
+        places.append((plat + 0.003, plng))
+    return places
+
+
+@pytest.mark.parametrize("radius_mi", [0.25, 1, 5])
+def test_the_disk_searched_is_wide_enough_everywhere(radius_mi):
+    for lat, lng in _places_worldwide_and_next_to_pentagons():
+        radius = miles_to_m(radius_mi)
+        assert cells_covering_circle(lat, lng, radius) == _cells_by_testing_a_wide_disk(
+            lat, lng, radius
+        )
 
 
 def test_covering_cells_stay_few_for_common_radii():
