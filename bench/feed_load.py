@@ -104,11 +104,11 @@ def _load_posts(geo: Dataset, feed: FeedData) -> None:
             created = _stamp(at - timedelta(minutes=20))
             title = "" if status == "deleted" else f"{CATEGORIES[category]} report {i}"
             body = "" if status == "deleted" else "Seen on the corner this afternoon; stay alert."
-            head = (i, author, CATEGORIES[category], title, body, status, "", 0)
+            head = (i, author, CATEGORIES[category], title, body, status, "", 0, 0)
             yield (*head, created, published, _stamp(at), lat, lng, cell)
 
     columns = ["id", "author_id", "category", "title", "body", "status", "moderation_note"]
-    columns += ["comment_count"]
+    columns += ["comment_count", "media_count"]
     columns += ["created_at", "published_at", "updated_at", "lat", "lng", "cell"]
     with _indexes_deferred(Post._meta.db_table):
         _copy_rows(Post._meta.db_table, columns, rows())

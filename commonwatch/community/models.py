@@ -44,6 +44,8 @@ class Post(LocatedModel):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     moderation_note = models.TextField(blank=True, help_text=_("Shown to the author."))
     comment_count = models.PositiveIntegerField(default=0, help_text=_("Published comments."))
+    # Lets a page of cards skip the media query when none of its posts has any.
+    media_count = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     published_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -53,6 +55,12 @@ class Post(LocatedModel):
             models.Index(
                 fields=["cell", "published_at"],
                 name="post_published_cell_time",
+                condition=Q(status="published"),
+            ),
+            # A feed filtered by category seeks straight to that category's rows in each cell.
+            models.Index(
+                fields=["cell", "category", "published_at"],
+                name="post_published_cell_cat_time",
                 condition=Q(status="published"),
             ),
             # The moderation queue; partial, so the feed's planner never prefers it.

@@ -9,12 +9,14 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from commonwatch.accounts.roles import Capability, can
@@ -89,8 +91,8 @@ def feed_for(user, *, category=None, period=None, cursor=None, limit=FEED_PAGE) 
     )
     page = found[:limit]
     next_cursor = encode_cursor(page[-1]) if len(found) > limit else None
-    media = media_by_post(page)
-    return FeedPage([post_card(p, user, media[p.pk]) for p in page], next_cursor)
+    media, text = media_by_post(page), card_text()
+    return FeedPage([post_card(p, user, media[p.pk], text) for p in page], next_cursor)
 
 
 def is_in_reach(user, post: Post) -> bool:
@@ -139,30 +141,53 @@ def neighbor_label(number: int) -> str:
     return _("Neighbor #%(n)d") % {"n": number}
 
 
-CATEGORY_LABELS = dict(Category.choices)
-STATUS_LABELS = dict(Status.choices)
+@dataclass(frozen=True)
+class CardText:
+    """A card's fixed words in one language: translated once, not once per post."""
+
+    categories: dict[str, str]
+    statuses: dict[str, str]
+    you: str
+    first_neighbor: str
 
 
-def post_card(post: Post, viewer, media: list[PostMedia] | None = None) -> dict:
+@lru_cache(maxsize=16)
+def _card_text(language: str | None) -> CardText:
+    return CardText(
+        categories={code: str(label) for code, label in Category.choices},
+        statuses={code: str(label) for code, label in Status.choices},
+        you=_("You"),
+        first_neighbor=neighbor_label(1),
+    )
+
+
+def card_text() -> CardText:
+    return _card_text(get_language())
+
+
+def post_card(
+    post: Post, viewer, media: list[PostMedia] | None = None, text: CardText | None = None
+) -> dict:
     """What a viewer may see of a post: approximate place, anonymous author.
 
-    Pages of posts pass `media` fetched in one query (media_by_post).
+    Pages of posts pass `media` fetched in one query (media_by_post) and `text`.
     """
+    text = text or card_text()
     lat, lng = location_seen_by(viewer, owner_id=post.author_id, lat=post.lat, lng=post.lng)
     mine = viewer is not None and viewer.pk == post.author_id
     media = post.media.all() if media is None else media
     return {
         "id": post.pk,
         "category": post.category,
-        "category_label": str(CATEGORY_LABELS[post.category]),
+        "category_label": text.categories[post.category],
         "title": post.title,
         "body": post.body,
         "lat": lat,
         "lng": lng,
         # A post's author opens its thread, so is always Neighbor #1 there.
-        "author": _("You") if mine else neighbor_label(1),
+        "author": text.you if mine else text.first_neighbor,
         "status": post.status,
-        "status_label": str(STATUS_LABELS[post.status]),
+        "status_label": text.statuses[post.status],
         "moderation_note": post.moderation_note if mine else "",
         "published_at": post.published_at,
         "created_at": post.created_at,
@@ -176,8 +201,10 @@ def post_card(post: Post, viewer, media: list[PostMedia] | None = None) -> dict:
 
 def media_by_post(posts) -> dict[int, list[PostMedia]]:
     grouped: dict[int, list[PostMedia]] = {post.pk: [] for post in posts}
-    for item in PostMedia.objects.filter(post__in=list(grouped)):
-        grouped[item.post_id].append(item)
+    with_media = [post.pk for post in posts if post.media_count]
+    if with_media:
+        for item in PostMedia.objects.filter(post__in=with_media):
+            grouped[item.post_id].append(item)
     return grouped
 
 

@@ -48,6 +48,7 @@ def submit_post(
             body=body.strip(),
             lat=lat,
             lng=lng,
+            media_count=len(cleaned),
         )
         post.locate()
         post.full_clean()
@@ -92,8 +93,8 @@ def delete_post(*, author, post: Post) -> None:
             media.file.delete(save=False)
         post.media.all().delete()
         post.status = Status.DELETED
-        post.title, post.body = "", ""
-        post.save(update_fields=["status", "title", "body", "updated_at"])
+        post.title, post.body, post.media_count = "", "", 0
+        post.save(update_fields=["status", "title", "body", "media_count", "updated_at"])
         transaction.on_commit(lambda: live.announce_removal(post))
 
 

@@ -126,13 +126,18 @@ def test_feed_page_query_count_is_bounded(client, author, neighbor, django_asser
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner check")
-def test_postgresql_reads_the_feed_through_the_cell_and_time_index(author):
+@pytest.mark.parametrize("category", [None, "crime"])
+def test_postgresql_reads_the_feed_through_a_cell_index(author, category):
+    """On a table this small either cell index may win; the feed benchmark checks that
+    1,000,000 posts use (cell, published_at), and (cell, category, published_at) when
+    filtered."""
     published(author)
-    posts = selectors.published_posts().filter(cell__in=[1, 2, 3], published_at__gte=timezone.now())
+    posts = selectors.published_posts(category=category)
+    posts = posts.filter(cell__in=[1, 2, 3], published_at__gte=timezone.now())
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = posts.values_list("pk", "lat", "lng", "published_at").explain()
-    assert "post_published_cell_time" in plan
+    assert "post_published_cell_" in plan
 
 
 def test_publishing_counts_the_post_overall_and_in_its_category(author):

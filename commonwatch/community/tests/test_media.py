@@ -164,3 +164,43 @@ def test_media_are_served_only_to_people_who_may_see_the_post(client):
     assert dict(Image.open(io.BytesIO(b"".join(response.streaming_content))).getexif()) == {}
     client.force_login(resident_just_outside())
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_feed_lists_a_posts_photos_and_skips_the_media_query_without_any():
+    from django.db import connection
+    from django.test import TestCase
+    from django.test.utils import CaptureQueriesContext
+
+    from commonwatch.community.selectors import feed_for
+    from commonwatch.community.tests.factories import moderator
+    from commonwatch.moderation import services as moderation
+
+    author = resident_at(*CENTER)
+    plain, with_photo = (
+        services.submit_post(
+            author=author,
+            category="crime",
+            title=title,
+            body="Garage door forced open.",
+            lat=CENTER[0],
+            lng=CENTER[1],
+            uploads=uploads,
+        )
+        for title, uploads in (("Plain", []), ("Photo", [upload("a.jpg", jpeg_with_gps())]))
+    )
+    for post in (plain, with_photo):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            moderation.approve_post(moderator=moderator(), post=post)
+    neighbor = resident_at(CENTER[0] + 0.002, CENTER[1])
+    cards = {card["title"]: card for card in feed_for(neighbor).posts}
+    assert [m["url"] for m in cards["Photo"]["media"]] == [
+        f"/feed/media/{with_photo.media.get().pk}/"
+    ]
+    assert cards["Plain"]["media"] == []
+    first_page = feed_for(neighbor, limit=1)
+    assert [card["title"] for card in first_page.posts] == ["Photo"]
+    with CaptureQueriesContext(connection) as queries:
+        page = feed_for(neighbor, cursor=first_page.next_cursor)
+    assert [card["title"] for card in page.posts] == ["Plain"]
+    assert not [q for q in queries.captured_queries if PostMedia._meta.db_table in q["sql"]]
