@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
 from django.db import connections
-from django.db.models import BooleanField, Case, F, QuerySet, Value, When
+from django.db.models import BooleanField, F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from h3.api import basic_int as h3
@@ -182,16 +182,11 @@ def circles_covering(
 ) -> Iterator[int]:
     """Ids (or id_field values) of objects whose own circle covers (lat, lng).
 
-    The database computes each distance and returns only ids (plus a flag for the
-    rare circles whose edge is within EDGE_M of the point, which haversine_m then
-    decides), so the cost is one narrow row per home reached.
+    The database computes each distance and returns ids with their distance to the
+    circle's edge; haversine_m decides the rare circles whose edge is within EDGE_M
+    of the point. Models index every column read here, so the table is not touched.
     """
     distance = haversine_sql(lat, lng, queryset.model._meta.db_table)
-    on_edge = Case(
-        When(_distance__gt=F(radius_field) - EDGE_M, then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
     for radius_class, class_limit in enumerate(RADIUS_CLASS_LIMITS_M):
         cells = cells_covering_circle(lat, lng, class_limit)
         for batch in _batched(cells):
@@ -199,14 +194,15 @@ def circles_covering(
                 queryset.filter(**{class_field: radius_class}, cell__in=batch)
                 .alias(_distance=distance)
                 .filter(_distance__lte=F(radius_field) + EDGE_M)
-                .values_list(id_field, on_edge)
+                .annotate(_margin=F("_distance") - F(radius_field))
+                .values_list(id_field, "_margin")
             )
             edge_ids = []
-            for pk, near_edge in rows:
-                if near_edge:
-                    edge_ids.append(pk)
-                else:
+            for pk, margin in rows:
+                if margin <= -EDGE_M:
                     yield pk
+                else:
+                    edge_ids.append(pk)
             yield from _decide_edges(queryset, lat, lng, edge_ids, radius_field, id_field)
 
 

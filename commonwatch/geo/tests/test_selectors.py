@@ -61,6 +61,17 @@ def test_a_circle_30_m_short_does_not_cover_and_30_m_long_does(radius_mi):
     assert set(circles_covering(Home.objects.all(), *CENTER)) == {homes[0].pk}
 
 
+def test_circles_whose_edge_is_millimetres_from_the_point_are_decided_exactly():
+    """SQL may round the last bits differently; haversine_m has the last word."""
+    home_point = offset(*CENTER, miles_to_m(1), 0)
+    exact = haversine_m(*CENTER, *home_point)
+    radii = [exact, exact + 0.004, exact - 0.004, exact - 0.02]
+    homes = place_homes([home_point] * len(radii), radii=radii)
+    assert set(circles_covering(Home.objects.all(), *CENTER)) == {h.pk for h in homes[:2]}
+    by_user = set(circles_covering(Home.objects.all(), *CENTER, id_field="user_id"))
+    assert by_user == {h.user_id for h in homes[:2]}
+
+
 def test_radius_queries_match_brute_force():
     rng = random.Random(7)
     homes = place_homes(clustered_points(rng, 1500))
