@@ -128,11 +128,14 @@ class FeedHub:
 
 
 async def _send(socket: LiveSocket, text: str) -> None:
-    """One socket's failure (closed mid-write) must not keep the post from the others."""
+    """One socket's failure must not keep the post from the others. A socket closing
+    while we write is normal: ASGI servers raise an OSError for it."""
     try:
         await socket.send(text_data=text)
+    except OSError:
+        logger.debug("Live write to a closed socket skipped.")
     except Exception:
-        logger.warning("Live write to a closing socket failed.", exc_info=True)
+        logger.exception("Live write to a socket failed.")
 
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, FeedHub] = weakref.WeakKeyDictionary()

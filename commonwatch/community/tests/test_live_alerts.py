@@ -2,7 +2,7 @@
 
 Part one drives config.asgi.application (origin check, session auth, routing,
 FeedConsumer) in this process on the in-memory channel layer. Part two starts
-two real daphne processes on the Redis layer and proves that a post approved
+two real app server processes (uvicorn) on the Redis layer and proves that a post approved
 in a third process (this one) reaches a socket held by another process.
 
 "Receives nothing" is proven by ordering, not only by waiting: messages reach a
@@ -282,7 +282,7 @@ async def test_a_channel_layer_outage_fails_neither_the_approval_nor_the_offline
 
 @pytest.fixture(scope="module", autouse=True)
 def _app_servers_starting(request, tmp_path_factory):
-    """Two daphne processes on the Redis layer, started while part one runs; always stopped.
+    """Two app server processes on the Redis layer, started while part one runs; always stopped.
 
     Started only when this module's Redis tests are selected (``-m "not worker"`` skips them).
     """
