@@ -1,9 +1,9 @@
-"""Live fan-out: one post, N connected sockets on two daphne processes over Redis.
+"""Live fan-out: one post, N connected sockets on two app server processes over Redis.
 
 The live worker (this module's run_live, in a process with REDIS_URL set, so its
 channel layer is Redis) creates a signed-in session per client in the database
-the servers use, starts two daphne servers (config.asgi:application, the
-project's FeedConsumer; the test suite's AsgiServer helper) and one client process
+the servers use, starts two uvicorn servers (config.asgi:application, the
+project's FeedConsumer and FeedHub; the test suite's AsgiServer helper) and one client process
 per server, waits until every socket is accepted, then publishes the hub post
 with commonwatch.community.live.announce(post) — the call publish_post makes after
 the commit — once as warm-up and `rounds` times timed. Latency of a client =
@@ -243,7 +243,7 @@ def run_live(feed, n_clients: int, rounds: int, server_env: dict, results: Path,
     log(f"live: {len(cookies):,} sessions in {time.perf_counter() - started:.1f} s")
     post = Post.objects.get(pk=feed.hub_post_id)
     halves = [cookies[0::2], cookies[1::2]]
-    servers: list[AsgiServer] = start_servers(["daphne-1", "daphne-2"], server_env, results)
+    servers: list[AsgiServer] = start_servers(["server-1", "server-2"], server_env, results)
     clients: list[subprocess.Popen] = []
     out: dict = {"clients": n_clients, "nofile": nofile, "rounds": []}
     try:

@@ -102,7 +102,7 @@ def _offline_table(results: dict) -> list[str]:
 
 def _live_table(out: dict) -> list[str]:
     lines = [
-        f"{out['opened']:,} of {out['clients']:,} sockets open (two daphne processes, "
+        f"{out['opened']:,} of {out['clients']:,} sockets open (two uvicorn processes, "
         f"Redis channel layer) after {out.get('connect_s', 0):.0f} s of connecting; "
         f"{out['still_open']:,} still open at the end; sockets that got another post: "
         f"{out['wrong_post']}; open-file limit {out['nofile']}; load avg {_load(out)}.",

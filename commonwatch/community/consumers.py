@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.generic.websocket import AsyncWebsocketConsumer
 
 from commonwatch.accounts.roles import Capability, can
 from commonwatch.accounts.selectors import home_of
+from commonwatch.geo.cells import cells_covering_circle
 from commonwatch.geo.distance import haversine_m
 
-from .live import groups_for_circle
+from .hub import feed_hub
 
 REFUSED = 4403
 
 
-class FeedConsumer(AsyncJsonWebsocketConsumer):
-    """Who may connect: residents with a home point (Capability.READ_FEED); others are closed."""
+class FeedConsumer(AsyncWebsocketConsumer):
+    """Who may connect: residents with a home point (Capability.READ_FEED); others are closed.
+
+    Posts reach the socket through the process's hub (hub.FeedHub), which asks
+    text_for() what this resident may see.
+    """
+
+    # No channel per socket: the hub holds the process's one channel. An alias
+    # with no layer configured gives channel_layer None (channels.layers.get_channel_layer).
+    channel_layer_alias = None
 
     async def connect(self):
         user = self.scope.get("user")
@@ -26,13 +33,9 @@ class FeedConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=REFUSED)
             return
         self.user_id = user.pk
-        self.groups_joined = groups_for_circle(self.home.lat, self.home.lng, self.home.radius_m)
-        await asyncio.gather(
-            *(
-                self.channel_layer.group_add(group, self.channel_name)
-                for group in self.groups_joined
-            )
-        )
+        self.cells = cells_covering_circle(self.home.lat, self.home.lng, self.home.radius_m)
+        self.hub = feed_hub()
+        await self.hub.add(self, self.cells)
         await self.accept()
 
     @staticmethod
@@ -41,18 +44,22 @@ class FeedConsumer(AsyncJsonWebsocketConsumer):
             return None
         return home_of(user)
 
-    async def disconnect(self, code):
-        groups = getattr(self, "groups_joined", [])
-        await asyncio.gather(
-            *(self.channel_layer.group_discard(group, self.channel_name) for group in groups)
-        )
+    async def __call__(self, scope, receive, send):
+        """Leave the hub however the socket ends: a normal close calls disconnect(), but a
+        handshake the server timed out, or a cancelled consumer, ends without it."""
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            if hasattr(self, "hub"):
+                await self.hub.remove(self, self.cells)
 
-    async def post_published(self, event):
-        distance = haversine_m(self.home.lat, self.home.lng, event["post_lat"], event["post_lng"])
-        if distance > self.home.radius_m:
-            return
-        mine = event["author_id"] == self.user_id
-        await self.send(text_data=event["author_text"] if mine else event["text"])
-
-    async def post_removed(self, event):
-        await self.send_json({"type": "removed", "post_id": event["post_id"]})
+    def text_for(self, event: dict) -> str | None:
+        """What this resident may see of a live event: nothing of a post outside the
+        circle (exact distance, the cells only narrow it down), the author's own variant
+        of their post."""
+        if event["type"] == "post.removed":
+            return event["text"]
+        home = self.home
+        if haversine_m(home.lat, home.lng, event["post_lat"], event["post_lng"]) > home.radius_m:
+            return None
+        return event["author_text"] if event["author_id"] == self.user_id else event["text"]

@@ -1,9 +1,10 @@
 """Live delivery by area: a post goes to the channel group of its cell.
 
-Each connected resident's socket joins the groups of the cells its alert
-circle covers (FeedConsumer), and checks the exact distance before passing a
-post on; nobody lists homes to deliver a post. The in-memory layer serves the
-embedded mode (one process), Redis the scale mode.
+Each app process's hub (hub.FeedHub) joins the groups of the cells that its
+connected residents' alert circles cover, and each socket checks the exact
+distance before a post is written to it (FeedConsumer.text_for); nobody lists
+homes to deliver a post. The in-memory layer serves the embedded mode (one
+process), Redis the scale mode.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def announce(post) -> None:
     # Encoded once here, not once per socket: a busy cell may hold thousands.
     event = {
         "type": "post.published",
+        "cell": post.cell,
         "post_lat": post.lat,
         "post_lng": post.lng,
         "author_id": post.author_id,
@@ -50,7 +52,11 @@ def _encode(message: dict) -> str:
 
 
 def announce_removal(post) -> None:
-    event = {"type": "post.removed", "post_id": post.pk}
+    event = {
+        "type": "post.removed",
+        "cell": post.cell,
+        "text": _encode({"type": "removed", "post_id": post.pk}),
+    }
     _group_send(cell_group(post.cell), event)
 
 

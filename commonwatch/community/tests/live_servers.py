@@ -1,8 +1,9 @@
 """Real app servers and a real WebSocket client, for the live-alert tests.
 
-``AsgiServer`` runs ``daphne config.asgi:application`` as a subprocess on a port
-the kernel picks (``-p 0``; the port is read from daphne's "Listening on" log
-line, so two servers never race for a port). ``FeedSocket`` is a minimal
+``AsgiServer`` runs ``uvicorn config.asgi:application`` (the app server of the
+scale mode, docs/scale.md) as a subprocess on a port the kernel picks
+(``--port 0``; the port is read from uvicorn's "running on" log line, so two
+servers never race for a port). ``FeedSocket`` is a minimal
 WebSocket client on the standard library, sending a session cookie and an
 Origin header the way a browser does.
 """
@@ -29,7 +30,9 @@ from django.test import Client
 ORIGIN = "http://127.0.0.1"
 READY_TIMEOUT_S = 20
 WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-LISTENING = re.compile(r"Listening on TCP address 127\.0\.0\.1:(\d+)")
+LISTENING = re.compile(r"Uvicorn running on http://127\.0\.0\.1:(\d+)")
+# As docs/scale.md runs it; channels' router has no lifespan protocol.
+SERVER_OPTIONS = ["--loop", "uvloop", "--ws", "websockets-sansio", "--lifespan", "off"]
 
 
 def session_cookie(user) -> str:
@@ -52,15 +55,15 @@ test_database_url.__test__ = False  # a helper, not a test
 
 
 class AsgiServer:
-    """One daphne process serving config.asgi:application on 127.0.0.1."""
+    """One uvicorn process serving config.asgi:application on 127.0.0.1."""
 
     def __init__(self, name: str, env: dict[str, str], log_dir: Path):
         self.name = name
         self.log_path = log_dir / f"{name}.log"
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", "0"]
-            + ["config.asgi:application"],
+            [sys.executable, "-m", "uvicorn", "config.asgi:application"]
+            + ["--host", "127.0.0.1", "--port", "0", *SERVER_OPTIONS],
             cwd=settings.BASE_DIR,
             env=env,
             stdout=self._log,
@@ -72,7 +75,7 @@ class AsgiServer:
         return self.log_path.read_text(errors="replace")
 
     def wait_ready(self, deadline: float) -> None:
-        """Wait (bounded) until daphne logs its listening port, or fail with its log."""
+        """Wait (bounded) until the server logs its listening port, or fail with its log."""
         while time.monotonic() < deadline:
             found = LISTENING.search(self.log())
             if found:

@@ -2,13 +2,13 @@
 
 Part one drives config.asgi.application (origin check, session auth, routing,
 FeedConsumer) in this process on the in-memory channel layer. Part two starts
-two real daphne processes on the Redis layer and proves that a post approved
+two real app server processes (uvicorn) on the Redis layer and proves that a post approved
 in a third process (this one) reaches a socket held by another process.
 
 "Receives nothing" is proven by ordering, not only by waiting: messages reach a
 socket in the order they were sent, so when the first thing the outsider's
 socket receives is a later post at its own home, the earlier post did come to
-its consumer (the outsider's circle covers that post's cell) and was dropped
+its process's hub (the outsider's circle covers that post's cell) and was dropped
 there by the exact distance check.
 """
 
@@ -112,8 +112,8 @@ def neighborhood_at(place: tuple[float, float]) -> Neighborhood:
     inside, outside = hood.inside.home, hood.outside.home
     assert haversine_m(inside.lat, inside.lng, *place) < radius_m
     assert haversine_m(outside.lat, outside.lng, *place) > radius_m
-    # The outsider's socket does join the post's cell group: only the exact distance
-    # check in the consumer stands between it and the post, which is what is tested.
+    # The outsider's socket is listed for the post's cell: only the exact distance
+    # check (FeedConsumer.text_for) stands between it and the post, which is what is tested.
     post_group = cell_group(cell_of(*place))
     assert post_group in groups_for_circle(outside.lat, outside.lng, outside.radius_m)
     return hood
@@ -282,7 +282,7 @@ async def test_a_channel_layer_outage_fails_neither_the_approval_nor_the_offline
 
 @pytest.fixture(scope="module", autouse=True)
 def _app_servers_starting(request, tmp_path_factory):
-    """Two daphne processes on the Redis layer, started while part one runs; always stopped.
+    """Two app server processes on the Redis layer, started while part one runs; always stopped.
 
     Started only when this module's Redis tests are selected (``-m "not worker"`` skips them).
     """

@@ -192,7 +192,7 @@ def open_page(browser, live_server):
 
 @pytest.fixture(scope="module")
 def asgi_server(django_db_setup, tmp_path_factory):
-    """One real daphne process (HTTP and WebSockets) on the test database, per module.
+    """One real app server process (uvicorn: HTTP and WebSockets) on the test database, per module.
 
     One process on the in-memory channel layer: a moderator's approval handled by this
     server reaches the live sockets this same server holds. Tasks run inline in it
@@ -204,7 +204,7 @@ def asgi_server(django_db_setup, tmp_path_factory):
     log_dir = tmp_path_factory.mktemp("asgi-server")
     env = server_env(redis_url="", data_dir=log_dir)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the browser fixture's, not the server's
-    servers = start_servers(["daphne"], env, log_dir)
+    servers = start_servers(["app-server"], env, log_dir)
     try:
         yield servers[0]
     finally:
@@ -215,7 +215,7 @@ def asgi_server(django_db_setup, tmp_path_factory):
 
 @pytest.fixture
 def open_asgi_page(browser, asgi_server):
-    """Factory: a fresh checked page on the daphne server; ``open_asgi_page(user)`` signs in."""
+    """Factory: a fresh checked page on the app server; ``open_asgi_page(user)`` signs in."""
     from commonwatch.community.tests.live_servers import wait_ready_all
 
     wait_ready_all([asgi_server])

@@ -6,7 +6,7 @@ which warned about it beforehand); a moderator approves the post; resident B, ab
 its approximate place, and on the map; resident C, whose circle ends 30 m short of the
 post, never gets it: not live, not after reloading, not on the map, not from the API.
 
-One daphne process serves the pages and the /ws/feed/ sockets (conftest.asgi_server):
+One app server process (uvicorn) serves the pages and the /ws/feed/ sockets (conftest.asgi_server):
 the approval it handles pushes, over its in-memory channel layer, to the sockets it
 holds. Every page passes axe-core (no critical or serious violation) and logs no CSP
 violation nor JavaScript error.
@@ -36,7 +36,7 @@ from commonwatch.geo.distance import haversine_m
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.worker,  # starts a daphne process
+    pytest.mark.worker,  # starts an app server process
     pytest.mark.usefixtures("transactional_db"),
 ]
 
