@@ -152,9 +152,10 @@ def _initial_window(layer, cells, radius_m, limit, now, db) -> timedelta | None:
 
 
 # Per-process copy of each layer's tallies (one small row per cell that has points,
-# ~4,000 for a metro), refreshed every few minutes: rates change slowly, and a
-# stale rate only costs a widening round, never a wrong answer.
-TALLY_CACHE_SECONDS = 300
+# ~4,000 for a metro), reloaded hourly: a cell's rate moves over days, a stale rate
+# only costs a widening round, never a wrong answer, and each reload (~20 ms) delays
+# the request that triggers it.
+TALLY_CACHE_SECONDS = 3600
 _tally_cache: dict[tuple[str, str], tuple[float, dict[int, tuple[int, datetime]]]] = {}
 
 
