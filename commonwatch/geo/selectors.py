@@ -159,6 +159,11 @@ TALLY_CACHE_SECONDS = 3600
 _tally_cache: dict[tuple[str, str], tuple[float, dict[int, tuple[int, datetime]]]] = {}
 
 
+def forget_tallies() -> None:
+    """Drop this process's copy of every layer's tallies (after a rebuild)."""
+    _tally_cache.clear()
+
+
 def _tallies(db: str, layer: str, cells: Sequence[int]) -> list[tuple[int, datetime]]:
     """(count, first_at) of each of the cells that has points."""
     now = time.monotonic()

@@ -9,6 +9,7 @@ from django.db.models import Count, F, Max, Min, QuerySet
 from django.db.models.functions import Greatest, Least
 
 from .models import CellTally
+from .selectors import forget_tallies
 
 
 def tally_point(*, layer: str, cell: int, at: datetime) -> None:
@@ -37,4 +38,5 @@ def rebuild_tallies(*, layer: str, queryset: QuerySet, time_field: str = "create
     with transaction.atomic():
         CellTally.objects.filter(layer=layer).delete()
         CellTally.objects.bulk_create(tallies, batch_size=2000)
+    forget_tallies()
     return len(tallies)

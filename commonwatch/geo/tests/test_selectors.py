@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from commonwatch.accounts.models import Home, User
 from commonwatch.geo.distance import haversine_m, miles_to_m
-from commonwatch.geo.selectors import circles_covering, inside_polygon, newest_within, within_radius
+from commonwatch.geo.selectors import (
+    circles_covering,
+    forget_tallies,
+    inside_polygon,
+    newest_within,
+    within_radius,
+)
 from commonwatch.geo.services import rebuild_tallies, tally_point
 from commonwatch.geo.shapes import polygon_from_geojson
 from commonwatch.geo.tests.test_distance_and_cells import offset
@@ -99,6 +105,7 @@ def test_newest_within_matches_brute_force(tallies):
     points = clustered_points(rng, 1200)
     ages = [rng.uniform(0, 90 * 86400) for _ in points]
     homes = place_homes(points, ages=ages)
+    forget_tallies()  # another test in this process may have cached layer "test"
     if tallies == "fresh":
         rebuild_tallies(layer="test", queryset=Home.objects.all(), time_field="updated_at")
     elif tallies == "stale":  # tallies counted when only a tenth of the rows existed
@@ -116,6 +123,26 @@ def test_newest_within_matches_brute_force(tallies):
             Home.objects.all(), lat, lng, radius, layer="test", limit=50, time_field="updated_at"
         )
         assert [h.pk for h in got] == [h.pk for h in inside[:50]]
+
+
+def test_newest_within_stays_exact_when_many_rows_fail_the_final_test(monkeypatch):
+    """If SQL's margin let in more rows than the spare ones, the whole window is read."""
+    from commonwatch.geo import selectors
+
+    monkeypatch.setattr(selectors, "EDGE_M", 400.0)  # SQL now keeps rows 400 m outside
+    rng = random.Random(4)
+    homes = place_homes(
+        clustered_points(rng, 600), ages=[rng.uniform(0, 86400) for _ in range(600)]
+    )
+    for _ in range(5):
+        lat, lng = offset(*CENTER, rng.gauss(0, 2000), rng.gauss(0, 2000))
+        radius = miles_to_m(0.5)
+        inside = [h for h in homes if haversine_m(lat, lng, h.lat, h.lng) <= radius]
+        inside.sort(key=lambda h: (h.updated_at, h.pk), reverse=True)
+        got = newest_within(
+            Home.objects.all(), lat, lng, radius, layer="none", limit=20, time_field="updated_at"
+        )
+        assert [h.pk for h in got] == [h.pk for h in inside[:20]]
 
 
 def test_tally_point_counts_and_widens_the_span():
