@@ -21,9 +21,8 @@ from commonwatch.accounts.models import Home, User
 from commonwatch.community import tasks
 from commonwatch.community.models import Alert, Post, tally_layer
 from commonwatch.community.selectors import feed_for, published_posts
-from commonwatch.geo import selectors as geo_selectors
 from commonwatch.geo.cells import cells_covering_circle
-from commonwatch.geo.selectors import MAX_WIDENINGS, WINDOW_WIDENING, circles_covering
+from commonwatch.geo.selectors import circles_covering, time_windows
 from commonwatch.geo.selectors import newest_within as project_newest_within
 
 from .data import END
@@ -79,16 +78,13 @@ def method_postgis(user, home, category) -> list[int]:
 
 
 def method_postgis_window(user, home, category) -> list[int]:
-    """Time window sized by the project's own tallies, widened ×4 until 50 rows qualify."""
+    """Time windows as the project's (time_windows: sized by its tallies, widened ×4)."""
     cells = cells_covering_circle(home.lat, home.lng, home.radius_m)
-    window = geo_selectors._initial_window(
-        tally_layer(category), cells, home.radius_m, LIMIT, END, connection.alias
-    )
-    for round_ in range(MAX_WIDENINGS + 1):
+    layer = tally_layer(category)
+    for window in time_windows(layer, cells, home.radius_m, LIMIT, END, connection.alias):
         rows = _postgis(home, category, END - window if window is not None else None)
-        if len(rows) >= LIMIT or window is None:
-            return rows
-        window = window * WINDOW_WIDENING if round_ < MAX_WIDENINGS - 1 else None
+        if len(rows) >= LIMIT:
+            break
     return rows
 
 

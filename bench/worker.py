@@ -17,15 +17,13 @@ import numpy as np
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from commonwatch.geo import selectors
 from commonwatch.geo.cells import cells_covering_circle
 from commonwatch.geo.distance import miles_to_m
 from commonwatch.geo.selectors import (
-    MAX_WIDENINGS,
     RADIUS_CLASS_LIMITS_M,
-    WINDOW_WIDENING,
     circles_covering,
     newest_within,
+    time_windows,
 )
 
 from .data import END, Dataset
@@ -88,22 +86,20 @@ def postgis_newest(lat, lng, radius_m) -> list[int]:
 
 
 def postgis_newest_windowed(lat, lng, radius_m) -> list[int]:
-    """Time-window pre-filter on the created_at index, sized by the same per-cell tallies
-    as the project (its window estimate), widened ×4 until LIMIT rows qualify."""
+    """Time-window pre-filter on the created_at index, with the project's windows: sized
+    by the same per-cell tallies, widened ×4 until LIMIT rows qualify (time_windows)."""
     cells = cells_covering_circle(lat, lng, radius_m)
-    window = selectors._initial_window(LAYER, cells, radius_m, LIMIT, END, connection.alias)
     params = {"lat": lat, "lng": lng, "radius": radius_m, "limit": LIMIT}
+    windowed = NEWEST_SQL.format(window="AND created_at >= %(cutoff)s")
     with connection.cursor() as cursor:
-        for round_ in range(MAX_WIDENINGS + 1):
+        for window in time_windows(LAYER, cells, radius_m, LIMIT, END, connection.alias):
             if window is None:
                 cursor.execute(NEWEST_SQL.format(window=""), params)
             else:
-                sql = NEWEST_SQL.format(window="AND created_at >= %(cutoff)s")
-                cursor.execute(sql, {**params, "cutoff": END - window})
+                cursor.execute(windowed, {**params, "cutoff": END - window})
             rows = cursor.fetchall()
-            if len(rows) >= LIMIT or window is None:
+            if len(rows) >= LIMIT:
                 break
-            window = window * WINDOW_WIDENING if round_ < MAX_WIDENINGS - 1 else None
     return [pk for (pk,) in rows]
 
 

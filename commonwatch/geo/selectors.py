@@ -83,19 +83,33 @@ def newest_within(
     """
     cells = cells_covering_circle(lat, lng, radius_m)
     now = now or timezone.now()
-    window = _initial_window(layer, cells, radius_m, limit, now, queryset.db)
     ordering = (f"-{time_field}", "-pk")
-    for _round in range(MAX_WIDENINGS + 1):
+    for window in time_windows(layer, cells, radius_m, limit, now, queryset.db):
         cutoff = now - window if window is not None else None
         rows = []
         for batch in _batched(cells):
             in_window = _in_circle(queryset, batch, lat, lng, radius_m, time_field, cutoff)
             rows += _newest_exact(in_window.order_by(*ordering), lat, lng, radius_m, limit)
-        if len(rows) >= limit or cutoff is None:
+        if len(rows) >= limit:
             break
-        window = window * WINDOW_WIDENING if _round < MAX_WIDENINGS - 1 else None
     rows.sort(key=lambda obj: (getattr(obj, time_field), obj.pk), reverse=True)
     return rows[:limit]
+
+
+def time_windows(layer, cells, radius_m, limit, now, db) -> Iterator[timedelta | None]:
+    """The windows newest_within tries in turn, ending with None (no window: exact).
+
+    Starts from the tallies' estimate and widens ×4, but goes straight to None once
+    a window would reach back past the cells' oldest tallied point: a wider window
+    would only return the same rows again.
+    """
+    window, oldest = _initial_window(layer, cells, radius_m, limit, now, db)
+    for _round in range(MAX_WIDENINGS):
+        if window is None or now - window <= oldest:
+            break
+        yield window
+        window = window * WINDOW_WIDENING
+    yield None
 
 
 def _in_circle(queryset, cells, lat, lng, radius_m, time_field, cutoff) -> QuerySet:
@@ -135,20 +149,22 @@ def _newest_exact(ordered: QuerySet, lat, lng, radius_m, limit) -> list:
     return exact[:limit]
 
 
-def _initial_window(layer, cells, radius_m, limit, now, db) -> timedelta | None:
-    """A window expected to hold about 2×limit matches, or None to read everything."""
-    per_second, total = 0.0, 0
+def _initial_window(layer, cells, radius_m, limit, now, db) -> tuple[timedelta | None, datetime]:
+    """A window expected to hold about 2×limit matches (or None to read everything),
+    and the oldest tallied point of the cells."""
+    per_second, total, oldest = 0.0, 0, now
     for count, first_at in _tallies(db, layer, cells):
         # Rate since the cell's first point: a cell with two old posts is quiet, not busy.
         span = max((now - first_at).total_seconds(), 3600.0)
         per_second += count / span
         total += count
+        oldest = min(oldest, first_at)
     if total <= 2 * limit:
-        return None  # so few points that reading them all is the cheapest exact answer
+        return None, oldest  # so few points that reading them all is the cheapest answer
     cell_area = h3.average_hexagon_area(INDEX_RESOLUTION, "m^2")
     share_in_circle = min(1.0, math.pi * radius_m**2 / (len(cells) * cell_area))
     seconds = 2 * limit / (per_second * share_in_circle)
-    return timedelta(seconds=max(seconds, 60.0))
+    return timedelta(seconds=max(seconds, 60.0)), oldest
 
 
 # Per-process copy of each layer's tallies (one small row per cell that has points,
