@@ -9,7 +9,6 @@ numbers back the proposals in its "Findings" section.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from pathlib import Path
@@ -42,7 +41,7 @@ def covering_variants(lat, lng):
 
     from bench.geobench.models import BenchHome
     from commonwatch.geo.cells import cells_covering_circle
-    from commonwatch.geo.distance import EARTH_RADIUS_M, haversine_m
+    from commonwatch.geo.distance import haversine_m, haversine_m_array
     from commonwatch.geo.selectors import RADIUS_CLASS_LIMITS_M
 
     results = {}
@@ -78,12 +77,7 @@ def covering_variants(lat, lng):
                     ids += [pk for pk, a, b, r in rows if haversine_m(lat, lng, a, b) <= r]
                 elif name == "raw cursor + numpy haversine" and rows:
                     table = np.array(rows, dtype=np.float64)
-                    p1, p2 = math.radians(lat), np.radians(table[:, 1])
-                    half = (
-                        np.sin((p2 - p1) / 2) ** 2
-                        + math.cos(p1) * np.cos(p2) * np.sin(np.radians(table[:, 2] - lng) / 2) ** 2
-                    )
-                    dist = 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(half)))
+                    dist = haversine_m_array(lat, lng, table[:, 1], table[:, 2])
                     ids += table[dist <= table[:, 3], 0].astype(np.int64).tolist()
         results[name] = (time.perf_counter() - started, ids, read)
     return results

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from commonwatch.geo.distance import EARTH_RADIUS_M, miles_to_m
+from commonwatch.geo.distance import EARTH_RADIUS_M, haversine_m_array, miles_to_m
 from commonwatch.geo.selectors import radius_class_of
 
 from .data import SIDE_KM, Dataset, _cells, _km_to_latlng
@@ -57,16 +57,6 @@ class FeedData:
         return int(self.hub[1])
 
 
-def haversine_np(lat, lng, lats, lngs) -> np.ndarray:
-    """commonwatch.geo.distance.haversine_m, vectorised."""
-    p1, p2 = math.radians(lat), np.radians(lats)
-    a = (
-        np.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * np.cos(p2) * np.sin((np.radians(lngs) - math.radians(lng)) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a))
-
-
 def _offset(lat, lng, distance_m, bearing):
     """Points at distance_m (array) and bearing (array, radians) from (lat, lng); local plane."""
     dlat = np.degrees(distance_m * np.cos(bearing) / EARTH_RADIUS_M)
@@ -96,12 +86,12 @@ def build(geo: Dataset, readers_per_radius: int, clients: int, covering: int) ->
     in_dense = np.flatnonzero(np.isin(geo.point_cell, dense) & (post_status == 0))
     candidates = rng.choice(in_dense, size=min(HUB_CANDIDATES, len(in_dense)), replace=False)
     reach = [
-        int((haversine_np(geo.point_lat[i], geo.point_lng[i], lat, lng) <= radius).sum())
+        int((haversine_m_array(geo.point_lat[i], geo.point_lng[i], lat, lng) <= radius).sum())
         for i in candidates
     ]
     hub = int(candidates[int(np.argmax(reach))])
     hlat, hlng = float(geo.point_lat[hub]), float(geo.point_lng[hub])
-    distance = haversine_np(hlat, hlng, lat, lng)
+    distance = haversine_m_array(hlat, hlng, lat, lng)
     client_m = miles_to_m(CLIENT_RADIUS_MI)
 
     # The hub's author lives far away (queue_alerts skips the author).
@@ -127,7 +117,7 @@ def build(geo: Dataset, readers_per_radius: int, clients: int, covering: int) ->
     protected[client_idx] = True
 
     # Exactly `covering` circles cover the hub: move homes in, or far out, as needed.
-    distance = haversine_np(hlat, hlng, lat, lng)
+    distance = haversine_m_array(hlat, hlng, lat, lng)
     covers = distance <= radius
     short = covering - int(covers.sum())
     if short > 0:
@@ -139,11 +129,11 @@ def build(geo: Dataset, readers_per_radius: int, clients: int, covering: int) ->
         while len(far_lat) < len(out):
             x, y = rng.uniform(0, SIDE_KM, 2 * len(out)), rng.uniform(0, SIDE_KM, 2 * len(out))
             flat, flng = _km_to_latlng(x, y)
-            keep = haversine_np(hlat, hlng, flat, flng) > miles_to_m(8)
+            keep = haversine_m_array(hlat, hlng, flat, flng) > miles_to_m(8)
             far_lat += flat[keep].tolist()
             far_lng += flng[keep].tolist()
         lat[out], lng[out] = far_lat[: len(out)], far_lng[: len(out)]
-    reached = int((haversine_np(hlat, hlng, lat, lng) <= radius).sum())
+    reached = int((haversine_m_array(hlat, hlng, lat, lng) <= radius).sum())
     assert reached == covering, (reached, covering)
 
     changed = np.flatnonzero((lat != geo.home_lat) | (lng != geo.home_lng))

@@ -22,7 +22,8 @@ def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
 
 
 def haversine_m_array(lat: float, lng: float, lats: np.ndarray, lngs: np.ndarray) -> np.ndarray:
-    """haversine_m from one point to many at once, for pruning with a margin (not exact tests)."""
+    """haversine_m from one point to many at once (numpy); the last bit may round
+    differently, so exact in/out decisions stay with haversine_m."""
     p1, p2 = math.radians(lat), np.radians(lats)
     a = (
         np.sin((p2 - p1) / 2) ** 2
