@@ -35,7 +35,7 @@ CONNECT_CONCURRENCY = 100
 CONNECT_TIMEOUT_S = 120
 ROUND_TIMEOUT_S = 30
 READY_TIMEOUT_S = 1800
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "commonwatch.accounts.backends.ResidentAuthenticationBackend"
 
 
 def raise_nofile() -> int:

@@ -14,8 +14,16 @@ def has_second_factor(user: User) -> bool:
 
 
 def home_of(user: User) -> Home | None:
-    """The signed-in user's own home; nobody can read another person's."""
-    return Home.objects.filter(user=user).first()
+    """The signed-in user's own home; nobody can read another person's.
+
+    Requests load it with the user (accounts.backends), so this costs no query there.
+    """
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.home
+    except Home.DoesNotExist:
+        return None
 
 
 def tokens_of(user: User):
@@ -28,7 +36,7 @@ def token_digest(raw_token: str) -> str:
 
 def user_for_token(raw_token: str) -> User | None:
     token = (
-        ApiToken.objects.select_related("user")
+        ApiToken.objects.select_related("user", "user__home")
         .filter(digest=token_digest(raw_token), user__is_active=True)
         .first()
     )

@@ -35,6 +35,7 @@ def set_home(*, user: User, lat: float, lng: float, radius_mi: float) -> Home:
         home.locate()
         home.full_clean(exclude=["user"])
         home.save()
+    user.home = home  # the user object may hold the old home (home_of reads user.home)
     return home
 
 

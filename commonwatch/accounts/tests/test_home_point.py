@@ -134,3 +134,33 @@ def test_a_platform_admin_does_not_see_home_points_in_the_admin(client, resident
         assert str(SECRET_LAT).encode() not in response.content
         assert str(SECRET_LNG).encode() not in response.content
         assert b"/admin/accounts/home/" not in response.content
+
+
+def test_the_signed_in_user_comes_with_their_home_in_one_query(resident, django_assert_num_queries):
+    """The feed, the map and the live channel read the home of every request's user."""
+    from commonwatch.accounts.backends import ResidentAuthenticationBackend
+    from commonwatch.accounts.selectors import home_of
+
+    home = HomeFactory(user=resident)
+    with django_assert_num_queries(1):
+        user = ResidentAuthenticationBackend().get_user(resident.pk)
+        assert home_of(user) == home
+
+
+def test_home_of_is_none_without_a_home_or_a_session(resident):
+    from django.contrib.auth.models import AnonymousUser
+
+    from commonwatch.accounts.selectors import home_of
+
+    assert home_of(resident) is None
+    assert home_of(AnonymousUser()) is None
+
+
+def test_moving_the_home_updates_what_the_same_request_reads(resident):
+    from commonwatch.accounts.selectors import home_of
+    from commonwatch.accounts.services import set_home
+
+    HomeFactory(user=resident, lat=40.0, lng=-105.0)
+    assert home_of(resident).lat == 40.0
+    set_home(user=resident, lat=SECRET_LAT, lng=SECRET_LNG, radius_mi=1)
+    assert (home_of(resident).lat, home_of(resident).lng) == (SECRET_LAT, SECRET_LNG)
