@@ -13,8 +13,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
 from django.db import connections
-from django.db.models import BooleanField, F, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from h3.api import basic_int as h3
 from shapely.geometry import Point, Polygon
@@ -83,13 +82,12 @@ def newest_within(
     """
     cells = cells_covering_circle(lat, lng, radius_m)
     now = now or timezone.now()
-    ordering = (f"-{time_field}", "-pk")
+    search = NearbySearch(queryset, time_field, lat, lng, radius_m)
     for window in time_windows(layer, cells, radius_m, limit, now, queryset.db):
         cutoff = now - window if window is not None else None
         rows = []
         for batch in _batched(cells):
-            in_window = _in_circle(queryset, batch, lat, lng, radius_m, time_field, cutoff)
-            rows += _newest_exact(in_window.order_by(*ordering), lat, lng, radius_m, limit)
+            rows += search.newest(batch, cutoff, limit)
         if len(rows) >= limit:
             break
     rows.sort(key=lambda obj: (getattr(obj, time_field), obj.pk), reverse=True)
@@ -112,47 +110,69 @@ def time_windows(layer, cells, radius_m, limit, now, db) -> Iterator[timedelta |
     yield None
 
 
-def _in_circle(queryset, cells, lat, lng, radius_m, time_field, cutoff) -> QuerySet:
-    """Rows of the cells whose SQL distance is within the circle (plus EDGE_M)."""
-    subset = queryset.filter(_cells_and_distance(queryset, cells, lat, lng, radius_m))
-    if cutoff is not None:
-        subset = subset.filter(**{f"{time_field}__gte": cutoff})
-    return subset
+class NearbySearch:
+    """The newest rows of a queryset in some cells and within a circle, as raw SQL.
 
-
-def _cells_and_distance(queryset, cells, lat, lng, radius_m) -> RawSQL:
-    """`cell IN (...) AND distance <= radius_m + EDGE_M` as one SQL condition.
-
-    Raw because the ORM spends longer preparing ~120 cell values (a 3 mi circle)
-    one by one than the database spends on the query.
+    The queryset is compiled once and wrapped as a subquery, which both databases
+    flatten back onto the table's (cell, time) index. Building and compiling the
+    ORM expression for every window and cell batch cost more than the query itself
+    (bench/README.md); the rows still come back as model instances (QuerySet.raw).
     """
-    table = queryset.model._meta.db_table
-    distance = haversine_sql(lat, lng, table)
-    connection = connections[queryset.db]
-    column = f"{connection.ops.quote_name(table)}.{connection.ops.quote_name('cell')}"
-    if connection.vendor == "postgresql":
-        # One array parameter keeps the statement's text the same for every circle,
-        # so psycopg parses it once (it re-parses long texts, ~130 placeholders, each time).
-        in_cells, cell_params = f"{column} = ANY(%s)", (list(cells),)
-    else:
-        in_cells, cell_params = f"{column} IN ({', '.join(['%s'] * len(cells))})", tuple(cells)
-    sql = f"{in_cells} AND {distance.sql} <= %s"
-    params = (*cell_params, *distance.params, radius_m + EDGE_M)
-    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611 - values are parameters
 
+    ALIAS = "nearby"
 
-def _newest_exact(ordered: QuerySet, lat, lng, radius_m, limit) -> list:
-    """The first `limit` rows of an ordered queryset that pass haversine_m.
+    def __init__(self, queryset: QuerySet, time_field: str, lat: float, lng: float, radius_m):
+        if queryset.query.select_related or queryset.query.annotations:
+            raise ValueError("newest_within needs a plain queryset (no joins or annotations)")
+        self.queryset, self.lat, self.lng, self.radius_m = queryset, lat, lng, radius_m
+        self.connection = connections[queryset.db]
+        quote = self.connection.ops.quote_name
+        opts = queryset.model._meta
+        self.time_column = f"{quote(self.ALIAS)}.{quote(opts.get_field(time_field).column)}"
+        self.pk_column = f"{quote(self.ALIAS)}.{quote(opts.pk.column)}"
+        self.cell_column = f"{quote(self.ALIAS)}.{quote('cell')}"
+        self.inner_sql, self.inner_params = queryset.order_by().query.sql_with_params()
+        self.distance = haversine_sql(lat, lng, self.ALIAS)
 
-    SQL may keep a row up to EDGE_M outside the circle, so a few spare rows are
-    read; if more than that many fail (never seen), the whole set is read.
-    """
-    wanted = limit + EDGE_SPARE_ROWS
-    fetched = list(ordered[:wanted])
-    exact = [obj for obj in fetched if haversine_m(lat, lng, obj.lat, obj.lng) <= radius_m]
-    if len(exact) < limit and len(fetched) == wanted:
-        exact = [obj for obj in ordered if haversine_m(lat, lng, obj.lat, obj.lng) <= radius_m]
-    return exact[:limit]
+    def newest(self, cells: Sequence[int], cutoff: datetime | None, limit: int) -> list:
+        """The first `limit` rows, newest first, that pass haversine_m.
+
+        SQL may keep a row up to EDGE_M outside the circle, so a few spare rows are
+        read; if more than that many fail (never seen), the whole set is read.
+        """
+        wanted = limit + EDGE_SPARE_ROWS
+        fetched = self._rows(cells, cutoff, wanted)
+        exact = [obj for obj in fetched if self._inside(obj)]
+        if len(exact) < limit and len(fetched) == wanted:
+            exact = [obj for obj in self._rows(cells, cutoff, None) if self._inside(obj)]
+        return exact[:limit]
+
+    def _inside(self, obj) -> bool:
+        return haversine_m(self.lat, self.lng, obj.lat, obj.lng) <= self.radius_m
+
+    def _rows(self, cells, cutoff, limit) -> list:
+        conditions, params = [self._in_cells(cells)], list(self._cell_params(cells))
+        conditions.append(f"{self.distance.sql} <= %s")
+        params += [*self.distance.params, self.radius_m + EDGE_M]
+        if cutoff is not None:
+            conditions.append(f"{self.time_column} >= %s")
+            params.append(cutoff)
+        # Names come from the model and every value is a parameter.
+        where, order = " AND ".join(conditions), f"{self.time_column} DESC, {self.pk_column} DESC"
+        sql = f"SELECT * FROM ({self.inner_sql}) {self.ALIAS} WHERE {where} ORDER BY {order}"  # noqa: S608
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return list(self.queryset.raw(sql, (*self.inner_params, *params)))  # noqa: S611
+
+    def _in_cells(self, cells) -> str:
+        if self.connection.vendor == "postgresql":
+            # One array parameter keeps the statement's text the same for every circle,
+            # so psycopg parses it once (it re-parses long texts, ~130 placeholders, each time).
+            return f"{self.cell_column} = ANY(%s)"
+        return f"{self.cell_column} IN ({', '.join(['%s'] * len(cells))})"
+
+    def _cell_params(self, cells) -> tuple:
+        return (list(cells),) if self.connection.vendor == "postgresql" else tuple(cells)
 
 
 def _initial_window(layer, cells, radius_m, limit, now, db) -> tuple[timedelta | None, datetime]:

@@ -145,6 +145,33 @@ def test_newest_within_stays_exact_when_many_rows_fail_the_final_test(monkeypatc
         assert [h.pk for h in got] == [h.pk for h in inside[:20]]
 
 
+def test_newest_within_keeps_the_querysets_own_filters():
+    """The caller's filters (here: one resident's home only) survive the wrapping."""
+    rng = random.Random(5)
+    homes = place_homes(clustered_points(rng, 200))
+    chosen = homes[17]
+    got = newest_within(
+        Home.objects.filter(user=chosen.user),
+        chosen.lat,
+        chosen.lng,
+        miles_to_m(1),
+        layer="none",
+        time_field="updated_at",
+    )
+    assert got == [chosen]
+
+
+def test_newest_within_refuses_a_queryset_with_joins():
+    with pytest.raises(ValueError, match="plain queryset"):
+        newest_within(
+            Home.objects.select_related("user"),
+            *CENTER,
+            1000,
+            layer="none",
+            time_field="updated_at",
+        )
+
+
 def test_tally_point_counts_and_widens_the_span():
     now = timezone.now()
     tally_point(layer="t", cell=42, at=now)
