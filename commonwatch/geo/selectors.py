@@ -245,13 +245,22 @@ def circles_covering(
                 .annotate(_margin=F("_distance") - F(radius_field))
                 .values_list(id_field, "_margin")
             )
-            edge_ids = []
-            for pk, margin in rows:
-                if margin <= -EDGE_M:
-                    yield pk
-                else:
-                    edge_ids.append(pk)
+            found = _fetch_all(rows)
+            yield from [pk for pk, margin in found if margin <= -EDGE_M]
+            edge_ids = [pk for pk, margin in found if margin > -EDGE_M]
             yield from _decide_edges(queryset, lat, lng, edge_ids, radius_field, id_field)
+
+
+def _fetch_all(rows: QuerySet) -> list[tuple]:
+    """All rows of a values_list of ids and distances, straight from the cursor.
+
+    Ids and floats need none of the ORM's per-row work; skipping it took ~10% off
+    finding the ~12,000 homes around a post (bench/README.md).
+    """
+    sql, params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _decide_edges(queryset, lat, lng, ids, radius_field, id_field) -> Iterator[int]:
