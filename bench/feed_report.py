@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 
-from .report import _mismatches, _ms
+from .report import _mismatches, _ms, _server
 
 FEED_ROWS = [
     ("`feed_for` — SQLite", "sqlite", "feed"),
@@ -125,7 +125,7 @@ def _live_table(out: dict) -> list[str]:
 
 
 def render(feed: dict, offline: dict, live: dict | None, header: str) -> str:
-    lines = [header, ""]
+    lines = [header + f" PostgreSQL: {_server(feed)}.", ""]
     if feed:
         lines += ["### 1. Feed: 50 newest published posts in the reader's circle", ""]
         lines += [

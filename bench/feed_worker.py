@@ -17,7 +17,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from commonwatch.accounts.models import Home, User
+from commonwatch.accounts.backends import ResidentAuthenticationBackend
+from commonwatch.accounts.models import Home
 from commonwatch.community import tasks
 from commonwatch.community.models import Alert, Post, tally_layer
 from commonwatch.community.selectors import feed_for, published_posts
@@ -27,7 +28,7 @@ from commonwatch.geo.selectors import newest_within as project_newest_within
 
 from .data import END
 from .feed_data import CATEGORIES, READER_RADII_MI, FeedData
-from .worker import WARMUP, _index_names, time_method
+from .worker import WARMUP, _index_names, reads_cells, server_settings, time_methods
 
 LIMIT = 50
 EXPLAIN_SAMPLE = 10
@@ -44,7 +45,7 @@ FEED_SQL = f"""SELECT id FROM pg_post
 
 
 def method_feed(user, home, category) -> list[int]:
-    """The project's feed, exactly as a view calls it (home looked up, cards built)."""
+    """The project's feed, exactly as a view calls it (the home read from the user, cards built)."""
     return [card["id"] for card in feed_for(user, category=category, limit=LIMIT).posts]
 
 
@@ -91,14 +92,14 @@ def method_postgis_window(user, home, category) -> list[int]:
 # --- timing ------------------------------------------------------------------------------
 
 
-def _explain(call: Callable, table: str, marker: str) -> dict[str, int]:
+def _explain(call: Callable, table: str) -> dict[str, int]:
     """Index names (PostgreSQL) or plan lines (SQLite) of the queries a call runs."""
     with CaptureQueriesContext(connection) as captured:
         call()
     counts: dict[str, int] = {}
     with connection.cursor() as cursor:
         for query in captured.captured_queries:
-            if table not in query["sql"] or marker not in query["sql"]:
+            if table not in query["sql"] or not reads_cells(query["sql"]):
                 continue
             if connection.vendor == "postgresql":
                 cursor.execute("EXPLAIN (FORMAT JSON) " + query["sql"])
@@ -121,9 +122,9 @@ def run_feed(feed: FeedData, log=print) -> dict:
     out: dict = {"vendor": connection.vendor, "feed": {}, "explain": {}}
     table = Post._meta.db_table
     for radius_mi, user_ids in zip(READER_RADII_MI, feed.readers.tolist(), strict=True):
-        users = User.objects.in_bulk(user_ids)
-        homes = {h.user_id: h for h in Home.objects.filter(user_id__in=user_ids)}
-        readers = [(users[i], homes[i]) for i in user_ids]
+        # Each reader as a request sees them: loaded by the auth backend, with their home.
+        users = [ResidentAuthenticationBackend().get_user(i) for i in user_ids]
+        readers = [(user, user.home) for user in users]
         for filtered in (False, True):
             # With a filter, the queries cycle through the six categories.
             args = [
@@ -131,18 +132,17 @@ def run_feed(feed: FeedData, log=print) -> dict:
                 for n, (user, home) in enumerate(readers)
             ]
             case = f"{radius_mi} mi{' + category' if filtered else ''}"
-            out["feed"][case] = {}
-            for name, fn in methods.items():
-                started = time.perf_counter()
-                out["feed"][case][name] = time_method(fn, args)
-                log(f"{connection.vendor}: {case} {name}: {time.perf_counter() - started:.1f} s")
+            started = time.perf_counter()
+            out["feed"][case] = time_methods(methods, args)
+            log(f"{connection.vendor}: {case}: {time.perf_counter() - started:.1f} s")
             counts: dict[str, int] = {}
             for sample in args[WARMUP : WARMUP + EXPLAIN_SAMPLE]:
-                found = _explain(lambda s=sample: method_feed(*s), table, '"cell" IN')
+                found = _explain(lambda s=sample: method_feed(*s), table)
                 for index, n in found.items():
                     counts[index] = counts.get(index, 0) + n
             out["explain"][case] = counts
     out["loadavg"] = os.getloadavg()
+    out["server"] = server_settings()
     return out
 
 
@@ -195,7 +195,6 @@ def run_offline(feed: FeedData, log=print) -> dict:
     out["explain"] = _explain(
         lambda: list(circles_covering(homes, post.lat, post.lng, id_field="user_id")),
         table,
-        '"cell" IN',
     )
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {table}")

@@ -93,6 +93,11 @@ def _targets(results: dict, radii: list[str]) -> list[str]:
     return lines
 
 
+def _server(results: dict) -> str:
+    found = results.get("postgres", {}).get("server", {})
+    return ", ".join(f"{name} = {value}" for name, value in found.items()) or "settings not read"
+
+
 def render(results: dict, points: int, homes: int, queries: int) -> str:
     radii = list(results["postgres"]["newest"])
     lines = [
@@ -103,7 +108,7 @@ def render(results: dict, points: int, homes: int, queries: int) -> str:
             f"{db} {' / '.join(f'{x:.1f}' for x in out.get('loadavg', ()))}"
             for db, out in results.items()
         )
-        + ".",
+        + f". PostgreSQL: {_server(results)}.",
         "",
         "### The 50 newest points within R of a home",
         "",

@@ -32,6 +32,8 @@ from .load import LAYER
 
 LIMIT = 50
 WARMUP = 20
+CHUNK = 20  # timed queries per method per turn (time_methods)
+REWARM = 3  # untimed queries before each later turn
 QUERY_SEED = 7
 EXPLAIN_SAMPLE = 20
 
@@ -130,29 +132,43 @@ def _fingerprint(ids: list[int]) -> list:
     return [len(ids), hashlib.blake2b(ordered.tobytes(), digest_size=16).hexdigest()]
 
 
-def time_method(fn: Callable, arg_sets: list[tuple], keep: Callable = lambda r: r) -> dict:
-    """Warm up, then time fn over each argument set after the first WARMUP; shared by
-    geo_bench and feed_bench."""
+def time_methods(
+    methods: dict[str, Callable], arg_sets: list[tuple], keep: Callable = lambda r: r
+) -> dict[str, dict]:
+    """Time every method on each argument set after the first WARMUP; shared by
+    geo_bench and feed_bench.
+
+    This shared VM has bursts of seconds in which everything runs up to 1.7× slower
+    (a plain CPU loop shows them too). The methods take turns in runs of CHUNK
+    queries, in an order that rotates, so a burst falls on all of them alike, while
+    each run still finds its own pages and code warm, as a server answering one
+    kind of request does.
+    """
     # One untimed pass over every query, so the pages each reads are in memory: this
-    # VM's kernel pages out memory left idle (a DAMON pageout scheme), which made the
-    # first timed radius read from disk. The cell sets are then forgotten, so every
-    # timed query still pays for its own.
-    for args in arg_sets:
-        fn(*args)
-    cells_covering_circle.cache_clear()
-    for args in arg_sets[:WARMUP]:
-        fn(*args)
+    # VM's kernel pages out memory left idle (a DAMON pageout scheme).
+    for fn in methods.values():
+        for args in arg_sets:
+            fn(*args)
     # As config/asgi.py does after start-up: what exists now lives as long as the
     # process, so the collector should not walk it during the timed queries.
     gc.collect()
     gc.freeze()
-    times, answers = [], []
-    for args in arg_sets[WARMUP:]:
-        started = time.perf_counter()
-        result = fn(*args)
-        times.append(time.perf_counter() - started)
-        answers.append(keep(result))
-    return {"times": times, "answers": answers}
+    names = list(methods)
+    out = {name: {"times": [], "answers": []} for name in names}
+    timed = arg_sets[WARMUP:]
+    for turn, start in enumerate(range(0, len(timed), CHUNK)):
+        for name in names[turn % len(names) :] + names[: turn % len(names)]:
+            # The first turn warms up on all WARMUP queries, later turns on a few.
+            for args in arg_sets[: WARMUP if turn == 0 else REWARM]:
+                methods[name](*args)
+            for args in timed[start : start + CHUNK]:
+                cells_covering_circle.cache_clear()  # every timed query pays for its cells
+                started = time.perf_counter()
+                result = methods[name](*args)
+                out[name]["times"].append(time.perf_counter() - started)
+                out[name]["answers"].append(keep(result))
+    gc.unfreeze()
+    return out
 
 
 def _index_names(plan: dict) -> set[str]:
@@ -162,6 +178,20 @@ def _index_names(plan: dict) -> set[str]:
     return found
 
 
+def server_settings() -> dict[str, str]:
+    """The PostgreSQL settings that move these figures most, kept with the results."""
+    if connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW shared_buffers")
+        return {"shared_buffers": cursor.fetchone()[0]}
+
+
+def reads_cells(sql: str) -> bool:
+    """Whether a captured statement is one of the selectors' cell lookups."""
+    return '"cell" IN' in sql or '"cell" = ANY' in sql
+
+
 def _explain(call: Callable, table: str) -> dict[str, int]:
     """How often each index (or 'no index') appears in the plans of the queries a call runs."""
     with CaptureQueriesContext(connection) as captured:
@@ -169,7 +199,7 @@ def _explain(call: Callable, table: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     with connection.cursor() as cursor:
         for query in captured.captured_queries:
-            if table not in query["sql"] or '"cell" IN' not in query["sql"]:
+            if table not in query["sql"] or not reads_cells(query["sql"]):
                 continue
             cursor.execute("EXPLAIN (FORMAT JSON) " + query["sql"])
             plan = cursor.fetchone()[0]
@@ -190,14 +220,9 @@ def run(data: Dataset, n_queries: int, radii_mi: list[float], log=print) -> dict
     for radius_mi in radii_mi:
         radius_m = miles_to_m(radius_mi)
         args = [(lat, lng, radius_m) for lat, lng in points["feed"]]
-        out["newest"][str(radius_mi)] = {}
-        for name, fn in newest_methods.items():
-            started = time.perf_counter()
-            out["newest"][str(radius_mi)][name] = time_method(fn, args, keep=list)
-            log(
-                f"{connection.vendor}: newest {radius_mi} mi {name}: "
-                f"{time.perf_counter() - started:.1f} s"
-            )
+        started = time.perf_counter()
+        out["newest"][str(radius_mi)] = time_methods(newest_methods, args, keep=list)
+        log(f"{connection.vendor}: newest {radius_mi} mi: {time.perf_counter() - started:.1f} s")
         if postgres:
             table = BenchPoint._meta.db_table
             counts: dict[str, int] = {}
@@ -213,10 +238,9 @@ def run(data: Dataset, n_queries: int, radii_mi: list[float], log=print) -> dict
             "postgis_bbox": postgis_covering_bbox,
             "postgis_bucketed": postgis_covering_bucketed,
         }
-    for name, fn in covering_methods.items():
-        started = time.perf_counter()
-        out["covering"][name] = time_method(fn, points["alert"], keep=_fingerprint)
-        log(f"{connection.vendor}: covering {name}: {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    out["covering"] = time_methods(covering_methods, points["alert"], keep=_fingerprint)
+    log(f"{connection.vendor}: covering: {time.perf_counter() - started:.1f} s")
     if postgres:
         table = BenchHome._meta.db_table
         counts = {}
@@ -225,4 +249,5 @@ def run(data: Dataset, n_queries: int, radii_mi: list[float], log=print) -> dict
                 counts[index] = counts.get(index, 0) + n
         out["explain"]["covering"] = counts
     out["loadavg"] = os.getloadavg()  # other work on the machine skews the timings
+    out["server"] = server_settings()
     return out
