@@ -125,7 +125,8 @@ def _live_table(out: dict) -> list[str]:
 
 
 def render(feed: dict, offline: dict, live: dict | None, header: str) -> str:
-    lines = [header + f" PostgreSQL: {_server(feed)}.", ""]
+    settings = f" PostgreSQL: {_server(feed)}." if feed else ""
+    lines = [header + settings, ""]
     if feed:
         lines += ["### 1. Feed: 50 newest published posts in the reader's circle", ""]
         lines += [
