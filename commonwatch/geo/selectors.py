@@ -110,6 +110,18 @@ def time_windows(layer, cells, radius_m, limit, now, db) -> Iterator[timedelta |
     yield None
 
 
+def _is_plain(query) -> bool:
+    """Whether a query selects whole rows of one table, as NearbySearch's wrapping needs."""
+    return not (
+        query.select_related
+        or query.annotations
+        or query.is_sliced
+        or query.distinct
+        or query.values_select
+        or query.deferred_loading != (frozenset(), True)
+    )
+
+
 class NearbySearch:
     """The newest rows of a queryset in some cells and within a circle, as raw SQL.
 
@@ -122,8 +134,11 @@ class NearbySearch:
     ALIAS = "nearby"
 
     def __init__(self, queryset: QuerySet, time_field: str, lat: float, lng: float, radius_m):
-        if queryset.query.select_related or queryset.query.annotations:
-            raise ValueError("newest_within needs a plain queryset (no joins or annotations)")
+        if not _is_plain(queryset.query):
+            raise ValueError(
+                "newest_within needs a plain queryset: no joins, annotations, slices, "
+                "distinct, values() or deferred fields"
+            )
         self.queryset, self.lat, self.lng, self.radius_m = queryset, lat, lng, radius_m
         self.connection = connections[queryset.db]
         quote = self.connection.ops.quote_name

@@ -161,15 +161,20 @@ def test_newest_within_keeps_the_querysets_own_filters():
     assert got == [chosen]
 
 
-def test_newest_within_refuses_a_queryset_with_joins():
+@pytest.mark.parametrize(
+    "narrowed",
+    [
+        lambda homes: homes.select_related("user"),
+        lambda homes: homes.only("lat"),
+        lambda homes: homes[:5],
+        lambda homes: homes.distinct(),
+    ],
+    ids=["joined", "deferred", "sliced", "distinct"],
+)
+def test_newest_within_refuses_a_queryset_it_cannot_wrap(narrowed):
+    homes = narrowed(Home.objects.all())
     with pytest.raises(ValueError, match="plain queryset"):
-        newest_within(
-            Home.objects.select_related("user"),
-            *CENTER,
-            1000,
-            layer="none",
-            time_field="updated_at",
-        )
+        newest_within(homes, *CENTER, 1000, layer="none", time_field="updated_at")
 
 
 def test_tally_point_counts_and_widens_the_span():
