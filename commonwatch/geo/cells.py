@@ -58,7 +58,21 @@ def cells_covering_circle(
     spread = radius_m + cell_reach(origin)[2] * 1.5
     # A centre k rings out is at least k * spacing * cos(30°) away; 0.8 leaves a margin.
     k = math.ceil(spread / (0.8 * _neighbour_spacing_m(origin))) + 1
-    disk = h3.grid_disk(origin, k)
-    centre_lat, centre_lng, reach = np.array([cell_reach(cell) for cell in disk]).T
+    disk, centre_lat, centre_lng, reach = _disk(origin, k)
     near = haversine_m_array(lat, lng, centre_lat, centre_lng) <= radius_m + reach
-    return tuple(sorted(cell for cell, keep in zip(disk, near.tolist(), strict=True) if keep))
+    return tuple(disk[near].tolist())
+
+
+@lru_cache(maxsize=4096)
+def _disk(origin: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Cells within k rings of origin, sorted, with their centres and circumradii.
+
+    Every home in the same cell with the same radius shares this disk, so only the
+    distance test is left to each circle (a third of the time of a 1 mi circle).
+    """
+    disk = sorted(h3.grid_disk(origin, k))
+    centre_lat, centre_lng, reach = np.array([cell_reach(cell) for cell in disk]).T
+    arrays = (np.array(disk, dtype=np.uint64), centre_lat, centre_lng, reach)
+    for array in arrays:
+        array.flags.writeable = False
+    return arrays

@@ -125,10 +125,12 @@ def _is_plain(query) -> bool:
 class NearbySearch:
     """The newest rows of a queryset in some cells and within a circle, as raw SQL.
 
-    The queryset is compiled once and wrapped as a subquery, which both databases
-    flatten back onto the table's (cell, time) index. Building and compiling the
-    ORM expression for every window and cell batch cost more than the query itself
-    (bench/README.md); the rows still come back as model instances (QuerySet.raw).
+    The queryset is compiled once, for its own database, and wrapped as a subquery,
+    which both databases flatten back onto the table's (cell, time) index. Building
+    and compiling the ORM expression for every window and cell batch cost more than
+    the query itself (bench/README.md). Rows are read with one fetchall and become
+    model instances through the compiler's own converters and Model.from_db, as
+    QuerySet.raw would make them without its per-statement column matching.
     """
 
     ALIAS = "nearby"
@@ -146,7 +148,11 @@ class NearbySearch:
         self.time_column = f"{quote(self.ALIAS)}.{quote(opts.get_field(time_field).column)}"
         self.pk_column = f"{quote(self.ALIAS)}.{quote(opts.pk.column)}"
         self.cell_column = f"{quote(self.ALIAS)}.{quote('cell')}"
-        self.inner_sql, self.inner_params = queryset.order_by().query.sql_with_params()
+        self.compiler = queryset.order_by().query.get_compiler(using=queryset.db)
+        self.inner_sql, self.inner_params = self.compiler.as_sql()
+        # A plain queryset selects every concrete field, in the model's order.
+        self.converters = self.compiler.get_converters([col for col, _, _ in self.compiler.select])
+        self.field_names = [field.attname for field in opts.concrete_fields]
         self.distance = haversine_sql(lat, lng, self.ALIAS)
 
     def newest(self, cells: Sequence[int], cutoff: datetime | None, limit: int) -> list:
@@ -177,7 +183,13 @@ class NearbySearch:
         sql = f"SELECT * FROM ({self.inner_sql}) {self.ALIAS} WHERE {where} ORDER BY {order}"  # noqa: S608
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        return list(self.queryset.raw(sql, (*self.inner_params, *params)))  # noqa: S611
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, (*self.inner_params, *params))
+            rows = cursor.fetchall()
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        model, db, names = self.queryset.model, self.queryset.db, self.field_names
+        return [model.from_db(db, names, row) for row in rows]
 
     def _in_cells(self, cells) -> str:
         if self.connection.vendor == "postgresql":
@@ -272,7 +284,7 @@ def _fetch_all(rows: QuerySet) -> list[tuple]:
     Ids and floats need none of the ORM's per-row work; skipping it took ~10% off
     finding the ~12,000 homes around a post (bench/README.md).
     """
-    sql, params = rows.query.sql_with_params()
+    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -74,6 +74,20 @@ def test_the_disk_searched_is_wide_enough_everywhere(radius_mi):
         )
 
 
+def test_circles_from_one_cell_share_its_disk_but_keep_their_own_cells():
+    """The disk around a cell is cached; each circle in that cell still gets its own cover."""
+    lat, lng = h3.cell_to_latlng(cell_of(39.74, -104.99))
+    radius = miles_to_m(1)
+    corners = [offset(lat, lng, north, east) for north, east in ((250, 0), (-250, 0), (0, 300))]
+    covers = set()
+    for plat, plng in corners:
+        assert cell_of(plat, plng) == cell_of(lat, lng)
+        cells = cells_covering_circle(plat, plng, radius)
+        assert cells == _cells_by_testing_a_wide_disk(plat, plng, radius)
+        covers.add(cells)
+    assert len(covers) > 1
+
+
 def test_covering_cells_stay_few_for_common_radii():
     assert len(cells_covering_circle(39.74, -104.99, miles_to_m(0.5))) <= 20
     assert len(cells_covering_circle(39.74, -104.99, miles_to_m(3))) <= 160
