@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 from commonwatch.accounts.access import api_access, needs
 from commonwatch.accounts.roles import Capability
 from commonwatch.moderation import services as moderation
-from commonwatch.moderation.models import FlagReason
+from commonwatch.moderation.models import Rule
 
 from . import selectors, services
 from .models import Category
@@ -83,7 +83,7 @@ class CommentOut(Schema):
 
 
 class FlagIn(Schema):
-    reason: FlagReason
+    reason: Rule
     note: str = ""
 
 

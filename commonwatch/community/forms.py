@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from commonwatch.moderation.checks import MAX_BODY_CHARS, MAX_COMMENT_CHARS, MAX_TITLE_CHARS
-from commonwatch.moderation.models import FlagReason
+from commonwatch.moderation.models import Rule
 
 from .models import Category
 
@@ -61,7 +61,7 @@ class CommentForm(forms.Form):
 
 
 class FlagForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Why?"), choices=FlagReason.choices)
+    reason = forms.ChoiceField(label=_("Why?"), choices=Rule.choices)
     note = forms.CharField(label=_("Anything to add (optional)"), max_length=500, required=False)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -231,7 +231,13 @@ def comments_for(user, post: Post) -> list[dict]:
 
 
 def posts_by(user):
-    return Post.objects.filter(author=user).exclude(status=Status.DELETED).order_by("-created_at")
+    """The author's own posts, newest first, with the state of any appeal."""
+    return (
+        Post.objects.filter(author=user)
+        .exclude(status=Status.DELETED)
+        .annotate(appeal_status=F("appeal__status"), appeal_answer=F("appeal__answer"))
+        .order_by("-created_at")
+    )
 
 
 def map_points_for(user, *, category=None, period=None) -> list[dict]:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from commonwatch.accounts.roles import Capability, can
 from commonwatch.geo.services import rebuild_tallies, tally_point
 from commonwatch.moderation.checks import MAX_COMMENT_CHARS, check_text
+from commonwatch.moderation.penalties import require_may_post
 
 from . import live
 from .media import MAX_MEDIA_PER_POST, clean_upload
@@ -32,6 +33,7 @@ def submit_post(
     """A new post, pending moderation; refused outright if an automatic check fails."""
     if not can(author, Capability.POST):
         raise ValidationError(_("Only residents can post."), code="not_resident")
+    require_may_post(author)
     if category not in Category.values:
         raise ValidationError({"category": _("Choose one of the categories.")})
     if len(uploads) > MAX_MEDIA_PER_POST:
@@ -101,6 +103,7 @@ def delete_post(*, author, post: Post) -> None:
 def add_comment(*, author, post: Post, body: str) -> Comment:
     if not can(author, Capability.POST):
         raise ValidationError(_("Only residents can comment."), code="not_resident")
+    require_may_post(author)
     _require_text_passes(title="", body=body, max_body=MAX_COMMENT_CHARS)
     with transaction.atomic():
         comment = Comment.objects.create(post=post, author=author, body=body.strip())

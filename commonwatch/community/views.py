@@ -12,7 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from commonwatch.accounts.access import SIGNED_IN, access, needs
 from commonwatch.accounts.roles import Capability
 from commonwatch.accounts.selectors import home_of
+from commonwatch.moderation import selectors as moderation_selectors
 from commonwatch.moderation import services as moderation
+from commonwatch.moderation.penalties import pause_notice
 from commonwatch.web.outcomes import report_outcome
 
 from . import selectors, services
@@ -75,7 +77,8 @@ def new_post(request):
         else:
             messages.success(request, _("Thanks! A moderator will review your post shortly."))
             return redirect("community:post", post_id=post.pk)
-    return render(request, "community/new_post.html", {"form": form, "home": home})
+    context = {"form": form, "home": home, "paused": pause_notice(request.user)}
+    return render(request, "community/new_post.html", context)
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -164,7 +167,13 @@ def delete_post(request, post_id: int):
 @access(WRITE)
 @require_GET
 def my_posts(request):
-    return render(request, "community/mine.html", {"posts": selectors.posts_by(request.user)})
+    """The author's posts and turned-down comments, each decision's reason and appeal."""
+    context = {
+        "posts": selectors.posts_by(request.user),
+        "comments": moderation_selectors.rejected_comments_by(request.user),
+        "standing": moderation_selectors.standing_of(request.user),
+    }
+    return render(request, "community/mine.html", context)
 
 
 @access(READ)

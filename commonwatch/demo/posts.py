@@ -1,4 +1,5 @@
-"""Seeding the demo city's feed: posts over 90 days, comments, a queue and some flags."""
+"""Seeding the demo city's feed: posts over 90 days, comments, a queue, some flags, and a
+moderation history (rejections citing rules, penalties, appeals) for the public log."""
 
 from __future__ import annotations
 
@@ -11,11 +12,21 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from commonwatch.accounts.models import Home
+from commonwatch.accounts.models import Home, User
+from commonwatch.accounts.roles import Role
 from commonwatch.community.models import Alert, Comment, Post, Status, ThreadAlias
 from commonwatch.community.services import rebuild_post_tallies
 from commonwatch.geo.selectors import within_radius
-from commonwatch.moderation.models import Action, Decision, Flag, FlagReason
+from commonwatch.moderation.models import (
+    Action,
+    Appeal,
+    AppealStatus,
+    Decision,
+    Flag,
+    Penalty,
+    Rule,
+)
+from commonwatch.moderation.penalties import PAUSES, STEPS_COUNT_FOR
 
 from .city import offset
 from .stories import COMMENTS, story
@@ -23,6 +34,17 @@ from .stories import COMMENTS, story
 PENDING_POSTS = 40
 REQUEUED_POSTS = 8
 FLAGGED_POSTS = 25
+REJECTED_SHARE = 0.015
+APPEALED_SHARE = 0.15
+OPEN_APPEALS = 4
+REJECTION_NOTES = {
+    Rule.PROFILING: "Describe what the person did and wore, not who they are.",
+    Rule.PRIVATE_INFO: "Please leave out the plate number and the house number.",
+    Rule.FALSE: "Police confirmed this did not happen as described.",
+    Rule.HARASSMENT: "Please keep it about what happened, not about a neighbor.",
+    Rule.OFF_TOPIC: "This fits a buy-and-sell group better than the safety feed.",
+    Rule.OTHER: "Posted twice: the other post stays up.",
+}
 BATCH = 2000
 
 
@@ -45,6 +67,7 @@ def seed_posts(*, count: int, residents_domain: str, reader) -> int:
             _seed_batch(rng, homes, now, size, pending=max(0, PENDING_POSTS - existing - start))
             bar.update(size)
     _flag_some(rng, homes)
+    _moderation_history(rng)
     rebuild_post_tallies()
     _unread_for(reader, now)
     return added
@@ -121,7 +144,7 @@ def _flag_some(rng, homes) -> None:
         flaggers = {rng.choice(homes)[0] for _ in range(3 if index < REQUEUED_POSTS else 1)}
         flaggers.discard(post.author_id)
         Flag.objects.bulk_create(
-            [Flag(post=post, user_id=u, reason=rng.choice(FlagReason.values)) for u in flaggers],
+            [Flag(post=post, user_id=u, reason=rng.choice(Rule.values)) for u in flaggers],
             ignore_conflicts=True,
         )
         if index < REQUEUED_POSTS:
@@ -130,6 +153,73 @@ def _flag_some(rng, homes) -> None:
             Decision.objects.create(
                 post=post, action=Action.REQUEUE, reason=f"Flagged by {len(flaggers)} neighbors."
             )
+
+
+def _moderation_history(rng) -> None:
+    """Rejections over the 90 days, each citing a rule and taking its author a step up the
+    penalty ladder; some appealed (granted, denied, or still open for the moderator)."""
+    mod = User.objects.filter(role=Role.MODERATOR).order_by("pk").first()
+    published = list(Post.objects.filter(status=Status.PUBLISHED).order_by("published_at"))
+    chosen = sorted(
+        rng.sample(published, int(len(published) * REJECTED_SHARE)), key=lambda p: p.published_at
+    )
+    steps: dict[int, list] = {}
+    for post in chosen:
+        rule = rng.choice(list(REJECTION_NOTES))
+        when = post.published_at + timedelta(hours=rng.uniform(1, 30))
+        post.status, post.moderation_note = Status.REJECTED, REJECTION_NOTES[rule]
+        post.save(update_fields=["status", "moderation_note"])
+        decision = _decided(post, mod, Action.REJECT, REJECTION_NOTES[rule], when, rule=rule)
+        history = [t for t in steps.get(post.author_id, []) if when - t < STEPS_COUNT_FOR]
+        pause = PAUSES[min(len(history) + 1, len(PAUSES)) - 1]
+        penalty = Penalty.objects.create(
+            user_id=post.author_id,
+            decision=decision,
+            step=len(history) + 1,
+            posting_until=when + pause if pause else None,
+        )
+        Penalty.objects.filter(pk=penalty.pk).update(created_at=when)
+        steps[post.author_id] = [*history, when]
+        if rng.random() < APPEALED_SHARE:
+            _appealed(rng, post, mod, penalty, when)
+
+
+def _appealed(rng, post, mod, penalty, rejected_at) -> None:
+    asked = rejected_at + timedelta(hours=rng.uniform(1, 24))
+    appeal = Appeal.objects.create(
+        post=post, author_id=post.author_id, statement="I was describing what I saw myself."
+    )
+    if Appeal.objects.filter(status=AppealStatus.OPEN).count() < OPEN_APPEALS:
+        Appeal.objects.filter(pk=appeal.pk).update(created_at=asked)
+        return
+    decided = asked + timedelta(hours=rng.uniform(2, 48))
+    grant = rng.random() < 0.4
+    answer = "Fair point: it is back up." if grant else "The rule holds; please post it again."
+    Appeal.objects.filter(pk=appeal.pk).update(
+        created_at=asked,
+        status=AppealStatus.GRANTED if grant else AppealStatus.DENIED,
+        answer=answer,
+        decided_at=decided,
+    )
+    _decided(post, mod, Action.GRANT_APPEAL if grant else Action.DENY_APPEAL, answer, decided)
+    if grant:
+        Penalty.objects.filter(pk=penalty.pk).update(lifted_at=decided)
+        post.status, post.moderation_note = Status.PUBLISHED, ""
+        post.save(update_fields=["status", "moderation_note"])
+
+
+def _decided(post, mod, action, reason, when, rule="") -> Decision:
+    """A decision dated in the past (created_at is set on insert, so it is moved after)."""
+    decision = Decision.objects.create(
+        post=post,
+        moderator=mod,
+        moderator_name=mod.email if mod else "",
+        action=action,
+        rule=rule,
+        reason=reason,
+    )
+    Decision.objects.filter(pk=decision.pk).update(created_at=when)
+    return decision
 
 
 def _unread_for(reader, now) -> None:

@@ -1,4 +1,4 @@
-"""What moderators decided, and what residents flagged."""
+"""What moderators decided, what residents flagged and appealed, and the penalties that followed."""
 
 from __future__ import annotations
 
@@ -11,6 +11,19 @@ class Action(models.TextChoices):
     APPROVE = "approve", _("Approved")
     REJECT = "reject", _("Rejected")
     REQUEUE = "requeue", _("Sent back to the queue")
+    GRANT_APPEAL = "grant_appeal", _("Appeal granted")
+    DENY_APPEAL = "deny_appeal", _("Appeal denied")
+
+
+class Rule(models.TextChoices):
+    """The community rules: a flag says which one a post breaks, a rejection cites one."""
+
+    PROFILING = "profiling", _("Profiles a person or group")
+    PRIVATE_INFO = "private_info", _("Shares private information")
+    FALSE = "false", _("False or misleading")
+    HARASSMENT = "harassment", _("Harassment or hate")
+    OFF_TOPIC = "off_topic", _("Not about neighborhood safety")
+    OTHER = "other", _("Something else")
 
 
 class Decision(models.Model):
@@ -35,6 +48,9 @@ class Decision(models.Model):
     )
     moderator_name = models.CharField(max_length=254, blank=True)
     action = models.CharField(max_length=16, choices=Action.choices)
+    rule = models.CharField(
+        max_length=16, choices=Rule.choices, blank=True, help_text=_("The rule a rejection cites.")
+    )
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -51,19 +67,10 @@ class Decision(models.Model):
         return f"{self.action} by {self.moderator_name or 'flags'}"
 
 
-class FlagReason(models.TextChoices):
-    PROFILING = "profiling", _("Profiles a person or group")
-    PRIVATE_INFO = "private_info", _("Shares private information")
-    FALSE = "false", _("False or misleading")
-    HARASSMENT = "harassment", _("Harassment or hate")
-    OFF_TOPIC = "off_topic", _("Not about neighborhood safety")
-    OTHER = "other", _("Something else")
-
-
 class Flag(models.Model):
     post = models.ForeignKey("community.Post", on_delete=models.CASCADE, related_name="flags")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    reason = models.CharField(max_length=16, choices=FlagReason.choices)
+    reason = models.CharField(max_length=16, choices=Rule.choices)
     note = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     resolved = models.BooleanField(default=False)
@@ -73,3 +80,63 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"flag on {self.post_id}: {self.reason}"
+
+
+class AppealStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for a moderator")
+    GRANTED = "granted", _("Granted: the decision was reversed")
+    DENIED = "denied", _("Denied: the decision stands")
+
+
+class Appeal(models.Model):
+    """An author asking a moderator to look again at a rejection: once per post or comment."""
+
+    post = models.OneToOneField(
+        "community.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="appeal"
+    )
+    comment = models.OneToOneField(
+        "community.Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="appeal"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appeals"
+    )
+    statement = models.TextField(_("why the decision should change"), max_length=1000)
+    status = models.CharField(max_length=8, choices=AppealStatus.choices, default=AppealStatus.OPEN)
+    answer = models.TextField(blank=True, help_text=_("The moderator's answer, for the author."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(post__isnull=False) ^ models.Q(comment__isnull=False),
+                name="appeal_on_post_or_comment",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="appeal_queue")]
+
+    def __str__(self) -> str:
+        return f"appeal {self.status} by {self.author_id}"
+
+
+class Penalty(models.Model):
+    """One step on a resident's penalty ladder, caused by one moderator's rejection.
+
+    `posting_until` is empty for a warning. A granted appeal lifts the penalty of the
+    rejection it reverses; lifted penalties no longer count toward the next step.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="penalties"
+    )
+    decision = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="penalty")
+    step = models.PositiveSmallIntegerField()
+    posting_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"], name="penalty_history")]
+
+    def __str__(self) -> str:
+        return f"penalty step {self.step} for {self.user_id}"

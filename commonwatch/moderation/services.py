@@ -1,16 +1,21 @@
-"""Moderators' decisions and residents' flags. Every decision is recorded: who, when, why."""
+"""Moderators' decisions, residents' flags and appeals.
+
+Every decision is recorded: who, when, why, and the rule a rejection cites.
+"""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonwatch.accounts.roles import Capability, can
 from commonwatch.community import services as community
 from commonwatch.community.models import Comment, Post, Status
 
-from .models import Action, Decision, Flag, FlagReason
+from . import penalties
+from .models import Action, Appeal, AppealStatus, Decision, Flag, Rule
 
 # This many neighbors flagging a published post send it back to the queue.
 FLAGS_TO_REQUEUE = 3
@@ -21,15 +26,37 @@ def _require_moderator(user) -> None:
         raise ValidationError(_("Only moderators decide on posts."), code="not_moderator")
 
 
-def _record(*, moderator, action: str, reason: str, post=None, comment=None) -> Decision:
+def _record(
+    *, moderator, action: str, reason: str, post=None, comment=None, rule: str = ""
+) -> Decision:
     return Decision.objects.create(
         post=post,
         comment=comment,
         moderator=moderator,
         action=action,
+        rule=rule,
         reason=reason,
         moderator_name=moderator.email if moderator else "",
     )
+
+
+def _rejection_reason(reason: str, rule: str) -> str:
+    """A rejection must cite one of the rules and say why, for the author and the log."""
+    if rule not in Rule.values:
+        raise ValidationError({"rule": _("Choose the rule the post or comment breaks.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Tell the author why: the reason is shown to them.")})
+    return reason.strip()
+
+
+def _reject(*, moderator, target, reason: str, rule: str, **on) -> Decision:
+    """Reject and record it; the author takes one step on the penalty ladder."""
+    target.status, target.moderation_note = Status.REJECTED, reason
+    fields = ["status", "moderation_note"] + (["updated_at"] if isinstance(target, Post) else [])
+    target.save(update_fields=fields)
+    decision = _record(moderator=moderator, action=Action.REJECT, reason=reason, rule=rule, **on)
+    penalties.penalize(user=target.author, decision=decision)
+    return decision
 
 
 def approve_post(*, moderator, post: Post, reason: str = "") -> Post:
@@ -45,19 +72,16 @@ def approve_post(*, moderator, post: Post, reason: str = "") -> Post:
     return post
 
 
-def reject_post(*, moderator, post: Post, reason: str) -> Post:
+def reject_post(*, moderator, post: Post, reason: str, rule: str = Rule.OTHER) -> Post:
     _require_moderator(moderator)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Tell the author why: the reason is shown to them.")})
+    reason = _rejection_reason(reason, rule)
     with transaction.atomic():
         post = Post.objects.select_for_update().get(pk=post.pk)
         if post.status not in (Status.PENDING, Status.PUBLISHED):
             raise ValidationError(_("This post cannot be rejected now."))
         was_published = post.status == Status.PUBLISHED
-        post.status, post.moderation_note = Status.REJECTED, reason.strip()
-        post.save(update_fields=["status", "moderation_note", "updated_at"])
+        _reject(moderator=moderator, target=post, reason=reason, rule=rule, post=post)
         Flag.objects.filter(post=post).update(resolved=True)
-        _record(moderator=moderator, action=Action.REJECT, reason=reason.strip(), post=post)
         if was_published:
             transaction.on_commit(lambda: community.live.announce_removal(post))
     return post
@@ -82,7 +106,7 @@ def flag_post(*, user, post: Post, reason: str, note: str = "") -> Flag:
     """A neighbor's flag; enough of them put the post back in the moderators' queue."""
     if post.author_id == user.pk:
         raise ValidationError(_("You cannot flag your own post; edit or delete it instead."))
-    if reason not in FlagReason.values:
+    if reason not in Rule.values:
         raise ValidationError({"reason": _("Choose why you flag this post.")})
     try:
         with transaction.atomic():
@@ -103,12 +127,65 @@ def approve_comment(*, moderator, comment: Comment, reason: str = "") -> Comment
     return comment
 
 
-def reject_comment(*, moderator, comment: Comment, reason: str) -> Comment:
+def reject_comment(*, moderator, comment: Comment, reason: str, rule: str = Rule.OTHER) -> Comment:
     _require_moderator(moderator)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Tell the author why: the reason is shown to them.")})
+    reason = _rejection_reason(reason, rule)
     with transaction.atomic():
-        comment.status, comment.moderation_note = Status.REJECTED, reason.strip()
-        comment.save(update_fields=["status", "moderation_note"])
-        _record(moderator=moderator, action=Action.REJECT, reason=reason.strip(), comment=comment)
+        _reject(moderator=moderator, target=comment, reason=reason, rule=rule, comment=comment)
     return comment
+
+
+def appeal(*, author, statement: str, post: Post | None = None, comment=None) -> Appeal:
+    """The author asks for a second look at a rejection: once per post or comment."""
+    target = post or comment
+    if target is None or target.author_id != author.pk:
+        raise ValidationError(_("You can only appeal decisions on your own posts and comments."))
+    if target.status != Status.REJECTED:
+        raise ValidationError(_("Only a rejected post or comment can be appealed."))
+    statement = statement.strip()
+    if not statement:
+        raise ValidationError({"statement": _("Say why the decision should change.")})
+    if len(statement) > 1000:
+        raise ValidationError({"statement": _("Keep the appeal under 1,000 characters.")})
+    try:
+        with transaction.atomic():
+            return Appeal.objects.create(
+                author=author, post=post, comment=comment, statement=statement
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("You have already appealed this decision.")) from exc
+
+
+def decide_appeal(*, moderator, appeal: Appeal, grant: bool, answer: str) -> Appeal:
+    """Grant (publish, lift the penalty) or deny (the rejection stands), with an answer."""
+    _require_moderator(moderator)
+    if not answer.strip():
+        raise ValidationError({"answer": _("Tell the author why: the answer is shown to them.")})
+    with transaction.atomic():
+        appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+        if appeal.status != AppealStatus.OPEN:
+            raise ValidationError(_("This appeal has already been decided."))
+        target = {"post": appeal.post} if appeal.post_id else {"comment": appeal.comment}
+        if grant:
+            _reverse_rejection(**target)
+        action = Action.GRANT_APPEAL if grant else Action.DENY_APPEAL
+        _record(moderator=moderator, action=action, reason=answer.strip(), **target)
+        appeal.status = AppealStatus.GRANTED if grant else AppealStatus.DENIED
+        appeal.answer, appeal.decided_at = answer.strip(), timezone.now()
+        appeal.save(update_fields=["status", "answer", "decided_at"])
+    return appeal
+
+
+def _reverse_rejection(*, post: Post | None = None, comment: Comment | None = None) -> None:
+    target = post or comment
+    if target.status != Status.REJECTED:
+        raise ValidationError(_("This post or comment is no longer rejected."))
+    rejection = Decision.objects.filter(action=Action.REJECT, post=post, comment=comment).first()
+    penalties.lift(decision=rejection)
+    target.moderation_note = ""
+    if post is not None:
+        community.publish_post(post)
+        post.save(update_fields=["moderation_note", "updated_at"])
+    else:
+        comment.save(update_fields=["moderation_note"])
+        community.publish_comment(comment)

@@ -8,4 +8,8 @@ urlpatterns = [
     path("posts/<int:post_id>/decision/", views.decide_post, name="decide_post"),
     path("posts/<int:post_id>/requeue/", views.requeue_post, name="requeue_post"),
     path("comments/<int:comment_id>/decision/", views.decide_comment, name="decide_comment"),
+    path("appeals/<int:appeal_id>/decision/", views.decide_appeal, name="decide_appeal"),
+    path("posts/<int:post_id>/appeal/", views.appeal_post, name="appeal_post"),
+    path("comments/<int:comment_id>/appeal/", views.appeal_comment, name="appeal_comment"),
+    path("log/", views.log, name="log"),
 ]

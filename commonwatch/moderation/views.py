@@ -1,20 +1,23 @@
-"""The moderators' queue: approve, or reject with a reason the author sees."""
+"""The moderators' queue and appeals, authors' appeals, and the public moderation log."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from commonwatch.accounts.access import access, needs
+from commonwatch.accounts.access import PUBLIC, access, needs
 from commonwatch.accounts.roles import Capability
+from commonwatch.community.models import Comment, Post
 from commonwatch.web.outcomes import report_outcome
 
 from . import selectors, services
-from .forms import DecisionForm
+from .forms import AppealDecisionForm, DecisionForm
+from .models import Rule
 
 MODERATE = needs(Capability.MODERATE)
+AUTHOR = needs(Capability.POST)
 
 
 @access(MODERATE)
@@ -23,7 +26,9 @@ def queue(request):
     context = {
         "posts": selectors.pending_posts(request.user),
         "comments": selectors.pending_comments(request.user),
+        "appeals": selectors.open_appeals(request.user),
         "decisions": selectors.recent_decisions(request.user, limit=20),
+        "rules": Rule.choices,
     }
     return render(request, "moderation/queue.html", context)
 
@@ -33,13 +38,14 @@ def _decide(request, approve, reject, target) -> None:
     if not form.is_valid():
         messages.error(request, _("Choose approve or reject."))
         return
-    reason = form.cleaned_data["reason"]
+    reason, extra = form.cleaned_data["reason"], {}
     if form.cleaned_data["action"] == "approve":
         decide, success = approve, _("Approved and published.")
     else:
         decide, success = reject, _("Rejected; the author sees your reason.")
+        extra["rule"] = form.cleaned_data["rule"]
     report_outcome(
-        request, lambda: decide(moderator=request.user, reason=reason, **target), success
+        request, lambda: decide(moderator=request.user, reason=reason, **target, **extra), success
     )
 
 
@@ -67,3 +73,53 @@ def requeue_post(request, post_id: int):
     services.requeue_post(moderator=request.user, post=post, reason=reason)
     messages.success(request, _("The post is back in the queue."))
     return redirect("moderation:queue")
+
+
+@access(MODERATE)
+@require_POST
+def decide_appeal(request, appeal_id: int):
+    appeal = selectors.appeal_in_queue(request.user, appeal_id)
+    form = AppealDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose grant or deny, and write the answer the author sees."))
+        return redirect("moderation:queue")
+    grant = form.cleaned_data["action"] == "grant"
+    success = _("Appeal granted and published.") if grant else _("Appeal denied.")
+    answer = form.cleaned_data["answer"]
+    report_outcome(
+        request,
+        lambda: services.decide_appeal(
+            moderator=request.user, appeal=appeal, grant=grant, answer=answer
+        ),
+        success,
+    )
+    return redirect("moderation:queue")
+
+
+def _appeal(request, **target):
+    statement = request.POST.get("statement", "")
+    report_outcome(
+        request,
+        lambda: services.appeal(author=request.user, statement=statement, **target),
+        _("Your appeal is with the moderators; you will see their answer in “My posts”."),
+    )
+    return redirect("community:mine")
+
+
+@access(AUTHOR)
+@require_POST
+def appeal_post(request, post_id: int):
+    return _appeal(request, post=get_object_or_404(Post, pk=post_id, author=request.user))
+
+
+@access(AUTHOR)
+@require_POST
+def appeal_comment(request, comment_id: int):
+    comment = get_object_or_404(Comment, pk=comment_id, author=request.user)
+    return _appeal(request, comment=comment)
+
+
+@access(PUBLIC)
+@require_GET
+def log(request):
+    return render(request, "moderation/log.html", {"log": selectors.moderation_log()})

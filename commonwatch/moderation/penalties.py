@@ -1,0 +1,76 @@
+"""The penalty ladder: each rejection by a moderator is one step, and steps pause posting.
+
+A first step is a warning; later ones pause posting and commenting for longer. A step
+counts for a year, and a granted appeal lifts the step its rejection caused, so one
+mistaken decision never follows a resident.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .models import Decision, Penalty
+
+# Posting pause of each step; the last one repeats for every step after it.
+PAUSES: tuple[timedelta | None, ...] = (
+    None,
+    timedelta(days=3),
+    timedelta(days=30),
+    timedelta(days=365),
+)
+STEPS_COUNT_FOR = timedelta(days=365)
+
+
+def penalize(*, user, decision: Decision) -> Penalty:
+    """The next step for the user, caused by `decision` (call inside its transaction)."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()  # one step at a time
+    now = timezone.now()
+    step = standing_steps(user, now).count() + 1
+    pause = PAUSES[min(step, len(PAUSES)) - 1]
+    return Penalty.objects.create(
+        user=user, decision=decision, step=step, posting_until=now + pause if pause else None
+    )
+
+
+def lift(*, decision: Decision | None) -> None:
+    """Undo the step a reversed decision caused."""
+    if decision is not None:
+        Penalty.objects.filter(decision=decision, lifted_at=None).update(lifted_at=timezone.now())
+
+
+def standing_steps(user, now: datetime | None = None):
+    """The user's steps that still count: from the last year, not lifted."""
+    now = now or timezone.now()
+    return Penalty.objects.filter(user=user, lifted_at=None, created_at__gte=now - STEPS_COUNT_FOR)
+
+
+def posting_paused_until(user) -> datetime | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    paused = Penalty.objects.filter(user=user, lifted_at=None, posting_until__gt=timezone.now())
+    return paused.aggregate(until=Max("posting_until"))["until"]
+
+
+def pause_notice(user) -> str | None:
+    """What a paused resident is told, on the post form and when a post is refused."""
+    until = posting_paused_until(user)
+    if until is None:
+        return None
+    return _(
+        "Your posting is paused until %(until)s after moderators turned down your recent "
+        "posts. You can still read the feed, and appeal a decision from “My posts”."
+    ) % {"until": date_format(timezone.localtime(until), "DATETIME_FORMAT")}
+
+
+def require_may_post(user) -> None:
+    """Refuse new posts and comments while a penalty pauses the user's posting."""
+    notice = pause_notice(user)
+    if notice is not None:
+        raise ValidationError(notice, code="posting_paused")

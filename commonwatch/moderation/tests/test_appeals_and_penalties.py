@@ -1,0 +1,204 @@
+"""Authors appeal a rejection once; rejections climb a penalty ladder that pauses posting."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from commonwatch.community import selectors
+from commonwatch.community import services as community
+from commonwatch.community.models import Status
+from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
+from commonwatch.moderation import services
+from commonwatch.moderation.models import Action, Appeal, AppealStatus, Decision, Penalty, Rule
+from commonwatch.moderation.penalties import PAUSES, posting_paused_until
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def author(db):
+    return resident_at(*CENTER)
+
+
+@pytest.fixture
+def mod(db):
+    return moderator()
+
+
+def _rejected(author, mod, rule=Rule.FALSE):
+    post = submit(author)
+    return services.reject_post(moderator=mod, post=post, reason="Not what happened.", rule=rule)
+
+
+def test_a_rejection_cites_a_rule_and_the_first_is_a_warning(author, mod):
+    post = _rejected(author, mod, rule=Rule.PRIVATE_INFO)
+    decision = Decision.objects.get(post=post, action=Action.REJECT)
+    assert decision.rule == Rule.PRIVATE_INFO
+    penalty = Penalty.objects.get(decision=decision)
+    assert (penalty.user, penalty.step, penalty.posting_until) == (author, 1, None)
+    assert posting_paused_until(author) is None
+    submit(author)  # a warning does not stop posting
+
+
+def test_a_rejection_without_a_known_rule_is_refused(author, mod):
+    post = submit(author)
+    with pytest.raises(ValidationError) as refused:
+        services.reject_post(moderator=mod, post=post, reason="No.", rule="rude")
+    assert "rule" in refused.value.message_dict
+    assert not Penalty.objects.exists()
+
+
+def test_the_second_rejection_pauses_posting_and_commenting(author, mod):
+    _rejected(author, mod)
+    _rejected(author, mod)
+    until = posting_paused_until(author)
+    assert until is not None
+    assert abs(until - (timezone.now() + PAUSES[1])) < timedelta(minutes=1)
+    with pytest.raises(ValidationError) as refused:
+        submit(author)
+    assert refused.value.code == "posting_paused"
+    neighbor_post = published(resident_at(*CENTER))
+    with pytest.raises(ValidationError):
+        community.add_comment(author=author, post=neighbor_post, body="Seen it too.")
+
+
+def test_pauses_grow_step_by_step_and_old_steps_expire(author, mod):
+    for post in [submit(author) for _ in range(4)]:
+        services.reject_post(moderator=mod, post=post, reason="Not what happened.")
+    steps = list(Penalty.objects.filter(user=author).order_by("step"))
+    assert [p.step for p in steps] == [1, 2, 3, 4]
+    assert steps[2].posting_until - steps[2].created_at > timedelta(days=29)
+    assert steps[3].posting_until - steps[3].created_at > timedelta(days=364)
+    Penalty.objects.filter(user=author).update(
+        created_at=timezone.now() - timedelta(days=400), posting_until=None
+    )
+    _rejected(author, mod)
+    assert Penalty.objects.filter(user=author).latest("created_at").step == 1
+
+
+def test_an_author_appeals_once_and_a_granted_appeal_publishes_and_lifts(author, mod):
+    _rejected(author, mod)
+    post = _rejected(author, mod)
+    assert posting_paused_until(author) is not None
+    appeal = services.appeal(author=author, post=post, statement="It was my own car.")
+    with pytest.raises(ValidationError, match="already appealed"):
+        services.appeal(author=author, post=post, statement="Again.")
+    services.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Fair: restored.")
+    post.refresh_from_db()
+    appeal.refresh_from_db()
+    assert post.status == Status.PUBLISHED and post.moderation_note == ""
+    assert (appeal.status, appeal.answer) == (AppealStatus.GRANTED, "Fair: restored.")
+    assert posting_paused_until(author) is None
+    neighbor = resident_at(*CENTER)
+    assert [card["id"] for card in selectors.feed_for(neighbor).posts] == [post.pk]
+    assert Decision.objects.filter(post=post, action=Action.GRANT_APPEAL, moderator=mod).exists()
+
+
+def test_a_denied_appeal_keeps_the_rejection_and_the_penalty(author, mod):
+    post = _rejected(author, mod)
+    appeal = services.appeal(author=author, post=post, statement="Please look again.")
+    with pytest.raises(ValidationError):
+        services.decide_appeal(moderator=mod, appeal=appeal, grant=False, answer=" ")
+    services.decide_appeal(moderator=mod, appeal=appeal, grant=False, answer="The rule holds.")
+    post.refresh_from_db()
+    assert post.status == Status.REJECTED
+    assert Penalty.objects.get(user=author).lifted_at is None
+    with pytest.raises(ValidationError, match="already been decided"):
+        services.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Changed mind.")
+
+
+def test_only_the_author_appeals_and_only_a_rejection(author, mod):
+    post = _rejected(author, mod)
+    with pytest.raises(ValidationError):
+        services.appeal(author=resident_at(*CENTER), post=post, statement="Not mine.")
+    with pytest.raises(ValidationError):
+        services.appeal(author=author, post=published(author), statement="Published already.")
+    with pytest.raises(ValidationError) as empty:
+        services.appeal(author=author, post=post, statement="   ")
+    assert "statement" in empty.value.message_dict
+    with pytest.raises(ValidationError):
+        services.decide_appeal(
+            moderator=resident_at(*CENTER),
+            appeal=services.appeal(author=author, post=post, statement="Look again."),
+            grant=True,
+            answer="Self-service.",
+        )
+    assert Appeal.objects.get(post=post).status == AppealStatus.OPEN
+
+
+def test_a_rejected_comment_is_appealed_and_restored(author, mod):
+    post = published(resident_at(*CENTER))
+    comment = community.add_comment(author=author, post=post, body="Saw the van at noon.")
+    services.reject_comment(moderator=mod, comment=comment, reason="Off topic.", rule="off_topic")
+    appeal = services.appeal(author=author, comment=comment, statement="It is the same van.")
+    services.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Right, restored.")
+    comment.refresh_from_db()
+    post.refresh_from_db()
+    assert comment.status == Status.PUBLISHED and post.comment_count == 1
+
+
+def test_the_pages_show_standing_appeals_and_answers(client, author, mod):
+    _rejected(author, mod)
+    post = _rejected(author, mod)
+    client.force_login(author)
+    mine = client.get("/feed/mine/").content.decode()
+    assert "Your posting and commenting are paused until" in mine
+    assert "Appeal this decision" in mine
+    sent = client.post(f"/moderation/posts/{post.pk}/appeal/", {"statement": "My own car."})
+    assert sent.status_code == 302
+    assert "Appeal sent: waiting for a moderator." in client.get("/feed/mine/").content.decode()
+    assert "Your posting is paused until" in client.get("/feed/new/").content.decode()
+    form = {"category": "safety", "title": "Loose dog", "body": "Brown dog on Elm.", "lat": 0}
+    refused = client.post("/feed/new/", {**form, "lat": CENTER[0], "lng": CENTER[1]})
+    assert refused.status_code == 200
+    assert "Your posting is paused until" in refused.content.decode()
+
+    client.force_login(mod)
+    queue = client.get("/moderation/").content.decode()
+    assert "My own car." in queue
+    appeal = Appeal.objects.get(post=post)
+    decided = client.post(
+        f"/moderation/appeals/{appeal.pk}/decision/", {"action": "deny", "answer": "It stands."}
+    )
+    assert decided.status_code == 302
+    client.force_login(author)
+    assert "Appeal denied: It stands." in client.get("/feed/mine/").content.decode()
+
+
+def test_the_api_takes_appeals_and_decides_them(client, author, mod):
+    post = _rejected(author, mod)
+    client.force_login(author)
+    made = client.post(
+        "/api/v1/appeals",
+        {"post_id": post.pk, "comment_id": post.pk, "statement": "Both?"},
+        content_type="application/json",
+    )
+    assert made.status_code == 422
+    made = client.post(
+        "/api/v1/appeals",
+        {"post_id": post.pk, "statement": "It was my car."},
+        content_type="application/json",
+    )
+    assert made.status_code == 201 and made.json()["status"] == "open"
+    other = resident_at(*CENTER)
+    client.force_login(other)
+    stolen = client.post(
+        "/api/v1/appeals",
+        {"post_id": post.pk, "statement": "Mine now."},
+        content_type="application/json",
+    )
+    assert stolen.status_code == 404
+
+    client.force_login(mod)
+    queue = client.get("/api/v1/moderation/queue").json()
+    assert [a["post_id"] for a in queue["appeals"]] == [post.pk]
+    decided = client.post(
+        f"/api/v1/moderation/appeals/{made.json()['id']}/decision",
+        {"action": "grant", "answer": "Restored."},
+        content_type="application/json",
+    )
+    assert decided.status_code == 200 and decided.json()["status"] == "granted"

@@ -1,0 +1,59 @@
+"""The public moderation log: counts per month and the rules cited, and never a person."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
+from commonwatch.moderation import selectors, services
+from commonwatch.moderation.models import Rule
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def activity(db):
+    """One month of moderation: 2 published, 2 rejected (one appealed and granted), 1 flag."""
+    mod = moderator()
+    author = resident_at(*CENTER)
+    kept = published(author)
+    published(author)
+    first = services.reject_post(
+        moderator=mod, post=submit(author), reason="Names a neighbor.", rule=Rule.PRIVATE_INFO
+    )
+    services.reject_post(
+        moderator=mod, post=submit(author), reason="Describes by race.", rule=Rule.PROFILING
+    )
+    appeal = services.appeal(author=author, post=first, statement="The name was mine.")
+    services.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Restored.")
+    services.flag_post(user=resident_at(*CENTER), post=kept, reason=Rule.FALSE)
+    return author
+
+
+def test_the_log_counts_this_months_moderation(activity):
+    log = selectors.moderation_log()
+    month = log.months[0]
+    assert month.month == timezone.localdate().replace(day=1)
+    assert (month.published, month.rejected, month.flags) == (3, 2, 1)
+    assert (month.appeals, month.granted, month.denied) == (1, 1, 0)
+    assert (month.warnings, month.pauses) == (1, 1)
+    by_rule = {row.rule: (row.rejections, row.flags) for row in log.rules}
+    assert by_rule[Rule.PRIVATE_INFO] == (1, 0)
+    assert by_rule[Rule.PROFILING] == (1, 0)
+    assert by_rule[Rule.FALSE] == (0, 1)
+
+
+def test_visitors_read_the_log_without_names_or_reasons(client, activity):
+    page = client.get("/moderation/log/").content.decode()
+    assert "Moderation log" in page and "Shares private information" in page
+    for private in (activity.email, "Names a neighbor.", "The name was mine.", "Restored."):
+        assert private not in page
+    api = client.get("/api/v1/moderation/log")
+    assert api.status_code == 200
+    assert api.json()["months"][0]["rejected"] == 2
+    assert activity.email not in api.content.decode()
+
+
+def test_an_empty_log_says_so(client, db):
+    assert "Nothing to report yet." in client.get("/moderation/log/").content.decode()
