@@ -42,20 +42,21 @@ def pending_comments(user, limit: int = 100):
     )
 
 
-def post_in_queue(user, post_id: int) -> Post:
+def _for_moderator(user, queryset):
+    """The one row of the queryset, for a moderator; 404 for anyone else or no row."""
     _require(user)
-    post = Post.objects.filter(pk=post_id).exclude(status=Status.DELETED).first()
-    if post is None:
+    found = queryset.first()
+    if found is None:
         raise Http404
-    return post
+    return found
+
+
+def post_in_queue(user, post_id: int) -> Post:
+    return _for_moderator(user, Post.objects.filter(pk=post_id).exclude(status=Status.DELETED))
 
 
 def comment_in_queue(user, comment_id: int) -> Comment:
-    _require(user)
-    comment = Comment.objects.filter(pk=comment_id, status=Status.PENDING).first()
-    if comment is None:
-        raise Http404
-    return comment
+    return _for_moderator(user, Comment.objects.filter(pk=comment_id, status=Status.PENDING))
 
 
 def recent_decisions(user, limit: int = 50):
@@ -73,11 +74,7 @@ def open_appeals(user, limit: int = 100):
 
 
 def appeal_in_queue(user, appeal_id: int) -> Appeal:
-    _require(user)
-    appeal = Appeal.objects.filter(pk=appeal_id, status=AppealStatus.OPEN).first()
-    if appeal is None:
-        raise Http404
-    return appeal
+    return _for_moderator(user, Appeal.objects.filter(pk=appeal_id, status=AppealStatus.OPEN))
 
 
 def rejected_comments_by(user):
