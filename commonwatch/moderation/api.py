@@ -172,4 +172,4 @@ def appeal(request, payload: AppealIn):
 @router.get("/moderation/log", response=LogOut, auth=EVERYONE)
 def log(request):
     """The public moderation log: counts per month and the rules cited, no people."""
-    return asdict(selectors.moderation_log())
+    return asdict(selectors.public_moderation_log())

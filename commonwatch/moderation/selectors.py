@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.cache import cache
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.http import Http404
@@ -101,6 +102,9 @@ def standing_of(user) -> Standing:
 
 
 LOG_MONTHS = 12
+# Anyone may open the log and each count reads a year of rows, so it is recounted at
+# most this often.
+LOG_CACHE_SECONDS = 600
 
 
 @dataclass
@@ -199,3 +203,9 @@ def moderation_log(months: int = LOG_MONTHS) -> ModerationLog:
         ],
         since=since,
     )
+
+
+def public_moderation_log() -> ModerationLog:
+    """The log as visitors read it: from the cache, recounted every LOG_CACHE_SECONDS."""
+    key = f"moderation-log:{timezone.localdate():%Y-%m}"
+    return cache.get_or_set(key, moderation_log, LOG_CACHE_SECONDS)

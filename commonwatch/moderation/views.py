@@ -122,4 +122,4 @@ def appeal_comment(request, comment_id: int):
 @access(PUBLIC)
 @require_GET
 def log(request):
-    return render(request, "moderation/log.html", {"log": selectors.moderation_log()})
+    return render(request, "moderation/log.html", {"log": selectors.public_moderation_log()})

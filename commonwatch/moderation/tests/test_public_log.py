@@ -57,3 +57,10 @@ def test_visitors_read_the_log_without_names_or_reasons(client, activity):
 
 def test_an_empty_log_says_so(client, db):
     assert "Nothing to report yet." in client.get("/moderation/log/").content.decode()
+
+
+def test_visitors_read_a_recent_count_without_recounting(activity, django_assert_num_queries):
+    first = selectors.public_moderation_log()
+    with django_assert_num_queries(0):
+        again = selectors.public_moderation_log()
+    assert again == first
