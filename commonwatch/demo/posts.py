@@ -36,7 +36,7 @@ REQUEUED_POSTS = 8
 FLAGGED_POSTS = 25
 REJECTED_SHARE = 0.015
 APPEALED_SHARE = 0.15
-OPEN_APPEALS = 4
+RECENT_APPEALS = timedelta(days=7)
 REJECTION_NOTES = {
     Rule.PROFILING: "Describe what the person did and wore, not who they are.",
     Rule.PRIVATE_INFO: "Please leave out the plate number and the house number.",
@@ -189,7 +189,7 @@ def _appealed(rng, post, mod, penalty, rejected_at) -> None:
     appeal = Appeal.objects.create(
         post=post, author_id=post.author_id, statement="I was describing what I saw myself."
     )
-    if Appeal.objects.filter(status=AppealStatus.OPEN).count() < OPEN_APPEALS:
+    if asked > timezone.now() - RECENT_APPEALS:  # the moderator has not got to these yet
         Appeal.objects.filter(pk=appeal.pk).update(created_at=asked)
         return
     decided = asked + timedelta(hours=rng.uniform(2, 48))
