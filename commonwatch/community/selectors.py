@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from commonwatch.accounts.selectors import home_of
 from commonwatch.geo.approximate import location_seen_by
 from commonwatch.geo.distance import haversine_m
 from commonwatch.geo.selectors import newest_within, within_radius
+from commonwatch.moderation.selectors import appeal_state
 
 from .models import Alert, Category, Post, PostMedia, Status, ThreadAlias, tally_layer
 
@@ -235,7 +236,7 @@ def posts_by(user):
     return (
         Post.objects.filter(author=user)
         .exclude(status=Status.DELETED)
-        .annotate(appeal_status=F("appeal__status"), appeal_answer=F("appeal__answer"))
+        .annotate(**appeal_state("post"))
         .order_by("-created_at")
     )
 

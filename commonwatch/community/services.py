@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from commonwatch.accounts.roles import Capability, can
 from commonwatch.geo.services import rebuild_tallies, tally_point
 from commonwatch.moderation.checks import MAX_COMMENT_CHARS, check_text
+from commonwatch.moderation.models import Appeal, AppealStatus
 from commonwatch.moderation.penalties import require_may_post
 
 from . import live
@@ -77,6 +78,7 @@ def edit_post(*, author, post: Post, title: str, body: str, category: str) -> Po
     _require_text_passes(title=title, body=body)
     with transaction.atomic():
         was_published = post.status == Status.PUBLISHED
+        _withdraw_appeals(post)
         post.title, post.body, post.category = title.strip(), body.strip(), category
         post.status = Status.PENDING
         post.full_clean()
@@ -91,6 +93,7 @@ def delete_post(*, author, post: Post) -> None:
     if post.author_id != author.pk:
         raise ValidationError(_("You can only delete your own posts."), code="not_author")
     with transaction.atomic():
+        _withdraw_appeals(post)
         for media in post.media.all():
             media.file.delete(save=False)
         post.media.all().delete()
@@ -98,6 +101,13 @@ def delete_post(*, author, post: Post) -> None:
         post.title, post.body, post.media_count = "", "", 0
         post.save(update_fields=["status", "title", "body", "media_count", "updated_at"])
         transaction.on_commit(lambda: live.announce_removal(post))
+
+
+def _withdraw_appeals(post: Post) -> None:
+    """An edited or deleted post is no longer the one rejected: its open appeal closes."""
+    Appeal.objects.filter(rejection__post=post, status=AppealStatus.OPEN).update(
+        status=AppealStatus.WITHDRAWN, decided_at=timezone.now()
+    )
 
 
 def add_comment(*, author, post: Post, body: str) -> Comment:

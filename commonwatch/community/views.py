@@ -98,6 +98,7 @@ def post_detail(request, post_id: int):
         "comments": selectors.comments_for(request.user, post),
         "comment_form": CommentForm(),
         "flag_form": FlagForm(),
+        "paused": pause_notice(request.user),
     }
     return render(request, "community/post.html", context)
 

@@ -166,7 +166,7 @@ def _moderation_history(rng) -> None:
     steps: dict[int, list] = {}
     for post in chosen:
         rule = rng.choice(list(REJECTION_NOTES))
-        when = post.published_at + timedelta(hours=rng.uniform(1, 30))
+        when = min(post.published_at + timedelta(hours=rng.uniform(1, 30)), _just_now())
         post.status, post.moderation_note = Status.REJECTED, REJECTION_NOTES[rule]
         post.save(update_fields=["status", "moderation_note"])
         decision = _decided(post, mod, Action.REJECT, REJECTION_NOTES[rule], when, rule=rule)
@@ -185,14 +185,16 @@ def _moderation_history(rng) -> None:
 
 
 def _appealed(rng, post, mod, penalty, rejected_at) -> None:
-    asked = rejected_at + timedelta(hours=rng.uniform(1, 24))
+    asked = min(rejected_at + timedelta(hours=rng.uniform(1, 24)), _just_now())
     appeal = Appeal.objects.create(
-        post=post, author_id=post.author_id, statement="I was describing what I saw myself."
+        rejection=penalty.decision,
+        author_id=post.author_id,
+        statement="I was describing what I saw myself.",
     )
     if asked > timezone.now() - RECENT_APPEALS:  # the moderator has not got to these yet
         Appeal.objects.filter(pk=appeal.pk).update(created_at=asked)
         return
-    decided = asked + timedelta(hours=rng.uniform(2, 48))
+    decided = min(asked + timedelta(hours=rng.uniform(2, 48)), _just_now())
     grant = rng.random() < 0.4
     answer = "Fair point: it is back up." if grant else "The rule holds; please post it again."
     Appeal.objects.filter(pk=appeal.pk).update(
@@ -206,6 +208,11 @@ def _appealed(rng, post, mod, penalty, rejected_at) -> None:
         Penalty.objects.filter(pk=penalty.pk).update(lifted_at=decided)
         post.status, post.moderation_note = Status.PUBLISHED, ""
         post.save(update_fields=["status", "moderation_note"])
+
+
+def _just_now():
+    """The latest a seeded decision may be dated: history, never the future."""
+    return timezone.now() - timedelta(minutes=1)
 
 
 def _decided(post, mod, action, reason, when, rule="") -> Decision:

@@ -118,6 +118,8 @@ def _is_plain(query) -> bool:
         or query.is_sliced
         or query.distinct
         or query.values_select
+        or query.extra
+        or query.combinator
         or query.deferred_loading != (frozenset(), True)
     )
 

@@ -45,8 +45,26 @@ class QueuedAppeal(Schema):
     id: int
     post_id: int | None
     comment_id: int | None
+    rule: str
+    reason: str
     statement: str
     created_at: datetime
+
+    @staticmethod
+    def resolve_post_id(appeal) -> int | None:
+        return appeal.rejection.post_id
+
+    @staticmethod
+    def resolve_comment_id(appeal) -> int | None:
+        return appeal.rejection.comment_id
+
+    @staticmethod
+    def resolve_rule(appeal) -> str:
+        return appeal.rejection.rule
+
+    @staticmethod
+    def resolve_reason(appeal) -> str:
+        return appeal.rejection.reason
 
 
 class QueueOut(Schema):
@@ -57,7 +75,7 @@ class QueueOut(Schema):
 
 class DecisionIn(Schema):
     action: Literal["approve", "reject"]
-    rule: Rule = Rule.OTHER
+    rule: Rule | None = None  # required to reject
     reason: str = ""
 
 

@@ -86,33 +86,25 @@ class AppealStatus(models.TextChoices):
     OPEN = "open", _("Waiting for a moderator")
     GRANTED = "granted", _("Granted: the decision was reversed")
     DENIED = "denied", _("Denied: the decision stands")
+    WITHDRAWN = "withdrawn", _("Withdrawn: the author edited or deleted the post")
 
 
 class Appeal(models.Model):
-    """An author asking a moderator to look again at a rejection: once per post or comment."""
+    """An author asking a moderator to look again at one rejection: once per rejection."""
 
-    post = models.OneToOneField(
-        "community.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="appeal"
-    )
-    comment = models.OneToOneField(
-        "community.Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="appeal"
-    )
+    rejection = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="appeal")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appeals"
     )
     statement = models.TextField(_("why the decision should change"), max_length=1000)
-    status = models.CharField(max_length=8, choices=AppealStatus.choices, default=AppealStatus.OPEN)
+    status = models.CharField(
+        max_length=10, choices=AppealStatus.choices, default=AppealStatus.OPEN
+    )
     answer = models.TextField(blank=True, help_text=_("The moderator's answer, for the author."))
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(post__isnull=False) ^ models.Q(comment__isnull=False),
-                name="appeal_on_post_or_comment",
-            )
-        ]
         indexes = [models.Index(fields=["status", "created_at"], name="appeal_queue")]
 
     def __str__(self) -> str:

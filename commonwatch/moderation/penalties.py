@@ -40,9 +40,24 @@ def penalize(*, user, decision: Decision) -> Penalty:
 
 
 def lift(*, decision: Decision | None) -> None:
-    """Undo the step a reversed decision caused."""
-    if decision is not None:
-        Penalty.objects.filter(decision=decision, lifted_at=None).update(lifted_at=timezone.now())
+    """Undo the step a reversed decision caused, and move the user's later steps down.
+
+    Each later step is renumbered and its pause recomputed from when it was given, as
+    if the reversed decision had never been made.
+    """
+    lifted = Penalty.objects.filter(decision=decision, lifted_at=None).first()
+    if lifted is None:
+        return
+    lifted.lifted_at = timezone.now()
+    lifted.save(update_fields=["lifted_at"])
+    for penalty in standing_steps(lifted.user).filter(created_at__gt=lifted.created_at):
+        earlier = standing_steps(penalty.user, penalty.created_at).filter(
+            created_at__lt=penalty.created_at
+        )
+        penalty.step = earlier.count() + 1
+        pause = PAUSES[min(penalty.step, len(PAUSES)) - 1]
+        penalty.posting_until = penalty.created_at + pause if pause else None
+        penalty.save(update_fields=["step", "posting_until"])
 
 
 def standing_steps(user, now: datetime | None = None):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -69,7 +69,7 @@ def open_appeals(user, limit: int = 100):
     _require(user)
     return (
         Appeal.objects.filter(status=AppealStatus.OPEN)
-        .select_related("post", "comment", "comment__post")
+        .select_related("rejection__post", "rejection__comment__post")
         .order_by("created_at")[:limit]
     )
 
@@ -78,12 +78,24 @@ def appeal_in_queue(user, appeal_id: int) -> Appeal:
     return _for_moderator(user, Appeal.objects.filter(pk=appeal_id, status=AppealStatus.OPEN))
 
 
+def appeal_state(target: str) -> dict:
+    """Annotations with the status and answer of the appeal against the latest rejection
+    of each post (target="post") or comment, if there is one."""
+    latest = Decision.objects.filter(**{target: OuterRef("pk")}, action=Action.REJECT).order_by(
+        "-created_at", "-pk"
+    )
+    return {
+        "appeal_status": Subquery(latest.values("appeal__status")[:1]),
+        "appeal_answer": Subquery(latest.values("appeal__answer")[:1]),
+    }
+
+
 def rejected_comments_by(user):
     """The author's turned-down comments, with the reason and any appeal."""
     return (
         Comment.objects.filter(author=user, status=Status.REJECTED)
         .select_related("post")
-        .annotate(appeal_status=F("appeal__status"), appeal_answer=F("appeal__answer"))
+        .annotate(**appeal_state("comment"))
         .order_by("-created_at")
     )
 
@@ -97,7 +109,10 @@ class Standing:
 
 
 def standing_of(user) -> Standing:
-    steps = penalties.standing_steps(user).select_related("decision").order_by("-created_at")
+    steps = penalties.standing_steps(user).select_related(
+        "decision__post", "decision__comment__post"
+    )
+    steps = steps.order_by("-created_at")
     return Standing(penalties.posting_paused_until(user), list(steps))
 
 
@@ -170,7 +185,7 @@ def moderation_log(months: int = LOG_MONTHS) -> ModerationLog:
             decisions,
             "created_at",
             rejected=Q(action=Action.REJECT),
-            sent_back_by_flags=Q(action=Action.REQUEUE, moderator__isnull=True),
+            sent_back_by_flags=Q(action=Action.REQUEUE, moderator_name=""),
             granted=Q(action=Action.GRANT_APPEAL),
             denied=Q(action=Action.DENY_APPEAL),
         ),

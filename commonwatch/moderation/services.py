@@ -119,9 +119,18 @@ def flag_post(*, user, post: Post, reason: str, note: str = "") -> Flag:
     return flag
 
 
+def _pending_comment(comment: Comment) -> Comment:
+    """The comment, locked, if it still waits: a second click or moderator gets an error."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.status != Status.PENDING:
+        raise ValidationError(_("This comment has already been decided."))
+    return comment
+
+
 def approve_comment(*, moderator, comment: Comment, reason: str = "") -> Comment:
     _require_moderator(moderator)
     with transaction.atomic():
+        comment = _pending_comment(comment)
         community.publish_comment(comment)
         _record(moderator=moderator, action=Action.APPROVE, reason=reason, comment=comment)
     return comment
@@ -131,12 +140,16 @@ def reject_comment(*, moderator, comment: Comment, reason: str, rule: str = Rule
     _require_moderator(moderator)
     reason = _rejection_reason(reason, rule)
     with transaction.atomic():
+        comment = _pending_comment(comment)
         _reject(moderator=moderator, target=comment, reason=reason, rule=rule, comment=comment)
     return comment
 
 
 def appeal(*, author, statement: str, post: Post | None = None, comment=None) -> Appeal:
-    """The author asks for a second look at a rejection: once per post or comment."""
+    """The author asks for a second look at the latest rejection of a post or comment.
+
+    Once per rejection: a post edited, rejected again, can be appealed again.
+    """
     target = post or comment
     if target is None or target.author_id != author.pk:
         raise ValidationError(_("You can only appeal decisions on your own posts and comments."))
@@ -147,13 +160,17 @@ def appeal(*, author, statement: str, post: Post | None = None, comment=None) ->
         raise ValidationError({"statement": _("Say why the decision should change.")})
     if len(statement) > 1000:
         raise ValidationError({"statement": _("Keep the appeal under 1,000 characters.")})
+    rejection = _latest_rejection(post=post, comment=comment)
     try:
         with transaction.atomic():
-            return Appeal.objects.create(
-                author=author, post=post, comment=comment, statement=statement
-            )
+            return Appeal.objects.create(author=author, rejection=rejection, statement=statement)
     except IntegrityError as exc:
         raise ValidationError(_("You have already appealed this decision.")) from exc
+
+
+def _latest_rejection(*, post: Post | None, comment: Comment | None) -> Decision:
+    rejections = Decision.objects.filter(action=Action.REJECT, post=post, comment=comment)
+    return rejections.order_by("-created_at", "-pk").first()
 
 
 def decide_appeal(*, moderator, appeal: Appeal, grant: bool, answer: str) -> Appeal:
@@ -162,30 +179,36 @@ def decide_appeal(*, moderator, appeal: Appeal, grant: bool, answer: str) -> App
     if not answer.strip():
         raise ValidationError({"answer": _("Tell the author why: the answer is shown to them.")})
     with transaction.atomic():
-        appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+        appeal = Appeal.objects.select_for_update().select_related("rejection").get(pk=appeal.pk)
         if appeal.status != AppealStatus.OPEN:
             raise ValidationError(_("This appeal has already been decided."))
-        target = {"post": appeal.post} if appeal.post_id else {"comment": appeal.comment}
+        target = _locked_target(appeal.rejection)
         if grant:
-            _reverse_rejection(**target)
+            _reverse_rejection(appeal.rejection, target)
         action = Action.GRANT_APPEAL if grant else Action.DENY_APPEAL
-        _record(moderator=moderator, action=action, reason=answer.strip(), **target)
+        on = {"post": target} if isinstance(target, Post) else {"comment": target}
+        _record(moderator=moderator, action=action, reason=answer.strip(), **on)
         appeal.status = AppealStatus.GRANTED if grant else AppealStatus.DENIED
         appeal.answer, appeal.decided_at = answer.strip(), timezone.now()
         appeal.save(update_fields=["status", "answer", "decided_at"])
     return appeal
 
 
-def _reverse_rejection(*, post: Post | None = None, comment: Comment | None = None) -> None:
-    target = post or comment
+def _locked_target(rejection: Decision) -> Post | Comment:
+    """The appealed post or comment, locked so an edit or delete cannot slip in between."""
+    if rejection.post_id:
+        return Post.objects.select_for_update().get(pk=rejection.post_id)
+    return Comment.objects.select_for_update().get(pk=rejection.comment_id)
+
+
+def _reverse_rejection(rejection: Decision, target: Post | Comment) -> None:
     if target.status != Status.REJECTED:
         raise ValidationError(_("This post or comment is no longer rejected."))
-    rejection = Decision.objects.filter(action=Action.REJECT, post=post, comment=comment).first()
     penalties.lift(decision=rejection)
     target.moderation_note = ""
-    if post is not None:
-        community.publish_post(post)
-        post.save(update_fields=["moderation_note", "updated_at"])
+    if isinstance(target, Post):
+        community.publish_post(target)
+        target.save(update_fields=["moderation_note", "updated_at"])
     else:
-        comment.save(update_fields=["moderation_note"])
-        community.publish_comment(comment)
+        target.save(update_fields=["moderation_note"])
+        community.publish_comment(target)

@@ -15,6 +15,7 @@ from commonwatch.community.tests.factories import CENTER, moderator, published, 
 from commonwatch.moderation import services
 from commonwatch.moderation.models import Action, Appeal, AppealStatus, Decision, Penalty, Rule
 from commonwatch.moderation.penalties import PAUSES, posting_paused_until
+from commonwatch.moderation.selectors import open_appeals
 
 pytestmark = pytest.mark.django_db
 
@@ -127,13 +128,15 @@ def test_only_the_author_appeals_and_only_a_rejection(author, mod):
             grant=True,
             answer="Self-service.",
         )
-    assert Appeal.objects.get(post=post).status == AppealStatus.OPEN
+    assert Appeal.objects.get(rejection__post=post).status == AppealStatus.OPEN
 
 
 def test_a_rejected_comment_is_appealed_and_restored(author, mod):
     post = published(resident_at(*CENTER))
     comment = community.add_comment(author=author, post=post, body="Saw the van at noon.")
-    services.reject_comment(moderator=mod, comment=comment, reason="Off topic.", rule="off_topic")
+    comment = services.reject_comment(
+        moderator=mod, comment=comment, reason="Off topic.", rule="off_topic"
+    )
     appeal = services.appeal(author=author, comment=comment, statement="It is the same van.")
     services.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Right, restored.")
     comment.refresh_from_db()
@@ -160,7 +163,7 @@ def test_the_pages_show_standing_appeals_and_answers(client, author, mod):
     client.force_login(mod)
     queue = client.get("/moderation/").content.decode()
     assert "My own car." in queue
-    appeal = Appeal.objects.get(post=post)
+    appeal = Appeal.objects.get(rejection__post=post)
     decided = client.post(
         f"/moderation/appeals/{appeal.pk}/decision/", {"action": "deny", "answer": "It stands."}
     )
@@ -202,3 +205,48 @@ def test_the_api_takes_appeals_and_decides_them(client, author, mod):
         content_type="application/json",
     )
     assert decided.status_code == 200 and decided.json()["status"] == "granted"
+
+
+def test_a_comment_is_decided_once_even_if_the_moderator_clicks_twice(author, mod):
+    post = published(resident_at(*CENTER))
+    comment = community.add_comment(author=author, post=post, body="Saw the van at noon.")
+    services.reject_comment(moderator=mod, comment=comment, reason="Off topic.", rule="off_topic")
+    with pytest.raises(ValidationError, match="already been decided"):
+        services.reject_comment(moderator=mod, comment=comment, reason="Again.", rule="other")
+    assert Penalty.objects.filter(user=author).count() == 1
+
+
+def test_a_granted_appeal_moves_later_steps_down_the_ladder(author, mod):
+    first = _rejected(author, mod)
+    _rejected(author, mod)
+    assert posting_paused_until(author) is not None
+    appeal = services.appeal(author=author, post=first, statement="It was my own car.")
+    services.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Restored.")
+    standing = Penalty.objects.get(user=author, lifted_at=None)
+    assert (standing.step, standing.posting_until) == (1, None)
+    assert posting_paused_until(author) is None
+
+
+def test_editing_or_deleting_a_rejected_post_withdraws_its_appeal(author, mod):
+    edited, deleted = _rejected(author, mod), _rejected(author, mod)
+    for post in (edited, deleted):
+        services.appeal(author=author, post=post, statement="Please look again.")
+    community.edit_post(
+        author=author, post=edited, title="Streetlight out", body="Fixed.", category="safety"
+    )
+    community.delete_post(author=author, post=deleted)
+    assert set(Appeal.objects.values_list("status", flat=True)) == {AppealStatus.WITHDRAWN}
+    assert not list(open_appeals(mod))
+
+
+def test_a_post_rejected_again_after_an_appeal_can_be_appealed_again(author, mod):
+    post = _rejected(author, mod)
+    appeal = services.appeal(author=author, post=post, statement="Look again.")
+    services.decide_appeal(moderator=mod, appeal=appeal, grant=False, answer="It stands.")
+    post.refresh_from_db()
+    community.edit_post(
+        author=author, post=post, title="Streetlight out", body="Reworded.", category="safety"
+    )
+    post = services.reject_post(moderator=mod, post=post, reason="Still no.", rule=Rule.FALSE)
+    again = services.appeal(author=author, post=post, statement="I reworded it.")
+    assert again.status == AppealStatus.OPEN and again.rejection.reason == "Still no."

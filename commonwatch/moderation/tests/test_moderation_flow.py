@@ -100,8 +100,12 @@ def test_api_decision_with_field_errors(client, author):
     assert client.post(url, {"action": "maybe"}, content_type="application/json").status_code == 422
     bad = client.post(url, {"action": "reject"}, content_type="application/json")
     assert bad.status_code == 422
+    assert bad.json()["detail"][0]["loc"][-1] == "rule"
+    bad = client.post(url, {"action": "reject", "rule": "other"}, content_type="application/json")
     assert bad.json()["detail"][0]["loc"][-1] == "reason"
     ok = client.post(
-        url, {"action": "reject", "reason": "Duplicate."}, content_type="application/json"
+        url,
+        {"action": "reject", "rule": "other", "reason": "Duplicate."},
+        content_type="application/json",
     )
     assert ok.json() == {"id": post.pk, "status": "rejected"}
