@@ -72,7 +72,7 @@ def approve_post(*, moderator, post: Post, reason: str = "") -> Post:
     return post
 
 
-def reject_post(*, moderator, post: Post, reason: str, rule: str = Rule.OTHER) -> Post:
+def reject_post(*, moderator, post: Post, reason: str, rule: str) -> Post:
     _require_moderator(moderator)
     reason = _rejection_reason(reason, rule)
     with transaction.atomic():
@@ -136,7 +136,7 @@ def approve_comment(*, moderator, comment: Comment, reason: str = "") -> Comment
     return comment
 
 
-def reject_comment(*, moderator, comment: Comment, reason: str, rule: str = Rule.OTHER) -> Comment:
+def reject_comment(*, moderator, comment: Comment, reason: str, rule: str) -> Comment:
     _require_moderator(moderator)
     reason = _rejection_reason(reason, rule)
     with transaction.atomic():

@@ -43,7 +43,9 @@ def test_feed_hides_pending_rejected_and_deleted_posts(author, neighbor):
     submit(author, title="Pending")
     rejected = submit(author, title="Rejected")
     with transaction.atomic():
-        moderation.reject_post(moderator=mod, post=rejected, reason="Not about safety.")
+        moderation.reject_post(
+            moderator=mod, post=rejected, reason="Not about safety.", rule="off_topic"
+        )
     deleted = published(author, mod, title="Deleted")
     services.delete_post(author=author, post=deleted)
     assert titles(selectors.feed_for(neighbor)) == []

@@ -189,7 +189,9 @@ def delete(hood, post):
 
 
 def reject(hood, post):
-    moderation.reject_post(moderator=hood.moderator, post=post, reason="Names a neighbor.")
+    moderation.reject_post(
+        moderator=hood.moderator, post=post, reason="Names a neighbor.", rule="private_info"
+    )
 
 
 def requeue(hood, post):
@@ -216,7 +218,9 @@ async def test_pending_and_rejected_posts_are_never_sent(hood):
         def pending_rejected_then_one_approved():
             hood.submit("Still waiting")
             rejected = hood.submit("Turned down")
-            moderation.reject_post(moderator=hood.moderator, post=rejected, reason="Rumor.")
+            moderation.reject_post(
+                moderator=hood.moderator, post=rejected, reason="Rumor.", rule="false"
+            )
             with pytest.raises(ValidationError):
                 hood.approve(rejected)  # a rejected post cannot be approved later either
             return hood.approve(hood.submit("Approved"))

@@ -69,7 +69,7 @@ def test_the_second_rejection_pauses_posting_and_commenting(author, mod):
 
 def test_pauses_grow_step_by_step_and_old_steps_expire(author, mod):
     for post in [submit(author) for _ in range(4)]:
-        services.reject_post(moderator=mod, post=post, reason="Not what happened.")
+        services.reject_post(moderator=mod, post=post, reason="Not what happened.", rule=Rule.FALSE)
     steps = list(Penalty.objects.filter(user=author).order_by("step"))
     assert [p.step for p in steps] == [1, 2, 3, 4]
     assert steps[2].posting_until - steps[2].created_at > timedelta(days=29)

@@ -36,8 +36,10 @@ def test_rejection_needs_a_reason_that_the_author_sees(client, author):
     mod = moderator()
     post = submit(author)
     with pytest.raises(ValidationError):
-        services.reject_post(moderator=mod, post=post, reason="  ")
-    services.reject_post(moderator=mod, post=post, reason="Please leave out the plate number.")
+        services.reject_post(moderator=mod, post=post, reason="  ", rule="other")
+    services.reject_post(
+        moderator=mod, post=post, reason="Please leave out the plate number.", rule="private_info"
+    )
     client.force_login(author)
     page = client.get(f"/feed/posts/{post.pk}/")
     assert b"Please leave out the plate number." in page.content
