@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+os.environ.setdefault("DEBUG", "true")  # the dev mode's own keys; DEBUG is off again below
 if os.environ.get("BENCH_DB", "sqlite") == "postgres":
     os.environ["DATABASE_URL"] = os.environ.get(
         "BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/cw_bench"

@@ -6,19 +6,16 @@ tasks run inline); tests about workers, PostgreSQL or the browser opt back in.
 
 from __future__ import annotations
 
-import os
-
 import pytest
+from django.conf import settings as django_settings
 
-os.environ.setdefault("TASK_BACKEND", "immediate")
-
-from commonwatch.accounts.roles import STAFF_ROLES, Role  # noqa: E402
-from commonwatch.accounts.tests.factories import UserFactory, staff_with_mfa  # noqa: E402
+from commonwatch.accounts.roles import STAFF_ROLES, Role
+from commonwatch.accounts.tests.factories import UserFactory, staff_with_mfa
 
 IMMEDIATE_TASKS = {
     "default": {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-        "QUEUES": ["default"],
+        "QUEUES": [django_settings.TASK_QUEUE],
     }
 }
 
@@ -39,8 +36,6 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
-    # Settings are loaded before this module runs, so the environment default above
-    # does not reach the settings of a plain (non-xdist) run; this does.
     settings.TASKS = IMMEDIATE_TASKS
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,13 +1,16 @@
-"""The JSON API at /api/v1/: one NinjaAPI, one router per app."""
+"""The JSON API at /api/v1/: one NinjaAPI, one router per app, errors mapped once."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
+from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from commonwatch.accounts.access import DenyUndeclared
 from commonwatch.accounts.api import router as accounts_router
 from commonwatch.community.api import router as community_router
+from commonwatch.core.errors import DomainError, RateLimited
 from commonwatch.moderation.api import router as moderation_router
 
 api = NinjaAPI(
@@ -33,3 +36,28 @@ def field_errors(request, exc: ValidationError):
         for message in messages
     ]
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    """Not found 404, not allowed 403, conflict 409, too often 429 (with when to retry)."""
+    body = {"detail": exc.message}
+    if isinstance(exc, RateLimited):
+        body["retry_at"] = exc.retry_at.isoformat()
+    response = api.create_response(request, body, status=exc.status)
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = exc.retry_after_seconds()
+    return response
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_large(request, exc):
+    message = _("The request body is too large.")
+    return api.create_response(request, {"detail": message}, status=413)
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(TooManyFieldsSent)
+def unreadable_form(request, exc):
+    message = _("The form data could not be read: %(error)s") % {"error": exc}
+    return api.create_response(request, {"detail": message}, status=400)

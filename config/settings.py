@@ -7,26 +7,64 @@ the scale mode. Every variable is listed in docs/configuration.md.
 
 from __future__ import annotations
 
+import re
+import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
+# Production is the default: the demo and the tests turn on DEBUG (the embedded dev
+# mode) explicitly, which is also the only mode that makes up its own keys.
+DEBUG = env.bool("DEBUG", default=False)
+DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "var")))
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret(name: str, make: Callable[[], str], how: str) -> str:
+    """A secret from the environment; in DEBUG mode only, one kept in DATA_DIR.
+
+    Nothing secret is in the repository: a DEBUG install makes its own on first use.
+    """
+    value = env.str(name, default="")
+    if value:
+        return value
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "embedded-mode-only-not-secret"  # noqa: S105 - refused above when DEBUG is off
+        raise ImproperlyConfigured(f"{name} must be set (DEBUG is off). {how}")
+    path = DATA_DIR / name.lower()
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(make())
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret(
+    "SECRET_KEY",
+    lambda: secrets.token_urlsafe(50),
+    "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'",
+)
+# Fernet keys for secrets stored in the database (second factors); comma-separated,
+# the first encrypts and all decrypt, so a key can be rotated.
+ENCRYPTION_KEYS = _secret(
+    "ENCRYPTION_KEYS",
+    lambda: Fernet.generate_key().decode(),
+    "Generate one with: python -c 'from cryptography.fernet import Fernet; "
+    "print(Fernet.generate_key().decode())'",
+).split(",")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
-DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "var")))
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Prefixes every cache key, task queue and live channel: installs sharing a Redis
+# never see each other's data (Redis pub/sub ignores database numbers).
+INSTALL_NAME = env.str("INSTALL_NAME", default="commonwatch")
+if not re.fullmatch(r"[a-z][a-z0-9-]{0,39}", INSTALL_NAME):
+    raise ImproperlyConfigured("INSTALL_NAME must be lowercase letters, digits and dashes.")
 
 INSTALLED_APPS = [
     "daphne",
@@ -48,6 +86,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_rq",
     "channels",
+    "commonwatch.core",
     "commonwatch.accounts",
     "commonwatch.geo",
     "commonwatch.community",
@@ -58,6 +97,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "commonwatch.core.middleware.PrivateResponsesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -70,6 +110,7 @@ MIDDLEWARE = [
     "commonwatch.accounts.middleware.IdleSignOutMiddleware",
     "commonwatch.accounts.middleware.MfaRequiredMiddleware",
     "commonwatch.accounts.middleware.AccessRuleMiddleware",
+    "commonwatch.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -108,15 +149,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # Redis, or each process's own memory while Redis is unreachable (core.cache):
+    # sign-in throttles and cached pages keep working through an outage.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "commonwatch.core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": INSTALL_NAME,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
 else:
-    # Shared by the web process and the task worker (login lockout counts).
+    # Shared by the web process and the task worker (sign-in throttles).
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(DATA_DIR / "cache"),
+            "KEY_PREFIX": INSTALL_NAME,
         }
     }
 
@@ -129,17 +178,25 @@ _TASK_ENGINES = {
 }
 if TASK_BACKEND not in _TASK_ENGINES:
     raise ImproperlyConfigured(f"TASK_BACKEND must be one of {sorted(_TASK_ENGINES)}.")
-TASKS = {"default": {"BACKEND": _TASK_ENGINES[TASK_BACKEND], "QUEUES": ["default"]}}
-RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+# The one queue every task goes to, named after the install (RQ keys are global).
+TASK_QUEUE = INSTALL_NAME
+TASKS = {"default": {"BACKEND": _TASK_ENGINES[TASK_BACKEND], "QUEUES": [TASK_QUEUE]}}
+_RQ_URL = REDIS_URL or "redis://127.0.0.1:6379/0"
+_RQ_URL += ("&" if "?" in _RQ_URL else "?") + "socket_connect_timeout=2"
+RQ_QUEUES = {TASK_QUEUE: {"URL": _RQ_URL}}
+# Work that must follow a commit (alerts, e-mails) is stored first (core.outbox) and
+# retried with backoff until done; a worker sweeps what the queue did not take.
+OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=30)
 
 
-def redis_channel_layer(url: str) -> dict:
+def redis_channel_layer(url: str, prefix: str = INSTALL_NAME) -> dict:
     """Pub/sub: a post is published once per cell and each app process hands it to its
     own sockets in memory, instead of one Redis queue entry per socket. The read
-    timeout outlasts the layer's idle reads, or idle sockets get closed."""
+    timeout outlasts the layer's idle reads, or idle sockets get closed. Channels and
+    groups carry the install's name: pub/sub ignores database numbers."""
     return {
         "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-        "CONFIG": {"hosts": [{"address": url, "socket_timeout": 10}]},
+        "CONFIG": {"hosts": [{"address": url, "socket_timeout": 10}], "prefix": prefix},
     }
 
 

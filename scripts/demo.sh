@@ -3,12 +3,15 @@
 # on the embedded default: SQLite, local files, a database task queue, no servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The embedded dev mode, on purpose: production is the default and needs its own keys;
+# this mode makes them up once in ./var (never in the repository).
+export DEBUG="${DEBUG:-true}"
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e .
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py seed_demo_city
-.venv/bin/python manage.py db_worker --queue-name default &
+.venv/bin/python manage.py task_worker &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
 .venv/bin/python manage.py runserver "${DEMO_ADDRESS:-127.0.0.1:8000}"

@@ -17,7 +17,12 @@ from ninja.errors import AuthorizationError
 from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
-from .roles import MFA_REQUIRED_ROLES, Capability, can
+from .models import TokenScope
+from .roles import MFA_REQUIRED_ROLES, TOKEN_CAPABILITIES, Capability, can
+from .selectors import has_second_factor, token_for
+from .services import touch_api_token
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,10 @@ class Rule:
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return False
         return self.capability is None or can(user, self.capability)
+
+    def allows_tokens(self) -> bool:
+        """Whether a personal token may be used here at all (never for staff work)."""
+        return self.visitors or self.capability is None or self.capability in TOKEN_CAPABILITIES
 
 
 PUBLIC = Rule("public", visitors=True)
@@ -104,27 +113,14 @@ class ApiAccess(AuthBase):
         super().__init__()
 
     def __call__(self, request):
-        from .selectors import has_second_factor, user_for_token
-        from .services import touch_api_token
-
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
-            raw = header.removeprefix("Bearer ").strip()
-            user = user_for_token(raw)
+            user = self._token_user(request, header.removeprefix("Bearer ").strip())
             if user is None:
                 return None
-            touch_api_token(raw_token=raw)
-            request.user = user
-            # MfaRequiredMiddleware saw no session user: hold token users to the same rule.
-            if user.role in MFA_REQUIRED_ROLES and not has_second_factor(user):
-                raise AuthorizationError(
-                    message=_(
-                        "Your role requires two-factor authentication. Set it up to continue."
-                    )
-                )
         else:
             user = request.user
-            unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
+            unsafe = request.method not in SAFE_METHODS
             if user.is_authenticated and unsafe and check_csrf(request) is not None:
                 raise AuthorizationError(
                     message=_("CSRF check failed: send the X-CSRFToken header.")
@@ -134,6 +130,28 @@ class ApiAccess(AuthBase):
         if not user.is_authenticated:
             return None
         raise AuthorizationError(message=_("Your role does not give access to this endpoint."))
+
+    def _token_user(self, request, raw: str):
+        """The token's user, held to what tokens may do; None for an unknown or expired one."""
+        token = token_for(raw)
+        if token is None:
+            return None
+        touch_api_token(token=token)
+        user = request.user = token.user
+        # MfaRequiredMiddleware saw no session user: hold token users to the same rule.
+        if user.role in MFA_REQUIRED_ROLES and not has_second_factor(user):
+            raise AuthorizationError(
+                message=_("Your role requires two-factor authentication. Set it up to continue.")
+            )
+        if not self.rule.allows_tokens():
+            raise AuthorizationError(
+                message=_("Personal tokens cannot do staff work: sign in with your second factor.")
+            )
+        if token.scope == TokenScope.READ and request.method not in SAFE_METHODS:
+            raise AuthorizationError(
+                message=_("This token may only read. Create a read-and-write token to change.")
+            )
+        return user
 
 
 def api_access(rule: Rule) -> ApiAccess:

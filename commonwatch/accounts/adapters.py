@@ -7,7 +7,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 
 from .roles import MFA_REQUIRED_ROLES
-from .tasks import deliver_email
+from .tasks import queue_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -16,7 +16,7 @@ class AccountAdapter(DefaultAccountAdapter):
         html = next(
             (content for content, kind in message.alternatives if kind == "text/html"), None
         )
-        deliver_email.enqueue(
+        queue_email(
             subject=message.subject,
             body=message.body,
             from_email=message.from_email,

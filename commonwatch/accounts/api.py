@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from commonwatch.core.schemas import Latitude, Longitude, Number
 from commonwatch.geo.distance import m_to_miles
 
 from . import services
@@ -24,9 +25,9 @@ class ProfileOut(Schema):
 
 
 class HomeIn(Schema):
-    lat: float = Field(ge=-90, le=90)
-    lng: float = Field(ge=-180, le=180)
-    radius_mi: float = Field(ge=MIN_ALERT_RADIUS_MI, le=MAX_ALERT_RADIUS_MI)
+    lat: Latitude
+    lng: Longitude
+    radius_mi: Number = Field(ge=MIN_ALERT_RADIUS_MI, le=MAX_ALERT_RADIUS_MI)
 
 
 class HomeOut(Schema):

@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "commonwatch.accounts"
     label = "accounts"
+
+    def ready(self) -> None:
+        from allauth.account.signals import password_changed, password_reset, password_set
+        from django.contrib.auth.signals import user_logged_out
+
+        from . import live, tasks  # noqa: F401 - tasks registers its outbox handlers
+
+        # Open live sockets follow their account (accounts.live), whoever ends a session.
+        user_logged_out.connect(live.on_signed_out, dispatch_uid="live_signed_out")
+        for signal in (password_changed, password_reset, password_set):
+            signal.connect(live.on_password_changed, dispatch_uid=f"live_{id(signal)}")

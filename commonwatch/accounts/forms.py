@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import DEFAULT_ALERT_RADIUS_MI, MAX_ALERT_RADIUS_MI, MIN_ALERT_RADIUS_MI
+from .models import DEFAULT_ALERT_RADIUS_MI, MAX_ALERT_RADIUS_MI, MIN_ALERT_RADIUS_MI, TokenScope
+from .services import DEFAULT_TOKEN_LIFETIME_DAYS, TOKEN_LIFETIMES_DAYS
 
 RADIUS_CHOICES = [(r, _("%(r)s miles") % {"r": r}) for r in (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0)]
 
@@ -30,6 +31,16 @@ class HomeForm(forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=80)
+    scope = forms.ChoiceField(
+        label=_("What it may do"), choices=TokenScope.choices, initial=TokenScope.READ
+    )
+    lifetime_days = forms.TypedChoiceField(
+        label=_("Expires after"),
+        coerce=int,
+        choices=[(days, _("%(n)d days") % {"n": days}) for days in TOKEN_LIFETIMES_DAYS],
+        initial=DEFAULT_TOKEN_LIFETIME_DAYS,
+        help_text=_("Tokens never do moderation or other staff work, whatever your role."),
+    )
 
 
 class DeleteAccountForm(forms.Form):

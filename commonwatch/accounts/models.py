@@ -16,6 +16,9 @@ from .roles import Role
 MIN_ALERT_RADIUS_MI = 0.25
 MAX_ALERT_RADIUS_MI = 5.0
 DEFAULT_ALERT_RADIUS_MI = 1.0
+# A home and its radius may change this often per day: enough to settle in, too few to
+# probe where a post or a neighbor is by moving a circle around.
+HOME_CHANGES_PER_DAY = 4
 
 
 class AccountManager(UserManager):
@@ -102,14 +105,38 @@ class Home(LocatedModel):
         self.radius_class = radius_class_of(self.radius_m)
 
 
+class HomeChange(models.Model):
+    """When a resident set or moved their home or radius (kept a day, for the daily limit)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="home_changes")
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "changed_at"], name="home_change_recent")]
+
+    def __str__(self) -> str:
+        return f"home change of {self.user_id} at {self.changed_at}"
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("Read only: my feed, posts, comments and profile")
+    WRITE = "write", _("Read and write: also post, comment, flag and move my home")
+
+
 class ApiToken(models.Model):
-    """A personal token for scripts. Only its SHA-256 digest is stored."""
+    """A personal token for scripts. Only its SHA-256 digest is stored.
+
+    It expires, it may be read-only, and it never carries staff powers: moderation and
+    every other staff action need a signed-in session with a second factor.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=80)
     prefix = models.CharField(max_length=12, editable=False)
     digest = models.CharField(max_length=64, unique=True, editable=False)
+    scope = models.CharField(max_length=8, choices=TokenScope.choices, default=TokenScope.READ)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -51,6 +51,13 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
 }
 
 
+# What a personal API token can exercise: a resident's own work. Staff powers need a
+# signed-in session, which has passed a second factor and signs out when idle.
+TOKEN_CAPABILITIES = frozenset(
+    {Capability.MANAGE_OWN_ACCOUNT, Capability.SET_HOME, Capability.READ_FEED, Capability.POST}
+)
+
+
 def roles_with(capability: Capability) -> frozenset[Role]:
     return frozenset(role for role, caps in ROLE_CAPABILITIES.items() if capability in caps)
 

@@ -3,40 +3,108 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from commonwatch.core.errors import NotAllowed, RateLimited
 from commonwatch.geo.distance import miles_to_m
+from commonwatch.geo.points import is_number, require_point
 
-from .models import MAX_ALERT_RADIUS_MI, MIN_ALERT_RADIUS_MI, ApiToken, Home, User
+from .live import account_changed
+from .models import (
+    HOME_CHANGES_PER_DAY,
+    MAX_ALERT_RADIUS_MI,
+    MIN_ALERT_RADIUS_MI,
+    ApiToken,
+    Home,
+    HomeChange,
+    TokenScope,
+    User,
+)
 from .roles import Capability, can
 from .selectors import token_digest
 
 TOKEN_PREFIX = "cw_"  # noqa: S105 - a marker, not a secret
+TOKEN_LIFETIMES_DAYS = (7, 30, 90, 365)
+DEFAULT_TOKEN_LIFETIME_DAYS = 90
+# Recording every request's use would write on every API call; a few minutes is enough.
+TOKEN_USE_RESOLUTION = timedelta(minutes=5)
+HOME_CHANGE_WINDOW = timedelta(days=1)
+
+
+def _require_home_values(lat, lng, radius_mi) -> None:
+    errors = {}
+    try:
+        require_point(lat, lng)
+    except ValidationError as exc:
+        errors = exc.message_dict
+    if not is_number(radius_mi) or not MIN_ALERT_RADIUS_MI <= radius_mi <= MAX_ALERT_RADIUS_MI:
+        errors["radius_mi"] = [
+            _("The alert radius must be between %(min)s and %(max)s miles.")
+            % {"min": MIN_ALERT_RADIUS_MI, "max": MAX_ALERT_RADIUS_MI}
+        ]
+    if errors:
+        raise ValidationError(errors)
 
 
 def set_home(*, user: User, lat: float, lng: float, radius_mi: float) -> Home:
-    """Create or move a resident's home point and alert radius."""
+    """Create or move a resident's home point and alert radius, a few times a day at most.
+
+    Open live sockets follow the move at once (accounts.live).
+    """
     if not can(user, Capability.SET_HOME):
-        raise ValidationError(_("Only residents set a home point."), code="not_resident")
-    if not MIN_ALERT_RADIUS_MI <= radius_mi <= MAX_ALERT_RADIUS_MI:
-        raise ValidationError(
-            {
-                "radius_mi": _("The alert radius must be between %(min)s and %(max)s miles.")
-                % {"min": MIN_ALERT_RADIUS_MI, "max": MAX_ALERT_RADIUS_MI}
-            }
-        )
+        raise NotAllowed(_("Only residents set a home point."), code="not_resident")
+    _require_home_values(lat, lng, radius_mi)
+    now = timezone.now()
     with transaction.atomic():
-        home = Home.objects.select_for_update().filter(user=user).first() or Home(user=user)
-        home.lat, home.lng, home.radius_m = lat, lng, miles_to_m(radius_mi)
+        User.objects.select_for_update().filter(pk=user.pk).first()  # one change at a time
+        home = Home.objects.filter(user=user).first() or Home(user=user)
+        radius_m = miles_to_m(radius_mi)
+        if home.pk is not None and (home.lat, home.lng, home.radius_m) == (lat, lng, radius_m):
+            return home
+        _require_home_change_allowed(user, now)
+        home.lat, home.lng, home.radius_m = lat, lng, radius_m
         home.locate()
         home.full_clean(exclude=["user"])
         home.save()
+        HomeChange.objects.create(user=user, changed_at=now)
+        account_changed(user.pk)
     user.home = home  # the user object may hold the old home (home_of reads user.home)
     return home
+
+
+def _require_home_change_allowed(user: User, now: datetime) -> None:
+    HomeChange.objects.filter(user=user, changed_at__lte=now - HOME_CHANGE_WINDOW).delete()
+    recent = list(
+        HomeChange.objects.filter(user=user)
+        .order_by("changed_at")
+        .values_list("changed_at", flat=True)[:HOME_CHANGES_PER_DAY]
+    )
+    if len(recent) < HOME_CHANGES_PER_DAY:
+        return
+    retry_at = recent[0] + HOME_CHANGE_WINDOW
+    raise RateLimited(
+        _(
+            "You can change your home or alert radius %(n)d times a day, and you have. "
+            "Your next change is possible at %(when)s (%(zone)s)."
+        )
+        % {
+            "n": HOME_CHANGES_PER_DAY,
+            "when": date_format(timezone.localtime(retry_at), "DATETIME_FORMAT"),
+            "zone": settings.TIME_ZONE,
+        },
+        retry_at=retry_at,
+        code="home_changes",
+    )
 
 
 def set_daily_digest(*, user: User, enabled: bool) -> None:
@@ -45,13 +113,30 @@ def set_daily_digest(*, user: User, enabled: bool) -> None:
     user.daily_digest = enabled
 
 
-def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
+def create_api_token(
+    *,
+    user: User,
+    name: str,
+    scope: str = TokenScope.READ,
+    lifetime_days: int = DEFAULT_TOKEN_LIFETIME_DAYS,
+) -> tuple[ApiToken, str]:
     """A new personal token; the raw value is returned once and never stored."""
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Give the token a name you will recognise.")})
+    if scope not in TokenScope.values:
+        raise ValidationError({"scope": _("Choose what the token may do.")})
+    if lifetime_days not in TOKEN_LIFETIMES_DAYS:
+        raise ValidationError({"lifetime_days": _("Choose how long the token lasts.")})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name[:80], prefix=raw[:10], digest=token_digest(raw))
+    token = ApiToken(
+        user=user,
+        name=name[:80],
+        prefix=raw[:10],
+        digest=token_digest(raw),
+        scope=scope,
+        expires_at=timezone.now() + timedelta(days=lifetime_days),
+    )
     token.save()
     return token, raw
 
@@ -61,13 +146,18 @@ def revoke_api_token(*, user: User, token_id: int) -> bool:
     return bool(deleted)
 
 
-def touch_api_token(*, raw_token: str) -> None:
-    ApiToken.objects.filter(digest=token_digest(raw_token)).update(last_used_at=timezone.now())
+def touch_api_token(*, token: ApiToken) -> None:
+    """Remember when a token was last used, to within TOKEN_USE_RESOLUTION."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
 
 
 def delete_account(*, user: User) -> None:
     """Delete the account and everything that is only theirs (home, tokens, MFA)."""
     with transaction.atomic():
+        account_changed(user.pk)
         user.delete()
 
 
@@ -76,10 +166,6 @@ def enroll_totp(*, user: User, secret: str) -> list[str]:
 
     Returns the recovery codes. People enroll themselves through allauth's pages.
     """
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-    from allauth.mfa.totp.internal.auth import TOTP
-
     with transaction.atomic():
         Authenticator.objects.filter(user=user).delete()
         TOTP.activate(user, secret)

@@ -1,17 +1,36 @@
-"""Background work of the accounts app, through the project's one task API."""
+"""Background work of the accounts app: e-mail, carried out through the outbox.
+
+An e-mail's rendered text lives only in its outbox row, which is blanked once the
+mail is sent; the task queue and its result store see nothing but the row's id.
+"""
 
 from __future__ import annotations
 
 from django.core.mail import EmailMultiAlternatives
-from django_tasks import task
+
+from commonwatch.core import outbox
+
+EMAIL = "accounts.email"
 
 
-@task()
-def deliver_email(
+@outbox.handler(EMAIL)
+def send_email(
     *, subject: str, body: str, from_email: str, to: list[str], html: str | None = None
 ) -> int:
-    """Send one e-mail; web requests enqueue this instead of waiting on SMTP."""
     message = EmailMultiAlternatives(subject, body, from_email, to)
     if html:
         message.attach_alternative(html, "text/html")
     return message.send()
+
+
+def queue_email(*, subject: str, body: str, from_email: str, to: list[str], html=None) -> None:
+    """Send an e-mail after the current transaction commits, retried until it goes out."""
+    outbox.put(
+        EMAIL,
+        erase_when_done=True,
+        subject=subject,
+        body=body,
+        from_email=from_email,
+        to=list(to),
+        html=html,
+    )

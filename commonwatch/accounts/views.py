@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from commonwatch.core.errors import RateLimited
 from commonwatch.geo.distance import m_to_miles
 
 from . import services
@@ -30,6 +31,7 @@ def home_settings(request):
             "radius_mi": round(m_to_miles(home.radius_m), 2),
         }
     form = HomeForm(request.POST or None, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         services.set_daily_digest(user=request.user, enabled=data.pop("daily_digest"))
@@ -37,10 +39,13 @@ def home_settings(request):
             services.set_home(user=request.user, **data)
         except ValidationError as exc:
             form.add_error(None, exc)
+        except RateLimited as exc:
+            form.add_error(None, exc.message)
+            status = 429
         else:
             messages.success(request, _("Your home and alert radius are saved."))
             return redirect("accounts:home")
-    return render(request, "accounts/home.html", {"form": form, "home": home})
+    return render(request, "accounts/home.html", {"form": form, "home": home}, status=status)
 
 
 @access(SIGNED_IN)
@@ -59,9 +64,7 @@ def api_tokens(request):
     form = ApiTokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
-        _token, new_token = services.create_api_token(
-            user=request.user, name=form.cleaned_data["name"]
-        )
+        _token, new_token = services.create_api_token(user=request.user, **form.cleaned_data)
         form = ApiTokenForm()
     context = {"form": form, "tokens": tokens_of(request.user), "new_token": new_token}
     return render(request, "accounts/api_tokens.html", context)

@@ -138,7 +138,7 @@ def post_detail(request, post_id: int):
 @router.put("/posts/{post_id}", response=PostOut, auth=WRITE)
 def edit_post(request, post_id: int, payload: PostEdit):
     post = selectors.own_post(request.auth, post_id)
-    services.edit_post(author=request.auth, post=post, **payload.dict())
+    post = services.edit_post(author=request.auth, post=post, **payload.dict())
     return selectors.post_card(post, request.auth)
 
 

@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
+import asyncio
+import random
+from urllib.parse import parse_qs
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from commonwatch.accounts.live import ACCOUNT_CHANGED, account_group
 from commonwatch.accounts.roles import Capability, can
-from commonwatch.accounts.selectors import home_of
-from commonwatch.geo.cells import cells_covering_circle
+from commonwatch.accounts.selectors import home_of, reader_of_session
 from commonwatch.geo.distance import haversine_m
 
+from . import selectors
 from .hub import feed_hub
+from .live import encode, groups_for_circle
 
-REFUSED = 4403
+REFUSED = 4403  # not a resident with a home: the page stops retrying
+SIGNED_OUT = 4401  # the session ended (sign-out, new password, deleted account)
+# A backstop for account changes whose event was lost (a channel layer outage):
+# every socket checks its session and home again about this often.
+RECHECK_EVERY_S = 300
 
 
 class FeedConsumer(AsyncWebsocketConsumer):
     """Who may connect: residents with a home point (Capability.READ_FEED); others are closed.
 
     Posts reach the socket through the process's hub (hub.FeedHub), which asks
-    text_for() what this resident may see.
+    text_for() what this resident may see. The socket follows its account: after a
+    home move it listens to the new area only; after a sign-out, a role change or a
+    deletion it closes. ``?after=<feed cursor>`` first sends what was published since.
     """
 
     # No channel per socket: the hub holds the process's one channel. An alias
@@ -27,22 +39,51 @@ class FeedConsumer(AsyncWebsocketConsumer):
     channel_layer_alias = None
 
     async def connect(self):
-        user = self.scope.get("user")
-        self.home = await database_sync_to_async(self._home_of_reader)(user)
-        if self.home is None:
+        self.session_key = getattr(self.scope.get("session"), "session_key", None)
+        self.groups_joined: tuple[str, ...] = ()
+        self.closing = False
+        self._recheck = asyncio.Lock()
+        self._pending: set[asyncio.Task] = set()
+        reader = await database_sync_to_async(self._reader)()
+        if isinstance(reader, int):
             await self.close(code=REFUSED)
             return
-        self.user_id = user.pk
-        self.cells = cells_covering_circle(self.home.lat, self.home.lng, self.home.radius_m)
+        user, home = reader
+        self.user_id, self.home = user.pk, home
         self.hub = feed_hub()
-        await self.hub.add(self, self.cells)
+        await self._listen(self._groups())
         await self.accept()
+        self._watch = asyncio.create_task(self._recheck_periodically())
+        cursor = parse_qs(self.scope.get("query_string", b"").decode()).get("after", [""])[0]
+        if cursor:
+            await self._catch_up(user, cursor)
 
-    @staticmethod
-    def _home_of_reader(user):
-        if user is None or not can(user, Capability.READ_FEED):
-            return None
-        return home_of(user)
+    def _reader(self):
+        """(user, home) of the session if it may read the feed, else the close code."""
+        user = reader_of_session(self.session_key)
+        if user is None:
+            return SIGNED_OUT
+        home = home_of(user) if can(user, Capability.READ_FEED) else None
+        return (user, home) if home is not None else REFUSED
+
+    def _groups(self) -> tuple[str, ...]:
+        circle = groups_for_circle(self.home.lat, self.home.lng, self.home.radius_m)
+        return (account_group(self.user_id), *circle)
+
+    async def _listen(self, groups: tuple[str, ...]) -> None:
+        """Listen to `groups` instead of the current ones: the new first, so nothing is missed."""
+        old = self.groups_joined
+        await self.hub.add(self, [group for group in groups if group not in old])
+        self.groups_joined = groups
+        await self.hub.remove(self, [group for group in old if group not in groups])
+
+    async def _catch_up(self, user, cursor: str) -> None:
+        try:
+            cards = await database_sync_to_async(selectors.posts_since)(user, cursor)
+        except ValueError:
+            return  # a cursor from an old page: the page reloads the feed itself
+        for card in cards:
+            await self.send(text_data=encode({"type": "post", "post": card}))
 
     async def __call__(self, scope, receive, send):
         """Leave the hub however the socket ends: a normal close calls disconnect(), but a
@@ -50,13 +91,41 @@ class FeedConsumer(AsyncWebsocketConsumer):
         try:
             await super().__call__(scope, receive, send)
         finally:
+            if hasattr(self, "_watch"):
+                self._watch.cancel()
             if hasattr(self, "hub"):
-                await self.hub.remove(self, self.cells)
+                await self.hub.remove(self, self.groups_joined)
+
+    async def _recheck_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(RECHECK_EVERY_S * random.uniform(0.8, 1.2))
+            await self.recheck()
+
+    async def recheck(self, *, ended_session: str | None = None) -> None:
+        """Look at the session and home again: follow a move, or close."""
+        async with self._recheck:
+            if self.closing:
+                return
+            ended = ended_session is not None and ended_session == self.session_key
+            reader = SIGNED_OUT if ended else await database_sync_to_async(self._reader)()
+            if isinstance(reader, int):
+                self.closing = True
+                await self.close(code=reader)
+                return
+            _user, self.home = reader
+            await self._listen(self._groups())
 
     def text_for(self, event: dict) -> str | None:
-        """What this resident may see of a live event: nothing of a post outside the
-        circle (exact distance, the cells only narrow it down), the author's own variant
-        of their post."""
+        """What this resident may see of a live event: nothing of a post whose public point
+        lies outside the circle (the cells only narrow it down), the author's own variant
+        of their post. An account event makes the socket look at its session again."""
+        if self.closing:
+            return None
+        if event["type"] == ACCOUNT_CHANGED:
+            task = asyncio.create_task(self.recheck(ended_session=event.get("ended_session")))
+            self._pending.add(task)
+            task.add_done_callback(self._pending.discard)
+            return None
         if event["type"] == "post.removed":
             return event["text"]
         home = self.home

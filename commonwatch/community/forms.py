@@ -40,8 +40,18 @@ class EditPostForm(forms.Form):
 
 
 class PostForm(EditPostForm):
-    lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
-    lng = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
+    lat = forms.FloatField(
+        label=_("Latitude"),
+        min_value=-90,
+        max_value=90,
+        error_messages={"required": _("Place the post on the map, or type its latitude.")},
+    )
+    lng = forms.FloatField(
+        label=_("Longitude"),
+        min_value=-180,
+        max_value=180,
+        error_messages={"required": _("Place the post on the map, or type its longitude.")},
+    )
     media = MultipleFileField(
         label=_("Photos or a short video (optional)"),
         required=False,

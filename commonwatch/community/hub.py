@@ -1,11 +1,11 @@
-"""The process's live hub: one channel-layer subscription per cell, not one per socket.
+"""The process's live hub: one channel-layer subscription per group, not one per socket.
 
-Every feed socket of an app process registers here for the cells its alert circle
-covers. The hub holds one channel on the channel layer and joins each cell's
-group once, while at least one local socket covers the cell. A post published to
-a cell arrives once per process; the hub then walks that cell's sockets, lets each
-socket decide what it may see (FeedConsumer.text_for: the exact distance rule)
-and writes the text that live.announce() encoded once.
+Every feed socket of an app process registers here for its groups: the cells its
+alert circle covers, and its account (so a home move or a sign-out reaches it). The
+hub holds one channel on the channel layer and joins each group once, while at
+least one local socket wants it. An event published to a group arrives once per
+process; the hub then walks that group's sockets, lets each socket decide what it
+may see (FeedConsumer.text_for) and writes the text that live.announce() encoded once.
 
 Handing the event to every socket's consumer instead (a queue, a task wake-up and
 a dispatch per socket, each dispatch also hopping to a thread to close stale
@@ -23,8 +23,6 @@ from typing import Protocol
 
 from channels.layers import get_channel_layer
 
-from .live import cell_group
-
 logger = logging.getLogger(__name__)
 
 # The in-memory and core Redis layers forget a group member after a day
@@ -37,53 +35,53 @@ WRITE_BATCH = 256
 
 class LiveSocket(Protocol):
     def text_for(self, event: dict) -> str | None:
-        """The text this socket may receive for a live event, or None."""
+        """The text this socket may receive for a live event, or None (it may also act)."""
 
     async def send(self, text_data: str) -> None: ...
 
 
 class FeedHub:
-    """Local feed sockets by cell, and the one layer channel that feeds them."""
+    """Local feed sockets by group, and the one layer channel that feeds them."""
 
     def __init__(self, layer):
         self.layer = layer
         self.channel: str | None = None
-        self.sockets: dict[int, set[LiveSocket]] = {}
-        self._joined: set[int] = set()
+        self.sockets: dict[str, set[LiveSocket]] = {}
+        self._joined: set[str] = set()
         self._membership = asyncio.Lock()
         self._tasks: list[asyncio.Task] = []
 
-    async def add(self, socket: LiveSocket, cells: Iterable[int]) -> None:
-        """Register socket for cells; returns once the process listens to all of them."""
-        cells = tuple(cells)
-        for cell in cells:
-            self.sockets.setdefault(cell, set()).add(socket)
-        await self._update_membership(cells)
+    async def add(self, socket: LiveSocket, groups: Iterable[str]) -> None:
+        """Register socket for groups; returns once the process listens to all of them."""
+        groups = tuple(groups)
+        for group in groups:
+            self.sockets.setdefault(group, set()).add(socket)
+        await self._update_membership(groups)
 
-    async def remove(self, socket: LiveSocket, cells: Iterable[int]) -> None:
-        cells = tuple(cells)
-        for cell in cells:
-            members = self.sockets.get(cell)
+    async def remove(self, socket: LiveSocket, groups: Iterable[str]) -> None:
+        groups = tuple(groups)
+        for group in groups:
+            members = self.sockets.get(group)
             if members is not None:
                 members.discard(socket)
                 if not members:
-                    del self.sockets[cell]
-        await self._update_membership(cells)
+                    del self.sockets[group]
+        await self._update_membership(groups)
 
-    async def _update_membership(self, cells: tuple[int, ...]) -> None:
+    async def _update_membership(self, groups: tuple[str, ...]) -> None:
         """Make the layer's groups match the registry; one change at a time, so
-        concurrent connects and disconnects cannot leave a cell joined or left wrongly."""
+        concurrent connects and disconnects cannot leave a group joined or left wrongly."""
         async with self._membership:
             if self.sockets and self.channel is None:
                 await self._start()
-            for cell in cells:
-                wanted = cell in self.sockets
-                if wanted and cell not in self._joined:
-                    await self.layer.group_add(cell_group(cell), self.channel)
-                    self._joined.add(cell)
-                elif not wanted and cell in self._joined:
-                    await self.layer.group_discard(cell_group(cell), self.channel)
-                    self._joined.discard(cell)
+            for group in groups:
+                wanted = group in self.sockets
+                if wanted and group not in self._joined:
+                    await self.layer.group_add(group, self.channel)
+                    self._joined.add(group)
+                elif not wanted and group in self._joined:
+                    await self.layer.group_discard(group, self.channel)
+                    self._joined.discard(group)
             if not self.sockets and self.channel is not None:
                 await self._stop()
 
@@ -113,12 +111,12 @@ class FeedHub:
         while True:
             await asyncio.sleep(REJOIN_EVERY_S)
             async with self._membership:
-                for cell in self._joined:
-                    await self.layer.group_add(cell_group(cell), self.channel)
+                for group in self._joined:
+                    await self.layer.group_add(group, self.channel)
 
     async def deliver(self, event: dict) -> None:
-        """Write an event from the layer to those local sockets of its cell that may see it."""
-        sockets = list(self.sockets.get(event["cell"], ()))  # may change while we write
+        """Write an event from the layer to those local sockets of its group that may see it."""
+        sockets = list(self.sockets.get(event["group"], ()))  # may change while we write
         for count, socket in enumerate(sockets, 1):
             text = socket.text_for(event)
             if text is not None:

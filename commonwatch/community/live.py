@@ -1,24 +1,25 @@
 """Live delivery by area: a post goes to the channel group of its cell.
 
 Each app process's hub (hub.FeedHub) joins the groups of the cells that its
-connected residents' alert circles cover, and each socket checks the exact
-distance before a post is written to it (FeedConsumer.text_for); nobody lists
-homes to deliver a post. The in-memory layer serves the embedded mode (one
+connected residents' alert circles cover, and each socket checks the distance from
+its home to the post's public point before a post is written to it
+(FeedConsumer.text_for); nobody lists homes to deliver a post, and no exact point
+travels over the channel layer. The in-memory layer serves the embedded mode (one
 process), Redis the scale mode.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext as _
 
+from commonwatch.core.live import publish
 from commonwatch.geo.cells import cells_covering_circle
 
-logger = logging.getLogger(__name__)
+from .models import Post, Status
+from .selectors import public_card
 
 
 def cell_group(cell: int) -> str:
@@ -29,42 +30,37 @@ def groups_for_circle(lat: float, lng: float, radius_m: float) -> list[str]:
     return [cell_group(cell) for cell in cells_covering_circle(lat, lng, radius_m)]
 
 
-def announce(post) -> None:
-    """Send a newly published post to everyone whose circle may cover its cell."""
-    from .selectors import public_card
+def announce_by_id(post_id: int) -> None:
+    """After the commit: push the post if it is still published (it may be gone already)."""
+    post = Post.objects.filter(pk=post_id, status=Status.PUBLISHED).first()
+    if post is not None:
+        announce(post)
 
+
+def announce(post: Post) -> None:
+    """Send a newly published post to everyone whose circle may cover its cell."""
     card = public_card(post)
     # Encoded once here, not once per socket: a busy cell may hold thousands.
     event = {
         "type": "post.published",
-        "cell": post.cell,
-        "post_lat": post.lat,
+        "group": cell_group(post.cell),
+        "post_lat": post.lat,  # the public point: what every distance test uses
         "post_lng": post.lng,
         "author_id": post.author_id,
-        "text": _encode({"type": "post", "post": card | {"mine": False}}),
-        "author_text": _encode({"type": "post", "post": card | {"mine": True}}),
+        "text": encode({"type": "post", "post": card}),
+        "author_text": encode({"type": "post", "post": card | {"mine": True, "author": _("You")}}),
     }
-    _group_send(cell_group(post.cell), event)
+    publish(event)
 
 
-def _encode(message: dict) -> str:
+def encode(message: dict) -> str:
     return json.dumps(message, cls=DjangoJSONEncoder)
 
 
-def announce_removal(post) -> None:
+def announce_removal(post_id: int, cell: int) -> None:
     event = {
         "type": "post.removed",
-        "cell": post.cell,
-        "text": _encode({"type": "removed", "post_id": post.pk}),
+        "group": cell_group(cell),
+        "text": encode({"type": "removed", "post_id": post_id}),
     }
-    _group_send(cell_group(post.cell), event)
-
-
-def _group_send(group: str, event: dict) -> None:
-    """Best effort: runs after the commit, so a channel layer outage (Redis down) must
-    neither fail the moderator's or author's request nor skip the offline alerts queued
-    next; the feed and the alerts are the record, the push only speeds them up."""
-    try:
-        async_to_sync(get_channel_layer().group_send)(group, event)
-    except Exception:
-        logger.exception("Live delivery of %s to %s failed.", event["type"], group)
+    publish(event)

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from commonwatch.geo.models import LocatedModel
+from commonwatch.geo.models import PrivatelyLocatedModel
 
 POST_LAYER = "post"
 
@@ -34,7 +34,10 @@ class Status(models.TextChoices):
     DELETED = "deleted", _("Deleted")
 
 
-class Post(LocatedModel):
+class Post(PrivatelyLocatedModel):
+    """A resident's report. Its author alone sees where exactly; feed, map, live delivery
+    and alerts all decide on the public ~100 m point (geo.models.PrivatelyLocatedModel)."""
+
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
     )
@@ -114,7 +117,12 @@ class Comment(models.Model):
 
 
 class ThreadAlias(models.Model):
-    """Who is "Neighbor #N" in one post's thread: stable there, unlinkable elsewhere."""
+    """Who is "Neighbor #N" in one post's thread: stable there, unlinkable elsewhere.
+
+    The author is #1; a commenter gets the next number when their first comment is
+    published, so the numbers readers see have no gaps that would betray a comment
+    still waiting or turned down.
+    """
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="aliases")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)

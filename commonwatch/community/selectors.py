@@ -7,8 +7,9 @@ published, except to its author (own posts) and moderators (the queue).
 from __future__ import annotations
 
 import base64
+import binascii
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from django.db.models import Q
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from commonwatch.accounts.roles import Capability, can
 from commonwatch.accounts.selectors import home_of
 from commonwatch.geo.approximate import location_seen_by
-from commonwatch.geo.distance import haversine_m
+from commonwatch.geo.distance import haversine_m, haversine_sql
 from commonwatch.geo.selectors import newest_within, within_radius
 from commonwatch.moderation.selectors import appeal_state
 
@@ -45,28 +46,49 @@ class FeedPage:
 
 
 def published_posts(*, category: str | None = None, period: str | None = None):
+    """Published posts, narrowed by a category and a period; ValueError for unknown ones."""
     posts = Post.objects.filter(status=Status.PUBLISHED)
+    if category and category not in Category.values:
+        raise ValueError(_("Unknown category: %(value)s") % {"value": category})
+    if period and period not in PERIODS:
+        raise ValueError(_("Unknown period: %(value)s") % {"value": period})
     if category:
         posts = posts.filter(category=category)
-    if period in PERIODS:
+    if period:
         posts = posts.filter(published_at__gte=timezone.now() - PERIODS[period])
     return posts
 
 
 def encode_cursor(post: Post) -> str:
-    raw = f"{post.published_at.isoformat()}|{post.pk}"
+    return cursor_at(post.published_at, post.pk)
+
+
+def cursor_at(moment: datetime, post_id: int = 0) -> str:
+    """A feed position: just before post_id at that moment (0: the moment itself)."""
+    raw = f"{moment.isoformat()}|{post_id}"
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
+# Cursors name a moment the feed can have reached: after Commonwatch existed, not
+# later than a little ahead of now (clocks differ), and always with a UTC offset.
+EARLIEST_CURSOR = datetime(2000, 1, 1, tzinfo=UTC)
+CURSOR_CLOCK_SKEW = timedelta(days=1)
+
+
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """The (published_at, id) a page link continues from; ValueError if it is not one."""
     try:
         when, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
         moment = parse_datetime(when)
-        if moment is None:
-            raise ValueError(when)
-        return moment, int(pk)
-    except (ValueError, UnicodeDecodeError) as exc:
+        post_id = int(pk)
+    except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
         raise ValueError(_("This page link is not valid.")) from exc
+    latest = timezone.now() + CURSOR_CLOCK_SKEW
+    if moment is None or timezone.is_naive(moment) or not EARLIEST_CURSOR <= moment <= latest:
+        raise ValueError(_("This page link is not valid."))
+    if not 0 <= post_id < 2**63:
+        raise ValueError(_("This page link is not valid."))
+    return moment, post_id
 
 
 def feed_for(user, *, category=None, period=None, cursor=None, limit=FEED_PAGE) -> FeedPage:
@@ -96,7 +118,34 @@ def feed_for(user, *, category=None, period=None, cursor=None, limit=FEED_PAGE) 
     return FeedPage([post_card(p, user, media[p.pk], text) for p in page], next_cursor)
 
 
+# A socket that reconnects gets what it missed: at most this many posts, from a little
+# before the last one it saw (commits and clocks are not in step; the page skips repeats).
+CATCH_UP_LIMIT = 50
+CATCH_UP_OVERLAP = timedelta(seconds=10)
+
+
+def posts_since(user, cursor: str) -> list[dict]:
+    """Cards of the posts published in the user's circle since a feed cursor, oldest first."""
+    home = home_of(user) if can(user, Capability.READ_FEED) else None
+    if home is None:
+        return []
+    moment, _post_id = decode_cursor(cursor)
+    posts = published_posts().filter(published_at__gte=moment - CATCH_UP_OVERLAP)
+    found = newest_within(
+        posts,
+        home.lat,
+        home.lng,
+        home.radius_m,
+        layer=tally_layer(),
+        limit=CATCH_UP_LIMIT,
+        time_field="published_at",
+    )
+    media, text = media_by_post(found), card_text()
+    return [post_card(p, user, media[p.pk], text) for p in reversed(found)]
+
+
 def is_in_reach(user, post: Post) -> bool:
+    """Whether the post's public point lies in the user's circle (never its exact one)."""
     home = home_of(user)
     return home is not None and haversine_m(home.lat, home.lng, post.lat, post.lng) <= home.radius_m
 
@@ -174,7 +223,7 @@ def post_card(
     Pages of posts pass `media` fetched in one query (media_by_post) and `text`.
     """
     text = text or card_text()
-    lat, lng = location_seen_by(viewer, owner_id=post.author_id, lat=post.lat, lng=post.lng)
+    lat, lng = location_seen_by(viewer, post, owner_id=post.author_id)
     mine = viewer is not None and viewer.pk == post.author_id
     media = post.media.all() if media is None else media
     return {
@@ -197,6 +246,8 @@ def post_card(
         ],
         "comment_count": post.comment_count,
         "mine": mine,
+        # Where a page or a reconnecting live socket continues from.
+        "cursor": encode_cursor(post) if post.published_at else None,
     }
 
 
@@ -250,7 +301,7 @@ def map_points_for(user, *, category=None, period=None) -> list[dict]:
     for post in within_radius(
         published_posts(category=category, period=period), home.lat, home.lng, home.radius_m
     ):
-        lat, lng = location_seen_by(user, owner_id=post.author_id, lat=post.lat, lng=post.lng)
+        lat, lng = location_seen_by(user, post, owner_id=post.author_id)
         points.append(
             {"id": post.pk, "lat": lat, "lng": lng, "category": post.category, "title": post.title}
         )
@@ -259,5 +310,22 @@ def map_points_for(user, *, category=None, period=None) -> list[dict]:
     return points
 
 
+def alerts_in_reach(user):
+    """The user's alerts for published posts inside their circle as it is now.
+
+    A resident who moves their home stops counting (and being e-mailed) the posts of
+    the old area at once; each post is measured at its public point.
+    """
+    home = home_of(user)
+    if home is None:
+        return Alert.objects.none()
+    distance = haversine_sql(home.lat, home.lng, Post._meta.db_table)
+    return (
+        Alert.objects.filter(user=user, post__status=Status.PUBLISHED)
+        .alias(_distance=distance)
+        .filter(_distance__lte=home.radius_m)
+    )
+
+
 def unread_count(user) -> int:
-    return Alert.objects.filter(user=user, seen=False, post__status=Status.PUBLISHED).count()
+    return alerts_in_reach(user).filter(seen=False).count()

@@ -1,24 +1,34 @@
-"""Every write of the community feed: submit, edit, delete, comment, publish."""
+"""Every write of the community feed that a resident makes: submit, edit, delete, comment.
+
+State changes themselves (publish, take down, delete) live in transitions.py, which
+moderation calls too; these functions check who may act and what they wrote first.
+"""
 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonwatch.accounts.roles import Capability, can
-from commonwatch.geo.services import rebuild_tallies, tally_point
+from commonwatch.core.errors import NotAllowed
+from commonwatch.geo.points import require_point
+from commonwatch.geo.services import rebuild_tallies
 from commonwatch.moderation.checks import MAX_COMMENT_CHARS, check_text
 from commonwatch.moderation.models import Appeal, AppealStatus
 from commonwatch.moderation.penalties import require_may_post
 
-from . import live
+from . import transitions
 from .media import MAX_MEDIA_PER_POST, clean_upload
-from .models import Category, Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
+from .models import Alert, Category, Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
+
+# The same text from the same person on the same post within this time is one comment
+# (a double click or a resent form), not two.
+REPEATED_COMMENT_WINDOW = timedelta(minutes=2)
 
 
 def _require_text_passes(*, title: str, body: str, max_body: int | None = None) -> None:
@@ -33,10 +43,11 @@ def submit_post(
 ) -> Post:
     """A new post, pending moderation; refused outright if an automatic check fails."""
     if not can(author, Capability.POST):
-        raise ValidationError(_("Only residents can post."), code="not_resident")
+        raise NotAllowed(_("Only residents can post."), code="not_resident")
     require_may_post(author)
     if category not in Category.values:
         raise ValidationError({"category": _("Choose one of the categories.")})
+    require_point(lat, lng)
     if len(uploads) > MAX_MEDIA_PER_POST:
         raise ValidationError(
             {"media": _("At most %(n)d photos or videos.") % {"n": MAX_MEDIA_PER_POST}}
@@ -49,11 +60,9 @@ def submit_post(
             category=category,
             title=title.strip(),
             body=body.strip(),
-            lat=lat,
-            lng=lng,
             media_count=len(cleaned),
         )
-        post.locate()
+        post.place(lat, lng)
         post.full_clean()
         post.save()
         ThreadAlias.objects.create(post=post, user=author, number=1)
@@ -71,36 +80,32 @@ def submit_post(
     return post
 
 
+def _require_author(author, post: Post) -> None:
+    if post.author_id != author.pk:
+        raise NotAllowed(_("You can only change your own posts."), code="not_author")
+
+
 def edit_post(*, author, post: Post, title: str, body: str, category: str) -> Post:
     """The author's edit goes back through moderation before neighbors see it again."""
-    if post.author_id != author.pk or post.status == Status.DELETED:
-        raise ValidationError(_("You can only edit your own posts."), code="not_author")
+    _require_author(author, post)
+    if category not in Category.values:
+        raise ValidationError({"category": _("Choose one of the categories.")})
     _require_text_passes(title=title, body=body)
     with transaction.atomic():
-        was_published = post.status == Status.PUBLISHED
-        _withdraw_appeals(post)
-        post.title, post.body, post.category = title.strip(), body.strip(), category
-        post.status = Status.PENDING
-        post.full_clean()
-        post.save()
-        if was_published:
-            transaction.on_commit(lambda: live.announce_removal(post))
-    return post
+        edited = transitions.resubmit_post(
+            post.pk, category=category, title=title.strip(), body=body.strip()
+        )
+        _withdraw_appeals(edited)
+    return edited
 
 
-def delete_post(*, author, post: Post) -> None:
-    """Gone everywhere: feed, map, API, live channel. Media files are removed too."""
-    if post.author_id != author.pk:
-        raise ValidationError(_("You can only delete your own posts."), code="not_author")
+def delete_post(*, author, post: Post) -> Post:
+    """Gone everywhere: feed, map, API, live channel; its files after the commit."""
+    _require_author(author, post)
     with transaction.atomic():
-        _withdraw_appeals(post)
-        for media in post.media.all():
-            media.file.delete(save=False)
-        post.media.all().delete()
-        post.status = Status.DELETED
-        post.title, post.body, post.media_count = "", "", 0
-        post.save(update_fields=["status", "title", "body", "media_count", "updated_at"])
-        transaction.on_commit(lambda: live.announce_removal(post))
+        deleted = transitions.delete_post(post.pk)
+        _withdraw_appeals(deleted)
+    return deleted
 
 
 def _withdraw_appeals(post: Post) -> None:
@@ -111,39 +116,25 @@ def _withdraw_appeals(post: Post) -> None:
 
 
 def add_comment(*, author, post: Post, body: str) -> Comment:
+    """A comment waiting for moderation; the same text sent twice is kept once."""
     if not can(author, Capability.POST):
-        raise ValidationError(_("Only residents can comment."), code="not_resident")
+        raise NotAllowed(_("Only residents can comment."), code="not_resident")
     require_may_post(author)
     _require_text_passes(title="", body=body, max_body=MAX_COMMENT_CHARS)
+    body = body.strip()
     with transaction.atomic():
-        comment = Comment.objects.create(post=post, author=author, body=body.strip())
-        alias_for(post=post, user=author)
-    return comment
-
-
-def alias_for(*, post: Post, user) -> ThreadAlias:
-    """The user's "Neighbor #N" in this thread, numbered in order of first appearance."""
-    existing = ThreadAlias.objects.filter(post=post, user=user).first()
-    if existing:
-        return existing
-    for _attempt in range(5):
-        number = (ThreadAlias.objects.filter(post=post).aggregate(n=Max("number"))["n"] or 0) + 1
-        try:
-            with transaction.atomic():
-                return ThreadAlias.objects.create(post=post, user=user, number=number)
-        except IntegrityError:
-            continue
-    raise RuntimeError("could not number the neighbor in this thread")
-
-
-def publish_post(post: Post) -> None:
-    """Make a post visible: tally it, push it live, queue offline alerts (moderation calls this)."""
-    post.status = Status.PUBLISHED
-    post.published_at = post.published_at or timezone.now()
-    post.save(update_fields=["status", "published_at", "updated_at"])
-    for layer in (tally_layer(), tally_layer(post.category)):
-        tally_point(layer=layer, cell=post.cell, at=post.published_at)
-    transaction.on_commit(lambda: _after_publication(post.pk))
+        post = transitions.lock_post(
+            post.pk,
+            frozenset({Status.PUBLISHED}),
+            refusal=_("Comments are open only on published posts."),
+        )
+        repeated = Comment.objects.filter(
+            post=post,
+            author=author,
+            body=body,
+            created_at__gte=timezone.now() - REPEATED_COMMENT_WINDOW,
+        ).first()
+        return repeated or Comment.objects.create(post=post, author=author, body=body)
 
 
 def rebuild_post_tallies() -> None:
@@ -158,24 +149,6 @@ def rebuild_post_tallies() -> None:
         )
 
 
-def _after_publication(post_id: int) -> None:
-    from .tasks import queue_alerts
-
-    post = Post.objects.get(pk=post_id)
-    live.announce(post)
-    queue_alerts.enqueue(post_id=post_id)
-
-
-def publish_comment(comment: Comment) -> None:
-    if comment.status == Status.PUBLISHED:
-        return
-    with transaction.atomic():
-        comment.status = Status.PUBLISHED
-        comment.published_at = comment.published_at or timezone.now()
-        comment.save(update_fields=["status", "published_at"])
-        Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + 1)
-
-
 # One statement per batch, the ids passed as one parameter: 100,000 alerts take ~0.1 s
 # on SQLite and ~1 s on PostgreSQL, against ~3 s through 100,000 model objects.
 _ALERT_ROWS_FROM = {
@@ -186,8 +159,6 @@ _ALERT_ROWS_FROM = {
 
 def record_alerts(*, post_id: int, user_ids: list[int]) -> None:
     """One unread alert per resident for the post; repeating is harmless."""
-    from .models import Alert
-
     if not user_ids:
         return
     rows_from = _ALERT_ROWS_FROM.get(connection.vendor)
@@ -207,6 +178,4 @@ def record_alerts(*, post_id: int, user_ids: list[int]) -> None:
 
 
 def mark_alerts_seen(*, user) -> int:
-    from .models import Alert
-
     return Alert.objects.filter(user=user, seen=False).update(seen=True)

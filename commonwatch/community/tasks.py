@@ -1,31 +1,39 @@
-"""Background work of the feed: offline alerts in batches, and the daily digest."""
+"""Background work of the feed: offline alerts in batches, and the daily digest.
+
+Both run as outbox handlers (core.outbox): stored with the change that causes them,
+retried until done, harmless when repeated.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django_tasks import task
 
-from commonwatch.accounts.models import Home
+from commonwatch.accounts.models import Home, User
+from commonwatch.accounts.tasks import queue_email
+from commonwatch.core import outbox
+from commonwatch.geo.selectors import circles_covering
+
+from .models import Post, Status
+from .selectors import alerts_in_reach
+from .services import record_alerts
+from .transitions import POST_ALERTS
 
 ALERT_BATCH = 5000
+DIGEST_SIZE = 50
+DAILY_DIGESTS = "community.daily_digests"
 
 
-@task()
+@outbox.handler(POST_ALERTS)
 def queue_alerts(*, post_id: int) -> int:
     """Record the post as an unread alert for every home whose circle covers it.
 
-    Streams the covering homes (geo.selectors.circles_covering) and writes in
-    batches; re-running is harmless (one alert per user and post). Returns how
-    many residents the post reached.
+    Streams the covering homes (geo.selectors.circles_covering), measured to the
+    post's public point, and writes in batches; re-running is harmless (one alert
+    per user and post). Returns how many residents the post reached.
     """
-    from commonwatch.geo.selectors import circles_covering
-
-    from .models import Post, Status
-    from .services import record_alerts
-
     post = Post.objects.filter(pk=post_id, status=Status.PUBLISHED).first()
     if post is None:
         return 0
@@ -42,31 +50,45 @@ def queue_alerts(*, post_id: int) -> int:
     return reached
 
 
-@task()
+@outbox.handler(DAILY_DIGESTS)
 def send_daily_digests() -> int:
-    """E-mail each opted-in resident the posts that reached their circle since the last digest."""
-    from .models import Alert, Status
+    """Queue each opted-in resident's e-mail of the posts that reached their circle.
 
+    Per resident, the e-mail and the marks on exactly the alerts it names are written
+    in one transaction: a crash or a retry neither loses nor repeats a digest, and an
+    alert the e-mail did not name (beyond the first 50, or outside the circle since
+    the resident moved) is never marked as sent.
+    """
     sent = 0
-    users = (
-        Alert.objects.filter(digested=False, user__daily_digest=True, post__status=Status.PUBLISHED)
-        .values_list("user", flat=True)
-        .distinct()
-    )
-    for user_id in list(users):
-        alerts = (
-            Alert.objects.filter(user_id=user_id, digested=False, post__status=Status.PUBLISHED)
-            .select_related("post", "user")
-            .order_by("-post__published_at")[:50]
-        )
-        alerts = list(alerts)
-        if not alerts:
-            continue
-        user = alerts[0].user
-        body = render_to_string(
-            "community/digest_email.txt", {"alerts": alerts, "site_url": settings.SITE_URL}
-        )
-        send_mail(_("Today near your home on Commonwatch"), body, None, [user.email])
-        Alert.objects.filter(user_id=user_id, digested=False).update(digested=True)
+    readers = User.objects.filter(
+        daily_digest=True, is_active=True, alerts__digested=False, home__isnull=False
+    ).distinct()
+    for user in readers.select_related("home").iterator(chunk_size=500):
+        with transaction.atomic():
+            alerts = list(
+                alerts_in_reach(user)
+                .filter(digested=False)
+                .select_for_update(of=("self",))
+                .select_related("post")
+                .order_by("-post__published_at", "-pk")[:DIGEST_SIZE]
+            )
+            if not alerts:
+                continue
+            body = render_to_string(
+                "community/digest_email.txt", {"alerts": alerts, "site_url": settings.SITE_URL}
+            )
+            queue_email(
+                subject=_("Today near your home on Commonwatch"),
+                body=body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[user.email],
+            )
+            type(alerts[0]).objects.filter(pk__in=[a.pk for a in alerts]).update(digested=True)
         sent += 1
     return sent
+
+
+def queue_daily_digests() -> None:
+    """Called once a day (manage.py send_daily_digests, from cron or a systemd timer)."""
+    with transaction.atomic():
+        outbox.put(DAILY_DIGESTS)

@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commonwatch.accounts.access import SIGNED_IN, access, needs
 from commonwatch.accounts.roles import Capability
 from commonwatch.accounts.selectors import home_of
+from commonwatch.geo.approximate import approximate_location
 from commonwatch.moderation import selectors as moderation_selectors
 from commonwatch.moderation import services as moderation
 from commonwatch.moderation.penalties import pause_notice
@@ -24,15 +26,16 @@ READ = needs(Capability.READ_FEED)
 WRITE = needs(Capability.POST)
 
 
-def _filters(request) -> dict:
-    form = FeedFilterForm(request.GET)
-    return dict(form.cleaned_data) if form.is_valid() else {}
-
-
 @access(READ)
 @require_GET
 def feed(request):
-    filters = _filters(request)
+    filter_form = FeedFilterForm(request.GET)
+    if not filter_form.is_valid():
+        fields = ", ".join(filter_form.errors)
+        return HttpResponseBadRequest(
+            _("Unknown value for the filter: %(fields)s") % {"fields": fields}
+        )
+    filters = filter_form.cleaned_data
     try:
         page = selectors.feed_for(request.user, cursor=request.GET.get("cursor"), **filters)
     except ValueError as exc:
@@ -41,10 +44,12 @@ def feed(request):
         services.mark_alerts_seen(user=request.user)
     context = {
         "page": page,
-        "filter_form": FeedFilterForm(request.GET),
+        "filter_form": filter_form,
         "home": home_of(request.user),
         "query": request.GET.urlencode(),
         "filters": filters,
+        # A live socket that reconnects asks for what was published since then.
+        "live_since": selectors.cursor_at(timezone.now()),
     }
     template = (
         "community/_feed_page.html"
@@ -57,9 +62,10 @@ def feed(request):
 @access(WRITE)
 @require_http_methods(["GET", "POST"])
 def new_post(request):
+    """The author places the post themselves: the map opens on their home's ~100 m cell,
+    never on the exact home, which the post's public point could otherwise reveal."""
     home = home_of(request.user)
-    initial = {"lat": home.lat, "lng": home.lng} if home else None
-    form = PostForm(request.POST or None, request.FILES or None, initial=initial)
+    form = PostForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -77,7 +83,11 @@ def new_post(request):
         else:
             messages.success(request, _("Thanks! A moderator will review your post shortly."))
             return redirect("community:post", post_id=post.pk)
-    context = {"form": form, "home": home, "paused": pause_notice(request.user)}
+    context = {
+        "form": form,
+        "center": approximate_location(home.lat, home.lng) if home else None,
+        "paused": pause_notice(request.user),
+    }
     return render(request, "community/new_post.html", context)
 
 

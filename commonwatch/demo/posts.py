@@ -89,13 +89,11 @@ def _seed_batch(rng, homes, now, size: int, pending: int) -> None:
             category=category,
             title=title,
             body=body,
-            lat=lat,
-            lng=lng,
             status=Status.PENDING if is_pending else Status.PUBLISHED,
             created_at=created,
             published_at=None if is_pending else created + timedelta(minutes=rng.uniform(2, 25)),
         )
-        post.locate()
+        post.place(lat, lng)
         posts.append(post)
     with transaction.atomic():
         posts = Post.objects.bulk_create(posts)
@@ -106,18 +104,17 @@ def _seed_batch(rng, homes, now, size: int, pending: int) -> None:
 
 
 def _comment_on(rng, homes, posts) -> None:
+    """A third of the posts get a few neighbors' comments, numbered #2, #3 … by time."""
     comments, aliases = [], []
     for post in posts:
         if rng.random() > 0.35:
             continue
-        for number in range(2, 2 + rng.randint(1, 3)):
-            user_id = rng.choice(homes)[0]
-            if user_id == post.author_id or any(
-                a.post_id == post.pk and a.user_id == user_id for a in aliases[-4:]
-            ):
-                continue
+        commenters = {rng.choice(homes)[0] for _ in range(rng.randint(1, 3))} - {post.author_id}
+        times = sorted(
+            post.published_at + timedelta(minutes=rng.uniform(5, 600)) for _ in commenters
+        )
+        for number, (user_id, when) in enumerate(zip(sorted(commenters), times, strict=True), 2):
             aliases.append(ThreadAlias(post=post, user_id=user_id, number=number))
-            when = post.published_at + timedelta(minutes=rng.uniform(5, 600))
             comments.append(
                 Comment(
                     post=post,

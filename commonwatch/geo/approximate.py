@@ -10,11 +10,10 @@ def approximate_location(lat: float, lng: float) -> tuple[float, float]:
     return cell_center(cell_of(lat, lng, APPROXIMATE_RESOLUTION))
 
 
-def location_seen_by(
-    viewer, *, owner_id: int | None, lat: float, lng: float
-) -> tuple[float, float]:
-    """The exact point for its owner, the approximate one for everyone else."""
+def location_seen_by(viewer, located, *, owner_id: int | None) -> tuple[float, float]:
+    """The exact point of a PrivatelyLocatedModel for its owner, the public one for anyone."""
     viewer_id = getattr(viewer, "pk", None)
-    if viewer_id is not None and owner_id is not None and viewer_id == owner_id:
-        return lat, lng
-    return approximate_location(lat, lng)
+    is_owner = viewer_id is not None and viewer_id == owner_id
+    if is_owner and located.exact_lat is not None and located.exact_lng is not None:
+        return located.exact_lat, located.exact_lng
+    return located.lat, located.lng

@@ -5,14 +5,18 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from .approximate import approximate_location
 from .cells import cell_of
+
+LAT_RANGE = [MinValueValidator(-90), MaxValueValidator(90)]
+LNG_RANGE = [MinValueValidator(-180), MaxValueValidator(180)]
 
 
 class LocatedModel(models.Model):
     """A model with an exact point and its resolution-8 H3 cell, kept in step by save()."""
 
-    lat = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
-    lng = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    lat = models.FloatField(validators=LAT_RANGE)
+    lng = models.FloatField(validators=LNG_RANGE)
     # No index of its own: each model indexes cell together with what it filters or
     # sorts by, e.g. (cell, published_at), so the planner cannot pick a worse one.
     cell = models.BigIntegerField(editable=False)
@@ -27,6 +31,36 @@ class LocatedModel(models.Model):
     def locate(self) -> None:
         """Derive the indexed fields from the point; bulk loaders call it before bulk_create."""
         self.cell = cell_of(self.lat, self.lng)
+
+
+class PrivatelyLocatedModel(LocatedModel):
+    """A point only its owner may know; everyone else gets its ~100 m cell's centre.
+
+    ``lat``/``lng``/``cell`` hold that public point, so every geo query (feed, map,
+    live delivery, alerts, counts) decides on it: nothing anyone else can observe
+    depends on the exact point, which moving a home could otherwise trilaterate.
+    ``exact_lat``/``exact_lng`` are for the owner's eyes, and are erased
+    (``forget_exact_point``) when the owner deletes the object.
+    """
+
+    exact_lat = models.FloatField(null=True, blank=True, validators=LAT_RANGE)
+    exact_lng = models.FloatField(null=True, blank=True, validators=LNG_RANGE)
+
+    class Meta:
+        abstract = True
+
+    def place(self, lat: float, lng: float) -> None:
+        """Set the exact point and derive the public one from it."""
+        self.exact_lat, self.exact_lng = lat, lng
+        self.locate()
+
+    def locate(self) -> None:
+        if self.exact_lat is not None and self.exact_lng is not None:
+            self.lat, self.lng = approximate_location(self.exact_lat, self.exact_lng)
+        super().locate()
+
+    def forget_exact_point(self) -> None:
+        self.exact_lat = self.exact_lng = None
 
 
 class CellTally(models.Model):

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 
+from commonwatch.core.errors import DomainError
+
 
 def report_outcome(request, action: Callable[[], object], success: str) -> bool:
     """Run a service call; show `success`, or each reason it was refused. True if it ran."""
@@ -15,6 +17,9 @@ def report_outcome(request, action: Callable[[], object], success: str) -> bool:
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
+        return False
+    except DomainError as exc:
+        messages.error(request, exc.message)
         return False
     messages.success(request, success)
     return True

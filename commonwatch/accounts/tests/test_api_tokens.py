@@ -23,8 +23,10 @@ def _bearer(raw: str) -> Client:
     return Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 
-def _create_on_page(client, name="backup script") -> str:
-    response = client.post(reverse("accounts:api_tokens"), {"name": name})
+def _create_on_page(client, name="backup script", scope="read") -> str:
+    response = client.post(
+        reverse("accounts:api_tokens"), {"name": name, "scope": scope, "lifetime_days": 30}
+    )
     assert response.status_code == 200
     return RAW_TOKEN.search(response.content).group(1).decode()
 
@@ -46,7 +48,7 @@ def test_a_new_token_is_shown_once_and_only_its_digest_is_stored(client, residen
 
 
 def test_a_bearer_token_reads_my_profile_and_sets_my_home_without_csrf(resident):
-    _token, raw = services.create_api_token(user=resident, name="script")
+    _token, raw = services.create_api_token(user=resident, name="script", scope="write")
     script = _bearer(raw)
 
     me = script.get("/api/v1/me")

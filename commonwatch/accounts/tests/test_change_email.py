@@ -12,11 +12,16 @@ from commonwatch.accounts.tests.factories import PASSWORD
 LINK = re.compile(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)")
 
 
-def test_a_new_address_becomes_primary_only_after_it_is_confirmed(client, resident, mailoutbox):
+def test_a_new_address_becomes_primary_only_after_it_is_confirmed(
+    client, resident, mailoutbox, django_capture_on_commit_callbacks
+):
     old_email = resident.email
     client.force_login(resident)
 
-    added = client.post(reverse("account_email"), {"email": "moved@example.org", "action_add": ""})
+    with django_capture_on_commit_callbacks(execute=True):
+        added = client.post(
+            reverse("account_email"), {"email": "moved@example.org", "action_add": ""}
+        )
     assert added.status_code == 302
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["moved@example.org"]

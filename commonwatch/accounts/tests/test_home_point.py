@@ -164,3 +164,99 @@ def test_moving_the_home_updates_what_the_same_request_reads(resident):
     assert home_of(resident).lat == 40.0
     set_home(user=resident, lat=SECRET_LAT, lng=SECRET_LNG, radius_mi=1)
     assert (home_of(resident).lat, home_of(resident).lng) == (SECRET_LAT, SECRET_LNG)
+
+
+def test_a_home_changes_a_few_times_a_day_then_says_when_it_may_change_again(client, resident):
+    """Moving a circle around is how points were trilaterated: four changes a day, then a
+    clear refusal with the time of the next allowed change, on the page and the API."""
+    from commonwatch.accounts.models import HOME_CHANGES_PER_DAY
+
+    client.force_login(resident)
+    for step in range(HOME_CHANGES_PER_DAY):
+        assert _put_home(client, lat=40.0 + step / 100, lng=-105.0, radius_mi=1).status_code == 200
+
+    refused = _put_home(client, lat=41.0, lng=-105.0, radius_mi=1)
+    page = client.post(reverse("accounts:home"), {"lat": 41.0, "lng": -105.0, "radius_mi": 2})
+
+    assert refused.status_code == 429
+    assert "Your next change is possible at" in refused.json()["detail"]
+    assert refused.json()["retry_at"] and 0 < int(refused["Retry-After"]) <= 24 * 3600
+    assert page.status_code == 429
+    assert b"Your next change is possible at" in page.content
+    home = Home.objects.get(user=resident)
+    assert (home.lat, home.radius_m) == (40.03, pytest.approx(miles_to_m(1)))
+
+
+def test_saving_the_same_home_again_is_not_a_change(client, resident):
+    from commonwatch.accounts.models import HOME_CHANGES_PER_DAY
+
+    client.force_login(resident)
+    for _attempt in range(HOME_CHANGES_PER_DAY + 2):
+        response = client.post(
+            reverse("accounts:home"),
+            {"lat": SECRET_LAT, "lng": SECRET_LNG, "radius_mi": 1, "daily_digest": "on"},
+        )
+        assert response.status_code == 302
+
+
+def test_a_day_later_the_home_may_change_again(client, resident):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from commonwatch.accounts.models import HOME_CHANGES_PER_DAY, HomeChange
+
+    client.force_login(resident)
+    for step in range(HOME_CHANGES_PER_DAY):
+        _put_home(client, lat=40.0 + step / 100, lng=-105.0, radius_mi=1)
+    HomeChange.objects.update(changed_at=timezone.now() - timedelta(hours=24, minutes=1))
+
+    assert _put_home(client, lat=41.0, lng=-105.0, radius_mi=1).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("payload", "bad"),
+    [
+        ('{"lat": NaN, "lng": -105.0, "radius_mi": 1}', "lat"),
+        ('{"lat": 40.0, "lng": false, "radius_mi": 1}', "lng"),
+        ('{"lat": 40.0, "lng": -105.0, "radius_mi": true}', "radius_mi"),
+        ('{"lat": Infinity, "lng": -105.0, "radius_mi": 1}', "lat"),
+        ('{"lat": "40", "lng": -105.0, "radius_mi": -Infinity}', "radius_mi"),
+    ],
+)
+def test_a_home_of_nan_infinity_or_booleans_is_refused_by_field(client, resident, payload, bad):
+    client.force_login(resident)
+
+    response = client.put("/api/v1/me/home", payload, content_type="application/json")
+
+    assert response.status_code == 422
+    assert {error["loc"][-1] for error in response.json()["detail"]} == {bad}
+    assert not Home.objects.filter(user=resident).exists()
+
+
+@pytest.mark.parametrize("url", ["/account/home/", "/api/v1/me/home", "/feed/new/"])
+def test_pages_that_hold_a_home_point_are_never_cached(client, resident, url):
+    HomeFactory(user=resident, lat=SECRET_LAT, lng=SECRET_LNG)
+    client.force_login(resident)
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_a_new_post_never_starts_at_the_exact_home(client, resident):
+    """The author places the post; the map opens on the home's ~100 m cell."""
+    from commonwatch.geo.approximate import approximate_location
+
+    HomeFactory(user=resident, lat=SECRET_LAT, lng=SECRET_LNG)
+    client.force_login(resident)
+
+    page = client.get(reverse("community:new"))
+
+    assert str(SECRET_LAT).encode() not in page.content
+    assert str(SECRET_LNG).encode() not in page.content
+    cell_lat, cell_lng = approximate_location(SECRET_LAT, SECRET_LNG)
+    assert f'data-center-lat="{cell_lat:f}"'.encode() in page.content
+    assert page.context["form"]["lat"].value() is None

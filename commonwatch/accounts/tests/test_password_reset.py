@@ -16,8 +16,11 @@ def _log_in(client, email, password):
     return client.post(reverse("account_login"), {"login": email, "password": password})
 
 
-def test_a_password_reset_email_lets_the_owner_choose_a_new_password(client, resident, mailoutbox):
-    response = client.post(reverse("account_reset_password"), {"email": resident.email})
+def test_a_password_reset_email_lets_the_owner_choose_a_new_password(
+    client, resident, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": resident.email})
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [resident.email]
@@ -34,8 +37,11 @@ def test_a_password_reset_email_lets_the_owner_choose_a_new_password(client, res
     assert _log_in(client, resident.email, NEW_PASSWORD)["Location"] == reverse("web:home")
 
 
-def test_a_password_reset_for_an_unknown_address_reveals_nothing(db, client, mailoutbox):
-    response = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
+def test_a_password_reset_for_an_unknown_address_reveals_nothing(
+    db, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
 
     assert response.status_code == 302
     assert all("reset/key" not in message.body for message in mailoutbox)

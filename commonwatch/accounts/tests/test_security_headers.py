@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.urls import reverse
 
@@ -41,6 +42,7 @@ def test_the_deploy_check_is_clean_with_production_settings(tmp_path):
         **os.environ,
         "DEBUG": "false",
         "SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(50)),
+        "ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "example.org",
         "DATA_DIR": str(tmp_path),
     }

@@ -24,8 +24,9 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
 from django.test import Client
+
+from commonwatch.core.tests.processes import process_env
 
 ORIGIN = "http://127.0.0.1"
 READY_TIMEOUT_S = 20
@@ -40,18 +41,6 @@ def session_cookie(user) -> str:
     client = Client()
     client.force_login(user)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
-
-
-def test_database_url() -> str:
-    """A DATABASE_URL naming the test database this process uses (a file on SQLite)."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(db['NAME']).resolve()}"
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-test_database_url.__test__ = False  # a helper, not a test
 
 
 class AsgiServer:
@@ -131,20 +120,14 @@ def stop_all(servers: list[AsgiServer]) -> None:
 
 
 def server_env(*, redis_url: str, data_dir: Path) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": test_database_url(),
-        "REDIS_URL": redis_url,
-        # Same key as this process: the session auth hash in the cookie must verify.
-        "SECRET_KEY": settings.SECRET_KEY,
-        "TASK_BACKEND": "immediate",
-        "DATA_DIR": str(data_dir),
-        "PYTHONUNBUFFERED": "1",
-        "LOG_LEVEL": "INFO",
-    }
-    env.pop("SQLITE_TEST_NAME", None)
-    return env
+    """Same database and keys as this process: the session auth hash in the cookie verifies."""
+    return process_env(
+        data_dir,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        REDIS_URL=redis_url,
+        TASK_BACKEND="immediate",
+        LOG_LEVEL="INFO",
+    )
 
 
 class FeedSocket:

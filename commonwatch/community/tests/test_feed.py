@@ -78,11 +78,11 @@ def test_feed_filters_by_category_and_period(author, neighbor):
 def test_neighbors_see_the_approximate_location_and_the_author_sees_the_exact(author, neighbor):
     post = published(author)
     card = selectors.feed_for(neighbor).posts[0]
-    assert (card["lat"], card["lng"]) == approximate_location(post.lat, post.lng)
-    assert haversine_m(card["lat"], card["lng"], post.lat, post.lng) < 100
+    assert (card["lat"], card["lng"]) == approximate_location(post.exact_lat, post.exact_lng)
+    assert haversine_m(card["lat"], card["lng"], post.exact_lat, post.exact_lng) < 100
     assert card["author"] == "Neighbor #1"
     own = selectors.feed_for(author).posts[0]
-    assert (own["lat"], own["lng"]) == (post.lat, post.lng)
+    assert (own["lat"], own["lng"]) == (post.exact_lat, post.exact_lng)
     assert own["author"] == "You"
 
 
@@ -106,7 +106,9 @@ def test_map_points_are_approximate_and_inside_the_radius(client, author, neighb
     outsider = resident_just_outside()
     client.force_login(neighbor)
     points = client.get("/api/v1/map").json()["points"]
-    assert [(p["lat"], p["lng"]) for p in points] == [approximate_location(post.lat, post.lng)]
+    assert [(p["lat"], p["lng"]) for p in points] == [
+        approximate_location(post.exact_lat, post.exact_lng)
+    ]
     client.force_login(outsider)
     assert client.get("/api/v1/map").json()["points"] == []
 

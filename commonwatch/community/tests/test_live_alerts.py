@@ -26,7 +26,6 @@ import pytest
 import redis
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.core.exceptions import ValidationError
 
 from commonwatch.accounts import services as accounts
 from commonwatch.accounts.models import Home
@@ -44,6 +43,7 @@ from commonwatch.community.tests.live_servers import (
     stop_all,
     wait_ready_all,
 )
+from commonwatch.core.errors import Conflict
 from commonwatch.geo.approximate import approximate_location
 from commonwatch.geo.cells import cell_of
 from commonwatch.geo.distance import EARTH_RADIUS_M, haversine_m, miles_to_m
@@ -128,13 +128,13 @@ def assert_is_public_card(message: dict, post: Post) -> None:
     assert card["status"] == "published"
     assert card["author"] == "Neighbor #1"
     assert card["mine"] is False
-    assert (card["lat"], card["lng"]) != (post.lat, post.lng)
-    assert [card["lat"], card["lng"]] == list(approximate_location(post.lat, post.lng))
-    assert haversine_m(card["lat"], card["lng"], post.lat, post.lng) < 100
+    assert (card["lat"], card["lng"]) != (post.exact_lat, post.exact_lng)
+    assert [card["lat"], card["lng"]] == list(approximate_location(post.exact_lat, post.exact_lng))
+    assert haversine_m(card["lat"], card["lng"], post.exact_lat, post.exact_lng) < 100
     numbers: list[float] = []
     raw = json.dumps(message)
     json.loads(raw, parse_float=lambda text: numbers.append(float(text)))
-    assert post.lat not in numbers and post.lng not in numbers  # the exact point, nowhere
+    assert post.exact_lat not in numbers and post.exact_lng not in numbers  # nowhere
     assert card["moderation_note"] == ""
     assert "post_lat" not in raw and "author_id" not in raw
 
@@ -221,7 +221,7 @@ async def test_pending_and_rejected_posts_are_never_sent(hood):
             moderation.reject_post(
                 moderator=hood.moderator, post=rejected, reason="Rumor.", rule="false"
             )
-            with pytest.raises(ValidationError):
+            with pytest.raises(Conflict):
                 hood.approve(rejected)  # a rejected post cannot be approved later either
             return hood.approve(hood.submit("Approved"))
 
@@ -277,8 +277,12 @@ async def test_a_channel_layer_outage_fails_neither_the_approval_nor_the_offline
     status, alerted = await database_sync_to_async(approve_then_delete)()
 
     assert (status, alerted) == (Status.DELETED, True)
-    failures = [r for r in caplog.records if r.name == "commonwatch.community.live"]
-    assert [r.levelname for r in failures] == ["ERROR", "ERROR"]
+    failures = [
+        r.getMessage().split(" to ")[0]
+        for r in caplog.records
+        if r.name == "commonwatch.core.live" and "post." in r.getMessage()
+    ]
+    assert failures == ["Live delivery of post.published", "Live delivery of post.removed"]
 
 
 # Part two: the Redis layer, two real app server processes ------------------------------

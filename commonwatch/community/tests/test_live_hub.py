@@ -16,6 +16,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 
+from commonwatch.accounts.live import account_group
 from commonwatch.community import live
 from commonwatch.community.hub import feed_hub
 from commonwatch.community.live import cell_group
@@ -68,7 +69,7 @@ async def test_a_socket_outside_the_radius_never_gets_the_post_though_its_cell_i
     async with feed_socket(hood.outside) as c:
         hub = feed_hub()
         post = await database_sync_to_async(hood.submit)()
-        assert post.cell in hub.sockets  # the outsider's socket is listed for the post's cell
+        assert cell_group(post.cell) in hub.sockets  # the outsider listens to the post's cell
         await database_sync_to_async(hood.approve)(post)
         later = await database_sync_to_async(hood.submit_at_the_outsiders_home)()
         await database_sync_to_async(hood.approve)(later)
@@ -80,13 +81,14 @@ async def test_a_socket_outside_the_radius_never_gets_the_post_though_its_cell_i
 async def test_sockets_share_one_layer_channel_per_process_and_leave_it_on_disconnect(hood):
     hub = feed_hub()
     async with feed_socket(hood.inside), feed_socket(hood.author):
-        cells = set(hub.sockets)
+        groups = set(hub.sockets)
         assert len({id(s) for members in hub.sockets.values() for s in members}) == 2
-        assert joined_groups(hub) == {cell_group(cell) for cell in cells}
+        assert {account_group(hood.inside.pk), account_group(hood.author.pk)} <= groups
+        assert joined_groups(hub) == groups
         async with feed_socket(hood.outside):
-            assert len(joined_groups(hub)) > len(cells)  # the outsider's circle reaches further
-        assert set(hub.sockets) == cells  # its own cells were left
-        assert joined_groups(hub) == {cell_group(cell) for cell in cells}
+            assert len(joined_groups(hub)) > len(groups)  # the outsider's circle reaches further
+        assert set(hub.sockets) == groups  # its own groups were left
+        assert joined_groups(hub) == groups
     assert hub.sockets == {}
     assert hub.channel is None  # no socket left: the hub stopped listening
     assert not any(get_channel_layer().groups.values())
@@ -114,7 +116,7 @@ async def test_a_removal_reaches_every_local_socket_of_the_cell(hood):
         assert (await a.receive_json_from(timeout=5))["post"]["id"] == post.pk
         assert (await b.receive_json_from(timeout=5))["post"]["id"] == post.pk
 
-        await database_sync_to_async(live.announce_removal)(post)
+        await database_sync_to_async(live.announce_removal)(post.pk, post.cell)
 
         removed = {"type": "removed", "post_id": post.pk}
         assert await a.receive_json_from(timeout=5) == removed

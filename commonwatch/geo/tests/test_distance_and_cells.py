@@ -111,10 +111,15 @@ class _Person:
 
 
 def test_owner_sees_the_exact_point_and_everyone_else_the_cell_centre():
+    from commonwatch.community.models import Post
+
     owner, neighbor = _Person(1), _Person(2)
     point = (39.741234, -104.987654)
-    assert location_seen_by(owner, owner_id=owner.pk, lat=point[0], lng=point[1]) == point
-    assert location_seen_by(neighbor, owner_id=owner.pk, lat=point[0], lng=point[1]) == (
-        approximate_location(*point)
-    )
-    assert location_seen_by(None, owner_id=owner.pk, lat=point[0], lng=point[1]) != point
+    located = Post()
+    located.place(*point)
+    assert (located.lat, located.lng) == approximate_location(*point)
+    assert location_seen_by(owner, located, owner_id=owner.pk) == point
+    assert location_seen_by(neighbor, located, owner_id=owner.pk) == approximate_location(*point)
+    assert location_seen_by(None, located, owner_id=owner.pk) != point
+    located.forget_exact_point()
+    assert location_seen_by(owner, located, owner_id=owner.pk) == approximate_location(*point)

@@ -12,6 +12,7 @@ from commonwatch.community import selectors
 from commonwatch.community import services as community
 from commonwatch.community.models import Status
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
+from commonwatch.core.errors import Conflict, NotAllowed
 from commonwatch.moderation import services
 from commonwatch.moderation.models import Action, Appeal, AppealStatus, Decision, Penalty, Rule
 from commonwatch.moderation.penalties import PAUSES, posting_paused_until
@@ -86,7 +87,7 @@ def test_an_author_appeals_once_and_a_granted_appeal_publishes_and_lifts(author,
     post = _rejected(author, mod)
     assert posting_paused_until(author) is not None
     appeal = services.appeal(author=author, post=post, statement="It was my own car.")
-    with pytest.raises(ValidationError, match="already appealed"):
+    with pytest.raises(Conflict, match="already appealed"):
         services.appeal(author=author, post=post, statement="Again.")
     services.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Fair: restored.")
     post.refresh_from_db()
@@ -108,20 +109,20 @@ def test_a_denied_appeal_keeps_the_rejection_and_the_penalty(author, mod):
     post.refresh_from_db()
     assert post.status == Status.REJECTED
     assert Penalty.objects.get(user=author).lifted_at is None
-    with pytest.raises(ValidationError, match="already been decided"):
+    with pytest.raises(Conflict, match="already been decided"):
         services.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Changed mind.")
 
 
 def test_only_the_author_appeals_and_only_a_rejection(author, mod):
     post = _rejected(author, mod)
-    with pytest.raises(ValidationError):
+    with pytest.raises(NotAllowed):
         services.appeal(author=resident_at(*CENTER), post=post, statement="Not mine.")
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict):
         services.appeal(author=author, post=published(author), statement="Published already.")
     with pytest.raises(ValidationError) as empty:
         services.appeal(author=author, post=post, statement="   ")
     assert "statement" in empty.value.message_dict
-    with pytest.raises(ValidationError):
+    with pytest.raises(NotAllowed):
         services.decide_appeal(
             moderator=resident_at(*CENTER),
             appeal=services.appeal(author=author, post=post, statement="Look again."),
@@ -211,7 +212,7 @@ def test_a_comment_is_decided_once_even_if_the_moderator_clicks_twice(author, mo
     post = published(resident_at(*CENTER))
     comment = community.add_comment(author=author, post=post, body="Saw the van at noon.")
     services.reject_comment(moderator=mod, comment=comment, reason="Off topic.", rule="off_topic")
-    with pytest.raises(ValidationError, match="already been decided"):
+    with pytest.raises(Conflict, match="already been decided"):
         services.reject_comment(moderator=mod, comment=comment, reason="Again.", rule="other")
     assert Penalty.objects.filter(user=author).count() == 1
 

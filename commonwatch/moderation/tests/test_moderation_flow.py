@@ -9,6 +9,7 @@ from django.db import transaction
 from commonwatch.community import selectors
 from commonwatch.community.models import Status
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
+from commonwatch.core.errors import NotAllowed
 from commonwatch.moderation import services
 from commonwatch.moderation.models import Action, Decision
 
@@ -48,7 +49,7 @@ def test_rejection_needs_a_reason_that_the_author_sees(client, author):
 
 def test_a_resident_cannot_moderate(author):
     post = submit(author)
-    with pytest.raises(ValidationError):
+    with pytest.raises(NotAllowed):
         services.approve_post(moderator=resident_at(*CENTER), post=post)
 
 

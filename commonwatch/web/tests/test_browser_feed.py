@@ -95,6 +95,21 @@ def test_a_post_reaches_the_neighbor_inside_live_and_never_the_one_outside(open_
     described_by = body.get_attribute("aria-describedby").split()
     assert any(page.locator(f"#{i}").inner_text() == hint.inner_text() for i in described_by)
 
+    # The author places the post: nothing is preset, and the map opens on the ~100 m
+    # cell of A's home, never on the home itself.
+    lat_input, lng_input = page.locator("#id_lat"), page.locator("#id_lng")
+    expect(lat_input).to_have_value("")
+    place_map = page.locator("#place-map")
+    expect(place_map.locator(".leaflet-map-pane")).to_be_attached()
+    home_cell = approximate_location(*CENTER)
+    assert place_map.get_attribute("data-center-lat") == f"{home_cell[0]:f}"
+    box = place_map.bounding_box()
+    assert box and box["height"] >= 200, f"the map is too small to click: {box}"
+    place_map.click(position={"x": box["width"] * 0.6, "y": box["height"] * 0.45})
+    expect(lat_input).to_have_value(re.compile(r"^-?\d+\.\d{6}$"))
+    placed = lat_input.input_value()
+    picked = float(placed), float(lng_input.input_value())
+
     # ... and refuses such a post with the explanation on the form; nothing is saved.
     page.get_by_label("Category").select_option("suspicious")
     page.get_by_label("Title").fill("Someone on our street")
@@ -105,23 +120,14 @@ def test_a_post_reaches_the_neighbor_inside_live_and_never_the_one_outside(open_
     expect(refusal).to_contain_text("not only their race or ethnicity")
     expect(refusal).to_contain_text("clothing")
     expect(page.get_by_label("What happened")).to_have_value(RACE_ONLY_BODY)
+    expect(lat_input).to_have_value(placed)
     assert not Post.objects.exists()
     a.check(screenshot="feed-new-post-race-refused")
 
-    # 1 (continued). A fair post, moved on the map by a click, goes to the moderators.
+    # 1 (continued). A fair post, at the point placed on the map, goes to the moderators.
     page.get_by_label("Category").select_option("safety")
     page.get_by_label("Title").fill(TITLE)
     page.get_by_label("What happened").fill(BODY)
-    lat_input, lng_input = page.locator("#id_lat"), page.locator("#id_lng")
-    expect(lat_input).to_have_value(str(CENTER[0]))
-    place_map = page.locator("#place-map")
-    expect(place_map.locator(".leaflet-map-pane")).to_be_attached()
-    box = place_map.bounding_box()
-    assert box and box["height"] >= 200, f"the map is too small to click: {box}"
-    place_map.click(position={"x": box["width"] * 0.6, "y": box["height"] * 0.45})
-    expect(lat_input).not_to_have_value(str(CENTER[0]))
-    expect(lat_input).to_have_value(re.compile(r"^-?\d+\.\d{6}$"))
-    picked = float(lat_input.input_value()), float(lng_input.input_value())
     page.get_by_role("button", name="Send for review").click()
     post = Post.objects.get()
     expect(page).to_have_url(_path_is(reverse("community:post", args=[post.pk])))
@@ -134,16 +140,18 @@ def test_a_post_reaches_the_neighbor_inside_live_and_never_the_one_outside(open_
     assert edit.bounding_box()["y"] == delete.bounding_box()["y"], "Edit and Delete on one row"
     a.check(screenshot="feed-post-waiting")
     assert (post.status, post.title, post.category) == (Status.PENDING, TITLE, "safety")
-    assert (post.lat, post.lng) == picked
-    exact = (post.lat, post.lng)
+    assert (post.exact_lat, post.exact_lng) == picked
+    exact = picked
     approximate = approximate_location(*exact)
+    assert (post.lat, post.lng) == approximate
     assert _near(*approximate) != _near(*exact), "pick a point that rounds apart from its cell"
 
-    # 3. B (inside) and C (30 m beyond 1 mi from the post) have the feed open, live.
-    outside = resident_just_outside(of=exact)
+    # 3. B (inside) and C (30 m beyond 1 mi from the post's public point) have the feed
+    # open, live. Who gets a post is decided on that point, never on the exact one.
+    outside = resident_just_outside(of=approximate)
     radius_m = inside.home.radius_m
-    assert haversine_m(inside.home.lat, inside.home.lng, *exact) < radius_m - 100
-    assert radius_m < haversine_m(outside.home.lat, outside.home.lng, *exact) < radius_m + 31
+    assert haversine_m(inside.home.lat, inside.home.lng, *approximate) < radius_m - 100
+    assert radius_m < haversine_m(outside.home.lat, outside.home.lng, *approximate) < radius_m + 31
     b, c = open_asgi_page(inside), open_asgi_page(outside)
     for resident in (b, c):
         resident.page.goto(reverse("community:feed"))
@@ -207,7 +215,7 @@ def test_a_post_reaches_the_neighbor_inside_live_and_never_the_one_outside(open_
     expect(meta).to_contain_text(_near(*approximate))
     expect(meta).not_to_contain_text(_near(*exact))
     html = b.page.content()
-    assert f"{post.lat:.6f}" not in html and f"{post.lng:.6f}" not in html
+    assert f"{exact[0]:.6f}" not in html and f"{exact[1]:.6f}" not in html
     b.check(screenshot="feed-post-seen-by-neighbor")
     detail = b.context.request.get(f"{b.base_url}/api/v1/posts/{post.pk}")
     assert detail.status == 200, detail.text()

@@ -2,12 +2,12 @@
 
 from django.core.management.base import BaseCommand
 
-from commonwatch.community.tasks import send_daily_digests
+from commonwatch.community.tasks import queue_daily_digests
 
 
 class Command(BaseCommand):
     help = "Queue the daily digest of new posts for residents who asked for it."
 
     def handle(self, *args, **options):
-        result = send_daily_digests.enqueue()
-        self.stdout.write(f"queued daily digests as task {result.id}")
+        queue_daily_digests()
+        self.stdout.write("queued the daily digests; a task worker sends them")

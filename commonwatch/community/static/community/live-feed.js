@@ -1,4 +1,5 @@
 // Live feed: new posts inside your alert circle appear at the top without reloading.
+// After a dropped connection it reconnects and first gets what it missed meanwhile.
 (function () {
   "use strict";
   var status = document.getElementById("live-status");
@@ -6,6 +7,9 @@
   if (!status || !feed || !("WebSocket" in window)) { return; }
   var fresh = 0;
   var retryMs = 1000;
+  var STOP = { 4401: true, 4403: true };  // signed out, or no longer a reader: no retry
+  // Where the page is: when it was rendered, then the last live post it showed.
+  var lastCursor = status.dataset.since || "";
 
   function text(tag, className, value) {
     var el = document.createElement(tag);
@@ -18,6 +22,7 @@
     var article = document.createElement("article");
     article.className = "post-card live-new";
     article.dataset.postId = post.id;
+    if (post.cursor) { article.dataset.cursor = post.cursor; }
     var header = document.createElement("header");
     header.appendChild(text("span", "badge category-" + post.category, post.category_label));
     var title = document.createElement("h3");
@@ -34,6 +39,7 @@
   function onMessage(event) {
     var message = JSON.parse(event.data);
     if (message.type === "post") {
+      if (message.post.cursor) { lastCursor = message.post.cursor; }
       if (feed.querySelector('[data-post-id="' + message.post.id + '"]')) { return; }
       var empty = feed.querySelector(".empty");
       if (empty) { empty.remove(); }
@@ -49,12 +55,13 @@
 
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    var socket = new WebSocket(scheme + window.location.host + status.dataset.wsPath);
+    var query = lastCursor ? "?after=" + encodeURIComponent(lastCursor) : "";
+    var socket = new WebSocket(scheme + window.location.host + status.dataset.wsPath + query);
     socket.addEventListener("open", function () { retryMs = 1000; status.dataset.connected = "true"; });
     socket.addEventListener("message", onMessage);
     socket.addEventListener("close", function (event) {
       status.dataset.connected = "false";
-      if (event.code === 4403) { return; }
+      if (STOP[event.code]) { return; }
       setTimeout(connect, retryMs);
       retryMs = Math.min(retryMs * 2, 30000);
     });

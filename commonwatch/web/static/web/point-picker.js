@@ -8,7 +8,11 @@
     var latInput = document.getElementById(mapEl.dataset.latInput || "id_lat");
     var lngInput = document.getElementById(mapEl.dataset.lngInput || "id_lng");
     var radiusInput = mapEl.dataset.radiusInput ? document.getElementById(mapEl.dataset.radiusInput) : null;
-    var start = [parseFloat(latInput.value) || 39.7392, parseFloat(lngInput.value) || -104.9903];
+    // Open on the point already set, else on the page's suggested centre (never an exact home).
+    var start = [
+      parseFloat(latInput.value) || parseFloat(mapEl.dataset.centerLat) || 39.7392,
+      parseFloat(lngInput.value) || parseFloat(mapEl.dataset.centerLng) || -104.9903
+    ];
     var map = L.map(mapEl).setView(start, 14);
     if (mapEl.dataset.tileUrl) {
       L.tileLayer(mapEl.dataset.tileUrl, { attribution: mapEl.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);

@@ -1,0 +1,170 @@
+"""An open /ws/feed/ socket follows its account at once, and catches up after a gap.
+
+A home move makes it listen to the new area only; a sign-out, a new password, a role
+without the feed or a deleted account closes it. A page that reconnects after a gap
+first gets what was published meanwhile. Driven through config.asgi.application on
+the in-memory channel layer, as a browser's socket would be.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.test import Client
+
+from commonwatch.accounts import services as accounts
+from commonwatch.accounts.live import account_changed, account_group
+from commonwatch.accounts.roles import Role
+from commonwatch.accounts.tests.factories import PASSWORD
+from commonwatch.community.consumers import REFUSED, SIGNED_OUT
+from commonwatch.community.hub import feed_hub
+from commonwatch.community.selectors import encode_cursor
+from commonwatch.community.tests.live_servers import ORIGIN
+from commonwatch.community.tests.test_live_alerts import (
+    DENVER,
+    IN_MEMORY,
+    neighborhood_at,
+    north_of,
+)
+from config.asgi import application
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+FAR_AWAY = north_of(*DENVER, 20_000)
+
+
+@pytest.fixture
+def hood(settings):
+    settings.CHANNEL_LAYERS = IN_MEMORY
+    return neighborhood_at(DENVER)
+
+
+def signed_in_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@asynccontextmanager
+async def socket_of(client: Client, query: str = ""):
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    headers = [(b"origin", ORIGIN.encode()), (b"cookie", f"sessionid={cookie}".encode())]
+    communicator = WebsocketCommunicator(application, f"/ws/feed/{query}", headers=headers)
+    accepted, _code = await communicator.connect(timeout=5)
+    assert accepted
+    try:
+        yield communicator
+    finally:
+        await communicator.disconnect()
+
+
+async def closed_with(socket) -> int:
+    message = await socket.receive_output(timeout=5)
+    assert message["type"] == "websocket.close", message
+    return message["code"]
+
+
+def publish_at(hood, title: str, place):
+    return hood.approve(hood.submit(title, at=place))
+
+
+async def test_after_a_home_move_the_socket_gets_the_new_area_and_not_the_old(hood):
+    client = await database_sync_to_async(signed_in_client)(hood.inside)
+    async with socket_of(client) as socket:
+        await database_sync_to_async(accounts.set_home)(
+            user=hood.inside, lat=FAR_AWAY[0], lng=FAR_AWAY[1], radius_mi=1
+        )
+        await socket.receive_nothing(timeout=0.3)  # the socket re-listens
+
+        await database_sync_to_async(publish_at)(hood, "Old street", DENVER)
+        new = await database_sync_to_async(publish_at)(hood, "New street", FAR_AWAY)
+
+        message = await socket.receive_json_from(timeout=5)
+        assert message["post"]["id"] == new.pk  # the old area's post came first, if at all
+        assert await socket.receive_nothing(timeout=0.1)
+
+
+async def test_signing_out_closes_the_socket_of_that_session_only(hood):
+    leaving = await database_sync_to_async(signed_in_client)(hood.inside)
+    staying = await database_sync_to_async(signed_in_client)(hood.inside)
+    async with socket_of(leaving) as closing, socket_of(staying) as open_one:
+        await database_sync_to_async(leaving.post)("/accounts/logout/")
+
+        assert await closed_with(closing) == SIGNED_OUT
+        post = await database_sync_to_async(publish_at)(hood, "Still here", DENVER)
+        assert (await open_one.receive_json_from(timeout=5))["post"]["id"] == post.pk
+
+
+async def test_a_new_password_closes_the_sockets_of_other_sessions(hood):
+    other = await database_sync_to_async(signed_in_client)(hood.inside)
+    changing = await database_sync_to_async(signed_in_client)(hood.inside)
+    async with socket_of(other) as socket:
+        changed = await database_sync_to_async(changing.post)(
+            "/accounts/password/change/",
+            {
+                "oldpassword": PASSWORD,
+                "password1": "a brand new passphrase 99",
+                "password2": "a brand new passphrase 99",
+            },
+        )
+        assert changed.status_code == 302
+        assert await closed_with(socket) == SIGNED_OUT
+
+
+async def test_a_role_without_the_feed_closes_the_socket(hood):
+    client = await database_sync_to_async(signed_in_client)(hood.inside)
+
+    def promote():
+        hood.inside.role = Role.MODERATOR
+        hood.inside.save()
+        account_changed(hood.inside.pk)
+
+    async with socket_of(client) as socket:
+        await database_sync_to_async(promote)()
+        assert await closed_with(socket) == REFUSED
+
+
+async def test_deleting_the_account_closes_its_sockets(hood):
+    client = await database_sync_to_async(signed_in_client)(hood.inside)
+    async with socket_of(client) as socket:
+        await database_sync_to_async(accounts.delete_account)(user=hood.inside)
+        assert await closed_with(socket) == SIGNED_OUT
+
+
+async def test_a_lost_event_is_made_up_by_the_periodic_recheck(hood):
+    """The session ends without a live event (a channel layer outage dropped it)."""
+    client = await database_sync_to_async(signed_in_client)(hood.inside)
+    async with socket_of(client) as socket:
+        await database_sync_to_async(Session.objects.all().delete)()
+        (consumer,) = feed_hub().sockets[account_group(hood.inside.pk)]
+
+        await consumer.recheck()
+
+        assert await closed_with(socket) == SIGNED_OUT
+
+
+async def test_a_reconnecting_socket_first_gets_what_was_published_in_the_gap(hood):
+    seen = await database_sync_to_async(publish_at)(hood, "Seen before the gap", DENVER)
+    missed = [await database_sync_to_async(publish_at)(hood, f"Missed {n}", DENVER) for n in (1, 2)]
+    client = await database_sync_to_async(signed_in_client)(hood.inside)
+    cursor = await database_sync_to_async(encode_cursor)(seen)
+
+    async with socket_of(client, f"?after={cursor}") as socket:
+        ids = [(await socket.receive_json_from(timeout=5))["post"]["id"] for _ in range(3)]
+        assert await socket.receive_nothing(timeout=0.1)
+
+    # Oldest first; the last post seen comes again (commits and clocks are not in step)
+    # and the page drops what it already shows.
+    assert ids == [seen.pk, *[post.pk for post in missed]]
+
+
+async def test_a_reconnecting_socket_with_a_broken_cursor_just_goes_live(hood):
+    client = await database_sync_to_async(signed_in_client)(hood.inside)
+    async with socket_of(client, "?after=not-a-cursor") as socket:
+        assert await socket.receive_nothing(timeout=0.2)
+        post = await database_sync_to_async(publish_at)(hood, "Live", DENVER)
+        assert (await socket.receive_json_from(timeout=5))["post"]["id"] == post.pk

@@ -1,0 +1,155 @@
+"""Every change of a post's or comment's state, and nothing else, happens here.
+
+Each transition runs in one transaction, locks the row, checks the state it finds
+(not the state the caller remembers) and writes only the fields it changes, so two
+moderators, a double click or an author editing meanwhile get a Conflict instead of
+a half-applied change. What must follow (live removal, alerts, file deletion) is
+queued for after the commit: the outbox for what must not be lost, on_commit for
+what only speeds things up.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commonwatch.core import outbox
+from commonwatch.core.errors import Conflict, NotFound
+from commonwatch.geo.services import tally_point
+
+from . import live
+from .models import Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
+
+# What each transition may start from.
+PENDING_ONLY = frozenset({Status.PENDING})  # a moderator's approval
+PUBLISHABLE = frozenset({Status.PENDING, Status.REJECTED})  # approval, or a granted appeal
+REJECTABLE = frozenset({Status.PENDING, Status.PUBLISHED})
+SENDABLE_BACK = frozenset({Status.PUBLISHED})  # a moderator's second look, or flags
+EDITABLE = frozenset({Status.PENDING, Status.PUBLISHED, Status.REJECTED})
+POST_ALERTS = "community.post_alerts"
+
+
+def lock_post(post_id: int, allowed: frozenset[str] | None = None, *, refusal: str = "") -> Post:
+    """The post's row, locked until the transaction ends, if its state allows the change."""
+    post = Post.objects.select_for_update().filter(pk=post_id).first()
+    if post is None or post.status == Status.DELETED:
+        raise NotFound(_("This post does not exist."))
+    if allowed is not None and post.status not in allowed:
+        raise Conflict(refusal or _("This post has changed meanwhile; reload and try again."))
+    return post
+
+
+def lock_comment(comment_id: int, allowed: frozenset[str], *, refusal: str = "") -> Comment:
+    comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
+    if comment is None:
+        raise NotFound(_("This comment does not exist."))
+    if comment.status not in allowed:
+        raise Conflict(refusal or _("This comment has already been decided."))
+    return comment
+
+
+@transaction.atomic
+def publish_post(post_id: int, *, allowed=PUBLISHABLE, refusal: str = "") -> Post:
+    """Make a post public: count it in its cell once, push it live, alert the neighbors."""
+    post = lock_post(post_id, allowed, refusal=refusal)
+    first_time = post.published_at is None
+    post.status, post.moderation_note = Status.PUBLISHED, ""
+    post.published_at = post.published_at or timezone.now()
+    post.save(update_fields=["status", "moderation_note", "published_at", "updated_at"])
+    if first_time:  # a post taken down and approved again is still one point in its cell
+        for layer in (tally_layer(), tally_layer(post.category)):
+            tally_point(layer=layer, cell=post.cell, at=post.published_at)
+    outbox.put(POST_ALERTS, post_id=post.pk)
+    transaction.on_commit(partial(live.announce_by_id, post.pk), robust=True)
+    return post
+
+
+@transaction.atomic
+def reject_post(post_id: int, *, note: str, refusal: str = "") -> Post:
+    post = lock_post(post_id, REJECTABLE, refusal=refusal)
+    _take_down(post, Status.REJECTED, moderation_note=note)
+    return post
+
+
+@transaction.atomic
+def send_back(post_id: int, *, refusal: str = "") -> Post:
+    """A published post goes back to the moderators' queue and off every feed."""
+    post = lock_post(post_id, SENDABLE_BACK, refusal=refusal)
+    _take_down(post, Status.PENDING)
+    return post
+
+
+@transaction.atomic
+def resubmit_post(post_id: int, *, category: str, title: str, body: str) -> Post:
+    """The author's new text goes back to review; neighbors stop seeing the old one."""
+    post = lock_post(post_id, EDITABLE)
+    post.category, post.title, post.body = category, title, body
+    _take_down(post, Status.PENDING, extra=["category", "title", "body"])
+    return post
+
+
+@transaction.atomic
+def delete_post(post_id: int) -> Post:
+    """Gone everywhere, text and exact point erased; its files go after the commit."""
+    post = lock_post(post_id)
+    files = [media.file.name for media in post.media.all()]
+    storage = PostMedia._meta.get_field("file").storage
+    post.media.all().delete()
+    post.title = post.body = post.moderation_note = ""
+    post.media_count = 0
+    post.forget_exact_point()
+    fields = ["title", "body", "moderation_note", "media_count", "exact_lat", "exact_lng"]
+    _take_down(post, Status.DELETED, extra=fields)
+    transaction.on_commit(partial(_delete_files, storage, files), robust=True)
+    return post
+
+
+def _take_down(post: Post, status: str, *, moderation_note: str | None = None, extra=()) -> None:
+    was_published = post.status == Status.PUBLISHED
+    post.status = status
+    fields = ["status", "updated_at", *extra]
+    if moderation_note is not None:
+        post.moderation_note = moderation_note
+        fields.append("moderation_note")
+    post.save(update_fields=fields)
+    if was_published:
+        transaction.on_commit(partial(live.announce_removal, post.pk, post.cell), robust=True)
+
+
+def _delete_files(storage, names: list[str]) -> None:
+    for name in names:
+        storage.delete(name)
+
+
+@transaction.atomic
+def publish_comment(comment_id: int, *, allowed=PUBLISHABLE, refusal: str = "") -> Comment:
+    """Publish a comment and give its author their "Neighbor #N" in the thread now."""
+    comment = lock_comment(comment_id, allowed, refusal=refusal)
+    post = lock_post(comment.post_id)  # numbers aliases one at a time
+    comment.status, comment.moderation_note = Status.PUBLISHED, ""
+    comment.published_at = comment.published_at or timezone.now()
+    comment.save(update_fields=["status", "moderation_note", "published_at"])
+    Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    alias_for(post=post, user_id=comment.author_id)
+    return comment
+
+
+@transaction.atomic
+def reject_comment(comment_id: int, *, note: str, refusal: str = "") -> Comment:
+    comment = lock_comment(comment_id, frozenset({Status.PENDING}), refusal=refusal)
+    comment.status, comment.moderation_note = Status.REJECTED, note
+    comment.save(update_fields=["status", "moderation_note"])
+    return comment
+
+
+def alias_for(*, post: Post, user_id: int) -> ThreadAlias:
+    """The user's number in the thread, the next one if they have none (post row locked)."""
+    existing = ThreadAlias.objects.filter(post=post, user_id=user_id).first()
+    if existing is not None:
+        return existing
+    highest = ThreadAlias.objects.filter(post=post).aggregate(n=Max("number"))["n"] or 0
+    return ThreadAlias.objects.create(post=post, user_id=user_id, number=highest + 1)

@@ -1,0 +1,46 @@
+"""The few domain errors services raise; each transport maps them once.
+
+Invalid input stays Django's ValidationError (422 on the API, form errors on pages).
+What the asker may not know exists is NotFound (404); what they may see but not do
+is NotAllowed (403); a change the object's current state refuses is Conflict (409);
+too many changes too fast is RateLimited (429, with the time of the next chance).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from django.utils import timezone
+
+
+class DomainError(Exception):
+    status = 400
+
+    def __init__(self, message: str, *, code: str = ""):
+        super().__init__(message)
+        self.message, self.code = message, code
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class NotAllowed(DomainError):
+    status = 403
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class RateLimited(DomainError):
+    status = 429
+
+    def __init__(self, message: str, *, retry_at: datetime, code: str = "rate_limited"):
+        super().__init__(message, code=code)
+        self.retry_at = retry_at
+
+    def retry_after_seconds(self) -> int:
+        """For the Retry-After header: whole seconds, at least one."""
+        return max(1, math.ceil((self.retry_at - timezone.now()).total_seconds()))

@@ -1,0 +1,54 @@
+"""Domain errors a page view lets through become the matching HTTP answer."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from .errors import DomainError, NotFound, RateLimited
+
+
+class DomainErrorMiddleware:
+    """Pages: NotFound is a 404, the others answer their status with the message.
+
+    Views that can say it better (a form error, a message on the next page) catch the
+    error themselves; the API maps the same errors in config/api.py.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DomainError):
+            return None
+        if isinstance(exception, NotFound):
+            raise Http404(exception.message)
+        response = HttpResponse(
+            exception.message, status=exception.status, content_type="text/plain; charset=utf-8"
+        )
+        if isinstance(exception, RateLimited):
+            response["Retry-After"] = exception.retry_after_seconds()
+        return response
+
+
+class PrivateResponsesMiddleware:
+    """Nothing answered to a signed-in person (session or token) is stored by a cache.
+
+    Their pages carry a home point, an exact post location or other private data; a
+    shared proxy or the next user of the browser must not get them back. Responses
+    that set their own Cache-Control (media, static files) keep it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if getattr(user, "is_authenticated", False) and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response

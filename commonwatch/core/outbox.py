@@ -1,0 +1,130 @@
+"""Durable side effects: work stored with the change that causes it, done at least once.
+
+A service calls ``put(kind, **ids)`` inside its transaction. After the commit the
+message is handed to the task queue; a worker runs the kind's handler and marks it
+done. If the queue is down, the handler fails or the worker dies, the message stays
+pending and ``sweep()`` (run by every ``manage.py task_worker``) hands it over again,
+with a growing delay after each failure. So a stopped Redis or a dead worker delays
+the work and never loses it. Handlers must be harmless to repeat.
+
+Apps register handlers with ``@handler("app.kind")``; core imports none of them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from functools import partial
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import OutboxMessage
+from .tasks import task
+
+logger = logging.getLogger(__name__)
+
+HANDLERS: dict[str, Callable[..., object]] = {}
+# Longer than any handler runs; a worker that dies mid-way frees its message after it.
+LEASE = timedelta(minutes=5)
+# A message the queue took but no worker ran in this long is handed over again.
+REDISPATCH_AFTER = timedelta(minutes=2)
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=1)
+SWEEP_BATCH = 500
+KEEP_DONE = timedelta(days=7)
+
+
+def handler(kind: str) -> Callable:
+    """Register the function that carries out messages of `kind` (keyword arguments)."""
+
+    def register(function: Callable) -> Callable:
+        HANDLERS[kind] = function
+        return function
+
+    return register
+
+
+def put(kind: str, *, erase_when_done: bool = False, **payload) -> OutboxMessage:
+    """Store work to do after the current transaction commits (ids, not objects)."""
+    if kind not in HANDLERS:
+        raise LookupError(f"no outbox handler is registered for {kind!r}")
+    message = OutboxMessage.objects.create(
+        kind=kind, payload=payload, erase_when_done=erase_when_done
+    )
+    transaction.on_commit(partial(dispatch, message.pk), robust=True)
+    return message
+
+
+def dispatch(message_id: int) -> bool:
+    """Hand a message to the task queue. False when the queue refused: the sweep retries."""
+    pending = OutboxMessage.objects.filter(pk=message_id, done_at=None)
+    pending.update(dispatched_at=timezone.now())  # before: a worker may run it at once
+    try:
+        carry_out.enqueue(message_id=message_id)
+    except Exception as exc:  # any broker error: the message waits in the database
+        pending.update(dispatched_at=None)
+        logger.warning("Outbox: message %s waits, the task queue refused it: %s", message_id, exc)
+        return False
+    return True
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+
+
+@task()
+def carry_out(*, message_id: int) -> bool:
+    """Run one message's handler, once at a time, and mark it done (True) or retry later."""
+    now = timezone.now()
+    free = Q(leased_until=None) | Q(leased_until__lt=now)
+    claimed = OutboxMessage.objects.filter(
+        free, pk=message_id, done_at=None, available_at__lte=now
+    ).update(leased_until=now + LEASE, attempts=F("attempts") + 1)
+    if not claimed:
+        return False  # done already, leased by another worker, or not due yet
+    message = OutboxMessage.objects.get(pk=message_id)
+    try:
+        HANDLERS[message.kind](**message.payload)
+    except Exception as exc:
+        logger.exception("Outbox: %s failed (attempt %s)", message, message.attempts)
+        OutboxMessage.objects.filter(pk=message_id).update(
+            leased_until=None,
+            dispatched_at=None,  # this hand-over is used up: the sweep makes the next
+            available_at=timezone.now() + retry_delay(message.attempts),
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        return False
+    done = {"done_at": timezone.now(), "leased_until": None, "last_error": ""}
+    if message.erase_when_done:
+        done["payload"] = {}
+    OutboxMessage.objects.filter(pk=message_id).update(**done)
+    return True
+
+
+def sweep(limit: int = SWEEP_BATCH) -> int:
+    """Hand over every due message the queue has not taken (or lost); returns how many.
+
+    Stops at the first refusal: the queue is down and the next sweep tries again.
+    """
+    now = timezone.now()
+    due = (
+        OutboxMessage.objects.filter(done_at=None, available_at__lte=now)
+        .filter(Q(leased_until=None) | Q(leased_until__lt=now))
+        .filter(Q(dispatched_at=None) | Q(dispatched_at__lt=now - REDISPATCH_AFTER))
+        .order_by("available_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    handed = 0
+    for message_id in list(due):
+        if not dispatch(message_id):
+            break
+        handed += 1
+    OutboxMessage.objects.filter(done_at__lt=now - KEEP_DONE).delete()
+    return handed
+
+
+def pending() -> int:
+    return OutboxMessage.objects.filter(done_at=None).count()

@@ -1,0 +1,130 @@
+"""Work that must follow a commit is stored with it and done at least once, whatever fails."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from commonwatch.community.models import Alert, Post, Status
+from commonwatch.community.tests.factories import CENTER, moderator, resident_at, submit
+from commonwatch.core import outbox
+from commonwatch.core.models import OutboxMessage
+
+DEAD_QUEUE = {
+    "default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["commonwatch"]},
+}
+DEAD_RQ = {"commonwatch": {"URL": "redis://127.0.0.1:1/0?socket_connect_timeout=1"}}
+
+
+@pytest.fixture
+def flaky_handler():
+    """A handler that fails the first `fail` times it runs, and counts its runs."""
+    calls = []
+
+    @outbox.handler("test.flaky")
+    def flaky(*, fail: int):
+        calls.append(timezone.now())
+        if len(calls) <= fail:
+            raise ConnectionError("the mail relay hung up")
+
+    yield calls
+    del outbox.HANDLERS["test.flaky"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_approving_with_the_task_queue_down_answers_200_and_alerts_follow_later(client, settings):
+    settings.TASKS, settings.RQ_QUEUES = DEAD_QUEUE, DEAD_RQ
+    author, neighbor = resident_at(*CENTER), resident_at(CENTER[0] + 0.002, CENTER[1])
+    post, mod = submit(author), moderator()
+    client.force_login(mod)
+    url = f"/api/v1/moderation/posts/{post.pk}/decision"
+
+    approved = client.post(url, {"action": "approve"}, content_type="application/json")
+    again = client.post(url, {"action": "approve"}, content_type="application/json")
+
+    assert approved.status_code == 200, approved.content
+    assert again.status_code == 409  # decided already: a clear answer, not a 500
+    assert Post.objects.get(pk=post.pk).status == Status.PUBLISHED
+    waiting = OutboxMessage.objects.get(kind="community.post_alerts")
+    assert (waiting.dispatched_at, waiting.done_at) == (None, None)
+    assert not Alert.objects.exists()
+
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": [settings.TASK_QUEUE],
+        }
+    }
+    assert outbox.sweep() == 1  # the queue is back: the sweep hands the work over
+
+    assert list(Alert.objects.values_list("user_id", flat=True)) == [neighbor.pk]
+    assert OutboxMessage.objects.get(pk=waiting.pk).done_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_handler_is_retried_later_with_a_growing_delay(flaky_handler):
+    with transaction.atomic():
+        message = outbox.put("test.flaky", fail=2)
+
+    first = OutboxMessage.objects.get(pk=message.pk)
+    assert (first.attempts, first.done_at) == (1, None)
+    assert "hung up" in first.last_error
+    assert outbox.sweep() == 0  # not due yet
+    assert first.available_at - timezone.now() > timedelta(seconds=20)
+
+    OutboxMessage.objects.filter(pk=message.pk).update(available_at=timezone.now())
+    assert outbox.sweep() == 1
+    second = OutboxMessage.objects.get(pk=message.pk)
+    assert second.attempts == 2
+    assert second.available_at - first.available_at > timedelta(seconds=20)
+
+    OutboxMessage.objects.filter(pk=message.pk).update(available_at=timezone.now())
+    outbox.sweep()
+    assert OutboxMessage.objects.get(pk=message.pk).done_at is not None
+    assert len(flaky_handler) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_whose_worker_died_is_done_again_after_its_lease(flaky_handler):
+    message = OutboxMessage.objects.create(
+        kind="test.flaky",
+        payload={"fail": 0},
+        dispatched_at=timezone.now() - timedelta(minutes=10),
+        leased_until=timezone.now() - timedelta(seconds=1),  # the worker holding it died
+        attempts=1,
+    )
+
+    assert outbox.sweep() == 1
+
+    assert OutboxMessage.objects.get(pk=message.pk).done_at is not None
+    assert len(flaky_handler) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_is_done_once_even_when_handed_over_twice(flaky_handler):
+    with transaction.atomic():
+        message = outbox.put("test.flaky", fail=0)
+
+    assert outbox.carry_out.call(message_id=message.pk) is False  # done already
+
+    assert len(flaky_handler) == 1
+
+
+@pytest.mark.django_db
+def test_work_of_an_unknown_kind_is_refused_before_anything_is_stored():
+    with pytest.raises(LookupError):
+        outbox.put("nobody.handles.this")
+    assert not OutboxMessage.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_work_of_a_rolled_back_change_is_never_done(flaky_handler):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        outbox.put("test.flaky", fail=0)
+        raise RuntimeError("the change failed")
+
+    assert not OutboxMessage.objects.exists()
+    assert flaky_handler == []

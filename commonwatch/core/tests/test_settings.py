@@ -1,0 +1,129 @@
+"""Settings fail closed, and installs sharing one Redis stay apart."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from channels_redis.pubsub import RedisPubSubChannelLayer
+from cryptography.fernet import Fernet
+from django.conf import settings
+
+from commonwatch.core.tests.processes import PrivateRedis
+from config.settings import redis_channel_layer
+
+PRINT_SETTINGS = """
+import json
+from django.conf import settings
+print(json.dumps({
+    "DEBUG": settings.DEBUG,
+    "SESSION_COOKIE_SECURE": getattr(settings, "SESSION_COOKIE_SECURE", False),
+    "cache_prefix": settings.CACHES["default"].get("KEY_PREFIX"),
+    "layer_prefix": settings.CHANNEL_LAYERS["default"].get("CONFIG", {}).get("prefix"),
+    "queues": list(settings.RQ_QUEUES),
+    "task_queues": settings.TASKS["default"]["QUEUES"],
+}))
+"""
+
+
+def load_settings(tmp_path, **env: str) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in os.environ.items() if key not in ("DEBUG", "SECRET_KEY")}
+    clean.pop("ENCRYPTION_KEYS", None)
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {PRINT_SETTINGS}"],
+        cwd=settings.BASE_DIR,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", "DATA_DIR": str(tmp_path)} | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_without_configuration_commonwatch_refuses_to_start_rather_than_run_open(tmp_path):
+    started = load_settings(tmp_path)
+
+    assert started.returncode != 0
+    assert "SECRET_KEY must be set (DEBUG is off)" in started.stderr
+    assert not list(tmp_path.glob("secret*")), "no key is made up outside DEBUG mode"
+
+
+def test_production_is_the_default_once_its_secrets_are_given(tmp_path):
+    started = load_settings(
+        tmp_path, SECRET_KEY="x" * 60, ENCRYPTION_KEYS=Fernet.generate_key().decode()
+    )
+
+    assert started.returncode == 0, started.stderr
+    loaded = json.loads(started.stdout)
+    assert loaded["DEBUG"] is False
+    assert loaded["SESSION_COOKIE_SECURE"] is True
+
+
+def test_the_dev_mode_makes_its_own_keys_once_and_keeps_them(tmp_path):
+    first = load_settings(tmp_path, DEBUG="true")
+    second = load_settings(tmp_path, DEBUG="true")
+
+    assert first.returncode == second.returncode == 0, first.stderr
+    key_file = tmp_path / "secret_key"
+    assert len(key_file.read_text()) >= 50
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    assert (tmp_path / "encryption_keys").exists()
+
+
+def test_every_redis_name_carries_the_install_name(tmp_path):
+    started = load_settings(
+        tmp_path, DEBUG="true", INSTALL_NAME="riverside", REDIS_URL="redis://127.0.0.1:6379/3"
+    )
+
+    assert started.returncode == 0, started.stderr
+    loaded = json.loads(started.stdout)
+    assert loaded["cache_prefix"] == loaded["layer_prefix"] == "riverside"
+    assert loaded["queues"] == loaded["task_queues"] == ["riverside"]
+
+
+def test_a_bad_install_name_is_refused(tmp_path):
+    started = load_settings(tmp_path, DEBUG="true", INSTALL_NAME="Bad Name!")
+
+    assert started.returncode != 0
+    assert "INSTALL_NAME" in started.stderr
+
+
+@pytest.fixture
+def shared_redis():
+    server = PrivateRedis()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.worker
+def test_two_installs_on_one_redis_never_get_each_others_live_posts(shared_redis):
+    """Redis pub/sub ignores database numbers: only the prefix keeps installs apart."""
+    url = f"{shared_redis.url.rsplit('/', 1)[0]}/1"
+    other_url = f"{shared_redis.url.rsplit('/', 1)[0]}/2"
+
+    def layer(address: str, install: str) -> RedisPubSubChannelLayer:
+        return RedisPubSubChannelLayer(**redis_channel_layer(address, install)["CONFIG"])
+
+    async def listen_and_publish():
+        north, south = layer(url, "northside"), layer(other_url, "southside")
+        north_inbox, south_inbox = await north.new_channel(), await south.new_channel()
+        await north.group_add("cell.42", north_inbox)
+        await south.group_add("cell.42", south_inbox)
+        await north.group_send("cell.42", {"type": "post.published", "text": "north's post"})
+        received = await asyncio.wait_for(north.receive(north_inbox), 5)
+        try:
+            leaked = await asyncio.wait_for(south.receive(south_inbox), 0.5)
+        except TimeoutError:
+            leaked = None
+        await north.flush()
+        await south.flush()
+        return received, leaked
+
+    received, leaked = asyncio.run(listen_and_publish())
+
+    assert received["text"] == "north's post"
+    assert leaked is None
