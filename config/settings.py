@@ -68,7 +68,7 @@ if not re.fullmatch(r"[a-z][a-z0-9-]{0,39}", INSTALL_NAME):
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "commonwatch.core.apps.OperatorAdminConfig",  # django.contrib.admin, allow-listed
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -225,9 +225,18 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "commonwatch.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "commonwatch.accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Commonwatch] "
-# CJIS 5.5.3: at most five failed logins, then the account is locked for ten minutes.
-ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,5/600s/key"}
+# Wrong passwords slow down per account and client address (accounts.throttle), never
+# lock the owner out; an e-mailed code always signs them in. "password_failed" is one
+# address's budget across all accounts (spraying); "login_failed" guards the second
+# factor, which only someone who knows the password reaches.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_RATE_LIMITS = {"password_failed": "100/10m/ip", "login_failed": "30/10m/ip,10/10m/key"}
+# Behind a load balancer: how many proxies append to X-Forwarded-For, or the header a
+# trusted proxy sets to the client's address (e.g. X-Real-IP). Unset, the connection's.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
 MFA_ADAPTER = "commonwatch.accounts.adapters.MfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Commonwatch"

@@ -66,6 +66,7 @@ def access(rule: Rule) -> Callable:
 # allauth and the admin are not ours to decorate: their rules, by URL name prefix.
 THIRD_PARTY_RULES: tuple[tuple[str, Rule], ...] = (
     ("account_login", PUBLIC),
+    ("account_request_login_code", PUBLIC),
     ("account_confirm_login_code", PUBLIC),
     ("account_signup", PUBLIC),
     ("account_confirm_email", PUBLIC),

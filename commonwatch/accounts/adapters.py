@@ -1,11 +1,19 @@
-"""allauth hooks: mail through the task queue, and MFA that staff cannot remove."""
+"""allauth hooks: mail through the outbox, password guessing slowed without lockouts,
+second factors encrypted at rest and kept by staff."""
 
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal import ratelimit  # as allauth's own adapter: usage with rollback
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from . import throttle
 from .roles import MFA_REQUIRED_ROLES
 from .tasks import queue_email
 
@@ -24,6 +32,48 @@ class AccountAdapter(DefaultAccountAdapter):
             html=html,
         )
 
+    def pre_authenticate(self, request, **credentials):
+        """Before a password is checked: this address's wait for this account (accounts.
+        throttle), then the address's budget across all accounts (password spraying).
+
+        Replaces allauth's per-account lockout, which let anyone lock anyone out.
+        """
+        login = credentials.get("email", "")
+        wait, whole_account = throttle.seconds_to_wait(login, throttle.client_address(request))
+        if wait:
+            raise forms.ValidationError(_wait_message(wait, whole_account), code="throttled")
+        # allauth takes this usage back when the password is right (authenticate()).
+        self._login_failed_rl_usage = ratelimit.consume(
+            request, app="allauth.account", action="password_failed"
+        )
+        if not self._login_failed_rl_usage:
+            raise self.validation_error("too_many_login_attempts")
+
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            throttle.record_success(credentials.get("email", ""), throttle.client_address(request))
+        return user
+
+    def authentication_failed(self, request, **credentials):
+        throttle.record_failure(credentials.get("email", ""), throttle.client_address(request))
+
+
+def _wait_message(seconds: int, whole_account: bool) -> str:
+    wait = ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
+    if seconds >= 120:
+        minutes = (seconds + 59) // 60
+        wait = ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+    if whole_account:
+        return _(
+            "This account has had many wrong passwords. Try your password again in %(wait)s, "
+            "or sign in now with a code sent to your e-mail."
+        ) % {"wait": wait}
+    return _(
+        "Too many wrong passwords from here. Try again in %(wait)s, or sign in with a code "
+        "sent to your e-mail."
+    ) % {"wait": wait}
+
 
 class MfaAdapter(DefaultMFAAdapter):
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
@@ -31,3 +81,22 @@ class MfaAdapter(DefaultMFAAdapter):
         if authenticator.type != Authenticator.Type.TOTP:
             return True
         return authenticator.user.role not in MFA_REQUIRED_ROLES
+
+    def encrypt(self, text: str) -> str:
+        """TOTP secrets and recovery-code seeds are stored encrypted with ENCRYPTION_KEYS,
+        which live outside the database: a dump alone yields no second factor."""
+        return second_factor_keys().encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        try:
+            return second_factor_keys().decrypt(encrypted_text.encode()).decode()
+        except InvalidToken as exc:
+            raise RuntimeError(
+                "A second factor cannot be decrypted: ENCRYPTION_KEYS does not hold the key "
+                "it was stored with."
+            ) from exc
+
+
+def second_factor_keys() -> MultiFernet:
+    """The first key encrypts, every key decrypts: add a new key first to rotate."""
+    return MultiFernet([Fernet(key.strip().encode()) for key in settings.ENCRYPTION_KEYS])

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
 from .models import DEFAULT_ALERT_RADIUS_MI, MAX_ALERT_RADIUS_MI, MIN_ALERT_RADIUS_MI, TokenScope
@@ -55,3 +57,17 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("That is not your password."))
         return password
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up, as slow for a taken address as for a new one.
+
+    A new account's password is hashed (the costly part of signing up); for an address
+    that already has an account, allauth only sends that owner a note. Hashing the
+    password there too keeps the answer time from telling who has an account.
+    """
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            make_password(self.cleaned_data.get("password1"))
+        return super().try_save(request)

@@ -154,6 +154,15 @@ def touch_api_token(*, token: ApiToken) -> None:
         token.last_used_at = now
 
 
+def update_role_and_access(*, user: User, role: str, is_active: bool) -> User:
+    """An operator's change of someone's role or access; their open sockets follow."""
+    with transaction.atomic():
+        user.role, user.is_active = role, is_active
+        user.save(update_fields=["role", "is_active", "is_staff", "is_superuser"])
+        account_changed(user.pk)
+    return user
+
+
 def delete_account(*, user: User) -> None:
     """Delete the account and everything that is only theirs (home, tokens, MFA)."""
     with transaction.atomic():

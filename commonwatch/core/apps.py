@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class CoreConfig(AppConfig):
@@ -10,3 +11,10 @@ class CoreConfig(AppConfig):
 
     name = "commonwatch.core"
     label = "core"
+
+
+class OperatorAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin, on the allow-listed operator's site (core.admin_site)."""
+
+    default = False  # named in INSTALLED_APPS; "commonwatch.core" stays CoreConfig
+    default_site = "commonwatch.core.admin_site.OperatorAdminSite"

@@ -111,3 +111,73 @@ def test_i_cannot_revoke_someone_elses_token(client, resident):
     assert ApiToken.objects.filter(pk=token.pk).exists()
     assert _bearer(raw).get("/api/v1/me").json()["email"] == resident.email
     assert b"theirs" not in client.get(reverse("accounts:api_tokens")).content
+
+
+def test_a_staff_token_does_no_staff_work(staff):
+    """Staff work needs a session that passed a second factor and signs out when idle."""
+    moderator = staff[Role.MODERATOR]
+    _token, raw = services.create_api_token(user=moderator, name="queue bot", scope="write")
+    script = _bearer(raw)
+
+    queue = script.get("/api/v1/moderation/queue")
+    decision = script.post(
+        "/api/v1/moderation/posts/1/decision", {"action": "approve"}, "application/json"
+    )
+
+    for refused in (queue, decision):
+        assert refused.status_code == 403
+        assert "cannot do staff work" in refused.json()["detail"]
+    assert script.get("/api/v1/me").status_code == 200  # their own profile, as anyone
+
+
+def test_an_expired_token_gets_401(resident):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    token, raw = services.create_api_token(user=resident, name="script", lifetime_days=7)
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    assert _bearer(raw).get("/api/v1/me").status_code == 401
+
+
+def test_a_read_only_token_reads_but_does_not_write(resident):
+    _token, raw = services.create_api_token(user=resident, name="reader")
+    script = _bearer(raw)
+
+    moved = script.put(
+        "/api/v1/me/home",
+        json.dumps({"lat": 39.74, "lng": -104.99, "radius_mi": 2}),
+        content_type="application/json",
+    )
+
+    assert script.get("/api/v1/me").status_code == 200
+    assert moved.status_code == 403
+    assert "may only read" in moved.json()["detail"]
+    assert not Home.objects.filter(user=resident).exists()
+
+
+def test_a_token_lasts_only_as_long_as_chosen(client, resident):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(resident)
+    _create_on_page(client)
+
+    token = ApiToken.objects.get(user=resident)
+    assert abs(token.expires_at - (timezone.now() + timedelta(days=30))) < timedelta(minutes=1)
+    assert token.scope == "read"
+    page = client.get(reverse("accounts:api_tokens"))
+    assert b"Read only" in page.content
+
+
+def test_using_a_token_writes_its_last_use_at_most_every_few_minutes(
+    resident, django_assert_num_queries
+):
+    _token, raw = services.create_api_token(user=resident, name="script")
+    script = _bearer(raw)
+    script.get("/api/v1/me")  # the first use is recorded
+
+    with django_assert_num_queries(1):  # the token and its user, nothing written
+        script.get("/api/v1/me")

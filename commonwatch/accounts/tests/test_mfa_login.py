@@ -143,3 +143,37 @@ def test_the_deactivate_page_removes_a_residents_totp(client, resident):
     assert not Authenticator.objects.filter(user=resident, type=Authenticator.Type.TOTP).exists()
     client.logout()
     assert _password_step(client, resident)["Location"] == reverse("web:home")
+
+
+def test_second_factor_secrets_are_encrypted_in_the_database(staff):
+    """A database dump alone yields no second factor: the key lives in ENCRYPTION_KEYS."""
+    from django.db import connection
+
+    officer = staff[Role.AGENCY_OFFICER]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT data FROM mfa_authenticator WHERE user_id = %s", [officer.pk])
+        stored = " ".join(str(row[0]) for row in cursor.fetchall())
+
+    assert officer.totp_secret not in stored
+    totp = Authenticator.objects.get(user=officer, type=Authenticator.Type.TOTP)
+    assert get_adapter().decrypt(totp.data["secret"]) == officer.totp_secret
+
+
+def test_secrets_stored_in_plaintext_before_are_encrypted_by_the_migration(resident):
+    """Migration 0006 encrypts what earlier versions stored in the clear, once."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    secret = generate_totp_secret()
+    plain = Authenticator.objects.create(
+        user=resident, type=Authenticator.Type.TOTP, data={"secret": secret}
+    )
+    migration = import_module("commonwatch.accounts.migrations.0006_encrypt_second_factors")
+
+    migration.encrypt_all(apps, None)
+    migration.encrypt_all(apps, None)  # running it again changes nothing
+
+    plain.refresh_from_db()
+    assert plain.data["secret"] != secret
+    assert get_adapter().decrypt(plain.data["secret"]) == secret

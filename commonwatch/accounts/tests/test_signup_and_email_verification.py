@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from django.test import TestCase
+from django.contrib.auth.hashers import MD5PasswordHasher
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from commonwatch.accounts.models import User
@@ -69,3 +70,30 @@ def test_following_the_confirmation_link_lets_the_new_account_sign_in(db, client
     home = client.get(reverse("accounts:home"))
     assert home.status_code == 200
     assert home.wsgi_request.user.email == "new.neighbor@example.org"
+
+
+class CountingHasher(MD5PasswordHasher):
+    """The test hasher, counting how often a password is hashed (the slow part)."""
+
+    algorithm = "counting_md5"
+    hashed = 0
+
+    def encode(self, password, salt):
+        CountingHasher.hashed += 1
+        return super().encode(password, salt)
+
+
+def test_signing_up_with_a_taken_address_does_the_same_work_as_a_new_one(
+    resident, settings, mailoutbox
+):
+    """Timing must not tell whether an address has an account: both answers hash the
+    password once and send one e-mail, and both look the same."""
+    settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
+    work = {}
+    for email in ("new@example.org", resident.email):
+        CountingHasher.hashed, before = 0, len(mailoutbox)
+        response = _sign_up(Client(), email)
+        work[email] = (CountingHasher.hashed, len(mailoutbox) - before, response["Location"])
+
+    assert work["new@example.org"] == work[resident.email]
+    assert work["new@example.org"][:2] == (1, 1)

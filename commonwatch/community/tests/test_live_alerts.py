@@ -101,17 +101,20 @@ def resident_at(lat: float, lng: float):
 
 
 def neighborhood_at(place: tuple[float, float]) -> Neighborhood:
+    """Homes 30 m inside and outside the reach of a post at `place`: reach measured from
+    the centre of its ~100 m cell, the public point every distance test uses."""
+    public = approximate_location(*place)
     radius_m = miles_to_m(RADIUS_MI)
     hood = Neighborhood(
         place=place,
         author=resident_at(*place),
-        inside=resident_at(*north_of(*place, radius_m - MARGIN_M)),
-        outside=resident_at(*north_of(*place, -(radius_m + MARGIN_M))),
+        inside=resident_at(*north_of(*public, radius_m - MARGIN_M)),
+        outside=resident_at(*north_of(*public, -(radius_m + MARGIN_M))),
         moderator=UserFactory(role=Role.MODERATOR),
     )
     inside, outside = hood.inside.home, hood.outside.home
-    assert haversine_m(inside.lat, inside.lng, *place) < radius_m
-    assert haversine_m(outside.lat, outside.lng, *place) > radius_m
+    assert haversine_m(inside.lat, inside.lng, *public) < radius_m
+    assert haversine_m(outside.lat, outside.lng, *public) > radius_m
     # The outsider's socket is listed for the post's cell: only the exact distance
     # check (FeedConsumer.text_for) stands between it and the post, which is what is tested.
     post_group = cell_group(cell_of(*place))

@@ -1,0 +1,124 @@
+"""The operator runs the service but cannot read residents' data or take over accounts."""
+
+from __future__ import annotations
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib import admin
+from django.urls import NoReverseMatch, reverse
+
+from commonwatch.accounts.models import User
+from commonwatch.accounts.roles import Role
+from commonwatch.community import services as community
+from commonwatch.community.tests.factories import CENTER, published, resident_at
+from commonwatch.core.admin_site import OPERATOR_MODELS
+
+
+@pytest.fixture
+def operator_client(client, staff):
+    client.force_login(staff[Role.PLATFORM_ADMIN])
+    return client
+
+
+def test_the_admin_shows_exactly_the_allow_listed_models():
+    registered = {f"{m._meta.app_label}.{m._meta.model_name}" for m in admin.site._registry}
+
+    assert registered == set(OPERATOR_MODELS)
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:account_emailaddress_changelist",
+        "admin:mfa_authenticator_changelist",
+        "admin:django_tasks_database_dbtaskresult_changelist",
+        "admin:accounts_home_changelist",
+        "admin:community_post_changelist",
+        "admin:community_comment_changelist",
+        "admin:community_alert_changelist",
+        "admin:auth_user_password_change",
+    ],
+)
+def test_what_would_reveal_or_take_over_an_account_has_no_admin_page(url_name):
+    assert not has_admin_page(url_name)
+
+
+def has_admin_page(url_name: str) -> bool:
+    for args in ([], [1]):
+        try:
+            reverse(url_name, args=args)
+        except NoReverseMatch:
+            continue
+        return True
+    return False
+
+
+def test_the_operator_cannot_change_an_email_or_delete_an_account(operator_client, resident):
+    url = reverse("admin:accounts_user_change", args=[resident.pk])
+
+    operator_client.post(
+        url, {"email": "attacker@example.org", "role": Role.RESIDENT, "is_active": "on"}
+    )
+
+    resident.refresh_from_db()
+    assert resident.email != "attacker@example.org"
+    assert not EmailAddress.objects.filter(email="attacker@example.org").exists()
+    changelist = operator_client.get(reverse("admin:accounts_user_changelist"))
+    assert b'name="action"' not in changelist.content  # no bulk delete
+    assert operator_client.get(f"/admin/accounts/user/{resident.pk}/delete/").status_code == 403
+    password_page = operator_client.get(
+        f"/admin/accounts/user/{resident.pk}/password/", follow=True
+    )
+    assert b'name="password1"' not in password_page.content
+
+
+def test_the_users_page_shows_no_home_posts_comments_or_aliases(operator_client):
+    author = resident_at(*CENTER)
+    post = published(author, title="A distinctive title")
+    community.add_comment(author=author, post=post, body="A distinctive comment")
+
+    pages = [
+        operator_client.get(reverse("admin:accounts_user_change", args=[author.pk])),
+        operator_client.get(reverse("admin:accounts_user_changelist")),
+        operator_client.get(reverse("admin:index")),
+    ]
+
+    for page in pages:
+        assert page.status_code == 200
+        for secret in (b"A distinctive", b"Neighbor #", str(author.home.lat).encode()):
+            assert secret not in page.content
+
+
+def test_outbox_messages_show_their_state_never_their_content(operator_client, resident):
+    from django.db import transaction
+
+    from commonwatch.accounts.tasks import queue_email
+    from commonwatch.core.models import OutboxMessage
+
+    with transaction.atomic():
+        queue_email(
+            subject="Reset your password",
+            body="https://example.org/reset/the-secret-key/",
+            from_email="noreply@example.org",
+            to=[resident.email],
+        )
+    message = OutboxMessage.objects.get()
+
+    pages = [
+        operator_client.get(reverse("admin:core_outboxmessage_changelist")),
+        operator_client.get(reverse("admin:core_outboxmessage_change", args=[message.pk])),
+    ]
+
+    for page in pages:
+        assert page.status_code == 200
+        assert b"the-secret-key" not in page.content
+        assert b"Reset your password" not in page.content
+
+
+def test_an_operator_grants_a_role_and_the_change_takes_effect(operator_client, resident):
+    url = reverse("admin:accounts_user_change", args=[resident.pk])
+
+    response = operator_client.post(url, {"role": Role.MODERATOR, "is_active": "on"})
+
+    assert response.status_code == 302
+    assert User.objects.get(pk=resident.pk).role == Role.MODERATOR

@@ -1,0 +1,44 @@
+"""The operator's admin: an explicit allow-list of what it may show.
+
+Operators run the service; they must not read what residents keep to themselves nor
+take over their accounts. So the admin shows only the models named in
+OPERATOR_MODELS, whoever registers what: third-party apps that register their own
+models (allauth's e-mail addresses, which would let an operator add a verified
+address and reset anyone's password; task results, which held whole e-mails) are
+left out. A test compares the registry with this list.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.admin import AdminSite
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
+
+# app_label.model_name of every model the operator's admin shows, and why.
+OPERATOR_MODELS = {
+    # Who has an account, their role and whether it is active (no home, no password).
+    "accounts.user": "grant staff roles, deactivate an account",
+    # Work waiting after a commit: kinds, attempts and errors (never the payload).
+    "core.outboxmessage": "see stuck or failing background work",
+}
+
+
+class OperatorAdminSite(AdminSite):
+    site_header = _("Commonwatch operations")
+    site_title = _("Commonwatch operations")
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        models = (
+            model_or_iterable
+            if isinstance(model_or_iterable, list | tuple)
+            else [model_or_iterable]
+        )
+        for model in models:
+            label = f"{model._meta.app_label}.{model._meta.model_name}"
+            if label not in OPERATOR_MODELS:
+                logger.debug("The operator's admin leaves out %s (not allow-listed).", label)
+                continue
+            super().register(model, admin_class, **options)
