@@ -2,18 +2,46 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
-from commonwatch.accounts.access import DenyUndeclared
+from commonwatch.accounts.access import ApiAccess, DenyUndeclared
 from commonwatch.accounts.api import router as accounts_router
 from commonwatch.community.api import router as community_router
 from commonwatch.core.errors import DomainError, RateLimited
 from commonwatch.moderation.api import router as moderation_router
 
-api = NinjaAPI(
+# Two ways to sign in, as access.ApiAccess accepts them: either one will do.
+SIGN_INS = {
+    "token": {"type": "http", "scheme": "bearer", "description": "A personal API token."},
+    "session": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": settings.SESSION_COOKIE_NAME,
+        "description": "The browser's session; unsafe methods also send X-CSRFToken.",
+    },
+}
+
+
+class CommonwatchAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """ninja names one scheme per auth class; ours takes a token or a session."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {})
+        schemes = components.setdefault("securitySchemes", {})
+        schemes.pop(ApiAccess.__name__, None)
+        schemes.update(SIGN_INS)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                if operation.get("security"):
+                    operation["security"] = [{name: []} for name in SIGN_INS]
+        return schema
+
+
+api = CommonwatchAPI(
     title="Commonwatch API",
     version="1",
     urls_namespace="api",

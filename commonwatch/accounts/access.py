@@ -112,6 +112,8 @@ class ApiAccess(AuthBase):
     def __init__(self, rule: Rule):
         self.rule = rule
         super().__init__()
+        if rule.visitors:  # open to everyone: the OpenAPI document asks for no token
+            del self.openapi_security_schema
 
     def __call__(self, request):
         header = request.headers.get("Authorization", "")

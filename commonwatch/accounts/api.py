@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
-from pydantic import Field
+from ninja import Router, Schema
 
-from commonwatch.core.schemas import Latitude, Longitude, Number
+from commonwatch.core.errors import NotFound
+from commonwatch.core.schemas import Latitude, Longitude, TooSoon, answers, number
 from commonwatch.geo.distance import m_to_miles
 
 from . import services
@@ -16,6 +16,8 @@ from .roles import Capability
 from .selectors import home_of
 
 router = Router(tags=["accounts"])
+OWN_ACCOUNT = api_access(needs(Capability.MANAGE_OWN_ACCOUNT))
+RESIDENT = api_access(needs(Capability.SET_HOME))
 
 
 class ProfileOut(Schema):
@@ -27,7 +29,7 @@ class ProfileOut(Schema):
 class HomeIn(Schema):
     lat: Latitude
     lng: Longitude
-    radius_mi: Number = Field(ge=MIN_ALERT_RADIUS_MI, le=MAX_ALERT_RADIUS_MI)
+    radius_mi: number(ge=MIN_ALERT_RADIUS_MI, le=MAX_ALERT_RADIUS_MI)  # type: ignore[valid-type]
 
 
 class HomeOut(Schema):
@@ -36,11 +38,7 @@ class HomeOut(Schema):
     radius_mi: float
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
-@router.get("/me", response=ProfileOut, auth=api_access(needs(Capability.MANAGE_OWN_ACCOUNT)))
+@router.get("/me", response=answers({200: ProfileOut}), auth=OWN_ACCOUNT)
 def my_profile(request):
     user = request.auth
     return {"email": user.email, "role": user.role, "has_home": home_of(user) is not None}
@@ -50,18 +48,16 @@ def _home_out(home) -> dict:
     return {"lat": home.lat, "lng": home.lng, "radius_mi": round(m_to_miles(home.radius_m), 4)}
 
 
-@router.get(
-    "/me/home",
-    response={200: HomeOut, 404: ErrorOut},
-    auth=api_access(needs(Capability.SET_HOME)),
-)
+@router.get("/me/home", response=answers({200: HomeOut}), auth=RESIDENT)
 def my_home(request):
+    """Your home point and alert radius (404 until you set one). Nobody else sees them."""
     home = home_of(request.auth)
     if home is None:
-        return Status(404, {"detail": _("You have not set a home point yet.")})
+        raise NotFound(_("You have not set a home point yet."))
     return _home_out(home)
 
 
-@router.put("/me/home", response=HomeOut, auth=api_access(needs(Capability.SET_HOME)))
+@router.put("/me/home", response=answers({200: HomeOut}, extra={429: TooSoon}), auth=RESIDENT)
 def set_my_home(request, payload: HomeIn):
+    """Set or move your home and radius; at most a few changes a day (429 says when next)."""
     return _home_out(services.set_home(user=request.auth, **payload.dict()))

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import Field
 
 from commonwatch.accounts.access import api_access, needs
 from commonwatch.accounts.roles import Capability
+from commonwatch.core.schemas import Latitude, Longitude, answers
 from commonwatch.moderation import services as moderation
+from commonwatch.moderation.checks import MAX_BODY_CHARS, MAX_COMMENT_CHARS, MAX_TITLE_CHARS
 from commonwatch.moderation.models import Rule
 
 from . import selectors, services
@@ -20,6 +24,10 @@ from .models import Category
 router = Router(tags=["feed"])
 READ = api_access(needs(Capability.READ_FEED))
 WRITE = api_access(needs(Capability.POST))
+
+Title = Annotated[str, Field(min_length=1, max_length=MAX_TITLE_CHARS)]
+Body = Annotated[str, Field(min_length=1, max_length=MAX_BODY_CHARS)]
+Period = Literal["day", "week", "month", "quarter"]
 
 
 class MediaOut(Schema):
@@ -31,6 +39,7 @@ class MediaOut(Schema):
 class PostOut(Schema):
     id: int
     category: str
+    category_label: str
     title: str
     body: str
     lat: float
@@ -43,6 +52,7 @@ class PostOut(Schema):
     media: list[MediaOut]
     comment_count: int
     mine: bool
+    cursor: str | None = Field(description="Feed position just after this post.")
 
 
 class FeedOut(Schema):
@@ -52,26 +62,31 @@ class FeedOut(Schema):
 
 class FeedQuery(Schema):
     category: Category | None = None
-    period: str | None = None
-    cursor: str | None = None
+    period: Period | None = None
+    cursor: str | None = Field(None, max_length=200)
+
+
+class MapQuery(Schema):
+    category: Category | None = None
+    period: Period | None = None
 
 
 class PostIn(Schema):
     category: Category
-    title: str
-    body: str
-    lat: float
-    lng: float
+    title: Title
+    body: Body
+    lat: Latitude
+    lng: Longitude
 
 
 class PostEdit(Schema):
     category: Category
-    title: str
-    body: str
+    title: Title
+    body: Body
 
 
 class CommentIn(Schema):
-    body: str
+    body: Annotated[str, Field(min_length=1, max_length=MAX_COMMENT_CHARS)]
 
 
 class CommentOut(Schema):
@@ -84,7 +99,7 @@ class CommentOut(Schema):
 
 class FlagIn(Schema):
     reason: Rule
-    note: str = ""
+    note: str = Field("", max_length=500)
 
 
 class MapPoint(Schema):
@@ -103,7 +118,7 @@ class Message(Schema):
     detail: str
 
 
-@router.get("/feed", response=FeedOut, auth=READ)
+@router.get("/feed", response=answers({200: FeedOut}), auth=READ)
 def feed(request, filters: Query[FeedQuery]):
     """Published posts inside your alert circle, newest first; follow next_cursor for more."""
     try:
@@ -113,48 +128,50 @@ def feed(request, filters: Query[FeedQuery]):
     return {"posts": page.posts, "next_cursor": page.next_cursor}
 
 
-@router.get("/map", response=MapOut, auth=READ, url_name="community_map_points")
-def map_points(request, filters: Query[FeedQuery]):
+@router.get("/map", response=answers({200: MapOut}), auth=READ, url_name="community_map_points")
+def map_points(request, filters: Query[MapQuery]):
     """Approximate points of the posts inside your circle (for a map or heat map)."""
-    return {
-        "points": selectors.map_points_for(
-            request.auth, category=filters.category, period=filters.period
-        )
-    }
+    return {"points": selectors.map_points_for(request.auth, **filters.dict())}
 
 
-@router.post("/posts", response={201: PostOut}, auth=WRITE)
+@router.post("/posts", response=answers({201: PostOut}), auth=WRITE)
 def create_post(request, payload: Form[PostIn], media: File[list[UploadedFile]] = None):
     """Send a post (multipart form, optional `media` files); it waits for moderation."""
+    if "media" in request.POST:
+        raise ValidationError({"media": _("Send photos and videos as files, not as text.")})
     post = services.submit_post(author=request.auth, uploads=media or [], **payload.dict())
     return Status(201, selectors.post_card(post, request.auth))
 
 
-@router.get("/posts/{post_id}", response=PostOut, auth=READ)
+@router.get("/posts/{post_id}", response=answers({200: PostOut}), auth=READ)
 def post_detail(request, post_id: int):
+    """A post you may see: published inside your circle, or your own."""
     return selectors.post_card(selectors.post_for(request.auth, post_id), request.auth)
 
 
-@router.put("/posts/{post_id}", response=PostOut, auth=WRITE)
+@router.put("/posts/{post_id}", response=answers({200: PostOut}), auth=WRITE)
 def edit_post(request, post_id: int, payload: PostEdit):
+    """Change your post's text; it goes back to moderation."""
     post = selectors.own_post(request.auth, post_id)
     post = services.edit_post(author=request.auth, post=post, **payload.dict())
     return selectors.post_card(post, request.auth)
 
 
-@router.delete("/posts/{post_id}", response={204: None}, auth=WRITE)
+@router.delete("/posts/{post_id}", response=answers({204: None}), auth=WRITE)
 def delete_post(request, post_id: int):
+    """Delete your post: its text, exact point and files are erased."""
     services.delete_post(author=request.auth, post=selectors.own_post(request.auth, post_id))
     return Status(204, None)
 
 
-@router.get("/posts/{post_id}/comments", response=list[CommentOut], auth=READ)
+@router.get("/posts/{post_id}/comments", response=answers({200: list[CommentOut]}), auth=READ)
 def comments(request, post_id: int):
     return selectors.comments_for(request.auth, selectors.post_for(request.auth, post_id))
 
 
-@router.post("/posts/{post_id}/comments", response={201: CommentOut}, auth=WRITE)
+@router.post("/posts/{post_id}/comments", response=answers({201: CommentOut}), auth=WRITE)
 def add_comment(request, post_id: int, payload: CommentIn):
+    """Comment on a published post; it appears once a moderator approves it."""
     post = selectors.post_for(request.auth, post_id)
     comment = services.add_comment(author=request.auth, post=post, body=payload.body)
     return Status(
@@ -162,8 +179,9 @@ def add_comment(request, post_id: int, payload: CommentIn):
     )
 
 
-@router.post("/posts/{post_id}/flags", response={201: Message}, auth=WRITE)
+@router.post("/posts/{post_id}/flags", response=answers({201: Message}), auth=WRITE)
 def flag_post(request, post_id: int, payload: FlagIn):
+    """Flag a published post for the moderators, citing the rule it breaks."""
     post = selectors.post_for(request.auth, post_id)
     moderation.flag_post(user=request.auth, post=post, reason=payload.reason, note=payload.note)
     return Status(201, {"detail": _("Flagged. Moderators will look at this post.")})

@@ -27,7 +27,7 @@ from commonwatch.geo.distance import haversine_m, haversine_sql
 from commonwatch.geo.selectors import newest_within, within_radius
 from commonwatch.moderation.selectors import appeal_state
 
-from .models import Alert, Category, Post, PostMedia, Status, ThreadAlias, tally_layer
+from .models import Alert, Category, Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
 
 FEED_PAGE = 20
 MAP_LIMIT = 5000
@@ -171,6 +171,13 @@ def own_post(user, post_id: int) -> Post:
     if post is None:
         raise Http404
     return post
+
+
+def own_comment(user, comment_id: int) -> Comment:
+    comment = Comment.objects.filter(pk=comment_id, author=user).first()
+    if comment is None:
+        raise Http404
+    return comment
 
 
 def media_url(media: PostMedia) -> str:

@@ -1,14 +1,17 @@
-"""Field types the API shares: strict where JSON's loose readings would mislead.
+"""What the API's operations share: strict field types and the documented errors.
 
 Pydantic would read ``false`` as 0 and accept NaN and infinities as floats; a
 coordinate or a radius must be a real, finite number, or the field is refused.
+Every operation documents each error answer it can give (answers()), with its body.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
-from pydantic import AllowInfNan, BeforeValidator, Field
+from ninja import Schema
+from pydantic import BeforeValidator, Field
 
 
 def _not_a_boolean(value):
@@ -17,6 +20,45 @@ def _not_a_boolean(value):
     return value
 
 
-Number = Annotated[float, BeforeValidator(_not_a_boolean), AllowInfNan(False)]
-Latitude = Annotated[Number, Field(ge=-90, le=90)]
-Longitude = Annotated[Number, Field(ge=-180, le=180)]
+def number(**limits):
+    """A finite real number (never a boolean), within pydantic Field limits (ge, le …)."""
+    return Annotated[float, Field(allow_inf_nan=False, **limits), BeforeValidator(_not_a_boolean)]
+
+
+Latitude = number(ge=-90, le=90)
+Longitude = number(ge=-180, le=180)
+
+
+class Error(Schema):
+    """An answer that is not the one asked for, with a sentence saying why."""
+
+    detail: str
+
+
+class FieldError(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class FieldErrors(Schema):
+    """422: what is wrong with each field of the request."""
+
+    detail: list[FieldError]
+
+
+class TooSoon(Schema):
+    """429: the change is allowed again at retry_at (also in the Retry-After header)."""
+
+    detail: str
+    retry_at: datetime
+
+
+# What every operation may answer besides success, and what signed-in ones add.
+ALWAYS = {400: Error, 413: Error, 422: FieldErrors}
+SIGNED_IN = {401: Error, 403: Error, 404: Error, 409: Error}
+
+
+def answers(success: dict, *, public: bool = False, extra: dict | None = None) -> dict:
+    """An operation's documented answers: its success and every error it can give."""
+    return {**success, **ALWAYS, **({} if public else SIGNED_IN), **(extra or {})}

@@ -17,6 +17,14 @@ from .distance import haversine_m, haversine_m_array
 
 INDEX_RESOLUTION = 8
 APPROXIMATE_RESOLUTION = 10
+# Each process keeps these in memory; every one is bounded, whatever homes people set.
+# A circle's cells are ~12 KB at most (5 mi, ~300 cells): 1024 circles ≤ ~12 MB.
+CIRCLE_CACHE_SIZE = 1024
+# A ring disk (cells, centres, circumradii) is ≤ ~33 KB: 384 disks ≤ ~13 MB.
+DISK_CACHE_SIZE = 384
+# A cell's reach is ~200 B with the cache's own bookkeeping: 65,536 cells ≤ ~13 MB,
+# several metros' worth.
+REACH_CACHE_SIZE = 65_536
 
 
 def cell_of(lat: float, lng: float, resolution: int = INDEX_RESOLUTION) -> int:
@@ -27,7 +35,7 @@ def cell_center(cell: int) -> tuple[float, float]:
     return h3.cell_to_latlng(cell)
 
 
-@lru_cache(maxsize=500_000)  # a metro and its rings need ~10^4 cells; each entry is tiny
+@lru_cache(maxsize=REACH_CACHE_SIZE)
 def cell_reach(cell: int) -> tuple[float, float, float]:
     """(lat, lng) of a cell's centre and its circumradius in metres (with 1% margin)."""
     lat, lng = h3.cell_to_latlng(cell)
@@ -44,7 +52,7 @@ def _neighbour_spacing_m(cell: int) -> float:
     return min(haversine_m(lat, lng, *cell_reach(n)[:2]) for n in h3.grid_ring(cell, 1))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CIRCLE_CACHE_SIZE)
 def cells_covering_circle(
     lat: float, lng: float, radius_m: float, resolution: int = INDEX_RESOLUTION
 ) -> tuple[int, ...]:
@@ -63,7 +71,7 @@ def cells_covering_circle(
     return tuple(disk[near].tolist())
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=DISK_CACHE_SIZE)
 def _disk(origin: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Cells within k rings of origin, sorted, with their centres and circumradii.
 

@@ -111,8 +111,13 @@ def time_windows(layer, cells, radius_m, limit, now, db) -> Iterator[timedelta |
 
 
 def _is_plain(query) -> bool:
-    """Whether a query selects whole rows of one table, as NearbySearch's wrapping needs."""
-    return not (
+    """Whether a query selects whole rows of one table, as NearbySearch's wrapping needs.
+
+    Any join is refused: one across a multi-valued relation (a post's comments) repeats
+    a row once per match, and the newest-N would count it several times.
+    """
+    joined = [alias for alias, count in query.alias_refcount.items() if count]
+    return len(joined) <= 1 and not (
         query.select_related
         or query.annotations
         or query.is_sliced
@@ -140,8 +145,9 @@ class NearbySearch:
     def __init__(self, queryset: QuerySet, time_field: str, lat: float, lng: float, radius_m):
         if not _is_plain(queryset.query):
             raise ValueError(
-                "newest_within needs a plain queryset: no joins, annotations, slices, "
-                "distinct, values() or deferred fields"
+                "newest_within needs a plain queryset of one table: no joins (filter "
+                "through pk__in instead), annotations, slices, distinct, values() or "
+                "deferred fields"
             )
         self.queryset, self.lat, self.lng, self.radius_m = queryset, lat, lng, radius_m
         self.connection = connections[queryset.db]
@@ -225,9 +231,11 @@ def _initial_window(layer, cells, radius_m, limit, now, db) -> tuple[timedelta |
 # Per-process copy of each layer's tallies (one small row per cell that has points,
 # ~4,000 for a metro), reloaded hourly: a cell's rate moves over days, a stale rate
 # only costs a widening round, never a wrong answer, and each reload (~20 ms) delays
-# the request that triggers it.
+# the request that triggers it. A layer with more cells than TALLY_CACHE_CELLS (~150 B
+# each) is not copied: its circles read their own cells' tallies from the database.
 TALLY_CACHE_SECONDS = 3600
-_tally_cache: dict[tuple[str, str], tuple[float, dict[int, tuple[int, datetime]]]] = {}
+TALLY_CACHE_CELLS = 100_000
+_tally_cache: dict[tuple[str, str], tuple[float, dict[int, tuple[int, datetime]] | None]] = {}
 
 
 def forget_tallies() -> None:
@@ -239,12 +247,15 @@ def _tallies(db: str, layer: str, cells: Sequence[int]) -> list[tuple[int, datet
     """(count, first_at) of each of the cells that has points."""
     now = time.monotonic()
     loaded_at, by_cell = _tally_cache.get((db, layer), (-TALLY_CACHE_SECONDS, {}))
+    rows = CellTally.objects.using(db).filter(layer=layer, count__gt=0)
     if now - loaded_at >= TALLY_CACHE_SECONDS:
-        rows = CellTally.objects.using(db).filter(layer=layer, count__gt=0)
-        by_cell = {
-            cell: (n, first) for cell, n, first in rows.values_list("cell", "count", "first_at")
-        }
+        copied = rows.values_list("cell", "count", "first_at")[: TALLY_CACHE_CELLS + 1]
+        by_cell = {cell: (n, first) for cell, n, first in copied}
+        if len(by_cell) > TALLY_CACHE_CELLS:
+            by_cell = None  # too many to keep: each circle reads its own
         _tally_cache[(db, layer)] = (now, by_cell)
+    if by_cell is None:
+        return list(rows.filter(cell__in=cells).values_list("count", "first_at"))
     return [by_cell[cell] for cell in cells if cell in by_cell]
 
 

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from pydantic import ConfigDict, Field
 
 from commonwatch.accounts.access import PUBLIC, api_access, needs
 from commonwatch.accounts.roles import Capability
-from commonwatch.community.models import Comment, Post
+from commonwatch.community import selectors as community_selectors
+from commonwatch.core.schemas import answers
 
 from . import selectors, services
 from .models import Rule
+from .services import MAX_REASON_CHARS
 
 router = Router(tags=["moderation"])
 MODERATE = api_access(needs(Capability.MODERATE))
@@ -73,16 +73,36 @@ class QueueOut(Schema):
     appeals: list[QueuedAppeal]
 
 
-class DecisionIn(Schema):
-    action: Literal["approve", "reject"]
-    rule: Rule | None = None  # required to reject
-    reason: str = ""
+Reason = Annotated[str, Field(max_length=MAX_REASON_CHARS)]
+Explanation = Annotated[str, Field(min_length=1, max_length=MAX_REASON_CHARS)]
 
 
-class AppealIn(Schema):
-    post_id: int | None = None
-    comment_id: int | None = None
-    statement: str
+class Approval(Schema):
+    action: Literal["approve"]
+    reason: Reason = ""
+
+
+class Rejection(Schema):
+    """A rejection names the rule broken and tells the author why."""
+
+    action: Literal["reject"]
+    rule: Rule
+    reason: Explanation
+
+
+DecisionIn = Annotated[Approval | Rejection, Field(discriminator="action")]
+
+
+class PostAppeal(Schema):
+    model_config = ConfigDict(extra="forbid")
+    post_id: int
+    statement: Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+class CommentAppeal(Schema):
+    model_config = ConfigDict(extra="forbid")
+    comment_id: int
+    statement: Annotated[str, Field(min_length=1, max_length=1000)]
 
 
 class AppealOut(Schema):
@@ -93,7 +113,7 @@ class AppealOut(Schema):
 
 class AppealDecisionIn(Schema):
     action: Literal["grant", "deny"]
-    answer: str
+    answer: Explanation
 
 
 class LogMonthOut(Schema):
@@ -127,8 +147,9 @@ class DecisionOut(Schema):
     status: str
 
 
-@router.get("/moderation/queue", response=QueueOut, auth=MODERATE)
+@router.get("/moderation/queue", response=answers({200: QueueOut}), auth=MODERATE)
 def queue(request):
+    """What waits for a decision, oldest first: posts (with open flags), comments, appeals."""
     return {
         "posts": list(selectors.pending_posts(request.auth)),
         "comments": list(selectors.pending_comments(request.auth)),
@@ -136,10 +157,13 @@ def queue(request):
     }
 
 
-@router.post("/moderation/posts/{post_id}/decision", response=DecisionOut, auth=MODERATE)
+@router.post(
+    "/moderation/posts/{post_id}/decision", response=answers({200: DecisionOut}), auth=MODERATE
+)
 def decide_post(request, post_id: int, payload: DecisionIn):
+    """Approve (publish) or reject a waiting post; a rejection cites a rule and a reason."""
     post = selectors.post_in_queue(request.auth, post_id)
-    if payload.action == "approve":
+    if isinstance(payload, Approval):
         post = services.approve_post(moderator=request.auth, post=post, reason=payload.reason)
     else:
         post = services.reject_post(
@@ -148,10 +172,15 @@ def decide_post(request, post_id: int, payload: DecisionIn):
     return {"id": post.pk, "status": post.status}
 
 
-@router.post("/moderation/comments/{comment_id}/decision", response=DecisionOut, auth=MODERATE)
+@router.post(
+    "/moderation/comments/{comment_id}/decision",
+    response=answers({200: DecisionOut}),
+    auth=MODERATE,
+)
 def decide_comment(request, comment_id: int, payload: DecisionIn):
+    """Approve or reject a waiting comment, as for posts."""
     comment = selectors.comment_in_queue(request.auth, comment_id)
-    if payload.action == "approve":
+    if isinstance(payload, Approval):
         comment = services.approve_comment(
             moderator=request.auth, comment=comment, reason=payload.reason
         )
@@ -162,7 +191,9 @@ def decide_comment(request, comment_id: int, payload: DecisionIn):
     return {"id": comment.pk, "status": comment.status}
 
 
-@router.post("/moderation/appeals/{appeal_id}/decision", response=AppealOut, auth=MODERATE)
+@router.post(
+    "/moderation/appeals/{appeal_id}/decision", response=answers({200: AppealOut}), auth=MODERATE
+)
 def decide_appeal(request, appeal_id: int, payload: AppealDecisionIn):
     """Grant (the post or comment is published, the author's penalty step lifted) or deny."""
     appeal = selectors.appeal_in_queue(request.auth, appeal_id)
@@ -174,20 +205,18 @@ def decide_appeal(request, appeal_id: int, payload: AppealDecisionIn):
     )
 
 
-@router.post("/appeals", response={201: AppealOut}, auth=AUTHOR)
-def appeal(request, payload: AppealIn):
-    """Appeal a rejection of your own post or comment (name exactly one), once."""
-    if (payload.post_id is None) == (payload.comment_id is None):
-        raise ValidationError({"post_id": _("Name either post_id or comment_id.")})
-    if payload.post_id is not None:
-        target = {"post": get_object_or_404(Post, pk=payload.post_id, author=request.auth)}
+@router.post("/appeals", response=answers({201: AppealOut}), auth=AUTHOR)
+def appeal(request, payload: PostAppeal | CommentAppeal):
+    """Appeal the rejection of your own post (post_id) or comment (comment_id), once."""
+    if isinstance(payload, PostAppeal):
+        target = {"post": community_selectors.own_post(request.auth, payload.post_id)}
     else:
-        target = {"comment": get_object_or_404(Comment, pk=payload.comment_id, author=request.auth)}
+        target = {"comment": community_selectors.own_comment(request.auth, payload.comment_id)}
     made = services.appeal(author=request.auth, statement=payload.statement, **target)
     return Status(201, made)
 
 
-@router.get("/moderation/log", response=LogOut, auth=EVERYONE)
+@router.get("/moderation/log", response=answers({200: LogOut}, public=True), auth=EVERYONE)
 def log(request):
     """The public moderation log: counts per month and the rules cited, no people."""
     return asdict(selectors.public_moderation_log())

@@ -164,7 +164,8 @@ def reject_comment(*, moderator, comment: Comment, reason: str, rule: str) -> Co
 def appeal(*, author, statement: str, post: Post | None = None, comment=None) -> Appeal:
     """The author asks for a second look at the latest rejection of a post or comment.
 
-    Once per rejection: a post edited, rejected again, can be appealed again.
+    Once per rejection: a post edited, rejected again, can be appealed again. The post or
+    comment is read locked, in the state it is in now.
     """
     target = post or comment
     if target is None or target.author_id != author.pk:
@@ -174,14 +175,21 @@ def appeal(*, author, statement: str, post: Post | None = None, comment=None) ->
         raise ValidationError({"statement": _("Say why the decision should change.")})
     if len(statement) > 1000:
         raise ValidationError({"statement": _("Keep the appeal under 1,000 characters.")})
-    if target.status != Status.REJECTED:
-        raise Conflict(_("Only a rejected post or comment can be appealed."))
-    rejection = _latest_rejection(post=post, comment=comment)
-    try:
-        with transaction.atomic():
-            return Appeal.objects.create(author=author, rejection=rejection, statement=statement)
-    except IntegrityError as exc:
-        raise Conflict(_("You have already appealed this decision.")) from exc
+    refusal = _("Only a rejected post or comment can be appealed.")
+    rejected_only = frozenset({Status.REJECTED})
+    with transaction.atomic():
+        if post is not None:
+            transitions.lock_post(post.pk, rejected_only, refusal=refusal)
+        else:
+            transitions.lock_comment(comment.pk, rejected_only, refusal=refusal)
+        rejection = _latest_rejection(post=post, comment=comment)
+        try:
+            with transaction.atomic():
+                return Appeal.objects.create(
+                    author=author, rejection=rejection, statement=statement
+                )
+        except IntegrityError as exc:
+            raise Conflict(_("You have already appealed this decision.")) from exc
 
 
 def _latest_rejection(*, post: Post | None, comment: Comment | None) -> Decision:

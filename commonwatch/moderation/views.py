@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from commonwatch.accounts.access import PUBLIC, access, needs
 from commonwatch.accounts.roles import Capability
-from commonwatch.community.models import Comment, Post
+from commonwatch.community import selectors as community_selectors
 from commonwatch.web.outcomes import report_outcome
 
 from . import selectors, services
@@ -109,13 +109,13 @@ def _appeal(request, **target):
 @access(AUTHOR)
 @require_POST
 def appeal_post(request, post_id: int):
-    return _appeal(request, post=get_object_or_404(Post, pk=post_id, author=request.user))
+    return _appeal(request, post=community_selectors.own_post(request.user, post_id))
 
 
 @access(AUTHOR)
 @require_POST
 def appeal_comment(request, comment_id: int):
-    comment = get_object_or_404(Comment, pk=comment_id, author=request.user)
+    comment = community_selectors.own_comment(request.user, comment_id)
     return _appeal(request, comment=comment)
 
 

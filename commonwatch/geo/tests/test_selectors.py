@@ -168,8 +168,10 @@ def test_newest_within_keeps_the_querysets_own_filters():
         lambda homes: homes.only("lat"),
         lambda homes: homes[:5],
         lambda homes: homes.distinct(),
+        lambda homes: homes.filter(user__api_tokens__name="script"),
+        lambda homes: homes.filter(user__is_active=True),
     ],
-    ids=["joined", "deferred", "sliced", "distinct"],
+    ids=["joined", "deferred", "sliced", "distinct", "multi-valued join", "filtered join"],
 )
 def test_newest_within_refuses_a_queryset_it_cannot_wrap(narrowed):
     homes = narrowed(Home.objects.all())
@@ -219,3 +221,19 @@ def test_circles_within_a_centimetre_of_the_point_are_decided_by_haversine():
     homes = place_homes([home_point] * 3, radii=radii)
     covered = set(circles_covering(Home.objects.all(), *CENTER))
     assert covered == {homes[0].pk, homes[1].pk}
+
+
+def test_a_filter_through_a_multi_valued_relation_gives_each_row_once_via_pk_in():
+    """What the refusal points to: narrowing by related rows through pk__in stays exact."""
+    from commonwatch.accounts.services import create_api_token
+
+    rng = random.Random(9)
+    homes = place_homes(clustered_points(rng, 30))
+    for home in homes[:10]:
+        for name in ("a", "b", "c"):
+            create_api_token(user=home.user, name=name)
+    with_tokens = Home.objects.filter(pk__in=Home.objects.filter(user__api_tokens__isnull=False))
+
+    got = newest_within(with_tokens, *CENTER, 50_000, layer="none", time_field="updated_at")
+
+    assert sorted(home.pk for home in got) == sorted(home.pk for home in homes[:10])

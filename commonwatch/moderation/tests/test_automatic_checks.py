@@ -1,3 +1,5 @@
+import time
+
 import pytest
 
 from commonwatch.moderation.checks import PERSON_RULE, check_text, describes_person_by_race_alone
@@ -54,3 +56,62 @@ def test_a_description_with_clothing_and_behavior_passes():
 
 def test_a_color_word_that_describes_no_person_passes():
     assert check_text(title="Black ice", body="Black ice on the hill this morning.") == []
+
+
+ADVERSARIAL = {
+    "one long word": "a",
+    "at signs": "a@",
+    "dots": "a.",
+    "a long domain": "b",
+    "digits and spaces": "1 ",
+    "numbered words": "12 Elm ",
+    "phone fragments": "(303) 555-01",
+    "race words": "black man ",
+    "dashes": "-",
+    "plus signs": "+1 ",
+    "address parts": "x.y+z@",
+    "apostrophes": "'",
+}
+LINEAR_GROWTH = 8  # 4x the text may take 4x the time, 16x would be quadratic
+
+
+def _time(check, text: str) -> float:
+    start = time.perf_counter()
+    check(text)
+    return time.perf_counter() - start
+
+
+def _every_check(text: str) -> None:
+    check_text(title="", body=text, max_body=len(text))
+
+
+@pytest.mark.parametrize("name", sorted(ADVERSARIAL))
+def test_every_check_reads_megabytes_of_adversarial_text_in_linear_time(name):
+    """A 2 MB post once held the server for minutes. Each check must grow linearly:
+    4x the text at most ~4x the time (a quadratic pattern fails here at 80 kB, before
+    the megabyte), and a megabyte stays in seconds."""
+    unit = ADVERSARIAL[name]
+    prefix = "a@" if name == "a long domain" else ""
+
+    def text(size: int) -> str:
+        return prefix + unit * (size // len(unit))
+
+    # The fastest of three runs of each: another process's burst must not look quadratic.
+    small = min(_time(_every_check, text(20_000)) for _ in range(3))
+    grown = min(_time(_every_check, text(80_000)) for _ in range(3))
+    assert grown < LINEAR_GROWTH * max(small, 0.005), f"{name}: {small:.3f}s -> {grown:.3f}s"
+    assert _time(_every_check, text(1_000_000)) < 15
+
+
+def test_text_over_its_limit_is_refused_before_any_pattern_reads_it(monkeypatch):
+    from commonwatch.moderation import checks
+
+    def must_not_run(text):
+        raise AssertionError("a pattern read text over the limit")
+
+    monkeypatch.setattr(checks, "_contact_details", must_not_run)
+    monkeypatch.setattr(checks, "describes_person_by_race_alone", must_not_run)
+
+    reasons = check_text(title="x", body="a@" * 1_000_000)
+
+    assert reasons == ["Keep the text under 4000 characters."]

@@ -1,0 +1,121 @@
+"""Malformed input gets a 4xx that says what is wrong, in the API's JSON, and changes nothing."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+from django.urls import reverse
+
+from commonwatch.accounts import services as accounts
+from commonwatch.community.models import Post
+from commonwatch.community.tests.factories import CENTER, published, resident_at
+
+pytestmark = pytest.mark.django_db
+
+
+def cursor(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+@pytest.fixture
+def reader(client):
+    author = resident_at(*CENTER)
+    published(author)
+    reader = resident_at(CENTER[0] + 0.001, CENTER[1])
+    client.force_login(reader)
+    return reader
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "2026-11-01T10:00:00",  # no UTC offset
+        "2026-11-01",  # a date only
+        "0001-01-01T00:00:00+00:00",  # the calendar's first year
+        "9999-12-31T23:59:59+00:00",  # its last
+        "not a time",
+    ],
+)
+def test_a_feed_cursor_that_names_no_moment_of_the_feed_is_refused(client, reader, moment):
+    broken = cursor(f"{moment}|12")
+
+    api = client.get("/api/v1/feed", {"cursor": broken})
+    page = client.get(reverse("community:feed"), {"cursor": broken})
+
+    assert api.status_code == 422
+    assert [error["loc"][-1] for error in api.json()["detail"]] == ["cursor"]
+    assert page.status_code == 400
+    assert b"This page link is not valid." in page.content
+
+
+@pytest.mark.parametrize("period", ["fortnight", "DAY", "1"])
+def test_an_unknown_filter_value_is_refused_not_ignored(client, reader, period):
+    api = client.get("/api/v1/feed", {"period": period})
+    map_points = client.get("/api/v1/map", {"period": period})
+    page = client.get(reverse("community:feed"), {"period": period})
+
+    assert api.status_code == map_points.status_code == 422
+    assert [error["loc"][-1] for error in api.json()["detail"]] == ["period"]
+    assert page.status_code == 400
+    assert b"period" in page.content
+
+
+@pytest.mark.parametrize(
+    ("lat", "lng", "bad"),
+    [("nan", "-104.99", "lat"), ("inf", "-104.99", "lat"), ("39.7", "-Infinity", "lng")],
+)
+def test_a_post_at_no_real_point_is_refused_by_field(client, reader, lat, lng, bad):
+    _token, raw = accounts.create_api_token(user=reader, name="script", scope="write")
+    form = {"category": "safety", "title": "Light out", "body": "It is dark.", "lat": lat}
+
+    response = client.post("/api/v1/posts", form | {"lng": lng}, HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    assert response.status_code == 422
+    assert [error["loc"][-1] for error in response.json()["detail"]] == [bad]
+    assert not Post.objects.filter(author=reader).exists()
+
+
+def test_a_multipart_body_without_its_boundary_gets_a_json_400(client, reader):
+    _token, raw = accounts.create_api_token(user=reader, name="script", scope="write")
+
+    response = client.generic(
+        "POST",
+        "/api/v1/posts",
+        b"category=safety",
+        content_type="multipart/form-data",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert "form data could not be read" in response.json()["detail"]
+
+
+def test_an_oversized_json_body_gets_a_json_413_before_anything_reads_it(client, reader):
+    _token, raw = accounts.create_api_token(user=reader, name="script", scope="write")
+    body = json.dumps({"category": "safety", "title": "x", "body": "a@" * 2_000_000})
+    post = Post.objects.get()
+
+    response = client.put(
+        f"/api/v1/posts/{post.pk}",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request body is too large."}
+
+
+def test_a_body_within_the_size_limit_but_over_the_text_limit_is_refused_by_field(client, reader):
+    body = json.dumps({"body": "word " * 50_000})
+    post = Post.objects.get()
+
+    response = client.post(
+        f"/api/v1/posts/{post.pk}/comments", body, content_type="application/json"
+    )
+
+    assert response.status_code == 422
+    assert [error["loc"][-1] for error in response.json()["detail"]] == ["body"]
