@@ -46,13 +46,14 @@ def session_cookie(user) -> str:
 class AsgiServer:
     """One uvicorn process serving config.asgi:application on 127.0.0.1."""
 
-    def __init__(self, name: str, env: dict[str, str], log_dir: Path):
+    def __init__(self, name: str, env: dict[str, str], log_dir: Path, port: int = 0):
+        """On the given port, or (0) one the kernel picks and the log reveals."""
         self.name = name
         self.log_path = log_dir / f"{name}.log"
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "config.asgi:application"]
-            + ["--host", "127.0.0.1", "--port", "0", *SERVER_OPTIONS],
+            + ["--host", "127.0.0.1", "--port", str(port), *SERVER_OPTIONS],
             cwd=settings.BASE_DIR,
             env=env,
             stdout=self._log,

@@ -23,7 +23,13 @@ from commonwatch.accounts import services as accounts
 from commonwatch.community import live
 from commonwatch.community.consumers import FeedConsumer
 from commonwatch.community.models import Alert
-from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at
+from commonwatch.community.tests.factories import (
+    CENTER,
+    moderator,
+    published,
+    resident_at,
+    submit,
+)
 from commonwatch.geo.approximate import approximate_location
 from commonwatch.geo.cells import APPROXIMATE_RESOLUTION, cell_of
 from commonwatch.geo.distance import EARTH_RADIUS_M, haversine_m, miles_to_m
@@ -198,3 +204,20 @@ def test_alerts_and_live_delivery_treat_two_posts_of_one_cell_alike(monkeypatch)
     for event, post in ((event_a, post_a), (event_b, post_b)):
         assert (event["post_lat"], event["post_lng"]) == PUBLIC
         assert str(post.exact_lat) not in json.dumps(event)
+
+
+def test_a_moderator_never_sees_the_exact_point(client):
+    """Moderators read posts in the queue, which shows no exact point in page or API."""
+    author, mod = resident_at(*CENTER), moderator()
+    exact = destination(*CENTER, 40, 1.0)
+    submit(author, lat=exact[0], lng=exact[1], title="Waiting here")
+    client.force_login(mod)
+
+    page = client.get("/moderation/")
+    queue = client.get("/api/v1/moderation/queue")
+
+    assert b"Waiting here" in page.content
+    assert queue.json()["posts"][0]["title"] == "Waiting here"
+    for response in (page, queue):
+        for coordinate in exact:
+            assert f"{coordinate:.4f}".encode() not in response.content
