@@ -60,9 +60,17 @@ ENCRYPTION_KEYS = _secret(
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+REDIS_URL = env.str("REDIS_URL", default="")
 # Prefixes every cache key, task queue and live channel: installs sharing a Redis
-# never see each other's data (Redis pub/sub ignores database numbers).
-INSTALL_NAME = env.str("INSTALL_NAME", default="commonwatch")
+# never see each other's data (Redis pub/sub ignores database numbers). Required with
+# Redis, where a shared default would mix two installs up.
+INSTALL_NAME = env.str("INSTALL_NAME", default="")
+if not INSTALL_NAME and REDIS_URL:
+    raise ImproperlyConfigured(
+        "INSTALL_NAME must be set with REDIS_URL: a name of this install's own, so that "
+        "installs sharing a Redis never see each other's live posts, jobs or cache."
+    )
+INSTALL_NAME = INSTALL_NAME or "commonwatch"
 if not re.fullmatch(r"[a-z][a-z0-9-]{0,39}", INSTALL_NAME):
     raise ImproperlyConfigured("INSTALL_NAME must be lowercase letters, digits and dashes.")
 
@@ -147,7 +155,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": env.str("SQLITE_TEST_NAME", default="") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     # Redis, or each process's own memory while Redis is unreachable (core.cache):
     # sign-in throttles and cached pages keep working through an outage.
@@ -160,12 +167,13 @@ if REDIS_URL:
         }
     }
 else:
-    # Shared by the web process and the task worker (sign-in throttles).
+    # The embedded mode's one web process: its memory, with a lock that keeps the sign-in
+    # throttles' counts exact under simultaneous requests (files could not).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(DATA_DIR / "cache"),
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "KEY_PREFIX": INSTALL_NAME,
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
 
@@ -245,6 +253,9 @@ STAFF_IDLE_TIMEOUT_SECONDS = env.int("STAFF_IDLE_TIMEOUT_SECONDS", default=30 * 
 
 EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
 vars().update(env.email_url_config(EMAIL_URL))
+# A send gives up well within the outbox's lease, so a hung relay never makes a
+# second worker send the same e-mail while the first still waits.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Commonwatch <noreply@localhost>")
 
 LANGUAGE_CODE = "en"

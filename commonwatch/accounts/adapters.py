@@ -7,11 +7,12 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit  # as allauth's own adapter: usage with rollback
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.fernet import InvalidToken
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from commonwatch.core import sealing
 
 from . import throttle
 from .roles import MFA_REQUIRED_ROLES
@@ -38,8 +39,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
         Replaces allauth's per-account lockout, which let anyone lock anyone out.
         """
-        login = credentials.get("email", "")
-        wait, whole_account = throttle.seconds_to_wait(login, throttle.client_address(request))
+        login, address = credentials.get("email", ""), throttle.client_address(request)
+        wait, whole_account = throttle.reserve_attempt(login, address)
         if wait:
             raise forms.ValidationError(_wait_message(wait, whole_account), code="throttled")
         # allauth takes this usage back when the password is right (authenticate()).
@@ -47,16 +48,15 @@ class AccountAdapter(DefaultAccountAdapter):
             request, app="allauth.account", action="password_failed"
         )
         if not self._login_failed_rl_usage:
+            throttle.give_back(login, address)  # not checked: not counted
             raise self.validation_error("too_many_login_attempts")
 
     def authenticate(self, request, **credentials):
+        """A wrong password keeps the place pre_authenticate reserved; a right one frees it."""
         user = super().authenticate(request, **credentials)
         if user is not None:
             throttle.record_success(credentials.get("email", ""), throttle.client_address(request))
         return user
-
-    def authentication_failed(self, request, **credentials):
-        throttle.record_failure(credentials.get("email", ""), throttle.client_address(request))
 
 
 def _wait_message(seconds: int, whole_account: bool) -> str:
@@ -83,20 +83,15 @@ class MfaAdapter(DefaultMFAAdapter):
         return authenticator.user.role not in MFA_REQUIRED_ROLES
 
     def encrypt(self, text: str) -> str:
-        """TOTP secrets and recovery-code seeds are stored encrypted with ENCRYPTION_KEYS,
+        """TOTP secrets and recovery-code seeds are stored sealed with ENCRYPTION_KEYS,
         which live outside the database: a dump alone yields no second factor."""
-        return second_factor_keys().encrypt(text.encode()).decode()
+        return sealing.seal_text(text)
 
     def decrypt(self, encrypted_text: str) -> str:
         try:
-            return second_factor_keys().decrypt(encrypted_text.encode()).decode()
+            return sealing.open_text(encrypted_text)
         except InvalidToken as exc:
             raise RuntimeError(
                 "A second factor cannot be decrypted: ENCRYPTION_KEYS does not hold the key "
                 "it was stored with."
             ) from exc
-
-
-def second_factor_keys() -> MultiFernet:
-    """The first key encrypts, every key decrypts: add a new key first to rotate."""
-    return MultiFernet([Fernet(key.strip().encode()) for key in settings.ENCRYPTION_KEYS])

@@ -94,8 +94,8 @@ def _require_home_change_allowed(user: User, now: datetime) -> None:
     retry_at = recent[0] + HOME_CHANGE_WINDOW
     raise RateLimited(
         _(
-            "You can change your home or alert radius %(n)d times a day, and you have. "
-            "Your next change is possible at %(when)s (%(zone)s)."
+            "Your home and alert radius can change %(n)d times a day, and they have changed "
+            "that often since yesterday. Your next change is possible at %(when)s (%(zone)s)."
         )
         % {
             "n": HOME_CHANGES_PER_DAY,

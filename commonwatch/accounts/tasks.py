@@ -1,7 +1,8 @@
 """Background work of the accounts app: e-mail, carried out through the outbox.
 
-An e-mail's rendered text lives only in its outbox row, which is blanked once the
-mail is sent; the task queue and its result store see nothing but the row's id.
+An e-mail's rendered text lives only in its outbox row, sealed with ENCRYPTION_KEYS
+while it waits (a reset link is unreadable in the database or a backup) and blanked
+once the mail is sent; the task queue and its result store see only the row's id.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ def queue_email(*, subject: str, body: str, from_email: str, to: list[str], html
     """Send an e-mail after the current transaction commits, retried until it goes out."""
     outbox.put(
         EMAIL,
+        sealed=True,
         erase_when_done=True,
         subject=subject,
         body=body,

@@ -10,12 +10,18 @@ wrong passwords in an hour, the password alone waits the same way from every
 address, and the owner signs in with a code sent to their e-mail instead (allauth's
 login by code, always offered on the sign-in page).
 
+Each attempt reserves its place with an atomic increment *before* the password is
+checked, so a burst of simultaneous attempts is counted one by one (Redis INCR at
+scale; the process's lock in the embedded mode). A reservation refused for waiting
+is given back; a right password gives back its place in both counts.
+
 Counts live in the cache (each process's memory while Redis is down, core.cache),
 keyed by hashes: the cache never holds an e-mail address or a client address.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import time
@@ -31,23 +37,46 @@ FREE_FAILURES = 3  # per account and address, before any wait
 ACCOUNT_FREE_FAILURES = 30  # per account from every address, within FORGET_AFTER_S
 LONGEST_WAIT_S = 15 * 60
 FORGET_AFTER_S = 60 * 60
+KEEP_S = FORGET_AFTER_S + LONGEST_WAIT_S
 
 
 def now() -> float:
     return time.time()
 
 
-@dataclass
-class Failures:
-    count: int = 0
-    last_at: float = 0.0
+@dataclass(frozen=True)
+class Counter:
+    """One count of attempts (reserved or failed) and the time of the latest."""
 
-    def wait_s(self, free: int, at: float) -> int:
-        """Seconds still to wait before the next attempt (0: go ahead)."""
-        if self.count < free:
+    key: str
+    free: int
+
+    def reserve(self) -> int:
+        """Count one more attempt, atomically; the new count."""
+        cache.add(self.key, 0, KEEP_S)
+        try:
+            return cache.incr(self.key)
+        except ValueError:  # expired between add and incr
+            cache.add(self.key, 1, KEEP_S)
+            return 1
+
+    def give_back(self) -> None:
+        with contextlib.suppress(ValueError):  # expired meanwhile: nothing to give back
+            cache.decr(self.key)
+
+    def wait_s(self, count: int, at: float) -> int:
+        """Seconds the attempt numbered `count` must still wait (0: go ahead)."""
+        if count <= self.free:
             return 0
-        delay = min(2 ** (self.count - free), LONGEST_WAIT_S)
-        return max(0, int(self.last_at + delay - at + 0.999))
+        delay = min(2 ** (count - 1 - self.free), LONGEST_WAIT_S)
+        last = cache.get(f"{self.key}:at") or 0.0
+        return max(0, int(last + delay - at + 0.999))
+
+    def stamp(self, at: float) -> None:
+        cache.set(f"{self.key}:at", at, KEEP_S)
+
+    def clear(self) -> None:
+        cache.delete_many([self.key, f"{self.key}:at"])
 
 
 def client_address(request) -> str:
@@ -61,37 +90,45 @@ def client_address(request) -> str:
 
 def _key(*parts: str) -> str:
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-    return f"signin-failures:{digest}"
+    return f"signin-attempts:{digest}"
 
 
-def _keys(login: str, address: str) -> tuple[str, str]:
+def counters(login: str, address: str) -> tuple[Counter, Counter]:
+    """This address's count for this login, and the login's count from everywhere."""
     account = login.strip().lower()
-    return _key("from", account, address), _key("account", account)
+    return (
+        Counter(_key("from", account, address), FREE_FAILURES),
+        Counter(_key("account", account), ACCOUNT_FREE_FAILURES),
+    )
 
 
-def _read(key: str) -> Failures:
-    stored = cache.get(key)
-    return Failures(*stored) if stored else Failures()
-
-
-def seconds_to_wait(login: str, address: str) -> tuple[int, bool]:
-    """How long this address must wait before trying a password for this login, and
-    whether it is the whole account's wait (distributed guessing) rather than its own."""
+def reserve_attempt(login: str, address: str) -> tuple[int, bool]:
+    """Take a place for one password attempt. Returns (0, _) to go ahead, or the seconds
+    to wait and whether it is the whole account's wait (distributed guessing); a refused
+    attempt takes no place."""
     at = now()
-    here, account = _keys(login, address)
-    own = _read(here).wait_s(FREE_FAILURES, at)
-    everyone = _read(account).wait_s(ACCOUNT_FREE_FAILURES, at)
-    return max(own, everyone), everyone > own
+    here, account = counters(login, address)
+    own_count, account_count = here.reserve(), account.reserve()
+    own, everyone = here.wait_s(own_count, at), account.wait_s(account_count, at)
+    if own or everyone:
+        here.give_back()
+        account.give_back()
+        return max(own, everyone), everyone > own
+    here.stamp(at)
+    account.stamp(at)
+    return 0, False
 
 
-def record_failure(login: str, address: str) -> None:
-    at = now()
-    for key in _keys(login, address):
-        failures = _read(key)
-        cache.set(key, (failures.count + 1, at), FORGET_AFTER_S + LONGEST_WAIT_S)
+def give_back(login: str, address: str) -> None:
+    """An attempt that was not checked after all leaves no count."""
+    for counter in counters(login, address):
+        counter.give_back()
 
 
 def record_success(login: str, address: str) -> None:
-    """The right password from here: this address starts afresh (the account count stays,
-    or an attacker who also knew one password could reset it between guesses)."""
-    cache.delete(_keys(login, address)[0])
+    """The right password from here: this address starts afresh, and the account count
+    gives back this attempt's place (not more: an attacker who also knew one password
+    must not reset it between guesses)."""
+    here, account = counters(login, address)
+    here.clear()
+    account.give_back()

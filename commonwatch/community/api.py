@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from pydantic import Field
 
 from commonwatch.accounts.access import api_access, needs
 from commonwatch.accounts.roles import Capability
-from commonwatch.core.schemas import Latitude, Longitude, answers
+from commonwatch.core.schemas import Latitude, Longitude, answers, text
 from commonwatch.moderation import services as moderation
 from commonwatch.moderation.checks import MAX_BODY_CHARS, MAX_COMMENT_CHARS, MAX_TITLE_CHARS
 from commonwatch.moderation.models import Rule
@@ -25,8 +25,8 @@ router = Router(tags=["feed"])
 READ = api_access(needs(Capability.READ_FEED))
 WRITE = api_access(needs(Capability.POST))
 
-Title = Annotated[str, Field(min_length=1, max_length=MAX_TITLE_CHARS)]
-Body = Annotated[str, Field(min_length=1, max_length=MAX_BODY_CHARS)]
+Title = text(min_length=1, max_length=MAX_TITLE_CHARS)
+Body = text(min_length=1, max_length=MAX_BODY_CHARS)
 Period = Literal["day", "week", "month", "quarter"]
 
 
@@ -63,7 +63,7 @@ class FeedOut(Schema):
 class FeedQuery(Schema):
     category: Category | None = None
     period: Period | None = None
-    cursor: str | None = Field(None, max_length=200)
+    cursor: text(max_length=200) | None = None
 
 
 class MapQuery(Schema):
@@ -86,7 +86,7 @@ class PostEdit(Schema):
 
 
 class CommentIn(Schema):
-    body: Annotated[str, Field(min_length=1, max_length=MAX_COMMENT_CHARS)]
+    body: text(min_length=1, max_length=MAX_COMMENT_CHARS)
 
 
 class CommentOut(Schema):
@@ -99,7 +99,7 @@ class CommentOut(Schema):
 
 class FlagIn(Schema):
     reason: Rule
-    note: str = Field("", max_length=500)
+    note: text(max_length=500) = ""
 
 
 class MapPoint(Schema):
@@ -174,9 +174,7 @@ def add_comment(request, post_id: int, payload: CommentIn):
     """Comment on a published post; it appears once a moderator approves it."""
     post = selectors.post_for(request.auth, post_id)
     comment = services.add_comment(author=request.auth, post=post, body=payload.body)
-    return Status(
-        201, next(c for c in selectors.comments_for(request.auth, post) if c["id"] == comment.pk)
-    )
+    return Status(201, selectors.comment_card(comment, request.auth))
 
 
 @router.post("/posts/{post_id}/flags", response=answers({201: Message}), auth=WRITE)

@@ -54,7 +54,8 @@ class FeedConsumer(AsyncWebsocketConsumer):
         await self._listen(self._groups())
         await self.accept()
         self._watch = asyncio.create_task(self._recheck_periodically())
-        cursor = parse_qs(self.scope.get("query_string", b"").decode()).get("after", [""])[0]
+        query = self.scope.get("query_string", b"").decode("utf-8", "replace")
+        cursor = parse_qs(query).get("after", [""])[0]
         if cursor:
             await self._catch_up(user, cursor)
 
@@ -84,6 +85,8 @@ class FeedConsumer(AsyncWebsocketConsumer):
             return  # a cursor from an old page: the page reloads the feed itself
         for card in cards:
             await self.send(text_data=encode({"type": "post", "post": card}))
+        if len(cards) >= selectors.CATCH_UP_LIMIT:  # more were missed than are sent
+            await self.send(text_data=encode({"type": "gap"}))
 
     async def __call__(self, scope, receive, send):
         """Leave the hub however the socket ends: a normal close calls disconnect(), but a
@@ -126,9 +129,9 @@ class FeedConsumer(AsyncWebsocketConsumer):
             self._pending.add(task)
             task.add_done_callback(self._pending.discard)
             return None
-        if event["type"] == "post.removed":
-            return event["text"]
         home = self.home
         if haversine_m(home.lat, home.lng, event["post_lat"], event["post_lng"]) > home.radius_m:
-            return None
+            return None  # not even that a post just outside the circle was removed
+        if event["type"] == "post.removed":
+            return event["text"]
         return event["author_text"] if event["author_id"] == self.user_id else event["text"]

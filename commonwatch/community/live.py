@@ -57,10 +57,13 @@ def encode(message: dict) -> str:
     return json.dumps(message, cls=DjangoJSONEncoder)
 
 
-def announce_removal(post_id: int, cell: int) -> None:
+def announce_removal(post_id: int, cell: int, lat: float, lng: float) -> None:
+    """Tell the sockets that may show the post (at its public point) to drop it."""
     event = {
         "type": "post.removed",
         "group": cell_group(cell),
+        "post_lat": lat,
+        "post_lng": lng,
         "text": encode({"type": "removed", "post_id": post_id}),
     }
     publish(event)

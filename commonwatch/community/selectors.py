@@ -273,20 +273,31 @@ def public_card(post: Post) -> dict:
 
 
 def comments_for(user, post: Post) -> list[dict]:
+    """The thread as the user sees it: published comments, and their own still waiting."""
     comments = post.comments.filter(
         Q(status=Status.PUBLISHED) | Q(author=user, status=Status.PENDING)
     )
     labels = {a.user_id: a.number for a in ThreadAlias.objects.filter(post=post)}
-    return [
-        {
-            "id": c.pk,
-            "body": c.body,
-            "author": _("You") if c.author_id == user.pk else neighbor_label(labels[c.author_id]),
-            "status": c.status,
-            "created_at": c.created_at,
-        }
-        for c in comments.order_by("created_at")
-    ]
+    return [comment_card(c, user, labels) for c in comments.order_by("created_at")]
+
+
+def comment_card(comment: Comment, viewer, labels: dict[int, int] | None = None) -> dict:
+    """A comment as the viewer sees it: by "You", or by its author's number in the thread."""
+    if labels is None:
+        aliases = ThreadAlias.objects.filter(post_id=comment.post_id, user_id=comment.author_id)
+        labels = dict(aliases.values_list("user_id", "number"))
+    if comment.author_id == viewer.pk:
+        author = _("You")
+    else:
+        number = labels.get(comment.author_id)
+        author = neighbor_label(number) if number else _("A neighbor")
+    return {
+        "id": comment.pk,
+        "body": comment.body,
+        "author": author,
+        "status": comment.status,
+        "created_at": comment.created_at,
+    }
 
 
 def posts_by(user):

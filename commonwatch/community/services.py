@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,13 +105,17 @@ def delete_post(*, author, post: Post) -> Post:
     _require_author(author, post)
     with transaction.atomic():
         deleted = transitions.delete_post(post.pk)
-        _withdraw_appeals(deleted)
+        _withdraw_appeals(deleted, with_comments=True)
     return deleted
 
 
-def _withdraw_appeals(post: Post) -> None:
-    """An edited or deleted post is no longer the one rejected: its open appeal closes."""
-    Appeal.objects.filter(rejection__post=post, status=AppealStatus.OPEN).update(
+def _withdraw_appeals(post: Post, *, with_comments: bool = False) -> None:
+    """An edited or deleted post is no longer the one rejected: its open appeal closes,
+    and a deleted post's comments can no longer be restored: theirs close too."""
+    about = Q(rejection__post=post)
+    if with_comments:
+        about |= Q(rejection__comment__post=post)
+    Appeal.objects.filter(about, status=AppealStatus.OPEN).update(
         status=AppealStatus.WITHDRAWN, decided_at=timezone.now()
     )
 
@@ -132,6 +137,7 @@ def add_comment(*, author, post: Post, body: str) -> Comment:
             post=post,
             author=author,
             body=body,
+            status__in=[Status.PENDING, Status.PUBLISHED],
             created_at__gte=timezone.now() - REPEATED_COMMENT_WINDOW,
         ).first()
         return repeated or Comment.objects.create(post=post, author=author, body=body)

@@ -16,14 +16,16 @@ from commonwatch.accounts.tasks import queue_email
 from commonwatch.core import outbox
 from commonwatch.geo.selectors import circles_covering
 
-from .models import Post, Status
+from .models import Alert, Post, Status
 from .selectors import alerts_in_reach
 from .services import record_alerts
 from .transitions import POST_ALERTS
 
 ALERT_BATCH = 5000
 DIGEST_SIZE = 50
+DIGEST_BATCH = 500
 DAILY_DIGESTS = "community.daily_digests"
+DIGEST = "community.digest"
 
 
 @outbox.handler(POST_ALERTS)
@@ -52,40 +54,71 @@ def queue_alerts(*, post_id: int) -> int:
 
 @outbox.handler(DAILY_DIGESTS)
 def send_daily_digests() -> int:
-    """Queue each opted-in resident's e-mail of the posts that reached their circle.
+    """Queue one digest per opted-in resident with alerts not yet e-mailed; returns how many.
 
-    Per resident, the e-mail and the marks on exactly the alerts it names are written
-    in one transaction: a crash or a retry neither loses nor repeats a digest, and an
-    alert the e-mail did not name (beyond the first 50, or outside the circle since
-    the resident moved) is never marked as sent.
+    Each resident's digest is its own outbox message: short, retried on its own, and
+    never long enough to outlive its lease and be sent twice.
     """
-    sent = 0
-    readers = User.objects.filter(
-        daily_digest=True, is_active=True, alerts__digested=False, home__isnull=False
-    ).distinct()
-    for user in readers.select_related("home").iterator(chunk_size=500):
-        with transaction.atomic():
-            alerts = list(
-                alerts_in_reach(user)
-                .filter(digested=False)
-                .select_for_update(of=("self",))
-                .select_related("post")
-                .order_by("-post__published_at", "-pk")[:DIGEST_SIZE]
-            )
-            if not alerts:
-                continue
-            body = render_to_string(
-                "community/digest_email.txt", {"alerts": alerts, "site_url": settings.SITE_URL}
-            )
-            queue_email(
-                subject=_("Today near your home on Commonwatch"),
-                body=body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[user.email],
-            )
-            type(alerts[0]).objects.filter(pk__in=[a.pk for a in alerts]).update(digested=True)
-        sent += 1
-    return sent
+    readers = (
+        User.objects.filter(
+            daily_digest=True, is_active=True, alerts__digested=False, home__isnull=False
+        )
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    queued, batch = 0, []
+    for user_id in readers.iterator(chunk_size=DIGEST_BATCH):
+        batch.append(user_id)
+        if len(batch) >= DIGEST_BATCH:
+            queued += _queue_digests(batch)
+            batch = []
+    return queued + _queue_digests(batch)
+
+
+def _queue_digests(user_ids: list[int]) -> int:
+    with transaction.atomic():
+        for user_id in user_ids:
+            outbox.put(DIGEST, user_id=user_id)
+    return len(user_ids)
+
+
+@outbox.handler(DIGEST)
+def send_digest(*, user_id: int) -> bool:
+    """E-mail one resident the posts that reached their circle since their last digest.
+
+    The e-mail and the marks on exactly the alerts it names are written in one
+    transaction: a crash or a retry neither loses nor repeats a digest, and an alert
+    the e-mail did not name (beyond the first 50, or outside the circle since the
+    resident moved) is never marked as sent.
+    """
+    user = (
+        User.objects.select_related("home")
+        .filter(pk=user_id, daily_digest=True, is_active=True)
+        .first()
+    )
+    if user is None:
+        return False
+    with transaction.atomic():
+        alerts = list(
+            alerts_in_reach(user)
+            .filter(digested=False)
+            .select_for_update(of=("self",))
+            .select_related("post")
+            .order_by("-post__published_at", "-pk")[:DIGEST_SIZE]
+        )
+        if not alerts:
+            return False
+        body = render_to_string(
+            "community/digest_email.txt", {"alerts": alerts, "site_url": settings.SITE_URL}
+        )
+        queue_email(
+            subject=_("Today near your home on Commonwatch"),
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[user.email],
+        )
+        Alert.objects.filter(pk__in=[alert.pk for alert in alerts]).update(digested=True)
+    return True
 
 
 def queue_daily_digests() -> None:

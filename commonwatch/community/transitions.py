@@ -43,11 +43,13 @@ def lock_post(post_id: int, allowed: frozenset[str] | None = None, *, refusal: s
     return post
 
 
-def lock_comment(comment_id: int, allowed: frozenset[str], *, refusal: str = "") -> Comment:
+def lock_comment(
+    comment_id: int, allowed: frozenset[str] | None = None, *, refusal: str = ""
+) -> Comment:
     comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
     if comment is None:
         raise NotFound(_("This comment does not exist."))
-    if comment.status not in allowed:
+    if allowed is not None and comment.status not in allowed:
         raise Conflict(refusal or _("This comment has already been decided."))
     return comment
 
@@ -117,7 +119,8 @@ def _take_down(post: Post, status: str, *, moderation_note: str | None = None, e
         fields.append("moderation_note")
     post.save(update_fields=fields)
     if was_published:
-        transaction.on_commit(partial(live.announce_removal, post.pk, post.cell), robust=True)
+        removal = partial(live.announce_removal, post.pk, post.cell, post.lat, post.lng)
+        transaction.on_commit(removal, robust=True)
 
 
 def _delete_files(storage, names: list[str]) -> None:

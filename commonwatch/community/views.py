@@ -26,15 +26,22 @@ READ = needs(Capability.READ_FEED)
 WRITE = needs(Capability.POST)
 
 
+def _unknown_filters(filter_form: FeedFilterForm):
+    """A 400 naming the filters whose value is not one offered, or None if all are."""
+    if filter_form.is_valid():
+        return None
+    fields = ", ".join(filter_form.errors)
+    return HttpResponseBadRequest(
+        _("Unknown value for the filter: %(fields)s") % {"fields": fields}
+    )
+
+
 @access(READ)
 @require_GET
 def feed(request):
     filter_form = FeedFilterForm(request.GET)
-    if not filter_form.is_valid():
-        fields = ", ".join(filter_form.errors)
-        return HttpResponseBadRequest(
-            _("Unknown value for the filter: %(fields)s") % {"fields": fields}
-        )
+    if refused := _unknown_filters(filter_form):
+        return refused
     filters = filter_form.cleaned_data
     try:
         page = selectors.feed_for(request.user, cursor=request.GET.get("cursor"), **filters)
@@ -190,7 +197,10 @@ def my_posts(request):
 @access(READ)
 @require_GET
 def map_page(request):
-    context = {"filter_form": FeedFilterForm(request.GET), "home": home_of(request.user)}
+    filter_form = FeedFilterForm(request.GET)
+    if refused := _unknown_filters(filter_form):
+        return refused
+    context = {"filter_form": filter_form, "home": home_of(request.user)}
     return render(request, "community/map.html", context)
 
 

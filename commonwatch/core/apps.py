@@ -12,6 +12,9 @@ class CoreConfig(AppConfig):
     name = "commonwatch.core"
     label = "core"
 
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the deploy checks
+
 
 class OperatorAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin, on the allow-listed operator's site (core.admin_site)."""

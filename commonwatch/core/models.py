@@ -15,13 +15,17 @@ class OutboxMessage(models.Model):
     """
 
     kind = models.CharField(max_length=64)
-    payload = models.JSONField(default=dict)
+    payload = models.JSONField(default=dict, help_text="Ids, or {'sealed': …} when sealed.")
     erase_when_done = models.BooleanField(
         default=False, help_text="Blank the payload once done (e-mail bodies, reset links)."
     )
     created_at = models.DateTimeField(default=timezone.now)
     available_at = models.DateTimeField(default=timezone.now)
     dispatched_at = models.DateTimeField(null=True, blank=True)
+    dispatches = models.PositiveIntegerField(default=0)
+    redispatch_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the queue is presumed to have lost it."
+    )
     leased_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)

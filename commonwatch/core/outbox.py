@@ -5,7 +5,11 @@ message is handed to the task queue; a worker runs the kind's handler and marks 
 done. If the queue is down, the handler fails or the worker dies, the message stays
 pending and ``sweep()`` (run by every ``manage.py task_worker``) hands it over again,
 with a growing delay after each failure. So a stopped Redis or a dead worker delays
-the work and never loses it. Handlers must be harmless to repeat.
+the work and never loses it. Handlers must be harmless to repeat, and short (well
+within LEASE): split long work into one message per unit, as the digest does.
+
+A payload that must not be readable in the database (an e-mail with a reset link) is
+``sealed`` with ENCRYPTION_KEYS (core.sealing), and blanked once done if asked.
 
 Apps register handlers with ``@handler("app.kind")``; core imports none of them.
 """
@@ -21,6 +25,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from . import sealing
 from .models import OutboxMessage
 from .tasks import task
 
@@ -29,8 +34,10 @@ logger = logging.getLogger(__name__)
 HANDLERS: dict[str, Callable[..., object]] = {}
 # Longer than any handler runs; a worker that dies mid-way frees its message after it.
 LEASE = timedelta(minutes=5)
-# A message the queue took but no worker ran in this long is handed over again.
+# A message the queue took but no worker ran in this long is handed over again, then
+# after twice as long each time (a long backlog must not fill the queue with copies).
 REDISPATCH_AFTER = timedelta(minutes=2)
+LONGEST_REDISPATCH = timedelta(hours=1)
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=1)
 SWEEP_BATCH = 500
@@ -47,12 +54,15 @@ def handler(kind: str) -> Callable:
     return register
 
 
-def put(kind: str, *, erase_when_done: bool = False, **payload) -> OutboxMessage:
+def put(
+    kind: str, *, sealed: bool = False, erase_when_done: bool = False, **payload
+) -> OutboxMessage:
     """Store work to do after the current transaction commits (ids, not objects)."""
     if kind not in HANDLERS:
         raise LookupError(f"no outbox handler is registered for {kind!r}")
+    stored = {"sealed": sealing.seal(payload)} if sealed else payload
     message = OutboxMessage.objects.create(
-        kind=kind, payload=payload, erase_when_done=erase_when_done
+        kind=kind, payload=stored, erase_when_done=erase_when_done
     )
     transaction.on_commit(partial(dispatch, message.pk), robust=True)
     return message
@@ -61,18 +71,31 @@ def put(kind: str, *, erase_when_done: bool = False, **payload) -> OutboxMessage
 def dispatch(message_id: int) -> bool:
     """Hand a message to the task queue. False when the queue refused: the sweep retries."""
     pending = OutboxMessage.objects.filter(pk=message_id, done_at=None)
-    pending.update(dispatched_at=timezone.now())  # before: a worker may run it at once
+    dispatches = pending.values_list("dispatches", flat=True).first()
+    if dispatches is None:
+        return True  # done already
+    now = timezone.now()
+    # Marked before the hand-over: a worker may run it at once.
+    pending.update(
+        dispatched_at=now,
+        dispatches=F("dispatches") + 1,
+        redispatch_at=now + _doubling(REDISPATCH_AFTER, dispatches + 1, LONGEST_REDISPATCH),
+    )
     try:
         carry_out.enqueue(message_id=message_id)
     except Exception as exc:  # any broker error: the message waits in the database
-        pending.update(dispatched_at=None)
+        pending.update(dispatched_at=None, redispatch_at=None)
         logger.warning("Outbox: message %s waits, the task queue refused it: %s", message_id, exc)
         return False
     return True
 
 
+def _doubling(first: timedelta, times: int, longest: timedelta) -> timedelta:
+    return min(first * 2 ** max(times - 1, 0), longest)
+
+
 def retry_delay(attempts: int) -> timedelta:
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+    return _doubling(FIRST_RETRY, attempts, LONGEST_RETRY)
 
 
 @task()
@@ -86,13 +109,16 @@ def carry_out(*, message_id: int) -> bool:
     if not claimed:
         return False  # done already, leased by another worker, or not due yet
     message = OutboxMessage.objects.get(pk=message_id)
+    payload = message.payload
     try:
-        HANDLERS[message.kind](**message.payload)
+        if "sealed" in payload:
+            payload = sealing.open_sealed(payload["sealed"])
+        HANDLERS[message.kind](**payload)
     except Exception as exc:
         logger.exception("Outbox: %s failed (attempt %s)", message, message.attempts)
         OutboxMessage.objects.filter(pk=message_id).update(
             leased_until=None,
-            dispatched_at=None,  # this hand-over is used up: the sweep makes the next
+            redispatch_at=None,  # this hand-over is used up: the sweep makes the next
             available_at=timezone.now() + retry_delay(message.attempts),
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
         )
@@ -113,7 +139,7 @@ def sweep(limit: int = SWEEP_BATCH) -> int:
     due = (
         OutboxMessage.objects.filter(done_at=None, available_at__lte=now)
         .filter(Q(leased_until=None) | Q(leased_until__lt=now))
-        .filter(Q(dispatched_at=None) | Q(dispatched_at__lt=now - REDISPATCH_AFTER))
+        .filter(Q(redispatch_at=None) | Q(redispatch_at__lte=now))
         .order_by("available_at")
         .values_list("pk", flat=True)[:limit]
     )

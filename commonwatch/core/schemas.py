@@ -28,6 +28,14 @@ def number(**limits):
 Latitude = number(ge=-90, le=90)
 Longitude = number(ge=-180, le=180)
 
+NO_NUL = r"^[^\x00]*$"
+
+
+def text(*, max_length: int, min_length: int = 0):
+    """A string within its length limit and without NUL characters, which PostgreSQL's
+    text columns cannot hold (the pattern puts that rule in the document too)."""
+    return Annotated[str, Field(min_length=min_length, max_length=max_length, pattern=NO_NUL)]
+
 
 class Error(Schema):
     """An answer that is not the one asked for, with a sentence saying why."""

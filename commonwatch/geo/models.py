@@ -55,8 +55,11 @@ class PrivatelyLocatedModel(LocatedModel):
         self.locate()
 
     def locate(self) -> None:
+        """Snap the public point to its cell's centre, always: code that sets lat/lng
+        directly (a loader, a fixture) cannot publish an exact point by mistake."""
         if self.exact_lat is not None and self.exact_lng is not None:
-            self.lat, self.lng = approximate_location(self.exact_lat, self.exact_lng)
+            self.lat, self.lng = self.exact_lat, self.exact_lng
+        self.lat, self.lng = approximate_location(self.lat, self.lng)
         super().locate()
 
     def forget_exact_point(self) -> None:

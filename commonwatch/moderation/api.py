@@ -13,7 +13,7 @@ from pydantic import ConfigDict, Field
 from commonwatch.accounts.access import PUBLIC, api_access, needs
 from commonwatch.accounts.roles import Capability
 from commonwatch.community import selectors as community_selectors
-from commonwatch.core.schemas import answers
+from commonwatch.core.schemas import answers, text
 
 from . import selectors, services
 from .models import Rule
@@ -73,8 +73,9 @@ class QueueOut(Schema):
     appeals: list[QueuedAppeal]
 
 
-Reason = Annotated[str, Field(max_length=MAX_REASON_CHARS)]
-Explanation = Annotated[str, Field(min_length=1, max_length=MAX_REASON_CHARS)]
+Reason = text(max_length=MAX_REASON_CHARS)
+Explanation = text(min_length=1, max_length=MAX_REASON_CHARS)
+Statement = text(min_length=1, max_length=1000)
 
 
 class Approval(Schema):
@@ -96,13 +97,13 @@ DecisionIn = Annotated[Approval | Rejection, Field(discriminator="action")]
 class PostAppeal(Schema):
     model_config = ConfigDict(extra="forbid")
     post_id: int
-    statement: Annotated[str, Field(min_length=1, max_length=1000)]
+    statement: Statement
 
 
 class CommentAppeal(Schema):
     model_config = ConfigDict(extra="forbid")
     comment_id: int
-    statement: Annotated[str, Field(min_length=1, max_length=1000)]
+    statement: Statement
 
 
 class AppealOut(Schema):

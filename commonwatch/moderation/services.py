@@ -198,7 +198,12 @@ def _latest_rejection(*, post: Post | None, comment: Comment | None) -> Decision
 
 
 def decide_appeal(*, moderator, appeal: Appeal, grant: bool, answer: str) -> Appeal:
-    """Grant (publish, lift the penalty) or deny (the rejection stands), with an answer."""
+    """Grant (publish, lift the penalty) or deny (the rejection stands), with an answer.
+
+    Locks in the order every path uses (the post or comment first, then its appeal, as
+    an author's edit or delete does), so a grant and an edit at once wait for each
+    other instead of deadlocking.
+    """
     _require_moderator(moderator)
     answer = (answer or "").strip()
     if not answer:
@@ -207,12 +212,18 @@ def decide_appeal(*, moderator, appeal: Appeal, grant: bool, answer: str) -> App
         raise ValidationError(
             {"answer": _("Keep the answer under %(n)d characters.") % {"n": MAX_REASON_CHARS}}
         )
+    decided = _("This appeal has already been decided.")
     with transaction.atomic():
-        appeal = Appeal.objects.select_for_update().select_related("rejection").get(pk=appeal.pk)
-        if appeal.status != AppealStatus.OPEN:
-            raise Conflict(_("This appeal has already been decided."))
-        rejection = appeal.rejection
-        target = _reverse_rejection(rejection) if grant else rejection.post or rejection.comment
+        rejection = Decision.objects.get(appeal__pk=appeal.pk)
+        if rejection.post_id:
+            target = transitions.lock_post(rejection.post_id)
+        else:
+            target = transitions.lock_comment(rejection.comment_id)
+        appeal = Appeal.objects.select_for_update().filter(pk=appeal.pk).first()
+        if appeal is None or appeal.status != AppealStatus.OPEN:
+            raise Conflict(decided)
+        if grant:
+            target = _reverse_rejection(rejection)
         on = {"post": target} if isinstance(target, Post) else {"comment": target}
         action = Action.GRANT_APPEAL if grant else Action.DENY_APPEAL
         _record(moderator=moderator, action=action, reason=answer, **on)

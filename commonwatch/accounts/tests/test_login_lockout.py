@@ -9,14 +9,16 @@ the owner signs in from elsewhere at once, or from anywhere with an e-mailed cod
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
+from django.db import close_old_connections
 from django.test import Client, TestCase
 from django.urls import reverse
 
 from commonwatch.accounts import throttle
 from commonwatch.accounts.roles import Role
-from commonwatch.accounts.tests.factories import PASSWORD
+from commonwatch.accounts.tests.factories import PASSWORD, UserFactory
 
 ATTACKER, OWNER = "203.0.113.66", "198.51.100.7"
 TOO_MANY_FROM_HERE = b"Too many wrong passwords from here"
@@ -151,3 +153,43 @@ def test_unknown_accounts_are_slowed_alike_so_the_answer_reveals_nothing(db, clo
         log_in(attacker, "nobody@example.org", "wrong")
 
     assert TOO_MANY_FROM_HERE in log_in(attacker, "nobody@example.org", "wrong").content
+
+
+def test_an_emailed_code_does_not_skip_a_second_factor(staff, mailoutbox):
+    officer = staff[Role.MODERATOR]
+    client = Client(REMOTE_ADDR=OWNER)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        asked = client.post(reverse("account_request_login_code"), {"email": officer.email})
+    code = CODE.search(mailoutbox[-1].body).group(1)
+    confirmed = client.post(asked["Location"], {"code": code})
+
+    assert confirmed["Location"] == "/accounts/2fa/authenticate/"
+    assert not signed_in(client)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_simultaneous_guesses_is_counted_one_by_one(settings):
+    """Each attempt takes its place before its password is checked: 24 guesses sent at
+    once from one address get 3 passwords checked, not 24."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    owner = UserFactory(role=Role.RESIDENT)
+    start, checked = threading.Barrier(24), []
+
+    def guess(n: int) -> None:
+        attacker = Client(REMOTE_ADDR=ATTACKER)
+        start.wait()
+        try:
+            answer = log_in(attacker, owner.email, f"wrong {n}")
+            checked.append(TOO_MANY_FROM_HERE not in answer.content)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(24)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert len(checked) == 24
+    assert checked.count(True) == throttle.FREE_FAILURES

@@ -89,6 +89,8 @@ def test_a_database_worker_delivers_a_queued_email_and_erases_it(transactional_d
         queue_mail("Welcome to Commonwatch")
     task = DBTaskResult.objects.get()
     assert task.args_kwargs["kwargs"].keys() == {"message_id"}  # an id, never the e-mail
+    waiting = OutboxMessage.objects.get()
+    assert "reset" not in str(waiting.payload), "the waiting e-mail is sealed"
 
     done = run(worker_env(mail_dir, data_dir, "database"))
 

@@ -34,9 +34,16 @@ def submit(
     category="safety",
     title="Streetlight out",
     body="The streetlight at the corner has been dark since Monday.",
+    uploads=(),
 ) -> Post:
     return services.submit_post(
-        author=author, category=category, title=title, body=body, lat=lat, lng=lng
+        author=author,
+        category=category,
+        title=title,
+        body=body,
+        lat=lat,
+        lng=lng,
+        uploads=uploads,
     )
 
 

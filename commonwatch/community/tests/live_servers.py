@@ -21,12 +21,15 @@ import struct
 import subprocess
 import sys
 import time
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
 
 from commonwatch.core.tests.processes import process_env
+from config.asgi import application
 
 ORIGIN = "http://127.0.0.1"
 READY_TIMEOUT_S = 20
@@ -41,6 +44,20 @@ def session_cookie(user) -> str:
     client = Client()
     client.force_login(user)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+@asynccontextmanager
+async def feed_socket(cookie: str | None = None, *, query: str = "", origin: str = ORIGIN):
+    """A browser's /ws/feed/ socket on config.asgi.application, in this process."""
+    headers = [(b"origin", origin.encode())]
+    if cookie:
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
+    communicator = WebsocketCommunicator(application, f"/ws/feed/{query}", headers=headers)
+    communicator.accepted, communicator.close_code = await communicator.connect(timeout=5)
+    try:
+        yield communicator
+    finally:
+        await communicator.disconnect()
 
 
 class AsgiServer:

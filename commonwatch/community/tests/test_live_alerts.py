@@ -19,13 +19,11 @@ import json
 import math
 import os
 import random
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import pytest
 import redis
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 
 from commonwatch.accounts import services as accounts
 from commonwatch.accounts.models import Home
@@ -35,8 +33,8 @@ from commonwatch.community import services
 from commonwatch.community.live import cell_group, groups_for_circle
 from commonwatch.community.models import Alert, Post, Status
 from commonwatch.community.tests.live_servers import (
-    ORIGIN,
     FeedSocket,
+    feed_socket,
     server_env,
     session_cookie,
     start_servers,
@@ -48,7 +46,6 @@ from commonwatch.geo.approximate import approximate_location
 from commonwatch.geo.cells import cell_of
 from commonwatch.geo.distance import EARTH_RADIUS_M, haversine_m, miles_to_m
 from commonwatch.moderation import services as moderation
-from config.asgi import application
 from config.settings import redis_channel_layer
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -154,19 +151,6 @@ def in_memory_layer(settings):
 @pytest.fixture
 def hood(in_memory_layer):
     return neighborhood_at(DENVER)
-
-
-@asynccontextmanager
-async def feed_socket(cookie: str | None = None, origin: str = ORIGIN):
-    headers = [(b"origin", origin.encode())]
-    if cookie:
-        headers.append((b"cookie", f"sessionid={cookie}".encode()))
-    communicator = WebsocketCommunicator(application, "/ws/feed/", headers=headers)
-    communicator.accepted, communicator.close_code = await communicator.connect(timeout=5)
-    try:
-        yield communicator
-    finally:
-        await communicator.disconnect()
 
 
 async def test_a_neighbor_inside_gets_the_approved_post_and_one_just_outside_does_not(hood):

@@ -12,26 +12,25 @@ from contextlib import asynccontextmanager
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 
 from commonwatch.accounts import services as accounts
-from commonwatch.accounts.live import account_changed, account_group
+from commonwatch.accounts.live import account_group
 from commonwatch.accounts.roles import Role
-from commonwatch.accounts.tests.factories import PASSWORD
+from commonwatch.accounts.tests.factories import PASSWORD, staff_with_mfa
+from commonwatch.community import selectors
 from commonwatch.community.consumers import REFUSED, SIGNED_OUT
 from commonwatch.community.hub import feed_hub
 from commonwatch.community.selectors import encode_cursor
-from commonwatch.community.tests.live_servers import ORIGIN
+from commonwatch.community.tests.live_servers import feed_socket
 from commonwatch.community.tests.test_live_alerts import (
     DENVER,
     IN_MEMORY,
     neighborhood_at,
     north_of,
 )
-from config.asgi import application
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 FAR_AWAY = north_of(*DENVER, 20_000)
@@ -52,14 +51,9 @@ def signed_in_client(user) -> Client:
 @asynccontextmanager
 async def socket_of(client: Client, query: str = ""):
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    headers = [(b"origin", ORIGIN.encode()), (b"cookie", f"sessionid={cookie}".encode())]
-    communicator = WebsocketCommunicator(application, f"/ws/feed/{query}", headers=headers)
-    accepted, _code = await communicator.connect(timeout=5)
-    assert accepted
-    try:
+    async with feed_socket(cookie, query=query) as communicator:
+        assert communicator.accepted
         yield communicator
-    finally:
-        await communicator.disconnect()
 
 
 async def closed_with(socket) -> int:
@@ -115,16 +109,18 @@ async def test_a_new_password_closes_the_sockets_of_other_sessions(hood):
         assert await closed_with(socket) == SIGNED_OUT
 
 
-async def test_a_role_without_the_feed_closes_the_socket(hood):
+async def test_an_operator_giving_a_role_without_the_feed_closes_the_socket(hood):
     client = await database_sync_to_async(signed_in_client)(hood.inside)
-
-    def promote():
-        hood.inside.role = Role.MODERATOR
-        hood.inside.save()
-        account_changed(hood.inside.pk)
+    operator = await database_sync_to_async(signed_in_client)(
+        await database_sync_to_async(staff_with_mfa)(Role.PLATFORM_ADMIN)
+    )
+    change = f"/admin/accounts/user/{hood.inside.pk}/change/"
 
     async with socket_of(client) as socket:
-        await database_sync_to_async(promote)()
+        promoted = await database_sync_to_async(operator.post)(
+            change, {"role": Role.MODERATOR, "is_active": "on"}
+        )
+        assert promoted.status_code == 302
         assert await closed_with(socket) == REFUSED
 
 
@@ -168,3 +164,18 @@ async def test_a_reconnecting_socket_with_a_broken_cursor_just_goes_live(hood):
         assert await socket.receive_nothing(timeout=0.2)
         post = await database_sync_to_async(publish_at)(hood, "Live", DENVER)
         assert (await socket.receive_json_from(timeout=5))["post"]["id"] == post.pk
+
+
+async def test_a_socket_away_too_long_is_told_to_reload_the_feed(hood, monkeypatch):
+    monkeypatch.setattr(selectors, "CATCH_UP_LIMIT", 2)
+    seen = await database_sync_to_async(publish_at)(hood, "Seen", DENVER)
+    for n in range(3):
+        await database_sync_to_async(publish_at)(hood, f"Missed {n}", DENVER)
+    client = await database_sync_to_async(signed_in_client)(hood.inside)
+    cursor = await database_sync_to_async(encode_cursor)(seen)
+
+    async with socket_of(client, f"?after={cursor}") as socket:
+        first = await socket.receive_json_from(timeout=5)
+        second = await socket.receive_json_from(timeout=5)
+        assert (first["type"], second["type"]) == ("post", "post")
+        assert await socket.receive_json_from(timeout=5) == {"type": "gap"}

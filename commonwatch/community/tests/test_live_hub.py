@@ -17,10 +17,11 @@ from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 
 from commonwatch.accounts.live import account_group
-from commonwatch.community import live
+from commonwatch.community import live, services
 from commonwatch.community.hub import feed_hub
 from commonwatch.community.live import cell_group
 from commonwatch.community.tests.live_servers import ORIGIN, session_cookie
+from commonwatch.community.tests.live_servers import feed_socket as asgi_feed_socket
 from commonwatch.community.tests.test_live_alerts import DENVER, IN_MEMORY, neighborhood_at
 from config.asgi import application
 
@@ -36,14 +37,9 @@ def hood(settings):
 @asynccontextmanager
 async def feed_socket(user):
     cookie = await database_sync_to_async(session_cookie)(user)
-    headers = [(b"origin", ORIGIN.encode()), (b"cookie", f"sessionid={cookie}".encode())]
-    communicator = WebsocketCommunicator(application, "/ws/feed/", headers=headers)
-    accepted, _code = await communicator.connect(timeout=5)
-    assert accepted
-    try:
+    async with asgi_feed_socket(cookie) as communicator:
+        assert communicator.accepted
         yield communicator
-    finally:
-        await communicator.disconnect()
 
 
 def publish(hood, title="Streetlight out", at=None):
@@ -76,6 +72,12 @@ async def test_a_socket_outside_the_radius_never_gets_the_post_though_its_cell_i
 
         assert (await c.receive_json_from(timeout=5))["post"]["id"] == later.pk
         assert await c.receive_nothing(timeout=0.1)
+
+        # Nor that it was removed: a removal is measured like a publication.
+        await database_sync_to_async(services.delete_post)(author=hood.author, post=post)
+        last = await database_sync_to_async(hood.submit_at_the_outsiders_home)()
+        await database_sync_to_async(hood.approve)(last)
+        assert (await c.receive_json_from(timeout=5))["post"]["id"] == last.pk
 
 
 async def test_sockets_share_one_layer_channel_per_process_and_leave_it_on_disconnect(hood):
@@ -116,7 +118,7 @@ async def test_a_removal_reaches_every_local_socket_of_the_cell(hood):
         assert (await a.receive_json_from(timeout=5))["post"]["id"] == post.pk
         assert (await b.receive_json_from(timeout=5))["post"]["id"] == post.pk
 
-        await database_sync_to_async(live.announce_removal)(post.pk, post.cell)
+        await database_sync_to_async(live.announce_removal)(post.pk, post.cell, post.lat, post.lng)
 
         removed = {"type": "removed", "post_id": post.pk}
         assert await a.receive_json_from(timeout=5) == removed

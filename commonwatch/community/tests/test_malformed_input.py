@@ -119,3 +119,26 @@ def test_a_body_within_the_size_limit_but_over_the_text_limit_is_refused_by_fiel
 
     assert response.status_code == 422
     assert [error["loc"][-1] for error in response.json()["detail"]] == ["body"]
+
+
+@pytest.mark.parametrize(
+    ("url", "payload"),
+    [
+        ("comments", {"body": "a\u0000b"}),
+        ("flags", {"reason": "false", "note": "x\u0000"}),
+    ],
+)
+def test_a_nul_character_is_refused_by_field_not_a_500(client, reader, url, payload):
+    """PostgreSQL's text columns cannot hold NUL: it is a field error, on every database."""
+    post = Post.objects.get()
+
+    response = client.post(
+        f"/api/v1/posts/{post.pk}/{url}", json.dumps(payload), content_type="application/json"
+    )
+
+    assert response.status_code == 422
+    assert [error["loc"][-1] for error in response.json()["detail"]] == [list(payload)[-1]]
+
+
+def test_an_unknown_filter_on_the_map_page_is_refused(client, reader):
+    assert client.get(reverse("community:map"), {"period": "zzz"}).status_code == 400

@@ -7,6 +7,7 @@ an author editing meanwhile, files gone before the commit, counts inflated.
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from django.core.files.storage import default_storage
@@ -102,15 +103,7 @@ def test_a_deleted_post_keeps_neither_its_text_nor_its_exact_point():
 def test_a_deleted_posts_files_go_only_once_the_delete_is_committed(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     author = resident_at(*CENTER)
-    post = services.submit_post(
-        author=author,
-        category="crime",
-        title="Break-in",
-        body="Garage door forced open.",
-        lat=CENTER[0],
-        lng=CENTER[1],
-        uploads=[upload("a.jpg", jpeg_with_gps())],
-    )
+    post = submit(author, uploads=[upload("a.jpg", jpeg_with_gps())])
     name = post.media.get().file.name
 
     with pytest.raises(RuntimeError), transaction.atomic():
@@ -188,3 +181,90 @@ def test_a_stale_state_is_refused_even_when_the_caller_remembers_another():
         transitions.publish_post(remembered.pk)
     with pytest.raises(NotFound):
         moderation.approve_post(moderator=mod, post=remembered)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_and_a_granted_appeal_at_once_wait_for_each_other_instead_of_deadlocking(
+    monkeypatch,
+):
+    """Both lock the post before its appeal. The moderator's grant, arriving while the
+    author's edit holds the post, waits, then finds the appeal withdrawn: a conflict."""
+    author, mod = resident_at(*CENTER), moderator()
+    post = reject(submit(author), mod)
+    appeal = moderation.appeal(author=author, post=post, statement="It did happen.")
+    post_held, outcomes = threading.Event(), {}
+    resubmit = transitions.resubmit_post
+
+    def resubmit_and_hold(*args, **kwargs):
+        edited = resubmit(*args, **kwargs)
+        post_held.set()
+        time.sleep(0.5)  # the grant starts now, while the edit holds the post
+        return edited
+
+    monkeypatch.setattr(transitions, "resubmit_post", resubmit_and_hold)
+
+    def run(name, action):
+        try:
+            action()
+            outcomes[name] = "done"
+        except Conflict:
+            outcomes[name] = "conflict"
+        except Exception as exc:  # a deadlock would land here
+            outcomes[name] = repr(exc)
+        finally:
+            close_old_connections()
+
+    def grant():
+        post_held.wait(10)
+        moderation.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Restored.")
+
+    def edit():
+        services.edit_post(
+            author=author, post=post, title="Fixed", body="Works.", category="safety"
+        )
+
+    threads = [
+        threading.Thread(target=run, args=("edit", edit)),
+        threading.Thread(target=run, args=("grant", grant)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert outcomes == {"edit": "done", "grant": "conflict"}
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.WITHDRAWN
+    assert Post.objects.get(pk=post.pk).status == Status.PENDING
+
+
+def test_a_comment_sent_again_after_its_rejection_is_a_new_comment(client):
+    """The repeat guard merges only what still waits or shows; the API answers the new one."""
+    author, neighbor, mod = resident_at(*CENTER), resident_at(*CENTER), moderator()
+    post = published(author, mod)
+    client.force_login(neighbor)
+    url = f"/api/v1/posts/{post.pk}/comments"
+    first = client.post(url, {"body": "Saw it too, be careful"}, content_type="application/json")
+    rejected = Comment.objects.get(pk=first.json()["id"])
+    moderation.reject_comment(moderator=mod, comment=rejected, reason="Rude.", rule="harassment")
+
+    again = client.post(url, {"body": "Saw it too, be careful"}, content_type="application/json")
+
+    assert again.status_code == 201
+    assert again.json()["id"] != rejected.pk
+    assert (again.json()["author"], again.json()["status"]) == ("You", "pending")
+
+
+def test_deleting_a_post_closes_the_appeals_of_its_comments():
+    author, commenter, mod = resident_at(*CENTER), resident_at(*CENTER), moderator()
+    post = published(author, mod)
+    comment = services.add_comment(author=commenter, post=post, body="Rude words.")
+    moderation.reject_comment(moderator=mod, comment=comment, reason="Rude.", rule="harassment")
+    appeal = moderation.appeal(author=commenter, comment=comment, statement="Not rude.")
+
+    services.delete_post(author=author, post=post)
+
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.WITHDRAWN
+    with pytest.raises(Conflict):
+        moderation.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Restored.")

@@ -36,6 +36,7 @@ def process_env(data_dir: Path, **extra: str) -> dict[str, str]:
         "SECRET_KEY": settings.SECRET_KEY,
         "ENCRYPTION_KEYS": ",".join(settings.ENCRYPTION_KEYS),
         "DATA_DIR": str(data_dir),
+        "INSTALL_NAME": settings.INSTALL_NAME,
         "PYTHONUNBUFFERED": "1",
         **extra,
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.db import transaction
@@ -128,3 +129,46 @@ def test_work_of_a_rolled_back_change_is_never_done(flaky_handler):
 
     assert not OutboxMessage.objects.exists()
     assert flaky_handler == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_the_queue_keeps_is_handed_over_again_ever_more_rarely(
+    flaky_handler, monkeypatch
+):
+    """A backlog must not fill the queue with copies: two minutes, then four, then eight."""
+    message = OutboxMessage.objects.create(kind="test.flaky", payload={"fail": 0})
+    seen = []
+
+    def lost_in_the_queue(**kwargs):
+        seen.append(timezone.now())  # taken, never run: as a backlog or a dead worker
+
+    monkeypatch.setattr(outbox, "carry_out", SimpleNamespace(enqueue=lost_in_the_queue))
+    gaps = []
+    for _hand_over in range(4):
+        assert outbox.sweep() == 1
+        assert outbox.sweep() == 0  # not again at once
+        row = OutboxMessage.objects.get(pk=message.pk)
+        gaps.append(row.redispatch_at - row.dispatched_at)
+        OutboxMessage.objects.filter(pk=message.pk).update(redispatch_at=timezone.now())
+
+    assert gaps == [timedelta(minutes=minutes) for minutes in (2, 4, 8, 16)]
+    assert len(seen) == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sealed_payload_is_unreadable_in_the_database_and_whole_for_its_handler():
+    received = []
+
+    @outbox.handler("test.sealed")
+    def sealed(**payload):
+        received.append(payload)
+
+    try:
+        with transaction.atomic():
+            message = outbox.put("test.sealed", sealed=True, link="https://example.org/reset/k3y")
+        stored = OutboxMessage.objects.get(pk=message.pk).payload
+    finally:
+        del outbox.HANDLERS["test.sealed"]
+
+    assert "k3y" not in str(stored) and set(stored) == {"sealed"}
+    assert received == [{"link": "https://example.org/reset/k3y"}]

@@ -31,8 +31,8 @@ print(json.dumps({
 
 
 def load_settings(tmp_path, **env: str) -> subprocess.CompletedProcess:
-    clean = {key: value for key, value in os.environ.items() if key not in ("DEBUG", "SECRET_KEY")}
-    clean.pop("ENCRYPTION_KEYS", None)
+    ours = ("DEBUG", "SECRET_KEY", "ENCRYPTION_KEYS", "INSTALL_NAME", "REDIS_URL")
+    clean = {key: value for key, value in os.environ.items() if key not in ours}
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {PRINT_SETTINGS}"],
         cwd=settings.BASE_DIR,
@@ -84,6 +84,13 @@ def test_every_redis_name_carries_the_install_name(tmp_path):
     assert loaded["queues"] == loaded["task_queues"] == ["riverside"]
 
 
+def test_with_redis_an_install_must_name_itself(tmp_path):
+    started = load_settings(tmp_path, DEBUG="true", REDIS_URL="redis://127.0.0.1:6379/3")
+
+    assert started.returncode != 0
+    assert "INSTALL_NAME must be set with REDIS_URL" in started.stderr
+
+
 def test_a_bad_install_name_is_refused(tmp_path):
     started = load_settings(tmp_path, DEBUG="true", INSTALL_NAME="Bad Name!")
 
@@ -127,3 +134,14 @@ def test_two_installs_on_one_redis_never_get_each_others_live_posts(shared_redis
 
     assert received["text"] == "north's post"
     assert leaked is None
+
+
+def test_the_deploy_check_asks_for_trusted_proxies_in_the_scale_mode(settings):
+    from commonwatch.core.checks import client_addresses_behind_a_load_balancer as check
+
+    settings.REDIS_URL = "redis://127.0.0.1:6379/0"
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT, settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER = 0, None
+    assert [warning.id for warning in check(None)] == ["commonwatch.W001"]
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    assert check(None) == []

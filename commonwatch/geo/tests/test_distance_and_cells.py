@@ -123,3 +123,23 @@ def test_owner_sees_the_exact_point_and_everyone_else_the_cell_centre():
     assert location_seen_by(None, located, owner_id=owner.pk) != point
     located.forget_exact_point()
     assert location_seen_by(owner, located, owner_id=owner.pk) == approximate_location(*point)
+
+
+def test_a_point_set_directly_as_the_public_one_is_snapped_to_its_cell(db):
+    """Fail closed: a loader that fills lat/lng itself still stores only the cell centre."""
+    from commonwatch.community.models import Post
+    from commonwatch.community.tests.factories import resident_at
+
+    point = (39.7400123, -104.9912345)
+    post = Post.objects.create(
+        author=resident_at(*point),
+        category="safety",
+        title="t",
+        body="b",
+        lat=point[0],
+        lng=point[1],
+    )
+
+    post.refresh_from_db()
+    assert (post.lat, post.lng) == approximate_location(*point)
+    assert (post.exact_lat, post.exact_lng) == (None, None)

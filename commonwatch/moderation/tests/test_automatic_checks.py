@@ -72,7 +72,10 @@ ADVERSARIAL = {
     "address parts": "x.y+z@",
     "apostrophes": "'",
 }
-LINEAR_GROWTH = 8  # 4x the text may take 4x the time, 16x would be quadratic
+# Ten times the text: linear takes ~10x the time, quadratic ~100x. The margin between
+# absorbs a loaded machine (caches, other processes), which was seen to double a run.
+GROWTH = 10
+LINEAR_GROWTH = 40
 
 
 def _time(check, text: str) -> float:
@@ -88,18 +91,21 @@ def _every_check(text: str) -> None:
 @pytest.mark.parametrize("name", sorted(ADVERSARIAL))
 def test_every_check_reads_megabytes_of_adversarial_text_in_linear_time(name):
     """A 2 MB post once held the server for minutes. Each check must grow linearly:
-    4x the text at most ~4x the time (a quadratic pattern fails here at 80 kB, before
-    the megabyte), and a megabyte stays in seconds."""
+    10x the text well under 100x the time (a quadratic pattern fails here at 200 kB,
+    before the megabyte), and a megabyte stays in seconds."""
     unit = ADVERSARIAL[name]
     prefix = "a@" if name == "a long domain" else ""
 
     def text(size: int) -> str:
         return prefix + unit * (size // len(unit))
 
-    # The fastest of three runs of each: another process's burst must not look quadratic.
-    small = min(_time(_every_check, text(20_000)) for _ in range(3))
-    grown = min(_time(_every_check, text(80_000)) for _ in range(3))
-    assert grown < LINEAR_GROWTH * max(small, 0.005), f"{name}: {small:.3f}s -> {grown:.3f}s"
+    # The fastest of three runs, so that another process's burst never looks quadratic;
+    # the larger text is timed again only if its first run looks too slow.
+    small = max(min(_time(_every_check, text(20_000)) for _ in range(3)), 0.005)
+    grown = _time(_every_check, text(20_000 * GROWTH))
+    if grown >= LINEAR_GROWTH * small:
+        grown = min(grown, *(_time(_every_check, text(20_000 * GROWTH)) for _ in range(2)))
+    assert grown < LINEAR_GROWTH * small, f"{name}: {small:.3f}s -> {grown:.3f}s"
     assert _time(_every_check, text(1_000_000)) < 15
 
 

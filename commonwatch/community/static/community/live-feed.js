@@ -47,6 +47,12 @@
       fresh += 1;
       status.textContent = fresh === 1 ? status.dataset.freshOne
         : status.dataset.freshMany.replace("%(count)s", String(fresh));
+    } else if (message.type === "gap") {
+      // Away too long to catch up post by post: offer the whole feed again.
+      status.textContent = status.dataset.gap + " ";
+      var reload = text("a", "", status.dataset.reload);
+      reload.href = window.location.pathname + window.location.search;
+      status.appendChild(reload);
     } else if (message.type === "removed") {
       var gone = feed.querySelector('[data-post-id="' + message.post_id + '"]');
       if (gone) { gone.remove(); }
