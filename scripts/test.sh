@@ -4,6 +4,9 @@
 # distributed task backend. Exits non-zero on any failure, including "no tests".
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The embedded dev mode (production is the default and needs its own keys): migrations
+# check and tests make theirs up in ./var.
+export DEBUG="${DEBUG:-true}"
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}"
 
