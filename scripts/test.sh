@@ -32,9 +32,10 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[test]"
 
-echo "== lint, format, migrations"
+echo "== lint, format, app graph, migrations"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/lint-imports
 .venv/bin/python manage.py makemigrations --check --dry-run
 
 run_suite() {

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import ResolverMatch
+from django.urls import ResolverMatch, resolve, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from ninja.errors import AuthorizationError
 from ninja.security.base import AuthBase
@@ -169,3 +170,25 @@ class DenyUndeclared(ApiAccess):
 
     def __call__(self, request):
         raise AuthorizationError(message=_("This endpoint declares no access rule."))
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A link in a menu, shown only to whom its page's rule admits."""
+
+    label: str | Promise
+    url_name: str
+
+
+def visible_entries(user, entries) -> list[dict]:
+    """The entries this signed-in user may open, as label/url pairs for a template."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    visible = []
+    for entry in entries:
+        url = reverse(entry.url_name)
+        match = resolve(url)
+        rule = rule_for(match.func, match)
+        if rule is not None and rule.allows(user):
+            visible.append({"label": entry.label, "url": url, "url_name": entry.url_name})
+    return visible

@@ -7,16 +7,26 @@ from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commonwatch.core.errors import RateLimited
 from commonwatch.geo.distance import m_to_miles
 
 from . import services
-from .access import SIGNED_IN, access, needs
+from .access import SIGNED_IN, NavEntry, access, needs, visible_entries
 from .forms import ApiTokenForm, DeleteAccountForm, HomeForm
 from .roles import Capability
 from .selectors import home_of, tokens_of
+
+# The account page lists these, each shown only to whom its rule admits.
+ACCOUNT_ENTRIES = (
+    NavEntry(_lazy("E-mail addresses"), "account_email"),
+    NavEntry(_lazy("Password"), "account_change_password"),
+    NavEntry(_lazy("Two-factor authentication and recovery codes"), "mfa_index"),
+    NavEntry(_lazy("Personal API tokens"), "accounts:api_tokens"),
+    NavEntry(_lazy("Delete my account"), "accounts:delete"),
+)
 
 
 @access(needs(Capability.SET_HOME))
@@ -52,9 +62,7 @@ def home_settings(request):
 @require_GET
 def account_settings(request):
     """One page that leads to every account setting the person's role allows."""
-    from commonwatch.web.navigation import ACCOUNT_ENTRIES, entries_for
-
-    entries = entries_for(request.user, ACCOUNT_ENTRIES)
+    entries = visible_entries(request.user, ACCOUNT_ENTRIES)
     return render(request, "accounts/settings.html", {"entries": entries})
 
 

@@ -13,10 +13,8 @@ from pydantic import Field
 
 from commonwatch.accounts.access import api_access, needs
 from commonwatch.accounts.roles import Capability
+from commonwatch.community.checks import MAX_BODY_CHARS, MAX_COMMENT_CHARS, MAX_TITLE_CHARS
 from commonwatch.core.schemas import Latitude, Longitude, answers, text
-from commonwatch.moderation import services as moderation
-from commonwatch.moderation.checks import MAX_BODY_CHARS, MAX_COMMENT_CHARS, MAX_TITLE_CHARS
-from commonwatch.moderation.models import Rule
 
 from . import selectors, services
 from .models import Category
@@ -97,11 +95,6 @@ class CommentOut(Schema):
     created_at: datetime
 
 
-class FlagIn(Schema):
-    reason: Rule
-    note: text(max_length=500) = ""
-
-
 class MapPoint(Schema):
     id: int
     lat: float
@@ -112,10 +105,6 @@ class MapPoint(Schema):
 
 class MapOut(Schema):
     points: list[MapPoint]
-
-
-class Message(Schema):
-    detail: str
 
 
 @router.get("/feed", response=answers({200: FeedOut}), auth=READ)
@@ -175,11 +164,3 @@ def add_comment(request, post_id: int, payload: CommentIn):
     post = selectors.post_for(request.auth, post_id)
     comment = services.add_comment(author=request.auth, post=post, body=payload.body)
     return Status(201, selectors.comment_card(comment, request.auth))
-
-
-@router.post("/posts/{post_id}/flags", response=answers({201: Message}), auth=WRITE)
-def flag_post(request, post_id: int, payload: FlagIn):
-    """Flag a published post for the moderators, citing the rule it breaks."""
-    post = selectors.post_for(request.auth, post_id)
-    moderation.flag_post(user=request.auth, post=post, reason=payload.reason, note=payload.note)
-    return Status(201, {"detail": _("Flagged. Moderators will look at this post.")})

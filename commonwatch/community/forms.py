@@ -3,8 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from commonwatch.moderation.checks import MAX_BODY_CHARS, MAX_COMMENT_CHARS, MAX_TITLE_CHARS
-from commonwatch.moderation.models import Rule
+from commonwatch.community.checks import MAX_BODY_CHARS, MAX_COMMENT_CHARS, MAX_TITLE_CHARS
 
 from .models import Category
 
@@ -68,11 +67,6 @@ class CommentForm(forms.Form):
         max_length=MAX_COMMENT_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-
-class FlagForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Why?"), choices=Rule.choices)
-    note = forms.CharField(label=_("Anything to add (optional)"), max_length=500, required=False)
 
 
 class FeedFilterForm(forms.Form):

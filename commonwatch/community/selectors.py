@@ -25,7 +25,6 @@ from commonwatch.accounts.selectors import home_of
 from commonwatch.geo.approximate import location_seen_by
 from commonwatch.geo.distance import haversine_m, haversine_sql
 from commonwatch.geo.selectors import newest_within, within_radius
-from commonwatch.moderation.selectors import appeal_state
 
 from .models import Alert, Category, Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
 
@@ -298,16 +297,6 @@ def comment_card(comment: Comment, viewer, labels: dict[int, int] | None = None)
         "status": comment.status,
         "created_at": comment.created_at,
     }
-
-
-def posts_by(user):
-    """The author's own posts, newest first, with the state of any appeal."""
-    return (
-        Post.objects.filter(author=user)
-        .exclude(status=Status.DELETED)
-        .annotate(**appeal_state("post"))
-        .order_by("-created_at")
-    )
 
 
 def map_points_for(user, *, category=None, period=None) -> list[dict]:

@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,11 +18,9 @@ from commonwatch.accounts.roles import Capability, can
 from commonwatch.core.errors import NotAllowed
 from commonwatch.geo.points import require_point
 from commonwatch.geo.services import rebuild_tallies
-from commonwatch.moderation.checks import MAX_COMMENT_CHARS, check_text
-from commonwatch.moderation.models import Appeal, AppealStatus
-from commonwatch.moderation.penalties import require_may_post
 
-from . import transitions
+from . import hooks, transitions
+from .checks import MAX_COMMENT_CHARS, check_text
 from .media import MAX_MEDIA_PER_POST, clean_upload
 from .models import Alert, Category, Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
 
@@ -45,7 +42,7 @@ def submit_post(
     """A new post, pending moderation; refused outright if an automatic check fails."""
     if not can(author, Capability.POST):
         raise NotAllowed(_("Only residents can post."), code="not_resident")
-    require_may_post(author)
+    hooks.require_may_post(author)
     if category not in Category.values:
         raise ValidationError({"category": _("Choose one of the categories.")})
     require_point(lat, lng)
@@ -96,7 +93,7 @@ def edit_post(*, author, post: Post, title: str, body: str, category: str) -> Po
         edited = transitions.resubmit_post(
             post.pk, category=category, title=title.strip(), body=body.strip()
         )
-        _withdraw_appeals(edited)
+        hooks.changed(edited, deleted=False)
     return edited
 
 
@@ -105,26 +102,15 @@ def delete_post(*, author, post: Post) -> Post:
     _require_author(author, post)
     with transaction.atomic():
         deleted = transitions.delete_post(post.pk)
-        _withdraw_appeals(deleted, with_comments=True)
+        hooks.changed(deleted, deleted=True)
     return deleted
-
-
-def _withdraw_appeals(post: Post, *, with_comments: bool = False) -> None:
-    """An edited or deleted post is no longer the one rejected: its open appeal closes,
-    and a deleted post's comments can no longer be restored: theirs close too."""
-    about = Q(rejection__post=post)
-    if with_comments:
-        about |= Q(rejection__comment__post=post)
-    Appeal.objects.filter(about, status=AppealStatus.OPEN).update(
-        status=AppealStatus.WITHDRAWN, decided_at=timezone.now()
-    )
 
 
 def add_comment(*, author, post: Post, body: str) -> Comment:
     """A comment waiting for moderation; the same text sent twice is kept once."""
     if not can(author, Capability.POST):
         raise NotAllowed(_("Only residents can comment."), code="not_resident")
-    require_may_post(author)
+    hooks.require_may_post(author)
     _require_text_passes(title="", body=body, max_body=MAX_COMMENT_CHARS)
     body = body.strip()
     with transaction.atomic():

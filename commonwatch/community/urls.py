@@ -6,12 +6,10 @@ app_name = "community"
 urlpatterns = [
     path("", views.feed, name="feed"),
     path("new/", views.new_post, name="new"),
-    path("mine/", views.my_posts, name="mine"),
     path("map/", views.map_page, name="map"),
     path("posts/<int:post_id>/", views.post_detail, name="post"),
     path("posts/<int:post_id>/edit/", views.edit_post, name="edit"),
     path("posts/<int:post_id>/delete/", views.delete_post, name="delete"),
     path("posts/<int:post_id>/comments/", views.comment, name="comment"),
-    path("posts/<int:post_id>/flags/", views.flag, name="flag"),
     path("media/<int:media_id>/", views.media, name="media"),
 ]

@@ -13,14 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from commonwatch.accounts.access import SIGNED_IN, access, needs
 from commonwatch.accounts.roles import Capability
 from commonwatch.accounts.selectors import home_of
+from commonwatch.core.outcomes import report_outcome
 from commonwatch.geo.approximate import approximate_location
-from commonwatch.moderation import selectors as moderation_selectors
-from commonwatch.moderation import services as moderation
-from commonwatch.moderation.penalties import pause_notice
-from commonwatch.web.outcomes import report_outcome
 
-from . import selectors, services
-from .forms import CommentForm, EditPostForm, FeedFilterForm, FlagForm, PostForm
+from . import hooks, selectors, services
+from .forms import CommentForm, EditPostForm, FeedFilterForm, PostForm
 
 READ = needs(Capability.READ_FEED)
 WRITE = needs(Capability.POST)
@@ -93,7 +90,7 @@ def new_post(request):
     context = {
         "form": form,
         "center": approximate_location(home.lat, home.lng) if home else None,
-        "paused": pause_notice(request.user),
+        "paused": hooks.posting_pause(request.user),
     }
     return render(request, "community/new_post.html", context)
 
@@ -110,12 +107,13 @@ def _add_errors(form, exc: ValidationError) -> None:
 @require_GET
 def post_detail(request, post_id: int):
     post = selectors.post_for(request.user, post_id)
+    card = selectors.post_card(post, request.user)
     context = {
-        "post": selectors.post_card(post, request.user),
+        "post": card,
         "comments": selectors.comments_for(request.user, post),
         "comment_form": CommentForm(),
-        "flag_form": FlagForm(),
-        "paused": pause_notice(request.user),
+        "paused": hooks.posting_pause(request.user),
+        "panels": hooks.panels(request, card),
     }
     return render(request, "community/post.html", context)
 
@@ -145,18 +143,6 @@ def comment(request, post_id: int):
 
 
 @access(WRITE)
-@require_POST
-def flag(request, post_id: int):
-    return _act_on_post(
-        request,
-        post_id,
-        FlagForm,
-        lambda post, data: moderation.flag_post(user=request.user, post=post, **data),
-        _("Thank you. Moderators will look at this post."),
-    )
-
-
-@access(WRITE)
 @require_http_methods(["GET", "POST"])
 def edit_post(request, post_id: int):
     post = selectors.own_post(request.user, post_id)
@@ -179,19 +165,7 @@ def delete_post(request, post_id: int):
     post = selectors.own_post(request.user, post_id)
     services.delete_post(author=request.user, post=post)
     messages.success(request, _("Your post is deleted."))
-    return redirect("community:mine")
-
-
-@access(WRITE)
-@require_GET
-def my_posts(request):
-    """The author's posts and turned-down comments, each decision's reason and appeal."""
-    context = {
-        "posts": selectors.posts_by(request.user),
-        "comments": moderation_selectors.rejected_comments_by(request.user),
-        "standing": moderation_selectors.standing_of(request.user),
-    }
-    return render(request, "community/mine.html", context)
+    return redirect("community:feed")
 
 
 @access(READ)

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.db.backends.signals import connection_created
 
 
 class CoreConfig(AppConfig):
@@ -14,6 +15,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401 - registers the deploy checks
+        from .postgres import use_c_timestamptz_loader
+
+        connection_created.connect(use_c_timestamptz_loader, dispatch_uid="c_timestamptz")
 
 
 class OperatorAdminConfig(admin_apps.AdminConfig):

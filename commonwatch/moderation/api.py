@@ -7,6 +7,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
@@ -221,3 +222,20 @@ def appeal(request, payload: PostAppeal | CommentAppeal):
 def log(request):
     """The public moderation log: counts per month and the rules cited, no people."""
     return asdict(selectors.public_moderation_log())
+
+
+class FlagIn(Schema):
+    reason: Rule
+    note: text(max_length=500) = ""
+
+
+class Message(Schema):
+    detail: str
+
+
+@router.post("/posts/{post_id}/flags", response=answers({201: Message}), auth=AUTHOR)
+def flag_post(request, post_id: int, payload: FlagIn):
+    """Flag a published post for the moderators, citing the rule it breaks."""
+    post = community_selectors.post_for(request.auth, post_id)
+    services.flag_post(user=request.auth, post=post, reason=payload.reason, note=payload.note)
+    return Status(201, {"detail": _("Flagged. Moderators will look at this post.")})

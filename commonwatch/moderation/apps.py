@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class ModerationConfig(AppConfig):
     name = "commonwatch.moderation"
     label = "moderation"
+
+    def ready(self) -> None:
+        """Plug moderation into community's hooks: community never imports moderation."""
+        from commonwatch.community import hooks
+
+        from . import penalties, services, views
+
+        hooks.posting_pauses.append(penalties.pause_notice)
+        hooks.post_changed.append(services.withdraw_appeals)
+        hooks.post_page_panels.append(views.flag_panel)

@@ -19,3 +19,8 @@ class DecisionForm(forms.Form):
 class AppealDecisionForm(forms.Form):
     action = forms.ChoiceField(choices=[("grant", _("Grant")), ("deny", _("Deny"))])
     answer = forms.CharField(label=_("Answer (shown to the author)"), max_length=1000)
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why?"), choices=Rule.choices)
+    note = forms.CharField(label=_("Anything to add (optional)"), max_length=500, required=False)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -82,10 +81,3 @@ def pause_notice(user) -> str | None:
         "Your posting is paused until %(until)s after moderators turned down your recent "
         "posts. You can still read the feed, and appeal a decision from “My posts”."
     ) % {"until": date_format(timezone.localtime(until), "DATETIME_FORMAT")}
-
-
-def require_may_post(user) -> None:
-    """Refuse new posts and comments while a penalty pauses the user's posting."""
-    notice = pause_notice(user)
-    if notice is not None:
-        raise ValidationError(notice, code="posting_paused")

@@ -90,6 +90,16 @@ def appeal_state(target: str) -> dict:
     }
 
 
+def posts_by(user):
+    """The author's own posts, newest first, with the state of any appeal."""
+    return (
+        Post.objects.filter(author=user)
+        .exclude(status=Status.DELETED)
+        .annotate(**appeal_state("post"))
+        .order_by("-created_at")
+    )
+
+
 def rejected_comments_by(user):
     """The author's turned-down comments, with the reason and any appeal."""
     return (

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -141,6 +142,19 @@ def flag_post(*, user, post: Post, reason: str, note: str = "") -> Flag:
                 post=post,
             )
     return flag
+
+
+def withdraw_appeals(post: Post, *, deleted: bool) -> None:
+    """community.hooks: an edited or deleted post is no longer the one rejected, so its
+    open appeal closes; a deleted post's comments can no longer be restored either.
+    Runs in the author's transaction, after the post's row was locked (the lock order
+    decide_appeal keeps too)."""
+    about = Q(rejection__post=post)
+    if deleted:
+        about |= Q(rejection__comment__post=post)
+    Appeal.objects.filter(about, status=AppealStatus.OPEN).update(
+        status=AppealStatus.WITHDRAWN, decided_at=timezone.now()
+    )
 
 
 def approve_comment(*, moderator, comment: Comment, reason: str = "") -> Comment:

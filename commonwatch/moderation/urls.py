@@ -12,4 +12,6 @@ urlpatterns = [
     path("posts/<int:post_id>/appeal/", views.appeal_post, name="appeal_post"),
     path("comments/<int:comment_id>/appeal/", views.appeal_comment, name="appeal_comment"),
     path("log/", views.log, name="log"),
+    path("mine/", views.my_posts, name="mine"),
+    path("posts/<int:post_id>/flags/", views.flag, name="flag"),
 ]

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from commonwatch.accounts.access import PUBLIC, access, needs
 from commonwatch.accounts.roles import Capability
 from commonwatch.community import selectors as community_selectors
-from commonwatch.web.outcomes import report_outcome
+from commonwatch.core.outcomes import report_outcome
 
 from . import selectors, services
-from .forms import AppealDecisionForm, DecisionForm
+from .forms import AppealDecisionForm, DecisionForm, FlagForm
 from .models import Rule
 
 MODERATE = needs(Capability.MODERATE)
@@ -103,7 +104,7 @@ def _appeal(request, **target):
         lambda: services.appeal(author=request.user, statement=statement, **target),
         _("Your appeal is with the moderators; you will see their answer in “My posts”."),
     )
-    return redirect("community:mine")
+    return redirect("moderation:mine")
 
 
 @access(AUTHOR)
@@ -123,3 +124,39 @@ def appeal_comment(request, comment_id: int):
 @require_GET
 def log(request):
     return render(request, "moderation/log.html", {"log": selectors.public_moderation_log()})
+
+
+@access(AUTHOR)
+@require_GET
+def my_posts(request):
+    """The author's posts and turned-down comments, each decision's reason and appeal."""
+    context = {
+        "posts": selectors.posts_by(request.user),
+        "comments": selectors.rejected_comments_by(request.user),
+        "standing": selectors.standing_of(request.user),
+    }
+    return render(request, "moderation/mine.html", context)
+
+
+@access(AUTHOR)
+@require_POST
+def flag(request, post_id: int):
+    """A neighbor flags a published post they may see, citing a rule."""
+    post = community_selectors.post_for(request.user, post_id)
+    form = FlagForm(request.POST)
+    if form.is_valid():
+        report_outcome(
+            request,
+            lambda: services.flag_post(user=request.user, post=post, **form.cleaned_data),
+            _("Thank you. Moderators will look at this post."),
+        )
+    return redirect("community:post", post_id=post.pk)
+
+
+def flag_panel(request, card: dict) -> str:
+    """community.hooks: the flag form under a published post, for neighbors (not its
+    author). It posts to flag(), which checks who may."""
+    if card["mine"] or card["status"] != "published":
+        return ""
+    context = {"post": card, "flag_form": FlagForm()}
+    return render_to_string("moderation/_flag_panel.html", context, request=request)

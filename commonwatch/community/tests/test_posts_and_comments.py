@@ -162,6 +162,8 @@ def test_comment_and_flag_pages_tell_the_resident_what_happened(client, author, 
     assert b"once a moderator approves it" in page.content
     page = client.post(f"{url}comments/", {"body": "Call 303-555-0199"}, follow=True)
     assert b"Remove the phone number" in page.content
-    assert client.post(f"{url}flags/", {"reason": "false"}, follow=True).status_code == 200
-    again = client.post(f"{url}flags/", {"reason": "false"}, follow=True)
+    flag = f"/moderation/posts/{post.pk}/flags/"
+    assert b"Flag this post" in client.get(url).content  # moderation's panel on the page
+    assert client.post(flag, {"reason": "false"}, follow=True).status_code == 200
+    again = client.post(flag, {"reason": "false"}, follow=True)
     assert b"already flagged" in again.content

@@ -149,12 +149,13 @@ def test_the_pages_show_standing_appeals_and_answers(client, author, mod):
     _rejected(author, mod)
     post = _rejected(author, mod)
     client.force_login(author)
-    mine = client.get("/feed/mine/").content.decode()
+    mine = client.get("/moderation/mine/").content.decode()
     assert "Your posting and commenting are paused until" in mine
     assert "Appeal this decision" in mine
     sent = client.post(f"/moderation/posts/{post.pk}/appeal/", {"statement": "My own car."})
     assert sent.status_code == 302
-    assert "Appeal sent: waiting for a moderator." in client.get("/feed/mine/").content.decode()
+    mine = client.get("/moderation/mine/").content.decode()
+    assert "Appeal sent: waiting for a moderator." in mine
     assert "Your posting is paused until" in client.get("/feed/new/").content.decode()
     form = {"category": "safety", "title": "Loose dog", "body": "Brown dog on Elm.", "lat": 0}
     refused = client.post("/feed/new/", {**form, "lat": CENTER[0], "lng": CENTER[1]})
@@ -170,7 +171,7 @@ def test_the_pages_show_standing_appeals_and_answers(client, author, mod):
     )
     assert decided.status_code == 302
     client.force_login(author)
-    assert "Appeal denied: It stands." in client.get("/feed/mine/").content.decode()
+    assert "Appeal denied: It stands." in client.get("/moderation/mine/").content.decode()
 
 
 def test_the_api_takes_appeals_and_decides_them(client, author, mod):

@@ -44,7 +44,7 @@ def test_rejection_needs_a_reason_that_the_author_sees(client, author):
     client.force_login(author)
     page = client.get(f"/feed/posts/{post.pk}/")
     assert b"Please leave out the plate number." in page.content
-    assert b"Please leave out the plate number." in client.get("/feed/mine/").content
+    assert b"Please leave out the plate number." in client.get("/moderation/mine/").content
 
 
 def test_a_resident_cannot_moderate(author):

@@ -37,7 +37,7 @@ def test_a_rejected_author_appeals_and_a_visitor_reads_the_log(open_page):
 
     a = open_page()
     a.sign_in_as(author)
-    a.page.goto(reverse("community:mine"))
+    a.page.goto(reverse("moderation:mine"))
     expect(a.page.locator(".standing")).to_contain_text("Shares private information")
     expect(a.page.locator("main")).to_contain_text(REASON)
     a.page.get_by_text("Appeal this decision").click()
@@ -57,7 +57,7 @@ def test_a_rejected_author_appeals_and_a_visitor_reads_the_log(open_page):
     post.refresh_from_db()
     assert post.status == Status.PUBLISHED
 
-    a.page.goto(reverse("community:mine"))
+    a.page.goto(reverse("moderation:mine"))
     expect(a.page.locator("main")).to_contain_text(f"Appeal granted: {ANSWER}")
 
     v = open_page()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 
-from commonwatch.core.errors import DomainError
+from .errors import DomainError
 
 
 def report_outcome(request, action: Callable[[], object], success: str) -> bool:

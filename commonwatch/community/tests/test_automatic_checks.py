@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from commonwatch.moderation.checks import PERSON_RULE, check_text, describes_person_by_race_alone
+from commonwatch.community.checks import PERSON_RULE, check_text, describes_person_by_race_alone
 
 
 def test_a_plain_report_passes():
@@ -110,7 +110,7 @@ def test_every_check_reads_megabytes_of_adversarial_text_in_linear_time(name):
 
 
 def test_text_over_its_limit_is_refused_before_any_pattern_reads_it(monkeypatch):
-    from commonwatch.moderation import checks
+    from commonwatch.community import checks
 
     def must_not_run(text):
         raise AssertionError("a pattern read text over the limit")

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection
 
-from config.postgres import UtcTimestamptzLoader, use_c_timestamptz_loader
+from commonwatch.core.postgres import UtcTimestamptzLoader, use_c_timestamptz_loader
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL's timestamp loader"

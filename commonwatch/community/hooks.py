@@ -1,0 +1,44 @@
+"""Where the apps above community plug in, so that community never imports them.
+
+Moderation (registered in its AppConfig.ready) says who may not post for now (its
+penalty ladder), closes the appeals an author's edit or delete makes moot, and adds
+its panel (the flag form) to the post page. Community calls these at the points
+named here, inside its own transactions, and knows nothing else of moderation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+
+# Each returns a sentence saying why the user may not post now, or None.
+posting_pauses: list[Callable[[object], str | None]] = []
+# Each is told that a post's text was replaced (deleted=False) or the post deleted.
+post_changed: list[Callable[..., None]] = []
+# Each returns HTML (already escaped) to show under a post for this request, or "".
+post_page_panels: list[Callable[[object, dict], str]] = []
+
+
+def posting_pause(user) -> str | None:
+    """Why the user may not post or comment now, or None."""
+    for pause in posting_pauses:
+        notice = pause(user)
+        if notice:
+            return notice
+    return None
+
+
+def require_may_post(user) -> None:
+    notice = posting_pause(user)
+    if notice:
+        raise ValidationError(notice, code="posting_paused")
+
+
+def changed(post, *, deleted: bool) -> None:
+    for listener in post_changed:
+        listener(post, deleted=deleted)
+
+
+def panels(request, card: dict) -> list[str]:
+    return [html for render in post_page_panels if (html := render(request, card))]
