@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "django_rq",
     "channels",
     "commonwatch.core",
+    "commonwatch.audit",
     "commonwatch.accounts",
     "commonwatch.geo",
     "commonwatch.community",

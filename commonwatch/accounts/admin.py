@@ -30,4 +30,6 @@ class UserAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        services.update_role_and_access(user=obj, role=obj.role, is_active=obj.is_active)
+        services.update_role_and_access(
+            operator=request.user, user=obj, role=obj.role, is_active=obj.is_active
+        )

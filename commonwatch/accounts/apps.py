@@ -7,10 +7,11 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from allauth.account.signals import password_changed, password_reset, password_set
-        from django.contrib.auth.signals import user_logged_out
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
 
-        from . import live, tasks  # noqa: F401 - tasks registers its outbox handlers
+        from . import live, services, tasks  # noqa: F401 - tasks registers its outbox handlers
 
+        user_logged_in.connect(services.record_staff_sign_in, dispatch_uid="audit_staff_sign_in")
         # Open live sockets follow their account (accounts.live), whoever ends a session.
         user_logged_out.connect(live.on_signed_out, dispatch_uid="live_signed_out")
         for signal in (password_changed, password_reset, password_set):

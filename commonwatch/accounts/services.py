@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from commonwatch.audit.services import record
 from commonwatch.core.errors import NotAllowed, RateLimited
 from commonwatch.geo.distance import miles_to_m
 from commonwatch.geo.points import is_number, require_point
@@ -30,7 +31,7 @@ from .models import (
     TokenScope,
     User,
 )
-from .roles import Capability, can
+from .roles import STAFF_ROLES, Capability, can
 from .selectors import token_digest
 
 TOKEN_PREFIX = "cw_"  # noqa: S105 - a marker, not a secret
@@ -138,11 +139,20 @@ def create_api_token(
         expires_at=timezone.now() + timedelta(days=lifetime_days),
     )
     token.save()
+    record(
+        actor=user,
+        action="accounts.token.created",
+        target=token,
+        data={"scope": scope, "days": lifetime_days},
+    )
     return token, raw
 
 
 def revoke_api_token(*, user: User, token_id: int) -> bool:
-    deleted, _detail = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    with transaction.atomic():
+        deleted, _detail = ApiToken.objects.filter(user=user, pk=token_id).delete()
+        if deleted:
+            record(actor=user, action="accounts.token.revoked", data={"token": token_id})
     return bool(deleted)
 
 
@@ -154,11 +164,18 @@ def touch_api_token(*, token: ApiToken) -> None:
         token.last_used_at = now
 
 
-def update_role_and_access(*, user: User, role: str, is_active: bool) -> User:
-    """An operator's change of someone's role or access; their open sockets follow."""
+def update_role_and_access(*, operator: User, user: User, role: str, is_active: bool) -> User:
+    """An operator's change of someone's role or access, audited; their sockets follow."""
     with transaction.atomic():
+        before = User.objects.filter(pk=user.pk).values("role", "is_active").get()
         user.role, user.is_active = role, is_active
         user.save(update_fields=["role", "is_active", "is_staff", "is_superuser"])
+        record(
+            actor=operator,
+            action="accounts.access.changed",
+            target=user,
+            data={"before": before, "after": {"role": role, "is_active": is_active}},
+        )
         account_changed(user.pk)
     return user
 
@@ -167,6 +184,7 @@ def delete_account(*, user: User) -> None:
     """Delete the account and everything that is only theirs (home, tokens, MFA)."""
     with transaction.atomic():
         account_changed(user.pk)
+        record(actor=user, action="accounts.account.deleted", target=user)
         user.delete()
 
 
@@ -180,3 +198,9 @@ def enroll_totp(*, user: User, secret: str) -> list[str]:
         TOTP.activate(user, secret)
         codes = RecoveryCodes.activate(user)
     return codes.get_unused_codes()
+
+
+def record_staff_sign_in(sender, request, user, **kwargs) -> None:
+    """django.contrib.auth's user_logged_in: staff sign-ins are audited."""
+    if user.role in STAFF_ROLES:
+        record(actor=user, action="accounts.staff.signed_in", target=user)

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from commonwatch.audit.services import record
+
 from .models import Decision, Penalty
 
 # Posting pause of each step; the last one repeats for every step after it.
@@ -33,9 +35,16 @@ def penalize(*, user, decision: Decision) -> Penalty:
     now = timezone.now()
     step = standing_steps(user, now).count() + 1
     pause = PAUSES[min(step, len(PAUSES)) - 1]
-    return Penalty.objects.create(
+    penalty = Penalty.objects.create(
         user=user, decision=decision, step=step, posting_until=now + pause if pause else None
     )
+    record(
+        actor=decision.moderator,
+        action="moderation.penalty.given",
+        target=penalty,
+        data={"user": user.pk, "step": step, "pause_days": pause.days if pause else 0},
+    )
+    return penalty
 
 
 def lift(*, decision: Decision | None) -> None:
@@ -49,6 +58,12 @@ def lift(*, decision: Decision | None) -> None:
         return
     lifted.lifted_at = timezone.now()
     lifted.save(update_fields=["lifted_at"])
+    record(
+        actor=None,
+        action="moderation.penalty.lifted",
+        target=lifted,
+        data={"user": lifted.user_id, "decision": decision.pk},
+    )
     for penalty in standing_steps(lifted.user).filter(created_at__gt=lifted.created_at):
         earlier = standing_steps(penalty.user, penalty.created_at).filter(
             created_at__lt=penalty.created_at

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonwatch.accounts.roles import Capability, can
+from commonwatch.audit.services import record
 from commonwatch.community import transitions
 from commonwatch.community.models import Comment, Post, Status
 from commonwatch.core.errors import Conflict, NotAllowed
@@ -31,10 +32,21 @@ def _require_moderator(user) -> None:
         raise NotAllowed(_("Only moderators decide on posts."), code="not_moderator")
 
 
+# How each decision is named in the audit trail: moderation.<post|comment>.<verb>.
+AUDITED_AS = {
+    Action.APPROVE: "approved",
+    Action.REJECT: "rejected",
+    Action.REQUEUE: "requeued",
+    Action.GRANT_APPEAL: "appeal_granted",
+    Action.DENY_APPEAL: "appeal_denied",
+}
+
+
 def _record(
     *, moderator, action: str, reason: str, post=None, comment=None, rule: str = ""
 ) -> Decision:
-    return Decision.objects.create(
+    """The decision, for the author and the public log, and its audit entry."""
+    decision = Decision.objects.create(
         post=post,
         comment=comment,
         moderator=moderator,
@@ -43,6 +55,15 @@ def _record(
         reason=reason,
         moderator_name=moderator.email if moderator else "",
     )
+    target = post or comment
+    record(
+        actor=moderator,
+        actor_role="" if moderator else "flags",
+        action=f"moderation.{target._meta.model_name}.{AUDITED_AS[action]}",
+        target=target,
+        data={"decision": decision.pk, **({"rule": rule} if rule else {})},
+    )
+    return decision
 
 
 def _reason(reason: str) -> str:
@@ -152,9 +173,12 @@ def withdraw_appeals(post: Post, *, deleted: bool) -> None:
     about = Q(rejection__post=post)
     if deleted:
         about |= Q(rejection__comment__post=post)
-    Appeal.objects.filter(about, status=AppealStatus.OPEN).update(
+    withdrawn = list(Appeal.objects.filter(about, status=AppealStatus.OPEN))
+    Appeal.objects.filter(pk__in=[appeal.pk for appeal in withdrawn]).update(
         status=AppealStatus.WITHDRAWN, decided_at=timezone.now()
     )
+    for appeal in withdrawn:
+        record(actor=None, action="moderation.appeal.withdrawn", target=appeal)
 
 
 def approve_comment(*, moderator, comment: Comment, reason: str = "") -> Comment:
@@ -199,11 +223,18 @@ def appeal(*, author, statement: str, post: Post | None = None, comment=None) ->
         rejection = _latest_rejection(post=post, comment=comment)
         try:
             with transaction.atomic():
-                return Appeal.objects.create(
+                made = Appeal.objects.create(
                     author=author, rejection=rejection, statement=statement
                 )
         except IntegrityError as exc:
             raise Conflict(_("You have already appealed this decision.")) from exc
+        record(
+            actor=author,
+            action="moderation.appeal.filed",
+            target=made,
+            data={"decision": rejection.pk},
+        )
+        return made
 
 
 def _latest_rejection(*, post: Post | None, comment: Comment | None) -> Decision:
