@@ -9,8 +9,10 @@ from __future__ import annotations
 import pytest
 from django.conf import settings as django_settings
 
-from commonwatch.accounts.roles import STAFF_ROLES, Role
-from commonwatch.accounts.tests.factories import UserFactory, staff_with_mfa
+from commonwatch.accounts.tests.factories import UserFactory, operator
+from commonwatch.organizations.models import Kind
+from commonwatch.organizations.models import Role as MembershipRole
+from commonwatch.organizations.tests.factories import member_of, organization, team
 
 IMMEDIATE_TASKS = {
     "default": {
@@ -51,16 +53,40 @@ def _fast_and_isolated(settings, tmp_path):
 
 @pytest.fixture
 def resident(db):
-    return UserFactory(role=Role.RESIDENT)
+    return UserFactory()
+
+
+PERSONAS = (
+    "visitor",
+    "resident",
+    "moderator",
+    "officer_a",
+    "officer_b",
+    "oversight",
+    "legal",
+    "operator",
+)
 
 
 @pytest.fixture
-def staff(db):
-    """One MFA-enrolled user per staff role, keyed by role."""
-    return {role: staff_with_mfa(role) for role in STAFF_ROLES}
+def cast(resident):
+    """Who the access matrix and the ownership tests try every URL as: a visitor (None),
+    a resident, a resident who moderates, an officer of agency A and one of agency B, an
+    oversight member, a legal reviewer and an operator. Staff have a second factor."""
+    agency_a = organization(Kind.AGENCY, "Agency A")
+    agency_b = organization(Kind.AGENCY, "Agency B")
+    return {
+        "visitor": None,
+        "resident": resident,
+        "moderator": member_of(team(Kind.MODERATION)),
+        "officer_a": member_of(agency_a),
+        "officer_b": member_of(agency_b),
+        "oversight": member_of(team(Kind.OVERSIGHT)),
+        "legal": member_of(team(Kind.LEGAL)),
+        "operator": operator(),
+    }
 
 
 @pytest.fixture
-def cast(resident, staff):
-    """Visitor (None), a resident and every staff role: the authorization matrix's rows."""
-    return {"visitor": None, Role.RESIDENT: resident, **staff}
+def agency_admin(db):
+    return member_of(organization(Kind.AGENCY, "Agency A"), MembershipRole.ADMIN)

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "commonwatch.core",
     "commonwatch.audit",
     "commonwatch.accounts",
+    "commonwatch.organizations",
     "commonwatch.geo",
     "commonwatch.community",
     "commonwatch.moderation",
@@ -117,7 +118,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "commonwatch.accounts.middleware.IdleSignOutMiddleware",
-    "commonwatch.accounts.middleware.MfaRequiredMiddleware",
+    "commonwatch.accounts.middleware.SignInStrengthMiddleware",
     "commonwatch.accounts.middleware.AccessRuleMiddleware",
     "commonwatch.core.middleware.DomainErrorMiddleware",
 ]
@@ -247,7 +248,10 @@ ACCOUNT_RATE_LIMITS = {"password_failed": "100/10m/ip", "login_failed": "30/10m/
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
 MFA_ADAPTER = "commonwatch.accounts.adapters.MfaAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Security keys and passkeys (WebAuthn); a passkey alone also signs in.
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # http://127.0.0.1 in the demo and tests
 MFA_TOTP_ISSUER = "Commonwatch"
 # CJIS 5.5.5: staff sessions end after 30 minutes without activity.
 STAFF_IDLE_TIMEOUT_SECONDS = env.int("STAFF_IDLE_TIMEOUT_SECONDS", default=30 * 60)

@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from .api import api
+from commonwatch.web.api import api
 
 urlpatterns = [
     path("", include("commonwatch.web.urls")),
     path("account/", include("commonwatch.accounts.urls")),
     path("feed/", include("commonwatch.community.urls")),
     path("moderation/", include("commonwatch.moderation.urls")),
+    path("organizations/", include("commonwatch.organizations.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

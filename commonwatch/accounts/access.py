@@ -1,9 +1,10 @@
-"""Who may use each URL: every page and endpoint declares a rule, the rest is denied.
+"""Who may use each URL: every page and endpoint names the policy action it needs.
 
-Pages carry ``@access(rule)``; API operations pass ``auth=api_access(rule)``;
-third-party views (allauth, admin) get their rule from THIRD_PARTY_RULES.
-AccessRuleMiddleware refuses any view without a rule, so a forgotten
-declaration fails closed, and the URL-walk test names it.
+Pages carry ``@access(needs("community.read"))``; API operations pass
+``auth=api_access(needs(...))``; third-party views (allauth, admin) get theirs from
+THIRD_PARTY_RULES. AccessRuleMiddleware refuses any view without a rule, so a
+forgotten declaration fails closed, and the URL-walk test names it. What an action
+allows is decided in core.policies, from each app's policies.py.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from ninja.errors import AuthorizationError
 from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
+from commonwatch.core import policies
+
 from .models import TokenScope
-from .roles import MFA_REQUIRED_ROLES, TOKEN_CAPABILITIES, Capability, can
-from .selectors import has_second_factor, token_for
+from .policies import OPERATE, OWN_ACCOUNT, PUBLIC
+from .selectors import token_for
 from .services import touch_api_token
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -28,30 +31,37 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 @dataclass(frozen=True)
 class Rule:
-    """Visitors allowed, any signed-in user, or only roles holding a capability."""
+    """The policy action a URL needs (with no object: "may do this to something")."""
 
-    label: str
-    visitors: bool = False
-    capability: Capability | None = None
+    action: str
+
+    @property
+    def policy(self) -> policies.Policy:
+        return policies.get(self.action)
+
+    @property
+    def visitors(self) -> bool:
+        return self.policy.visitors
 
     def allows(self, user) -> bool:
-        if self.visitors:
-            return True
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return False
-        return self.capability is None or can(user, self.capability)
+        return self.policy.allows(user)
+
+    def admits(self, user) -> bool:
+        """Allowed but for a second factor not yet passed in this session."""
+        signed_in = getattr(user, "is_authenticated", False) and user.is_active
+        return self.policy.staff and signed_in and bool(self.policy.test(user, None))
 
     def allows_tokens(self) -> bool:
         """Whether a personal token may be used here at all (never for staff work)."""
-        return self.visitors or self.capability is None or self.capability in TOKEN_CAPABILITIES
+        return not self.policy.staff
 
 
-PUBLIC = Rule("public", visitors=True)
-SIGNED_IN = Rule("signed in")
+def needs(action: str) -> Rule:
+    return Rule(action)
 
 
-def needs(capability: Capability) -> Rule:
-    return Rule(f"needs {capability}", capability=capability)
+EVERYONE = Rule(PUBLIC)
+SIGNED_IN = Rule(OWN_ACCOUNT)
 
 
 def access(rule: Rule) -> Callable:
@@ -66,23 +76,25 @@ def access(rule: Rule) -> Callable:
 
 # allauth and the admin are not ours to decorate: their rules, by URL name prefix.
 THIRD_PARTY_RULES: tuple[tuple[str, Rule], ...] = (
-    ("account_login", PUBLIC),
-    ("account_request_login_code", PUBLIC),
-    ("account_confirm_login_code", PUBLIC),
-    ("account_signup", PUBLIC),
-    ("account_confirm_email", PUBLIC),
-    ("account_email_verification_sent", PUBLIC),
-    ("account_reset_password", PUBLIC),
-    ("account_inactive", PUBLIC),
-    ("account_logout", PUBLIC),
-    ("mfa_authenticate", PUBLIC),
+    ("account_login", EVERYONE),
+    ("account_request_login_code", EVERYONE),
+    ("account_confirm_login_code", EVERYONE),
+    ("account_signup", EVERYONE),
+    ("account_confirm_email", EVERYONE),
+    ("account_email_verification_sent", EVERYONE),
+    ("account_reset_password", EVERYONE),
+    ("account_inactive", EVERYONE),
+    ("account_logout", EVERYONE),
+    ("mfa_authenticate", EVERYONE),
+    ("mfa_login_webauthn", EVERYONE),
+    ("mfa_signup_webauthn", EVERYONE),
     ("mfa_reauthenticate", SIGNED_IN),
     ("account_reauthenticate", SIGNED_IN),
-    ("account_email", needs(Capability.MANAGE_OWN_ACCOUNT)),
-    ("account_change_password", needs(Capability.MANAGE_OWN_ACCOUNT)),
-    ("account_set_password", needs(Capability.MANAGE_OWN_ACCOUNT)),
-    ("mfa_", needs(Capability.MANAGE_OWN_ACCOUNT)),
-    ("admin:", needs(Capability.OPERATE_PLATFORM)),
+    ("account_email", SIGNED_IN),
+    ("account_change_password", SIGNED_IN),
+    ("account_set_password", SIGNED_IN),
+    ("mfa_", SIGNED_IN),
+    ("admin:", needs(OPERATE)),
 )
 API_NAMESPACE = "api"
 
@@ -113,7 +125,7 @@ class ApiAccess(AuthBase):
     def __init__(self, rule: Rule):
         self.rule = rule
         super().__init__()
-        if rule.visitors:  # open to everyone: the OpenAPI document asks for no token
+        if rule.action == PUBLIC:  # open to everyone: the OpenAPI document asks for no token
             del self.openapi_security_schema
 
     def __call__(self, request):
@@ -133,6 +145,13 @@ class ApiAccess(AuthBase):
             return user
         if not user.is_authenticated:
             return None
+        if self.rule.admits(user):
+            raise AuthorizationError(
+                message=_(
+                    "This needs a second factor confirmed in this session: sign in on the "
+                    "website with it."
+                )
+            )
         raise AuthorizationError(message=_("Your role does not give access to this endpoint."))
 
     def _token_user(self, request, raw: str):
@@ -142,11 +161,7 @@ class ApiAccess(AuthBase):
             return None
         touch_api_token(token=token)
         user = request.user = token.user
-        # MfaRequiredMiddleware saw no session user: hold token users to the same rule.
-        if user.role in MFA_REQUIRED_ROLES and not has_second_factor(user):
-            raise AuthorizationError(
-                message=_("Your role requires two-factor authentication. Set it up to continue.")
-            )
+        user.sign_in_strength = frozenset()  # a token never stands for a second factor
         if not self.rule.allows_tokens():
             raise AuthorizationError(
                 message=_("Personal tokens cannot do staff work: sign in with your second factor.")
@@ -166,7 +181,7 @@ class DenyUndeclared(ApiAccess):
     """The API's default: an operation that declares no rule refuses everyone."""
 
     def __init__(self):
-        super().__init__(Rule("undeclared"))
+        super().__init__(SIGNED_IN)
 
     def __call__(self, request):
         raise AuthorizationError(message=_("This endpoint declares no access rule."))
@@ -189,6 +204,6 @@ def visible_entries(user, entries) -> list[dict]:
         url = reverse(entry.url_name)
         match = resolve(url)
         rule = rule_for(match.func, match)
-        if rule is not None and rule.allows(user):
+        if rule is not None and (rule.allows(user) or rule.admits(user)):
             visible.append({"label": entry.label, "url": url, "url_name": entry.url_name})
     return visible

@@ -14,8 +14,7 @@ from django.utils.translation import ngettext
 
 from commonwatch.core import sealing
 
-from . import throttle
-from .roles import MFA_REQUIRED_ROLES
+from . import second_factor, throttle
 from .tasks import queue_email
 
 
@@ -77,10 +76,8 @@ def _wait_message(seconds: int, whole_account: bool) -> str:
 
 class MfaAdapter(DefaultMFAAdapter):
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
-        """Staff may not remove their TOTP: their role requires it."""
-        if authenticator.type != Authenticator.Type.TOTP:
-            return True
-        return authenticator.user.role not in MFA_REQUIRED_ROLES
+        """Staff keep a second factor they can sign in with (a key where one is asked)."""
+        return second_factor.may_remove(authenticator)
 
     def encrypt(self, text: str) -> str:
         """TOTP secrets and recovery-code seeds are stored sealed with ENCRYPTION_KEYS,

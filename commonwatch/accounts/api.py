@@ -12,12 +12,13 @@ from commonwatch.geo.distance import m_to_miles
 from . import services
 from .access import api_access, needs
 from .models import MAX_ALERT_RADIUS_MI, MIN_ALERT_RADIUS_MI
-from .roles import Capability
+from .policies import HOME
+from .policies import OWN_ACCOUNT as OWN
 from .selectors import home_of
 
 router = Router(tags=["accounts"])
-OWN_ACCOUNT = api_access(needs(Capability.MANAGE_OWN_ACCOUNT))
-RESIDENT = api_access(needs(Capability.SET_HOME))
+OWN_ACCOUNT = api_access(needs(OWN))
+RESIDENT = api_access(needs(HOME))
 
 
 class ProfileOut(Schema):

@@ -7,11 +7,13 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from allauth.account.signals import password_changed, password_reset, password_set
+        from allauth.mfa.signals import authenticator_added
         from django.contrib.auth.signals import user_logged_in, user_logged_out
 
-        from . import live, services, tasks  # noqa: F401 - tasks registers its outbox handlers
+        from . import live, policies, second_factor, services, tasks  # noqa: F401 - actions, outbox handlers
 
         user_logged_in.connect(services.record_staff_sign_in, dispatch_uid="audit_staff_sign_in")
+        authenticator_added.connect(second_factor.record_enrolment, dispatch_uid="enrolment")
         # Open live sockets follow their account (accounts.live), whoever ends a session.
         user_logged_out.connect(live.on_signed_out, dispatch_uid="live_signed_out")
         for signal in (password_changed, password_reset, password_set):

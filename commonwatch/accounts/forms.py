@@ -31,6 +31,10 @@ class HomeForm(forms.Form):
     )
 
 
+class SessionForm(forms.Form):
+    idle_sign_out = forms.BooleanField(label=_("Sign me out when I am idle"), required=False)
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=80)
     scope = forms.ChoiceField(

@@ -1,4 +1,4 @@
-"""Request-time enforcement of the account rules: access, MFA and idle sign-out."""
+"""Request-time enforcement of the account rules: access, second factors, idle sign-out."""
 
 from __future__ import annotations
 
@@ -14,23 +14,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .access import API_NAMESPACE, rule_for
-from .roles import IDLE_TIMEOUT_ROLES, MFA_REQUIRED_ROLES
-from .selectors import has_second_factor
+from commonwatch.core.errors import SecondFactorRequired
 
-# What a staff member without MFA may still reach: setting it up, or leaving.
-MFA_SETUP_URL_NAMES = frozenset(
-    {
-        "mfa_activate_totp",
-        "mfa_index",
-        "mfa_view_recovery_codes",
-        "mfa_generate_recovery_codes",
-        "mfa_download_recovery_codes",
-        "account_logout",
-        "account_reauthenticate",
-        "mfa_reauthenticate",
-    }
-)
+from . import second_factor
+from .access import API_NAMESPACE, rule_for
+
 LAST_SEEN_KEY = "commonwatch_last_seen"
 
 
@@ -45,8 +33,26 @@ def _refuse(request, message: str, status: int = 403):
     return HttpResponseForbidden(message)
 
 
+class SignInStrengthMiddleware:
+    """Tell every policy which second factors this session passed (request.user's
+    ``sign_in_strength``); staff rules refuse a session that passed none."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            user.sign_in_strength = second_factor.passed(request, user)
+        return self.get_response(request)
+
+
 class AccessRuleMiddleware:
-    """Deny by default: a page without a declared rule answers 403 to everyone."""
+    """Deny by default: a page without a declared rule answers 403 to everyone.
+
+    A staff page whose rule admits the person's memberships but not their session (no
+    second factor passed) sends them to set one up or confirm it.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -64,43 +70,44 @@ class AccessRuleMiddleware:
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if rule.admits(request.user):
+            return second_factor_prompt(request, SecondFactorRequired())
         return _refuse(request, _("Your role does not give access to this page."))
 
+    def process_exception(self, request, exception):
+        """A view found the person's session lacks the second factor its object needs."""
+        if isinstance(exception, SecondFactorRequired):
+            if _is_api(request):
+                return _refuse(request, exception.message)
+            return second_factor_prompt(request, exception)
+        return None
 
-class MfaRequiredMiddleware:
-    """Staff roles reach nothing of their role until a second factor is set up."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        user = request.user
-        if not user.is_authenticated or user.role not in MFA_REQUIRED_ROLES:
-            return None
-        match = request.resolver_match
-        if match is not None and match.url_name in MFA_SETUP_URL_NAMES:
-            return None
-        if has_second_factor(user):
-            return None
-        message = _("Your role requires two-factor authentication. Set it up to continue.")
-        if _is_api(request):
-            return _refuse(request, message)
-        messages.warning(request, message)
-        return redirect(reverse("mfa_activate_totp"))
+def second_factor_prompt(request, error: SecondFactorRequired):
+    """Send a person to the page that gets them the second factor this needs."""
+    messages.warning(
+        request,
+        _("This part of Commonwatch needs a security key or passkey, confirmed now.")
+        if error.security_key
+        else _("This part of Commonwatch needs a second factor, confirmed now."),
+    )
+    return redirect(
+        second_factor.where_to_pass(
+            request.user, security_key=error.security_key, next_path=request.get_full_path()
+        )
+    )
 
 
 class IdleSignOutMiddleware:
-    """Signs staff out after STAFF_IDLE_TIMEOUT_SECONDS without a request."""
+    """Signs out after STAFF_IDLE_TIMEOUT_SECONDS without a request: always for staff,
+    and for residents who asked for it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and user.role in IDLE_TIMEOUT_ROLES:
+        if user.is_authenticated and (user.staff_rules_apply or user.idle_sign_out):
             now = int(time.time())
             last_seen = request.session.get(LAST_SEEN_KEY)
             if last_seen is not None and now - last_seen > settings.STAFF_IDLE_TIMEOUT_SECONDS:

@@ -11,7 +11,17 @@ from commonwatch.geo.distance import miles_to_m
 from commonwatch.geo.models import LocatedModel
 from commonwatch.geo.selectors import radius_class_of
 
-from .roles import Role
+
+class Role(models.TextChoices):
+    """Platform-wide roles: everyone is a resident, unless they operate the platform.
+
+    Moderating, an agency's work, oversight and legal review are memberships in an
+    organisation (commonwatch.organizations), which a resident may hold several of.
+    """
+
+    RESIDENT = "resident", _("Resident")
+    OPERATOR = "operator", _("Operator")
+
 
 MIN_ALERT_RADIUS_MI = 0.25
 MAX_ALERT_RADIUS_MI = 5.0
@@ -37,7 +47,7 @@ class AccountManager(UserManager):
         return self._create_user(None, email, password, **extra_fields)
 
     def create_superuser(self, email=None, password=None, **extra_fields):
-        extra_fields.update(role=Role.PLATFORM_ADMIN)
+        extra_fields.update(role=Role.OPERATOR)
         return self._create_user(None, email, password, **extra_fields)
 
 
@@ -49,6 +59,15 @@ class User(AbstractUser):
         _("daily e-mail digest"),
         default=False,
         help_text=_("Once a day, e-mail me the posts that reached my alert circle."),
+    )
+    # Kept by organizations.services whenever a membership is granted or revoked, so no
+    # request has to query memberships to know that staff rules apply.
+    holds_staff_membership = models.BooleanField(default=False, editable=False)
+    needs_security_key = models.BooleanField(default=False, editable=False)
+    idle_sign_out = models.BooleanField(
+        _("sign me out after 30 minutes without activity"),
+        default=False,
+        help_text=_("Always on for staff; residents may choose it."),
     )
 
     USERNAME_FIELD = "email"
@@ -63,14 +82,22 @@ class User(AbstractUser):
         return self.email
 
     def save(self, *args, **kwargs):
-        # Only platform admins operate the service through the admin site; no model
-        # holding residents' footage or home points is ever registered there.
-        self.is_staff = self.is_superuser = self.role == Role.PLATFORM_ADMIN
+        # Only operators use the admin site, which shows an allow-list (core.admin_site).
+        self.is_staff = self.is_superuser = self.role == Role.OPERATOR
         super().save(*args, **kwargs)
 
     @property
     def is_resident(self) -> bool:
         return self.role == Role.RESIDENT
+
+    @property
+    def is_operator(self) -> bool:
+        return self.role == Role.OPERATOR
+
+    @property
+    def staff_rules_apply(self) -> bool:
+        """A second factor for staff pages, and the 30-minute idle sign-out."""
+        return self.is_operator or self.holds_staff_membership
 
 
 class Home(LocatedModel):

@@ -16,7 +16,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from commonwatch.audit.services import record
-from commonwatch.core.errors import NotAllowed, RateLimited
+from commonwatch.core.errors import NotAllowed, NotFound, RateLimited
+from commonwatch.core.policies import can
 from commonwatch.geo.distance import miles_to_m
 from commonwatch.geo.points import is_number, require_point
 
@@ -31,7 +32,7 @@ from .models import (
     TokenScope,
     User,
 )
-from .roles import STAFF_ROLES, Capability, can
+from .policies import HOME
 from .selectors import token_digest
 
 TOKEN_PREFIX = "cw_"  # noqa: S105 - a marker, not a secret
@@ -62,7 +63,7 @@ def set_home(*, user: User, lat: float, lng: float, radius_mi: float) -> Home:
 
     Open live sockets follow the move at once (accounts.live).
     """
-    if not can(user, Capability.SET_HOME):
+    if not can(user, HOME):
         raise NotAllowed(_("Only residents set a home point."), code="not_resident")
     _require_home_values(lat, lng, radius_mi)
     now = timezone.now()
@@ -114,6 +115,12 @@ def set_daily_digest(*, user: User, enabled: bool) -> None:
     user.daily_digest = enabled
 
 
+def choose_idle_sign_out(*, user: User, enabled: bool) -> None:
+    """A resident's choice to be signed out after the idle timeout, as staff always are."""
+    User.objects.filter(pk=user.pk).update(idle_sign_out=enabled)
+    user.idle_sign_out = enabled
+
+
 def create_api_token(
     *,
     user: User,
@@ -138,22 +145,24 @@ def create_api_token(
         scope=scope,
         expires_at=timezone.now() + timedelta(days=lifetime_days),
     )
-    token.save()
-    record(
-        actor=user,
-        action="accounts.token.created",
-        target=token,
-        data={"scope": scope, "days": lifetime_days},
-    )
+    with transaction.atomic():
+        token.save()
+        record(
+            actor=user,
+            action="accounts.token.created",
+            target=token,
+            data={"scope": scope, "days": lifetime_days},
+        )
     return token, raw
 
 
-def revoke_api_token(*, user: User, token_id: int) -> bool:
+def revoke_api_token(*, user: User, token_id: int) -> None:
+    """Revoke one of the user's own tokens; anyone else's is, to them, no token at all."""
     with transaction.atomic():
         deleted, _detail = ApiToken.objects.filter(user=user, pk=token_id).delete()
-        if deleted:
-            record(actor=user, action="accounts.token.revoked", data={"token": token_id})
-    return bool(deleted)
+        if not deleted:
+            raise NotFound(_("There is no such token among yours."))
+        record(actor=user, action="accounts.token.revoked", data={"token": token_id})
 
 
 def touch_api_token(*, token: ApiToken) -> None:
@@ -202,5 +211,5 @@ def enroll_totp(*, user: User, secret: str) -> list[str]:
 
 def record_staff_sign_in(sender, request, user, **kwargs) -> None:
     """django.contrib.auth's user_logged_in: staff sign-ins are audited."""
-    if user.role in STAFF_ROLES:
+    if user.staff_rules_apply:
         record(actor=user, action="accounts.staff.signed_in", target=user)

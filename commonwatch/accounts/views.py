@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from commonwatch.core.errors import RateLimited
 from commonwatch.geo.distance import m_to_miles
 
 from . import services
 from .access import SIGNED_IN, NavEntry, access, needs, visible_entries
-from .forms import ApiTokenForm, DeleteAccountForm, HomeForm
-from .roles import Capability
+from .forms import ApiTokenForm, DeleteAccountForm, HomeForm, SessionForm
+from .policies import HOME
 from .selectors import home_of, tokens_of
 
 # The account page lists these, each shown only to whom its rule admits.
@@ -29,7 +30,7 @@ ACCOUNT_ENTRIES = (
 )
 
 
-@access(needs(Capability.SET_HOME))
+@access(needs(HOME))
 @require_http_methods(["GET", "POST"])
 def home_settings(request):
     home = home_of(request.user)
@@ -59,14 +60,25 @@ def home_settings(request):
 
 
 @access(SIGNED_IN)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def account_settings(request):
-    """One page that leads to every account setting the person's role allows."""
+    """One page that leads to every account setting the person's role allows, and the
+    idle sign-out a resident may choose (staff always have it)."""
+    form = SessionForm(request.POST or None, initial={"idle_sign_out": request.user.idle_sign_out})
+    if request.method == "POST" and form.is_valid():
+        services.choose_idle_sign_out(user=request.user, enabled=form.cleaned_data["idle_sign_out"])
+        messages.success(request, _("Your choice is saved."))
+        return redirect("accounts:settings")
     entries = visible_entries(request.user, ACCOUNT_ENTRIES)
-    return render(request, "accounts/settings.html", {"entries": entries})
+    context = {
+        "entries": entries,
+        "form": form,
+        "idle_minutes": settings.STAFF_IDLE_TIMEOUT_SECONDS // 60,
+    }
+    return render(request, "accounts/settings.html", context)
 
 
-@access(needs(Capability.MANAGE_OWN_ACCOUNT))
+@access(SIGNED_IN)
 @require_http_methods(["GET", "POST"])
 def api_tokens(request):
     form = ApiTokenForm(request.POST or None)
@@ -78,11 +90,11 @@ def api_tokens(request):
     return render(request, "accounts/api_tokens.html", context)
 
 
-@access(needs(Capability.MANAGE_OWN_ACCOUNT))
+@access(SIGNED_IN)
 @require_POST
 def revoke_api_token(request, token_id: int):
-    if services.revoke_api_token(user=request.user, token_id=token_id):
-        messages.success(request, _("The token was revoked."))
+    services.revoke_api_token(user=request.user, token_id=token_id)
+    messages.success(request, _("The token was revoked."))
     return redirect("accounts:api_tokens")
 
 

@@ -12,16 +12,15 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from commonwatch.accounts.access import api_access, needs
-from commonwatch.accounts.roles import Capability
 from commonwatch.community.checks import MAX_BODY_CHARS, MAX_COMMENT_CHARS, MAX_TITLE_CHARS
 from commonwatch.core.schemas import Latitude, Longitude, answers, text
 
-from . import selectors, services
+from . import policies, selectors, services
 from .models import Category
 
 router = Router(tags=["feed"])
-READ = api_access(needs(Capability.READ_FEED))
-WRITE = api_access(needs(Capability.POST))
+READ = api_access(needs(policies.READ))
+WRITE = api_access(needs(policies.WRITE))
 
 Title = text(min_length=1, max_length=MAX_TITLE_CHARS)
 Body = text(min_length=1, max_length=MAX_BODY_CHARS)

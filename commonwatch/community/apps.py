@@ -6,4 +6,4 @@ class CommunityConfig(AppConfig):
     label = "community"
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401 - registers the feed's outbox handlers
+        from . import policies, tasks  # noqa: F401 - declare actions, outbox handlers

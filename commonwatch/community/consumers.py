@@ -10,13 +10,14 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from commonwatch.accounts.live import ACCOUNT_CHANGED, account_group
-from commonwatch.accounts.roles import Capability, can
 from commonwatch.accounts.selectors import home_of, reader_of_session
+from commonwatch.core.policies import can
 from commonwatch.geo.distance import haversine_m
 
 from . import selectors
 from .hub import feed_hub
 from .live import encode, groups_for_circle
+from .policies import READ
 
 REFUSED = 4403  # not a resident with a home: the page stops retrying
 SIGNED_OUT = 4401  # the session ended (sign-out, new password, deleted account)
@@ -26,7 +27,7 @@ RECHECK_EVERY_S = 300
 
 
 class FeedConsumer(AsyncWebsocketConsumer):
-    """Who may connect: residents with a home point (Capability.READ_FEED); others are closed.
+    """Who may connect: residents with a home point (community.read); others are closed.
 
     Posts reach the socket through the process's hub (hub.FeedHub), which asks
     text_for() what this resident may see. The socket follows its account: after a
@@ -64,7 +65,7 @@ class FeedConsumer(AsyncWebsocketConsumer):
         user = reader_of_session(self.session_key)
         if user is None:
             return SIGNED_OUT
-        home = home_of(user) if can(user, Capability.READ_FEED) else None
+        home = home_of(user) if can(user, READ) else None
         return (user, home) if home is not None else REFUSED
 
     def _groups(self) -> tuple[str, ...]:

@@ -20,13 +20,14 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from commonwatch.accounts.roles import Capability, can
 from commonwatch.accounts.selectors import home_of
+from commonwatch.core.policies import can
 from commonwatch.geo.approximate import location_seen_by
 from commonwatch.geo.distance import haversine_m, haversine_sql
 from commonwatch.geo.selectors import newest_within, within_radius
 
 from .models import Alert, Category, Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
+from .policies import READ, REVIEW
 
 FEED_PAGE = 20
 MAP_LIMIT = 5000
@@ -92,7 +93,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 
 def feed_for(user, *, category=None, period=None, cursor=None, limit=FEED_PAGE) -> FeedPage:
     """Published posts inside the user's alert circle, newest first, one page at a time."""
-    home = home_of(user) if can(user, Capability.READ_FEED) else None
+    home = home_of(user) if can(user, READ) else None
     if home is None:
         return FeedPage([], None)
     posts = published_posts(category=category, period=period)
@@ -125,7 +126,7 @@ CATCH_UP_OVERLAP = timedelta(seconds=10)
 
 def posts_since(user, cursor: str) -> list[dict]:
     """Cards of the posts published in the user's circle since a feed cursor, oldest first."""
-    home = home_of(user) if can(user, Capability.READ_FEED) else None
+    home = home_of(user) if can(user, READ) else None
     if home is None:
         return []
     moment, _post_id = decode_cursor(cursor)
@@ -154,13 +155,9 @@ def post_for(user, post_id: int) -> Post:
     post = Post.objects.filter(pk=post_id).exclude(status=Status.DELETED).first()
     if post is None:
         raise Http404
-    if post.author_id == user.pk or can(user, Capability.MODERATE):
+    if post.author_id == user.pk or can(user, REVIEW):
         return post
-    if (
-        post.status == Status.PUBLISHED
-        and can(user, Capability.READ_FEED)
-        and is_in_reach(user, post)
-    ):
+    if post.status == Status.PUBLISHED and can(user, READ) and is_in_reach(user, post):
         return post
     raise Http404
 
@@ -301,7 +298,7 @@ def comment_card(comment: Comment, viewer, labels: dict[int, int] | None = None)
 
 def map_points_for(user, *, category=None, period=None) -> list[dict]:
     """Approximate points of published posts inside the user's circle, for map and heat map."""
-    home = home_of(user) if can(user, Capability.READ_FEED) else None
+    home = home_of(user) if can(user, READ) else None
     if home is None:
         return []
     points = []

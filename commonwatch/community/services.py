@@ -14,8 +14,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commonwatch.accounts.roles import Capability, can
 from commonwatch.core.errors import NotAllowed
+from commonwatch.core.policies import can
 from commonwatch.geo.points import require_point
 from commonwatch.geo.services import rebuild_tallies
 
@@ -23,6 +23,7 @@ from . import hooks, transitions
 from .checks import MAX_COMMENT_CHARS, check_text
 from .media import MAX_MEDIA_PER_POST, clean_upload
 from .models import Alert, Category, Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
+from .policies import WRITE
 
 # The same text from the same person on the same post within this time is one comment
 # (a double click or a resent form), not two.
@@ -40,7 +41,7 @@ def submit_post(
     *, author, category: str, title: str, body: str, lat: float, lng: float, uploads=()
 ) -> Post:
     """A new post, pending moderation; refused outright if an automatic check fails."""
-    if not can(author, Capability.POST):
+    if not can(author, WRITE):
         raise NotAllowed(_("Only residents can post."), code="not_resident")
     hooks.require_may_post(author)
     if category not in Category.values:
@@ -108,7 +109,7 @@ def delete_post(*, author, post: Post) -> Post:
 
 def add_comment(*, author, post: Post, body: str) -> Comment:
     """A comment waiting for moderation; the same text sent twice is kept once."""
-    if not can(author, Capability.POST):
+    if not can(author, WRITE):
         raise NotAllowed(_("Only residents can comment."), code="not_resident")
     hooks.require_may_post(author)
     _require_text_passes(title="", body=body, max_body=MAX_COMMENT_CHARS)

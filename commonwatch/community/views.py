@@ -11,16 +11,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commonwatch.accounts.access import SIGNED_IN, access, needs
-from commonwatch.accounts.roles import Capability
 from commonwatch.accounts.selectors import home_of
+from commonwatch.core.forms import add_errors
 from commonwatch.core.outcomes import report_outcome
 from commonwatch.geo.approximate import approximate_location
 
-from . import hooks, selectors, services
+from . import hooks, policies, selectors, services
 from .forms import CommentForm, EditPostForm, FeedFilterForm, PostForm
 
-READ = needs(Capability.READ_FEED)
-WRITE = needs(Capability.POST)
+READ = needs(policies.READ)
+WRITE = needs(policies.WRITE)
 
 
 def _unknown_filters(filter_form: FeedFilterForm):
@@ -83,7 +83,7 @@ def new_post(request):
                 uploads=data["media"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Thanks! A moderator will review your post shortly."))
             return redirect("community:post", post_id=post.pk)
@@ -93,14 +93,6 @@ def new_post(request):
         "paused": hooks.posting_pause(request.user),
     }
     return render(request, "community/new_post.html", context)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @access(READ)
@@ -152,7 +144,7 @@ def edit_post(request, post_id: int):
         try:
             services.edit_post(author=request.user, post=post, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Saved. Your post goes back to moderation."))
             return redirect("community:post", post_id=post.pk)

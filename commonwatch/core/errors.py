@@ -44,3 +44,23 @@ class RateLimited(DomainError):
     def retry_after_seconds(self) -> int:
         """For the Retry-After header: whole seconds, at least one."""
         return max(1, math.ceil((self.retry_at - timezone.now()).total_seconds()))
+
+
+class SecondFactorRequired(DomainError):
+    """Staff work needs a second factor passed in this session (a security key or passkey
+    where the organisation asks for one): pages send the person to set one up or to
+    confirm it; the API answers 403."""
+
+    status = 403
+
+    def __init__(self, message: str = "", *, security_key: bool = False):
+        super().__init__(
+            message
+            or (
+                "This needs a security key or passkey, confirmed in this session."
+                if security_key
+                else "This needs a second factor, confirmed in this session."
+            ),
+            code="second_factor",
+        )
+        self.security_key = security_key

@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
-from .errors import DomainError, NotFound, RateLimited
+from .errors import DomainError, NotFound, RateLimited, SecondFactorRequired
 
 
 class DomainErrorMiddleware:
     """Pages: NotFound is a 404, the others answer their status with the message.
 
     Views that can say it better (a form error, a message on the next page) catch the
-    error themselves; the API maps the same errors in config/api.py.
+    error themselves; the API maps the same errors in commonwatch/web/api.py.
     """
 
     def __init__(self, get_response):
@@ -22,8 +22,8 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, DomainError):
-            return None
+        if not isinstance(exception, DomainError) or isinstance(exception, SecondFactorRequired):
+            return None  # a missing second factor: accounts' middleware sends them to get it
         if isinstance(exception, NotFound):
             raise Http404(exception.message)
         response = HttpResponse(

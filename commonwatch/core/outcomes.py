@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 
-from .errors import DomainError
+from .errors import DomainError, SecondFactorRequired
 
 
 def report_outcome(request, action: Callable[[], object], success: str) -> bool:
@@ -18,6 +18,8 @@ def report_outcome(request, action: Callable[[], object], success: str) -> bool:
         for message in exc.messages:
             messages.error(request, message)
         return False
+    except SecondFactorRequired:
+        raise  # not a refusal: the person is sent to confirm their second factor
     except DomainError as exc:
         messages.error(request, exc.message)
         return False

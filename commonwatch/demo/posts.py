@@ -13,7 +13,6 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from commonwatch.accounts.models import Home, User
-from commonwatch.accounts.roles import Role
 from commonwatch.community.models import Alert, Comment, Post, Status, ThreadAlias
 from commonwatch.community.services import rebuild_post_tallies
 from commonwatch.geo.selectors import within_radius
@@ -27,6 +26,7 @@ from commonwatch.moderation.models import (
     Rule,
 )
 from commonwatch.moderation.penalties import PAUSES, STEPS_COUNT_FOR
+from commonwatch.organizations.models import Kind
 
 from .city import offset
 from .stories import COMMENTS, story
@@ -155,7 +155,13 @@ def _flag_some(rng, homes) -> None:
 def _moderation_history(rng) -> None:
     """Rejections over the 90 days, each citing a rule and taking its author a step up the
     penalty ladder; some appealed (granted, denied, or still open for the moderator)."""
-    mod = User.objects.filter(role=Role.MODERATOR).order_by("pk").first()
+    mod = (
+        User.objects.filter(
+            memberships__organization__kind=Kind.MODERATION, memberships__revoked_at=None
+        )
+        .order_by("pk")
+        .first()
+    )
     published = list(Post.objects.filter(status=Status.PUBLISHED).order_by("published_at"))
     chosen = sorted(
         rng.sample(published, int(len(published) * REJECTED_SHARE)), key=lambda p: p.published_at

@@ -11,19 +11,19 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from commonwatch.accounts.access import PUBLIC, api_access, needs
-from commonwatch.accounts.roles import Capability
+from commonwatch.accounts.access import EVERYONE, api_access, needs
 from commonwatch.community import selectors as community_selectors
+from commonwatch.community.policies import WRITE
 from commonwatch.core.schemas import answers, text
 
-from . import selectors, services
+from . import policies, selectors, services
 from .models import Rule
 from .services import MAX_REASON_CHARS
 
 router = Router(tags=["moderation"])
-MODERATE = api_access(needs(Capability.MODERATE))
-AUTHOR = api_access(needs(Capability.POST))
-EVERYONE = api_access(PUBLIC)
+MODERATE = api_access(needs(policies.MODERATE))
+AUTHOR = api_access(needs(WRITE))
+OPEN = api_access(EVERYONE)
 
 
 class QueuedPost(Schema):
@@ -218,7 +218,7 @@ def appeal(request, payload: PostAppeal | CommentAppeal):
     return Status(201, made)
 
 
-@router.get("/moderation/log", response=answers({200: LogOut}, public=True), auth=EVERYONE)
+@router.get("/moderation/log", response=answers({200: LogOut}, public=True), auth=OPEN)
 def log(request):
     """The public moderation log: counts per month and the rules cited, no people."""
     return asdict(selectors.public_moderation_log())

@@ -9,7 +9,7 @@ class ModerationConfig(AppConfig):
         """Plug moderation into community's hooks: community never imports moderation."""
         from commonwatch.community import hooks
 
-        from . import penalties, services, views
+        from . import penalties, policies, services, views  # noqa: F401 - policies: actions
 
         hooks.posting_pauses.append(penalties.pause_notice)
         hooks.post_changed.append(services.withdraw_appeals)

@@ -12,16 +12,16 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
-from commonwatch.accounts.roles import Capability, can
 from commonwatch.community.models import Comment, Post, Status
+from commonwatch.core.policies import require
 
 from . import penalties
 from .models import Action, Appeal, AppealStatus, Decision, Flag, Penalty, Rule
+from .policies import MODERATE
 
 
 def _require(user) -> None:
-    if not can(user, Capability.MODERATE):
-        raise Http404
+    require(user, MODERATE, hidden=True)
 
 
 def pending_posts(user, limit: int = 100):

@@ -13,14 +13,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commonwatch.accounts.roles import Capability, can
 from commonwatch.audit.services import record
 from commonwatch.community import transitions
 from commonwatch.community.models import Comment, Post, Status
 from commonwatch.core.errors import Conflict, NotAllowed
+from commonwatch.core.policies import require
 
 from . import penalties
 from .models import Action, Appeal, AppealStatus, Decision, Flag, Rule
+from .policies import MODERATE
 
 # This many neighbors flagging a published post send it back to the queue.
 FLAGS_TO_REQUEUE = 3
@@ -28,8 +29,7 @@ MAX_REASON_CHARS = 1000
 
 
 def _require_moderator(user) -> None:
-    if not can(user, Capability.MODERATE):
-        raise NotAllowed(_("Only moderators decide on posts."), code="not_moderator")
+    require(user, MODERATE)
 
 
 # How each decision is named in the audit trail: moderation.<post|comment>.<verb>.
@@ -58,7 +58,7 @@ def _record(
     target = post or comment
     record(
         actor=moderator,
-        actor_role="" if moderator else "flags",
+        actor_role="moderator" if moderator else "flags",  # the role acted in
         action=f"moderation.{target._meta.model_name}.{AUDITED_AS[action]}",
         target=target,
         data={"decision": decision.pk, **({"rule": rule} if rule else {})},

@@ -8,17 +8,17 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from commonwatch.accounts.access import PUBLIC, access, needs
-from commonwatch.accounts.roles import Capability
+from commonwatch.accounts.access import EVERYONE, access, needs
 from commonwatch.community import selectors as community_selectors
+from commonwatch.community.policies import WRITE
 from commonwatch.core.outcomes import report_outcome
 
-from . import selectors, services
+from . import policies, selectors, services
 from .forms import AppealDecisionForm, DecisionForm, FlagForm
 from .models import Rule
 
-MODERATE = needs(Capability.MODERATE)
-AUTHOR = needs(Capability.POST)
+MODERATE = needs(policies.MODERATE)
+AUTHOR = needs(WRITE)
 
 
 @access(MODERATE)
@@ -120,7 +120,7 @@ def appeal_comment(request, comment_id: int):
     return _appeal(request, comment=comment)
 
 
-@access(PUBLIC)
+@access(EVERYONE)
 @require_GET
 def log(request):
     return render(request, "moderation/log.html", {"log": selectors.public_moderation_log()})

@@ -13,6 +13,7 @@ SIGNED_IN_ENTRIES = (
     NavEntry(_("Post"), "community:new"),
     NavEntry(_("My posts"), "moderation:mine"),
     NavEntry(_("Moderation"), "moderation:queue"),
+    NavEntry(_("Organisations"), "organizations:mine"),
     NavEntry(_("My home"), "accounts:home"),
     NavEntry(_("Operate"), "admin:index"),
     NavEntry(_("Account"), "accounts:settings"),

@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from commonwatch.accounts import services
 from commonwatch.accounts.models import ApiToken, Home
-from commonwatch.accounts.roles import Role
 from commonwatch.accounts.tests.factories import UserFactory
 
 RAW_TOKEN = re.compile(rb'<code id="new-token">([^<]+)</code>')
@@ -102,20 +101,20 @@ def test_a_token_of_a_deactivated_account_gets_401(resident):
 
 def test_i_cannot_revoke_someone_elses_token(client, resident):
     token, raw = services.create_api_token(user=resident, name="theirs")
-    intruder = UserFactory(role=Role.RESIDENT)
+    intruder = UserFactory()
     client.force_login(intruder)
 
-    response = client.post(reverse("accounts:revoke_api_token", args=[token.pk]), follow=True)
+    response = client.post(reverse("accounts:revoke_api_token", args=[token.pk]))
 
-    assert b"The token was revoked." not in response.content
+    assert response.status_code == 404
     assert ApiToken.objects.filter(pk=token.pk).exists()
     assert _bearer(raw).get("/api/v1/me").json()["email"] == resident.email
     assert b"theirs" not in client.get(reverse("accounts:api_tokens")).content
 
 
-def test_a_staff_token_does_no_staff_work(staff):
+def test_a_staff_token_does_no_staff_work(cast):
     """Staff work needs a session that passed a second factor and signs out when idle."""
-    moderator = staff[Role.MODERATOR]
+    moderator = cast["moderator"]
     _token, raw = services.create_api_token(user=moderator, name="queue bot", scope="write")
     script = _bearer(raw)
 

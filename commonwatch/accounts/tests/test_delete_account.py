@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from commonwatch.accounts import services
 from commonwatch.accounts.models import ApiToken, Home, User
-from commonwatch.accounts.roles import Role
-from commonwatch.accounts.tests.factories import PASSWORD, HomeFactory
+from commonwatch.accounts.tests.factories import PASSWORD, HomeFactory, sign_in
 
 
 def test_a_wrong_password_does_not_delete_the_account(client, resident):
@@ -48,9 +47,9 @@ def test_the_right_password_deletes_the_account_its_home_and_tokens_and_signs_ou
     ), "the deleted account cannot sign in"
 
 
-def test_a_staff_member_can_delete_their_own_account(client, staff):
-    officer = staff[Role.AGENCY_OFFICER]
-    client.force_login(officer)
+def test_a_staff_member_can_delete_their_own_account(client, cast):
+    officer = cast["officer_a"]
+    sign_in(client, officer)
 
     response = client.post(reverse("accounts:delete"), {"password": PASSWORD})
 

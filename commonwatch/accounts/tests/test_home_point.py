@@ -8,8 +8,7 @@ import pytest
 from django.urls import reverse
 
 from commonwatch.accounts.models import Home
-from commonwatch.accounts.roles import Role
-from commonwatch.accounts.tests.factories import HomeFactory, UserFactory
+from commonwatch.accounts.tests.factories import HomeFactory, UserFactory, sign_in
 from commonwatch.geo.distance import miles_to_m
 
 # Distinctive coordinates, easy to spot in any response that leaks them.
@@ -103,7 +102,7 @@ def test_the_page_refuses_out_of_range_values_and_saves_nothing(client, resident
 
 def test_another_resident_never_sees_my_home(client, resident):
     HomeFactory(user=resident, lat=SECRET_LAT, lng=SECRET_LNG)
-    neighbor = UserFactory(role=Role.RESIDENT)
+    neighbor = UserFactory()
     client.force_login(neighbor)
 
     responses = [
@@ -120,9 +119,9 @@ def test_another_resident_never_sees_my_home(client, resident):
         assert str(SECRET_LNG).encode() not in response.content
 
 
-def test_a_platform_admin_does_not_see_home_points_in_the_admin(client, resident, staff):
+def test_an_operator_does_not_see_home_points_in_the_admin(client, resident, cast):
     HomeFactory(user=resident, lat=SECRET_LAT, lng=SECRET_LNG)
-    client.force_login(staff[Role.PLATFORM_ADMIN])
+    sign_in(client, cast["operator"])
 
     changelist = client.get(reverse("admin:accounts_user_changelist"))
     change = client.get(reverse("admin:accounts_user_change", args=[resident.pk]))

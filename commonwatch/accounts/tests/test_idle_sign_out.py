@@ -1,4 +1,5 @@
-"""Staff sessions end after STAFF_IDLE_TIMEOUT_SECONDS without a request; residents' do not."""
+"""Staff sessions end after STAFF_IDLE_TIMEOUT_SECONDS without a request; residents'
+only when they ask for it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import pytest
 from django.urls import reverse
 
 from commonwatch.accounts.middleware import LAST_SEEN_KEY
-from commonwatch.accounts.roles import STAFF_ROLES
+from commonwatch.accounts.tests.factories import sign_in
+
+STAFF = ("moderator", "officer_a", "oversight", "legal", "operator")
 
 
 def _last_seen(client, seconds_ago: int) -> None:
@@ -17,9 +20,9 @@ def _last_seen(client, seconds_ago: int) -> None:
     session.save()
 
 
-@pytest.mark.parametrize("role", sorted(STAFF_ROLES))
-def test_an_idle_staff_member_is_signed_out_and_sent_to_sign_in(client, staff, settings, role):
-    client.force_login(staff[role])
+@pytest.mark.parametrize("persona", STAFF)
+def test_an_idle_staff_member_is_signed_out_and_sent_to_sign_in(client, cast, settings, persona):
+    sign_in(client, cast[persona])
     _last_seen(client, settings.STAFF_IDLE_TIMEOUT_SECONDS + 5)
 
     response = client.get(reverse("accounts:api_tokens"))
@@ -32,18 +35,17 @@ def test_an_idle_staff_member_is_signed_out_and_sent_to_sign_in(client, staff, s
     assert client.get("/api/v1/me").status_code == 401
 
 
-def test_a_staff_member_active_within_the_timeout_stays_signed_in(client, staff, settings):
-    officer = staff[next(iter(STAFF_ROLES))]
-    client.force_login(officer)
+def test_a_staff_member_active_within_the_timeout_stays_signed_in(client, cast, settings):
+    sign_in(client, cast["officer_a"])
     _last_seen(client, settings.STAFF_IDLE_TIMEOUT_SECONDS - 60)
 
     assert client.get(reverse("accounts:api_tokens")).status_code == 200
     assert client.get("/api/v1/me").status_code == 200
 
 
-def test_the_message_names_the_configured_timeout(client, staff, settings):
+def test_the_message_names_the_configured_timeout(client, cast, settings):
     settings.STAFF_IDLE_TIMEOUT_SECONDS = 10 * 60
-    client.force_login(staff[next(iter(STAFF_ROLES))])
+    sign_in(client, cast["legal"])
     _last_seen(client, 11 * 60)
 
     login_page = client.get(reverse("accounts:api_tokens"), follow=True)
@@ -59,3 +61,18 @@ def test_an_idle_resident_stays_signed_in(client, resident, settings):
 
     assert response.status_code == 200
     assert response.wsgi_request.user == resident
+
+
+def test_a_resident_who_asks_for_it_is_signed_out_when_idle(client, resident, settings):
+    client.force_login(resident)
+    page = client.get(reverse("accounts:settings"))
+    assert b"Sign me out when I am idle" in page.content
+    client.post(reverse("accounts:settings"), {"idle_sign_out": "on"})
+    resident.refresh_from_db()
+    assert resident.idle_sign_out is True
+    _last_seen(client, settings.STAFF_IDLE_TIMEOUT_SECONDS + 5)
+
+    response = client.get(reverse("accounts:api_tokens"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))

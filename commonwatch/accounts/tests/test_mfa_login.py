@@ -12,8 +12,9 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, generate_totp_secr
 from django.urls import reverse
 
 from commonwatch.accounts import services
-from commonwatch.accounts.roles import STAFF_ROLES, Role
-from commonwatch.accounts.tests.factories import PASSWORD
+from commonwatch.accounts.tests.factories import PASSWORD, UserFactory
+
+STAFF = ("moderator", "officer_a", "oversight", "legal", "operator")
 
 AUTHENTICATE = "/accounts/2fa/authenticate/"
 
@@ -30,8 +31,8 @@ def _signed_in(client) -> bool:
     return client.get(reverse("web:home")).wsgi_request.user.is_authenticated
 
 
-def test_signing_in_with_totp_asks_for_the_code_after_the_password(client, staff):
-    officer = staff[Role.AGENCY_OFFICER]
+def test_signing_in_with_totp_asks_for_the_code_after_the_password(client, cast):
+    officer = cast["officer_a"]
 
     response = _password_step(client, officer)
 
@@ -43,8 +44,8 @@ def test_signing_in_with_totp_asks_for_the_code_after_the_password(client, staff
     assert b'name="code"' in page.content
 
 
-def test_the_code_from_the_authenticator_app_completes_the_sign_in(client, staff):
-    officer = staff[Role.AGENCY_OFFICER]
+def test_the_code_from_the_authenticator_app_completes_the_sign_in(client, cast):
+    officer = cast["officer_a"]
     _password_step(client, officer)
 
     response = client.post(AUTHENTICATE, {"code": current_code(officer.totp_secret)})
@@ -54,8 +55,8 @@ def test_the_code_from_the_authenticator_app_completes_the_sign_in(client, staff
     assert client.get("/api/v1/me").json()["email"] == officer.email
 
 
-def test_a_wrong_code_does_not_sign_in(client, staff):
-    officer = staff[Role.AGENCY_OFFICER]
+def test_a_wrong_code_does_not_sign_in(client, cast):
+    officer = cast["officer_a"]
     _password_step(client, officer)
     wrong = f"{(int(current_code(officer.totp_secret)) + 1) % 1_000_000:06d}"
 
@@ -76,9 +77,7 @@ def test_a_resident_with_totp_is_asked_for_the_code_too(client, resident):
 
 
 def test_a_recovery_code_signs_in_once(client, db):
-    from commonwatch.accounts.tests.factories import UserFactory
-
-    officer = UserFactory(role=Role.MODERATOR)
+    officer = UserFactory()
     codes = services.enroll_totp(user=officer, secret=generate_totp_secret())
 
     _password_step(client, officer)
@@ -94,9 +93,9 @@ def test_a_recovery_code_signs_in_once(client, db):
     assert _signed_in(client)
 
 
-@pytest.mark.parametrize("role", sorted(STAFF_ROLES))
-def test_staff_may_not_remove_their_totp(staff, role):
-    totp = Authenticator.objects.get(user=staff[role], type=Authenticator.Type.TOTP)
+@pytest.mark.parametrize("persona", STAFF)
+def test_staff_may_not_remove_their_only_second_factor(cast, persona):
+    totp = Authenticator.objects.get(user=cast[persona], type=Authenticator.Type.TOTP)
 
     assert get_adapter().can_delete_authenticator(totp) is False
 
@@ -120,8 +119,8 @@ def _deactivate_totp(client):
     return client.post(asked["Location"], {"password": PASSWORD}, follow=True)
 
 
-def test_the_deactivate_page_keeps_a_staff_members_totp(client, staff):
-    officer = staff[Role.LEGAL_REVIEWER]
+def test_the_deactivate_page_keeps_a_staff_members_totp(client, cast):
+    officer = cast["legal"]
     _sign_in_with_code(client, officer, officer.totp_secret)
 
     _deactivate_totp(client)
@@ -145,11 +144,11 @@ def test_the_deactivate_page_removes_a_residents_totp(client, resident):
     assert _password_step(client, resident)["Location"] == reverse("web:home")
 
 
-def test_second_factor_secrets_are_encrypted_in_the_database(staff):
+def test_second_factor_secrets_are_encrypted_in_the_database(cast):
     """A database dump alone yields no second factor: the key lives in ENCRYPTION_KEYS."""
     from django.db import connection
 
-    officer = staff[Role.AGENCY_OFFICER]
+    officer = cast["officer_a"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT data FROM mfa_authenticator WHERE user_id = %s", [officer.pk])
         stored = " ".join(str(row[0]) for row in cursor.fetchall())

@@ -7,16 +7,16 @@ from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 
-from commonwatch.accounts.models import User
-from commonwatch.accounts.roles import Role
+from commonwatch.accounts.models import Role, User
+from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.community import services as community
 from commonwatch.community.tests.factories import CENTER, published, resident_at
 from commonwatch.core.admin_site import OPERATOR_MODELS
 
 
 @pytest.fixture
-def operator_client(client, staff):
-    client.force_login(staff[Role.PLATFORM_ADMIN])
+def operator_client(client, cast):
+    sign_in(client, cast["operator"])
     return client
 
 
@@ -118,7 +118,7 @@ def test_outbox_messages_show_their_state_never_their_content(operator_client, r
 def test_an_operator_grants_a_role_and_the_change_takes_effect(operator_client, resident):
     url = reverse("admin:accounts_user_change", args=[resident.pk])
 
-    response = operator_client.post(url, {"role": Role.MODERATOR, "is_active": "on"})
+    response = operator_client.post(url, {"role": Role.OPERATOR, "is_active": "on"})
 
     assert response.status_code == 302
-    assert User.objects.get(pk=resident.pk).role == Role.MODERATOR
+    assert User.objects.get(pk=resident.pk).role == Role.OPERATOR

@@ -13,7 +13,7 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.urls import reverse
 
-from commonwatch.accounts.roles import Role
+from commonwatch.accounts.tests.factories import sign_in
 
 
 @pytest.mark.parametrize("url", ["/", "/accounts/login/", "/accounts/signup/", "/api/v1/me"])
@@ -29,8 +29,8 @@ def test_responses_carry_a_strict_content_security_policy(client, db, url):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_signed_in_pages_carry_the_policy_too(client, staff):
-    client.force_login(staff[Role.PLATFORM_ADMIN])
+def test_signed_in_pages_carry_the_policy_too(client, cast):
+    sign_in(client, cast["operator"])
 
     for url in (reverse("accounts:api_tokens"), reverse("admin:index")):
         assert "'unsafe-inline'" not in client.get(url)["Content-Security-Policy"]

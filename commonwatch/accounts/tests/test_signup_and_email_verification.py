@@ -8,8 +8,7 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client, TestCase
 from django.urls import reverse
 
-from commonwatch.accounts.models import User
-from commonwatch.accounts.roles import Role
+from commonwatch.accounts.models import Role, User
 
 NEW_PASSWORD = "a long and unusual passphrase 42"
 LINK = re.compile(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)")

@@ -7,25 +7,22 @@ reads. The task queue only ever carries an outbox message's id, never the e-mail
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from email import message_from_string
 from pathlib import Path
 
 import pytest
-import redis
 from django.conf import settings
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
 from commonwatch.accounts.tasks import queue_email
 from commonwatch.core.models import OutboxMessage
-from commonwatch.core.tests.processes import manage, process_env
+from commonwatch.core.tests.processes import PrivateRedis, manage, process_env
 
 pytestmark = pytest.mark.worker
 
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 NOTHING_LISTENS = "redis://127.0.0.1:1/0"
 
 
@@ -75,6 +72,15 @@ def queue_mail(subject: str) -> None:
 
 
 @pytest.fixture
+def own_redis():
+    """A Redis of this test's own: parallel tests never take each other's jobs."""
+    server = PrivateRedis()
+    server.start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
 def dirs(tmp_path):
     mail_dir, data_dir = tmp_path / "mail", tmp_path / "data"
     mail_dir.mkdir()
@@ -101,25 +107,23 @@ def test_a_database_worker_delivers_a_queued_email_and_erases_it(transactional_d
     assert message.payload == {}, "the e-mail's text, reset link included, is not kept"
 
 
-def test_an_rq_worker_delivers_a_queued_email(transactional_db, settings, dirs):
+def test_an_rq_worker_delivers_a_queued_email(transactional_db, settings, dirs, own_redis):
     settings.TASKS = RQ_TASKS
-    settings.RQ_QUEUES = {settings.TASK_QUEUE: {"URL": TEST_REDIS_URL}}
-    redis.Redis.from_url(TEST_REDIS_URL).flushdb()
+    settings.RQ_QUEUES = {settings.TASK_QUEUE: {"URL": own_redis}}
     mail_dir, data_dir = dirs
     with transaction.atomic():
         queue_mail("Welcome to Commonwatch")
     assert OutboxMessage.objects.get().dispatched_at is not None
 
-    done = run(worker_env(mail_dir, data_dir, "rq", REDIS_URL=TEST_REDIS_URL))
+    done = run(worker_env(mail_dir, data_dir, "rq", REDIS_URL=own_redis))
 
     assert done.returncode == 0, done.stderr
     assert sent_subjects(mail_dir) == ["Welcome to Commonwatch"]
     assert OutboxMessage.objects.get().done_at is not None
-    redis.Redis.from_url(TEST_REDIS_URL).flushdb()
 
 
 def test_mail_queued_while_redis_is_down_waits_and_goes_out_once_it_is_back(
-    transactional_db, settings, dirs
+    transactional_db, settings, dirs, own_redis
 ):
     settings.TASKS = RQ_TASKS
     settings.RQ_QUEUES = {settings.TASK_QUEUE: {"URL": NOTHING_LISTENS}}
@@ -130,12 +134,10 @@ def test_mail_queued_while_redis_is_down_waits_and_goes_out_once_it_is_back(
 
     waiting = OutboxMessage.objects.get()
     assert (waiting.dispatched_at, waiting.done_at) == (None, None)
-    redis.Redis.from_url(TEST_REDIS_URL).flushdb()
-    back = run(worker_env(mail_dir, data_dir, "rq", REDIS_URL=TEST_REDIS_URL))
+    back = run(worker_env(mail_dir, data_dir, "rq", REDIS_URL=own_redis))
     assert back.returncode == 0, back.stderr
     assert sent_subjects(mail_dir) == ["Confirm your e-mail address"]
     assert OutboxMessage.objects.get().done_at is not None
-    redis.Redis.from_url(TEST_REDIS_URL).flushdb()
 
 
 def test_two_concurrent_database_workers_send_each_of_200_emails_exactly_once(

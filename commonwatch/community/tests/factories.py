@@ -3,19 +3,20 @@ from __future__ import annotations
 from django.test import TestCase
 
 from commonwatch.accounts import services as accounts
-from commonwatch.accounts.roles import Role
-from commonwatch.accounts.tests.factories import UserFactory, staff_with_mfa
+from commonwatch.accounts.tests.factories import UserFactory
 from commonwatch.community import services
 from commonwatch.community.models import Post
 from commonwatch.geo.distance import miles_to_m
 from commonwatch.geo.tests.test_distance_and_cells import offset
 from commonwatch.moderation import services as moderation
+from commonwatch.organizations.models import Kind
+from commonwatch.organizations.tests.factories import member_of, team
 
 CENTER = (39.7392, -104.9903)
 
 
 def resident_at(lat: float, lng: float, radius_mi: float = 1.0, **fields):
-    user = UserFactory(role=Role.RESIDENT, **fields)
+    user = UserFactory(**fields)
     accounts.set_home(user=user, lat=lat, lng=lng, radius_mi=radius_mi)
     return user
 
@@ -48,7 +49,8 @@ def submit(
 
 
 def moderator():
-    return staff_with_mfa(Role.MODERATOR)
+    """A resident in the moderation team, with a second factor passed."""
+    return member_of(team(Kind.MODERATION))
 
 
 def published(author, moderator_user=None, **kwargs) -> Post:

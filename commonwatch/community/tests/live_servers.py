@@ -28,6 +28,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
 
+from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.core.tests.processes import process_env
 from config.asgi import application
 
@@ -41,9 +42,7 @@ SERVER_OPTIONS = ["--loop", "uvloop", "--ws", "websockets-sansio", "--lifespan",
 
 def session_cookie(user) -> str:
     """A signed-in session for user, as the sessionid cookie value a browser would send."""
-    client = Client()
-    client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
+    return sign_in(Client(), user).cookies[settings.SESSION_COOKIE_NAME].value
 
 
 @asynccontextmanager

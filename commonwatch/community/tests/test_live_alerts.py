@@ -27,11 +27,11 @@ from channels.db import database_sync_to_async
 
 from commonwatch.accounts import services as accounts
 from commonwatch.accounts.models import Home
-from commonwatch.accounts.roles import STAFF_ROLES, Capability, Role, roles_with
-from commonwatch.accounts.tests.factories import UserFactory
+from commonwatch.accounts.tests.factories import UserFactory, operator
 from commonwatch.community import services
 from commonwatch.community.live import cell_group, groups_for_circle
 from commonwatch.community.models import Alert, Post, Status
+from commonwatch.community.tests.factories import moderator
 from commonwatch.community.tests.live_servers import (
     FeedSocket,
     feed_socket,
@@ -92,7 +92,7 @@ class Neighborhood:
 
 
 def resident_at(lat: float, lng: float):
-    user = UserFactory(role=Role.RESIDENT)
+    user = UserFactory()
     accounts.set_home(user=user, lat=lat, lng=lng, radius_mi=RADIUS_MI)
     return user
 
@@ -107,7 +107,7 @@ def neighborhood_at(place: tuple[float, float]) -> Neighborhood:
         author=resident_at(*place),
         inside=resident_at(*north_of(*public, radius_m - MARGIN_M)),
         outside=resident_at(*north_of(*public, -(radius_m + MARGIN_M))),
-        moderator=UserFactory(role=Role.MODERATOR),
+        moderator=moderator(),
     )
     inside, outside = hood.inside.home, hood.outside.home
     assert haversine_m(inside.lat, inside.lng, *public) < radius_m
@@ -220,18 +220,19 @@ async def test_pending_and_rejected_posts_are_never_sent(hood):
         assert await b.receive_nothing(timeout=0.1)
 
 
-def staff_with_a_home(role: Role):
-    """A staff member who does have a home: refused for the role, not for a missing home."""
-    user = UserFactory(role=role)
+def operator_with_a_home():
+    """An operator who does have a home: refused for the role, not for a missing home."""
+    user = operator()
     Home.objects.create(user=user, lat=DENVER[0], lng=DENVER[1], radius_m=miles_to_m(1))
     return user
 
 
-async def test_visitors_staff_and_residents_without_a_home_are_refused(in_memory_layer):
-    assert roles_with(Capability.READ_FEED) == {Role.RESIDENT}
-    staff = [await database_sync_to_async(staff_with_a_home)(role) for role in STAFF_ROLES]
-    homeless = await database_sync_to_async(UserFactory)(role=Role.RESIDENT)
-    cookies = [await database_sync_to_async(session_cookie)(user) for user in [*staff, homeless]]
+async def test_visitors_operators_and_residents_without_a_home_are_refused(in_memory_layer):
+    refused = [
+        await database_sync_to_async(operator_with_a_home)(),
+        await database_sync_to_async(UserFactory)(),
+    ]
+    cookies = [await database_sync_to_async(session_cookie)(user) for user in refused]
 
     for cookie in [None, *cookies]:
         async with feed_socket(cookie) as socket:

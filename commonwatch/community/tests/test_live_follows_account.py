@@ -18,8 +18,8 @@ from django.test import Client
 
 from commonwatch.accounts import services as accounts
 from commonwatch.accounts.live import account_group
-from commonwatch.accounts.roles import Role
-from commonwatch.accounts.tests.factories import PASSWORD, staff_with_mfa
+from commonwatch.accounts.models import Role
+from commonwatch.accounts.tests.factories import PASSWORD, operator, sign_in
 from commonwatch.community import selectors
 from commonwatch.community.consumers import REFUSED, SIGNED_OUT
 from commonwatch.community.hub import feed_hub
@@ -43,9 +43,7 @@ def hood(settings):
 
 
 def signed_in_client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return sign_in(Client(), user)
 
 
 @asynccontextmanager
@@ -111,14 +109,14 @@ async def test_a_new_password_closes_the_sockets_of_other_sessions(hood):
 
 async def test_an_operator_giving_a_role_without_the_feed_closes_the_socket(hood):
     client = await database_sync_to_async(signed_in_client)(hood.inside)
-    operator = await database_sync_to_async(signed_in_client)(
-        await database_sync_to_async(staff_with_mfa)(Role.PLATFORM_ADMIN)
+    operating = await database_sync_to_async(signed_in_client)(
+        await database_sync_to_async(operator)()
     )
     change = f"/admin/accounts/user/{hood.inside.pk}/change/"
 
     async with socket_of(client) as socket:
-        promoted = await database_sync_to_async(operator.post)(
-            change, {"role": Role.MODERATOR, "is_active": "on"}
+        promoted = await database_sync_to_async(operating.post)(
+            change, {"role": Role.OPERATOR, "is_active": "on"}
         )
         assert promoted.status_code == 302
         assert await closed_with(socket) == REFUSED

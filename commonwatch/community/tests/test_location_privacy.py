@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from commonwatch.accounts import services as accounts
+from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.community import live
 from commonwatch.community.consumers import FeedConsumer
 from commonwatch.community.models import Alert
@@ -211,7 +212,7 @@ def test_a_moderator_never_sees_the_exact_point(client):
     author, mod = resident_at(*CENTER), moderator()
     exact = destination(*CENTER, 40, 1.0)
     submit(author, lat=exact[0], lng=exact[1], title="Waiting here")
-    client.force_login(mod)
+    sign_in(client, mod)
 
     page = client.get("/moderation/")
     queue = client.get("/api/v1/moderation/queue")

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.community import media, services
 from commonwatch.community.models import PostMedia
 from commonwatch.community.tests.factories import CENTER, resident_at
@@ -154,7 +155,7 @@ def test_media_are_served_only_to_people_who_may_see_the_post(client):
     neighbor = resident_at(CENTER[0] + 0.002, CENTER[1])
     client.force_login(neighbor)
     assert client.get(url).status_code == 404  # still pending
-    client.force_login(moderator())
+    sign_in(client, moderator())
     assert client.get(url).status_code == 200  # the queue shows it
     with TestCase.captureOnCommitCallbacks(execute=True):
         moderation.approve_post(moderator=moderator(), post=post)

@@ -6,8 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from commonwatch.accounts.roles import Role
-from commonwatch.accounts.tests.factories import staff_with_mfa
+from commonwatch.accounts.tests.factories import operator
 from commonwatch.community import selectors, services
 from commonwatch.community.models import Post, Status
 from commonwatch.community.tests.factories import (
@@ -36,9 +35,16 @@ def test_a_post_describing_a_person_by_race_alone_is_not_saved(author):
     assert Post.objects.count() == 0
 
 
-def test_staff_cannot_post():
+def test_an_operator_cannot_post():
     with pytest.raises(NotAllowed):
-        submit(staff_with_mfa(Role.AGENCY_OFFICER))
+        submit(operator())
+
+
+def test_an_officer_posts_as_a_resident_of_their_street(cast):
+    officer = cast["officer_a"]
+    officer.sign_in_strength = frozenset()  # a resident's session: no second factor
+
+    assert submit(officer).status == Status.PENDING
 
 
 def test_post_page_refuses_a_profiling_post_and_keeps_the_form(client, author):

@@ -9,6 +9,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.community.models import Alert, Post, Status
 from commonwatch.community.tests.factories import CENTER, moderator, resident_at, submit
 from commonwatch.core import outbox
@@ -40,7 +41,7 @@ def test_approving_with_the_task_queue_down_answers_200_and_alerts_follow_later(
     settings.TASKS, settings.RQ_QUEUES = DEAD_QUEUE, DEAD_RQ
     author, neighbor = resident_at(*CENTER), resident_at(CENTER[0] + 0.002, CENTER[1])
     post, mod = submit(author), moderator()
-    client.force_login(mod)
+    sign_in(client, mod)
     url = f"/api/v1/moderation/posts/{post.pk}/decision"
 
     approved = client.post(url, {"action": "approve"}, content_type="application/json")

@@ -13,7 +13,7 @@ from email import message_from_string
 import pytest
 from django.urls import reverse
 
-from commonwatch.accounts.tests.factories import PASSWORD
+from commonwatch.accounts.tests.factories import PASSWORD, sign_in
 from commonwatch.community.models import Alert, Post, Status
 from commonwatch.community.tests.factories import CENTER, moderator, resident_at, submit
 from commonwatch.core.models import OutboxMessage
@@ -65,7 +65,7 @@ def test_an_outage_answers_every_request_and_loses_no_work(client, scale_mode, t
     signed_in = client.post(reverse("account_login"), {"login": reader.email, "password": PASSWORD})
     assert signed_in.status_code == 302
     assert signed_in["Location"] == reverse("web:home")
-    client.force_login(mod)
+    sign_in(client, mod)
     decided = client.post(
         reverse("moderation:decide_post", args=[post.pk]), {"action": "approve"}, follow=True
     )

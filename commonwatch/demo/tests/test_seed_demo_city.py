@@ -3,10 +3,10 @@ from allauth.mfa.models import Authenticator
 from django.core.management import call_command
 
 from commonwatch.accounts.models import Home, User
-from commonwatch.accounts.roles import MFA_REQUIRED_ROLES, Role
 from commonwatch.community.models import Comment, Post, Status
 from commonwatch.moderation.models import Action, Decision, Flag, Penalty
 from commonwatch.moderation.selectors import moderation_log
+from commonwatch.organizations.models import Kind, Membership, Organization
 
 pytestmark = pytest.mark.django_db
 
@@ -16,14 +16,28 @@ def seed(capsys):
     return capsys.readouterr().out
 
 
-def test_the_demo_city_has_every_role_homes_posts_and_a_queue(capsys):
+def test_the_demo_city_has_its_organisations_staff_homes_posts_and_a_queue(capsys):
     out = seed(capsys)
-    for role in Role:
-        assert User.objects.filter(role=role).exists()
-    for user in User.objects.filter(role__in=MFA_REQUIRED_ROLES):
+    assert {o.kind for o in Organization.objects.all()} == set(Kind.values)
+    agency = Organization.objects.get(kind=Kind.AGENCY)
+    assert agency.area["type"] == "Polygon"
+    assert sorted(agency.memberships.values_list("role", flat=True)) == [
+        "admin",
+        "member",
+        "member",
+    ]
+    moderators = User.objects.filter(memberships__organization__kind=Kind.MODERATION)
+    assert moderators.exists() and all(Home.objects.filter(user=u).exists() for u in moderators)
+    staff = User.objects.filter(pk__in=Membership.objects.values("user")) | User.objects.filter(
+        role="operator"
+    )
+    assert staff.count() == 7
+    for user in staff:
+        assert user.staff_rules_apply
         assert Authenticator.objects.filter(user=user, type="totp").exists()
-        assert f"{user.email}   TOTP secret" in out
-    assert Home.objects.count() == 61  # 60 residents and the demo resident
+        assert f"{user.email}   " in out
+    assert out.count("TOTP secret") == 7
+    assert Home.objects.count() == 64  # 60 residents, and the demo resident, moderator, officers
     assert Post.objects.count() == 400
     assert Post.objects.filter(status=Status.PENDING).exists()
     assert Comment.objects.exists() and Flag.objects.exists()

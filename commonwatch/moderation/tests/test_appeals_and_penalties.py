@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.community import selectors
 from commonwatch.community import services as community
 from commonwatch.community.models import Status
@@ -162,7 +163,7 @@ def test_the_pages_show_standing_appeals_and_answers(client, author, mod):
     assert refused.status_code == 200
     assert "Your posting is paused until" in refused.content.decode()
 
-    client.force_login(mod)
+    sign_in(client, mod)
     queue = client.get("/moderation/").content.decode()
     assert "My own car." in queue
     appeal = Appeal.objects.get(rejection__post=post)
@@ -198,7 +199,7 @@ def test_the_api_takes_appeals_and_decides_them(client, author, mod):
     )
     assert stolen.status_code == 404
 
-    client.force_login(mod)
+    sign_in(client, mod)
     queue = client.get("/api/v1/moderation/queue").json()
     assert [a["post_id"] for a in queue["appeals"]] == [post.pk]
     decided = client.post(

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.community import selectors
 from commonwatch.community.models import Status
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
@@ -87,7 +88,7 @@ def test_one_moderator_can_take_a_post_back(author):
 def test_queue_page_lists_pending_posts_and_decides(client, author):
     mod = moderator()
     post = submit(author, title="Please review me")
-    client.force_login(mod)
+    sign_in(client, mod)
     assert b"Please review me" in client.get("/moderation/").content
     response = client.post(f"/moderation/posts/{post.pk}/decision/", {"action": "approve"})
     assert response.status_code == 302
@@ -98,7 +99,7 @@ def test_queue_page_lists_pending_posts_and_decides(client, author):
 def test_api_decision_with_field_errors(client, author):
     mod = moderator()
     post = submit(author)
-    client.force_login(mod)
+    sign_in(client, mod)
     url = f"/api/v1/moderation/posts/{post.pk}/decision"
     assert client.post(url, {"action": "maybe"}, content_type="application/json").status_code == 422
     bad = client.post(url, {"action": "reject"}, content_type="application/json")

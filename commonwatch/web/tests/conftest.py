@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from commonwatch.community.tests.live_servers import session_cookie
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -144,11 +146,9 @@ class CheckedPage:
     def sign_in_as(self, user) -> None:
         """Sign user in by handing the browser a session cookie (no login form, no TOTP).
 
-        The session is made with Django's test client (force_login) in the test database,
-        which the server under test reads too.
+        The session is made with Django's test client in the test database, which the
+        server under test reads too; staff get a session that passed their second factor.
         """
-        from commonwatch.community.tests.live_servers import session_cookie
-
         self.context.add_cookies(
             [
                 {

@@ -1,8 +1,8 @@
 """Acceptance, in a real browser under the app's strict CSP.
 
 A visitor joins, verifies the e-mail, places a home on the map and changes the
-alert radius; an agency officer is held at TOTP setup until the second factor is
-on. Each visited page passes axe-core (no critical or serious violation) and logs
+alert radius (an officer's first steps are in test_browser_agency.py). Each visited
+page passes axe-core (no critical or serious violation) and logs
 no CSP violation.
 """
 
@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import re
 import time
-from urllib.parse import quote
 
 import pytest
-from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from commonwatch.accounts.models import Home
-from commonwatch.accounts.roles import Role
-from commonwatch.accounts.tests.factories import PASSWORD, UserFactory
 from commonwatch.geo.distance import miles_to_m
 from commonwatch.web.tests.conftest import DESKTOP, PHONE
 
@@ -45,7 +41,7 @@ def _current_totp_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
-def test_resident_joins_and_sets_home_then_officer_must_enrol_totp(open_page, mailoutbox):
+def test_a_visitor_joins_verifies_and_sets_home_and_radius(open_page, mailoutbox):
     # 1. A visitor joins from the front page and verifies the e-mail address.
     visitor = open_page()
     page = visitor.page
@@ -140,45 +136,3 @@ def test_resident_joins_and_sets_home_then_officer_must_enrol_totp(open_page, ma
     assert home.radius_m == pytest.approx(3 * METERS_PER_MILE)
     assert home.radius_m == pytest.approx(miles_to_m(3))
     assert Home.objects.filter(user__email=email).count() == 1
-
-    # 3. An agency officer without a second factor is held at TOTP setup.
-    officer = UserFactory(role=Role.AGENCY_OFFICER)
-    staff = open_page()
-    page = staff.page
-    page.goto(reverse("account_login"))
-    staff.check(screenshot="sign-in")
-    page.locator("#id_login").fill(officer.email)
-    page.locator("#id_password").fill(PASSWORD)
-    _submit(page)
-    activate_path = reverse("mfa_activate_totp")
-    activate_url = _path_is(activate_path)
-    # allauth asks for the password once more before any MFA change (its
-    # MFA_REAUTHENTICATION_REQUIRED), then continues to the activation page.
-    reauthenticate_path = (
-        f"{reverse('account_reauthenticate')}?next={quote(activate_path, safe='')}"
-    )
-    reauthenticate_url = _path_is(reauthenticate_path)
-    expect(page).to_have_url(re.compile(f"{activate_url.pattern}|{reauthenticate_url.pattern}"))
-    if reauthenticate_url.match(page.url):
-        staff.check()
-        page.locator("#id_password").fill(PASSWORD)
-        _submit(page)
-    expect(page).to_have_url(activate_url)
-    staff.check()
-    page.goto(reverse("accounts:api_tokens"))
-    expect(page).to_have_url(activate_url)
-    expect(page.locator(".messages")).to_contain_text("requires two-factor authentication")
-    staff.check(screenshot="mfa-setup")
-
-    secret = page.locator("#authenticator_secret").input_value()
-    assert re.fullmatch(r"[A-Z2-7]{16,}", secret), secret
-    page.locator("#id_code").fill(_current_totp_code(secret))
-    _submit(page)
-    expect(page).not_to_have_url(activate_url)
-    staff.check()
-    assert Authenticator.objects.filter(user=officer, type=Authenticator.Type.TOTP).exists()
-
-    page.goto(reverse("accounts:api_tokens"))
-    expect(page).to_have_url(_path_is(reverse("accounts:api_tokens")))
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
-    staff.check()

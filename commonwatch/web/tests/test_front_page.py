@@ -1,8 +1,7 @@
 import pytest
 
-from commonwatch.accounts.roles import Role
-from commonwatch.accounts.tests.factories import staff_with_mfa
-from commonwatch.community.tests.factories import CENTER, resident_at
+from commonwatch.accounts.tests.factories import sign_in
+from commonwatch.community.tests.factories import CENTER, moderator, resident_at
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +14,7 @@ def test_a_resident_sees_their_radius_in_miles_and_the_way_to_the_feed(client):
 
 
 def test_a_moderator_is_pointed_to_the_queue(client):
-    client.force_login(staff_with_mfa(Role.MODERATOR))
+    sign_in(client, moderator())
     assert "Open the moderation queue" in client.get("/").content.decode()
 
 

@@ -1,0 +1,55 @@
+"""Second factors: which ones this session passed, and where to go for a missing one.
+
+Staff work (core.policies: staff=True) needs a second factor passed in this session:
+allauth records each authentication step of a session, and a passed TOTP code,
+recovery code, security key or passkey is one. Enrolling a factor counts too (it asks
+for a code or a touch). An organisation may ask for a security key or passkey only.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from allauth.account.authentication import get_authentication_records
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.models import Authenticator
+from django.urls import reverse
+
+SECURITY_KEY = Authenticator.Type.WEBAUTHN
+
+
+def passed(request, user) -> frozenset[str]:
+    """The second-factor types passed in this session (empty: none, or no session)."""
+    if not hasattr(request, "session"):
+        return frozenset()
+    records = get_authentication_records(request, user)
+    return frozenset(r.get("type", "") for r in records if r.get("method") == "mfa")
+
+
+def record_enrolment(sender, request, user, authenticator, **kwargs) -> None:
+    """allauth's authenticator_added: setting up a factor proves it, like using it."""
+    if request is not None and authenticator.type != Authenticator.Type.RECOVERY_CODES:
+        record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+
+
+def where_to_pass(user, *, security_key: bool, next_path: str) -> str:
+    """The page that gets this person the second factor they lack: set one up, or confirm
+    the one they have."""
+    kinds = set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
+    if security_key and SECURITY_KEY not in kinds:
+        return reverse("mfa_add_webauthn")
+    if not kinds - {Authenticator.Type.RECOVERY_CODES}:
+        return reverse("mfa_index")
+    return f"{reverse('mfa_reauthenticate')}?{urlencode({'next': next_path})}"
+
+
+def may_remove(authenticator: Authenticator) -> bool:
+    """Staff keep at least one factor they can sign in with (a key, where one is asked)."""
+    user = authenticator.user
+    if authenticator.type == Authenticator.Type.RECOVERY_CODES or not user.staff_rules_apply:
+        return True
+    others = Authenticator.objects.filter(user=user).exclude(pk=authenticator.pk)
+    others = others.exclude(type=Authenticator.Type.RECOVERY_CODES)
+    if user.needs_security_key:
+        others = others.filter(type=SECURITY_KEY)
+    return others.exists()

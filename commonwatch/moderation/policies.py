@@ -1,0 +1,14 @@
+"""Who moderates: the members of a moderation team, with a second factor."""
+
+from __future__ import annotations
+
+from commonwatch.core.policies import policy
+from commonwatch.organizations.memberships import holds
+from commonwatch.organizations.models import Kind
+
+MODERATE = "moderation.moderate"
+
+
+@policy(MODERATE, "members of a moderation team: the queue, decisions, appeals", staff=True)
+def _moderator(user, obj) -> bool:
+    return holds(user, kind=Kind.MODERATION)

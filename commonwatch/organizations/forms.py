@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Kind, Role
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address to invite"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
+
+
+class OrganizationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    first_admin_email = forms.EmailField(
+        label=_("E-mail of its first admin"),
+        help_text=_("They get an invitation; the admin then invites the others."),
+    )
+    requires_security_keys = forms.BooleanField(
+        label=_("Members must sign in with a security key or passkey"), required=False
+    )
+
+
+class SecurityKeysForm(forms.Form):
+    required = forms.BooleanField(required=False)

@@ -1,0 +1,116 @@
+"""Organisations and memberships: every role but resident and operator is one of these.
+
+A membership says who belongs to which organisation in which role, who granted it and
+when, and when (and by whom) it was revoked; one person can hold several. Invitations
+are how people join: an admin invites an e-mail address, its owner accepts.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    AGENCY = "agency", _("Agency")
+    OVERSIGHT = "oversight", _("Oversight body")
+    MODERATION = "moderation", _("Moderation team")
+    LEGAL = "legal", _("Legal review")
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Admin")
+    MEMBER = "member", _("Member")
+
+
+# What a member is called in each kind of organisation (admin, member).
+TITLES = {
+    Kind.AGENCY: (_("Agency admin"), _("Officer")),
+    Kind.OVERSIGHT: (_("Oversight admin"), _("Oversight member")),
+    Kind.MODERATION: (_("Team admin"), _("Moderator")),
+    Kind.LEGAL: (_("Legal admin"), _("Legal reviewer")),
+}
+
+
+class Organization(models.Model):
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(unique=True)
+    area = models.JSONField(
+        _("area"),
+        null=True,
+        blank=True,
+        help_text=_("A GeoJSON polygon: an agency's jurisdiction, an oversight body's area."),
+    )
+    requires_security_keys = models.BooleanField(
+        _("members must sign in with a security key or passkey"), default=False
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def title_of(self, role: str) -> str:
+        admin, member = TITLES[self.kind]
+        return str(admin if role == Role.ADMIN else member)
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=8, choices=Role.choices, default=Role.MEMBER)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_active_membership",
+            )
+        ]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="membership_of_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.organization_id} as {self.role}"
+
+    @property
+    def title(self) -> str:
+        """What the member is called there: officer, moderator, legal reviewer …"""
+        return self.organization.title_of(self.role)
+
+
+class Invitation(models.Model):
+    """An admin's invitation of an e-mail address to a role; only its token's digest is
+    stored, and only the account holding that address (verified) can accept it."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=8, choices=Role.choices, default=Role.MEMBER)
+    digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"invitation to {self.organization_id} as {self.role}"

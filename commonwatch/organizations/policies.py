@@ -1,0 +1,71 @@
+"""Who may see and run an organisation. Every action here is staff work: it needs a
+second factor passed in this session, and a security key where the organisation says."""
+
+from __future__ import annotations
+
+from commonwatch.accounts.models import Role as PlatformRole
+from commonwatch.core.policies import policy, scope
+
+from .memberships import memberships_of
+from .models import Role
+
+MINE = "organizations.mine"
+ACCEPT = "organizations.accept"
+VIEW = "organizations.view"
+MANAGE = "organizations.manage"
+CREATE = "organizations.create"
+
+
+def uses_security_key(user) -> bool:
+    """Whether this session's second factor was a security key or passkey."""
+    return "webauthn" in getattr(user, "sign_in_strength", frozenset())
+
+
+def _member_of(user, organization, *, role: str | None = None) -> bool:
+    """A member (in `role`) of this organisation, or with no organisation, of any. An
+    organisation that asks for security keys counts only a session that used one; which
+    one is asked about is known once the page names it (selectors.organization_for)."""
+    for membership in memberships_of(user):
+        if organization is not None and membership.organization_id != organization.pk:
+            continue
+        if role is not None and membership.role != role:
+            continue
+        keys_missing = membership.organization.requires_security_keys and not uses_security_key(
+            user
+        )
+        if organization is not None and keys_missing:
+            continue
+        return True
+    return False
+
+
+@policy(MINE, "members of any organisation, and operators: their own organisations", staff=True)
+def _mine(user, obj) -> bool:
+    return user.holds_staff_membership or user.role == PlatformRole.OPERATOR
+
+
+@policy(ACCEPT, "anyone signed in, holding the invited e-mail address")
+def _accept(user, obj) -> bool:
+    return obj is None or obj.email.lower() == user.email.lower()
+
+
+@policy(VIEW, "the organisation's members", staff=True)
+def _view(user, organization) -> bool:
+    return _member_of(user, organization)
+
+
+@policy(MANAGE, "the organisation's admins: invite, remove, require security keys", staff=True)
+def _manage(user, organization) -> bool:
+    return _member_of(user, organization, role=Role.ADMIN)
+
+
+@policy(CREATE, "operators: create an organisation and invite its first admin", staff=True)
+def _create(user, obj) -> bool:
+    return user.role == PlatformRole.OPERATOR
+
+
+@scope(VIEW)
+def _visible(organizations, user):
+    return organizations.filter(
+        pk__in=[m.organization_id for m in memberships_of(user) if _member_of(user, m.organization)]
+    )

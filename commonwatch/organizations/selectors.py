@@ -1,0 +1,53 @@
+"""Reading organisations and their members, through the eyes of the person asking."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commonwatch.core.errors import NotFound, SecondFactorRequired
+from commonwatch.core.policies import require
+
+from .memberships import memberships_of
+from .models import Invitation, Membership, Organization
+from .policies import VIEW, uses_security_key
+
+
+def organization_for(user, slug: str, action: str = VIEW) -> Organization:
+    """One of the user's organisations, if their role may `action` it.
+
+    Not a member: 404, as for an organisation that does not exist. A member whose
+    session lacks the security key the organisation asks for: a prompt for it. A member
+    whose role may not do this: 403.
+    """
+    membership = next((m for m in memberships_of(user) if m.organization.slug == slug), None)
+    if membership is None:
+        raise NotFound(_("There is no such organisation among yours."))
+    organization = membership.organization
+    if organization.requires_security_keys and not uses_security_key(user):
+        raise SecondFactorRequired(security_key=True)
+    require(user, action, organization)
+    return organization
+
+
+def members_of(organization: Organization) -> list[Membership]:
+    return list(
+        organization.memberships.filter(revoked_at=None)
+        .select_related("user")
+        .order_by("role", "granted_at")
+    )
+
+
+def membership_in(organization: Organization, membership_id: int) -> Membership:
+    membership = organization.memberships.filter(pk=membership_id, revoked_at=None).first()
+    if membership is None:
+        raise NotFound(_("This person is not a member."))
+    return membership
+
+
+def open_invitations(organization: Organization) -> list[Invitation]:
+    return list(
+        organization.invitations.filter(
+            accepted_at=None, withdrawn_at=None, expires_at__gt=timezone.now()
+        ).order_by("-created_at")
+    )

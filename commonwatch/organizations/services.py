@@ -1,0 +1,242 @@
+"""Every change to organisations and memberships: checked, atomic, audited."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from commonwatch.accounts.models import User
+from commonwatch.accounts.tasks import queue_email
+from commonwatch.audit.services import record
+from commonwatch.core.errors import Conflict, NotAllowed, NotFound
+from commonwatch.core.policies import require
+from commonwatch.geo.shapes import polygon_from_geojson, polygon_to_geojson
+
+from .memberships import forget_memberships
+from .models import Invitation, Kind, Membership, Organization, Role
+from .policies import ACCEPT, CREATE, MANAGE, uses_security_key
+
+INVITATION_DAYS = 7
+
+
+def create_organization(
+    *,
+    operator,
+    kind: str,
+    name: str,
+    first_admin_email: str,
+    area: dict | None = None,
+    requires_security_keys: bool = False,
+) -> tuple[Organization, Invitation]:
+    """An operator sets up an organisation and invites its first admin, who runs it."""
+    require(operator, CREATE)
+    if kind not in Kind.values:
+        raise ValidationError({"kind": _("Choose the kind of organisation.")})
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the organisation its name.")})
+    if area is not None:
+        area = polygon_to_geojson(polygon_from_geojson(area))
+    with transaction.atomic():
+        organization = Organization.objects.create(
+            kind=kind,
+            name=name[:120],
+            slug=_free_slug(name),
+            area=area,
+            requires_security_keys=requires_security_keys,
+        )
+        record(
+            actor=operator,
+            action="organizations.organization.created",
+            target=organization,
+            data={"kind": kind, "security_keys": requires_security_keys},
+        )
+        invitation = _invite(
+            by=operator, organization=organization, email=first_admin_email, role=Role.ADMIN
+        )
+    return organization, invitation
+
+
+def _free_slug(name: str) -> str:
+    base = slugify(name)[:40] or "organisation"
+    slug, n = base, 1
+    while Organization.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def invite(*, admin, organization: Organization, email: str, role: str = Role.MEMBER):
+    """An admin invites an e-mail address to a role; its owner gets a link to accept."""
+    require(admin, MANAGE, organization)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    with transaction.atomic():
+        return _invite(by=admin, organization=organization, email=email, role=role)
+
+
+def _invite(*, by, organization: Organization, email: str, role: str) -> Invitation:
+    email = User.objects.normalize_email(email.strip()).lower()
+    if "@" not in email:
+        raise ValidationError({"email": _("Give the e-mail address to invite.")})
+    raw = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organization=organization,
+        email=email,
+        role=role,
+        digest=_digest(raw),
+        invited_by=by,
+        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+    )
+    record(
+        actor=by,
+        action="organizations.invitation.sent",
+        target=organization,
+        data={"invitation": invitation.pk, "role": role},
+    )
+    link = settings.SITE_URL + reverse("organizations:invitation", args=[raw])
+    title = organization.title_of(role)
+    queue_email(
+        subject=_("You are invited to join %(org)s on Commonwatch") % {"org": organization},
+        body=_(
+            "You are invited to join %(org)s as %(title)s.\n\n"
+            "Accept within %(days)d days, signed in with this e-mail address:\n%(link)s\n\n"
+            "You will be asked to set up a second factor before you see anything of "
+            "%(org)s. If you did not expect this, ignore this e-mail."
+        )
+        % {"org": organization, "title": title, "days": INVITATION_DAYS, "link": link},
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email],
+    )
+    return invitation
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def invitation_for(raw_token: str) -> Invitation:
+    """An invitation that can still be accepted, by its link's token."""
+    invitation = (
+        Invitation.objects.select_related("organization")
+        .filter(digest=_digest(raw_token), accepted_at=None, withdrawn_at=None)
+        .filter(expires_at__gt=timezone.now())
+        .first()
+    )
+    if invitation is None:
+        raise NotFound(_("This invitation is not valid any more: ask for a new one."))
+    return invitation
+
+
+def accept_invitation(*, user, raw_token: str) -> Membership:
+    """The invited person joins: only the account holding the invited address can."""
+    with transaction.atomic():
+        invitation = invitation_for(raw_token)
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None:
+            raise Conflict(_("This invitation was accepted already."))
+        if not _holds_address(user, invitation.email):
+            raise NotAllowed(
+                _("This invitation is for another e-mail address. Sign in with that one.")
+            )
+        require(user, ACCEPT, invitation)
+        membership = grant_membership(
+            user=user,
+            organization=invitation.organization,
+            role=invitation.role,
+            granted_by=invitation.invited_by,
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+    return membership
+
+
+def _holds_address(user, email: str) -> bool:
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+def grant_membership(*, user, organization: Organization, role: str, granted_by) -> Membership:
+    """Make the user a member (accept_invitation's last step; the demo city seeds with it)."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                membership = Membership.objects.create(
+                    user=user, organization=organization, role=role, granted_by=granted_by
+                )
+        except IntegrityError as exc:
+            raise Conflict(_("You are a member already.")) from exc
+        record(
+            actor=granted_by,
+            action="organizations.membership.granted",
+            target=membership,
+            data={"user": user.pk, "organization": organization.pk, "role": role},
+        )
+        refresh_staff_flags(user)
+    return membership
+
+
+def revoke_membership(*, admin, membership: Membership) -> Membership:
+    """An admin removes a member (not the last admin: someone must run it)."""
+    require(admin, MANAGE, membership.organization)
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if membership.revoked_at is not None:
+            raise Conflict(_("This membership has ended already."))
+        admins = membership.organization.memberships.filter(role=Role.ADMIN, revoked_at=None)
+        if membership.role == Role.ADMIN and admins.count() == 1:
+            raise Conflict(_("An organisation keeps at least one admin: name another first."))
+        membership.revoked_at, membership.revoked_by = timezone.now(), admin
+        membership.save(update_fields=["revoked_at", "revoked_by"])
+        record(
+            actor=admin,
+            action="organizations.membership.revoked",
+            target=membership,
+            data={"user": membership.user_id, "organization": membership.organization_id},
+        )
+        refresh_staff_flags(membership.user)
+    return membership
+
+
+def require_security_keys(*, admin, organization: Organization, required: bool) -> None:
+    """An agency (or any organisation) can ask its members to sign in with keys only."""
+    require(admin, MANAGE, organization)
+    if required and not uses_security_key(admin):
+        raise Conflict(
+            _(
+                "Sign in with a security key or passkey yourself first (add one under "
+                "Account, Two-factor authentication), so you keep access once keys are required."
+            )
+        )
+    with transaction.atomic():
+        organization.requires_security_keys = required
+        organization.save(update_fields=["requires_security_keys"])
+        record(
+            actor=admin,
+            action="organizations.security_keys.required",
+            target=organization,
+            data={"required": required},
+        )
+        for membership in organization.memberships.filter(revoked_at=None).select_related("user"):
+            refresh_staff_flags(membership.user)
+
+
+def refresh_staff_flags(user) -> None:
+    """Keep the user's row saying whether staff rules apply, so requests need no query."""
+    active = Membership.objects.filter(user=user, revoked_at=None)
+    user.holds_staff_membership = active.exists()
+    user.needs_security_key = active.filter(organization__requires_security_keys=True).exists()
+    User.objects.filter(pk=user.pk).update(
+        holds_staff_membership=user.holds_staff_membership,
+        needs_security_key=user.needs_security_key,
+    )
+    forget_memberships(user)

@@ -1,0 +1,136 @@
+"""Organisation pages: members see theirs, admins run them, operators create them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from commonwatch.accounts.access import access, needs
+from commonwatch.core.errors import DomainError
+from commonwatch.core.forms import add_errors
+from commonwatch.core.outcomes import report_outcome
+
+from . import selectors, services
+from .forms import InviteForm, OrganizationForm, SecurityKeysForm
+from .memberships import memberships_of
+from .policies import ACCEPT, CREATE, MANAGE, MINE, VIEW
+
+
+@access(needs(MINE))
+@require_GET
+def mine(request):
+    """The organisations the person belongs to, and a way to create one for operators."""
+    return render(request, "organizations/mine.html", {"memberships": memberships_of(request.user)})
+
+
+@access(needs(VIEW))
+@require_GET
+def organization(request, slug: str):
+    """An organisation for its members; its admins also invite and remove people here."""
+    org = selectors.organization_for(request.user, slug)
+    manages = _manages(request.user, org)
+    context = {
+        "organization": org,
+        "members": selectors.members_of(org),
+        "invitations": selectors.open_invitations(org) if manages else [],
+        "manages": manages,
+        "invite_form": InviteForm(),
+    }
+    return render(request, "organizations/organization.html", context)
+
+
+def _manages(user, org) -> bool:
+    try:
+        selectors.organization_for(user, org.slug, MANAGE)
+    except DomainError:
+        return False
+    return True
+
+
+@access(needs(MANAGE))
+@require_POST
+def invite(request, slug: str):
+    org = selectors.organization_for(request.user, slug, MANAGE)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a valid e-mail address and a role."))
+    else:
+        report_outcome(
+            request,
+            lambda: services.invite(admin=request.user, organization=org, **form.cleaned_data),
+            _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+        )
+    return redirect("organizations:organization", slug=org.slug)
+
+
+@access(needs(MANAGE))
+@require_POST
+def revoke(request, slug: str, membership_id: int):
+    org = selectors.organization_for(request.user, slug, MANAGE)
+    membership = selectors.membership_in(org, membership_id)
+    report_outcome(
+        request,
+        lambda: services.revoke_membership(admin=request.user, membership=membership),
+        _("%(email)s is no longer a member.") % {"email": membership.user.email},
+    )
+    return redirect("organizations:organization", slug=org.slug)
+
+
+@access(needs(MANAGE))
+@require_POST
+def security_keys(request, slug: str):
+    org = selectors.organization_for(request.user, slug, MANAGE)
+    required = SecurityKeysForm(request.POST).is_valid() and "required" in request.POST
+    report_outcome(
+        request,
+        lambda: services.require_security_keys(
+            admin=request.user, organization=org, required=required
+        ),
+        _("Members now sign in with a security key or passkey.")
+        if required
+        else _("Members may sign in with any second factor."),
+    )
+    return redirect("organizations:organization", slug=org.slug)
+
+
+@access(needs(CREATE))
+@require_http_methods(["GET", "POST"])
+def create(request):
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org, _invitation = services.create_organization(
+                operator=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(org)s is created; its first admin has an invitation.") % {"org": org},
+            )
+            return redirect("organizations:mine")
+    return render(request, "organizations/create.html", {"form": form})
+
+
+@access(needs(ACCEPT))
+@require_http_methods(["GET", "POST"])
+def invitation(request, token: str):
+    """The invited person, signed in with the invited address, accepts."""
+    invited = services.invitation_for(token)
+    if request.method == "POST":
+        try:
+            membership = services.accept_invitation(user=request.user, raw_token=token)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("You are now %(title)s of %(org)s.")
+                % {"title": membership.title, "org": invited.organization},
+            )
+            return redirect("organizations:organization", slug=invited.organization.slug)
+    return render(request, "organizations/invitation.html", {"invitation": invited})

@@ -1,0 +1,231 @@
+"""Every URL that takes an object's id, tried on an object that is someone else's.
+
+The asker is of the right kind (a resident for residents' URLs, a moderator for the
+queue's, an admin for an organisation's) but the object is not theirs to reach: the
+answer is 404, exactly as for an id that does not exist, and nothing changes. A new
+URL with an id must be added to OWNERSHIP (test_every_object_url_has_an_ownership_test).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import pytest
+from django.test import Client
+
+from commonwatch.accounts import services as accounts
+from commonwatch.accounts.models import ApiToken
+from commonwatch.accounts.tests.factories import sign_in
+from commonwatch.accounts.tests.test_access_matrix import MATRIX, _kwargs_for
+from commonwatch.community import services as community
+from commonwatch.community.models import Comment, Post, PostMedia, Status
+from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
+from commonwatch.community.tests.test_media import jpeg_with_gps, upload
+from commonwatch.moderation import services as moderation
+from commonwatch.moderation.models import Appeal, Flag
+from commonwatch.organizations.models import Kind, Membership, Role
+from commonwatch.organizations.tests.factories import member_of, organization
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class World:
+    """Two neighbors on one street (each sees the other's published posts), a
+    moderator, and two agencies with an admin each."""
+
+    owner: object
+    neighbor: object
+    moderator: object
+    admin_a: object
+    admin_b: object
+    pending: Post
+    published: Post
+    rejected: Post
+    rejected_comment: Comment
+    closed_appeal: Appeal
+    media: PostMedia
+    token: ApiToken
+    officer_b: Membership
+
+
+@pytest.fixture
+def world(settings) -> World:
+    owner, neighbor = resident_at(*CENTER), resident_at(*CENTER)
+    mod = moderator()
+    pending = submit(owner, uploads=[upload("photo.jpg", jpeg_with_gps())])
+    shown = published(owner)
+    rejected = submit(owner)
+    moderation.reject_post(moderator=mod, post=rejected, reason="No.", rule="false")
+    comment = community.add_comment(author=owner, post=shown, body="Seen it too.")
+    moderation.reject_comment(moderator=mod, comment=comment, reason="No.", rule="false")
+    closed = moderation.appeal(author=owner, comment=comment, statement="It was true.")
+    moderation.decide_appeal(moderator=mod, appeal=closed, grant=False, answer="Still no.")
+    token, _raw = accounts.create_api_token(user=owner, name="mine")
+    agency_b = organization(Kind.AGENCY, "Agency B")
+    return World(
+        owner=owner,
+        neighbor=neighbor,
+        moderator=mod,
+        admin_a=member_of(organization(Kind.AGENCY, "Agency A"), Role.ADMIN),
+        admin_b=member_of(agency_b, Role.ADMIN),
+        pending=pending,
+        published=shown,
+        rejected=rejected,
+        rejected_comment=comment,
+        closed_appeal=closed,
+        media=pending.media.get(),
+        token=token,
+        officer_b=Membership.objects.get(user=member_of(agency_b)),
+    )
+
+
+def _neighbor_posts(method, path, body=None):
+    return "neighbor", method, path, body
+
+
+# URL → (who asks, method, the URL of someone else's object, body). Paths are formatted
+# with the world; API paths are under /api/v1.
+OWNERSHIP = {
+    "community:post": _neighbor_posts("GET", "/feed/posts/{w.pending.pk}/"),
+    "community:edit": _neighbor_posts("POST", "/feed/posts/{w.published.pk}/edit/"),
+    "community:delete": _neighbor_posts("POST", "/feed/posts/{w.published.pk}/delete/"),
+    "community:comment": _neighbor_posts("POST", "/feed/posts/{w.pending.pk}/comments/"),
+    "community:media": _neighbor_posts("GET", "/feed/media/{w.media.pk}/"),
+    "moderation:flag": _neighbor_posts("POST", "/moderation/posts/{w.pending.pk}/flags/"),
+    "moderation:appeal_post": _neighbor_posts("POST", "/moderation/posts/{w.rejected.pk}/appeal/"),
+    "moderation:appeal_comment": _neighbor_posts(
+        "POST", "/moderation/comments/{w.rejected_comment.pk}/appeal/"
+    ),
+    "accounts:revoke_api_token": _neighbor_posts("POST", "/account/tokens/{w.token.pk}/revoke/"),
+    "GET /posts/{post_id}": _neighbor_posts("GET", "/posts/{w.pending.pk}"),
+    "PUT /posts/{post_id}": _neighbor_posts(
+        "PUT",
+        "/posts/{w.published.pk}",
+        {"category": "safety", "title": "Mine now", "body": "Changed."},
+    ),
+    "DELETE /posts/{post_id}": _neighbor_posts("DELETE", "/posts/{w.published.pk}"),
+    "GET /posts/{post_id}/comments": _neighbor_posts("GET", "/posts/{w.pending.pk}/comments"),
+    "POST /posts/{post_id}/comments": _neighbor_posts(
+        "POST", "/posts/{w.pending.pk}/comments", {"body": "Hello"}
+    ),
+    "POST /posts/{post_id}/flags": _neighbor_posts(
+        "POST", "/posts/{w.pending.pk}/flags", {"reason": "false"}
+    ),
+    "POST /appeals": _neighbor_posts(
+        "POST", "/appeals", {"post_id": "{w.rejected.pk}", "statement": "Not mine, but still."}
+    ),
+    # A moderator's objects are the queue's: a rejected comment whose appeal is closed,
+    # and that closed appeal, are no longer anyone's to decide.
+    "moderation:decide_comment": (
+        "moderator",
+        "POST",
+        "/moderation/comments/{w.rejected_comment.pk}/decision/",
+        {"action": "approve"},
+    ),
+    "moderation:decide_appeal": (
+        "moderator",
+        "POST",
+        "/moderation/appeals/{w.closed_appeal.pk}/decision/",
+        {"grant": "on", "answer": "Fine."},
+    ),
+    "POST /moderation/comments/{comment_id}/decision": (
+        "moderator",
+        "POST",
+        "/moderation/comments/{w.rejected_comment.pk}/decision",
+        {"action": "approve"},
+    ),
+    "POST /moderation/appeals/{appeal_id}/decision": (
+        "moderator",
+        "POST",
+        "/moderation/appeals/{w.closed_appeal.pk}/decision",
+        {"action": "grant", "answer": "Fine."},
+    ),
+    # An organisation's admin, on another organisation and its members.
+    "organizations:organization": ("admin_a", "GET", "/organizations/agency-b/"),
+    "organizations:invite": (
+        "admin_a",
+        "POST",
+        "/organizations/agency-b/invite/",
+        {"email": "x@example.org", "role": "member"},
+    ),
+    "organizations:revoke": (
+        "admin_a",
+        "POST",
+        "/organizations/agency-a/members/{w.officer_b.pk}/revoke/",
+    ),
+    "organizations:security_keys": ("admin_a", "POST", "/organizations/agency-b/security-keys/"),
+}
+# Object URLs where every object is everyone's of the right kind: any pending post is
+# any moderator's to decide (the queue has no owner), an invitation link is its token.
+SHARED = {
+    "moderation:decide_post",
+    "moderation:requeue_post",
+    "POST /moderation/posts/{post_id}/decision",
+    "organizations:invitation",
+}
+
+
+def _takes_an_object(key: str) -> bool:
+    if _is_api(key):
+        return "{" in key or key == "POST /appeals"
+    return bool(_kwargs_for(key))
+
+
+def test_every_object_url_has_an_ownership_test():
+    object_urls = {key for key in MATRIX if _takes_an_object(key)}
+
+    assert object_urls - set(OWNERSHIP) - SHARED == set(), "add these to OWNERSHIP"
+
+
+def _is_api(key: str) -> bool:
+    return key.split(" ")[0] in ("GET", "PUT", "POST", "DELETE")
+
+
+def _ask(client: Client, key: str, method: str, path: str, body):
+    if not _is_api(key):
+        return client.generic(method, path, _form(body), "application/x-www-form-urlencoded")
+    if method == "GET":
+        return client.get(f"/api/v1{path}")
+    return client.generic(method, f"/api/v1{path}", _json(body), "application/json")
+
+
+def _form(body) -> str:
+    return urlencode(body or {})
+
+
+def _json(body) -> str:
+    return json.dumps(body or {})
+
+
+def _snapshot():
+    """What a refused request must leave as it was."""
+    return (
+        sorted(Post.objects.values_list("pk", "status", "title", "body")),
+        sorted(Comment.objects.values_list("pk", "status")),
+        Flag.objects.count(),
+        sorted(Appeal.objects.values_list("pk", "status")),
+        ApiToken.objects.count(),
+        sorted(Membership.objects.values_list("pk", "revoked_at")),
+        sorted(Membership.objects.values_list("organization__requires_security_keys")),
+    )
+
+
+@pytest.mark.parametrize("key", sorted(OWNERSHIP))
+def test_someone_elses_object_is_not_found(client, world, key):
+    who, method, path, *body = OWNERSHIP[key]
+    body = body[0] if body else None
+    path = path.format(w=world)
+    if isinstance(body, dict):
+        body = {k: int(v.format(w=world)) if "{w." in str(v) else v for k, v in body.items()}
+    sign_in(client, getattr(world, who))
+    before = _snapshot()
+
+    answer = _ask(client, key, method, path, body)
+
+    assert answer.status_code == 404, f"{key}: {answer.status_code}"
+    assert _snapshot() == before
+    assert world.owner.email.encode() not in answer.content
+    assert Post.objects.get(pk=world.published.pk).status == Status.PUBLISHED
