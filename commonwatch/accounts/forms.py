@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
+from .closing import WhatTheyWrote
 from .models import DEFAULT_ALERT_RADIUS_MI, MAX_ALERT_RADIUS_MI, MIN_ALERT_RADIUS_MI, TokenScope
 from .services import DEFAULT_TOKEN_LIFETIME_DAYS, TOKEN_LIFETIMES_DAYS
 
@@ -50,6 +51,11 @@ class ApiTokenForm(forms.Form):
 
 
 class DeleteAccountForm(forms.Form):
+    what_they_wrote = forms.ChoiceField(
+        label=_("Your posts and comments"),
+        choices=WhatTheyWrote.choices,
+        widget=forms.RadioSelect,
+    )
     password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
 
     def __init__(self, *args, user, **kwargs):

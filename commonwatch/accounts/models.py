@@ -64,6 +64,8 @@ class User(AbstractUser):
     # request has to query memberships to know that staff rules apply.
     holds_staff_membership = models.BooleanField(default=False, editable=False)
     needs_security_key = models.BooleanField(default=False, editable=False)
+    # Set when the person deleted their account: the row stays, anonymised (closing.py).
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     idle_sign_out = models.BooleanField(
         _("sign me out after 30 minutes without activity"),
         default=False,

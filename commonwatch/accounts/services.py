@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
@@ -16,11 +17,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from commonwatch.audit.services import record
-from commonwatch.core.errors import NotAllowed, NotFound, RateLimited
+from commonwatch.core.errors import Conflict, NotAllowed, NotFound, RateLimited
 from commonwatch.core.policies import can
 from commonwatch.geo.distance import miles_to_m
 from commonwatch.geo.points import is_number, require_point
 
+from .closing import WhatTheyWrote, run_closing_steps
 from .live import account_changed
 from .models import (
     HOME_CHANGES_PER_DAY,
@@ -29,6 +31,7 @@ from .models import (
     ApiToken,
     Home,
     HomeChange,
+    Role,
     TokenScope,
     User,
 )
@@ -189,12 +192,42 @@ def update_role_and_access(*, operator: User, user: User, role: str, is_active: 
     return user
 
 
-def delete_account(*, user: User) -> None:
-    """Delete the account and everything that is only theirs (home, tokens, MFA)."""
+def delete_account(*, user: User, what_they_wrote: str = WhatTheyWrote.REMOVE) -> None:
+    """Close the account: everything only theirs goes, the row stays anonymised (see
+    closing.py), and what they wrote is removed or kept as a former neighbor's."""
+    if what_they_wrote not in WhatTheyWrote.values:
+        raise ValidationError({"what_they_wrote": _("Choose what happens to your posts.")})
     with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.closed_at is not None:
+            raise Conflict(_("This account is already deleted."))
+        run_closing_steps(user, what_they_wrote)
+        _forget_personal_data(user)
+        record(
+            actor=user,
+            action="accounts.account.deleted",
+            target=user,
+            data={"posts_and_comments": what_they_wrote},
+        )
         account_changed(user.pk)
-        record(actor=user, action="accounts.account.deleted", target=user)
-        user.delete()
+
+
+def _forget_personal_data(user: User) -> None:
+    Home.objects.filter(user=user).delete()
+    HomeChange.objects.filter(user=user).delete()
+    ApiToken.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    user.email = f"former-neighbor-{user.pk}@closed.invalid"
+    user.first_name = user.last_name = ""
+    user.set_unusable_password()
+    user.is_active = False
+    user.role = Role.RESIDENT
+    user.daily_digest = user.idle_sign_out = False
+    user.holds_staff_membership = user.needs_security_key = False
+    user.last_login = None
+    user.closed_at = timezone.now()
+    user.save()
 
 
 def enroll_totp(*, user: User, secret: str) -> list[str]:

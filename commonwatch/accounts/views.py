@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from commonwatch.core.errors import RateLimited
 from commonwatch.geo.distance import m_to_miles
 
-from . import services
+from . import closing, services
 from .access import SIGNED_IN, NavEntry, access, needs, visible_entries
 from .forms import ApiTokenForm, DeleteAccountForm, HomeForm, SessionForm
 from .policies import HOME
@@ -104,8 +104,9 @@ def delete_account(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user
+        services.delete_account(user=user, what_they_wrote=form.cleaned_data["what_they_wrote"])
         logout(request)
-        services.delete_account(user=user)
         messages.success(request, _("Your account and everything only you could see are deleted."))
         return redirect("web:home")
-    return render(request, "accounts/delete.html", {"form": form})
+    context = {"form": form, "summaries": closing.summaries(request.user)}
+    return render(request, "accounts/delete.html", context)

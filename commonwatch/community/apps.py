@@ -6,4 +6,9 @@ class CommunityConfig(AppConfig):
     label = "community"
 
     def ready(self) -> None:
-        from . import policies, tasks  # noqa: F401 - declare actions, outbox handlers
+        from commonwatch.accounts import closing as accounts_closing
+
+        from . import closing, policies, tasks  # noqa: F401 - declare actions, outbox handlers
+
+        accounts_closing.closing_steps.append(closing.close_author)
+        accounts_closing.closing_summaries.append(closing.summary)

@@ -38,9 +38,12 @@ class Post(PrivatelyLocatedModel):
     """A resident's report. Its author alone sees where exactly; feed, map, live delivery
     and alerts all decide on the public ~100 m point (geo.models.PrivatelyLocatedModel)."""
 
+    # An account is closed, never deleted (accounts.closing): PROTECT keeps it that way.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
     )
+    # Its author closed their account and kept it: signed "a former neighbor".
+    author_left = models.BooleanField(default=False)
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("what happened"))
@@ -101,8 +104,9 @@ class PostMedia(models.Model):
 class Comment(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
     )
+    author_left = models.BooleanField(default=False)
     body = models.TextField(_("comment"))
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     moderation_note = models.TextField(blank=True)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from commonwatch.accounts.selectors import home_of
 from commonwatch.core.policies import can
@@ -190,6 +191,9 @@ def media_for(user, media_id: int) -> PostMedia:
     return media
 
 
+FORMER_NEIGHBOR = _lazy("A former neighbor")
+
+
 def neighbor_label(number: int) -> str:
     return _("Neighbor #%(n)d") % {"n": number}
 
@@ -202,6 +206,7 @@ class CardText:
     statuses: dict[str, str]
     you: str
     first_neighbor: str
+    former_neighbor: str
 
 
 @lru_cache(maxsize=16)
@@ -211,6 +216,7 @@ def _card_text(language: str | None) -> CardText:
         statuses={code: str(label) for code, label in Status.choices},
         you=_("You"),
         first_neighbor=neighbor_label(1),
+        former_neighbor=str(FORMER_NEIGHBOR),
     )
 
 
@@ -238,7 +244,9 @@ def post_card(
         "lat": lat,
         "lng": lng,
         # A post's author opens its thread, so is always Neighbor #1 there.
-        "author": text.you if mine else text.first_neighbor,
+        "author": text.you
+        if mine
+        else (text.former_neighbor if post.author_left else text.first_neighbor),
         "status": post.status,
         "status_label": text.statuses[post.status],
         "moderation_note": post.moderation_note if mine else "",
@@ -284,6 +292,8 @@ def comment_card(comment: Comment, viewer, labels: dict[int, int] | None = None)
         labels = dict(aliases.values_list("user_id", "number"))
     if comment.author_id == viewer.pk:
         author = _("You")
+    elif comment.author_left:
+        author = str(FORMER_NEIGHBOR)
     else:
         number = labels.get(comment.author_id)
         author = neighbor_label(number) if number else _("A neighbor")

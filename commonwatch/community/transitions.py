@@ -149,6 +149,17 @@ def reject_comment(comment_id: int, *, note: str, refusal: str = "") -> Comment:
     return comment
 
 
+@transaction.atomic
+def delete_comment(comment_id: int) -> Comment:
+    """Emptied and taken out of its thread, which keeps its other comments and numbers."""
+    comment = lock_comment(comment_id)
+    if comment.status == Status.PUBLISHED:
+        Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") - 1)
+    comment.status, comment.body, comment.moderation_note = Status.DELETED, "", ""
+    comment.save(update_fields=["status", "body", "moderation_note"])
+    return comment
+
+
 def alias_for(*, post: Post, user_id: int) -> ThreadAlias:
     """The user's number in the thread, the next one if they have none (post row locked)."""
     existing = ThreadAlias.objects.filter(post=post, user_id=user_id).first()

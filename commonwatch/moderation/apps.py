@@ -7,6 +7,7 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         """Plug moderation into community's hooks: community never imports moderation."""
+        from commonwatch.accounts import closing
         from commonwatch.community import hooks
 
         from . import penalties, policies, services, views  # noqa: F401 - policies: actions
@@ -14,3 +15,4 @@ class ModerationConfig(AppConfig):
         hooks.posting_pauses.append(penalties.pause_notice)
         hooks.post_changed.append(services.withdraw_appeals)
         hooks.post_page_panels.append(views.flag_panel)
+        closing.closing_steps.append(services.close_appellant)

@@ -94,7 +94,7 @@ class Appeal(models.Model):
 
     rejection = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="appeal")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appeals"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appeals"
     )
     statement = models.TextField(_("why the decision should change"), max_length=1000)
     status = models.CharField(
@@ -118,8 +118,9 @@ class Penalty(models.Model):
     rejection it reverses; lifted penalties no longer count toward the next step.
     """
 
+    # Accounts are closed, never deleted: the ladder's history stays (accounts.closing).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="penalties"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="penalties"
     )
     decision = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="penalty")
     step = models.PositiveSmallIntegerField()

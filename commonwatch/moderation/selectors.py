@@ -178,6 +178,8 @@ def moderation_log(months: int = LOG_MONTHS) -> ModerationLog:
     """Counts per month of what moderation did, and which rules it cited: public.
 
     Holds no text and no person: the reasons a moderator writes are for the author.
+    Its past never changes: a post counts in the month it was first published, whatever
+    happened to it (or its author's account) since.
     """
     today = timezone.localdate()
     first = today.year * 12 + today.month - 1 - (months - 1)
@@ -187,7 +189,7 @@ def moderation_log(months: int = LOG_MONTHS) -> ModerationLog:
     decisions = Decision.objects.filter(created_at__gte=start)
     tables = [
         _by_month(
-            Post.objects.filter(published_at__gte=start, status=Status.PUBLISHED),
+            Post.objects.filter(published_at__gte=start),
             "published_at",
             published=everything,
         ),

@@ -165,6 +165,13 @@ def flag_post(*, user, post: Post, reason: str, note: str = "") -> Flag:
     return flag
 
 
+def close_appellant(user, what_they_wrote: str) -> None:
+    """accounts.closing: a closed account's open appeals are withdrawn (nobody is left to
+    read the answer), and its address leaves the decisions it made as a moderator."""
+    _withdraw(Appeal.objects.filter(author=user), actor=user)
+    Decision.objects.filter(moderator=user).update(moderator_name="")
+
+
 def withdraw_appeals(post: Post, *, deleted: bool) -> None:
     """community.hooks: an edited or deleted post is no longer the one rejected, so its
     open appeal closes; a deleted post's comments can no longer be restored either.
@@ -173,12 +180,16 @@ def withdraw_appeals(post: Post, *, deleted: bool) -> None:
     about = Q(rejection__post=post)
     if deleted:
         about |= Q(rejection__comment__post=post)
-    withdrawn = list(Appeal.objects.filter(about, status=AppealStatus.OPEN))
+    _withdraw(Appeal.objects.filter(about), actor=None)
+
+
+def _withdraw(appeals, *, actor) -> None:
+    withdrawn = list(appeals.filter(status=AppealStatus.OPEN))
     Appeal.objects.filter(pk__in=[appeal.pk for appeal in withdrawn]).update(
         status=AppealStatus.WITHDRAWN, decided_at=timezone.now()
     )
     for appeal in withdrawn:
-        record(actor=None, action="moderation.appeal.withdrawn", target=appeal)
+        record(actor=actor, action="moderation.appeal.withdrawn", target=appeal)
 
 
 def approve_comment(*, moderator, comment: Comment, reason: str = "") -> Comment:

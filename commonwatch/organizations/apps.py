@@ -8,4 +8,9 @@ class OrganizationsConfig(AppConfig):
     label = "organizations"
 
     def ready(self) -> None:
-        from . import policies  # noqa: F401 - declares the organizations' actions
+        from commonwatch.accounts import closing
+
+        from . import policies, services  # noqa: F401 - declares the organizations' actions
+
+        closing.closing_steps.append(services.end_memberships_of_closed_account)
+        closing.closing_summaries.append(services.memberships_summary)

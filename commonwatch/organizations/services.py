@@ -22,7 +22,7 @@ from commonwatch.core.errors import Conflict, NotAllowed, NotFound
 from commonwatch.core.policies import require
 from commonwatch.geo.shapes import polygon_from_geojson, polygon_to_geojson
 
-from .memberships import forget_memberships
+from .memberships import forget_memberships, memberships_of
 from .models import Invitation, Kind, Membership, Organization, Role
 from .policies import ACCEPT, CREATE, MANAGE, uses_security_key
 
@@ -195,16 +195,35 @@ def revoke_membership(*, admin, membership: Membership) -> Membership:
         admins = membership.organization.memberships.filter(role=Role.ADMIN, revoked_at=None)
         if membership.role == Role.ADMIN and admins.count() == 1:
             raise Conflict(_("An organisation keeps at least one admin: name another first."))
-        membership.revoked_at, membership.revoked_by = timezone.now(), admin
-        membership.save(update_fields=["revoked_at", "revoked_by"])
-        record(
-            actor=admin,
-            action="organizations.membership.revoked",
-            target=membership,
-            data={"user": membership.user_id, "organization": membership.organization_id},
-        )
+        _end(membership, by=admin)
         refresh_staff_flags(membership.user)
     return membership
+
+
+def end_memberships_of_closed_account(user, what_they_wrote: str) -> None:
+    """accounts.closing: a closed account leaves every organisation, on the record, even
+    as its last admin (an operator then invites a new one)."""
+    for membership in Membership.objects.select_for_update().filter(user=user, revoked_at=None):
+        _end(membership, by=user)
+    forget_memberships(user)
+
+
+def _end(membership: Membership, *, by) -> None:
+    membership.revoked_at, membership.revoked_by = timezone.now(), by
+    membership.save(update_fields=["revoked_at", "revoked_by"])
+    record(
+        actor=by,
+        action="organizations.membership.revoked",
+        target=membership,
+        data={"user": membership.user_id, "organization": membership.organization_id},
+    )
+
+
+def memberships_summary(user) -> str:
+    names = [m.organization.name for m in memberships_of(user)]
+    if not names:
+        return ""
+    return _("You leave %(organizations)s.") % {"organizations": ", ".join(names)}
 
 
 def require_security_keys(*, admin, organization: Organization, required: bool) -> None:
