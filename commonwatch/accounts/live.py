@@ -8,13 +8,11 @@ its new area, or close. A socket whose own session just ended closes without ask
 
 from __future__ import annotations
 
-from functools import partial
-
-from django.db import transaction
-
+from commonwatch.core import outbox
 from commonwatch.core.live import publish
 
 ACCOUNT_CHANGED = "account.changed"
+ANNOUNCE_ACCOUNT_CHANGE = "accounts.account_changed"
 
 
 def account_group(user_id: int) -> str:
@@ -23,12 +21,17 @@ def account_group(user_id: int) -> str:
 
 def account_changed(user_id: int, *, ended_session: str | None = None) -> None:
     """After the current transaction commits, tell the account's sockets to look again."""
+    outbox.put(ANNOUNCE_ACCOUNT_CHANGE, inline=True, user_id=user_id, ended_session=ended_session)
+
+
+@outbox.handler(ANNOUNCE_ACCOUNT_CHANGE)
+def announce_account_change(*, user_id: int, ended_session: str | None) -> None:
     event = {
         "type": ACCOUNT_CHANGED,
         "group": account_group(user_id),
         "ended_session": ended_session,
     }
-    transaction.on_commit(partial(publish, event), robust=True)
+    publish(event)
 
 
 def on_signed_out(sender, request, user, **kwargs) -> None:

@@ -8,7 +8,7 @@ class CommunityConfig(AppConfig):
     def ready(self) -> None:
         from commonwatch.accounts import closing as accounts_closing
 
-        from . import closing, policies, tasks  # noqa: F401 - declare actions, outbox handlers
+        from . import closing, live, policies, tasks  # noqa: F401 - actions, outbox handlers
 
         accounts_closing.closing_steps.append(closing.close_author)
         accounts_closing.closing_summaries.append(closing.summary)

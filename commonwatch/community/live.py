@@ -15,6 +15,7 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext as _
 
+from commonwatch.core import outbox
 from commonwatch.core.live import publish
 from commonwatch.geo.cells import cells_covering_circle
 
@@ -30,7 +31,12 @@ def groups_for_circle(lat: float, lng: float, radius_m: float) -> list[str]:
     return [cell_group(cell) for cell in cells_covering_circle(lat, lng, radius_m)]
 
 
-def announce_by_id(post_id: int) -> None:
+ANNOUNCE_POST = "community.announce_post"
+ANNOUNCE_REMOVAL = "community.announce_removal"
+
+
+@outbox.handler(ANNOUNCE_POST)
+def announce_by_id(*, post_id: int) -> None:
     """After the commit: push the post if it is still published (it may be gone already)."""
     post = Post.objects.filter(pk=post_id, status=Status.PUBLISHED).first()
     if post is not None:
@@ -57,7 +63,8 @@ def encode(message: dict) -> str:
     return json.dumps(message, cls=DjangoJSONEncoder)
 
 
-def announce_removal(post_id: int, cell: int, lat: float, lng: float) -> None:
+@outbox.handler(ANNOUNCE_REMOVAL)
+def announce_removal(*, post_id: int, cell: int, lat: float, lng: float) -> None:
     """Tell the sockets that may show the post (at its public point) to drop it."""
     event = {
         "type": "post.removed",

@@ -4,8 +4,8 @@ Each transition runs in one transaction, locks the row, checks the state it find
 (not the state the caller remembers) and writes only the fields it changes, so two
 moderators, a double click or an author editing meanwhile get a Conflict instead of
 a half-applied change. What must follow (live removal, alerts, file deletion) is
-queued for after the commit: the outbox for what must not be lost, on_commit for
-what only speeds things up.
+queued for after the commit in the outbox (live announcements carried out at once by
+the committing process); files are deleted on commit.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def publish_post(post_id: int, *, allowed=PUBLISHABLE, refusal: str = "") -> Pos
         for layer in (tally_layer(), tally_layer(post.category)):
             tally_point(layer=layer, cell=post.cell, at=post.published_at)
     outbox.put(POST_ALERTS, post_id=post.pk)
-    transaction.on_commit(partial(live.announce_by_id, post.pk), robust=True)
+    outbox.put(live.ANNOUNCE_POST, inline=True, post_id=post.pk)
     return post
 
 
@@ -119,8 +119,14 @@ def _take_down(post: Post, status: str, *, moderation_note: str | None = None, e
         fields.append("moderation_note")
     post.save(update_fields=fields)
     if was_published:
-        removal = partial(live.announce_removal, post.pk, post.cell, post.lat, post.lng)
-        transaction.on_commit(removal, robust=True)
+        outbox.put(
+            live.ANNOUNCE_REMOVAL,
+            inline=True,
+            post_id=post.pk,
+            cell=post.cell,
+            lat=post.lat,
+            lng=post.lng,
+        )
 
 
 def _delete_files(storage, names: list[str]) -> None:

@@ -11,6 +11,11 @@ within LEASE): split long work into one message per unit, as the digest does.
 A payload that must not be readable in the database (an e-mail with a reset link) is
 ``sealed`` with ENCRYPTION_KEYS (core.sealing), and blanked once done if asked.
 
+Work that is only worth doing at once (a live announcement) is put ``inline``: the
+process that committed carries it out right after the commit, as the in-memory channel
+layer of the embedded mode needs; if that fails (the layer's Redis is down) it waits
+like any other message, and a worker retries it.
+
 Apps register handlers with ``@handler("app.kind")``; core imports none of them.
 """
 
@@ -55,7 +60,12 @@ def handler(kind: str) -> Callable:
 
 
 def put(
-    kind: str, *, sealed: bool = False, erase_when_done: bool = False, **payload
+    kind: str,
+    *,
+    sealed: bool = False,
+    erase_when_done: bool = False,
+    inline: bool = False,
+    **payload,
 ) -> OutboxMessage:
     """Store work to do after the current transaction commits (ids, not objects)."""
     if kind not in HANDLERS:
@@ -64,8 +74,18 @@ def put(
     message = OutboxMessage.objects.create(
         kind=kind, payload=stored, erase_when_done=erase_when_done
     )
-    transaction.on_commit(partial(dispatch, message.pk), robust=True)
+    after_commit = carry_out_here if inline else dispatch
+    transaction.on_commit(partial(after_commit, message.pk), robust=True)
     return message
+
+
+def carry_out_here(message_id: int) -> bool:
+    """Run the message in this process now; if that fails, hand it to a worker at once
+    (whose channel layer may be fine), and from there it retries like any message."""
+    if carry_out.call(message_id=message_id):
+        return True
+    OutboxMessage.objects.filter(pk=message_id, done_at=None).update(available_at=timezone.now())
+    return dispatch(message_id)
 
 
 def dispatch(message_id: int) -> bool:

@@ -118,7 +118,9 @@ async def test_a_removal_reaches_every_local_socket_of_the_cell(hood):
         assert (await a.receive_json_from(timeout=5))["post"]["id"] == post.pk
         assert (await b.receive_json_from(timeout=5))["post"]["id"] == post.pk
 
-        await database_sync_to_async(live.announce_removal)(post.pk, post.cell, post.lat, post.lng)
+        await database_sync_to_async(live.announce_removal)(
+            post_id=post.pk, cell=post.cell, lat=post.lat, lng=post.lng
+        )
 
         removed = {"type": "removed", "post_id": post.pk}
         assert await a.receive_json_from(timeout=5) == removed

@@ -115,6 +115,28 @@ def test_a_message_is_done_once_even_when_handed_over_twice(flaky_handler):
     assert len(flaky_handler) == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_inline_work_is_done_by_the_committing_process_at_once(flaky_handler, settings):
+    settings.TASKS = DEAD_QUEUE  # no worker could have done it
+    settings.RQ_QUEUES = DEAD_RQ
+    with transaction.atomic():
+        message = outbox.put("test.flaky", inline=True, fail=0)
+        assert flaky_handler == [], "not before the commit"
+
+    assert OutboxMessage.objects.get(pk=message.pk).done_at is not None
+    assert len(flaky_handler) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inline_work_that_fails_is_handed_to_a_worker_at_once(flaky_handler, settings):
+    with transaction.atomic():
+        message = outbox.put("test.flaky", inline=True, fail=1)
+
+    # Here the task queue runs work immediately: the hand-over is the worker's run.
+    assert OutboxMessage.objects.get(pk=message.pk).done_at is not None
+    assert len(flaky_handler) == 2
+
+
 @pytest.mark.django_db
 def test_work_of_an_unknown_kind_is_refused_before_anything_is_stored():
     with pytest.raises(LookupError):

@@ -76,7 +76,11 @@ def test_an_outage_answers_every_request_and_loses_no_work(client, scale_mode, t
     client.force_login(reader)
     assert [p["id"] for p in client.get("/api/v1/feed").json()["posts"]] == [post.pk]
     waiting = set(OutboxMessage.objects.filter(done_at=None).values_list("kind", flat=True))
-    assert waiting == {"accounts.email", "community.post_alerts"}
+    assert waiting == {
+        "accounts.email",
+        "community.post_alerts",
+        "community.announce_post",
+    }
     assert not Alert.objects.exists()
 
     scale_mode.start()
