@@ -10,6 +10,11 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address to invite"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
 
+    def __init__(self, *args, organization=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organization is not None:  # "Officer", "Agency admin": the organisation's words
+            self.fields["role"].choices = [(r, organization.title_of(r)) for r in Role.values]
+
 
 class OrganizationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)

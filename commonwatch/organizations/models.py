@@ -114,3 +114,7 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"invitation to {self.organization_id} as {self.role}"
+
+    @property
+    def title(self) -> str:
+        return self.organization.title_of(self.role)

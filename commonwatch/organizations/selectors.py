@@ -49,5 +49,7 @@ def open_invitations(organization: Organization) -> list[Invitation]:
     return list(
         organization.invitations.filter(
             accepted_at=None, withdrawn_at=None, expires_at__gt=timezone.now()
-        ).order_by("-created_at")
+        )
+        .select_related("organization")
+        .order_by("-created_at")
     )

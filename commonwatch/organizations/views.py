@@ -37,7 +37,7 @@ def organization(request, slug: str):
         "members": selectors.members_of(org),
         "invitations": selectors.open_invitations(org) if manages else [],
         "manages": manages,
-        "invite_form": InviteForm(),
+        "invite_form": InviteForm(organization=org),
     }
     return render(request, "organizations/organization.html", context)
 
