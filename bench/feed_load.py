@@ -56,9 +56,9 @@ def _stamp(at):
 def _load_users(n: int) -> None:
     joined = _stamp(END - timedelta(days=120))
     columns = ["id", "password", "is_superuser", "first_name", "last_name", "is_staff"]
-    columns += ["is_active", "date_joined", "email", "role", "daily_digest"]
+    columns += ["is_active", "date_joined", "email", "role"]
     rows = (
-        (i, "!bench", False, "", "", False, True, joined, f"u{i}@bench.invalid", "resident", False)
+        (i, "!bench", False, "", "", False, True, joined, f"u{i}@bench.invalid", "resident")
         for i in range(1, n + 1)
     )
     with _indexes_deferred(User._meta.db_table):

@@ -137,7 +137,8 @@ def render(feed: dict, offline: dict, live: dict | None, header: str) -> str:
         lines += _feed_tables(feed)
         lines.append("")
     if offline:
-        lines += ["### 3. Offline fan-out: the hub post's Alert rows", "", *_offline_table(offline)]
+        title = "### 3. Offline fan-out: the hub post's post-alert notifications"
+        lines += [title, "", *_offline_table(offline)]
         lines.append("")
     if live:
         lines += ["### 2. Live fan-out: one post to every connected socket", "", *_live_table(live)]

@@ -20,11 +20,14 @@ from django.utils import timezone
 from commonwatch.accounts.backends import ResidentAuthenticationBackend
 from commonwatch.accounts.models import Home
 from commonwatch.community import tasks
-from commonwatch.community.models import Alert, Post, tally_layer
+from commonwatch.community.alerts import POST_ALERT
+from commonwatch.community.models import Post, tally_layer
 from commonwatch.community.selectors import feed_for, published_posts
 from commonwatch.geo.cells import cells_covering_circle
 from commonwatch.geo.selectors import circles_covering, time_windows
 from commonwatch.geo.selectors import newest_within as project_newest_within
+from commonwatch.notifications.models import Notification
+from commonwatch.notifications.services import notify
 
 from .data import END
 from .feed_data import CATEGORIES, READER_RADII_MI, FeedData
@@ -153,7 +156,7 @@ def run_offline(feed: FeedData, log=print) -> dict:
     post = Post.objects.get(pk=feed.hub_post_id)
     homes = Home.objects.all()
     out: dict = {"vendor": connection.vendor, "repeats": [], "loadavg_start": os.getloadavg()}
-    alerts = Alert.objects.filter(post_id=post.pk)
+    alerts = Notification.objects.filter(kind=POST_ALERT, subject_id=post.pk)
     alerts.delete()
     for repeat in range(OFFLINE_REPEATS):
         cells_covering_circle.cache_clear()
@@ -165,14 +168,16 @@ def run_offline(feed: FeedData, log=print) -> dict:
         reached = tasks.queue_alerts.call(post_id=post.pk)
         task_s = time.perf_counter() - started
         stored = alerts.count()
-        stored_users = set(alerts.values_list("user_id", flat=True))
+        stored_users = set(alerts.values_list("recipient_id", flat=True))
 
         alerts.delete()
         started = time.perf_counter()
-        batch = [Alert(user_id=u, post_id=post.pk) for u in recipients if u != post.author_id]
+        batch = [u for u in recipients if u != post.author_id]
         for start in range(0, len(batch), tasks.ALERT_BATCH):
-            Alert.objects.bulk_create(
-                batch[start : start + tasks.ALERT_BATCH], ignore_conflicts=True
+            notify(
+                kind=POST_ALERT,
+                subject_id=post.pk,
+                recipient_ids=batch[start : start + tasks.ALERT_BATCH],
             )
         insert_s = time.perf_counter() - started
         alerts.delete()

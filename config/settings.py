@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "commonwatch.audit",
     "commonwatch.accounts",
     "commonwatch.organizations",
+    "commonwatch.notifications",
     "commonwatch.geo",
     "commonwatch.community",
     "commonwatch.moderation",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("feed/", include("commonwatch.community.urls")),
     path("moderation/", include("commonwatch.moderation.urls")),
     path("organizations/", include("commonwatch.organizations.urls")),
+    path("notifications/", include("commonwatch.notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

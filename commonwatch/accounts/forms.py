@@ -25,11 +25,6 @@ class HomeForm(forms.Form):
         ),
         help_text=_("Between 0.25 and 5 miles. You get alerts for posts inside this circle."),
     )
-    daily_digest = forms.BooleanField(
-        label=_("E-mail me a daily digest"),
-        required=False,
-        help_text=_("Once a day, the posts that reached your circle while you were away."),
-    )
 
 
 class SessionForm(forms.Form):

@@ -55,11 +55,6 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.RESIDENT)
-    daily_digest = models.BooleanField(
-        _("daily e-mail digest"),
-        default=False,
-        help_text=_("Once a day, e-mail me the posts that reached my alert circle."),
-    )
     # Kept by organizations.services whenever a membership is granted or revoked, so no
     # request has to query memberships to know that staff rules apply.
     holds_staff_membership = models.BooleanField(default=False, editable=False)

@@ -112,12 +112,6 @@ def _require_home_change_allowed(user: User, now: datetime) -> None:
     )
 
 
-def set_daily_digest(*, user: User, enabled: bool) -> None:
-    """Opt in or out of the daily e-mail of posts that reached the resident's circle."""
-    User.objects.filter(pk=user.pk).update(daily_digest=enabled)
-    user.daily_digest = enabled
-
-
 def choose_idle_sign_out(*, user: User, enabled: bool) -> None:
     """A resident's choice to be signed out after the idle timeout, as staff always are."""
     User.objects.filter(pk=user.pk).update(idle_sign_out=enabled)
@@ -223,7 +217,7 @@ def _forget_personal_data(user: User) -> None:
     user.set_unusable_password()
     user.is_active = False
     user.role = Role.RESIDENT
-    user.daily_digest = user.idle_sign_out = False
+    user.idle_sign_out = False
     user.holds_staff_membership = user.needs_security_key = False
     user.last_login = None
     user.closed_at = timezone.now()

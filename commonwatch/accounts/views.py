@@ -34,9 +34,9 @@ ACCOUNT_ENTRIES = (
 @require_http_methods(["GET", "POST"])
 def home_settings(request):
     home = home_of(request.user)
-    initial = {"daily_digest": request.user.daily_digest}
+    initial = {}
     if home:
-        initial |= {
+        initial = {
             "lat": home.lat,
             "lng": home.lng,
             "radius_mi": round(m_to_miles(home.radius_m), 2),
@@ -44,10 +44,8 @@ def home_settings(request):
     form = HomeForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        services.set_daily_digest(user=request.user, enabled=data.pop("daily_digest"))
         try:
-            services.set_home(user=request.user, **data)
+            services.set_home(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         except RateLimited as exc:

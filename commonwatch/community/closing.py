@@ -4,7 +4,7 @@ Removed: each post is taken down as if its author deleted it (text, exact point 
 files gone; the row stays for the moderation decisions that name it), and each comment
 is emptied. Kept: posts and comments stay, signed "a former neighbor", and the exact
 points only their author could see are forgotten. Either way, other people's comments
-stay where they are, and the owner's alerts go.
+stay where they are.
 """
 
 from __future__ import annotations
@@ -15,11 +15,10 @@ from django.utils.translation import ngettext
 from commonwatch.accounts.closing import WhatTheyWrote
 
 from . import hooks, transitions
-from .models import Alert, Comment, Post, Status
+from .models import Comment, Post, Status
 
 
 def close_author(user, what_they_wrote: str) -> None:
-    Alert.objects.filter(user=user).delete()
     if what_they_wrote == WhatTheyWrote.REMOVE:
         _remove_what_they_wrote(user)
     else:

@@ -140,23 +140,3 @@ class ThreadAlias(models.Model):
 
     def __str__(self) -> str:
         return f"Neighbor #{self.number}"
-
-
-class Alert(models.Model):
-    """A published post that reached a resident's alert circle: unread count and digest."""
-
-    # No index of its own: the unique (user, post) index serves lookups by user. Every
-    # index costs on the 100,000-row inserts a busy post causes.
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts", db_index=False
-    )
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="alerts")
-    created_at = models.DateTimeField(auto_now_add=True)
-    seen = models.BooleanField(default=False)
-    digested = models.BooleanField(default=False)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "post"], name="alert_once_per_post")]
-
-    def __str__(self) -> str:
-        return f"alert {self.post_id} for {self.user_id}"

@@ -24,10 +24,10 @@ from django.utils.translation import gettext_lazy as _lazy
 from commonwatch.accounts.selectors import home_of
 from commonwatch.core.policies import can
 from commonwatch.geo.approximate import location_seen_by
-from commonwatch.geo.distance import haversine_m, haversine_sql
+from commonwatch.geo.distance import haversine_m
 from commonwatch.geo.selectors import newest_within, within_radius
 
-from .models import Alert, Category, Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
+from .models import Category, Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
 from .policies import READ, REVIEW
 
 FEED_PAGE = 20
@@ -322,24 +322,3 @@ def map_points_for(user, *, category=None, period=None) -> list[dict]:
         if len(points) >= MAP_LIMIT:
             break
     return points
-
-
-def alerts_in_reach(user):
-    """The user's alerts for published posts inside their circle as it is now.
-
-    A resident who moves their home stops counting (and being e-mailed) the posts of
-    the old area at once; each post is measured at its public point.
-    """
-    home = home_of(user)
-    if home is None:
-        return Alert.objects.none()
-    distance = haversine_sql(home.lat, home.lng, Post._meta.db_table)
-    return (
-        Alert.objects.filter(user=user, post__status=Status.PUBLISHED)
-        .alias(_distance=distance)
-        .filter(_distance__lte=home.radius_m)
-    )
-
-
-def unread_count(user) -> int:
-    return alerts_in_reach(user).filter(seen=False).count()

@@ -6,11 +6,10 @@ moderation calls too; these functions check who may act and what they wrote firs
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +21,7 @@ from commonwatch.geo.services import rebuild_tallies
 from . import hooks, transitions
 from .checks import MAX_COMMENT_CHARS, check_text
 from .media import MAX_MEDIA_PER_POST, clean_upload
-from .models import Alert, Category, Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
+from .models import Category, Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
 from .policies import WRITE
 
 # The same text from the same person on the same post within this time is one comment
@@ -140,35 +139,3 @@ def rebuild_post_tallies() -> None:
             queryset=published.filter(category=category),
             time_field="published_at",
         )
-
-
-# One statement per batch, the ids passed as one parameter: 100,000 alerts take ~0.1 s
-# on SQLite and ~1 s on PostgreSQL, against ~3 s through 100,000 model objects.
-_ALERT_ROWS_FROM = {
-    "postgresql": "unnest(%s::bigint[]) AS ids(value)",
-    "sqlite": "json_each(%s)",
-}
-
-
-def record_alerts(*, post_id: int, user_ids: list[int]) -> None:
-    """One unread alert per resident for the post; repeating is harmless."""
-    if not user_ids:
-        return
-    rows_from = _ALERT_ROWS_FROM.get(connection.vendor)
-    if rows_from is None:
-        alerts = [Alert(user_id=user_id, post_id=post_id) for user_id in user_ids]
-        Alert.objects.bulk_create(alerts, ignore_conflicts=True)
-        return
-    ids = user_ids if connection.vendor == "postgresql" else json.dumps(user_ids)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    table = connection.ops.quote_name(Alert._meta.db_table)  # the rest are parameters
-    sql = (
-        f"INSERT INTO {table} (user_id, post_id, created_at, seen, digested) "  # noqa: S608
-        f"SELECT value, %s, %s, %s, %s FROM {rows_from} WHERE true ON CONFLICT DO NOTHING"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [post_id, now, False, False, ids])
-
-
-def mark_alerts_seen(*, user) -> int:
-    return Alert.objects.filter(user=user, seen=False).update(seen=True)

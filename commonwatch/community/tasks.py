@@ -15,10 +15,12 @@ from commonwatch.accounts.models import Home, User
 from commonwatch.accounts.tasks import queue_email
 from commonwatch.core import outbox
 from commonwatch.geo.selectors import circles_covering
+from commonwatch.notifications import selectors as notifications
+from commonwatch.notifications.models import Channel
+from commonwatch.notifications.services import mark_emailed, notify
 
-from .models import Alert, Post, Status
-from .selectors import alerts_in_reach
-from .services import record_alerts
+from .alerts import POST_ALERT, POST_ALERTS_KIND
+from .models import Post, Status
 from .transitions import POST_ALERTS
 
 ALERT_BATCH = 5000
@@ -30,11 +32,11 @@ DIGEST = "community.digest"
 
 @outbox.handler(POST_ALERTS)
 def queue_alerts(*, post_id: int) -> int:
-    """Record the post as an unread alert for every home whose circle covers it.
+    """Notify every resident whose home circle covers the post (alerts.POST_ALERT).
 
     Streams the covering homes (geo.selectors.circles_covering), measured to the
-    post's public point, and writes in batches; re-running is harmless (one alert
-    per user and post). Returns how many residents the post reached.
+    post's public point, and writes in batches; re-running is harmless (one
+    notification per resident and post). Returns how many residents the post reached.
     """
     post = Post.objects.filter(pk=post_id, status=Status.PUBLISHED).first()
     if post is None:
@@ -46,9 +48,9 @@ def queue_alerts(*, post_id: int) -> int:
         batch.append(user_id)
         reached += 1
         if len(batch) >= ALERT_BATCH:
-            record_alerts(post_id=post_id, user_ids=batch)
+            notify(kind=POST_ALERT, subject_id=post_id, recipient_ids=batch)
             batch = []
-    record_alerts(post_id=post_id, user_ids=batch)
+    notify(kind=POST_ALERT, subject_id=post_id, recipient_ids=batch)
     return reached
 
 
@@ -59,9 +61,12 @@ def send_daily_digests() -> int:
     Each resident's digest is its own outbox message: short, retried on its own, and
     never long enough to outlive its lease and be sent twice.
     """
+    asked = notifications.recipients_who_turned_on(POST_ALERT, Channel.EMAIL)
     readers = (
-        User.objects.filter(
-            daily_digest=True, is_active=True, alerts__digested=False, home__isnull=False
+        User.objects.filter(pk__in=asked, is_active=True, home__isnull=False)
+        .filter(
+            notifications__kind=POST_ALERT,
+            notifications__emailed_at=None,
         )
         .distinct()
         .values_list("pk", flat=True)
@@ -91,25 +96,22 @@ def send_digest(*, user_id: int) -> bool:
     the e-mail did not name (beyond the first 50, or outside the circle since the
     resident moved) is never marked as sent.
     """
-    user = (
-        User.objects.select_related("home")
-        .filter(pk=user_id, daily_digest=True, is_active=True)
-        .first()
-    )
-    if user is None:
+    user = User.objects.select_related("home").filter(pk=user_id, is_active=True).first()
+    if user is None or not notifications.wants(user, POST_ALERT, Channel.EMAIL):
         return False
     with transaction.atomic():
         alerts = list(
-            alerts_in_reach(user)
-            .filter(digested=False)
-            .select_for_update(of=("self",))
-            .select_related("post")
-            .order_by("-post__published_at", "-pk")[:DIGEST_SIZE]
+            notifications.visible(user, POST_ALERTS_KIND)
+            .filter(emailed_at=None)
+            .select_for_update()
+            .order_by("-created_at", "-pk")[:DIGEST_SIZE]
         )
         if not alerts:
             return False
+        posts = Post.objects.in_bulk([alert.subject_id for alert in alerts])
         body = render_to_string(
-            "community/digest_email.txt", {"alerts": alerts, "site_url": settings.SITE_URL}
+            "community/digest_email.txt",
+            {"posts": [posts[a.subject_id] for a in alerts], "site_url": settings.SITE_URL},
         )
         queue_email(
             subject=_("Today near your home on Commonwatch"),
@@ -117,7 +119,7 @@ def send_digest(*, user_id: int) -> bool:
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[user.email],
         )
-        Alert.objects.filter(pk__in=[alert.pk for alert in alerts]).update(digested=True)
+        mark_emailed([alert.pk for alert in alerts])
     return True
 
 

@@ -15,8 +15,10 @@ from commonwatch.accounts.selectors import home_of
 from commonwatch.core.forms import add_errors
 from commonwatch.core.outcomes import report_outcome
 from commonwatch.geo.approximate import approximate_location
+from commonwatch.notifications.services import mark_read
 
 from . import hooks, policies, selectors, services
+from .alerts import POST_ALERT
 from .forms import CommentForm, EditPostForm, FeedFilterForm, PostForm
 
 READ = needs(policies.READ)
@@ -45,7 +47,7 @@ def feed(request):
     except ValueError as exc:
         return HttpResponseBadRequest(str(exc))
     if not request.GET.get("cursor"):
-        services.mark_alerts_seen(user=request.user)
+        mark_read(user=request.user, kind=POST_ALERT)
     context = {
         "page": page,
         "filter_form": filter_form,

@@ -13,7 +13,8 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from commonwatch.accounts.models import Home, User
-from commonwatch.community.models import Alert, Comment, Post, Status, ThreadAlias
+from commonwatch.community.alerts import POST_ALERT
+from commonwatch.community.models import Comment, Post, Status, ThreadAlias
 from commonwatch.community.services import rebuild_post_tallies
 from commonwatch.geo.selectors import within_radius
 from commonwatch.moderation.models import (
@@ -26,6 +27,7 @@ from commonwatch.moderation.models import (
     Rule,
 )
 from commonwatch.moderation.penalties import PAUSES, STEPS_COUNT_FOR
+from commonwatch.notifications.services import notify
 from commonwatch.organizations.models import Kind
 
 from .city import offset
@@ -238,7 +240,6 @@ def _unread_for(reader, now) -> None:
     if home is None:
         return
     recent = Post.objects.filter(status=Status.PUBLISHED, published_at__gte=now - timedelta(days=2))
-    alerts = [
-        Alert(user=reader, post=p) for p in within_radius(recent, home.lat, home.lng, home.radius_m)
-    ]
-    Alert.objects.bulk_create(alerts, ignore_conflicts=True)
+    near = within_radius(recent, home.lat, home.lng, home.radius_m)
+    for post in near:
+        notify(kind=POST_ALERT, subject_id=post.pk, recipient_ids=[reader.pk])

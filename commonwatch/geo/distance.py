@@ -5,6 +5,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from django.db import connection
+from django.db.models import F, FloatField, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 
 # Mean Earth radius (IUGG, (2a+b)/3 of WGS84 rounded to 0.1 m); PostGIS's sphere
 # (use_spheroid=false) uses 6,371,008.771 m, 3 cm less, which changes no answer we compare.
@@ -39,10 +43,6 @@ def haversine_sql(lat: float, lng: float, table: str):
     equivalent expression tree costs more to compile than the query takes to run;
     SQLite has these math functions natively (3.35+) or from Django.
     """
-    from django.db import connection
-    from django.db.models import FloatField
-    from django.db.models.expressions import RawSQL
-
     quote = connection.ops.quote_name
     row_lat, row_lng = f"{quote(table)}.{quote('lat')}", f"{quote(table)}.{quote('lng')}"
     sql = (
@@ -51,6 +51,17 @@ def haversine_sql(lat: float, lng: float, table: str):
     )
     params = (2 * EARTH_RADIUS_M, math.radians(lat), math.cos(math.radians(lat)), math.radians(lng))
     return RawSQL(sql, params, output_field=FloatField())  # noqa: S611 - values are parameters
+
+
+def haversine_expression(lat: float, lng: float):
+    """haversine_sql as an expression tree: usable inside a subquery, where Django renames
+    the tables (an Exists over the rows of one object each, say)."""
+    half_dlat = (Radians(F("lat")) - Value(math.radians(lat))) / 2
+    half_dlng = (Radians(F("lng")) - Value(math.radians(lng))) / 2
+    a = Power(Sin(half_dlat), 2) + Value(math.cos(math.radians(lat))) * Cos(
+        Radians(F("lat"))
+    ) * Power(Sin(half_dlng), 2)
+    return Value(2 * EARTH_RADIUS_M) * ASin(Sqrt(a), output_field=FloatField())
 
 
 def miles_to_m(miles: float) -> float:

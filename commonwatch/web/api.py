@@ -13,6 +13,7 @@ from commonwatch.accounts.api import router as accounts_router
 from commonwatch.community.api import router as community_router
 from commonwatch.core.errors import DomainError, RateLimited
 from commonwatch.moderation.api import router as moderation_router
+from commonwatch.notifications.api import router as notifications_router
 
 # Two ways to sign in, as access.ApiAccess accepts them: either one will do.
 SIGN_INS = {
@@ -52,6 +53,7 @@ api = CommonwatchAPI(
 api.add_router("/", accounts_router)
 api.add_router("/", community_router)
 api.add_router("/", moderation_router)
+api.add_router("/", notifications_router)
 
 
 @api.exception_handler(ValidationError)

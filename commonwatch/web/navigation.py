@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from commonwatch.accounts.access import NavEntry, visible_entries
-from commonwatch.community.selectors import unread_count
+from commonwatch.community.alerts import POST_ALERT
+from commonwatch.notifications.selectors import unread_count
 
 SIGNED_IN_ENTRIES = (
     NavEntry(_("Near you"), "community:feed"),
@@ -14,6 +15,7 @@ SIGNED_IN_ENTRIES = (
     NavEntry(_("My posts"), "moderation:mine"),
     NavEntry(_("Moderation"), "moderation:queue"),
     NavEntry(_("Organisations"), "organizations:mine"),
+    NavEntry(_("Notifications"), "notifications:inbox"),
     NavEntry(_("My home"), "accounts:home"),
     NavEntry(_("Operate"), "admin:index"),
     NavEntry(_("Account"), "accounts:settings"),
@@ -25,6 +27,10 @@ def entries_for(user) -> list[dict]:
     entries = visible_entries(user, SIGNED_IN_ENTRIES)
     for entry in entries:
         entry["badge"] = (
-            (unread_count(user) or None) if entry["url_name"] == "community:feed" else None
+            (unread_count(user, POST_ALERT) or None)
+            if entry["url_name"] == "community:feed"
+            else (unread_count(user) or None)
+            if entry["url_name"] == "notifications:inbox"
+            else None
         )
     return entries

@@ -193,7 +193,7 @@ def test_saving_the_same_home_again_is_not_a_change(client, resident):
     for _attempt in range(HOME_CHANGES_PER_DAY + 2):
         response = client.post(
             reverse("accounts:home"),
-            {"lat": SECRET_LAT, "lng": SECRET_LNG, "radius_mi": 1, "daily_digest": "on"},
+            {"lat": SECRET_LAT, "lng": SECRET_LNG, "radius_mi": 1},
         )
         assert response.status_code == 302
 

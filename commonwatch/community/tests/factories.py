@@ -5,10 +5,13 @@ from django.test import TestCase
 from commonwatch.accounts import services as accounts
 from commonwatch.accounts.tests.factories import UserFactory
 from commonwatch.community import services
+from commonwatch.community.alerts import POST_ALERT
 from commonwatch.community.models import Post
 from commonwatch.geo.distance import miles_to_m
 from commonwatch.geo.tests.test_distance_and_cells import offset
 from commonwatch.moderation import services as moderation
+from commonwatch.notifications.models import Channel, Notification
+from commonwatch.notifications.services import choose
 from commonwatch.organizations.models import Kind
 from commonwatch.organizations.tests.factories import member_of, team
 
@@ -60,3 +63,12 @@ def published(author, moderator_user=None, **kwargs) -> Post:
         moderation.approve_post(moderator=moderator_user or moderator(), post=post)
     post.refresh_from_db()
     return post
+
+
+def post_alerts():
+    """The post-alert notifications (recipient_id, subject_id = the post's id)."""
+    return Notification.objects.filter(kind=POST_ALERT)
+
+
+def wants_digest(user) -> None:
+    choose(user=user, kind=POST_ALERT, channel=Channel.EMAIL, enabled=True)

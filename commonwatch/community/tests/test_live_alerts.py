@@ -30,8 +30,8 @@ from commonwatch.accounts.models import Home
 from commonwatch.accounts.tests.factories import UserFactory, operator
 from commonwatch.community import services
 from commonwatch.community.live import cell_group, groups_for_circle
-from commonwatch.community.models import Alert, Post, Status
-from commonwatch.community.tests.factories import moderator
+from commonwatch.community.models import Post, Status
+from commonwatch.community.tests.factories import moderator, post_alerts
 from commonwatch.community.tests.live_servers import (
     FeedSocket,
     feed_socket,
@@ -259,7 +259,7 @@ async def test_a_channel_layer_outage_fails_neither_the_approval_nor_the_offline
     def approve_then_delete():
         hood = neighborhood_at(DENVER)
         post = hood.approve(hood.submit())
-        alerted = Alert.objects.filter(post=post, user=hood.inside).exists()
+        alerted = post_alerts().filter(subject_id=post.pk, recipient=hood.inside).exists()
         services.delete_post(author=hood.author, post=post)
         return Post.objects.get(pk=post.pk).status, alerted
 

@@ -23,10 +23,10 @@ from commonwatch.accounts import services as accounts
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.community import live
 from commonwatch.community.consumers import FeedConsumer
-from commonwatch.community.models import Alert
 from commonwatch.community.tests.factories import (
     CENTER,
     moderator,
+    post_alerts,
     published,
     resident_at,
     submit,
@@ -193,7 +193,7 @@ def test_alerts_and_live_delivery_treat_two_posts_of_one_cell_alike(monkeypatch)
     post_b = published(author, mod, lat=exact_b[0], lng=exact_b[1], title="B")
 
     def alerted(post):
-        return set(Alert.objects.filter(post=post).values_list("user_id", flat=True))
+        return set(post_alerts().filter(subject_id=post.pk).values_list("recipient_id", flat=True))
 
     assert alerted(post_a) == alerted(post_b)
     assert 0 < len(alerted(post_a)) < len(homes)

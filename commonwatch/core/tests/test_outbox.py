@@ -10,8 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from commonwatch.accounts.tests.factories import sign_in
-from commonwatch.community.models import Alert, Post, Status
-from commonwatch.community.tests.factories import CENTER, moderator, resident_at, submit
+from commonwatch.community.models import Post, Status
+from commonwatch.community.tests.factories import (
+    CENTER,
+    moderator,
+    post_alerts,
+    resident_at,
+    submit,
+)
 from commonwatch.core import outbox
 from commonwatch.core.models import OutboxMessage
 
@@ -52,7 +58,7 @@ def test_approving_with_the_task_queue_down_answers_200_and_alerts_follow_later(
     assert Post.objects.get(pk=post.pk).status == Status.PUBLISHED
     waiting = OutboxMessage.objects.get(kind="community.post_alerts")
     assert (waiting.dispatched_at, waiting.done_at) == (None, None)
-    assert not Alert.objects.exists()
+    assert not post_alerts().exists()
 
     settings.TASKS = {
         "default": {
@@ -62,7 +68,7 @@ def test_approving_with_the_task_queue_down_answers_200_and_alerts_follow_later(
     }
     assert outbox.sweep() == 1  # the queue is back: the sweep hands the work over
 
-    assert list(Alert.objects.values_list("user_id", flat=True)) == [neighbor.pk]
+    assert list(post_alerts().values_list("recipient_id", flat=True)) == [neighbor.pk]
     assert OutboxMessage.objects.get(pk=waiting.pk).done_at is not None
 
 
