@@ -12,19 +12,47 @@ export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}"
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "== installing Debian's chromium for the browser tests"
+# What the suite needs from Debian: Chromium for the browser tests, PostgreSQL and Redis
+# for the second database and the distributed task backend.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core)
+command -v pg_ctlcluster >/dev/null || missing+=(postgresql postgresql-client)
+command -v redis-server >/dev/null || missing+=(redis-server)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "== installing from Debian: ${missing[*]}"
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 
-if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && command -v pg_ctlcluster >/dev/null; then
-  echo "== starting the local PostgreSQL"
-  as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+# The local PostgreSQL the default TEST_POSTGRES_URL names: started, reachable by the
+# postgres user over TCP without a password, with a database `test`.
+local_postgres() {
+  local version
+  version="$(ls /etc/postgresql | sort -V | tail -1)"
+  if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    echo "== starting the local PostgreSQL $version"
+    as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start
+    for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  fi
+  if ! psql -h 127.0.0.1 -U postgres -d postgres -w -Atc "SELECT 1" >/dev/null 2>&1; then
+    echo "== letting the postgres user in over 127.0.0.1 without a password (test machine)"
+    as_root sed -i '1i host all postgres 127.0.0.1/32 trust' \
+      "/etc/postgresql/$version/main/pg_hba.conf"
+    as_root pg_ctlcluster --skip-systemctl-redirect "$version" main reload
+    sleep 1
+  fi
+  if [ -z "$(psql -h 127.0.0.1 -U postgres -d postgres -w -Atc \
+    "SELECT 1 FROM pg_database WHERE datname = 'test'")" ]; then
+    createdb -h 127.0.0.1 -U postgres -w test
+  fi
+}
+if [ "$TEST_POSTGRES_URL" = "postgres://postgres@127.0.0.1:5432/test" ]; then
+  local_postgres
 fi
-if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && command -v redis-server >/dev/null; then
+if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
   echo "== starting the local Redis"
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+  for _ in $(seq 30); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.2; done
 fi
 
 echo "== installing Commonwatch with its test tools"
