@@ -55,7 +55,7 @@ def method_feed(user, home, category) -> list[int]:
 def method_newest(user, home, category) -> list[int]:
     """The bare geo part of feed_for: the same newest_within call, no cards."""
     found = project_newest_within(
-        published_posts(category=category),
+        published_posts(user, category=category),
         home.lat,
         home.lng,
         home.radius_m,

@@ -1,11 +1,21 @@
-"""Who may read the neighborhood feed and write in it."""
+"""Who may read the neighborhood feed and write in it, and which posts and comments each
+may read: selectors go through core.policies.restrict with these scopes.
+
+Reading is decided in two steps: the scope says which rows a person may read at all
+(published ones, their own, or for moderators any), and the geo selectors then keep what
+lies in the reader's circle, measured at the public point (geo.selectors).
+"""
 
 from __future__ import annotations
 
+from django.db.models import Q, QuerySet
+
 from commonwatch.accounts.models import Role
-from commonwatch.core.policies import policy
+from commonwatch.core.policies import policy, scope
 from commonwatch.organizations.memberships import holds
 from commonwatch.organizations.models import Kind
+
+from .models import Comment, Post, Status
 
 READ = "community.read"
 WRITE = "community.write"
@@ -25,3 +35,31 @@ def _write(user, obj) -> bool:
 @policy(REVIEW, "members of a moderation team: any post and its media, waiting or not", staff=True)
 def _review(user, obj) -> bool:
     return holds(user, kind=Kind.MODERATION)
+
+
+def _posts_or_comments(queryset: QuerySet) -> QuerySet:
+    if queryset.model not in (Post, Comment):
+        raise TypeError(f"community scopes narrow posts and comments, not {queryset.model}")
+    return queryset
+
+
+@scope(READ)
+def _published(queryset, user):
+    """Posts: the published ones. Comments: the published ones and the reader's own
+    still waiting (a rejected comment is shown only on its author's "My posts")."""
+    queryset = _posts_or_comments(queryset)
+    if queryset.model is Post:
+        return queryset.filter(status=Status.PUBLISHED)
+    return queryset.filter(Q(status=Status.PUBLISHED) | Q(author=user, status=Status.PENDING))
+
+
+@scope(WRITE)
+def _own(queryset, user):
+    """The author's own posts (not deleted) and comments: what they may edit or appeal."""
+    queryset = _posts_or_comments(queryset).filter(author=user)
+    return queryset.exclude(status=Status.DELETED) if queryset.model is Post else queryset
+
+
+@scope(REVIEW)
+def _any_not_deleted(queryset, user):
+    return _posts_or_comments(queryset).exclude(status=Status.DELETED)

@@ -22,13 +22,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from commonwatch.accounts.selectors import home_of
-from commonwatch.core.policies import can
+from commonwatch.core.policies import can, restrict
 from commonwatch.geo.approximate import location_seen_by
 from commonwatch.geo.distance import haversine_m
 from commonwatch.geo.selectors import newest_within, within_radius
 
 from .models import Category, Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
-from .policies import READ, REVIEW
+from .policies import READ, REVIEW, WRITE
 
 FEED_PAGE = 20
 MAP_LIMIT = 5000
@@ -46,9 +46,10 @@ class FeedPage:
     next_cursor: str | None
 
 
-def published_posts(*, category: str | None = None, period: str | None = None):
-    """Published posts, narrowed by a category and a period; ValueError for unknown ones."""
-    posts = Post.objects.filter(status=Status.PUBLISHED)
+def published_posts(user, *, category: str | None = None, period: str | None = None):
+    """The published posts the user may read (before their circle narrows them), by a
+    category and a period; ValueError for unknown ones."""
+    posts = restrict(Post.objects.all(), user, READ)
     if category and category not in Category.values:
         raise ValueError(_("Unknown category: %(value)s") % {"value": category})
     if period and period not in PERIODS:
@@ -97,7 +98,7 @@ def feed_for(user, *, category=None, period=None, cursor=None, limit=FEED_PAGE) 
     home = home_of(user) if can(user, READ) else None
     if home is None:
         return FeedPage([], None)
-    posts = published_posts(category=category, period=period)
+    posts = published_posts(user, category=category, period=period)
     now = None
     if cursor:
         moment, pk = decode_cursor(cursor)
@@ -131,7 +132,7 @@ def posts_since(user, cursor: str) -> list[dict]:
     if home is None:
         return []
     moment, _post_id = decode_cursor(cursor)
-    posts = published_posts().filter(published_at__gte=moment - CATCH_UP_OVERLAP)
+    posts = published_posts(user).filter(published_at__gte=moment - CATCH_UP_OVERLAP)
     found = newest_within(
         posts,
         home.lat,
@@ -151,30 +152,34 @@ def is_in_reach(user, post: Post) -> bool:
     return home is not None and haversine_m(home.lat, home.lng, post.lat, post.lng) <= home.radius_m
 
 
+def _one(queryset):
+    """The one row, or 404: the same answer for "no such row" and "not yours to see"."""
+    found = queryset.first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def post_for(user, post_id: int) -> Post:
     """A post the user may open: published in their circle, their own, or (moderators) any."""
-    post = Post.objects.filter(pk=post_id).exclude(status=Status.DELETED).first()
-    if post is None:
-        raise Http404
-    if post.author_id == user.pk or can(user, REVIEW):
-        return post
-    if post.status == Status.PUBLISHED and can(user, READ) and is_in_reach(user, post):
-        return post
-    raise Http404
-
-
-def own_post(user, post_id: int) -> Post:
-    post = Post.objects.filter(pk=post_id, author=user).exclude(status=Status.DELETED).first()
-    if post is None:
+    posts = Post.objects.filter(pk=post_id)
+    if can(user, REVIEW):
+        return _one(restrict(posts, user, REVIEW))
+    own = restrict(posts, user, WRITE).first()
+    if own is not None:
+        return own
+    post = _one(restrict(posts, user, READ))
+    if not is_in_reach(user, post):
         raise Http404
     return post
 
 
+def own_post(user, post_id: int) -> Post:
+    return _one(restrict(Post.objects.filter(pk=post_id), user, WRITE))
+
+
 def own_comment(user, comment_id: int) -> Comment:
-    comment = Comment.objects.filter(pk=comment_id, author=user).first()
-    if comment is None:
-        raise Http404
-    return comment
+    return _one(restrict(Comment.objects.filter(pk=comment_id), user, WRITE))
 
 
 def media_url(media: PostMedia) -> str:
@@ -278,9 +283,7 @@ def public_card(post: Post) -> dict:
 
 def comments_for(user, post: Post) -> list[dict]:
     """The thread as the user sees it: published comments, and their own still waiting."""
-    comments = post.comments.filter(
-        Q(status=Status.PUBLISHED) | Q(author=user, status=Status.PENDING)
-    )
+    comments = restrict(post.comments.all(), user, READ)
     labels = {a.user_id: a.number for a in ThreadAlias.objects.filter(post=post)}
     return [comment_card(c, user, labels) for c in comments.order_by("created_at")]
 
@@ -313,7 +316,10 @@ def map_points_for(user, *, category=None, period=None) -> list[dict]:
         return []
     points = []
     for post in within_radius(
-        published_posts(category=category, period=period), home.lat, home.lng, home.radius_m
+        published_posts(user, category=category, period=period),
+        home.lat,
+        home.lng,
+        home.radius_m,
     ):
         lat, lng = location_seen_by(user, post, owner_id=post.author_id)
         points.append(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commonwatch.core.policies import policy
+from commonwatch.core.policies import policy, scope
 from commonwatch.organizations.memberships import holds
 from commonwatch.organizations.models import Kind
 
@@ -12,3 +12,10 @@ MODERATE = "moderation.moderate"
 @policy(MODERATE, "members of a moderation team: the queue, decisions, appeals", staff=True)
 def _moderator(user, obj) -> bool:
     return holds(user, kind=Kind.MODERATION)
+
+
+@scope(MODERATE)
+def _moderated(queryset, user):
+    """What a moderator reads: every team moderates the whole install today. Teams
+    scoped to their neighbourhood would narrow here, and every queue would follow."""
+    return queryset

@@ -13,21 +13,22 @@ from django.http import Http404
 from django.utils import timezone
 
 from commonwatch.community.models import Comment, Post, Status
-from commonwatch.core.policies import require
+from commonwatch.core.policies import require, restrict
 
 from . import penalties
 from .models import Action, Appeal, AppealStatus, Decision, Flag, Penalty, Rule
 from .policies import MODERATE
 
 
-def _require(user) -> None:
+def _moderated(user, queryset):
+    """The queryset as the moderator may read it; 404 for anyone who is not one."""
     require(user, MODERATE, hidden=True)
+    return restrict(queryset, user, MODERATE)
 
 
 def pending_posts(user, limit: int = 100):
-    _require(user)
     return (
-        Post.objects.filter(status=Status.PENDING)
+        _moderated(user, Post.objects.filter(status=Status.PENDING))
         .annotate(open_flags=Count("flags", filter=Q(flags__resolved=False)))
         .prefetch_related("media")
         .order_by("created_at")[:limit]
@@ -35,9 +36,8 @@ def pending_posts(user, limit: int = 100):
 
 
 def pending_comments(user, limit: int = 100):
-    _require(user)
     return (
-        Comment.objects.filter(status=Status.PENDING)
+        _moderated(user, Comment.objects.filter(status=Status.PENDING))
         .select_related("post")
         .order_by("created_at")[:limit]
     )
@@ -45,8 +45,7 @@ def pending_comments(user, limit: int = 100):
 
 def _for_moderator(user, queryset):
     """The one row of the queryset, for a moderator; 404 for anyone else or no row."""
-    _require(user)
-    found = queryset.first()
+    found = _moderated(user, queryset).first()
     if found is None:
         raise Http404
     return found
@@ -61,14 +60,12 @@ def comment_in_queue(user, comment_id: int) -> Comment:
 
 
 def recent_decisions(user, limit: int = 50):
-    _require(user)
-    return Decision.objects.select_related("post", "comment")[:limit]
+    return _moderated(user, Decision.objects.select_related("post", "comment"))[:limit]
 
 
 def open_appeals(user, limit: int = 100):
-    _require(user)
     return (
-        Appeal.objects.filter(status=AppealStatus.OPEN)
+        _moderated(user, Appeal.objects.filter(status=AppealStatus.OPEN))
         .select_related("rejection__post", "rejection__comment__post")
         .order_by("created_at")[:limit]
     )

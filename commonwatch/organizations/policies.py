@@ -4,7 +4,7 @@ second factor passed in this session, and a security key where the organisation 
 from __future__ import annotations
 
 from commonwatch.accounts.models import Role as PlatformRole
-from commonwatch.core.policies import policy, scope
+from commonwatch.core.policies import policy
 
 from .memberships import memberships_of
 from .models import Role
@@ -62,10 +62,3 @@ def _manage(user, organization) -> bool:
 @policy(CREATE, "operators: create an organisation and invite its first admin", staff=True)
 def _create(user, obj) -> bool:
     return user.role == PlatformRole.OPERATOR
-
-
-@scope(VIEW)
-def _visible(organizations, user):
-    return organizations.filter(
-        pk__in=[m.organization_id for m in memberships_of(user) if _member_of(user, m.organization)]
-    )
