@@ -45,6 +45,13 @@ def membership_in(organization: Organization, membership_id: int) -> Membership:
     return membership
 
 
+def invitation_in(organization: Organization, invitation_id: int) -> Invitation:
+    invitation = organization.invitations.filter(pk=invitation_id).first()
+    if invitation is None:
+        raise NotFound(_("There is no such invitation here."))
+    return invitation
+
+
 def open_invitations(organization: Organization) -> list[Invitation]:
     return list(
         organization.invitations.filter(

@@ -121,6 +121,24 @@ def _invite(*, by, organization: Organization, email: str, role: str) -> Invitat
     return invitation
 
 
+def withdraw_invitation(*, admin, invitation: Invitation) -> Invitation:
+    """An admin takes back an invitation not yet answered: its link stops working."""
+    require(admin, MANAGE, invitation.organization)
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None or invitation.withdrawn_at is not None:
+            raise Conflict(_("This invitation was answered or withdrawn already."))
+        invitation.withdrawn_at = timezone.now()
+        invitation.save(update_fields=["withdrawn_at"])
+        record(
+            actor=admin,
+            action="organizations.invitation.withdrawn",
+            target=invitation.organization,
+            data={"invitation": invitation.pk, "role": invitation.role},
+        )
+    return invitation
+
+
 def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 

@@ -10,5 +10,10 @@ urlpatterns = [
     path("<slug:slug>/", views.organization, name="organization"),
     path("<slug:slug>/invite/", views.invite, name="invite"),
     path("<slug:slug>/members/<int:membership_id>/revoke/", views.revoke, name="revoke"),
+    path(
+        "<slug:slug>/invitations/<int:invitation_id>/withdraw/",
+        views.withdraw,
+        name="withdraw",
+    ),
     path("<slug:slug>/security-keys/", views.security_keys, name="security_keys"),
 ]

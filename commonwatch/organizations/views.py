@@ -81,6 +81,19 @@ def revoke(request, slug: str, membership_id: int):
 
 @access(needs(MANAGE))
 @require_POST
+def withdraw(request, slug: str, invitation_id: int):
+    org = selectors.organization_for(request.user, slug, MANAGE)
+    invitation = selectors.invitation_in(org, invitation_id)
+    report_outcome(
+        request,
+        lambda: services.withdraw_invitation(admin=request.user, invitation=invitation),
+        _("The invitation of %(email)s is withdrawn.") % {"email": invitation.email},
+    )
+    return redirect("organizations:organization", slug=org.slug)
+
+
+@access(needs(MANAGE))
+@require_POST
 def security_keys(request, slug: str):
     org = selectors.organization_for(request.user, slug, MANAGE)
     required = SecurityKeysForm(request.POST).is_valid() and "required" in request.POST

@@ -39,6 +39,7 @@ MATRIX: dict[str, frozenset] = {
     "organizations:organization": AGENCY_A,
     "organizations:invite": NOBODY,
     "organizations:revoke": NOBODY,
+    "organizations:withdraw": NOBODY,
     "organizations:security_keys": NOBODY,
     "organizations:invitation": SIGNED_IN,
     "accounts:api_tokens": SIGNED_IN,
@@ -100,6 +101,7 @@ SAMPLE_KWARGS = {
     "app_label": "accounts",
     "slug": "agency-a",
     "membership_id": 999999,
+    "invitation_id": 999999,
     "token": "not-an-invitation",
 }
 ROLE_REFUSAL = b"Your role does not give access"

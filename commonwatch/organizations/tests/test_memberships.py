@@ -114,6 +114,28 @@ def test_an_invitation_is_used_once(client, agency_admin, mailoutbox):
     assert Invitation.objects.get().accepted_at is not None
 
 
+def test_an_admin_withdraws_an_invitation_whose_link_then_fails(client, agency_admin, mailoutbox):
+    agency = agency_admin.memberships.get().organization
+    sign_in(client, agency_admin)
+    invite(client, agency, "officer@example.org")
+    token, invitation = token_in(mailoutbox[-1]), Invitation.objects.get()
+    withdraw = reverse("organizations:withdraw", args=[agency.slug, invitation.pk])
+
+    page = client.post(withdraw, follow=True)
+    again = client.post(withdraw, follow=True)
+
+    assert b"The invitation of officer@example.org is withdrawn." in page.content
+    assert b"answered or withdrawn already" in again.content
+    assert b'data-invitation="officer@example.org"' not in page.content
+    withdrawn = audited("organizations.invitation.withdrawn")
+    assert [(e.actor_id, e.data["invitation"]) for e in withdrawn] == [
+        (agency_admin.pk, invitation.pk)
+    ]
+    client.logout()
+    client.force_login(UserFactory(email="officer@example.org"))
+    assert client.get(reverse("organizations:invitation", args=[token])).status_code == 404
+
+
 def test_an_admin_removes_an_officer_who_loses_access_at_once(client, agency_admin):
     agency = agency_admin.memberships.get().organization
     officer = member_of(agency)

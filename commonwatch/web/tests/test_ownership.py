@@ -25,7 +25,8 @@ from commonwatch.community.tests.factories import CENTER, moderator, published, 
 from commonwatch.community.tests.test_media import jpeg_with_gps, upload
 from commonwatch.moderation import services as moderation
 from commonwatch.moderation.models import Appeal, Flag
-from commonwatch.organizations.models import Kind, Membership, Role
+from commonwatch.organizations import services as organizations
+from commonwatch.organizations.models import Invitation, Kind, Membership, Role
 from commonwatch.organizations.tests.factories import member_of, organization
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,7 @@ class World:
     media: PostMedia
     token: ApiToken
     officer_b: Membership
+    invitation_b: Invitation
 
 
 @pytest.fixture
@@ -65,12 +67,14 @@ def world(settings) -> World:
     moderation.decide_appeal(moderator=mod, appeal=closed, grant=False, answer="Still no.")
     token, _raw = accounts.create_api_token(user=owner, name="mine")
     agency_b = organization(Kind.AGENCY, "Agency B")
+    admin_b = member_of(agency_b, Role.ADMIN)
+    organizations.invite(admin=admin_b, organization=agency_b, email="someone@example.org")
     return World(
         owner=owner,
         neighbor=neighbor,
         moderator=mod,
         admin_a=member_of(organization(Kind.AGENCY, "Agency A"), Role.ADMIN),
-        admin_b=member_of(agency_b, Role.ADMIN),
+        admin_b=admin_b,
         pending=pending,
         published=shown,
         rejected=rejected,
@@ -79,6 +83,7 @@ def world(settings) -> World:
         media=pending.media.get(),
         token=token,
         officer_b=Membership.objects.get(user=member_of(agency_b)),
+        invitation_b=Invitation.objects.get(email="someone@example.org"),
     )
 
 
@@ -157,6 +162,11 @@ OWNERSHIP = {
         "/organizations/agency-a/members/{w.officer_b.pk}/revoke/",
     ),
     "organizations:security_keys": ("admin_a", "POST", "/organizations/agency-b/security-keys/"),
+    "organizations:withdraw": (
+        "admin_a",
+        "POST",
+        "/organizations/agency-a/invitations/{w.invitation_b.pk}/withdraw/",
+    ),
 }
 # Object URLs where every object is everyone's of the right kind: any pending post is
 # any moderator's to decide (the queue has no owner), an invitation link is its token.
