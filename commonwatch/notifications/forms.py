@@ -13,7 +13,12 @@ class ChoicesForm(forms.Form):
         self.choices = choices
         for choice in choices:
             self.fields[choice.field_name] = forms.BooleanField(
-                label=f"{choice.kind.label}: {choice.get_channel_display()}",
-                required=False,
-                initial=choice.enabled,
+                label=choice.get_channel_display(), required=False, initial=choice.enabled
             )
+
+    def by_kind(self) -> list[tuple[str, list]]:
+        """The switches grouped under their kind, for one fieldset each."""
+        groups: dict[str, list] = {}
+        for choice in self.choices:
+            groups.setdefault(str(choice.kind.label), []).append(self[choice.field_name])
+        return list(groups.items())

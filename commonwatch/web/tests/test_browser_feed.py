@@ -234,3 +234,13 @@ def test_a_post_reaches_the_neighbor_inside_live_and_never_the_one_outside(open_
     points = b.context.request.get(f"{b.base_url}/api/v1/map").json()["points"]
     assert [(p["id"], p["lat"], p["lng"]) for p in points] == [(post.pk, *approximate)]
     b.check(screenshot="feed-map")
+
+    # 8. B's notifications list the post; C's never name it.
+    b.page.goto(reverse("notifications:inbox"))
+    entry = b.page.get_by_role("link", name=f"Near your home: {TITLE}")
+    expect(entry).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+    b.check(screenshot="notifications-inbox")
+    c.page.goto(reverse("notifications:inbox"))
+    expect(c.page.locator("main")).not_to_contain_text(TITLE)
+    c.page.goto(reverse("notifications:settings"))
+    c.check(screenshot="notifications-settings")
