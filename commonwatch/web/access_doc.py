@@ -45,16 +45,34 @@ def render() -> str:
     return "\n".join(lines) + "\n"
 
 
-class _Named:
+class Named:
+    """Stands in for a resolver match: what rule_for needs to know of a URL."""
+
     def __init__(self, name: str):
         self.view_name = name
 
 
+def page_patterns() -> list[tuple[str, str, object]]:
+    """(namespaced name, route, view) of every URL but the API's."""
+    return [
+        p for p in _walk(get_resolver().url_patterns) if not p[0].startswith(f"{API_NAMESPACE}:")
+    ]
+
+
+def api_operations() -> Iterator[tuple[str, object]]:
+    """("METHOD /path", operation) of every API operation under /api/v1."""
+    for _prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    yield f"{method} /{path.lstrip('/')}", operation
+
+
 def _pages() -> Iterator[tuple[str, str, str]]:
-    for name, path, callback in _walk(get_resolver().url_patterns):
-        if name.startswith(f"{API_NAMESPACE}:") or not name:
+    for name, path, callback in page_patterns():
+        if not name:
             continue
-        rule = rule_for(callback, _Named(name))
+        rule = rule_for(callback, Named(name))
         yield path, name, rule.action if rule else "(none: refused to everyone)"
 
 
@@ -68,13 +86,8 @@ def _walk(patterns, prefix: str = "", namespace: str = ""):
 
 
 def _operations() -> Iterator[tuple[str, str]]:
-    for _prefix, router in api._routers:
-        for path, path_view in router.path_operations.items():
-            for operation in path_view.operations:
-                actions = [
-                    cb.rule.action
-                    for cb in operation.auth_callbacks or ()
-                    if isinstance(cb, ApiAccess)
-                ]
-                for method in operation.methods:
-                    yield f"{method} /{path.lstrip('/')}", ", ".join(actions) or "(none)"
+    for key, operation in api_operations():
+        actions = [
+            cb.rule.action for cb in operation.auth_callbacks or () if isinstance(cb, ApiAccess)
+        ]
+        yield key, ", ".join(actions) or "(none)"

@@ -11,13 +11,13 @@ organisation's object, told it does not exist (404).
 from __future__ import annotations
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.urls.exceptions import NoReverseMatch
 
-from commonwatch.accounts.access import API_NAMESPACE, ApiAccess, DenyUndeclared, rule_for
+from commonwatch.accounts.access import ApiAccess, DenyUndeclared, rule_for
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.conftest import PERSONAS
-from commonwatch.web.api import api
+from commonwatch.web.access_doc import Named, api_operations, page_patterns
 
 VISITOR = "visitor"
 EVERYONE = frozenset(PERSONAS)
@@ -107,43 +107,15 @@ SAMPLE_KWARGS = {
 ROLE_REFUSAL = b"Your role does not give access"
 
 
-def _walk(patterns, prefix="", namespace=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns)
-        elif isinstance(entry, URLPattern):
-            yield f"{namespace}{entry.name or ''}", prefix + str(entry.pattern), entry.callback
-
-
-def page_patterns():
-    return [
-        p for p in _walk(get_resolver().url_patterns) if not p[0].startswith(f"{API_NAMESPACE}:")
-    ]
-
-
-def api_operations():
-    for _prefix, router in api._routers:
-        for path, path_view in router.path_operations.items():
-            for operation in path_view.operations:
-                for method in operation.methods:
-                    yield f"{method} /{path.lstrip('/')}", operation
-
-
 def _is_ours(name: str, callback) -> bool:
     return callback.__module__.startswith("commonwatch.") and ":" in name
-
-
-class _Match:
-    def __init__(self, name):
-        self.view_name = name
 
 
 def test_every_page_declares_an_access_rule():
     undeclared = [
         f"{name} ({route})"
         for name, route, callback in page_patterns()
-        if rule_for(callback, _Match(name)) is None
+        if rule_for(callback, Named(name)) is None
     ]
     assert undeclared == []
 
@@ -240,7 +212,7 @@ def test_third_party_pages_follow_their_declared_rule(client, cast, who):
     for name, url in third_party_urls():
         if name in ("account_logout", "admin:logout", "admin:autocomplete"):
             continue  # sign the client out, or refuse a request without its query
-        rule = rule_for(lambda: None, _Match(name))
+        rule = rule_for(lambda: None, Named(name))
         response = client.get(url)
         if rule.allows(user):  # the view itself may still refuse (e.g. the admin's add pages)
             assert ROLE_REFUSAL not in response.content, f"{who} refused {name}"

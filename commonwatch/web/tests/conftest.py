@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import time
 from pathlib import Path
 
 import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 
 from commonwatch.community.tests.live_servers import session_cookie
@@ -37,6 +40,23 @@ SCREENSHOT_DIR = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 BLOCKING_IMPACTS = ("critical", "serious")
 CSP_MARKERS = ("Content Security Policy", "Content-Security-Policy")
+
+
+def path_is(path: str) -> re.Pattern:
+    """A page URL on any test server with this path (and any query)."""
+    return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?.*)?$")
+
+
+def submit_form(page) -> None:
+    """Press the first submit button of the page's main form."""
+    page.locator("main form button[type=submit]").first.click()
+
+
+def current_totp_code(secret: str) -> str:
+    """The code an authenticator app shows now, never one about to expire."""
+    if 30 - time.time() % 30 < 3:
+        time.sleep(30 - time.time() % 30 + 0.2)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 @pytest.fixture(scope="module")

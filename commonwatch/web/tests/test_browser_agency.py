@@ -19,34 +19,19 @@ from urllib.parse import urlsplit
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from commonwatch.accounts.tests.factories import PASSWORD, UserFactory
 from commonwatch.organizations.models import Invitation, Kind, Membership, Role
 from commonwatch.organizations.tests.factories import member_of, organization
+from commonwatch.web.tests.conftest import current_totp_code, path_is, submit_form
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
 AGENCY = "Riverside Police"
 OFFICER_EMAIL = "new.officer@example.org"
 INVITATION_LINK = re.compile(r"https?://\S+/organizations/invitations/[^/\s]+/")
-
-
-def _path_is(path: str) -> re.Pattern:
-    return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?.*)?$")
-
-
-def _submit(page) -> None:
-    page.locator("main form button[type=submit]").first.click()
-
-
-def _current_totp_code(secret: str) -> str:
-    """The code an authenticator app shows now, never one about to expire."""
-    if 30 - time.time() % 30 < 3:
-        time.sleep(30 - time.time() % 30 + 0.2)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def _plug_in_security_key(checked) -> dict:
@@ -86,7 +71,7 @@ def _sign_in_with_password(checked, email: str) -> None:
 def _sign_out(checked) -> None:
     page = checked.page
     page.goto(reverse("account_logout"))
-    _submit(page)
+    submit_form(page)
     expect(page.locator("footer")).not_to_contain_text("Signed in as")
 
 
@@ -94,12 +79,12 @@ def _confirm_password_if_asked(checked, destination: re.Pattern) -> None:
     """allauth asks for the password again before a change to second factors when the
     sign-in is not recent; a person types it."""
     page = checked.page
-    reauthenticate = _path_is(reverse("account_reauthenticate"))
+    reauthenticate = path_is(reverse("account_reauthenticate"))
     expect(page).to_have_url(re.compile(f"{destination.pattern}|{reauthenticate.pattern}"))
     if reauthenticate.match(page.url):
         checked.check()
         page.locator("#id_password").fill(PASSWORD)
-        _submit(page)
+        submit_form(page)
     expect(page).to_have_url(destination)
 
 
@@ -121,8 +106,8 @@ def test_an_admin_with_a_key_invites_an_officer_who_must_enrol_first(open_page, 
     admin = member_of(agency, Role.ADMIN, second_factor=False)
     officer = UserFactory(email=OFFICER_EMAIL)
     agency_path = reverse("organizations:organization", args=[agency.slug])
-    agency_url = _path_is(agency_path)
-    mfa_index_url = _path_is(reverse("mfa_index"))
+    agency_url = path_is(agency_path)
+    mfa_index_url = path_is(reverse("mfa_index"))
 
     # 1. The admin signs in with a password and is sent to set up a second factor.
     a = open_page()
@@ -137,13 +122,13 @@ def test_an_admin_with_a_key_invites_an_officer_who_must_enrol_first(open_page, 
 
     # A security key, on allauth's "add key" page.
     page.get_by_role("link", name="Add", exact=True).click()
-    add_key_url = _path_is(reverse("mfa_add_webauthn"))
+    add_key_url = path_is(reverse("mfa_add_webauthn"))
     _confirm_password_if_asked(a, add_key_url)
     a.check(screenshot="agency-admin-add-security-key")
     page.get_by_label("Passwordless").check()
     page.get_by_role("button", name="Add", exact=True).click()
     # The first factor comes with recovery codes, shown once.
-    expect(page).to_have_url(_path_is(reverse("mfa_view_recovery_codes")))
+    expect(page).to_have_url(path_is(reverse("mfa_view_recovery_codes")))
     a.check()
     assert Authenticator.objects.filter(user=admin, type=Authenticator.Type.WEBAUTHN).count() == 1
     # A passkey: the key itself holds the credential (discoverable), signing in alone.
@@ -193,14 +178,14 @@ def test_an_admin_with_a_key_invites_an_officer_who_must_enrol_first(open_page, 
 
     # An authenticator app: the secret read from the page, the code it would show.
     page.get_by_role("link", name="Activate", exact=True).click()
-    activate_url = _path_is(reverse("mfa_activate_totp"))
+    activate_url = path_is(reverse("mfa_activate_totp"))
     _confirm_password_if_asked(o, activate_url)
     o.check(screenshot="agency-officer-totp-setup")
     secret = page.locator("#authenticator_secret").input_value()
     assert re.fullmatch(r"[A-Z2-7]{16,}", secret), secret
-    page.locator("#id_code").fill(_current_totp_code(secret))
-    _submit(page)
-    expect(page).to_have_url(_path_is(reverse("mfa_view_recovery_codes")))
+    page.locator("#id_code").fill(current_totp_code(secret))
+    submit_form(page)
+    expect(page).to_have_url(path_is(reverse("mfa_view_recovery_codes")))
     o.check()
     assert Authenticator.objects.filter(user=officer, type=Authenticator.Type.TOTP).exists()
 
@@ -233,7 +218,7 @@ def test_an_admin_with_a_key_invites_an_officer_who_must_enrol_first(open_page, 
 
     _sign_out(a)
     _sign_in_with_password(a, admin.email)
-    expect(page).to_have_url(_path_is(reverse("mfa_authenticate")))
+    expect(page).to_have_url(path_is(reverse("mfa_authenticate")))
     a.check(screenshot="agency-admin-second-factor-sign-in")
     page.get_by_role("button", name="Use a security key").click()
     expect(page.locator("footer")).to_contain_text(f"Signed in as {admin.email}")

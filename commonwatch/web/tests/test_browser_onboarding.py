@@ -9,36 +9,19 @@ no CSP violation.
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from commonwatch.accounts.models import Home
 from commonwatch.geo.distance import miles_to_m
-from commonwatch.web.tests.conftest import DESKTOP, PHONE
+from commonwatch.web.tests.conftest import DESKTOP, PHONE, path_is, submit_form
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
 METERS_PER_MILE = 1609.344
 CONFIRM_LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+/")
-
-
-def _path_is(path: str) -> re.Pattern:
-    return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?.*)?$")
-
-
-def _submit(page) -> None:
-    page.locator("main form button[type=submit]").first.click()
-
-
-def _current_totp_code(secret: str) -> str:
-    """The code an authenticator app shows now, never one about to expire."""
-    if 30 - time.time() % 30 < 3:
-        time.sleep(30 - time.time() % 30 + 0.2)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def test_a_visitor_joins_verifies_and_sets_home_and_radius(open_page, mailoutbox):
@@ -60,15 +43,15 @@ def test_a_visitor_joins_verifies_and_sets_home_and_radius(open_page, mailoutbox
     expect(main_nav.get_by_role("link", name="Join")).to_be_hidden()
 
     page.get_by_role("link", name="Join your neighborhood").click()
-    expect(page).to_have_url(_path_is(reverse("account_signup")))
+    expect(page).to_have_url(path_is(reverse("account_signup")))
     visitor.check(screenshot="sign-up")
     email = "new.neighbor@example.org"
     password = "a long walk by the river 42"
     page.locator("#id_email").fill(email)
     page.locator("#id_password1").fill(password)
     page.locator("#id_password2").fill(password)
-    _submit(page)
-    expect(page).to_have_url(_path_is(reverse("account_email_verification_sent")))
+    submit_form(page)
+    expect(page).to_have_url(path_is(reverse("account_email_verification_sent")))
     visitor.check()
 
     assert len(mailoutbox) == 1, [m.subject for m in mailoutbox]
@@ -78,14 +61,14 @@ def test_a_visitor_joins_verifies_and_sets_home_and_radius(open_page, mailoutbox
     assert link, f"no confirmation link in the e-mail:\n{message.body}"
     page.goto(link.group(0))
     visitor.check()
-    _submit(page)
+    submit_form(page)
     expect(page).not_to_have_url(CONFIRM_LINK)
     footer = page.locator("footer")
     if "Signed in as" not in footer.inner_text():
         page.goto(reverse("account_login"))
         page.locator("#id_login").fill(email)
         page.locator("#id_password").fill(password)
-        _submit(page)
+        submit_form(page)
     expect(footer).to_contain_text(f"Signed in as {email}")
     visitor.check()
 
@@ -99,7 +82,7 @@ def test_a_visitor_joins_verifies_and_sets_home_and_radius(open_page, mailoutbox
     expect(my_home).to_be_hidden()
     menu.click()
     my_home.click()
-    expect(page).to_have_url(_path_is(reverse("accounts:home")))
+    expect(page).to_have_url(path_is(reverse("accounts:home")))
     home_map = page.locator("#home-map")
     expect(home_map.locator(".leaflet-map-pane")).to_be_attached()
     box = home_map.bounding_box()
