@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import random
+from typing import NamedTuple
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils.translation import gettext as _
 
 from commonwatch.accounts.live import ACCOUNT_CHANGED, account_group
 from commonwatch.accounts.selectors import home_of, reader_of_session
-from commonwatch.core.policies import can
+from commonwatch.core.errors import DomainError, NotAllowed, socket_close
+from commonwatch.core.policies import require
 from commonwatch.geo.distance import haversine_m
 
 from . import selectors
@@ -19,8 +22,16 @@ from .hub import feed_hub
 from .live import encode, groups_for_circle
 from .policies import READ
 
-REFUSED = 4403  # not a resident with a home: the page stops retrying
-SIGNED_OUT = 4401  # the session ended (sign-out, new password, deleted account)
+
+class Closing(NamedTuple):
+    """How a socket that may not stay open ends: a close code and a reason."""
+
+    code: int
+    reason: str
+
+
+SIGNED_OUT = Closing(4401, "Signed out.")  # the session ended (sign-out, new password, deletion)
+REFUSED = 4403  # not a reader, or no home: the page stops retrying
 # A backstop for account changes whose event was lost (a channel layer outage):
 # every socket checks its session and home again about this often.
 RECHECK_EVERY_S = 300
@@ -46,8 +57,8 @@ class FeedConsumer(AsyncWebsocketConsumer):
         self._recheck = asyncio.Lock()
         self._pending: set[asyncio.Task] = set()
         reader = await database_sync_to_async(self._reader)()
-        if isinstance(reader, int):
-            await self.close(code=REFUSED)
+        if isinstance(reader, Closing):
+            await self.close(*reader)
             return
         user, home = reader
         self.user_id, self.home = user.pk, home
@@ -61,12 +72,19 @@ class FeedConsumer(AsyncWebsocketConsumer):
             await self._catch_up(user, cursor)
 
     def _reader(self):
-        """(user, home) of the session if it may read the feed, else the close code."""
+        """(user, home) of the session if it may read the feed, else (close code, reason):
+        4401 signed out, 4403 not a reader or no home (the page stops retrying)."""
         user = reader_of_session(self.session_key)
         if user is None:
             return SIGNED_OUT
-        home = home_of(user) if can(user, READ) else None
-        return (user, home) if home is not None else REFUSED
+        try:
+            require(user, READ)
+            home = home_of(user)
+            if home is None:
+                raise NotAllowed(_("Set your home first: the live feed follows it."))
+        except DomainError as error:
+            return Closing(*socket_close(error))
+        return user, home
 
     def _groups(self) -> tuple[str, ...]:
         circle = groups_for_circle(self.home.lat, self.home.lng, self.home.radius_m)
@@ -112,9 +130,9 @@ class FeedConsumer(AsyncWebsocketConsumer):
                 return
             ended = ended_session is not None and ended_session == self.session_key
             reader = SIGNED_OUT if ended else await database_sync_to_async(self._reader)()
-            if isinstance(reader, int):
+            if isinstance(reader, Closing):
                 self.closing = True
-                await self.close(code=reader)
+                await self.close(*reader)
                 return
             _user, self.home = reader
             await self._listen(self._groups())

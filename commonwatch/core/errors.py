@@ -4,6 +4,9 @@ Invalid input stays Django's ValidationError (422 on the API, form errors on pag
 What the asker may not know exists is NotFound (404); what they may see but not do
 is NotAllowed (403); a change the object's current state refuses is Conflict (409);
 too many changes too fast is RateLimited (429, with the time of the next chance).
+
+Pages (core.middleware) and the API (web.api) answer the status; a WebSocket closes
+with 4000 + the status and the message as its reason (socket_close).
 """
 
 from __future__ import annotations
@@ -64,3 +67,13 @@ class SecondFactorRequired(DomainError):
             code="second_factor",
         )
         self.security_key = security_key
+
+
+# A close reason is at most 123 bytes of UTF-8 (RFC 6455, 5.5).
+CLOSE_REASON_BYTES = 123
+
+
+def socket_close(error: DomainError) -> tuple[int, str]:
+    """How a WebSocket ends on a domain error: (4000 + its status, its message, cut short)."""
+    reason = error.message.encode()[:CLOSE_REASON_BYTES].decode("utf-8", "ignore")
+    return 4000 + error.status, reason

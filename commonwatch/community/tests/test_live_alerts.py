@@ -235,7 +235,9 @@ async def test_visitors_operators_and_residents_without_a_home_are_refused(in_me
     ]
     cookies = [await database_sync_to_async(session_cookie)(user) for user in refused]
 
-    for cookie in [None, *cookies]:
+    async with feed_socket(None) as socket:  # a visitor: not signed in
+        assert (socket.accepted, socket.close_code) == (False, 4401)
+    for cookie in cookies:
         async with feed_socket(cookie) as socket:
             assert (socket.accepted, socket.close_code) == (False, 4403), cookie
 

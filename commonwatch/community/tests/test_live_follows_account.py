@@ -86,7 +86,7 @@ async def test_signing_out_closes_the_socket_of_that_session_only(hood):
     async with socket_of(leaving) as closing, socket_of(staying) as open_one:
         await database_sync_to_async(leaving.post)("/accounts/logout/")
 
-        assert await closed_with(closing) == SIGNED_OUT
+        assert await closed_with(closing) == SIGNED_OUT.code
         post = await database_sync_to_async(publish_at)(hood, "Still here", DENVER)
         assert (await open_one.receive_json_from(timeout=5))["post"]["id"] == post.pk
 
@@ -104,7 +104,7 @@ async def test_a_new_password_closes_the_sockets_of_other_sessions(hood):
             },
         )
         assert changed.status_code == 302
-        assert await closed_with(socket) == SIGNED_OUT
+        assert await closed_with(socket) == SIGNED_OUT.code
 
 
 async def test_an_operator_giving_a_role_without_the_feed_closes_the_socket(hood):
@@ -126,7 +126,7 @@ async def test_deleting_the_account_closes_its_sockets(hood):
     client = await database_sync_to_async(signed_in_client)(hood.inside)
     async with socket_of(client) as socket:
         await database_sync_to_async(accounts.delete_account)(user=hood.inside)
-        assert await closed_with(socket) == SIGNED_OUT
+        assert await closed_with(socket) == SIGNED_OUT.code
 
 
 async def test_a_lost_event_is_made_up_by_the_periodic_recheck(hood):
@@ -138,7 +138,7 @@ async def test_a_lost_event_is_made_up_by_the_periodic_recheck(hood):
 
         await consumer.recheck()
 
-        assert await closed_with(socket) == SIGNED_OUT
+        assert await closed_with(socket) == SIGNED_OUT.code
 
 
 async def test_a_reconnecting_socket_first_gets_what_was_published_in_the_gap(hood):
