@@ -29,6 +29,7 @@ COLUMNS = (
     "previous_hash",
     "hash",
 )
+AT, DATA = COLUMNS.index("at"), COLUMNS.index("data")
 
 
 def record(
@@ -82,12 +83,14 @@ def _locked_head(cursor, lock_head: str) -> tuple[int, str]:
 
 
 def _prepared(values: tuple, connection) -> list:
-    """The values as the ORM would send them (its fields' own preparation)."""
-    fields = (AuditEntry._meta.get_field(name) for name in COLUMNS)
-    return [
-        field.get_db_prep_save(value, connection)
-        for field, value in zip(fields, values, strict=True)
-    ]
+    """The values as the ORM would send them: the time and the data through their fields'
+    own preparation; the others are ints, text and a bool already, which it sends as they
+    are (preparing all eleven was 11-17% of an entry's CPU)."""
+    prepared = list(values)
+    for index in (AT, DATA):
+        field = AuditEntry._meta.get_field(COLUMNS[index])
+        prepared[index] = field.get_db_prep_save(values[index], connection)
+    return prepared
 
 
 @cache
