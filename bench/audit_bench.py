@@ -196,7 +196,7 @@ def load_entries(count: int, log) -> float:
 def time_verify(runs: int, expected: int, db: str, log) -> list[dict]:
     """`manage.py audit_verify`, as an operator runs it, each run in a new process: its
     own figure, the wall time of the process, its CPU time (user + system: on a shared
-    machine, the part that does not depend on the neighbours) and its peak memory."""
+    machine, less moved by the neighbours than the wall time) and its peak memory."""
     timings = []
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
