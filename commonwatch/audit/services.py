@@ -2,8 +2,8 @@
 
 An entry is written with three statements of plain SQL, built once per database: lock
 and read the head, insert the entry, move the head. Through the ORM (and a savepoint)
-the same entry cost three to four times the CPU: a rejection, which writes two, cost
-70% more with them than without (bench/README.md).
+the same entry cost three to four times the CPU: a rejection cost 70% more with its
+entries than without (bench/README.md).
 """
 
 from __future__ import annotations

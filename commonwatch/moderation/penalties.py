@@ -30,21 +30,26 @@ STEPS_COUNT_FOR = timedelta(days=365)
 
 
 def penalize(*, user, decision: Decision) -> Penalty:
-    """The next step for the user, caused by `decision` (call inside its transaction)."""
+    """The next step for the user, caused by `decision` (call inside its transaction; the
+    decision's audit entry records the step)."""
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()  # one step at a time
     now = timezone.now()
     step = standing_steps(user, now).count() + 1
-    pause = PAUSES[min(step, len(PAUSES)) - 1]
-    penalty = Penalty.objects.create(
+    pause = pause_of(step)
+    return Penalty.objects.create(
         user=user, decision=decision, step=step, posting_until=now + pause if pause else None
     )
-    record(
-        actor=decision.moderator,
-        action="moderation.penalty.given",
-        target=penalty,
-        data={"user": user.pk, "step": step, "pause_days": pause.days if pause else 0},
-    )
-    return penalty
+
+
+def pause_days(penalty: Penalty) -> int:
+    """How many days the step pauses posting (0 for a warning)."""
+    pause = pause_of(penalty.step)
+    return pause.days if pause else 0
+
+
+def pause_of(step: int) -> timedelta | None:
+    """The posting pause of a step on the ladder (None: a warning)."""
+    return PAUSES[min(step, len(PAUSES)) - 1]
 
 
 def lift(*, decision: Decision | None) -> None:
@@ -69,7 +74,7 @@ def lift(*, decision: Decision | None) -> None:
             created_at__lt=penalty.created_at
         )
         penalty.step = earlier.count() + 1
-        pause = PAUSES[min(penalty.step, len(PAUSES)) - 1]
+        pause = pause_of(penalty.step)
         penalty.posting_until = penalty.created_at + pause if pause else None
         penalty.save(update_fields=["step", "posting_until"])
 

@@ -46,7 +46,15 @@ def _record(
     *, moderator, action: str, reason: str, post=None, comment=None, rule: str = ""
 ) -> Decision:
     """The decision, for the author and the public log, and its audit entry."""
-    decision = Decision.objects.create(
+    decision = _decision(
+        moderator=moderator, action=action, reason=reason, post=post, comment=comment, rule=rule
+    )
+    _audit(decision)
+    return decision
+
+
+def _decision(*, moderator, action, reason, post, comment, rule) -> Decision:
+    return Decision.objects.create(
         post=post,
         comment=comment,
         moderator=moderator,
@@ -55,15 +63,20 @@ def _record(
         reason=reason,
         moderator_name=moderator.email if moderator else "",
     )
-    target = post or comment
+
+
+def _audit(decision: Decision, **details) -> None:
+    """One audit entry per decision: what it did to what, under which rule, and what
+    followed from it (a rejection's step on the penalty ladder)."""
+    target = decision.post or decision.comment
+    rule = {"rule": decision.rule} if decision.rule else {}
     record(
-        actor=moderator,
-        actor_role="moderator" if moderator else "flags",  # the role acted in
-        action=f"moderation.{target._meta.model_name}.{AUDITED_AS[action]}",
+        actor=decision.moderator,
+        actor_role="moderator" if decision.moderator else "flags",  # the role acted in
+        action=f"moderation.{target._meta.model_name}.{AUDITED_AS[decision.action]}",
         target=target,
-        data={"decision": decision.pk, **({"rule": rule} if rule else {})},
+        data={"decision": decision.pk, **rule, **details},
     )
-    return decision
 
 
 def _reason(reason: str) -> str:
@@ -111,10 +124,21 @@ def reject_post(*, moderator, post: Post, reason: str, rule: str) -> Post:
     return post
 
 
-def _penalize(*, moderator, target, reason: str, rule: str, **on) -> Decision:
-    """Record the rejection; the author takes one step on the penalty ladder."""
-    decision = _record(moderator=moderator, action=Action.REJECT, reason=reason, rule=rule, **on)
-    penalties.penalize(user=target.author, decision=decision)
+def _penalize(*, moderator, target, reason: str, rule: str, post=None, comment=None) -> Decision:
+    """Record the rejection; the author takes one step on the penalty ladder, which the
+    rejection's audit entry names (one entry per decision: half the audit's cost)."""
+    decision = _decision(
+        moderator=moderator,
+        action=Action.REJECT,
+        reason=reason,
+        post=post,
+        comment=comment,
+        rule=rule,
+    )
+    penalty = penalties.penalize(user=target.author, decision=decision)
+    _audit(
+        decision, penalty=penalty.pk, step=penalty.step, pause_days=penalties.pause_days(penalty)
+    )
     return decision
 
 

@@ -14,6 +14,7 @@ from commonwatch.audit.selectors import verify_chain
 from commonwatch.community import services as community
 from commonwatch.community.tests.factories import CENTER, moderator, resident_at, submit
 from commonwatch.moderation import services as moderation
+from commonwatch.moderation.models import Penalty
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,6 @@ def test_moderation_decisions_penalties_and_appeals_are_recorded():
 
     assert actions()[1:] == [
         "moderation.post.rejected",
-        "moderation.penalty.given",
         "moderation.appeal.filed",
         "moderation.penalty.lifted",
         "moderation.post.appeal_granted",
@@ -44,8 +44,15 @@ def test_moderation_decisions_penalties_and_appeals_are_recorded():
         "community.post",
         str(post.pk),
     )
-    assert rejected.data["rule"] == "false"
-    assert verify_chain() == (6, None)
+    penalty = Penalty.objects.get(decision__post=post)
+    assert rejected.data == {
+        "decision": penalty.decision_id,
+        "rule": "false",
+        "penalty": penalty.pk,
+        "step": 1,
+        "pause_days": 0,
+    }
+    assert verify_chain() == (5, None)
 
 
 def test_flags_that_send_a_post_back_are_recorded_as_the_flags_doing():
