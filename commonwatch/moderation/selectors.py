@@ -29,7 +29,7 @@ def pending_posts(user, limit: int = 100):
     return (
         Post.objects.filter(status=Status.PENDING)
         .annotate(open_flags=Count("flags", filter=Q(flags__resolved=False)))
-        .prefetch_related("media")
+        .prefetch_related("media__media_file")
         .order_by("created_at")[:limit]
     )
 
