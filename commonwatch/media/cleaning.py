@@ -4,7 +4,7 @@ Files are judged by their content (Pillow, pillow-heif and FFmpeg decode them), 
 name or declared type. A photo is rebuilt from its pixels alone, so no metadata segment
 survives: EXIF (and its GPS block), XMP, IPTC, JPEG comments, PNG text chunks. A video is
 decoded frame by frame to measure how long it really is (a container's header can say
-anything), then remuxed into MP4 with no container or stream tags.
+anything), and encoded again as H.264 in an MP4 with no container or stream tags.
 """
 
 from __future__ import annotations
@@ -37,6 +37,9 @@ STORED_AS = {
 }
 VIDEO_CODECS = {"h264", "hevc", "vp8", "vp9", "av1", "mpeg4"}
 VIDEO_CONTAINERS = {"mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm"}
+# Stored videos fit in this many pixels on their longer side.
+MAX_VIDEO_EDGE = 1280
+FASTSTART = {"movflags": "+faststart"}
 # How much shorter than its header says a video may decode before it counts as cut off.
 TRUNCATION_TOLERANCE_S = 0.5
 UNREADABLE = _lazy("This file is neither a photo nor a playable video.")
@@ -127,27 +130,25 @@ def _thumbnail(image: Image.Image) -> bytes:
 
 
 def clean_video(source: Path, workdir: Path, *, max_seconds: float) -> Cleaned:
+    target = workdir / "video.mp4"
     try:
         with av.open(str(source), mode="r") as container:
             video = _video_stream(container)
             declared = _declared_seconds(container, video)
-            measured, first_frame = _decoded_seconds(container, video, max_seconds)
-            width, height = video.codec_context.width, video.codec_context.height
-        if measured + TRUNCATION_TOLERANCE_S < declared:
-            raise ValidationError(
-                _("This video is incomplete: it stops before its end."), code="video_truncated"
-            )
-        target = workdir / "video.mp4"
-        _remux_without_tags(source, target)
+            measured, first_frame, size = _transcode(container, video, target, max_seconds)
     except (av.error.FFmpegError, IndexError, ValueError) as exc:
         raise ValidationError(UNREADABLE, code="media_unreadable") from exc
+    if measured + TRUNCATION_TOLERANCE_S < declared:
+        raise ValidationError(
+            _("This video is incomplete: it stops before its end."), code="video_truncated"
+        )
     return Cleaned(
         path=target,
         extension="mp4",
         content_type="video/mp4",
         thumbnail=_thumbnail(first_frame),
-        width=width,
-        height=height,
+        width=size[0],
+        height=size[1],
         duration_s=round(measured, 3),
     )
 
@@ -171,46 +172,77 @@ def _declared_seconds(container, video) -> float:
     return max(claims)
 
 
-def _decoded_seconds(container, video, max_seconds: float) -> tuple[float, Image.Image]:
-    """How long the video plays, from its decoded frames; refused as soon as it is too long."""
-    start = end = None
-    first_frame = None
-    fallback = Fraction(1, int(video.average_rate or 25))
-    for frame in container.decode(video):
+class _Clock:
+    """How long the frames decoded so far play: from the first frame's start to the last
+    one's end, in each frame's own timestamps. Refuses as soon as it passes the limit."""
+
+    def __init__(self, video, max_seconds: float):
+        self.max_seconds = max_seconds
+        self.fallback = Fraction(1, int(video.average_rate or 25))
+        self.first_pts: int | None = None
+        self.start = self.end = Fraction(0)
+
+    def add(self, frame) -> bool:
+        """Count the frame (False for one without a timestamp, which is skipped)."""
         if frame.pts is None or frame.time_base is None:
-            continue
+            return False
         at = Fraction(frame.pts) * frame.time_base
-        lasts = Fraction(frame.duration) * frame.time_base if frame.duration else fallback
-        if first_frame is None:
-            first_frame = frame.to_image()
-        start = at if start is None else min(start, at)
-        end = at + lasts if end is None else max(end, at + lasts)
-        if float(end - start) > max_seconds:
+        lasts = Fraction(frame.duration) * frame.time_base if frame.duration else self.fallback
+        if self.first_pts is None:
+            self.first_pts, self.start, self.end = frame.pts, at, at + lasts
+        self.start, self.end = min(self.start, at), max(self.end, at + lasts)
+        if self.seconds > self.max_seconds:
             raise ValidationError(
-                _("Videos must be at most %(s)d seconds long.") % {"s": max_seconds},
+                _("Videos must be at most %(s)d seconds long.") % {"s": self.max_seconds},
                 code="video_too_long",
             )
+        return True
+
+    @property
+    def seconds(self) -> float:
+        return float(self.end - self.start)
+
+
+def _transcode(container, video, target: Path, max_seconds: float):
+    """Decode every frame (measuring as it goes) and encode it again as H.264 in a new MP4.
+
+    Re-encoding, not copying packets: what a camera hides in the bitstream itself (GPS in
+    H.264 SEI messages, as dashcams write) does not survive, iPhone HEVC becomes a video
+    every browser plays, and the new file carries no container or stream tags. Its index
+    comes first (faststart), so playback starts before the download ends.
+    """
+    width, height = _fitted(video.codec_context.width, video.codec_context.height)
+    clock = _Clock(video, max_seconds)
+    first_frame = None
+    with av.open(str(target), mode="w", format="mp4", options=FASTSTART) as out:
+        stream = _h264_stream(out, video, width, height)
+        for frame in container.decode(video):
+            if not clock.add(frame):
+                continue
+            first_frame = first_frame or frame.to_image()
+            scaled = frame.reformat(width=width, height=height, format="yuv420p")
+            scaled.pts, scaled.time_base = frame.pts - clock.first_pts, video.time_base
+            for packet in stream.encode(scaled):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
     if first_frame is None:
         raise ValidationError(UNREADABLE, code="media_unreadable")
-    return float(end - start), first_frame
+    return clock.seconds, first_frame, (width, height)
 
 
-def _remux_without_tags(source: Path, target: Path) -> None:
-    """The video stream's packets, unchanged, in a new MP4 that carries no tags: no title,
-    no location, no device; moov first, so playback starts before the download ends."""
-    with av.open(str(source), mode="r") as container:
-        video = container.streams.video[0]
-        with av.open(
-            str(target), mode="w", format="mp4", options={"movflags": "+faststart"}
-        ) as out:
-            out_stream = out.add_stream_from_template(video)
-            for key in list(out_stream.metadata):
-                del out_stream.metadata[key]
-            for packet in container.demux(video):
-                if packet.dts is None:
-                    continue
-                packet.stream = out_stream
-                out.mux(packet)
+def _fitted(width: int, height: int) -> tuple[int, int]:
+    """The size the stored video gets: within MAX_VIDEO_EDGE, even sides (H.264 4:2:0)."""
+    scale = min(1.0, MAX_VIDEO_EDGE / max(width, height))
+    return max(2, int(width * scale) // 2 * 2), max(2, int(height * scale) // 2 * 2)
+
+
+def _h264_stream(out, video, width: int, height: int):
+    stream = out.add_stream("libx264", rate=video.average_rate or 30)
+    stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+    stream.codec_context.time_base = video.time_base  # keeps each frame's own timing
+    stream.options = {"preset": "veryfast", "crf": "23"}
+    return stream
 
 
 def temporary_workdir() -> tempfile.TemporaryDirectory:

@@ -93,26 +93,40 @@ def heic_photo() -> bytes:
     return out.getvalue()
 
 
-def short_video(seconds: float = 1, *, fps: int = 10, title: str = "", faststart=False) -> bytes:
-    """An H.264 MP4; `faststart` puts its index first (moving it needs a real file)."""
+def short_video(
+    seconds: float = 1,
+    *,
+    fps: int = 10,
+    title: str = "",
+    faststart=False,
+    codec: str = "libx264",
+    size: tuple[int, int] = (64, 48),
+) -> bytes:
+    """An MP4 (H.264 unless `codec` says otherwise); `faststart` puts its index first
+    (moving it needs a real file)."""
+    options = {"movflags": "+faststart"} if faststart else {}
     with tempfile.TemporaryDirectory() as workdir:
         path = Path(workdir) / "video.mp4"
-        _write_video(path, seconds, fps, title, {"movflags": "+faststart"} if faststart else {})
+        _write_video(path, seconds, fps, title, options, codec, size)
         return path.read_bytes()
 
 
-def _write_video(path: Path, seconds: float, fps: int, title: str, options: dict) -> None:
+def _write_video(path: Path, seconds, fps, title, options, codec, size) -> None:
+    width, height = size
     with av.open(str(path), mode="w", format="mp4", options=options) as container:
         if title:
             container.metadata["title"] = title
             container.metadata["location"] = "+39.7392-104.9903/"
             container.metadata["make"] = "PhoneMaker"
-        stream = container.add_stream("libx264", rate=fps)
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        stream = container.add_stream(codec, rate=fps)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        if codec == "libx265":
+            stream.options = {"x265-params": "log-level=error"}
         if title:
             stream.metadata["title"] = title
         for i in range(int(seconds * fps)):
-            frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), i * 20 % 255, np.uint8))
+            pixels = np.full((height, width, 3), i * 20 % 255, np.uint8)
+            frame = av.VideoFrame.from_ndarray(pixels, format="rgb24")
             for packet in stream.encode(frame):
                 container.mux(packet)
         for packet in stream.encode():

@@ -148,3 +148,17 @@ def test_a_video_that_decodes_shorter_than_its_header_is_refused_as_incomplete(t
     with pytest.raises(ValidationError) as refused:
         _clean(tmp_path, whole[: len(whole) * 9 // 10])
     assert refused.value.code == "video_truncated"
+
+
+@pytest.mark.parametrize("codec", ["libx265", "mpeg4"])
+def test_every_video_is_stored_as_h264_that_browsers_play(tmp_path, codec):
+    cleaned = _clean(tmp_path, short_video(seconds=1, fps=5, codec=codec))
+    with av.open(str(cleaned.path)) as container:
+        assert container.streams.video[0].codec_context.name == "h264"
+        assert container.streams.audio == ()
+    assert cleaned.duration_s == pytest.approx(1, abs=0.21)
+
+
+def test_a_large_video_is_scaled_down_to_fit(tmp_path):
+    cleaned = _clean(tmp_path, short_video(seconds=0.4, fps=5, size=(1600, 900)))
+    assert (cleaned.width, cleaned.height) == (1280, 720)
