@@ -76,9 +76,9 @@ def process(*, media_id: int) -> str:
         .exclude(status__in=SETTLED)
         .update(status=Status.PROCESSING)
     )
-    if not claimed:
-        return "settled"
-    item = MediaFile.objects.get(pk=media_id)
+    item = MediaFile.objects.filter(pk=media_id).first() if claimed else None
+    if item is None:
+        return "settled"  # or discarded meanwhile
     with cleaning.temporary_workdir() as workdir:
         try:
             cleaned = cleaning.clean(
