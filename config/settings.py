@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "commonwatch.organizations",
     "commonwatch.notifications",
     "commonwatch.geo",
+    "commonwatch.media",
     "commonwatch.community",
     "commonwatch.moderation",
     "commonwatch.demo",
@@ -112,6 +113,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, whose check would parse (and spool) an oversized body first.
+    "commonwatch.media.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -273,10 +276,47 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-MEDIA_URL = "/media/"
+# Uploaded photos and videos. No MEDIA_URL: files are served only through the access-
+# checked view of commonwatch.media, never from a public path.
 MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+_MEDIA_BACKENDS = {
+    "local": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "s3": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("MEDIA_S3_BUCKET", default=""),
+            "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("MEDIA_S3_REGION", default="") or None,
+            "addressing_style": env.str("MEDIA_S3_ADDRESSING_STYLE", default="") or None,
+            # Private objects; readers get a URL signed for a few minutes (media.serving).
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+        },
+    },
+}
+if MEDIA_STORAGE not in _MEDIA_BACKENDS:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be one of {sorted(_MEDIA_BACKENDS)}.")
+if MEDIA_STORAGE == "s3" and not env.str("MEDIA_S3_BUCKET", default=""):
+    raise ImproperlyConfigured("MEDIA_S3_BUCKET must be set with MEDIA_STORAGE=s3.")
+# A body carrying files is refused (413) as soon as it passes this, while it streams in.
+MEDIA_MAX_UPLOAD_BYTES = env.int("MEDIA_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
+MEDIA_MAX_PHOTO_BYTES = env.int("MEDIA_MAX_PHOTO_BYTES", default=10 * 1024 * 1024)
+MEDIA_MAX_VIDEO_BYTES = env.int("MEDIA_MAX_VIDEO_BYTES", default=50 * 1024 * 1024)
+MEDIA_MAX_VIDEO_SECONDS = env.int("MEDIA_MAX_VIDEO_SECONDS", default=60)
+# Behind nginx: the internal location that serves MEDIA_ROOT (X-Accel-Redirect).
+MEDIA_ACCEL_REDIRECT = env.str("MEDIA_ACCEL_REDIRECT", default="")
+MEDIA_SIGNED_URL_SECONDS = env.int("MEDIA_SIGNED_URL_SECONDS", default=300)
+FILE_UPLOAD_HANDLERS = [
+    "commonwatch.media.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "media": _MEDIA_BACKENDS[MEDIA_STORAGE],
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

@@ -28,9 +28,17 @@ Period = Literal["day", "week", "month", "quarter"]
 
 
 class MediaOut(Schema):
+    id: int
     kind: str
-    url: str
+    status: str = Field(description="pending, processing, ready or failed.")
+    status_label: str
+    error: str = Field(description="Why processing refused the file (its author only).")
+    url: str | None = Field(description="The file, once ready.")
+    thumbnail_url: str | None
     content_type: str
+    width: int | None
+    height: int | None
+    duration_s: float | None = Field(description="Measured by decoding, for videos.")
 
 
 class PostOut(Schema):

@@ -53,10 +53,11 @@ class PostForm(EditPostForm):
     )
     media = MultipleFileField(
         label=_("Photos or a short video (optional)"),
+        widget=MultipleFileInput(attrs={"accept": "image/*,video/*,.heic,.heif"}),
         required=False,
         help_text=_(
-            "Up to 4 files: photos up to 10 MB, videos up to 60 s and 50 MB. "
-            "Location data is removed from photos before anyone sees them."
+            "Up to 4 files: photos (JPEG, PNG, WebP or HEIC) up to 10 MB, videos up to 60 s "
+            "and 50 MB. Location and every other hidden tag are removed before anyone sees them."
         ),
     )
 

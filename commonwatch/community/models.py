@@ -80,25 +80,17 @@ class Post(PrivatelyLocatedModel):
         return self.title
 
 
-class MediaKind(models.TextChoices):
-    PHOTO = "photo", _("Photo")
-    VIDEO = "video", _("Video")
-
-
 class PostMedia(models.Model):
-    """A photo (re-encoded without EXIF) or a short video (remuxed without metadata)."""
+    """A photo or video attached to a post. The file, its processing and its checks live
+    in commonwatch.media; who may see it through the post is decided here (selectors)."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="media")
-    kind = models.CharField(max_length=8, choices=MediaKind.choices)
-    file = models.FileField(upload_to="posts/%Y/%m/")
-    content_type = models.CharField(max_length=64)
-    size = models.PositiveIntegerField()
-    width = models.PositiveIntegerField(null=True)
-    height = models.PositiveIntegerField(null=True)
-    duration_s = models.FloatField(null=True)
+    media_file = models.OneToOneField(
+        "media.MediaFile", on_delete=models.CASCADE, related_name="post_attachment"
+    )
 
     def __str__(self) -> str:
-        return f"{self.kind} of post {self.post_id}"
+        return f"media {self.media_file_id} of post {self.post_id}"
 
 
 class Comment(models.Model):

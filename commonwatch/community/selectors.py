@@ -14,7 +14,6 @@ from functools import lru_cache
 
 from django.db.models import Q
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
@@ -26,6 +25,7 @@ from commonwatch.core.policies import can, restrict
 from commonwatch.geo.approximate import location_seen_by
 from commonwatch.geo.distance import haversine_m
 from commonwatch.geo.selectors import newest_within, within_radius
+from commonwatch.media import selectors as media_selectors
 
 from .models import Category, Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
 from .policies import READ, REVIEW, WRITE
@@ -182,18 +182,16 @@ def own_comment(user, comment_id: int) -> Comment:
     return _one(restrict(Comment.objects.filter(pk=comment_id), user, WRITE))
 
 
-def media_url(media: PostMedia) -> str:
-    """Media are served through a view that checks the post is visible to the reader."""
-    return reverse("community:media", kwargs={"media_id": media.pk})
-
-
-def media_for(user, media_id: int) -> PostMedia:
-    """A post's photo or video, for whoever may open that post; anyone else gets 404."""
-    media = PostMedia.objects.filter(pk=media_id).first()
-    if media is None:
-        raise Http404
-    post_for(user, media.post_id)
-    return media
+def may_see_post_media(user, media_file) -> bool:
+    """A post's photo or video is seen by whoever may open the post (media.hooks)."""
+    attachment = PostMedia.objects.filter(media_file=media_file).only("post_id").first()
+    if attachment is None:
+        return False
+    try:
+        post_for(user, attachment.post_id)
+    except Http404:
+        return False
+    return True
 
 
 FORMER_NEIGHBOR = _lazy("A former neighbor")
@@ -239,7 +237,7 @@ def post_card(
     text = text or card_text()
     lat, lng = location_seen_by(viewer, post, owner_id=post.author_id)
     mine = viewer is not None and viewer.pk == post.author_id
-    media = post.media.all() if media is None else media
+    media = post.media.select_related("media_file") if media is None else media
     return {
         "id": post.pk,
         "category": post.category,
@@ -257,8 +255,11 @@ def post_card(
         "moderation_note": post.moderation_note if mine else "",
         "published_at": post.published_at,
         "created_at": post.created_at,
+        # Its author sees every file and where its processing stands; others the ready ones.
         "media": [
-            {"kind": m.kind, "url": media_url(m), "content_type": m.content_type} for m in media
+            media_selectors.card(m.media_file, for_owner=mine)
+            for m in media
+            if mine or m.media_file.is_ready
         ],
         "comment_count": post.comment_count,
         "mine": mine,
@@ -271,7 +272,7 @@ def media_by_post(posts) -> dict[int, list[PostMedia]]:
     grouped: dict[int, list[PostMedia]] = {post.pk: [] for post in posts}
     with_media = [post.pk for post in posts if post.media_count]
     if with_media:
-        for item in PostMedia.objects.filter(post__in=with_media):
+        for item in PostMedia.objects.filter(post__in=with_media).select_related("media_file"):
             grouped[item.post_id].append(item)
     return grouped
 

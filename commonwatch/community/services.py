@@ -17,12 +17,14 @@ from commonwatch.core.errors import NotAllowed
 from commonwatch.core.policies import can
 from commonwatch.geo.points import require_point
 from commonwatch.geo.services import rebuild_tallies
+from commonwatch.media import services as media
 
 from . import hooks, transitions
 from .checks import MAX_COMMENT_CHARS, check_text
-from .media import MAX_MEDIA_PER_POST, clean_upload
 from .models import Category, Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
 from .policies import WRITE
+
+MAX_MEDIA_PER_POST = 4
 
 # The same text from the same person on the same post within this time is one comment
 # (a double click or a resent form), not two.
@@ -39,7 +41,12 @@ def _require_text_passes(*, title: str, body: str, max_body: int | None = None) 
 def submit_post(
     *, author, category: str, title: str, body: str, lat: float, lng: float, uploads=()
 ) -> Post:
-    """A new post, pending moderation; refused outright if an automatic check fails."""
+    """A new post, pending moderation; refused outright if an automatic check fails.
+
+    Its photos and videos are checked by content and size before anything is stored, then
+    processed in the background (commonwatch.media): the author sees their status, and the
+    post cannot be published before they are processed.
+    """
     if not can(author, WRITE):
         raise NotAllowed(_("Only residents can post."), code="not_resident")
     hooks.require_may_post(author)
@@ -51,29 +58,23 @@ def submit_post(
             {"media": _("At most %(n)d photos or videos.") % {"n": MAX_MEDIA_PER_POST}}
         )
     _require_text_passes(title=title, body=body)
-    cleaned = [clean_upload(upload) for upload in uploads]
+    for upload in uploads:
+        media.check_upload(upload)
     with transaction.atomic():
         post = Post(
             author=author,
             category=category,
             title=title.strip(),
             body=body.strip(),
-            media_count=len(cleaned),
+            media_count=len(uploads),
         )
         post.place(lat, lng)
         post.full_clean()
         post.save()
         ThreadAlias.objects.create(post=post, user=author, number=1)
-        for media in cleaned:
+        for upload in uploads:
             PostMedia.objects.create(
-                post=post,
-                kind=media.kind,
-                file=media.content,
-                content_type=media.content_type,
-                size=media.content.size,
-                width=media.width,
-                height=media.height,
-                duration_s=media.duration_s,
+                post=post, media_file=media.accept_upload(owner=author, upload=upload)
             )
     return post
 

@@ -10,8 +10,6 @@ the committing process); files are deleted on commit.
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -20,9 +18,11 @@ from django.utils.translation import gettext as _
 from commonwatch.core import outbox
 from commonwatch.core.errors import Conflict, NotFound
 from commonwatch.geo.services import tally_point
+from commonwatch.media import selectors as media_selectors
+from commonwatch.media import services as media
 
 from . import live
-from .models import Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
+from .models import Comment, Post, Status, ThreadAlias, tally_layer
 
 # What each transition may start from.
 PENDING_ONLY = frozenset({Status.PENDING})  # a moderator's approval
@@ -58,6 +58,11 @@ def lock_comment(
 def publish_post(post_id: int, *, allowed=PUBLISHABLE, refusal: str = "") -> Post:
     """Make a post public: count it in its cell once, push it live, alert the neighbors."""
     post = lock_post(post_id, allowed, refusal=refusal)
+    if not media_selectors.all_settled(post.media.values_list("media_file_id", flat=True)):
+        raise Conflict(
+            _("Its photos or videos are still being processed; try again in a minute."),
+            code="media_processing",
+        )
     first_time = post.published_at is None
     post.status, post.moderation_note = Status.PUBLISHED, ""
     post.published_at = post.published_at or timezone.now()
@@ -98,15 +103,12 @@ def resubmit_post(post_id: int, *, category: str, title: str, body: str) -> Post
 def delete_post(post_id: int) -> Post:
     """Gone everywhere, text and exact point erased; its files go after the commit."""
     post = lock_post(post_id)
-    files = [media.file.name for media in post.media.all()]
-    storage = PostMedia._meta.get_field("file").storage
-    post.media.all().delete()
+    media.discard(list(post.media.values_list("media_file_id", flat=True)))
     post.title = post.body = post.moderation_note = ""
     post.media_count = 0
     post.forget_exact_point()
     fields = ["title", "body", "moderation_note", "media_count", "exact_lat", "exact_lng"]
     _take_down(post, Status.DELETED, extra=fields)
-    transaction.on_commit(partial(_delete_files, storage, files), robust=True)
     return post
 
 
@@ -127,11 +129,6 @@ def _take_down(post: Post, status: str, *, moderation_note: str | None = None, e
             lat=post.lat,
             lng=post.lng,
         )
-
-
-def _delete_files(storage, names: list[str]) -> None:
-    for name in names:
-        storage.delete(name)
 
 
 @transaction.atomic

@@ -11,5 +11,4 @@ urlpatterns = [
     path("posts/<int:post_id>/edit/", views.edit_post, name="edit"),
     path("posts/<int:post_id>/delete/", views.delete_post, name="delete"),
     path("posts/<int:post_id>/comments/", views.comment, name="comment"),
-    path("media/<int:media_id>/", views.media, name="media"),
 ]

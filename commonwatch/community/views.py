@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from commonwatch.accounts.access import SIGNED_IN, access, needs
+from commonwatch.accounts.access import access, needs
 from commonwatch.accounts.selectors import home_of
 from commonwatch.core.forms import add_errors
 from commonwatch.core.outcomes import report_outcome
@@ -170,13 +170,3 @@ def map_page(request):
         return refused
     context = {"filter_form": filter_form, "home": home_of(request.user)}
     return render(request, "community/map.html", context)
-
-
-@access(SIGNED_IN)  # scoped by selectors.media_for: residents who may see the post, moderators
-@require_GET
-def media(request, media_id: int):
-    item = selectors.media_for(request.user, media_id)
-    response = FileResponse(item.file.open("rb"), content_type=item.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -30,7 +30,7 @@ def pending_posts(user, limit: int = 100):
     return (
         _moderated(user, Post.objects.filter(status=Status.PENDING))
         .annotate(open_flags=Count("flags", filter=Q(flags__resolved=False)))
-        .prefetch_related("media")
+        .prefetch_related("media__media_file")
         .order_by("created_at")[:limit]
     )
 

@@ -63,8 +63,9 @@ MATRIX: dict[str, frozenset] = {
     "community:delete": RESIDENTS,
     "community:comment": RESIDENTS,
     "moderation:flag": RESIDENTS,
-    # Signed in, then scoped to the post's readers: others get 404, never the file.
-    "community:media": SIGNED_IN,
+    # Signed in, then scoped to the file's owner and its post's readers: others get 404.
+    "media:file": SIGNED_IN,
+    "media:thumbnail": SIGNED_IN,
     "moderation:queue": MODERATORS,
     "moderation:decide_post": MODERATORS,
     "moderation:requeue_post": MODERATORS,

@@ -20,7 +20,8 @@ from commonwatch.community import selectors as community_selectors
 from commonwatch.community import services as community
 from commonwatch.community.models import Comment, Post, Status
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
-from commonwatch.community.tests.test_media import jpeg_with_gps, upload
+from commonwatch.media.storage import media_storage
+from commonwatch.media.tests.factories import jpeg_with_gps, upload
 from commonwatch.moderation import services as moderation
 from commonwatch.moderation.models import Appeal, AppealStatus
 from commonwatch.moderation.selectors import moderation_log
@@ -52,7 +53,7 @@ class Street:
         rejected = submit(self.leaving, title="Unkind", body="Something unkind.")
         moderation.reject_post(moderator=self.mod, post=rejected, reason="No.", rule="harassment")
         self.appeal = moderation.appeal(author=self.leaving, post=rejected, statement="Please.")
-        self.photo = self.post.media.get().file
+        self.photo = self.post.media.get().media_file.name
 
     def _published_comment(self, author, post, body):
         comment = community.add_comment(author=author, post=post, body=body)
@@ -89,7 +90,7 @@ def test_a_wrong_password_deletes_nothing(client, resident):
 def test_removing_takes_their_words_down_and_leaves_everyone_elses(client):
     street = Street()
     log_before = moderation_log()
-    storage = street.photo.storage
+    storage = media_storage()
 
     response, after_commit = delete_through_the_page(client, street.leaving, "remove")
 
@@ -97,7 +98,7 @@ def test_removing_takes_their_words_down_and_leaves_everyone_elses(client):
     post = Post.objects.get(pk=street.post.pk)
     assert (post.status, post.title, post.body, post.exact_lat) == (Status.DELETED, "", "", None)
     assert after_commit, "the photo's deletion waited for the commit"
-    assert not storage.exists(street.photo.name)
+    assert street.photo and not storage.exists(street.photo)
     comment = Comment.objects.get(pk=street.comment.pk)
     assert (comment.status, comment.body) == (Status.DELETED, "")
     assert Post.objects.get(pk=street.neighbors_post.pk).comment_count == 0

@@ -40,15 +40,17 @@ def submit(
     body="The streetlight at the corner has been dark since Monday.",
     uploads=(),
 ) -> Post:
-    return services.submit_post(
-        author=author,
-        category=category,
-        title=title,
-        body=body,
-        lat=lat,
-        lng=lng,
-        uploads=uploads,
-    )
+    # Its media are processed after the commit, as a real commit would have them.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.submit_post(
+            author=author,
+            category=category,
+            title=title,
+            body=body,
+            lat=lat,
+            lng=lng,
+            uploads=uploads,
+        )
 
 
 def moderator():

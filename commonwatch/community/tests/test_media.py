@@ -1,160 +1,131 @@
-"""Uploads are judged by content, size-limited, and stripped of location metadata."""
+"""A post's photos and videos: checked before the post is saved, processed in the
+background, shown to its author with their status, and to others only once ready and
+only through the post's visibility rules."""
 
 from __future__ import annotations
 
 import io
 
-import av
-import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from PIL import Image
 
 from commonwatch.accounts.tests.factories import sign_in
-from commonwatch.community import media, services
+from commonwatch.community import services
 from commonwatch.community.models import PostMedia
-from commonwatch.community.tests.factories import CENTER, resident_at
+from commonwatch.community.selectors import feed_for, post_card
+from commonwatch.community.tests.factories import (
+    CENTER,
+    moderator,
+    published,
+    resident_at,
+    resident_just_outside,
+    submit,
+)
+from commonwatch.core.errors import Conflict
+from commonwatch.media.models import MediaFile, Status
+from commonwatch.media.storage import media_storage
+from commonwatch.media.tests.factories import jpeg_with_gps, short_video, upload
+from commonwatch.moderation import services as moderation
 
-GPS_IFD = 0x8825
-
-
-def jpeg_with_gps() -> bytes:
-    image = Image.new("RGB", (64, 48), "navy")
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"
-    exif[GPS_IFD] = {1: "N", 2: (39.0, 44.0, 21.0), 3: "W", 4: (104.0, 59.0, 25.0)}
-    out = io.BytesIO()
-    image.save(out, format="JPEG", exif=exif)
-    return out.getvalue()
-
-
-def short_video(seconds: int = 1, *, title: str = "") -> bytes:
-    out = io.BytesIO()
-    with av.open(out, mode="w", format="mp4") as container:
-        if title:
-            container.metadata["title"] = title
-            container.metadata["location"] = "+39.7392-104.9903/"
-        stream = container.add_stream("libx264", rate=10)
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
-        for i in range(seconds * 10):
-            frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), i * 20 % 255, np.uint8))
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return out.getvalue()
+pytestmark = pytest.mark.django_db
 
 
-def upload(name: str, data: bytes) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+def _file_url(post) -> str:
+    return f"/media/{post.media.get().media_file_id}/"
 
 
-def test_photo_gps_and_camera_tags_are_removed():
-    assert Image.open(io.BytesIO(jpeg_with_gps())).getexif().get(GPS_IFD) is not None
-    cleaned = media.clean_upload(upload("IMG_0001.jpg", jpeg_with_gps()))
-    stored = Image.open(io.BytesIO(cleaned.content.read()))
-    assert cleaned.kind == "photo" and cleaned.content_type == "image/jpeg"
-    assert dict(stored.getexif()) == {}
-    assert (cleaned.width, cleaned.height) == (64, 48)
-
-
-def test_a_file_is_judged_by_content_not_extension():
-    png = io.BytesIO()
-    Image.new("RGB", (10, 10), "red").save(png, format="PNG")
-    assert media.clean_upload(upload("holiday.mp4", png.getvalue())).kind == "photo"
-    with pytest.raises(ValidationError) as exc:
-        media.clean_upload(upload("photo.jpg", b"MZ\x90\x00 this is not an image at all"))
-    assert exc.value.code == "media_unreadable"
-
-
-def test_a_truncated_photo_is_refused():
-    with pytest.raises(ValidationError) as exc:
-        media.clean_upload(upload("cut.jpg", jpeg_with_gps()[:200]))
-    assert exc.value.code == "photo_unreadable"
-
-
-def test_oversized_files_are_refused(monkeypatch):
-    monkeypatch.setattr(media, "MAX_PHOTO_BYTES", 100)
-    with pytest.raises(ValidationError) as exc:
-        media.clean_upload(upload("big.jpg", jpeg_with_gps()))
-    assert exc.value.code == "photo_too_large"
-
-
-def test_a_short_video_is_kept_without_its_metadata():
-    cleaned = media.clean_upload(upload("clip.bin", short_video(title="Front door")))
-    assert cleaned.kind == "video" and cleaned.content_type == "video/mp4"
-    with av.open(io.BytesIO(cleaned.content.read())) as container:
-        assert "location" not in container.metadata and "title" not in container.metadata
-        assert container.streams.video[0].frames in (0, 10) or container.duration
-
-
-def test_a_too_long_video_is_refused(monkeypatch):
-    monkeypatch.setattr(media, "MAX_VIDEO_SECONDS", 1)
-    with pytest.raises(ValidationError) as exc:
-        media.clean_upload(upload("long.mp4", short_video(seconds=3)))
-    assert exc.value.code == "video_too_long"
-
-
-@pytest.mark.django_db
-def test_a_post_with_a_bad_file_leaves_nothing_behind(settings):
+def test_a_post_with_a_bad_file_leaves_nothing_behind():
     author = resident_at(*CENTER)
     with pytest.raises(ValidationError):
-        services.submit_post(
+        submit(author, uploads=[upload("a.jpg", jpeg_with_gps()), upload("b.jpg", b"junk")])
+    assert not author.posts.exists()
+    assert not PostMedia.objects.exists() and not MediaFile.objects.exists()
+
+
+def test_too_many_files_are_refused():
+    with pytest.raises(ValidationError):
+        submit(resident_at(*CENTER), uploads=[upload("a.jpg", jpeg_with_gps())] * 5)
+
+
+def test_oversized_photos_are_refused_before_anything_is_stored(settings):
+    settings.MEDIA_MAX_PHOTO_BYTES = 100
+    author = resident_at(*CENTER)
+    with pytest.raises(ValidationError) as refused:
+        submit(author, uploads=[upload("big.jpg", jpeg_with_gps())])
+    assert refused.value.code == "photo_too_large"
+    assert not MediaFile.objects.exists()
+
+
+def test_photos_upload_through_the_api(client):
+    author = resident_at(*CENTER)
+    client.force_login(author)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            "/api/v1/posts",
+            {
+                "category": "crime",
+                "title": "Break-in",
+                "body": "Garage door forced open.",
+                "lat": CENTER[0],
+                "lng": CENTER[1],
+                "media": [upload("a.jpg", jpeg_with_gps())],
+            },
+        )
+    assert response.status_code == 201, response.content
+    assert response.json()["media"][0]["status"] == "pending"  # answered before processing
+    stored = PostMedia.objects.get().media_file
+    assert stored.kind == "photo" and stored.status == Status.READY
+    assert dict(Image.open(media_storage().open(stored.name)).getexif()) == {}
+
+
+def test_the_author_sees_processing_and_nobody_publishes_it_before_it_is_done(client):
+    author, neighbor = resident_at(*CENTER), resident_at(CENTER[0] + 0.002, CENTER[1])
+    with TestCase.captureOnCommitCallbacks(execute=False) as processing:
+        post = services.submit_post(
             author=author,
             category="crime",
             title="Break-in",
             body="Garage door forced open.",
             lat=CENTER[0],
             lng=CENTER[1],
-            uploads=[upload("a.jpg", jpeg_with_gps()), upload("b.jpg", b"junk")],
+            uploads=[upload("clip.mp4", short_video(seconds=1))],
         )
-    assert not author.posts.exists()
-    assert not PostMedia.objects.exists()
-
-
-@pytest.mark.django_db
-def test_photos_upload_through_the_api(client):
-    author = resident_at(*CENTER)
     client.force_login(author)
-    response = client.post(
-        "/api/v1/posts",
-        {
-            "category": "crime",
-            "title": "Break-in",
-            "body": "Garage door forced open.",
-            "lat": CENTER[0],
-            "lng": CENTER[1],
-            "media": [upload("a.jpg", jpeg_with_gps())],
-        },
-    )
-    assert response.status_code == 201, response.content
-    stored = PostMedia.objects.get()
-    assert stored.kind == "photo"
-    assert dict(Image.open(stored.file.path).getexif()) == {}
+    page = client.get(f"/feed/posts/{post.pk}/").content.decode()
+    assert "Waiting to be processed" in page
+    assert [m["status"] for m in post_card(post, author)["media"]] == ["pending"]
+    assert post_card(post, neighbor)["media"] == []
+    with pytest.raises(Conflict):
+        moderation.approve_post(moderator=moderator(), post=post)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        for callback in processing:
+            callback()
+    published_post = moderation.approve_post(moderator=moderator(), post=post)
+    assert [m["status"] for m in post_card(published_post, neighbor)["media"]] == ["ready"]
 
 
-@pytest.mark.django_db
+def test_a_failed_file_is_explained_to_its_author_and_never_shown_to_others(client, settings):
+    settings.MEDIA_MAX_VIDEO_SECONDS = 1
+    author, neighbor = resident_at(*CENTER), resident_at(*CENTER)
+    post = published(author, uploads=[upload("long.mp4", short_video(seconds=3, fps=2))])
+    client.force_login(author)
+    page = client.get(f"/feed/posts/{post.pk}/").content.decode()
+    assert "Could not be used: Videos must be at most 1 seconds long." in page
+    assert post_card(post, neighbor)["media"] == []
+    client.force_login(neighbor)
+    assert client.get(_file_url(post)).status_code == 404
+
+
 def test_media_are_served_only_to_people_who_may_see_the_post(client):
-    from django.test import TestCase
-
-    from commonwatch.community.tests.factories import moderator, resident_just_outside
-    from commonwatch.moderation import services as moderation
-
     author = resident_at(*CENTER)
-    post = services.submit_post(
-        author=author,
-        category="crime",
-        title="Break-in",
-        body="Garage door forced open.",
-        lat=CENTER[0],
-        lng=CENTER[1],
-        uploads=[upload("a.jpg", jpeg_with_gps())],
-    )
-    url = f"/feed/media/{post.media.get().pk}/"
+    post = submit(author, uploads=[upload("a.jpg", jpeg_with_gps())])
+    url = _file_url(post)
     neighbor = resident_at(CENTER[0] + 0.002, CENTER[1])
     client.force_login(neighbor)
-    assert client.get(url).status_code == 404  # still pending
+    assert client.get(url).status_code == 404  # still waiting for moderation
     sign_in(client, moderator())
     assert client.get(url).status_code == 200  # the queue shows it
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -167,41 +138,33 @@ def test_media_are_served_only_to_people_who_may_see_the_post(client):
     assert client.get(url).status_code == 404
 
 
-@pytest.mark.django_db
 def test_the_feed_lists_a_posts_photos_and_skips_the_media_query_without_any():
     from django.db import connection
-    from django.test import TestCase
     from django.test.utils import CaptureQueriesContext
 
-    from commonwatch.community.selectors import feed_for
-    from commonwatch.community.tests.factories import moderator
-    from commonwatch.moderation import services as moderation
-
     author = resident_at(*CENTER)
-    plain, with_photo = (
-        services.submit_post(
-            author=author,
-            category="crime",
-            title=title,
-            body="Garage door forced open.",
-            lat=CENTER[0],
-            lng=CENTER[1],
-            uploads=uploads,
-        )
-        for title, uploads in (("Plain", []), ("Photo", [upload("a.jpg", jpeg_with_gps())]))
-    )
-    for post in (plain, with_photo):
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            moderation.approve_post(moderator=moderator(), post=post)
+    with_photo = published(author, title="Photo", uploads=[upload("a.jpg", jpeg_with_gps())])
+    published(author, title="Plain")
     neighbor = resident_at(CENTER[0] + 0.002, CENTER[1])
     cards = {card["title"]: card for card in feed_for(neighbor).posts}
-    assert [m["url"] for m in cards["Photo"]["media"]] == [
-        f"/feed/media/{with_photo.media.get().pk}/"
-    ]
+    assert [m["url"] for m in cards["Photo"]["media"]] == [_file_url(with_photo)]
     assert cards["Plain"]["media"] == []
     first_page = feed_for(neighbor, limit=1)
-    assert [card["title"] for card in first_page.posts] == ["Photo"]
+    assert [card["title"] for card in first_page.posts] == ["Plain"]
     with CaptureQueriesContext(connection) as queries:
         page = feed_for(neighbor, cursor=first_page.next_cursor)
-    assert [card["title"] for card in page.posts] == ["Plain"]
+    assert [card["title"] for card in page.posts] == ["Photo"]
+    assert len([q for q in queries.captured_queries if PostMedia._meta.db_table in q["sql"]]) == 1
+    with CaptureQueriesContext(connection) as queries:
+        feed_for(neighbor, limit=1)
     assert not [q for q in queries.captured_queries if PostMedia._meta.db_table in q["sql"]]
+
+
+def test_a_deleted_posts_files_are_gone_after_the_commit():
+    author = resident_at(*CENTER)
+    post = submit(author, uploads=[upload("a.jpg", jpeg_with_gps())])
+    item = post.media.get().media_file
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.delete_post(author=author, post=post)
+    assert not media_storage().exists(item.name)
+    assert not MediaFile.objects.filter(pk=item.pk).exists()

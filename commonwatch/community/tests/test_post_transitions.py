@@ -10,15 +10,15 @@ import threading
 import time
 
 import pytest
-from django.core.files.storage import default_storage
 from django.db import close_old_connections, transaction
 
 from commonwatch.community import selectors, services, transitions
 from commonwatch.community.models import Comment, Post, Status, ThreadAlias
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
-from commonwatch.community.tests.test_media import jpeg_with_gps, upload
 from commonwatch.core.errors import Conflict, NotFound
 from commonwatch.geo.models import CellTally
+from commonwatch.media.storage import media_storage
+from commonwatch.media.tests.factories import jpeg_with_gps, upload
 from commonwatch.moderation import services as moderation
 from commonwatch.moderation.models import Action, AppealStatus, Decision
 
@@ -104,16 +104,16 @@ def test_a_deleted_posts_files_go_only_once_the_delete_is_committed(settings, tm
     settings.MEDIA_ROOT = tmp_path
     author = resident_at(*CENTER)
     post = submit(author, uploads=[upload("a.jpg", jpeg_with_gps())])
-    name = post.media.get().file.name
+    name = post.media.get().media_file.name
 
     with pytest.raises(RuntimeError), transaction.atomic():
         services.delete_post(author=author, post=post)
         raise RuntimeError("the request failed after the delete")
-    assert default_storage.exists(name), "a rolled-back delete must keep the file"
+    assert media_storage().exists(name), "a rolled-back delete must keep the file"
     assert Post.objects.get(pk=post.pk).status == Status.PENDING
 
     services.delete_post(author=author, post=post)
-    assert not default_storage.exists(name)
+    assert not media_storage().exists(name)
 
 
 def test_a_second_decision_on_a_post_is_a_conflict_not_a_second_penalty():

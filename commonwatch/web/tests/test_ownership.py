@@ -20,9 +20,10 @@ from commonwatch.accounts.models import ApiToken
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.accounts.tests.test_access_matrix import MATRIX, _kwargs_for
 from commonwatch.community import services as community
-from commonwatch.community.models import Comment, Post, PostMedia, Status
+from commonwatch.community.models import Comment, Post, Status
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
-from commonwatch.community.tests.test_media import jpeg_with_gps, upload
+from commonwatch.media.models import MediaFile
+from commonwatch.media.tests.factories import jpeg_with_gps, upload
 from commonwatch.moderation import services as moderation
 from commonwatch.moderation.models import Appeal, Flag
 from commonwatch.organizations import services as organizations
@@ -47,7 +48,7 @@ class World:
     rejected: Post
     rejected_comment: Comment
     closed_appeal: Appeal
-    media: PostMedia
+    media: MediaFile
     token: ApiToken
     officer_b: Membership
     invitation_b: Invitation
@@ -80,7 +81,7 @@ def world(settings) -> World:
         rejected=rejected,
         rejected_comment=comment,
         closed_appeal=closed,
-        media=pending.media.get(),
+        media=pending.media.get().media_file,
         token=token,
         officer_b=Membership.objects.get(user=member_of(agency_b)),
         invitation_b=Invitation.objects.get(email="someone@example.org"),
@@ -98,7 +99,8 @@ OWNERSHIP = {
     "community:edit": _neighbor_posts("POST", "/feed/posts/{w.published.pk}/edit/"),
     "community:delete": _neighbor_posts("POST", "/feed/posts/{w.published.pk}/delete/"),
     "community:comment": _neighbor_posts("POST", "/feed/posts/{w.pending.pk}/comments/"),
-    "community:media": _neighbor_posts("GET", "/feed/media/{w.media.pk}/"),
+    "media:file": _neighbor_posts("GET", "/media/{w.media.pk}/"),
+    "media:thumbnail": _neighbor_posts("GET", "/media/{w.media.pk}/thumbnail/"),
     "moderation:flag": _neighbor_posts("POST", "/moderation/posts/{w.pending.pk}/flags/"),
     "moderation:appeal_post": _neighbor_posts("POST", "/moderation/posts/{w.rejected.pk}/appeal/"),
     "moderation:appeal_comment": _neighbor_posts(

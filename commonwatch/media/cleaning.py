@@ -1,0 +1,249 @@
+"""Checking, measuring and stripping one file on local disk: no database, no storage.
+
+Files are judged by their content (Pillow, pillow-heif and FFmpeg decode them), never by
+name or declared type. A photo is rebuilt from its pixels alone, so no metadata segment
+survives: EXIF (and its GPS block), XMP, IPTC, JPEG comments, PNG text chunks. A video is
+decoded frame by frame to measure how long it really is (a container's header can say
+anything), and encoded again as H.264 in an MP4 with no container or stream tags.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import pillow_heif
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .models import Kind
+
+pillow_heif.register_heif_opener()
+
+MAX_PHOTO_PIXELS = 40_000_000
+THUMBNAIL_BOX = (320, 320)
+# Photo formats accepted, and the format each is stored in: iPhone HEIC becomes JPEG.
+PHOTO_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "HEIF": "JPEG"}
+STORED_AS = {
+    "JPEG": ("jpg", "image/jpeg"),
+    "PNG": ("png", "image/png"),
+    "WEBP": ("webp", "image/webp"),
+}
+VIDEO_CODECS = {"h264", "hevc", "vp8", "vp9", "av1", "mpeg4"}
+VIDEO_CONTAINERS = {"mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm"}
+# Stored videos fit in this many pixels on their longer side.
+MAX_VIDEO_EDGE = 1280
+FASTSTART = {"movflags": "+faststart"}
+# How much shorter than its header says a video may decode before it counts as cut off.
+TRUNCATION_TOLERANCE_S = 0.5
+UNREADABLE = _lazy("This file is neither a photo nor a playable video.")
+
+HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
+
+
+@dataclass
+class Cleaned:
+    """A file fit to publish, written to `path`, with what was measured while cleaning it."""
+
+    path: Path
+    extension: str
+    content_type: str
+    thumbnail: bytes
+    width: int
+    height: int
+    duration_s: float | None = None
+
+
+def kind_of(head: bytes) -> str:
+    """Photo or video, from the file's first bytes; ValidationError if it is neither."""
+    if head.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")) or head[8:12] == b"WEBP":
+        return Kind.PHOTO
+    if head[4:8] == b"ftyp":
+        return Kind.PHOTO if head[8:12] in HEIF_BRANDS else Kind.VIDEO
+    if head.startswith(b"\x1a\x45\xdf\xa3"):  # Matroska / WebM
+        return Kind.VIDEO
+    raise ValidationError(UNREADABLE, code="media_unreadable")
+
+
+def clean(kind: str, source: Path, workdir: Path, *, max_video_seconds: float) -> Cleaned:
+    if kind == Kind.PHOTO:
+        return clean_photo(source, workdir)
+    return clean_video(source, workdir, max_seconds=max_video_seconds)
+
+
+def clean_photo(source: Path, workdir: Path) -> Cleaned:
+    try:
+        with Image.open(source) as image:
+            stored_format = PHOTO_FORMATS.get(image.format or "")
+            if stored_format is None:
+                raise ValidationError(
+                    _("Photos must be JPEG, PNG, WebP or HEIC."), code="photo_format"
+                )
+            if image.width * image.height > MAX_PHOTO_PIXELS:
+                raise ValidationError(_("The photo has too many pixels."), code="photo_pixels")
+            image.load()  # decodes every byte: a cut-off file fails here
+            bare = _pixels_only(ImageOps.exif_transpose(image), stored_format)
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as exc:
+        raise ValidationError(
+            _("This file is not a readable photo."), code="photo_unreadable"
+        ) from exc
+    extension, content_type = STORED_AS[stored_format]
+    target = workdir / f"photo.{extension}"
+    bare.save(target, format=stored_format, quality=88)
+    return Cleaned(
+        path=target,
+        extension=extension,
+        content_type=content_type,
+        thumbnail=_thumbnail(bare),
+        width=bare.width,
+        height=bare.height,
+    )
+
+
+def _pixels_only(image: Image.Image, stored_format: str) -> Image.Image:
+    """A new image made of the pixels alone: Pillow writes segments it finds in an image's
+    `info` (a JPEG comment, XMP, an ICC profile), and a fresh image has none."""
+    keeps_alpha = stored_format != "JPEG" and image.mode in ("RGBA", "LA", "PA")
+    mode = "RGBA" if keeps_alpha else ("L" if image.mode in ("L", "1") else "RGB")
+    converted = image.convert(mode)
+    return Image.frombytes(mode, converted.size, converted.tobytes())
+
+
+def _thumbnail(image: Image.Image) -> bytes:
+    small = image.convert("RGB")
+    small.thumbnail(THUMBNAIL_BOX)
+    out = io.BytesIO()
+    Image.frombytes("RGB", small.size, small.tobytes()).save(out, format="JPEG", quality=80)
+    return out.getvalue()
+
+
+def clean_video(source: Path, workdir: Path, *, max_seconds: float) -> Cleaned:
+    target = workdir / "video.mp4"
+    try:
+        with av.open(str(source), mode="r") as container:
+            video = _video_stream(container)
+            declared = _declared_seconds(container, video)
+            measured, first_frame, size = _transcode(container, video, target, max_seconds)
+    except (av.error.FFmpegError, IndexError, ValueError) as exc:
+        raise ValidationError(UNREADABLE, code="media_unreadable") from exc
+    if measured + TRUNCATION_TOLERANCE_S < declared:
+        raise ValidationError(
+            _("This video is incomplete: it stops before its end."), code="video_truncated"
+        )
+    return Cleaned(
+        path=target,
+        extension="mp4",
+        content_type="video/mp4",
+        thumbnail=_thumbnail(first_frame),
+        width=size[0],
+        height=size[1],
+        duration_s=round(measured, 3),
+    )
+
+
+def _video_stream(container):
+    if container.format.name not in VIDEO_CONTAINERS or not container.streams.video:
+        raise ValidationError(UNREADABLE, code="media_unreadable")
+    video = container.streams.video[0]
+    if video.codec_context.name not in VIDEO_CODECS:
+        raise ValidationError(_("This video format is not supported."), code="video_codec")
+    return video
+
+
+def _declared_seconds(container, video) -> float:
+    """The longest duration the headers claim: only to notice a file that was cut off."""
+    claims = [0.0]
+    if container.duration:
+        claims.append(float(container.duration / av.time_base))
+    if video.duration and video.time_base:
+        claims.append(float(video.duration * video.time_base))
+    return max(claims)
+
+
+class _Clock:
+    """How long the frames decoded so far play: from the first frame's start to the last
+    one's end, in each frame's own timestamps. Refuses as soon as it passes the limit."""
+
+    def __init__(self, video, max_seconds: float):
+        self.max_seconds = max_seconds
+        self.fallback = Fraction(1, int(video.average_rate or 25))
+        self.first_pts: int | None = None
+        self.start = self.end = Fraction(0)
+
+    def add(self, frame) -> bool:
+        """Count the frame (False for one without a timestamp, which is skipped)."""
+        if frame.pts is None or frame.time_base is None:
+            return False
+        at = Fraction(frame.pts) * frame.time_base
+        lasts = Fraction(frame.duration) * frame.time_base if frame.duration else self.fallback
+        if self.first_pts is None:
+            self.first_pts, self.start, self.end = frame.pts, at, at + lasts
+        self.start, self.end = min(self.start, at), max(self.end, at + lasts)
+        if self.seconds > self.max_seconds:
+            raise ValidationError(
+                _("Videos must be at most %(s)d seconds long.") % {"s": self.max_seconds},
+                code="video_too_long",
+            )
+        return True
+
+    @property
+    def seconds(self) -> float:
+        return float(self.end - self.start)
+
+
+def _transcode(container, video, target: Path, max_seconds: float):
+    """Decode every frame (measuring as it goes) and encode it again as H.264 in a new MP4.
+
+    Re-encoding, not copying packets: what a camera hides in the bitstream itself (GPS in
+    H.264 SEI messages, as dashcams write) does not survive, iPhone HEVC becomes a video
+    every browser plays, and the new file carries no container or stream tags. Its index
+    comes first (faststart), so playback starts before the download ends.
+    """
+    width, height = _fitted(video.codec_context.width, video.codec_context.height)
+    clock = _Clock(video, max_seconds)
+    first_frame = None
+    with av.open(str(target), mode="w", format="mp4", options=FASTSTART) as out:
+        stream = _h264_stream(out, video, width, height)
+        for frame in container.decode(video):
+            if not clock.add(frame):
+                continue
+            first_frame = first_frame or frame.to_image()
+            scaled = frame.reformat(width=width, height=height, format="yuv420p")
+            scaled.pts, scaled.time_base = frame.pts - clock.first_pts, video.time_base
+            for packet in stream.encode(scaled):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    if first_frame is None:
+        raise ValidationError(UNREADABLE, code="media_unreadable")
+    return clock.seconds, first_frame, (width, height)
+
+
+def _fitted(width: int, height: int) -> tuple[int, int]:
+    """The size the stored video gets: within MAX_VIDEO_EDGE, even sides (H.264 4:2:0)."""
+    scale = min(1.0, MAX_VIDEO_EDGE / max(width, height))
+    return max(2, int(width * scale) // 2 * 2), max(2, int(height * scale) // 2 * 2)
+
+
+def _h264_stream(out, video, width: int, height: int):
+    stream = out.add_stream("libx264", rate=video.average_rate or 30)
+    stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+    stream.codec_context.time_base = video.time_base  # keeps each frame's own timing
+    stream.options = {"preset": "veryfast", "crf": "23"}
+    return stream
+
+
+def temporary_workdir() -> tempfile.TemporaryDirectory:
+    return tempfile.TemporaryDirectory(prefix="commonwatch-media-")

@@ -1,0 +1,167 @@
+"""Every write of the media pipeline: accept an upload, process it, discard files.
+
+An upload is stored privately as it came and its row saved PENDING, with the processing
+put in the outbox (core.outbox) in the same transaction: a dead worker or a stopped
+queue delays it, never loses it. Processing claims the row (PROCESSING), checks, measures
+and strips the file (media.cleaning), and settles it READY or FAILED with the reason the
+owner sees. Files are deleted only after the transaction that forgets them commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import uuid
+from functools import partial
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commonwatch.core import outbox
+
+from . import cleaning
+from .models import SETTLED, Kind, MediaFile, Status
+from .storage import media_storage
+
+logger = logging.getLogger(__name__)
+
+PROCESS = "media.process"
+HEAD_BYTES = 16
+
+
+def check_upload(upload) -> str:
+    """The upload's kind (photo or video), judged by content, if its size is allowed;
+    ValidationError otherwise. Cheap: lets a caller check every file before storing any."""
+    head = upload.read(HEAD_BYTES)
+    upload.seek(0)
+    kind = cleaning.kind_of(head)
+    if kind == Kind.PHOTO and upload.size > settings.MEDIA_MAX_PHOTO_BYTES:
+        raise ValidationError(
+            _("Photos may be at most %(mb)d MB.") % {"mb": settings.MEDIA_MAX_PHOTO_BYTES >> 20},
+            code="photo_too_large",
+        )
+    if kind == Kind.VIDEO and upload.size > settings.MEDIA_MAX_VIDEO_BYTES:
+        raise ValidationError(
+            _("Videos may be at most %(mb)d MB.") % {"mb": settings.MEDIA_MAX_VIDEO_BYTES >> 20},
+            code="video_too_large",
+        )
+    return kind
+
+
+@transaction.atomic
+def accept_upload(*, owner, upload) -> MediaFile:
+    """Keep the upload privately and queue its processing; nobody else can see it yet."""
+    kind = check_upload(upload)
+    upload_name = media_storage().save(f"incoming/{uuid.uuid4().hex}", upload)
+    item = MediaFile.objects.create(
+        owner=owner, kind=kind, upload_name=upload_name, size=upload.size
+    )
+    outbox.put(PROCESS, media_id=item.pk)
+    return item
+
+
+@outbox.handler(PROCESS)
+def process(*, media_id: int) -> str:
+    """Check, measure and strip one upload; settle it READY or FAILED. Harmless to repeat:
+    a settled file is left alone, and a run a dead worker left half-done starts over."""
+    claimed = (
+        MediaFile.objects.filter(pk=media_id)
+        .exclude(status__in=SETTLED)
+        .update(status=Status.PROCESSING)
+    )
+    item = MediaFile.objects.filter(pk=media_id).first() if claimed else None
+    if item is None:
+        return "settled"  # or discarded meanwhile
+    with cleaning.temporary_workdir() as workdir:
+        try:
+            cleaned = cleaning.clean(
+                item.kind,
+                _local_copy(item.upload_name, Path(workdir)),
+                Path(workdir),
+                max_video_seconds=settings.MEDIA_MAX_VIDEO_SECONDS,
+            )
+        except ValidationError as refusal:
+            _settle(media_id, status=Status.FAILED, error=" ".join(refusal.messages))
+            return Status.FAILED
+        stored = _store(cleaned)
+    if not _settle(media_id, status=Status.READY, error="", **stored):
+        _delete_after_commit([stored["name"], stored["thumbnail_name"]])
+    return Status.READY
+
+
+def _local_copy(name: str, workdir: Path) -> Path:
+    """The upload on local disk, where FFmpeg and Pillow can read it whatever the storage."""
+    target = workdir / "upload"
+    with media_storage().open(name, "rb") as source, target.open("wb") as copy:
+        shutil.copyfileobj(source, copy, length=1 << 20)
+    return target
+
+
+def _store(cleaned: cleaning.Cleaned) -> dict:
+    storage = media_storage()
+    stem = f"media/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+    digest = hashlib.sha256()
+    with cleaned.path.open("rb") as data:
+        for block in iter(partial(data.read, 1 << 20), b""):
+            digest.update(block)
+        data.seek(0)
+        name = storage.save(f"{stem}.{cleaned.extension}", File(data))
+    thumbnail_name = storage.save(f"{stem}-thumb.jpg", ContentFile(cleaned.thumbnail))
+    return {
+        "name": name,
+        "thumbnail_name": thumbnail_name,
+        "content_type": cleaned.content_type,
+        "size": cleaned.path.stat().st_size,
+        "sha256": digest.hexdigest(),
+        "width": cleaned.width,
+        "height": cleaned.height,
+        "duration_s": cleaned.duration_s,
+    }
+
+
+def _settle(media_id: int, **fields) -> bool:
+    """Record the outcome unless the file was discarded (or settled) meanwhile; the
+    upload as received goes once the outcome is committed."""
+    with transaction.atomic():
+        item = MediaFile.objects.select_for_update().filter(pk=media_id).first()
+        if item is None or item.status in SETTLED:
+            return False
+        MediaFile.objects.filter(pk=media_id).update(
+            upload_name="", processed_at=timezone.now(), **fields
+        )
+        _delete_after_commit([item.upload_name])
+    return True
+
+
+def discard(media_ids) -> None:
+    """Forget these files; their bytes go once the caller's transaction commits."""
+    items = MediaFile.objects.filter(pk__in=list(media_ids))
+    names = [
+        name
+        for names in items.values_list("upload_name", "name", "thumbnail_name")
+        for name in names
+        if name
+    ]
+    items.delete()
+    _delete_after_commit(names)
+
+
+def _delete_after_commit(names: list[str]) -> None:
+    if names:
+        transaction.on_commit(partial(_delete_files, names), robust=True)
+
+
+def _delete_files(names: list[str]) -> None:
+    storage = media_storage()
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.exception("Media: could not delete %s", name)

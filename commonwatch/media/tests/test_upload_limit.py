@@ -1,0 +1,116 @@
+"""An oversized upload is refused with a 413 and a clear message before it is written."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from django.core.files.uploadhandler import StopUpload
+from django.core.handlers.asgi import ASGIHandler
+
+from commonwatch.community.tests.factories import CENTER, resident_at
+from commonwatch.media.asgi import UploadSizeLimit
+from commonwatch.media.models import MediaFile
+from commonwatch.media.tests.factories import short_video, upload
+from commonwatch.media.uploads import SizeLimitUploadHandler
+
+LIMIT = 64 * 1024
+MESSAGE = "This upload is too large"
+
+
+@pytest.fixture
+def small_limit(settings):
+    settings.MEDIA_MAX_UPLOAD_BYTES = LIMIT
+    return LIMIT
+
+
+def _stored_files(settings) -> list:
+    root = settings.MEDIA_ROOT
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def _post_form(big: bytes) -> dict:
+    return {
+        "category": "crime",
+        "title": "Break-in",
+        "body": "Garage door forced open.",
+        "lat": CENTER[0],
+        "lng": CENTER[1],
+        "media": [upload("big.mp4", big)],
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/feed/new/", "/api/v1/posts"])
+def test_a_body_past_the_limit_gets_a_413_and_nothing_is_stored(client, settings, small_limit, url):
+    client.force_login(resident_at(*CENTER))
+    big = short_video(seconds=1) + b"\0" * (2 * LIMIT)
+
+    response = client.post(url, _post_form(big))
+
+    assert response.status_code == 413
+    detail = response.json()["detail"] if url.startswith("/api/") else response.content.decode()
+    assert detail.startswith(MESSAGE)
+    assert not MediaFile.objects.exists() and _stored_files(settings) == []
+
+
+def test_the_handler_stops_counting_bytes_at_the_limit(small_limit):
+    handler = SizeLimitUploadHandler()
+    handler.handle_raw_input(None, {}, LIMIT, b"boundary")
+    assert handler.receive_data_chunk(b"x" * LIMIT, 0) == b"x" * LIMIT
+    with pytest.raises(StopUpload) as stopped:
+        handler.receive_data_chunk(b"x", LIMIT)
+    assert stopped.value.connection_reset
+
+
+class _Door:
+    """Drives the ASGI guard with a body sent in chunks, recording what each side saw."""
+
+    def __init__(self, chunks, headers=()):
+        self.chunks = list(chunks)
+        self.read = 0
+        self.sent: list[dict] = []
+        self.app_saw: list[dict] = []
+        self.headers = list(headers)
+
+    async def receive(self):
+        chunk = self.chunks.pop(0)
+        self.read += len(chunk)
+        return {"type": "http.request", "body": chunk, "more_body": bool(self.chunks)}
+
+    async def send(self, message):
+        self.sent.append(message)
+
+    async def app(self, scope, receive, send):
+        while True:
+            message = await receive()
+            self.app_saw.append(message)
+            if message["type"] == "http.disconnect" or not message.get("more_body"):
+                return
+
+    def run(self):
+        scope = {"type": "http", "method": "POST", "path": "/api/v1/posts", "headers": self.headers}
+        asyncio.run(UploadSizeLimit(self.app)(scope, self.receive, self.send))
+        return self
+
+
+def test_at_the_asgi_door_a_declared_oversized_body_is_not_read_at_all(small_limit):
+    door = _Door([b"x" * 1024] * 100, headers=[(b"content-length", str(100 * 1024).encode())])
+    door.run()
+    assert door.sent[0]["status"] == 413 and MESSAGE.encode() in door.sent[1]["body"]
+    assert door.read == 0 and door.app_saw == []
+
+
+def test_at_the_asgi_door_a_streamed_body_is_cut_off_at_the_limit(small_limit):
+    door = _Door([b"x" * 16 * 1024] * 100)  # chunked: no declared length
+    door.run()
+    assert door.sent[0]["status"] == 413
+    assert door.read <= LIMIT + 16 * 1024, "the rest of the body was never read"
+    assert door.app_saw[-1] == {"type": "http.disconnect"}
+
+
+def test_the_asgi_app_is_wrapped():
+    from config.asgi import application
+
+    assert isinstance(application.application_mapping["http"], UploadSizeLimit)
+    assert isinstance(application.application_mapping["http"].app, ASGIHandler)
