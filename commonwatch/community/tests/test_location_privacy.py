@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from commonwatch.accounts import services as accounts
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.community import live
+from commonwatch.community.alerts import POST_ALERTS_KIND
 from commonwatch.community.consumers import FeedConsumer
 from commonwatch.community.tests.factories import (
     CENTER,
@@ -34,6 +35,7 @@ from commonwatch.community.tests.factories import (
 from commonwatch.geo.approximate import approximate_location
 from commonwatch.geo.cells import APPROXIMATE_RESOLUTION, cell_of
 from commonwatch.geo.distance import EARTH_RADIUS_M, haversine_m, miles_to_m
+from commonwatch.notifications.selectors import visible
 
 pytestmark = pytest.mark.django_db
 
@@ -205,6 +207,16 @@ def test_alerts_and_live_delivery_treat_two_posts_of_one_cell_alike(monkeypatch)
     for event, post in ((event_a, post_a), (event_b, post_b)):
         assert (event["post_lat"], event["post_lng"]) == PUBLIC
         assert str(post.exact_lat) not in json.dumps(event)
+    # After moves across the cell's edge, each inbox keeps both alerts or neither.
+    monkeypatch.setattr(accounts, "HOME_CHANGES_PER_DAY", 10**9)
+    kept = 0
+    for n, home_owner in enumerate(homes):
+        moved = destination(home_owner.home.lat, home_owner.home.lng, 45, n * 0.7)
+        accounts.set_home(user=home_owner, lat=moved[0], lng=moved[1], radius_mi=1)
+        inbox = {n.subject_id for n in visible(home_owner, POST_ALERTS_KIND)}
+        assert (post_a.pk in inbox) == (post_b.pk in inbox)
+        kept += post_a.pk in inbox
+    assert 0 < kept < len(alerted(post_a)), "some moves leave the circle, some do not"
 
 
 def test_a_moderator_never_sees_the_exact_point(client):
