@@ -60,6 +60,7 @@ ENCRYPTION_KEYS = _secret(
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+SITE_NAME = env.str("SITE_NAME", default="Commonwatch")
 REDIS_URL = env.str("REDIS_URL", default="")
 # Prefixes every cache key, task queue and live channel: installs sharing a Redis
 # never see each other's data (Redis pub/sub ignores database numbers). Required with
@@ -240,7 +241,12 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "commonwatch.accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "commonwatch.accounts.forms.SignupForm"}
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Commonwatch] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+# Confirming the address signs in the browser that signed up (allauth keeps that
+# sign-up in its session for ACCOUNT_LOGIN_TIMEOUT) and lands on choosing a home; a
+# link opened anywhere else confirms the address and asks for the password.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_SIGNUP_REDIRECT_URL = "accounts:home"
 # Wrong passwords slow down per account and client address (accounts.throttle), never
 # lock the owner out; an e-mailed code always signs them in. "password_failed" is one
 # address's budget across all accounts (spraying); "login_failed" guards the second

@@ -3,12 +3,16 @@ second factors encrypted at rest and kept by staff."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit  # as allauth's own adapter: usage with rollback
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from cryptography.fernet import InvalidToken
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -18,8 +22,40 @@ from . import second_factor, throttle
 from .tasks import queue_email
 
 
+@dataclass(frozen=True)
+class MailSite:
+    """What allauth's e-mail templates read as ``current_site`` (its name and domain)."""
+
+    name: str
+    domain: str
+
+
+def mail_site() -> MailSite:
+    """The install as its e-mails name it: SITE_NAME at SITE_URL's host.
+
+    From settings, not django.contrib.sites: a fresh install and the test database
+    need no Site row, and a request's Host header never names the site.
+    """
+    return MailSite(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
+
+
+def on_site(url: str) -> str:
+    """The same page at SITE_URL: allauth builds links from the request's host, which
+    behind a proxy is an internal name and, from a forged Host header, anyone's."""
+    site, link = urlsplit(settings.SITE_URL), urlsplit(url)
+    path = site.path.rstrip("/") + link.path
+    return urlunsplit((site.scheme, site.netloc, path, link.query, link.fragment))
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
+        """As allauth's, through the outbox, with the site named and every link on SITE_URL."""
+        links = {
+            key: on_site(url)
+            for key, url in context.items()
+            if key.endswith("_url") and isinstance(url, str)
+        }
+        context = {"email": email, **context, **links, "current_site": mail_site()}
         message = self.render_mail(template_prefix, email, context)
         html = next(
             (content for content, kind in message.alternatives if kind == "text/html"), None

@@ -72,6 +72,16 @@ class SignupForm(AllauthSignupForm):
     password there too keeps the answer time from telling who has an account.
     """
 
+    def clean(self):
+        """Every mistake in one answer: allauth compares the two passwords only when the
+        first passed the password rules, so a short and mistyped one took two tries."""
+        typed = self.cleaned_data.get("password1")
+        cleaned = super().clean()
+        repeated = cleaned.get("password2")
+        if typed and "password1" in self.errors and repeated and repeated != typed:
+            self.add_error("password2", _("You must type the same password each time."))
+        return cleaned
+
     def try_save(self, request):
         if self.account_already_exists:
             make_password(self.cleaned_data.get("password1"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client, TestCase
 from django.urls import reverse
@@ -69,6 +70,61 @@ def test_following_the_confirmation_link_lets_the_new_account_sign_in(db, client
     home = client.get(reverse("accounts:home"))
     assert home.status_code == 200
     assert home.wsgi_request.user.email == "new.neighbor@example.org"
+
+
+def test_confirming_in_the_browser_that_signed_up_signs_in_and_opens_my_home(
+    db, client, mailoutbox
+):
+    """allauth keeps the sign-up in this session (ACCOUNT_LOGIN_TIMEOUT, 15 minutes):
+    confirming here finishes it, so the newcomer goes straight to choosing a home."""
+    _sign_up(client, "new.neighbor@example.org")
+    confirm_path = LINK.search(mailoutbox[0].body).group(1)
+
+    assert client.get(confirm_path).status_code == 200
+    confirmed = client.post(confirm_path, follow=True)
+
+    assert confirmed.redirect_chain == [(reverse("accounts:home"), 302)]
+    assert confirmed.status_code == 200
+    assert confirmed.wsgi_request.user.email == "new.neighbor@example.org"
+
+
+def test_confirming_on_another_device_confirms_but_asks_for_the_password(db, client, mailoutbox):
+    """A link opened elsewhere (the phone's mail app) has no sign-up in its session:
+    it confirms the address and sends to sign-in, so a leaked link never signs anyone in."""
+    _sign_up(client, "new.neighbor@example.org")
+    confirm_path = LINK.search(mailoutbox[0].body).group(1)
+    other_device = Client()
+
+    confirmed = other_device.post(confirm_path)
+
+    assert confirmed["Location"] == reverse("account_login")
+    assert EmailAddress.objects.get(email="new.neighbor@example.org").verified
+    assert not other_device.get(reverse("web:home")).wsgi_request.user.is_authenticated
+    response = _log_in(other_device, "new.neighbor@example.org")
+    assert response["Location"] == reverse("web:home")
+
+
+def test_every_sign_up_mistake_is_told_at_once_beside_its_own_field(db, client, mailoutbox):
+    """A bad address, a short password and a mistyped repeat: three errors in one
+    answer, each tied to its input (aria-invalid, aria-describedby) for screen readers."""
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "not-an-address", "password1": "short", "password2": "shorter"},
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"email", "password1", "password2"}
+    assert "valid email" in errors["email"][0]
+    assert "too short" in errors["password1"][0]
+    assert errors["password2"] == ["You must type the same password each time."]
+    html = response.content.decode()
+    for field in errors:
+        assert f'<ul class="errorlist" id="id_{field}_error">' in html
+        input_tag = re.search(rf'<input [^>]*id="id_{field}"[^>]*>', html).group(0)
+        assert 'aria-invalid="true"' in input_tag
+        assert re.search(rf'aria-describedby="[^"]*\bid_{field}_error\b', input_tag)
+    assert not User.objects.exists() and not mailoutbox
 
 
 class CountingHasher(MD5PasswordHasher):

@@ -1,9 +1,10 @@
 """Acceptance, in a real browser under the app's strict CSP.
 
-A visitor joins, verifies the e-mail, places a home on the map and changes the
-alert radius (an officer's first steps are in test_browser_agency.py). Each visited
-page passes axe-core (no critical or serious violation) and logs
-no CSP violation.
+A visitor joins, verifies the e-mail (which signs them in), places a home on the
+map and changes the alert radius (an officer's first steps are in
+test_browser_agency.py); a sign-up with every mistake shows each error beside its
+own field. Each visited page passes axe-core (no critical or serious violation) and
+logs no CSP violation.
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ METERS_PER_MILE = 1609.344
 CONFIRM_LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+/")
 
 
-def test_a_visitor_joins_verifies_and_sets_home_and_radius(open_page, mailoutbox):
+def test_a_visitor_joins_verifies_and_sets_home_and_radius(
+    open_page, live_server, settings, mailoutbox
+):
+    settings.SITE_URL = live_server.url  # e-mails link to SITE_URL, here the test server
     # 1. A visitor joins from the front page and verifies the e-mail address.
     visitor = open_page()
     page = visitor.page
@@ -59,20 +63,17 @@ def test_a_visitor_joins_verifies_and_sets_home_and_radius(open_page, mailoutbox
     assert message.to == [email]
     link = CONFIRM_LINK.search(message.body)
     assert link, f"no confirmation link in the e-mail:\n{message.body}"
+    assert link.group(0).startswith(live_server.url + "/"), link.group(0)
     page.goto(link.group(0))
     visitor.check()
+    # Confirming in the browser that signed up signs in and opens "My home".
     submit_form(page)
-    expect(page).not_to_have_url(CONFIRM_LINK)
-    footer = page.locator("footer")
-    if "Signed in as" not in footer.inner_text():
-        page.goto(reverse("account_login"))
-        page.locator("#id_login").fill(email)
-        page.locator("#id_password").fill(password)
-        submit_form(page)
-    expect(footer).to_contain_text(f"Signed in as {email}")
+    expect(page).to_have_url(path_is(reverse("accounts:home")))
+    expect(page.locator("footer")).to_contain_text(f"Signed in as {email}")
     visitor.check()
 
     # 2. "My home": click the map, pick a radius, save; then change the radius.
+    page.goto("/")
     menu = page.get_by_text("Menu", exact=True)
     my_home = main_nav.get_by_role("link", name="My home")
     menu.click()
@@ -119,3 +120,43 @@ def test_a_visitor_joins_verifies_and_sets_home_and_radius(open_page, mailoutbox
     assert home.radius_m == pytest.approx(3 * METERS_PER_MILE)
     assert home.radius_m == pytest.approx(miles_to_m(3))
     assert Home.objects.filter(user__email=email).count() == 1
+
+
+def test_every_sign_up_mistake_shows_beside_its_own_field(open_page, mailoutbox):
+    visitor = open_page()
+    page = visitor.page
+    page.goto(reverse("account_signup"))
+    page.locator("#id_email").fill("neighbor@example")
+    page.locator("#id_password1").fill("short")
+    page.locator("#id_password2").fill("shorter")
+    # The browser's own e-mail check would stop the form; the server's answer is tested.
+    page.locator("main form").evaluate("form => form.setAttribute('novalidate', '')")
+    submit_form(page)
+
+    expect(page).to_have_url(path_is(reverse("account_signup")))
+    expected = {
+        "email": "Enter a valid email address.",
+        "password1": "This password is too short.",
+        "password2": "You must type the same password each time.",
+    }
+    for field, text in expected.items():
+        field_input = page.locator(f"#id_{field}")
+        error = page.locator(f"#id_{field}_error")
+        expect(error).to_be_visible()
+        expect(error).to_contain_text(text)
+        expect(field_input).to_have_attribute("aria-invalid", "true")
+        expect(field_input).to_have_attribute(
+            "aria-describedby", re.compile(rf"\bid_{field}_error\b")
+        )
+        assert _just_above(error, page.locator(f"label[for=id_{field}]")), field
+    expect(page.locator("main .errorlist")).to_have_count(3)
+    expect(page.locator("#id_email")).to_have_value("neighbor@example")
+    visitor.check(screenshot="sign-up-errors")
+    assert not mailoutbox
+
+
+def _just_above(error, label) -> bool:
+    """The error list ends right where its field's label begins, nothing between."""
+    error_box, label_box = error.bounding_box(), label.bounding_box()
+    gap = label_box["y"] - (error_box["y"] + error_box["height"])
+    return 0 <= gap <= 24
