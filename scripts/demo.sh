@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 # The embedded dev mode, on purpose: production is the default and needs its own keys;
 # this mode makes them up once in ./var (never in the repository).
 export DEBUG="${DEBUG:-true}"
+# E-mailed links point at the address the demo serves.
+export SITE_URL="${SITE_URL:-http://${DEMO_ADDRESS:-127.0.0.1:8000}}"
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e .
