@@ -25,6 +25,47 @@ class Rule(models.TextChoices):
     OFF_TOPIC = "off_topic", _("Not about neighborhood safety")
     OTHER = "other", _("Something else")
 
+    @property
+    def description(self) -> str:
+        """The rule in full, as the guidelines page and a rejected author read it."""
+        return RULE_DESCRIPTIONS[self]
+
+
+# One place for what each rule means: the guidelines page and the author's view of a
+# rejection both read it, so what residents are told can never drift from what
+# moderators cite. A rule without its description fails at import, not on a page.
+RULE_DESCRIPTIONS = {
+    Rule.PROFILING: _(
+        "Describe what a person did, and enough of their clothing, build and behavior to "
+        "recognize them. A description by race or ethnicity alone, or a post that treats "
+        "someone as suspicious because of who they are rather than what they did, is refused."
+    ),
+    Rule.PRIVATE_INFO: _(
+        "Do not share anyone's phone number, e-mail address or street address, yours "
+        "included, or other details that identify or locate a private person. Say where "
+        "something happened by the street or the block."
+    ),
+    Rule.FALSE: _(
+        "Post what you saw or know. Rumors passed on as fact, invented events and "
+        "misleading pictures put neighbors at risk and are removed."
+    ),
+    Rule.HARASSMENT: _(
+        "No threats, insults, calls to confront or punish anyone, and nothing that attacks "
+        "people for their race, ethnicity, religion, origin, gender, sexuality, disability "
+        "or age."
+    ),
+    Rule.OFF_TOPIC: _(
+        "Posts are about the safety and life of the neighborhood: what happened, what to "
+        "watch for, lost pets, help offered. Advertising, politics and personal disputes "
+        "belong elsewhere."
+    ),
+    Rule.OTHER: _(
+        "Something this list does not name but that harms neighbors or the trust they place "
+        "in each other. The moderator says what it is in the reason they write to you."
+    ),
+}
+assert set(RULE_DESCRIPTIONS) == set(Rule), "every Rule needs its description"
+
 
 class Decision(models.Model):
     """One moderation decision: who, when, what and why (kept for the public log)."""
@@ -65,6 +106,10 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} by {self.moderator_name or 'flags'}"
+
+    @property
+    def rule_description(self) -> str:
+        return Rule(self.rule).description if self.rule else ""
 
 
 class Flag(models.Model):

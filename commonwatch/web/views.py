@@ -3,7 +3,9 @@ from django.shortcuts import render
 from commonwatch.accounts.access import EVERYONE, access, needs
 from commonwatch.accounts.selectors import home_of
 from commonwatch.geo.distance import m_to_miles
+from commonwatch.moderation.models import Rule
 from commonwatch.moderation.policies import MODERATE
+from commonwatch.moderation.services import FLAGS_TO_REQUEUE
 
 
 @access(EVERYONE)
@@ -18,3 +20,23 @@ def home(request):
         "perms_moderate": queue.allows(user) or queue.admits(user),
     }
     return render(request, "web/index.html", context)
+
+
+@access(EVERYONE)
+def guidelines(request):
+    """The community rules in full, read from the Rule list moderators cite, so the page
+    and the moderation code can never disagree."""
+    context = {"rules": list(Rule), "flags_to_requeue": FLAGS_TO_REQUEUE}
+    return render(request, "web/guidelines.html", context)
+
+
+@access(EVERYONE)
+def privacy(request):
+    """What Commonwatch collects and who sees it: visitors deserve it before they join."""
+    return render(request, "web/privacy.html")
+
+
+@access(EVERYONE)
+def terms(request):
+    """The terms of use, readable before anyone signs up."""
+    return render(request, "web/terms.html")

@@ -32,6 +32,9 @@ NOBODY = frozenset()  # admins only: none in the cast (their own tests cover the
 # Who gets in, per page (URL name) and API operation ("METHOD /path" under /api/v1).
 MATRIX: dict[str, frozenset] = {
     "web:home": EVERYONE,
+    "web:guidelines": EVERYONE,
+    "web:privacy": EVERYONE,
+    "web:terms": EVERYONE,
     "accounts:home": RESIDENTS,
     "accounts:settings": SIGNED_IN,
     "organizations:mine": MEMBERS,

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import escape
 
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.community import selectors
@@ -173,6 +174,14 @@ def test_the_pages_show_standing_appeals_and_answers(client, author, mod):
     assert decided.status_code == 302
     client.force_login(author)
     assert "Appeal denied: It stands." in client.get("/moderation/mine/").content.decode()
+
+
+def test_a_rejected_author_reads_the_rule_in_the_guidelines_words(client, author, mod):
+    _rejected(author, mod, rule=Rule.PRIVATE_INFO)
+    client.force_login(author)
+    mine = client.get("/moderation/mine/").content.decode()
+    assert f'href="/guidelines/#rule-{Rule.PRIVATE_INFO.value}"' in mine
+    assert escape(str(Rule.PRIVATE_INFO.description)) in mine
 
 
 def test_the_api_takes_appeals_and_decides_them(client, author, mod):

@@ -1,0 +1,79 @@
+"""Dark mode and keyboard focus, in a real browser under the app's strict CSP.
+
+With the system set to dark, the front page and the public pages pass axe-core's
+contrast checks, and the link a keyboard user tabs to shows an outline.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from commonwatch.community.tests.factories import CENTER, published, resident_at
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
+
+FOCUSED_OUTLINE = """() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    return {tag: el.tagName, style: style.outlineStyle, width: parseFloat(style.outlineWidth)};
+}"""
+
+
+def _assert_focus_is_visible(page) -> None:
+    focused = page.evaluate(FOCUSED_OUTLINE)
+    assert focused["tag"] == "A", focused
+    assert focused["style"] not in ("none", "auto") and focused["width"] >= 2, focused
+
+
+def test_dark_mode_passes_axe_and_keyboard_focus_shows(open_page):
+    visitor = open_page()
+    page = visitor.page
+    page.emulate_media(color_scheme="dark")
+    page.goto("/")
+    assert page.evaluate("() => matchMedia('(prefers-color-scheme: dark)').matches")
+    background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert background != "rgb(246, 247, 245)", "the dark palette did not apply"
+    visitor.check(screenshot="dark-front-page")
+
+    page.keyboard.press("Tab")  # the skip link
+    _assert_focus_is_visible(page)
+    page.keyboard.press("Tab")  # the brand, in the header
+    _assert_focus_is_visible(page)
+
+    page.get_by_role("navigation", name="Site").get_by_role(
+        "link", name="Community guidelines"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Community guidelines")
+    visitor.check(screenshot="guidelines")
+    page.get_by_role("link", name="Read the moderation log").focus()
+    _assert_focus_is_visible(page)
+
+    for name in ("web:privacy", "web:terms", "moderation:log", "account_login", "account_signup"):
+        page.goto(reverse(name))
+        visitor.check()
+
+
+def test_the_public_pages_pass_axe_in_light_mode(open_page):
+    visitor = open_page()
+    page = visitor.page
+    page.emulate_media(color_scheme="light")
+    for name, shot in (
+        ("web:guidelines", "guidelines-light"),
+        ("web:privacy", "privacy"),
+        ("web:terms", "terms"),
+    ):
+        page.goto(reverse(name))
+        visitor.check(screenshot=shot)
+
+
+def test_a_residents_pages_pass_axe_in_dark_mode(open_page):
+    author = resident_at(*CENTER)
+    published(author)
+    reader = open_page()
+    reader.sign_in_as(resident_at(*CENTER))
+    reader.page.emulate_media(color_scheme="dark")
+    for name, shot in (("community:feed", "dark-feed"), ("community:new", None)):
+        reader.page.goto(reverse(name))
+        reader.check(screenshot=shot)

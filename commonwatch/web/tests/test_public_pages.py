@@ -1,0 +1,76 @@
+"""The guidelines, privacy policy and terms are open to visitors and linked from every
+page's footer; the guidelines state every rule moderators cite; errors get the site's
+own pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import path, reverse
+from django.utils.html import escape
+
+from commonwatch.accounts.access import EVERYONE, access
+from commonwatch.community.tests.factories import CENTER, resident_at
+from commonwatch.moderation.models import RULE_DESCRIPTIONS, Rule
+from config.urls import urlpatterns as site_urlpatterns
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ("web:guidelines", "web:privacy", "web:terms")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_each_page_answers_a_visitor_and_is_linked_from_the_footer(client, name):
+    url = reverse(name)
+    assert client.get(url).status_code == 200
+    footer = client.get("/").content.decode().split('<footer class="site-footer">')[1]
+    assert f'href="{url}"' in footer
+
+
+def test_the_guidelines_give_every_rule_moderators_cite_in_full(client):
+    page = client.get(reverse("web:guidelines")).content.decode()
+    for rule in Rule:
+        assert f'id="rule-{rule.value}"' in page
+        assert escape(str(rule.label)) in page
+        assert escape(str(rule.description)) in page
+
+
+def test_every_rule_has_a_description():
+    assert set(RULE_DESCRIPTIONS) == set(Rule)
+    assert all(str(rule.description).strip() for rule in Rule)
+
+
+@access(EVERYONE)
+def broken(request):
+    raise RuntimeError("a failure the visitor must not see")
+
+
+urlpatterns = [*site_urlpatterns, path("broken/", broken)]
+
+
+@override_settings(DEBUG=False)
+def test_an_unknown_address_answers_the_sites_404_page(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Page not found" in page
+    assert f'href="{reverse("web:guidelines")}"' in page  # the site's layout, footer and all
+
+
+@override_settings(DEBUG=False)
+def test_the_404_page_never_names_who_is_signed_in(client):
+    user = resident_at(*CENTER)
+    client.force_login(user)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert user.email not in response.content.decode()
+
+
+@override_settings(DEBUG=False, ROOT_URLCONF=__name__)
+def test_a_failure_answers_the_sites_static_500_page():
+    response = Client(raise_request_exception=False).get("/broken/")
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Something went wrong" in page
+    assert "a failure the visitor must not see" not in page
+    assert "site.css" in page
