@@ -15,22 +15,10 @@ from functools import cache
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
-from .chain import canonical, link_hash
+from .chain import FIELDS, canonical, link_hash
 from .models import AuditEntry, AuditHead
 
-COLUMNS = (
-    "sequence",
-    "at",
-    "actor_id",
-    "actor_role",
-    "action",
-    "target_type",
-    "target_id",
-    "data",
-    "public",
-    "previous_hash",
-    "hash",
-)
+COLUMNS = (*FIELDS, "previous_hash", "hash")
 AT, DATA = COLUMNS.index("at"), COLUMNS.index("data")
 
 
