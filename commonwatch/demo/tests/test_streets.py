@@ -1,0 +1,32 @@
+from commonwatch.demo.streets import (
+    creek,
+    grid_point,
+    grid_position,
+    lines_per_direction,
+    ordinal,
+    streets,
+)
+
+CENTRE = (39.7392, -104.9903)
+
+
+def test_every_street_has_its_own_name():
+    names = [street.name for street in streets(CENTRE)]
+    assert len(names) == 2 * lines_per_direction() == len(set(names))
+    assert {"1st Ave", "2nd Ave", "3rd Ave", "11th Ave", "Elm St"} <= set(names)
+
+
+def test_grid_position_finds_the_block_a_point_is_in():
+    east, north = grid_position(CENTRE, *grid_point(CENTRE, 40.5, 12.25))
+    assert round(east, 6) == 40.5 and round(north, 6) == 12.25
+
+
+def test_ordinals_read_like_addresses():
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 112)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "112th",
+    ]  # fmt: skip
+
+
+def test_the_creek_runs_across_the_city():
+    coords = creek(CENTRE).coords
+    assert coords[0][1] < CENTRE[1] < coords[-1][1]
