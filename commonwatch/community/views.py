@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -84,12 +85,16 @@ def feed(request):
         # A live socket that reconnects asks for what was published since then.
         "live_since": selectors.cursor_at(timezone.now()),
     }
-    template = (
-        "community/_feed_page.html"
-        if request.headers.get("HX-Request") == "true"
-        else "community/feed.html"
+    # htmx restoring a page missing from its history cache asks for the whole page.
+    fragment = request.headers.get("HX-Request") == "true" and (
+        request.headers.get("HX-History-Restore-Request") != "true"
     )
-    return render(request, template, context)
+    template = "community/_feed_page.html" if fragment else "community/feed.html"
+    response = render(request, template, context)
+    # An older page's address is pushed into the history: going back to it must get the
+    # whole page from the cache, never the fragment htmx asked for at that address.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @access(WRITE)
