@@ -62,10 +62,9 @@
     badges.appendChild(text("span", "badge category-" + post.category, post.category_label));
     header.appendChild(badges);
     var title = document.createElement("h3");
-    var link = document.createElement("a");
+    var link = text("a", "", post.title);
     link.href = "/feed/posts/" + post.id + "/";
-    link.appendChild(text("span", "visually-hidden", status.dataset.newSr + " "));
-    link.appendChild(document.createTextNode(post.title));
+    title.appendChild(text("span", "visually-hidden", status.dataset.newSr + " "));
     title.appendChild(link);
     header.appendChild(title);
     article.appendChild(header);
