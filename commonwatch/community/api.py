@@ -12,15 +12,19 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from commonwatch.accounts.access import api_access, needs
+from commonwatch.accounts.selectors import home_of
 from commonwatch.community.checks import MAX_BODY_CHARS, MAX_COMMENT_CHARS, MAX_TITLE_CHARS
+from commonwatch.community.search import MAX_SEARCH_CHARS
 from commonwatch.core.schemas import Latitude, Longitude, answers, text
 
 from . import policies, selectors, services
 from .models import Category
+from .search import search_words
 
 router = Router(tags=["feed"])
 READ = api_access(needs(policies.READ))
 WRITE = api_access(needs(policies.WRITE))
+RESOLVE = api_access(needs(policies.RESOLVE))
 
 Title = text(min_length=1, max_length=MAX_TITLE_CHARS)
 Body = text(min_length=1, max_length=MAX_BODY_CHARS)
@@ -39,6 +43,7 @@ class MediaOut(Schema):
     width: int | None
     height: int | None
     duration_s: float | None = Field(description="Measured by decoding, for videos.")
+    alt: str = Field(description="Text for people who cannot see the photo.")
 
 
 class PostOut(Schema):
@@ -49,11 +54,17 @@ class PostOut(Schema):
     body: str
     lat: float
     lng: float
-    author: str
+    author: str = Field(description='"You" on your own posts, else the thread alias.')
+    distance_m: int | None = Field(
+        description="Metres from your home to the post's public (approximate) point."
+    )
     status: str
     moderation_note: str
     published_at: datetime | None
     created_at: datetime
+    resolved: bool = Field(description="Its author marked it resolved (a lost pet: found).")
+    resolved_at: datetime | None
+    resolved_label: str = Field(description='"Found" for a lost pet, else "Resolved".')
     media: list[MediaOut]
     comment_count: int
     mine: bool
@@ -68,7 +79,14 @@ class FeedOut(Schema):
 class FeedQuery(Schema):
     category: Category | None = None
     period: Period | None = None
+    q: text(max_length=MAX_SEARCH_CHARS) = Field(
+        "", description="Words that every post found must hold (full-text search)."
+    )
     cursor: text(max_length=200) | None = None
+
+
+class ResolvedIn(Schema):
+    resolved: bool
 
 
 class MapQuery(Schema):
@@ -116,9 +134,15 @@ class MapOut(Schema):
 
 @router.get("/feed", response=answers({200: FeedOut}), auth=READ)
 def feed(request, filters: Query[FeedQuery]):
-    """Published posts inside your alert circle, newest first; follow next_cursor for more."""
+    """Published posts inside your alert circle, newest first; follow next_cursor for more.
+    With `q`, only those whose title or text holds every word."""
+    query = filters.dict()
     try:
-        page = selectors.feed_for(request.auth, **filters.dict())
+        search_words(query["q"])
+    except ValueError as exc:
+        raise ValidationError({"q": str(exc)}) from exc
+    try:
+        page = selectors.feed_for(request.auth, **query)
     except ValueError as exc:
         raise ValidationError({"cursor": str(exc)}) from exc
     return {"posts": page.posts, "next_cursor": page.next_cursor}
@@ -142,7 +166,16 @@ def create_post(request, payload: Form[PostIn], media: File[list[UploadedFile]] 
 @router.get("/posts/{post_id}", response=answers({200: PostOut}), auth=READ)
 def post_detail(request, post_id: int):
     """A post you may see: published inside your circle, or your own."""
-    return selectors.post_card(selectors.post_for(request.auth, post_id), request.auth)
+    post = selectors.post_for(request.auth, post_id)
+    return selectors.post_card(post, request.auth, home=home_of(request.auth))
+
+
+@router.put("/posts/{post_id}/resolved", response=answers({200: PostOut}), auth=RESOLVE)
+def resolve_post(request, post_id: int, payload: ResolvedIn):
+    """Mark your post resolved ("Found" for a lost pet), or open again."""
+    post = selectors.own_post(request.auth, post_id)
+    post = services.set_resolved(author=request.auth, post=post, resolved=payload.resolved)
+    return selectors.post_card(post, request.auth, home=home_of(request.auth))
 
 
 @router.put("/posts/{post_id}", response=answers({200: PostOut}), auth=WRITE)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from commonwatch.community.checks import MAX_BODY_CHARS, MAX_COMMENT_CHARS, MAX_TITLE_CHARS
 
 from .models import Category
+from .search import MAX_SEARCH_CHARS
 
 PERSON_HINT = _(
     "Describing a person? Say what they wore and did (clothing, hair, build, vehicle, "
@@ -85,3 +86,20 @@ class FeedFilterForm(forms.Form):
             ("quarter", _("Last 90 days")),
         ],
     )
+    q = forms.CharField(
+        label=_("Search posts"),
+        required=False,
+        max_length=MAX_SEARCH_CHARS,
+        strip=True,
+        error_messages={
+            "max_length": _("Search for at most %(limit_value)d characters."),
+        },
+    )
+
+    def is_filtered(self) -> bool:
+        """Whether any filter narrows the feed (so an empty one may be the filters')."""
+        return self.is_valid() and any(self.cleaned_data.values())
+
+
+class ResolveForm(forms.Form):
+    resolved = forms.BooleanField(required=False)

@@ -55,6 +55,8 @@ class Post(PrivatelyLocatedModel):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     published_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set by its author when the matter is over: the pet found, the light repaired.
+    resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -78,6 +80,11 @@ class Post(PrivatelyLocatedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def resolved_label(self) -> str:
+        """What a solved post says it is: a lost pet is "Found", anything else "Resolved"."""
+        return str(_("Found") if self.category == Category.LOST_PET else _("Resolved"))
 
 
 class PostMedia(models.Model):

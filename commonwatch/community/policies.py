@@ -20,6 +20,7 @@ from .models import Comment, Post, Status
 READ = "community.read"
 WRITE = "community.write"
 REVIEW = "community.review"
+RESOLVE = "community.resolve"
 
 
 @policy(READ, "residents: the feed, map and posts inside their circle")
@@ -30,6 +31,11 @@ def _read(user, obj) -> bool:
 @policy(WRITE, "residents: post, comment, edit and delete their own posts")
 def _write(user, obj) -> bool:
     return user.role == Role.RESIDENT
+
+
+@policy(RESOLVE, "the post's author: mark it resolved (a lost pet found) or open again")
+def _resolve(user, obj) -> bool:
+    return user.role == Role.RESIDENT and (obj is None or obj.author_id == user.pk)
 
 
 @policy(REVIEW, "members of a moderation team: any post and its media, waiting or not", staff=True)

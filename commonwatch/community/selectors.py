@@ -28,7 +28,8 @@ from commonwatch.geo.selectors import newest_within, within_radius
 from commonwatch.media import selectors as media_selectors
 
 from .models import Category, Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
-from .policies import READ, REVIEW, WRITE
+from .policies import READ, RESOLVE, REVIEW, WRITE
+from .search import matching, search_words
 
 FEED_PAGE = 20
 MAP_LIMIT = 5000
@@ -93,12 +94,42 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
     return moment, post_id
 
 
-def feed_for(user, *, category=None, period=None, cursor=None, limit=FEED_PAGE) -> FeedPage:
-    """Published posts inside the user's alert circle, newest first, one page at a time."""
+def feed_for(
+    user, *, category=None, period=None, q: str = "", cursor=None, limit=FEED_PAGE
+) -> FeedPage:
+    """Published posts inside the user's alert circle, newest first, one page at a time;
+    with words in `q`, only the posts that hold them all (search_posts)."""
+    if q:
+        return search_posts(user, q, category=category, period=period, cursor=cursor, limit=limit)
+    return _page(
+        user,
+        lambda: published_posts(user, category=category, period=period),
+        layer=tally_layer(category),
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+def search_posts(
+    user, words: str, *, category=None, period=None, cursor=None, limit=FEED_PAGE
+) -> FeedPage:
+    """The feed narrowed to posts whose title or body holds every word, by the database's
+    full-text search (community.search): the same circle, states and order as the feed,
+    so a search never finds what the feed would not show. ValueError for too long a query."""
+    wanted = search_words(words)
+
+    def posts():
+        return matching(published_posts(user, category=category, period=period), wanted)
+
+    return _page(user, posts, layer=tally_layer(category), cursor=cursor, limit=limit)
+
+
+def _page(user, posts, *, layer: str, cursor, limit) -> FeedPage:
+    """One page of `posts()` inside the user's circle, newest first, after a cursor."""
     home = home_of(user) if can(user, READ) else None
     if home is None:
         return FeedPage([], None)
-    posts = published_posts(user, category=category, period=period)
+    posts = posts()
     now = None
     if cursor:
         moment, pk = decode_cursor(cursor)
@@ -109,7 +140,7 @@ def feed_for(user, *, category=None, period=None, cursor=None, limit=FEED_PAGE) 
         home.lat,
         home.lng,
         home.radius_m,
-        layer=tally_layer(category),
+        layer=layer,
         limit=limit + 1,
         time_field="published_at",
         now=now,
@@ -117,7 +148,7 @@ def feed_for(user, *, category=None, period=None, cursor=None, limit=FEED_PAGE) 
     page = found[:limit]
     next_cursor = encode_cursor(page[-1]) if len(found) > limit else None
     media, text = media_by_post(page), card_text()
-    return FeedPage([post_card(p, user, media[p.pk], text) for p in page], next_cursor)
+    return FeedPage([post_card(p, user, media[p.pk], text, home=home) for p in page], next_cursor)
 
 
 # A socket that reconnects gets what it missed: at most this many posts, from a little
@@ -143,7 +174,7 @@ def posts_since(user, cursor: str) -> list[dict]:
         time_field="published_at",
     )
     media, text = media_by_post(found), card_text()
-    return [post_card(p, user, media[p.pk], text) for p in reversed(found)]
+    return [post_card(p, user, media[p.pk], text, home=home) for p in reversed(found)]
 
 
 def is_in_reach(user, post: Post) -> bool:
@@ -210,6 +241,7 @@ class CardText:
     you: str
     first_neighbor: str
     former_neighbor: str
+    photo_alt: str
 
 
 @lru_cache(maxsize=16)
@@ -220,6 +252,7 @@ def _card_text(language: str | None) -> CardText:
         you=_("You"),
         first_neighbor=neighbor_label(1),
         former_neighbor=str(FORMER_NEIGHBOR),
+        photo_alt=_("Photo attached to the post"),
     )
 
 
@@ -228,16 +261,24 @@ def card_text() -> CardText:
 
 
 def post_card(
-    post: Post, viewer, media: list[PostMedia] | None = None, text: CardText | None = None
+    post: Post,
+    viewer,
+    media: list[PostMedia] | None = None,
+    text: CardText | None = None,
+    *,
+    home=None,
 ) -> dict:
     """What a viewer may see of a post: approximate place, anonymous author.
 
-    Pages of posts pass `media` fetched in one query (media_by_post) and `text`.
+    Pages of posts pass `media` fetched in one query (media_by_post), `text`, and the
+    viewer's `home`, from which the card's distance is measured to the post's public
+    point (never its exact one, even for its author: the distance is what others see).
     """
     text = text or card_text()
     lat, lng = location_seen_by(viewer, post, owner_id=post.author_id)
     mine = viewer is not None and viewer.pk == post.author_id
     media = post.media.select_related("media_file") if media is None else media
+    shown = [m.media_file for m in media if mine or m.media_file.is_ready]
     return {
         "id": post.pk,
         "category": post.category,
@@ -246,6 +287,9 @@ def post_card(
         "body": post.body,
         "lat": lat,
         "lng": lng,
+        "distance_m": None
+        if home is None
+        else round(haversine_m(home.lat, home.lng, post.lat, post.lng)),
         # A post's author opens its thread, so is always Neighbor #1 there.
         "author": text.you
         if mine
@@ -255,17 +299,25 @@ def post_card(
         "moderation_note": post.moderation_note if mine else "",
         "published_at": post.published_at,
         "created_at": post.created_at,
+        "resolved": post.resolved_at is not None,
+        "resolved_at": post.resolved_at,
+        "resolved_label": post.resolved_label,
         # Its author sees every file and where its processing stands; others the ready ones.
         "media": [
-            media_selectors.card(m.media_file, for_owner=mine)
-            for m in media
-            if mine or m.media_file.is_ready
+            media_selectors.card(item, for_owner=mine) | {"alt": _alt_text(item, text)}
+            for item in shown
         ],
         "comment_count": post.comment_count,
         "mine": mine,
+        "may_resolve": mine and can(viewer, RESOLVE, post) and post.status != Status.DELETED,
         # Where a page or a reconnecting live socket continues from.
         "cursor": encode_cursor(post) if post.published_at else None,
     }
+
+
+def _alt_text(media_file, text: CardText) -> str:
+    """The photo's own description when its author wrote one, else a plain one."""
+    return (getattr(media_file, "description", "") or "").strip() or text.photo_alt
 
 
 def media_by_post(posts) -> dict[int, list[PostMedia]]:

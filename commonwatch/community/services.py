@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commonwatch.audit.services import record
 from commonwatch.core.errors import NotAllowed
-from commonwatch.core.policies import can
+from commonwatch.core.policies import can, require
 from commonwatch.geo.points import require_point
 from commonwatch.geo.services import rebuild_tallies
 from commonwatch.media import services as media
@@ -22,7 +23,7 @@ from commonwatch.media import services as media
 from . import hooks, transitions
 from .checks import MAX_COMMENT_CHARS, check_text
 from .models import Category, Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
-from .policies import WRITE
+from .policies import RESOLVE, WRITE
 
 MAX_MEDIA_PER_POST = 4
 
@@ -105,6 +106,24 @@ def delete_post(*, author, post: Post) -> Post:
         deleted = transitions.delete_post(post.pk)
         hooks.changed(deleted, deleted=True)
     return deleted
+
+
+def set_resolved(*, author, post: Post, resolved: bool) -> Post:
+    """The author marks the post resolved ("Found" for a lost pet), or open again.
+
+    It stays where it is in feeds and on the map, labelled; marking it twice changes
+    nothing and writes no second audit entry.
+    """
+    require(author, RESOLVE, post)
+    with transaction.atomic():
+        post = transitions.lock_post(post.pk, transitions.EDITABLE)
+        if (post.resolved_at is not None) == resolved:
+            return post
+        post.resolved_at = timezone.now() if resolved else None
+        post.save(update_fields=["resolved_at", "updated_at"])
+        action = "community.post.resolved" if resolved else "community.post.reopened"
+        record(actor=author, action=action, target=post, data={"category": post.category})
+    return post
 
 
 def add_comment(*, author, post: Post, body: str) -> Comment:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("posts/<int:post_id>/edit/", views.edit_post, name="edit"),
     path("posts/<int:post_id>/delete/", views.delete_post, name="delete"),
     path("posts/<int:post_id>/comments/", views.comment, name="comment"),
+    path("posts/<int:post_id>/resolved/", views.resolve_post, name="resolve"),
 ]

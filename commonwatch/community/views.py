@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -14,25 +19,40 @@ from commonwatch.accounts.access import access, needs
 from commonwatch.accounts.selectors import home_of
 from commonwatch.core.forms import add_errors
 from commonwatch.core.outcomes import report_outcome
-from commonwatch.geo.approximate import approximate_location
+from commonwatch.geo.approximate import approximate_area, approximate_location
 from commonwatch.notifications.services import mark_read
 
 from . import hooks, policies, selectors, services
 from .alerts import POST_ALERT
-from .forms import CommentForm, EditPostForm, FeedFilterForm, PostForm
+from .forms import CommentForm, EditPostForm, FeedFilterForm, PostForm, ResolveForm
 
 READ = needs(policies.READ)
 WRITE = needs(policies.WRITE)
+RESOLVE = needs(policies.RESOLVE)
 
 
 def _unknown_filters(filter_form: FeedFilterForm):
-    """A 400 naming the filters whose value is not one offered, or None if all are."""
+    """A 400 naming the filters whose value is not one offered (or the words' own
+    error, such as too long a search), or None if all are valid."""
     if filter_form.is_valid():
         return None
+    if "q" in filter_form.errors:
+        return HttpResponseBadRequest(filter_form.errors["q"][0])
     fields = ", ".join(filter_form.errors)
     return HttpResponseBadRequest(
         _("Unknown value for the filter: %(fields)s") % {"fields": fields}
     )
+
+
+FEED_SEEN_AT = "community.feed_seen_at"
+
+
+def _new_since(request):
+    """When the resident last opened the feed (None the first time), remembered now:
+    cards published since are marked new."""
+    seen = request.session.get(FEED_SEEN_AT)
+    request.session[FEED_SEEN_AT] = timezone.now().isoformat()
+    return parse_datetime(seen) if seen else None
 
 
 @access(READ)
@@ -42,27 +62,39 @@ def feed(request):
     if refused := _unknown_filters(filter_form):
         return refused
     filters = filter_form.cleaned_data
+    cursor = request.GET.get("cursor")
     try:
-        page = selectors.feed_for(request.user, cursor=request.GET.get("cursor"), **filters)
+        page = selectors.feed_for(request.user, cursor=cursor, **filters)
     except ValueError as exc:
         return HttpResponseBadRequest(str(exc))
-    if not request.GET.get("cursor"):
+    new_since = None
+    if not cursor:
         mark_read(user=request.user, kind=POST_ALERT)
+        new_since = _new_since(request)
+    home = home_of(request.user)
     context = {
         "page": page,
         "filter_form": filter_form,
-        "home": home_of(request.user),
+        "filtered": filter_form.is_filtered(),
+        "home": home,
         "query": request.GET.urlencode(),
         "filters": filters,
+        "filter_query": urlencode({k: v for k, v in filters.items() if v}),
+        "cursor": cursor,
+        "new_since": new_since,
         # A live socket that reconnects asks for what was published since then.
         "live_since": selectors.cursor_at(timezone.now()),
     }
-    template = (
-        "community/_feed_page.html"
-        if request.headers.get("HX-Request") == "true"
-        else "community/feed.html"
+    # htmx restoring a page missing from its history cache asks for the whole page.
+    fragment = request.headers.get("HX-Request") == "true" and (
+        request.headers.get("HX-History-Restore-Request") != "true"
     )
-    return render(request, template, context)
+    template = "community/_feed_page.html" if fragment else "community/feed.html"
+    response = render(request, template, context)
+    # An older page's address is pushed into the history: going back to it must get the
+    # whole page from the cache, never the fragment htmx asked for at that address.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @access(WRITE)
@@ -101,9 +133,11 @@ def new_post(request):
 @require_GET
 def post_detail(request, post_id: int):
     post = selectors.post_for(request.user, post_id)
-    card = selectors.post_card(post, request.user)
+    card = selectors.post_card(post, request.user, home=home_of(request.user))
     context = {
         "post": card,
+        # The ~100 m hexagon of its public point, never the exact point (even its author's).
+        "area": json.dumps(approximate_area(post.lat, post.lng)),
         "comments": selectors.comments_for(request.user, post),
         "comment_form": CommentForm(),
         "paused": hooks.posting_pause(request.user),
@@ -134,6 +168,24 @@ def comment(request, post_id: int):
         _("Your comment will appear once a moderator approves it."),
         invalid=_("Write a comment of at most 1000 characters."),
     )
+
+
+@access(RESOLVE)
+@require_POST
+def resolve_post(request, post_id: int):
+    """The author marks their post resolved ("Found") or open again."""
+    post = selectors.own_post(request.user, post_id)
+    form = ResolveForm(request.POST)
+    form.is_valid()
+    resolved = form.cleaned_data.get("resolved", False)
+    services.set_resolved(author=request.user, post=post, resolved=resolved)
+    if resolved:
+        messages.success(
+            request, _("Marked as %(label)s.") % {"label": post.resolved_label.lower()}
+        )
+    else:
+        messages.success(request, _("Open again."))
+    return redirect("community:post", post_id=post.pk)
 
 
 @access(WRITE)

@@ -65,6 +65,7 @@ MATRIX: dict[str, frozenset] = {
     "community:edit": RESIDENTS,
     "community:delete": RESIDENTS,
     "community:comment": RESIDENTS,
+    "community:resolve": RESIDENTS,
     "moderation:flag": RESIDENTS,
     # Signed in, then scoped to the file's owner and its post's readers: others get 404.
     "media:file": SIGNED_IN,
@@ -86,6 +87,7 @@ MATRIX: dict[str, frozenset] = {
     "DELETE /posts/{post_id}": RESIDENTS,
     "GET /posts/{post_id}/comments": RESIDENTS,
     "POST /posts/{post_id}/comments": RESIDENTS,
+    "PUT /posts/{post_id}/resolved": RESIDENTS,
     "POST /posts/{post_id}/flags": RESIDENTS,
     "GET /moderation/queue": MODERATORS,
     "POST /moderation/posts/{post_id}/decision": MODERATORS,

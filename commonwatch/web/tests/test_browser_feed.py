@@ -177,7 +177,7 @@ def test_a_post_reaches_the_neighbor_inside_live_and_never_the_one_outside(open_
     expect(b.page.locator("#feed > article").first).to_have_attribute("data-post-id", str(post.pk))
     expect(card).to_contain_text(TITLE)
     expect(card).to_contain_text("Neighbor #1")
-    expect(card.locator(".badge")).to_have_text("Safety")
+    expect(card.locator(".badge.category-safety")).to_have_text("Safety")
     assert b.page.evaluate("() => window.feedOpenedBeforeApproval === true"), "B's feed reloaded"
     b.check(screenshot="feed-live-post")
 

@@ -99,6 +99,9 @@ OWNERSHIP = {
     "community:edit": _neighbor_posts("POST", "/feed/posts/{w.published.pk}/edit/"),
     "community:delete": _neighbor_posts("POST", "/feed/posts/{w.published.pk}/delete/"),
     "community:comment": _neighbor_posts("POST", "/feed/posts/{w.pending.pk}/comments/"),
+    "community:resolve": _neighbor_posts(
+        "POST", "/feed/posts/{w.published.pk}/resolved/", {"resolved": "on"}
+    ),
     "media:file": _neighbor_posts("GET", "/media/{w.media.pk}/"),
     "media:thumbnail": _neighbor_posts("GET", "/media/{w.media.pk}/thumbnail/"),
     "moderation:flag": _neighbor_posts("POST", "/moderation/posts/{w.pending.pk}/flags/"),
@@ -114,6 +117,9 @@ OWNERSHIP = {
         {"category": "safety", "title": "Mine now", "body": "Changed."},
     ),
     "DELETE /posts/{post_id}": _neighbor_posts("DELETE", "/posts/{w.published.pk}"),
+    "PUT /posts/{post_id}/resolved": _neighbor_posts(
+        "PUT", "/posts/{w.published.pk}/resolved", {"resolved": True}
+    ),
     "GET /posts/{post_id}/comments": _neighbor_posts("GET", "/posts/{w.pending.pk}/comments"),
     "POST /posts/{post_id}/comments": _neighbor_posts(
         "POST", "/posts/{w.pending.pk}/comments", {"body": "Hello"}

@@ -10,6 +10,36 @@
   var STOP = { 4401: true, 4403: true };  // signed out, or no longer a reader: no retry
   // Where the page is: when it was rendered, then the last live post it showed.
   var lastCursor = status.dataset.since || "";
+  // The filters the page shows: a live post joins it only if it would be in it. A new
+  // post is inside any period; the words match as the server's search reads them
+  // (community/search.py): every word the start of a word of the title or text.
+  var category = status.dataset.category || "";
+  var words = (status.dataset.words || "").toLowerCase().match(/[\p{L}\p{N}_]+/gu) || [];
+  var homeLat = parseFloat(status.dataset.homeLat);
+  var homeLng = parseFloat(status.dataset.homeLng);
+  var METERS_PER_MILE = 1609.344;
+
+  function matches(post) {
+    if (category && post.category !== category) { return false; }
+    if (!words.length) { return true; }
+    var own = (post.title + " " + post.body).toLowerCase().match(/[\p{L}\p{N}_]+/gu) || [];
+    return words.every(function (word) {
+      return own.some(function (w) { return w.indexOf(word) === 0; });
+    });
+  }
+
+  // The same great-circle distance as geo/distance.py, to the post's public point.
+  function miles(post) {
+    if (isNaN(homeLat) || isNaN(homeLng)) { return ""; }
+    var rad = Math.PI / 180;
+    var dp = (post.lat - homeLat) * rad;
+    var dl = (post.lng - homeLng) * rad;
+    var a = Math.pow(Math.sin(dp / 2), 2) +
+      Math.cos(homeLat * rad) * Math.cos(post.lat * rad) * Math.pow(Math.sin(dl / 2), 2);
+    var m = 2 * 6371008.8 * Math.asin(Math.min(1, Math.sqrt(a))) / METERS_PER_MILE;
+    if (m < 0.1) { return "< 0.1 mi"; }
+    return m < 10 ? m.toFixed(1) + " mi" : Math.round(m) + " mi";
+  }
 
   function text(tag, className, value) {
     var el = document.createElement(tag);
@@ -18,21 +48,56 @@
     return el;
   }
 
+  // The same card as community/_post_card.html, marked new for eyes and screen readers.
   function card(post) {
     var article = document.createElement("article");
-    article.className = "post-card live-new";
+    article.className = "post-card is-new live-new" + (post.resolved ? " is-resolved" : "");
     article.dataset.postId = post.id;
     if (post.cursor) { article.dataset.cursor = post.cursor; }
     var header = document.createElement("header");
-    header.appendChild(text("span", "badge category-" + post.category, post.category_label));
+    var badges = document.createElement("p");
+    badges.className = "badges";
+    badges.appendChild(text("span", "badge new", status.dataset.newLabel));
+    badges.appendChild(document.createTextNode(" "));
+    badges.appendChild(text("span", "badge category-" + post.category, post.category_label));
+    header.appendChild(badges);
     var title = document.createElement("h3");
     var link = text("a", "", post.title);
     link.href = "/feed/posts/" + post.id + "/";
+    title.appendChild(text("span", "visually-hidden", status.dataset.newSr + " "));
     title.appendChild(link);
     header.appendChild(title);
     article.appendChild(header);
+    var photo = (post.media || []).filter(function (m) { return m.kind === "photo" && m.thumbnail_url; })[0];
+    if (photo) {
+      var img = document.createElement("img");
+      img.className = "card-thumb";
+      img.src = photo.thumbnail_url;
+      img.alt = photo.alt;
+      article.classList.add("has-photo");
+      article.appendChild(img);
+    }
     article.appendChild(text("p", "post-body", post.body.length > 280 ? post.body.slice(0, 280) + "…" : post.body));
-    article.appendChild(text("p", "meta", post.author + " · " + status.dataset.newLabel));
+    var meta = document.createElement("p");
+    meta.className = "meta";
+    var distance = miles(post);
+    if (distance) {
+      meta.appendChild(text("span", "distance", distance));
+      meta.appendChild(document.createTextNode(" · "));
+    }
+    meta.appendChild(text("span", "author", post.author));
+    meta.appendChild(document.createTextNode(" · "));
+    var when = text("time", "", status.dataset.now);
+    if (post.published_at) {
+      when.dateTime = post.published_at;
+      when.title = new Date(post.published_at).toLocaleString();
+    }
+    meta.appendChild(when);
+    meta.appendChild(document.createTextNode(" · "));
+    var count = post.comment_count || 0;
+    meta.appendChild(text("span", "comment-count", count === 1 ? status.dataset.commentOne
+      : status.dataset.commentMany.replace("%(count)s", String(count))));
+    article.appendChild(meta);
     return article;
   }
 
@@ -41,6 +106,13 @@
     if (message.type === "post") {
       if (message.post.cursor) { lastCursor = message.post.cursor; }
       if (feed.querySelector('[data-post-id="' + message.post.id + '"]')) { return; }
+      if (!matches(message.post)) { return; }
+      if (status.dataset.older) {  // an older page: say so, but keep its place
+        fresh += 1;
+        status.textContent = fresh === 1 ? status.dataset.freshOne
+          : status.dataset.freshMany.replace("%(count)s", String(fresh));
+        return;
+      }
       var empty = feed.querySelector(".empty");
       if (empty) { empty.remove(); }
       feed.insertBefore(card(message.post), feed.firstChild);
