@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from commonwatch.accounts.access import SIGNED_IN, api_access
 from commonwatch.core.schemas import answers, text
@@ -136,7 +136,7 @@ def add_device(request, payload: PushDeviceIn):
         p256dh=payload.keys.p256dh,
         auth=payload.keys.auth,
     )
-    return 201, push_key(request)
+    return Status(201, push_key(request))
 
 
 @router.post("/notifications/push/devices/remove", response=answers({200: PushOut}), auth=OWN)
