@@ -102,13 +102,5 @@ def test_an_old_digest_switch_becomes_a_digest_of_every_category():
         "user_id", "topic", "delivery"
     )
     assert sorted(chosen) == sorted(
-        (digest_reader.pk, topic, "digest")
-        for topic in (
-            "crime",
-            "safety",
-            "suspicious",
-            "unexpected_visitor",
-            "lost_pet",
-            "community",
-        )
+        (digest_reader.pk, topic, "digest") for topic in Category.values
     )
