@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
@@ -57,6 +58,47 @@ ENCRYPTION_KEYS = _secret(
     "Generate one with: python -c 'from cryptography.fernet import Fernet; "
     "print(Fernet.generate_key().decode())'",
 ).split(",")
+
+
+def _vapid_private_key() -> str:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    return _b64url(key.private_numbers().private_value.to_bytes(32, "big"))
+
+
+def _b64url(raw: bytes) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _vapid_public_key(private_key: str) -> str:
+    """The browser's applicationServerKey: the uncompressed P-256 point of the private key."""
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    raw = base64.urlsafe_b64decode(private_key + "=" * (-len(private_key) % 4))
+    public = ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1()).public_key()
+    point = public.public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return _b64url(point)
+
+
+# Web push (notifications.push): the VAPID key pair that signs every push, as base64url
+# (the raw 32-byte private value; the public key is derived and may be given to check).
+VAPID_PRIVATE_KEY = _secret(
+    "VAPID_PRIVATE_KEY",
+    _vapid_private_key,
+    "Generate one with: python -c 'from config.settings import _vapid_private_key as k; "
+    "print(k())' (with DEBUG=true), or `vapid --gen` and its base64url private value.",
+)
+VAPID_PUBLIC_KEY = _vapid_public_key(VAPID_PRIVATE_KEY)
+if env.str("VAPID_PUBLIC_KEY", default="") not in ("", VAPID_PUBLIC_KEY):
+    raise ImproperlyConfigured("VAPID_PUBLIC_KEY is not the public half of VAPID_PRIVATE_KEY.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -272,6 +314,24 @@ vars().update(env.email_url_config(EMAIL_URL))
 # second worker send the same e-mail while the first still waits.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Commonwatch <noreply@localhost>")
+# Push services see who signs a push: a contact for their operators (mailto: or https:).
+VAPID_SUBJECT = env.str(
+    "VAPID_SUBJECT", default="mailto:" + (parseaddr(DEFAULT_FROM_EMAIL)[1] or "noreply@localhost")
+)
+# Where browsers' push services live: a subscription naming any other host is refused,
+# so nobody can make this server send requests to an address of their choosing.
+WEB_PUSH_HOSTS = env.list(
+    "WEB_PUSH_HOSTS",
+    default=[
+        "fcm.googleapis.com",
+        "updates.push.services.mozilla.com",
+        "web.push.apple.com",
+        "*.notify.windows.com",
+        "*.push.apple.com",
+    ],
+)
+# How long a push service keeps a push for a device that is offline.
+WEB_PUSH_TTL_SECONDS = env.int("WEB_PUSH_TTL_SECONDS", default=12 * 3600)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]  # strings are marked; add a language with its catalog

@@ -11,6 +11,7 @@ urlpatterns = [
     path("moderation/", include("commonwatch.moderation.urls")),
     path("organizations/", include("commonwatch.organizations.urls")),
     path("notifications/", include("commonwatch.notifications.urls")),
+    path("", include("commonwatch.notifications.root_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

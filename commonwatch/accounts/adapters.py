@@ -13,6 +13,7 @@ from allauth.mfa.models import Authenticator
 from cryptography.fernet import InvalidToken
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -47,6 +48,18 @@ def on_site(url: str) -> str:
     return urlunsplit((site.scheme, site.netloc, path, link.query, link.fragment))
 
 
+def why_no_unsubscribe() -> str:
+    """The footer of every account e-mail (sign-up, sign-in code, password, address): they
+    come only when someone asks for one or the account's security changes, so they have
+    no unsubscribe link, and they say so. E-mails about posts have one (notifications)."""
+    return _(
+        "You get this e-mail because someone asked for it with this address on %(site)s, "
+        "or because your account's sign-in or security changed. E-mails like this one "
+        "cannot be unsubscribed from: they keep your account safe and come only when "
+        "needed. E-mails about posts can be turned off at %(settings)s"
+    ) % {"site": settings.SITE_NAME, "settings": on_site(reverse("notifications:settings"))}
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         """As allauth's, through the outbox, with the site named and every link on SITE_URL."""
@@ -62,7 +75,7 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         queue_email(
             subject=message.subject,
-            body=message.body,
+            body=f"{message.body}\n\n{why_no_unsubscribe()}",
             from_email=message.from_email,
             to=list(message.to),
             html=html,

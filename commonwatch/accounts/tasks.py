@@ -16,16 +16,25 @@ EMAIL = "accounts.email"
 
 @outbox.handler(EMAIL)
 def send_email(
-    *, subject: str, body: str, from_email: str, to: list[str], html: str | None = None
+    *,
+    subject: str,
+    body: str,
+    from_email: str,
+    to: list[str],
+    html: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> int:
-    message = EmailMultiAlternatives(subject, body, from_email, to)
+    message = EmailMultiAlternatives(subject, body, from_email, to, headers=headers)
     if html:
         message.attach_alternative(html, "text/html")
     return message.send()
 
 
-def queue_email(*, subject: str, body: str, from_email: str, to: list[str], html=None) -> None:
-    """Send an e-mail after the current transaction commits, retried until it goes out."""
+def queue_email(
+    *, subject: str, body: str, from_email: str, to: list[str], html=None, headers=None
+) -> None:
+    """Send an e-mail after the current transaction commits, retried until it goes out
+    (`headers`: e.g. List-Unsubscribe, set by the notifications that can be turned off)."""
     outbox.put(
         EMAIL,
         sealed=True,
@@ -35,4 +44,5 @@ def queue_email(*, subject: str, body: str, from_email: str, to: list[str], html
         from_email=from_email,
         to=list(to),
         html=html,
+        headers=dict(headers or {}),
     )

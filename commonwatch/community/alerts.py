@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from commonwatch.accounts.selectors import home_of
 from commonwatch.geo.distance import haversine_expression
-from commonwatch.notifications.kinds import InboxEntry, Kind, register
-from commonwatch.notifications.models import Channel
+from commonwatch.notifications.kinds import InboxEntry, Kind, Message, register
+from commonwatch.notifications.models import Delivery
 
-from .models import Post, Status
+from .models import Category, Post, Status
 
 POST_ALERT = "community.post_alert"
 
@@ -46,12 +47,44 @@ def describe(notifications, user) -> dict[int, InboxEntry]:
     }
 
 
+def in_categories(notifications, categories: list[str]):
+    posts = Post.objects.filter(category__in=categories).values("pk")
+    return notifications.filter(subject_id__in=posts)
+
+
+def category_of(post_id: int) -> str:
+    return Post.objects.filter(pk=post_id).values_list("category", flat=True).first() or ""
+
+
+def message(notification, user) -> Message | None:
+    """A push or instant e-mail: category, title and the start of the text, which the
+    resident may read on the post's page; never where it happened."""
+    post = Post.objects.filter(pk=notification.subject_id, status=Status.PUBLISHED).first()
+    if post is None:
+        return None
+    return Message(
+        title=str(_("%(category)s near your home")) % {"category": post.get_category_display()},
+        body=f"{post.title}\n{Truncator(post.body).chars(140)}".strip(),
+        url=reverse("community:post", args=[post.pk]),
+    )
+
+
 POST_ALERTS_KIND = Kind(
     code=POST_ALERT,
     label=_("Posts that reach your alert circle"),
-    channels={Channel.EMAIL: False},  # a daily digest, for those who turn it on
+    topics=dict(Category.choices),
+    # Pushes reach only devices a resident turned on; e-mail never comes unasked.
+    defaults={
+        Category.CRIME: Delivery.PUSH,
+        Category.SAFETY: Delivery.PUSH,
+        Category.LOST_PET: Delivery.PUSH,
+    },
+    default=Delivery.OFF,
     visible=in_reach,
     describe=describe,
+    in_topics=in_categories,
+    topic_of=category_of,
+    message=message,
 )
 
 

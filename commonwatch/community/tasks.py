@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from commonwatch.accounts.models import Home, User
@@ -16,10 +17,11 @@ from commonwatch.accounts.tasks import queue_email
 from commonwatch.core import outbox
 from commonwatch.geo.selectors import circles_covering
 from commonwatch.notifications import selectors as notifications
-from commonwatch.notifications.models import Channel
+from commonwatch.notifications.links import absolute, email_headers, unsubscribe_url
+from commonwatch.notifications.models import Delivery
 from commonwatch.notifications.services import mark_emailed, notify
 
-from .alerts import POST_ALERT, POST_ALERTS_KIND
+from .alerts import POST_ALERT, POST_ALERTS_KIND, in_categories
 from .models import Post, Status
 from .transitions import POST_ALERTS
 
@@ -41,6 +43,7 @@ def queue_alerts(*, post_id: int) -> int:
     post = Post.objects.filter(pk=post_id, status=Status.PUBLISHED).first()
     if post is None:
         return 0
+    about = {"kind": POST_ALERT, "subject_id": post_id, "topic": post.category}
     reached, batch = 0, []
     for user_id in circles_covering(Home.objects.all(), post.lat, post.lng, id_field="user_id"):
         if user_id == post.author_id:
@@ -48,9 +51,9 @@ def queue_alerts(*, post_id: int) -> int:
         batch.append(user_id)
         reached += 1
         if len(batch) >= ALERT_BATCH:
-            notify(kind=POST_ALERT, subject_id=post_id, recipient_ids=batch)
+            notify(**about, recipient_ids=batch)
             batch = []
-    notify(kind=POST_ALERT, subject_id=post_id, recipient_ids=batch)
+    notify(**about, recipient_ids=batch)
     return reached
 
 
@@ -61,7 +64,7 @@ def send_daily_digests() -> int:
     Each resident's digest is its own outbox message: short, retried on its own, and
     never long enough to outlive its lease and be sent twice.
     """
-    asked = notifications.recipients_who_turned_on(POST_ALERT, Channel.EMAIL)
+    asked = notifications.readers_by(POST_ALERTS_KIND, Delivery.DIGEST)
     readers = (
         User.objects.filter(pk__in=asked, is_active=True, home__isnull=False)
         .filter(
@@ -97,11 +100,14 @@ def send_digest(*, user_id: int) -> bool:
     resident moved) is never marked as sent.
     """
     user = User.objects.select_related("home").filter(pk=user_id, is_active=True).first()
-    if user is None or not notifications.wants(user, POST_ALERT, Channel.EMAIL):
+    if user is None:
+        return False
+    categories = notifications.topics_delivered(user, POST_ALERTS_KIND, Delivery.DIGEST)
+    if not categories:
         return False
     with transaction.atomic():
         alerts = list(
-            notifications.visible(user, POST_ALERTS_KIND)
+            in_categories(notifications.visible(user, POST_ALERTS_KIND), categories)
             .filter(emailed_at=None)
             .select_for_update()
             .order_by("-created_at", "-pk")[:DIGEST_SIZE]
@@ -111,13 +117,19 @@ def send_digest(*, user_id: int) -> bool:
         posts = Post.objects.in_bulk([alert.subject_id for alert in alerts])
         body = render_to_string(
             "community/digest_email.txt",
-            {"posts": [posts[a.subject_id] for a in alerts], "site_url": settings.SITE_URL},
+            {
+                "posts": [posts[a.subject_id] for a in alerts],
+                "site_url": settings.SITE_URL.rstrip("/"),
+                "settings_url": absolute(reverse("notifications:settings")),
+                "unsubscribe_url": unsubscribe_url(user),
+            },
         )
         queue_email(
-            subject=_("Today near your home on Commonwatch"),
+            subject=_("Today near your home on %(site)s") % {"site": settings.SITE_NAME},
             body=body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[user.email],
+            headers=email_headers(user),
         )
         mark_emailed([alert.pk for alert in alerts])
     return True

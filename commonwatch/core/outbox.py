@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.db import transaction
@@ -65,15 +65,23 @@ def put(
     sealed: bool = False,
     erase_when_done: bool = False,
     inline: bool = False,
+    not_before: datetime | None = None,
     **payload,
 ) -> OutboxMessage:
-    """Store work to do after the current transaction commits (ids, not objects)."""
+    """Store work to do after the current transaction commits (ids, not objects); work
+    `not_before` a later time waits for the sweep that finds it due."""
     if kind not in HANDLERS:
         raise LookupError(f"no outbox handler is registered for {kind!r}")
     stored = {"sealed": sealing.seal(payload)} if sealed else payload
+    later = not_before is not None and not_before > timezone.now()
     message = OutboxMessage.objects.create(
-        kind=kind, payload=stored, erase_when_done=erase_when_done
+        kind=kind,
+        payload=stored,
+        erase_when_done=erase_when_done,
+        available_at=not_before if later else timezone.now(),
     )
+    if later:
+        return message
     after_commit = carry_out_here if inline else dispatch
     transaction.on_commit(partial(after_commit, message.pk), robust=True)
     return message

@@ -1,15 +1,17 @@
-"""/api/v1/notifications: the signed-in person's inbox and notification settings."""
+"""/api/v1/notifications: the signed-in person's inbox, settings and push devices."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Router, Schema
+from django.conf import settings
+from ninja import Router, Schema, Status
 
 from commonwatch.accounts.access import SIGNED_IN, api_access
-from commonwatch.core.schemas import answers
+from commonwatch.core.schemas import answers, text
 
 from . import selectors, services
+from .models import Delivery
 
 router = Router(tags=["notifications"])
 OWN = api_access(SIGNED_IN)
@@ -35,14 +37,36 @@ class MarkedOut(Schema):
 
 class ChoiceOut(Schema):
     kind: str
-    channel: str
-    enabled: bool
+    topic: str
+    topic_label: str
+    delivery: Delivery
 
 
 class ChoiceIn(Schema):
-    kind: str
-    channel: str
-    enabled: bool
+    kind: text(max_length=40)
+    topic: text(max_length=40) = ""
+    delivery: Delivery
+
+
+class PushKeysIn(Schema):
+    p256dh: text(min_length=1, max_length=200)
+    auth: text(min_length=1, max_length=100)
+
+
+class PushDeviceIn(Schema):
+    """A browser's PushSubscription, as its toJSON() gives it."""
+
+    endpoint: text(min_length=1, max_length=1000)
+    keys: PushKeysIn
+
+
+class PushDeviceGone(Schema):
+    endpoint: text(min_length=1, max_length=1000)
+
+
+class PushOut(Schema):
+    public_key: str
+    devices: int
 
 
 @router.get("/notifications", response=answers({200: InboxOut}), auth=OWN)
@@ -72,17 +96,51 @@ def mark_all_read(request):
 
 @router.get("/notifications/settings", response=answers({200: list[ChoiceOut]}), auth=OWN)
 def my_choices(request):
-    """Each kind and channel you may switch (the inbox always keeps everything)."""
+    """How each kind's topic (a post category) reaches you beyond the inbox."""
     return [
-        {"kind": c.kind.code, "channel": c.channel, "enabled": c.enabled}
+        {
+            "kind": c.kind.code,
+            "topic": c.topic,
+            "topic_label": c.label,
+            "delivery": c.delivery,
+        }
         for c in selectors.choices_of(request.auth)
     ]
 
 
 @router.put("/notifications/settings", response=answers({200: list[ChoiceOut]}), auth=OWN)
 def choose(request, payload: ChoiceIn):
-    """Turn one kind's channel on or off; a kind or channel that cannot be switched is 422."""
+    """Choose instant push, instant e-mail, daily digest or off for one topic; an unknown
+    kind or topic is 422."""
     services.choose(
-        user=request.auth, kind=payload.kind, channel=payload.channel, enabled=payload.enabled
+        user=request.auth, kind=payload.kind, topic=payload.topic, delivery=payload.delivery
     )
     return my_choices(request)
+
+
+@router.get("/notifications/push", response=answers({200: PushOut}), auth=OWN)
+def push_key(request):
+    """The key to subscribe with (applicationServerKey) and how many devices you have."""
+    return {
+        "public_key": settings.VAPID_PUBLIC_KEY,
+        "devices": selectors.devices_of(request.auth).count(),
+    }
+
+
+@router.post("/notifications/push/devices", response=answers({201: PushOut}), auth=OWN)
+def add_device(request, payload: PushDeviceIn):
+    """Push to this browser from now on; an unknown push service or bad keys are 422."""
+    services.subscribe_device(
+        user=request.auth,
+        endpoint=payload.endpoint,
+        p256dh=payload.keys.p256dh,
+        auth=payload.keys.auth,
+    )
+    return Status(201, push_key(request))
+
+
+@router.post("/notifications/push/devices/remove", response=answers({200: PushOut}), auth=OWN)
+def remove_device(request, payload: PushDeviceGone):
+    """Stop pushing to this browser (nothing happens for an endpoint that is not yours)."""
+    services.unsubscribe_device(user=request.auth, endpoint=payload.endpoint)
+    return push_key(request)

@@ -1,24 +1,50 @@
 from __future__ import annotations
 
-from django import forms
+from zoneinfo import available_timezones
 
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import Delivery, QuietHours
 from .selectors import Choice
 
 
 class ChoicesForm(forms.Form):
-    """One switch per kind and channel the person may turn on or off."""
+    """How each topic of each kind reaches the person, and their quiet hours."""
 
-    def __init__(self, *args, choices: list[Choice], **kwargs):
+    quiet_starts = forms.TimeField(label=_("Quiet from"), required=False)
+    quiet_ends = forms.TimeField(label=_("until"), required=False)
+    time_zone = forms.ChoiceField(label=_("in the time zone"))
+
+    def __init__(self, *args, choices: list[Choice], quiet: QuietHours | None, **kwargs):
         super().__init__(*args, **kwargs)
         self.choices = choices
         for choice in choices:
-            self.fields[choice.field_name] = forms.BooleanField(
-                label=choice.get_channel_display(), required=False, initial=choice.enabled
+            self.fields[choice.field_name] = forms.ChoiceField(
+                label=choice.label,
+                choices=Delivery.choices,
+                initial=choice.delivery,
+                required=False,  # left out: unchanged
+                widget=forms.RadioSelect,
             )
+        self.fields["quiet_starts"].widget = forms.TimeInput(attrs={"type": "time"})
+        self.fields["quiet_ends"].widget = forms.TimeInput(attrs={"type": "time"})
+        self.fields["time_zone"].choices = [(z, z) for z in sorted(available_timezones())]
+        self.fields["time_zone"].initial = quiet.time_zone if quiet else settings.TIME_ZONE
+        if quiet is not None:
+            self.fields["quiet_starts"].initial = quiet.starts
+            self.fields["quiet_ends"].initial = quiet.ends
 
     def by_kind(self) -> list[tuple[str, list]]:
-        """The switches grouped under their kind, for one fieldset each."""
+        """The choices grouped under their kind, for one fieldset each."""
         groups: dict[str, list] = {}
         for choice in self.choices:
             groups.setdefault(str(choice.kind.label), []).append(self[choice.field_name])
         return list(groups.items())
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("quiet_starts")) != bool(cleaned.get("quiet_ends")):
+            self.add_error("quiet_ends", _("Give both times, or neither for no quiet hours."))
+        return cleaned

@@ -1,10 +1,11 @@
 """The kinds of notification, each declared by the app whose objects it is about.
 
-Notifications know nothing of posts or requests: a kind says what it is called, which
-channels it can use (and which are on until the person says otherwise), which of a
-person's notifications are still theirs to see (a post taken down, or now outside
-their circle, is not), and how each is shown in the inbox. Apps register their kinds
-from their AppConfig.ready.
+Notifications know nothing of posts or requests: a kind says what it is called, into
+which topics it splits (a post alert's category) and how each topic reaches a person
+until they choose (instant push or e-mail, daily digest, off), which of a person's
+notifications are still theirs to see (a post taken down, or now outside their circle,
+is not), how each is shown in the inbox, and what a push or an instant e-mail says.
+Apps register their kinds from their AppConfig.ready.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils.functional import Promise
 
-from .models import Channel
+from .models import Delivery
 
 
 @dataclass(frozen=True)
@@ -27,18 +28,45 @@ class InboxEntry:
 
 
 @dataclass(frozen=True)
+class Message:
+    """What a push or an instant e-mail says: only what the recipient may see, never a
+    place finer than the kind's own public one (a post's cell)."""
+
+    title: str
+    body: str
+    url: str  # a path on the site
+
+
+@dataclass(frozen=True)
 class Kind:
     code: str
     label: str | Promise
-    # Channel -> on by default. The inbox (IN_APP) is every kind's record and always on.
-    channels: dict[str, bool] = field(default_factory=dict)
+    # Topic code -> label (a post alert's categories); none: the whole kind is one topic "".
+    topics: dict[str, str | Promise] = field(default_factory=dict)
+    # Topic -> how it reaches a person who has not chosen; unlisted topics: `default`.
+    defaults: dict[str, str] = field(default_factory=dict)
+    default: str = Delivery.OFF
     # Narrows a person's notifications of this kind to those they may still see.
     visible: Callable[[QuerySet, object], QuerySet] = lambda notifications, user: notifications
     # The inbox lines for visible notifications (in one query), by notification id.
     describe: Callable[[list, object], dict[int, InboxEntry]] = lambda items, user: {}
+    # Notifications (a queryset) narrowed to those of some topics.
+    in_topics: Callable[[QuerySet, list[str]], QuerySet] = lambda notifications, topics: (
+        notifications
+    )
+    # The topic of one subject ("" for a kind without topics).
+    topic_of: Callable[[int], str] = lambda subject_id: ""
+    # What a push or instant e-mail about one visible notification says.
+    message: Callable[[object, object], Message | None] = lambda notification, user: None
 
-    def offers(self, channel: str) -> bool:
-        return channel == Channel.IN_APP or channel in self.channels
+    def topic_codes(self) -> list[str]:
+        return list(self.topics) or [""]
+
+    def default_for(self, topic: str) -> str:
+        return self.defaults.get(topic, self.default)
+
+    def topic_label(self, topic: str) -> str:
+        return str(self.topics.get(topic, self.label))
 
 
 KINDS: dict[str, Kind] = {}

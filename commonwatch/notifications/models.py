@@ -47,22 +47,82 @@ class Notification(models.Model):
         return f"{self.kind} {self.subject_id} for {self.recipient_id}"
 
 
+class Delivery(models.TextChoices):
+    """How one topic of a kind (a post category) reaches a person beyond the inbox."""
+
+    PUSH = "push", _("Instant push")
+    EMAIL = "email", _("Instant e-mail")
+    DIGEST = "digest", _("Daily digest")
+    OFF = "off", _("Off")
+
+
 class Preference(models.Model):
-    """A person's choice for one kind on one channel; without a row, the kind's default."""
+    """A person's choice for one topic of one kind; without a row, the kind's default."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_choices"
     )
     kind = models.CharField(max_length=40)
-    channel = models.CharField(max_length=8, choices=Channel.choices)
-    enabled = models.BooleanField()
+    topic = models.CharField(max_length=40, blank=True, default="")
+    delivery = models.CharField(max_length=8, choices=Delivery.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "topic"], name="one_choice_per_topic")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.topic}: {self.delivery}"
+
+
+class QuietHours(models.Model):
+    """Hours of the person's day when nothing is pushed or e-mailed at once; what comes
+    meanwhile waits until they end (notifications.services.deliver)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiet_hours"
+    )
+    starts = models.TimeField(_("from"))
+    ends = models.TimeField(_("until"))
+    time_zone = models.CharField(_("time zone"), max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.starts}-{self.ends} {self.time_zone}"
+
+
+class MutedThread(models.Model):
+    """A subject (a post and what follows it) the person wants no more pushes or e-mails
+    about; it leaves their inbox and digest too."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="muted_threads"
+    )
+    kind = models.CharField(max_length=40)
+    subject_id = models.BigIntegerField()
+    muted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "kind", "channel"], name="one_choice_per_channel"
+                fields=["user", "kind", "subject_id"], name="muted_once_per_subject"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} by {self.channel}: {'on' if self.enabled else 'off'}"
+        return f"{self.kind} {self.subject_id} muted by {self.user_id}"
+
+
+class PushSubscription(models.Model):
+    """One browser on one device that accepts web pushes for its person (the Push API's
+    PushSubscription: the push service's endpoint and the keys to encrypt for it)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"push to {self.user_id} via {self.endpoint[:40]}"

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, QuerySet
 
 from .kinds import KINDS, InboxEntry, Kind, get
-from .models import Channel, Notification, Preference
+from .models import Delivery, MutedThread, Notification, Preference, PushSubscription, QuietHours
 
 INBOX_SIZE = 50
+INSTANT = frozenset({Delivery.PUSH, Delivery.EMAIL})
 
 
 def visible(user, kind: Kind) -> QuerySet:
-    """The person's notifications of one kind that they may still see."""
-    mine = Notification.objects.filter(recipient=user, kind=kind.code)
+    """The person's notifications of one kind that they may still see and did not mute."""
+    muted = MutedThread.objects.filter(user=user, kind=kind.code).values("subject_id")
+    mine = Notification.objects.filter(recipient=user, kind=kind.code).exclude(subject_id__in=muted)
     return kind.visible(mine, user)
 
 
@@ -45,40 +50,147 @@ def inbox(user, size: int = INBOX_SIZE) -> list[InboxItem]:
     return items[:size]
 
 
-def wants(user, kind: str, channel: str) -> bool:
-    """Whether this person is told of this kind on this channel."""
+def delivery_of(user, kind: str, topic: str = "") -> str:
+    """How notifications of this kind and topic reach this person beyond the inbox."""
     offered = get(kind)
-    if channel == Channel.IN_APP:
-        return True
-    if not offered.offers(channel):
-        return False
-    choice = Preference.objects.filter(user=user, kind=kind, channel=channel).first()
-    return choice.enabled if choice else offered.channels[channel]
+    choice = Preference.objects.filter(user=user, kind=kind, topic=topic).first()
+    return choice.delivery if choice else offered.default_for(topic)
 
 
-def recipients_who_turned_on(kind: str, channel: str) -> QuerySet:
-    """The ids of people who turned this channel on for this kind (a daily digest)."""
-    return Preference.objects.filter(kind=kind, channel=channel, enabled=True).values("user")
+def topics_delivered(user, kind: Kind, delivery: str) -> list[str]:
+    """The kind's topics that reach this person by this delivery."""
+    chosen = dict(
+        Preference.objects.filter(user=user, kind=kind.code).values_list("topic", "delivery")
+    )
+    return [t for t in kind.topic_codes() if chosen.get(t, kind.default_for(t)) == delivery]
+
+
+def readers_by(kind: Kind, delivery: str) -> QuerySet:
+    """The people with at least one topic of the kind delivered this way (the digest)."""
+    users = get_user_model().objects.filter(is_active=True)
+    defaulting = [t for t in kind.topic_codes() if kind.default_for(t) == delivery]
+    chose = Preference.objects.filter(kind=kind.code, delivery=delivery).values("user")
+    if not defaulting:
+        return users.filter(pk__in=chose).values("pk")
+    chose_otherwise = Preference.objects.filter(kind=kind.code, topic__in=defaulting).exclude(
+        delivery=delivery
+    )
+    # Everyone but those who changed every defaulting topic to something else.
+    keeps_none = (
+        chose_otherwise.values("user")
+        .annotate(n=Count("pk"))
+        .filter(n=len(defaulting))
+        .values("user")
+    )
+    return users.exclude(pk__in=keeps_none).values("pk")
+
+
+def instant_deliveries(kind: Kind, topic: str, recipient_ids: list[int]) -> dict[int, str]:
+    """Of these recipients, who gets this topic at once, and how: by push (only people
+    with a device to push to) or by e-mail."""
+    chosen = dict(
+        Preference.objects.filter(
+            kind=kind.code, topic=topic, user_id__in=recipient_ids
+        ).values_list("user_id", "delivery")
+    )
+    default = kind.default_for(topic)
+    wanted = {r: chosen.get(r, default) for r in recipient_ids}
+    wanted = {r: how for r, how in wanted.items() if how in INSTANT}
+    pushable = set(
+        PushSubscription.objects.filter(
+            user_id__in=[r for r, how in wanted.items() if how == Delivery.PUSH]
+        ).values_list("user_id", flat=True)
+    )
+    return {r: how for r, how in wanted.items() if how == Delivery.EMAIL or r in pushable}
+
+
+def is_muted(user, kind: str, subject_id: int) -> bool:
+    return MutedThread.objects.filter(user=user, kind=kind, subject_id=subject_id).exists()
+
+
+def zone_of(quiet: QuietHours) -> ZoneInfo:
+    try:
+        return ZoneInfo(quiet.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def quiet_until(user, now: datetime) -> datetime | None:
+    """When the person's quiet hours end, if `now` falls inside them (else None)."""
+    quiet = QuietHours.objects.filter(user=user).first()
+    if quiet is None or quiet.starts == quiet.ends:
+        return None
+    zone = zone_of(quiet)
+    local = now.astimezone(zone)
+    return quiet_end(local, quiet.starts, quiet.ends)
+
+
+def quiet_end(local: datetime, starts: time, ends: time) -> datetime | None:
+    """The end of the quiet period `local` (an aware local time) falls in, or None.
+
+    A period may run over midnight (22:00-07:00). The end is computed on the wall clock
+    and made aware again, so a change to or from summer time keeps it at that hour.
+    """
+    at = local.time().replace(tzinfo=None)
+    if starts < ends:
+        inside, day = starts <= at < ends, local.date()
+    else:
+        inside = at >= starts or at < ends
+        day = local.date() + timedelta(days=1) if at >= starts else local.date()
+    if not inside:
+        return None
+    return datetime.combine(day, ends, tzinfo=local.tzinfo)
 
 
 @dataclass(frozen=True)
 class Choice:
     kind: Kind
-    channel: str
-    enabled: bool
+    topic: str
+    delivery: str
 
     @property
     def field_name(self) -> str:
-        return f"{self.kind.code}:{self.channel}"
+        return f"{self.kind.code}:{self.topic}"
 
-    def get_channel_display(self) -> str:
-        return str(Channel(self.channel).label)
+    @property
+    def label(self) -> str:
+        return self.kind.topic_label(self.topic)
 
 
 def choices_of(user) -> list[Choice]:
-    """Every switch the person has: one per kind and channel it offers beside the inbox."""
+    """Every choice the person has: one per kind and topic."""
+    chosen = {
+        (kind, topic): delivery
+        for kind, topic, delivery in Preference.objects.filter(user=user).values_list(
+            "kind", "topic", "delivery"
+        )
+    }
     return [
-        Choice(kind, channel, wants(user, kind.code, channel))
+        Choice(kind, topic, chosen.get((kind.code, topic), kind.default_for(topic)))
         for kind in KINDS.values()
-        for channel in kind.channels
+        for topic in kind.topic_codes()
     ]
+
+
+@dataclass(frozen=True)
+class Muted:
+    thread: MutedThread
+    entry: InboxEntry | None
+
+
+def muted_threads(user) -> list[Muted]:
+    """What the person muted, worded by each kind (None once they may no longer see it)."""
+    threads = list(MutedThread.objects.filter(user=user).order_by("-muted_at", "-pk"))
+    shown = []
+    for thread in threads:
+        kind = KINDS.get(thread.kind)
+        notification = Notification.objects.filter(
+            recipient=user, kind=thread.kind, subject_id=thread.subject_id
+        )
+        entries = kind.describe(list(kind.visible(notification, user)), user) if kind else {}
+        shown.append(Muted(thread, next(iter(entries.values()), None)))
+    return shown
+
+
+def devices_of(user) -> QuerySet:
+    return PushSubscription.objects.filter(user=user).order_by("created_at")

@@ -1,16 +1,32 @@
-"""Telling people things, marking them read, and their choices of channel."""
+"""Telling people things, delivering them as they chose, and their choices."""
 
 from __future__ import annotations
 
 import json
+from datetime import time
+from zoneinfo import available_timezones
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commonwatch.accounts.tasks import queue_email
+from commonwatch.core import outbox
+from commonwatch.core.errors import NotFound
+
+from . import links, push, selectors
 from .kinds import get
-from .models import Channel, Notification, Preference
+from .models import (
+    Delivery,
+    MutedThread,
+    Notification,
+    Preference,
+    PushSubscription,
+    QuietHours,
+)
 
 # One statement per batch, the ids passed as one parameter: 100,000 notifications take
 # ~0.1 s on SQLite and ~1 s on PostgreSQL, against ~3 s through 100,000 model objects.
@@ -18,13 +34,25 @@ _ROWS_FROM = {
     "postgresql": "unnest(%s::bigint[]) AS ids(value)",
     "sqlite": "json_each(%s)",
 }
+FAN_OUT = "notifications.fan_out"
+DELIVER = "notifications.deliver"
+MAX_DEVICES = 10  # per person: enough phones and browsers, not an endless list
 
 
-def notify(*, kind: str, subject_id: int, recipient_ids: list[int]) -> None:
-    """One notification per recipient about the subject; repeating it is harmless."""
+def notify(*, kind: str, subject_id: int, recipient_ids: list[int], topic: str = "") -> None:
+    """One notification per recipient about the subject; repeating it is harmless.
+
+    Those who want this topic at once get it pushed or e-mailed by a task (FAN_OUT),
+    never in the caller's request.
+    """
     get(kind)
     if not recipient_ids:
         return
+    _insert(kind, subject_id, recipient_ids)
+    outbox.put(FAN_OUT, code=kind, subject_id=subject_id, topic=topic, recipient_ids=recipient_ids)
+
+
+def _insert(kind: str, subject_id: int, recipient_ids: list[int]) -> None:
     rows_from = _ROWS_FROM.get(connection.vendor)
     if rows_from is None:
         rows = [
@@ -43,6 +71,106 @@ def notify(*, kind: str, subject_id: int, recipient_ids: list[int]) -> None:
         cursor.execute(sql, [kind, subject_id, now, ids])
 
 
+@outbox.handler(FAN_OUT)
+def fan_out(*, code: str, subject_id: int, topic: str, recipient_ids: list[int]) -> int:
+    """One delivery message per recipient who wants this at once; returns how many.
+
+    Each waits for the end of its recipient's quiet hours, and is short enough to be
+    retried on its own.
+    """
+    wanted = selectors.instant_deliveries(get(code), topic, recipient_ids)
+    pending = Notification.objects.filter(
+        kind=code, subject_id=subject_id, recipient_id__in=list(wanted)
+    ).filter(pushed_at=None, emailed_at=None)
+    now, queued = timezone.now(), 0
+    with transaction.atomic():
+        for notification in pending.select_related("recipient"):
+            wait = selectors.quiet_until(notification.recipient, now)
+            outbox.put(DELIVER, notification_id=notification.pk, not_before=wait)
+            queued += 1
+    return queued
+
+
+@outbox.handler(DELIVER)
+def deliver(*, notification_id: int) -> str:
+    """Push or e-mail one notification as its recipient wants it now; returns how.
+
+    Everything is checked again when it goes out: the subject may be gone or out of
+    their reach, the thread muted, the choice changed, or quiet hours begun (then it
+    waits until they end). Nothing is sent twice once marked.
+    """
+    notification = Notification.objects.select_related("recipient").filter(pk=notification_id)
+    notification = notification.first()
+    if notification is None or not notification.recipient.is_active:
+        return "gone"
+    user, kind = notification.recipient, get(notification.kind)
+    if not selectors.visible(user, kind).filter(pk=notification.pk).exists():
+        return "not visible"
+    how = selectors.delivery_of(user, kind.code, kind.topic_of(notification.subject_id))
+    if how not in selectors.INSTANT:
+        return "not instant"
+    wait = selectors.quiet_until(user, timezone.now())
+    if wait is not None:
+        outbox.put(DELIVER, notification_id=notification.pk, not_before=wait)
+        return "waits for the end of quiet hours"
+    message = kind.message(notification, user)
+    if message is None:
+        return "nothing to say"
+    if how == Delivery.PUSH and notification.pushed_at is None:
+        _push(notification, message)
+    elif how == Delivery.EMAIL and notification.emailed_at is None:
+        _email(notification, message)
+    return how
+
+
+def _push(notification: Notification, message) -> None:
+    user, kind = notification.recipient, get(notification.kind)
+    topic = kind.topic_of(notification.subject_id)
+    payload = {
+        "title": message.title,
+        "body": message.body,
+        "url": message.url,
+        "tag": f"{kind.code}:{notification.subject_id}",
+        "mute_thread": links.mute_url(
+            links.mute_thread_token(user, kind.code, notification.subject_id)
+        ),
+        "mute_topic": links.mute_url(links.mute_topic_token(user, kind.code, topic)),
+    }
+    delivered = [push.send(device, payload) for device in selectors.devices_of(user)]
+    if any(delivered) or not delivered:
+        Notification.objects.filter(pk=notification.pk).update(pushed_at=timezone.now())
+
+
+def _email(notification: Notification, message) -> None:
+    user, kind = notification.recipient, get(notification.kind)
+    topic = kind.topic_of(notification.subject_id)
+    body = render_to_string(
+        "notifications/instant_email.txt",
+        {
+            "message": message,
+            "link": links.absolute(message.url),
+            "topic_label": kind.topic_label(topic),
+            "mute_thread": links.absolute(
+                links.mute_url(links.mute_thread_token(user, kind.code, notification.subject_id))
+            ),
+            "mute_topic": links.absolute(
+                links.mute_url(links.mute_topic_token(user, kind.code, topic))
+            ),
+            "settings_url": links.absolute("/notifications/settings/"),
+            "unsubscribe_url": links.unsubscribe_url(user),
+        },
+    )
+    with transaction.atomic():
+        queue_email(
+            subject=message.title,
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[user.email],
+            headers=links.email_headers(user),
+        )
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+
+
 def mark_read(*, user, kind: str | None = None) -> int:
     """Everything (or everything of one kind) the person has not read is read now."""
     unread = Notification.objects.filter(recipient=user, read_at=None)
@@ -55,19 +183,78 @@ def mark_emailed(notification_ids: list[int]) -> None:
     Notification.objects.filter(pk__in=notification_ids).update(emailed_at=timezone.now())
 
 
-def choose(*, user, kind: str, channel: str, enabled: bool) -> None:
-    """A person turns a channel of one kind on or off (the inbox always keeps it)."""
+def choose(*, user, kind: str, topic: str = "", delivery: str) -> None:
+    """A person chooses how one topic of a kind reaches them (the inbox always keeps it)."""
     try:
         offered = get(kind)
     except LookupError:
         raise ValidationError(_("There is no such kind of notification.")) from None
-    if channel == Channel.IN_APP or not offered.offers(channel):
+    if topic not in offered.topic_codes():
         raise ValidationError(
-            _("%(kind)s cannot be turned on or off for this channel.") % {"kind": offered.label}
+            _("%(kind)s has no topic %(topic)r.") % {"kind": offered.label, "topic": topic}
         )
+    if delivery not in Delivery.values:
+        raise ValidationError(_("Choose instant push, instant e-mail, daily digest or off."))
     Preference.objects.update_or_create(
-        user=user, kind=kind, channel=channel, defaults={"enabled": enabled}
+        user=user, kind=kind, topic=topic, defaults={"delivery": delivery}
     )
+
+
+def unsubscribe_from_email(user) -> int:
+    """Every topic that reached the person by e-mail (at once or in a digest) is off;
+    returns how many. Pushes, the inbox and account e-mails stay."""
+    changed = 0
+    for choice in selectors.choices_of(user):
+        if choice.delivery in (Delivery.EMAIL, Delivery.DIGEST):
+            choose(user=user, kind=choice.kind.code, topic=choice.topic, delivery=Delivery.OFF)
+            changed += 1
+    return changed
+
+
+def set_quiet_hours(*, user, starts: time | None, ends: time | None, time_zone: str) -> None:
+    """Quiet hours from `starts` to `ends` in the person's time zone; none when either
+    is empty or both are the same."""
+    if starts is None or ends is None or starts == ends:
+        QuietHours.objects.filter(user=user).delete()
+        return
+    if time_zone not in available_timezones():
+        raise ValidationError(_("Choose a time zone from the list."))
+    QuietHours.objects.update_or_create(
+        user=user, defaults={"starts": starts, "ends": ends, "time_zone": time_zone}
+    )
+
+
+def mute_thread(*, user, kind: str, subject_id: int) -> None:
+    get(kind)
+    MutedThread.objects.get_or_create(user=user, kind=kind, subject_id=subject_id)
+
+
+def unmute_thread(*, user, thread_id: int) -> None:
+    deleted, _count = MutedThread.objects.filter(user=user, pk=thread_id).delete()
+    if not deleted:
+        raise NotFound(_("This thread is not muted."))
+
+
+def subscribe_device(*, user, endpoint: str, p256dh: str, auth: str) -> PushSubscription:
+    """This browser accepts pushes for this person (a browser signed in as someone else
+    before moves over to them)."""
+    if not push.endpoint_allowed(endpoint):
+        raise ValidationError(_("This push service is not one this site can reach."))
+    if not push.key_valid(p256dh, 65) or not push.key_valid(auth, 16):
+        raise ValidationError(_("The browser's push keys are not valid."))
+    with transaction.atomic():
+        device, _created = PushSubscription.objects.update_or_create(
+            endpoint=endpoint, defaults={"user": user, "p256dh": p256dh, "auth": auth}
+        )
+        extra = PushSubscription.objects.filter(user=user).order_by("-created_at", "-pk")
+        stale = list(extra.values_list("pk", flat=True)[MAX_DEVICES:])
+        PushSubscription.objects.filter(pk__in=stale).delete()
+    return device
+
+
+def unsubscribe_device(*, user, endpoint: str) -> int:
+    deleted, _count = PushSubscription.objects.filter(user=user, endpoint=endpoint).delete()
+    return deleted
 
 
 def forget_closed_account(user, what_they_wrote: str) -> None:
@@ -75,3 +262,6 @@ def forget_closed_account(user, what_they_wrote: str) -> None:
     with transaction.atomic():
         Notification.objects.filter(recipient=user).delete()
         Preference.objects.filter(user=user).delete()
+        QuietHours.objects.filter(user=user).delete()
+        MutedThread.objects.filter(user=user).delete()
+        PushSubscription.objects.filter(user=user).delete()

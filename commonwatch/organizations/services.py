@@ -112,7 +112,8 @@ def _invite(*, by, organization: Organization, email: str, role: str) -> Invitat
             "You are invited to join %(org)s as %(title)s.\n\n"
             "Accept within %(days)d days, signed in with this e-mail address:\n%(link)s\n\n"
             "You will be asked to set up a second factor before you see anything of "
-            "%(org)s. If you did not expect this, ignore this e-mail."
+            "%(org)s. If you did not expect this, ignore this e-mail: it is a one-time "
+            "invitation, so there is nothing to unsubscribe from."
         )
         % {"org": organization, "title": title, "days": INVITATION_DAYS, "link": link},
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -6,11 +6,11 @@ from commonwatch.accounts import services as accounts
 from commonwatch.accounts.tests.factories import UserFactory
 from commonwatch.community import services
 from commonwatch.community.alerts import POST_ALERT
-from commonwatch.community.models import Post
+from commonwatch.community.models import Category, Post
 from commonwatch.geo.distance import miles_to_m
 from commonwatch.geo.tests.test_distance_and_cells import offset
 from commonwatch.moderation import services as moderation
-from commonwatch.notifications.models import Channel, Notification
+from commonwatch.notifications.models import Delivery, Notification
 from commonwatch.notifications.services import choose
 from commonwatch.organizations.models import Kind
 from commonwatch.organizations.tests.factories import member_of, team
@@ -73,4 +73,6 @@ def post_alerts():
 
 
 def wants_digest(user) -> None:
-    choose(user=user, kind=POST_ALERT, channel=Channel.EMAIL, enabled=True)
+    """Every category in the daily digest."""
+    for category in Category.values:
+        choose(user=user, kind=POST_ALERT, topic=category, delivery=Delivery.DIGEST)

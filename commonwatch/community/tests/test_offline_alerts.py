@@ -9,6 +9,7 @@ from django.core.management import call_command
 from commonwatch.accounts.services import set_home
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.community.alerts import POST_ALERT
+from commonwatch.community.models import Category
 from commonwatch.community.services import delete_post
 from commonwatch.community.tasks import DIGEST_SIZE, queue_alerts, send_daily_digests
 from commonwatch.community.tests.factories import (
@@ -85,7 +86,8 @@ def test_a_resident_turns_the_digest_on_in_the_notification_settings(client, mai
     client.force_login(resident)
     assert b"notification settings" in client.get("/account/home/").content
 
-    client.post("/notifications/settings/", {f"{POST_ALERT}:email": "on"})
+    choices = {f"{POST_ALERT}:{c}": "digest" for c in Category.values}
+    client.post("/notifications/settings/", {**choices, "time_zone": "UTC"})
 
     published(resident_at(CENTER[0] + 0.001, CENTER[1]))
     assert send_daily_digests() == 1

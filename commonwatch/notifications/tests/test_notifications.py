@@ -9,7 +9,7 @@ from commonwatch.accounts import services as accounts
 from commonwatch.accounts.tests.factories import UserFactory, sign_in
 from commonwatch.notifications import selectors, services
 from commonwatch.notifications.kinds import KINDS, InboxEntry, Kind, register
-from commonwatch.notifications.models import Channel, Notification, Preference
+from commonwatch.notifications.models import Delivery, Notification, Preference
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,8 @@ def test_kind():
         Kind(
             code="tests.thing",
             label="Things",
-            channels={Channel.EMAIL: True},
+            topics={"big": "Big things", "small": "Small things"},
+            defaults={"big": Delivery.EMAIL},
             visible=lambda notifications, user: notifications.exclude(subject_id=HIDDEN_SUBJECT),
             describe=_describe,
         )
@@ -66,13 +67,17 @@ def test_marking_everything_read_clears_the_count_of_that_person_only(client):
     assert selectors.unread_count(other) == 1
 
 
-def test_a_channel_follows_its_default_until_the_person_chooses(client):
+def test_a_topic_follows_its_default_until_the_person_chooses(client):
     reader = UserFactory()
-    assert selectors.wants(reader, "tests.thing", Channel.EMAIL)
+    assert selectors.delivery_of(reader, "tests.thing", "big") == Delivery.EMAIL
+    assert selectors.delivery_of(reader, "tests.thing", "small") == Delivery.OFF
     sign_in(client, reader)
-    client.post("/notifications/settings/", {})  # every switch left unticked
-    assert not selectors.wants(reader, "tests.thing", Channel.EMAIL)
-    assert selectors.wants(reader, "tests.thing", Channel.IN_APP)  # the inbox keeps all
+    client.post(
+        "/notifications/settings/",
+        {"tests.thing:big": "digest", "tests.thing:small": "push", "time_zone": "UTC"},
+    )
+    assert selectors.delivery_of(reader, "tests.thing", "big") == Delivery.DIGEST
+    assert selectors.delivery_of(reader, "tests.thing", "small") == Delivery.PUSH
 
 
 def test_the_api_lists_and_switches_choices(client):
@@ -85,26 +90,30 @@ def test_the_api_lists_and_switches_choices(client):
     assert inbox["notifications"][0]["url"] == "/things/1"
     switched = client.put(
         "/api/v1/notifications/settings",
-        {"kind": "tests.thing", "channel": "email", "enabled": False},
+        {"kind": "tests.thing", "topic": "big", "delivery": "off"},
         content_type="application/json",
         **auth,
     )
     assert switched.status_code == 200
-    mine = [c for c in switched.json() if c["kind"] == "tests.thing"]
-    assert mine == [{"kind": "tests.thing", "channel": "email", "enabled": False}]
+    mine = {c["topic"]: c["delivery"] for c in switched.json() if c["kind"] == "tests.thing"}
+    assert mine == {"big": "off", "small": "off"}
     assert client.post("/api/v1/notifications/read", **auth).json() == {"marked_read": 1}
 
 
 @pytest.mark.parametrize(
-    ("kind", "channel"),
-    [("tests.thing", "in_app"), ("tests.thing", "push"), ("no.such.kind", "email")],
+    ("kind", "topic", "delivery"),
+    [
+        ("tests.thing", "huge", "push"),
+        ("tests.thing", "big", "fax"),
+        ("no.such.kind", "big", "email"),
+    ],
 )
-def test_what_cannot_be_switched_is_a_422_and_changes_nothing(client, kind, channel):
+def test_what_cannot_be_chosen_is_a_422_and_changes_nothing(client, kind, topic, delivery):
     reader = UserFactory()
     _token, raw = accounts.create_api_token(user=reader, name="phone", scope="write")
     response = client.put(
         "/api/v1/notifications/settings",
-        {"kind": kind, "channel": channel, "enabled": False},
+        {"kind": kind, "topic": topic, "delivery": delivery},
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {raw}",
     )
@@ -117,7 +126,7 @@ def test_a_read_only_token_cannot_change_choices(client):
     _token, raw = accounts.create_api_token(user=reader, name="watch", scope="read")
     response = client.put(
         "/api/v1/notifications/settings",
-        {"kind": "tests.thing", "channel": "email", "enabled": False},
+        {"kind": "tests.thing", "topic": "big", "delivery": "off"},
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {raw}",
     )
@@ -128,7 +137,7 @@ def test_a_read_only_token_cannot_change_choices(client):
 def test_closing_an_account_forgets_its_notifications_and_choices():
     reader, other = UserFactory(), UserFactory()
     services.notify(kind="tests.thing", subject_id=1, recipient_ids=[reader.pk, other.pk])
-    services.choose(user=reader, kind="tests.thing", channel=Channel.EMAIL, enabled=False)
+    services.choose(user=reader, kind="tests.thing", topic="big", delivery=Delivery.OFF)
     accounts.delete_account(user=reader)
     assert not Notification.objects.filter(recipient=reader).exists()
     assert not Preference.objects.filter(user=reader).exists()
@@ -137,4 +146,4 @@ def test_closing_an_account_forgets_its_notifications_and_choices():
 
 def test_choosing_rejects_an_unknown_kind_with_a_message():
     with pytest.raises(ValidationError, match="no such kind"):
-        services.choose(user=UserFactory(), kind="nope", channel=Channel.EMAIL, enabled=True)
+        services.choose(user=UserFactory(), kind="nope", topic="", delivery=Delivery.EMAIL)

@@ -20,12 +20,14 @@ from commonwatch.accounts.models import ApiToken
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.accounts.tests.test_access_matrix import MATRIX, _kwargs_for
 from commonwatch.community import services as community
+from commonwatch.community.alerts import POST_ALERT
 from commonwatch.community.models import Comment, Post, Status
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
 from commonwatch.media.models import MediaFile
 from commonwatch.media.tests.factories import jpeg_with_gps, upload
 from commonwatch.moderation import services as moderation
 from commonwatch.moderation.models import Appeal, Flag
+from commonwatch.notifications.models import MutedThread
 from commonwatch.organizations import services as organizations
 from commonwatch.organizations.models import Invitation, Kind, Membership, Role
 from commonwatch.organizations.tests.factories import member_of, organization
@@ -52,6 +54,7 @@ class World:
     token: ApiToken
     officer_b: Membership
     invitation_b: Invitation
+    muted: MutedThread
 
 
 @pytest.fixture
@@ -85,6 +88,7 @@ def world(settings) -> World:
         token=token,
         officer_b=Membership.objects.get(user=member_of(agency_b)),
         invitation_b=Invitation.objects.get(email="someone@example.org"),
+        muted=MutedThread.objects.create(user=owner, kind=POST_ALERT, subject_id=shown.pk),
     )
 
 
@@ -108,6 +112,9 @@ OWNERSHIP = {
     "moderation:appeal_post": _neighbor_posts("POST", "/moderation/posts/{w.rejected.pk}/appeal/"),
     "moderation:appeal_comment": _neighbor_posts(
         "POST", "/moderation/comments/{w.rejected_comment.pk}/appeal/"
+    ),
+    "notifications:unmute_thread": _neighbor_posts(
+        "POST", "/notifications/muted/{w.muted.pk}/unmute/"
     ),
     "accounts:revoke_api_token": _neighbor_posts("POST", "/account/tokens/{w.token.pk}/revoke/"),
     "GET /posts/{post_id}": _neighbor_posts("GET", "/posts/{w.pending.pk}"),
@@ -183,6 +190,9 @@ SHARED = {
     "moderation:requeue_post",
     "POST /moderation/posts/{post_id}/decision",
     "organizations:invitation",
+    # A signed link names its person itself; a link not made here is "not valid" (404).
+    "notifications:unsubscribe",
+    "notifications:mute",
 }
 
 

@@ -1,0 +1,78 @@
+/* Turn web push on or off for this browser (notifications settings page): register the
+   service worker, subscribe through the browser's push service with the site's VAPID
+   key, and hand the subscription to the API. */
+"use strict";
+
+(function () {
+  const panel = document.getElementById("push");
+  if (!panel) return;
+  const status = panel.querySelector(".push-status");
+  const api = panel.dataset.api;
+  if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
+    status.textContent = "This browser cannot receive push messages.";
+    return;
+  }
+  panel.querySelector(".push-actions").hidden = false;
+  status.textContent = "";
+
+  function csrfToken() {
+    const field = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return field ? field.value : "";
+  }
+
+  function keyBytes(base64url) {
+    const base64 = (base64url + "===".slice((base64url.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/");
+    return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  }
+
+  function send(path, body) {
+    return fetch(path, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify(body),
+    });
+  }
+
+  async function turnOn() {
+    status.textContent = "Asking your browser…";
+    const permission = await Notification.requestPermission();
+    if (permission !== "granted") {
+      status.textContent = "Notifications are blocked for this site. Allow them in your browser's site settings.";
+      return;
+    }
+    const registration = await navigator.serviceWorker.register("/service-worker.js", { scope: "/" });
+    await navigator.serviceWorker.ready;
+    panel.dataset.worker = "ready";
+    let subscription;
+    try {
+      subscription = await registration.pushManager.subscribe({
+        userVisibleOnly: true,
+        applicationServerKey: keyBytes(panel.dataset.vapidKey),
+      });
+    } catch (error) {
+      status.textContent = "Your browser could not reach its push service (" + error.message + "). Try again when you are online.";
+      return;
+    }
+    const response = await send(api, subscription.toJSON());
+    if (response.ok) {
+      status.textContent = "Push is on for this device.";
+    } else {
+      const answer = await response.json().catch(() => ({}));
+      status.textContent = "The site could not turn push on: " + (answer.detail || response.status);
+    }
+  }
+
+  async function turnOff() {
+    const registration = await navigator.serviceWorker.getRegistration("/");
+    const subscription = registration ? await registration.pushManager.getSubscription() : null;
+    if (subscription) {
+      await send(api + "/remove", { endpoint: subscription.endpoint });
+      await subscription.unsubscribe();
+    }
+    status.textContent = "Push is off for this device.";
+  }
+
+  panel.querySelector("[data-push=on]").addEventListener("click", () => turnOn().catch((e) => { status.textContent = e.message; }));
+  panel.querySelector("[data-push=off]").addEventListener("click", () => turnOff().catch((e) => { status.textContent = e.message; }));
+})();

@@ -1,0 +1,106 @@
+"""Quiet hours, muted threads and the old digest switch, as a resident meets them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from commonwatch.accounts.tests.factories import UserFactory, sign_in
+from commonwatch.community.alerts import POST_ALERT
+from commonwatch.community.models import Category
+from commonwatch.community.tests.factories import CENTER, published, resident_at
+from commonwatch.notifications import links, selectors
+from commonwatch.notifications.models import MutedThread, QuietHours
+
+pytestmark = pytest.mark.django_db
+
+
+def test_quiet_hours_are_saved_with_both_times_or_refused_with_one(client):
+    resident = UserFactory()
+    sign_in(client, resident)
+    page = client.post("/notifications/settings/", {"quiet_starts": "22:00", "time_zone": "UTC"})
+    assert b"Give both times" in page.content
+    assert not QuietHours.objects.exists()
+
+    client.post(
+        "/notifications/settings/",
+        {"quiet_starts": "22:00", "quiet_ends": "07:00", "time_zone": "Europe/Berlin"},
+    )
+    quiet = QuietHours.objects.get(user=resident)
+    assert (quiet.starts, quiet.ends, quiet.time_zone) == (
+        dt.time(22),
+        dt.time(7),
+        "Europe/Berlin",
+    )
+    client.post("/notifications/settings/", {"time_zone": "UTC"})  # both emptied: none
+    assert not QuietHours.objects.exists()
+
+
+def test_a_thread_muted_from_the_inbox_leaves_it_and_is_unmuted_from_settings(client):
+    resident = resident_at(CENTER[0] + 0.001, CENTER[1])
+    post = published(resident_at(*CENTER), title="Loose dog on Pine")
+    sign_in(client, resident)
+    assert b"Loose dog on Pine" in client.get("/notifications/").content
+
+    client.post(links.mute_url(links.mute_thread_token(resident, POST_ALERT, post.pk)))
+    assert b"Loose dog on Pine" not in client.get("/notifications/").content
+    assert selectors.unread_count(resident) == 0
+    settings_page = client.get("/notifications/settings/").content
+    assert b"Loose dog on Pine" in settings_page and b"Unmute" in settings_page
+
+    thread = MutedThread.objects.get(user=resident)
+    client.post(f"/notifications/muted/{thread.pk}/unmute/")
+    assert b"Loose dog on Pine" in client.get("/notifications/").content
+
+
+def test_nobody_unmutes_someone_elses_thread(client):
+    owner, other = UserFactory(), UserFactory()
+    thread = MutedThread.objects.create(user=owner, kind=POST_ALERT, subject_id=1)
+    sign_in(client, other)
+    assert client.post(f"/notifications/muted/{thread.pk}/unmute/").status_code == 404
+    assert MutedThread.objects.filter(pk=thread.pk).exists()
+
+
+def test_the_service_worker_is_served_from_the_root_for_the_whole_site(client):
+    response = client.get("/service-worker.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Service-Worker-Allowed"] == "/"
+    assert b"showNotification" in response.content
+
+
+@pytest.fixture
+def back_to_the_latest_schema():
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    return MigrationExecutor(connection).loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("back_to_the_latest_schema")
+def test_an_old_digest_switch_becomes_a_digest_of_every_category():
+    digest_reader, declined = UserFactory(), UserFactory()
+    old = _migrate([("notifications", "0001_initial")])
+    Preference = old.get_model("notifications", "Preference")
+    Preference.objects.create(
+        user_id=digest_reader.pk, kind=POST_ALERT, channel="email", enabled=True
+    )
+    Preference.objects.create(user_id=declined.pk, kind=POST_ALERT, channel="email", enabled=False)
+
+    new = _migrate([("notifications", "0002_deliveries_per_topic")])
+
+    chosen = new.get_model("notifications", "Preference").objects.values_list(
+        "user_id", "topic", "delivery"
+    )
+    assert sorted(chosen) == sorted(
+        (digest_reader.pk, topic, "digest") for topic in Category.values
+    )
