@@ -26,7 +26,7 @@ def activity(db):
         moderator=mod, post=submit(author), reason="Describes by race.", rule=Rule.PROFILING
     )
     appeal = services.appeal(author=author, post=first, statement="The name was mine.")
-    services.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Restored.")
+    services.decide_appeal(moderator=moderator(), appeal=appeal, grant=True, answer="Restored.")
     services.flag_post(user=resident_at(*CENTER), post=kept, reason=Rule.FALSE)
     return author
 
