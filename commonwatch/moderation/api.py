@@ -194,10 +194,21 @@ class RuleCountOut(Schema):
     flags: int
 
 
+class StoppedOut(Schema):
+    """Texts the automatic checks stopped under a rule over the log's months; `count` is
+    null when under `stops_shown_from` (small counts could point at a person)."""
+
+    rule: str
+    label: str
+    count: int | None
+
+
 class LogOut(Schema):
     since: date
     months: list[LogMonthOut]
     rules: list[RuleCountOut]
+    stopped: list[StoppedOut]
+    stops_shown_from: int
 
 
 class DecisionOut(Schema):

@@ -150,7 +150,7 @@ class QueueItem:
     after: list[Comment] = field(default_factory=list)
     established_flags: int = 0
     rejected_by_me: bool = False
-    after: str = ""  # the item to bring into view once this one is decided
+    next_anchor: str = ""  # the item to bring into view once this one is decided
 
     @property
     def anchor(self) -> str:
@@ -234,7 +234,7 @@ def moderation_queue(user, filters: QueueFilters, page_number) -> QueuePage:
     for i, item in enumerate(items):
         item.claim = claims.get(item.claim_key)
         following = items[i + 1] if i + 1 < len(items) else items[i - 1] if i else None
-        item.after = following.anchor if following else ""
+        item.next_anchor = following.anchor if following else ""
     return QueuePage(items, page, counts, lone_moderator=moderators_count() < 2)
 
 
