@@ -28,36 +28,12 @@ def _moderated(user, queryset):
     return restrict(queryset, user, MODERATE)
 
 
-def pending_posts(user, limit: int = 100):
-    return (
-        _moderated(user, Post.objects.filter(status=Status.PENDING))
-        .annotate(open_flags=Count("flags", filter=Q(flags__resolved=False)))
-        .prefetch_related("media__media_file")
-        .order_by("created_at")[:limit]
-    )
-
-
-def pending_comments(user, limit: int = 100):
-    return (
-        _moderated(user, Comment.objects.filter(status=Status.PENDING))
-        .select_related("post")
-        .order_by("created_at")[:limit]
-    )
-
-
 def _for_moderator(user, queryset):
     """The one row of the queryset, for a moderator; 404 for anyone else or no row."""
     found = _moderated(user, queryset).first()
     if found is None:
         raise Http404
     return found
-
-
-def flagged_post(user, post_id: int) -> Post:
-    """A published post with open flags, for a moderator to keep or reject."""
-    return _for_moderator(
-        user, Post.objects.filter(pk=post_id, status=Status.PUBLISHED, flags__resolved=False)
-    )
 
 
 def post_in_queue(user, post_id: int) -> Post:

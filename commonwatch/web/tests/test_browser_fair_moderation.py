@@ -121,3 +121,22 @@ def test_a_second_moderator_decides_an_appeal_by_asking_for_an_edit(open_page):
     expect(second.page.locator(f'.queue-item[data-post-id="{post.pk}"]')).to_contain_text(
         "A car blocked my drive"
     )
+
+
+def test_after_a_decision_the_queue_keeps_its_page_and_filters_and_focuses_the_next_item(
+    open_page,
+):
+    author = resident_at(*CENTER)
+    first = submit(author, title="First waiting")
+    second = submit(author, title="Second waiting")
+    m = open_page()
+    m.sign_in_as(moderator())
+    m.page.goto(reverse("moderation:queue") + "?kind=post")
+    m.page.locator(f'.queue-item[data-post-id="{first.pk}"]').get_by_role(
+        "button", name="Approve"
+    ).click()
+    expect(m.page.locator(".messages")).to_contain_text("Approved and published.")
+    expect(m.page).to_have_url(f"{m.base_url}/moderation/?kind=post#item-post-{second.pk}")
+    expect(m.page.locator(f'.queue-item[data-post-id="{second.pk}"]')).to_be_focused()
+    expect(m.page.get_by_label("Kind")).to_have_value("post")
+    m.check(screenshot="moderation-queue-next-item")
