@@ -3,6 +3,7 @@ second factors encrypted at rest and kept by staff."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -60,7 +61,21 @@ def why_no_unsubscribe() -> str:
     ) % {"site": settings.SITE_NAME, "settings": on_site(reverse("notifications:settings"))}
 
 
+# Each returns the page a signed-in user starts on (a URL), or None: the first answer
+# wins. Apps above accounts register here (moderation: moderators land on the queue).
+landing_pages: list[Callable[[object], str | None]] = []
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request):
+        """Where sign-in lands when the sign-in asked for no page (allauth reads `next`
+        first): the user's working page if an app names one, else the home page."""
+        for landing in landing_pages:
+            url = landing(request.user)
+            if url:
+                return url
+        return super().get_login_redirect_url(request)
+
     def send_mail(self, template_prefix, email, context):
         """As allauth's, through the outbox, with the site named and every link on SITE_URL."""
         links = {

@@ -110,3 +110,16 @@ def check_text(*, title: str, body: str, max_body: int = MAX_BODY_CHARS) -> list
     if describes_person_by_race_alone(text):
         reasons.append(PERSON_RULE)
     return reasons
+
+
+def rules_broken(*, title: str, body: str) -> set[str]:
+    """The community rules (moderation's Rule codes) a stopped text broke, for the
+    public log's count of what the checks stopped; lengths and empty text are form
+    errors, not rules."""
+    text = f"{title}\n{body}"
+    rules = set()
+    if _contact_details(text):
+        rules.add("private_info")
+    if describes_person_by_race_alone(text):
+        rules.add("profiling")
+    return rules

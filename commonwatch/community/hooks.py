@@ -1,8 +1,9 @@
 """Where the apps above community plug in, so that community never imports them.
 
 Moderation (registered in its AppConfig.ready) says who may not post for now (its
-penalty ladder), closes the appeals an author's edit or delete makes moot, and adds
-its panel (the flag form) to the post page. Community calls these at the points
+penalty ladder), closes the appeals an author's edit or delete makes moot, adds
+its panel (the flag form) to the post page, and counts what the automatic checks
+stopped. Community calls these at the points
 named here, inside its own transactions, and knows nothing else of moderation.
 """
 
@@ -18,6 +19,8 @@ posting_pauses: list[Callable[[object], str | None]] = []
 post_changed: list[Callable[..., None]] = []
 # Each returns HTML (already escaped) to show under a post for this request, or "".
 post_page_panels: list[Callable[[object, dict], str]] = []
+# Each is told which rules (codes) an automatic check stopped a text for: no text, no author.
+text_stopped: list[Callable[[set[str]], None]] = []
 
 
 def posting_pause(user) -> str | None:
@@ -42,3 +45,8 @@ def changed(post, *, deleted: bool) -> None:
 
 def panels(request, card: dict) -> list[str]:
     return [html for render in post_page_panels if (html := render(request, card))]
+
+
+def stopped(rules: set[str]) -> None:
+    for listener in text_stopped:
+        listener(rules)

@@ -21,7 +21,7 @@ from commonwatch.geo.services import rebuild_tallies
 from commonwatch.media import services as media
 
 from . import hooks, transitions
-from .checks import MAX_COMMENT_CHARS, check_text
+from .checks import MAX_COMMENT_CHARS, check_text, rules_broken
 from .models import Category, Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
 from .policies import RESOLVE, WRITE
 
@@ -36,6 +36,7 @@ def _require_text_passes(*, title: str, body: str, max_body: int | None = None) 
     kwargs = {"max_body": max_body} if max_body else {}
     reasons = check_text(title=title, body=body, **kwargs)
     if reasons:
+        hooks.stopped(rules_broken(title=title, body=body))
         raise ValidationError({"body": reasons})
 
 

@@ -7,7 +7,6 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
@@ -17,6 +16,7 @@ from commonwatch.community.policies import WRITE
 from commonwatch.core.schemas import answers, text
 
 from . import policies, selectors, services
+from . import queue as queue_claims
 from .models import Rule
 from .services import MAX_REASON_CHARS
 
@@ -26,52 +26,105 @@ AUTHOR = api_access(needs(WRITE))
 OPEN = api_access(EVERYONE)
 
 
-class QueuedPost(Schema):
+class FlagOut(Schema):
+    reason: str
+    note: str
+    created_at: datetime
+
+
+class StandingOut(Schema):
+    """The author as a moderator reads them: no name, only how they stand."""
+
+    joined: datetime
+    established: bool
+    penalty_steps: int
+    paused_until: datetime | None
+    earlier_decisions: list[str]
+
+
+class ClaimOut(Schema):
+    item: str
+    moderator: str
+    expires_at: datetime
+
+
+class QueueItemOut(Schema):
+    """One item waiting for a decision; `id` is the post's, comment's or appeal's."""
+
+    kind: Literal["post", "edit", "comment", "appeal"]
     id: int
-    category: str
+    waiting_since: datetime
+    post_id: int | None
+    status: str
     title: str
     body: str
-    created_at: datetime
-    open_flags: int
-
-
-class QueuedComment(Schema):
-    id: int
-    post_id: int
-    body: str
-    created_at: datetime
-
-
-class QueuedAppeal(Schema):
-    id: int
-    post_id: int | None
-    comment_id: int | None
-    rule: str
-    reason: str
+    lat: float | None
+    lng: float | None
+    cell: str
+    flags: list[FlagOut]
+    established_flags: int
+    author: StandingOut
+    thread_before: list[str]
+    thread_after: list[str]
+    rejection_rule: str
+    rejection_reason: str
     statement: str
-    created_at: datetime
-
-    @staticmethod
-    def resolve_post_id(appeal) -> int | None:
-        return appeal.rejection.post_id
-
-    @staticmethod
-    def resolve_comment_id(appeal) -> int | None:
-        return appeal.rejection.comment_id
-
-    @staticmethod
-    def resolve_rule(appeal) -> str:
-        return appeal.rejection.rule
-
-    @staticmethod
-    def resolve_reason(appeal) -> str:
-        return appeal.rejection.reason
+    rejected_by_you: bool
+    claim: ClaimOut | None
 
 
 class QueueOut(Schema):
-    posts: list[QueuedPost]
-    comments: list[QueuedComment]
-    appeals: list[QueuedAppeal]
+    page: int
+    pages: int
+    count: int
+    counts: dict[str, int]
+    lone_moderator: bool
+    items: list[QueueItemOut]
+
+
+def _claim_out(claim) -> dict | None:
+    if claim is None:
+        return None
+    return {
+        "item": claim.item,
+        "moderator": claim.moderator.email,
+        "expires_at": queue_claims.expires_at(claim),
+    }
+
+
+def _item_out(item) -> dict:
+    """The queue item as the API gives it: the same facts the queue page shows."""
+    obj, post, standing = item.obj, item.post, item.author
+    rejection = obj.rejection if item.kind == "appeal" else None
+    text = obj if item.kind in ("post", "edit") else rejection.post if rejection else None
+    return {
+        "kind": item.kind,
+        "id": obj.pk,
+        "waiting_since": item.waiting_since,
+        "post_id": post.pk if post else None,
+        "status": getattr(obj, "status", ""),
+        "title": text.title if text else "",
+        "body": text.body if text else (rejection.comment.body if rejection else obj.body),
+        "lat": post.lat if post else None,
+        "lng": post.lng if post else None,
+        "cell": item.cell,
+        "flags": item.flags,
+        "established_flags": item.established_flags,
+        "author": {
+            "joined": standing.joined,
+            "established": standing.established,
+            "penalty_steps": standing.steps,
+            "paused_until": standing.paused_until,
+            "earlier_decisions": [d.action for d in standing.earlier],
+        },
+        "thread_before": [c.body for c in item.before],
+        "thread_after": [c.body for c in item.after],
+        "rejection_rule": rejection.rule if rejection else "",
+        "rejection_reason": rejection.reason if rejection else "",
+        "statement": obj.statement if rejection else "",
+        "rejected_by_you": item.rejected_by_me,
+        "claim": _claim_out(item.claim),
+    }
 
 
 Reason = text(max_length=MAX_REASON_CHARS)
@@ -114,7 +167,10 @@ class AppealOut(Schema):
 
 
 class AppealDecisionIn(Schema):
-    action: Literal["grant", "deny"]
+    """grant publishes; changes grants by sending the post back to its author for an
+    edit (reviewed again after it); deny keeps the rejection."""
+
+    action: Literal["grant", "changes", "deny"]
     answer: Explanation
 
 
@@ -138,10 +194,21 @@ class RuleCountOut(Schema):
     flags: int
 
 
+class StoppedOut(Schema):
+    """Texts the automatic checks stopped under a rule over the log's months; `count` is
+    null when under `stops_shown_from` (small counts could point at a person)."""
+
+    rule: str
+    label: str
+    count: int | None
+
+
 class LogOut(Schema):
     since: date
     months: list[LogMonthOut]
     rules: list[RuleCountOut]
+    stopped: list[StoppedOut]
+    stops_shown_from: int
 
 
 class DecisionOut(Schema):
@@ -150,23 +217,58 @@ class DecisionOut(Schema):
 
 
 @router.get("/moderation/queue", response=answers({200: QueueOut}), auth=MODERATE)
-def queue(request):
-    """What waits for a decision, oldest first: posts (with open flags), comments, appeals."""
+def queue(
+    request,
+    kind: Literal["post", "edit", "comment", "appeal", ""] = "",
+    age: Literal["1h", "24h", "3d", ""] = "",
+    flags: Annotated[int, Field(ge=0, le=100)] = 0,
+    page: Annotated[int, Field(ge=1, le=100000)] = 1,
+):
+    """What waits for a decision, oldest first, a page at a time: new and flagged posts,
+    edits, comments and appeals, each with its flags, author standing and claim."""
+    filters = selectors.QueueFilters(kind=kind, age=age, flags=flags)
+    found = selectors.moderation_queue(request.auth, filters, page)
     return {
-        "posts": list(selectors.pending_posts(request.auth)),
-        "comments": list(selectors.pending_comments(request.auth)),
-        "appeals": list(selectors.open_appeals(request.auth)),
+        "page": found.page.number,
+        "pages": found.page.paginator.num_pages,
+        "count": found.page.paginator.count,
+        "counts": found.counts,
+        "lone_moderator": found.lone_moderator,
+        "items": [_item_out(item) for item in found.items],
     }
+
+
+ClaimKind = Literal["post", "comment", "appeal"]
+
+
+@router.post(
+    "/moderation/claims/{kind}/{item_id}", response=answers({200: ClaimOut}), auth=MODERATE
+)
+def claim(request, kind: ClaimKind, item_id: int):
+    """Claim a queue item for 15 minutes: others still see it but cannot decide it."""
+    selectors.queue_item(request.auth, kind, item_id)
+    made = services.claim_item(moderator=request.auth, kind=kind, pk=item_id)
+    return _claim_out(made)
+
+
+@router.delete("/moderation/claims/{kind}/{item_id}", response=answers({204: None}), auth=MODERATE)
+def unclaim(request, kind: ClaimKind, item_id: int):
+    """Give back your claim on a queue item (someone else's stays)."""
+    selectors.queue_item(request.auth, kind, item_id)
+    services.unclaim_item(moderator=request.auth, kind=kind, pk=item_id)
+    return Status(204, None)
 
 
 @router.post(
     "/moderation/posts/{post_id}/decision", response=answers({200: DecisionOut}), auth=MODERATE
 )
 def decide_post(request, post_id: int, payload: DecisionIn):
-    """Approve (publish) or reject a waiting post; a rejection cites a rule and a reason."""
+    """Approve (publish) or reject a waiting post; a rejection cites a rule and a reason.
+    On a flagged post that is still published, approve keeps it and answers its flags."""
     post = selectors.post_in_queue(request.auth, post_id)
     if isinstance(payload, Approval):
-        post = services.approve_post(moderator=request.auth, post=post, reason=payload.reason)
+        approve = services.keep_post if post.status == "published" else services.approve_post
+        post = approve(moderator=request.auth, post=post, reason=payload.reason)
     else:
         post = services.reject_post(
             moderator=request.auth, post=post, reason=payload.reason, rule=payload.rule
@@ -197,12 +299,14 @@ def decide_comment(request, comment_id: int, payload: DecisionIn):
     "/moderation/appeals/{appeal_id}/decision", response=answers({200: AppealOut}), auth=MODERATE
 )
 def decide_appeal(request, appeal_id: int, payload: AppealDecisionIn):
-    """Grant (the post or comment is published, the author's penalty step lifted) or deny."""
+    """Grant (published, the author's penalty step lifted), ask for an edit (granted, the
+    post back with its author) or deny; never by the moderator who rejected (403)."""
     appeal = selectors.appeal_in_queue(request.auth, appeal_id)
     return services.decide_appeal(
         moderator=request.auth,
         appeal=appeal,
-        grant=payload.action == "grant",
+        grant=payload.action != "deny",
+        ask_for_edit=payload.action == "changes",
         answer=payload.answer,
     )
 
@@ -233,9 +337,16 @@ class Message(Schema):
     detail: str
 
 
-@router.post("/posts/{post_id}/flags", response=answers({201: Message}), auth=AUTHOR)
+class FlagAnswer(Message):
+    hidden: bool
+
+
+@router.post("/posts/{post_id}/flags", response=answers({201: FlagAnswer}), auth=AUTHOR)
 def flag_post(request, post_id: int, payload: FlagIn):
-    """Flag a published post for the moderators, citing the rule it breaks."""
+    """Flag a published post for the moderators, citing the rule it breaks (no default).
+    The answer says whether it stays shown until a moderator decides or is hidden now."""
     post = community_selectors.post_for(request.auth, post_id)
-    services.flag_post(user=request.auth, post=post, reason=payload.reason, note=payload.note)
-    return Status(201, {"detail": _("Flagged. Moderators will look at this post.")})
+    flagged = services.flag_post(
+        user=request.auth, post=post, reason=payload.reason, note=payload.note
+    )
+    return Status(201, {"detail": flagged.message, "hidden": flagged.hidden})

@@ -7,7 +7,7 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         """Plug moderation into community's hooks: community never imports moderation."""
-        from commonwatch.accounts import closing
+        from commonwatch.accounts import adapters, closing
         from commonwatch.community import hooks
 
         from . import penalties, policies, services, views  # noqa: F401 - policies: actions
@@ -15,4 +15,6 @@ class ModerationConfig(AppConfig):
         hooks.posting_pauses.append(penalties.pause_notice)
         hooks.post_changed.append(services.withdraw_appeals)
         hooks.post_page_panels.append(views.flag_panel)
+        hooks.text_stopped.append(services.record_check_stops)
         closing.closing_steps.append(services.close_appellant)
+        adapters.landing_pages.append(views.moderators_landing)

@@ -17,10 +17,22 @@ class DecisionForm(forms.Form):
 
 
 class AppealDecisionForm(forms.Form):
-    action = forms.ChoiceField(choices=[("grant", _("Grant")), ("deny", _("Deny"))])
+    action = forms.ChoiceField(
+        choices=[("grant", _("Grant")), ("changes", _("Ask for an edit")), ("deny", _("Deny"))]
+    )
     answer = forms.CharField(label=_("Answer (shown to the author)"), max_length=1000)
 
 
 class FlagForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Why?"), choices=Rule.choices)
+    """No reason is picked for the flagger: they choose the rule themselves."""
+
+    reason = forms.ChoiceField(
+        label=_("Which rule does it break?"),
+        choices=Rule.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the rule this post breaks: no reason is picked for you."),
+            "invalid_choice": _("Choose one of the listed rules."),
+        },
+    )
     note = forms.CharField(label=_("Anything to add (optional)"), max_length=500, required=False)

@@ -13,6 +13,8 @@ class Action(models.TextChoices):
     REQUEUE = "requeue", _("Sent back to the queue")
     GRANT_APPEAL = "grant_appeal", _("Appeal granted")
     DENY_APPEAL = "deny_appeal", _("Appeal denied")
+    REQUEST_CHANGES = "request_changes", _("Appeal granted: changes requested")
+    KEEP = "keep", _("Flags dismissed: stays published")
 
 
 class Rule(models.TextChoices):
@@ -113,6 +115,8 @@ class Decision(models.Model):
 
 
 class Flag(models.Model):
+    """A neighbor's flag: in the moderators' queue from the first one (see docs/moderation.md)."""
+
     post = models.ForeignKey("community.Post", on_delete=models.CASCADE, related_name="flags")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     reason = models.CharField(max_length=16, choices=Rule.choices)
@@ -131,6 +135,7 @@ class AppealStatus(models.TextChoices):
     OPEN = "open", _("Waiting for a moderator")
     GRANTED = "granted", _("Granted: the decision was reversed")
     DENIED = "denied", _("Denied: the decision stands")
+    CHANGES_REQUESTED = "changes", _("Granted: edit your post and it is reviewed again")
     WITHDRAWN = "withdrawn", _("Withdrawn: the author edited or deleted the post")
 
 
@@ -178,3 +183,34 @@ class Penalty(models.Model):
 
     def __str__(self) -> str:
         return f"penalty step {self.step} for {self.user_id}"
+
+
+class Claim(models.Model):
+    """A moderator working on one queue item: others still see it, but cannot decide it
+    until the claim is released or expires (moderation.queue.CLAIM_FOR)."""
+
+    item = models.CharField(max_length=32, unique=True, help_text=_("post:12, comment:3, appeal:7"))
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claims"
+    )
+    claimed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.item} claimed by {self.moderator_id}"
+
+
+class CheckStop(models.Model):
+    """How many texts the automatic checks stopped, per rule and month: a count, never
+    the text or who wrote it (the public log shows it, docs/moderation.md)."""
+
+    rule = models.CharField(max_length=16, choices=Rule.choices)
+    month = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "month"], name="check_stop_per_rule_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} stopped for {self.rule} in {self.month:%Y-%m}"

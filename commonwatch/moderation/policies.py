@@ -9,9 +9,14 @@ from commonwatch.organizations.models import Kind
 MODERATE = "moderation.moderate"
 
 
+def is_moderator(user) -> bool:
+    """A member of a moderation team (whether this sign-in passed its second factor or not)."""
+    return holds(user, kind=Kind.MODERATION)
+
+
 @policy(MODERATE, "members of a moderation team: the queue, decisions, appeals", staff=True)
 def _moderator(user, obj) -> bool:
-    return holds(user, kind=Kind.MODERATION)
+    return is_moderator(user)
 
 
 @scope(MODERATE)

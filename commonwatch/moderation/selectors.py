@@ -4,19 +4,21 @@ standing, and the public log of moderation: counts and reasons, never people."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import TruncMonth
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
 from commonwatch.community.models import Comment, Post, Status
 from commonwatch.core.policies import require, restrict
+from commonwatch.organizations.models import Kind, Membership
 
-from . import penalties
-from .models import Action, Appeal, AppealStatus, Decision, Flag, Penalty, Rule
+from . import penalties, queue, trust
+from .models import Action, Appeal, AppealStatus, CheckStop, Decision, Flag, Penalty, Rule
 from .policies import MODERATE
 
 
@@ -24,23 +26,6 @@ def _moderated(user, queryset):
     """The queryset as the moderator may read it; 404 for anyone who is not one."""
     require(user, MODERATE, hidden=True)
     return restrict(queryset, user, MODERATE)
-
-
-def pending_posts(user, limit: int = 100):
-    return (
-        _moderated(user, Post.objects.filter(status=Status.PENDING))
-        .annotate(open_flags=Count("flags", filter=Q(flags__resolved=False)))
-        .prefetch_related("media__media_file")
-        .order_by("created_at")[:limit]
-    )
-
-
-def pending_comments(user, limit: int = 100):
-    return (
-        _moderated(user, Comment.objects.filter(status=Status.PENDING))
-        .select_related("post")
-        .order_by("created_at")[:limit]
-    )
 
 
 def _for_moderator(user, queryset):
@@ -59,6 +44,15 @@ def comment_in_queue(user, comment_id: int) -> Comment:
     return _for_moderator(user, Comment.objects.filter(pk=comment_id, status=Status.PENDING))
 
 
+def queue_item(user, kind: str, item_id: int):
+    """The post, comment or appeal the queue shows under this kind; 404 if none."""
+    find = {"post": post_in_queue, "comment": comment_in_queue, "appeal": appeal_in_queue}
+    if kind not in find:
+        require(user, MODERATE, hidden=True)
+        raise Http404
+    return find[kind](user, item_id)
+
+
 def recent_decisions(user, limit: int = 50):
     return _moderated(user, Decision.objects.select_related("post", "comment"))[:limit]
 
@@ -73,6 +67,236 @@ def open_appeals(user, limit: int = 100):
 
 def appeal_in_queue(user, appeal_id: int) -> Appeal:
     return _for_moderator(user, Appeal.objects.filter(pk=appeal_id, status=AppealStatus.OPEN))
+
+
+QUEUE_PAGE = 10
+QUEUE_KINDS = ("post", "edit", "comment", "appeal")
+# "Waiting longer than": the age filter's choices.
+QUEUE_AGES = {"1h": timedelta(hours=1), "24h": timedelta(days=1), "3d": timedelta(days=3)}
+NEIGHBOR_COMMENTS = 2
+EARLIER_DECISIONS = 5
+
+
+@dataclass
+class QueueFilters:
+    """What the moderator narrowed the queue to: kind, how long waiting, how flagged."""
+
+    kind: str = ""
+    age: str = ""
+    flags: int = 0
+
+    @classmethod
+    def from_query(cls, query) -> QueueFilters:
+        kind = query.get("kind", "")
+        age = query.get("age", "")
+        try:
+            flags = max(0, min(int(query.get("flags") or 0), 100))
+        except ValueError:
+            flags = 0
+        return cls(kind if kind in QUEUE_KINDS else "", age if age in QUEUE_AGES else "", flags)
+
+    def wants(self, kind: str) -> bool:
+        if self.flags and kind not in ("post", "edit"):
+            return False  # only posts carry flags
+        return not self.kind or self.kind == kind
+
+
+@dataclass
+class AuthorStanding:
+    """What a moderator reads of an author: no name, only how they stand."""
+
+    joined: datetime
+    established: bool
+    steps: int
+    paused_until: datetime | None
+    earlier: list[Decision]
+
+
+@dataclass
+class QueueItem:
+    kind: str
+    waiting_since: datetime
+    obj: object
+    claim_key: str
+    claim: object = None
+    flags: list[Flag] = field(default_factory=list)
+    author: AuthorStanding | None = None
+    post: Post | None = None
+    before: list[Comment] = field(default_factory=list)
+    after: list[Comment] = field(default_factory=list)
+    established_flags: int = 0
+    rejected_by_me: bool = False
+    next_anchor: str = ""  # the item to bring into view once this one is decided
+
+    @property
+    def anchor(self) -> str:
+        return "item-" + self.claim_key.replace(":", "-")
+
+    @property
+    def cell(self) -> str:
+        """The post's H3 cell in its usual hexadecimal form."""
+        return format(self.post.cell, "x") if self.post else ""
+
+    @property
+    def claim_expires(self):
+        return queue.expires_at(self.claim) if self.claim else None
+
+
+@dataclass
+class QueuePage:
+    items: list[QueueItem]
+    page: object
+    counts: dict[str, int]
+    lone_moderator: bool
+
+
+def _queued_posts(filters: QueueFilters):
+    """Pending posts and published ones with open flags, each with when it started waiting:
+    its first open flag, else its last change (a new post, an edit)."""
+    first_flag = Flag.objects.filter(post=OuterRef("pk"), resolved=False).order_by("created_at")
+    posts = (
+        Post.objects.filter(
+            Q(status=Status.PENDING) | Q(status=Status.PUBLISHED, flags__resolved=False)
+        )
+        .distinct()
+        .annotate(
+            open_flags=Count("flags", filter=Q(flags__resolved=False), distinct=True),
+            waiting_since=Coalesce(Subquery(first_flag.values("created_at")[:1]), "updated_at"),
+        )
+    )
+    if filters.flags:
+        posts = posts.filter(open_flags__gte=filters.flags)
+    return posts
+
+
+def _queue_keys(user, filters: QueueFilters, now) -> list[tuple]:
+    """(waiting since, kind, pk) of every item the filters keep: small rows, sorted."""
+    cutoff = now - QUEUE_AGES[filters.age] if filters.age else None
+    rows = []
+    if filters.wants("post") or filters.wants("edit"):
+        posts = _moderated(user, _queued_posts(filters))
+        if cutoff:
+            posts = posts.filter(waiting_since__lte=cutoff)
+        for pk, since, published_at, flags in posts.values_list(
+            "pk", "waiting_since", "published_at", "open_flags"
+        ):
+            kind = "edit" if published_at and not flags else "post"
+            if filters.wants(kind):
+                rows.append((since, kind, pk))
+    sources = {
+        "comment": Comment.objects.filter(status=Status.PENDING),
+        "appeal": Appeal.objects.filter(status=AppealStatus.OPEN),
+    }
+    for kind, queryset in sources.items():
+        if not filters.wants(kind):
+            continue
+        queryset = _moderated(user, queryset)
+        if cutoff:
+            queryset = queryset.filter(created_at__lte=cutoff)
+        rows += [(since, kind, pk) for pk, since in queryset.values_list("pk", "created_at")]
+    return sorted(rows)
+
+
+def moderation_queue(user, filters: QueueFilters, page_number) -> QueuePage:
+    """One page of the queue, oldest first, each item with what a moderator needs to
+    decide it: flags with reasons and notes, the author's standing, the thread."""
+    now = timezone.now()
+    rows = _queue_keys(user, filters, now)
+    counts = {kind: sum(1 for row in rows if row[1] == kind) for kind in QUEUE_KINDS}
+    page = Paginator(rows, QUEUE_PAGE).get_page(page_number)
+    items = [_item(user, kind, pk, since) for since, kind, pk in page.object_list]
+    items = [item for item in items if item is not None]
+    claims = queue.live_claims([item.claim_key for item in items], now)
+    for i, item in enumerate(items):
+        item.claim = claims.get(item.claim_key)
+        following = items[i + 1] if i + 1 < len(items) else items[i - 1] if i else None
+        item.next_anchor = following.anchor if following else ""
+    return QueuePage(items, page, counts, lone_moderator=moderators_count() < 2)
+
+
+def moderators_count() -> int:
+    """How many people can decide: appeals need a second one."""
+    members = Membership.objects.filter(revoked_at=None, organization__kind=Kind.MODERATION)
+    return members.values("user").distinct().count()
+
+
+def _item(user, kind: str, pk: int, since) -> QueueItem | None:
+    if kind in ("post", "edit"):
+        post = (
+            Post.objects.filter(pk=pk)
+            .annotate(open_flags=Count("flags", filter=Q(flags__resolved=False)))
+            .prefetch_related("media__media_file")
+            .first()
+        )
+        if post is None:
+            return None
+        flags = list(post.flags.filter(resolved=False).order_by("created_at"))
+        return QueueItem(
+            kind,
+            since,
+            post,
+            queue.key("post", pk),
+            flags=flags,
+            author=author_standing(post.author, exclude_post=post.pk),
+            post=post,
+            established_flags=trust.established_flaggers(post) if flags else 0,
+        )
+    if kind == "comment":
+        comment = Comment.objects.select_related("post", "author").filter(pk=pk).first()
+        if comment is None:
+            return None
+        before, after = thread_around(comment)
+        return QueueItem(
+            kind,
+            since,
+            comment,
+            queue.key("comment", pk),
+            author=author_standing(comment.author, exclude_comment=comment.pk),
+            post=comment.post,
+            before=before,
+            after=after,
+        )
+    appeal = (
+        Appeal.objects.select_related("rejection__post", "rejection__comment__post", "author")
+        .filter(pk=pk)
+        .first()
+    )
+    if appeal is None:
+        return None
+    rejection = appeal.rejection
+    return QueueItem(
+        kind,
+        since,
+        appeal,
+        queue.key("appeal", pk),
+        author=author_standing(appeal.author),
+        post=rejection.post or rejection.comment.post,
+        rejected_by_me=rejection.moderator_id == user.pk,
+    )
+
+
+def thread_around(comment: Comment) -> tuple[list[Comment], list[Comment]]:
+    """The published comments just before and just after one, oldest first."""
+    published = Comment.objects.filter(post=comment.post_id, status=Status.PUBLISHED)
+    before = published.filter(created_at__lt=comment.created_at).order_by("-created_at")
+    after = published.filter(created_at__gt=comment.created_at).order_by("created_at")
+    return list(reversed(before[:NEIGHBOR_COMMENTS])), list(after[:NEIGHBOR_COMMENTS])
+
+
+def author_standing(author, *, exclude_post=None, exclude_comment=None) -> AuthorStanding:
+    """Account age, standing on the ladder and the latest decisions on their content."""
+    earlier = Decision.objects.filter(Q(post__author=author) | Q(comment__author=author))
+    if exclude_post:
+        earlier = earlier.exclude(post=exclude_post)
+    if exclude_comment:
+        earlier = earlier.exclude(comment=exclude_comment)
+    return AuthorStanding(
+        joined=author.date_joined,
+        established=trust.is_established(author),
+        steps=penalties.standing_steps(author).count(),
+        paused_until=penalties.posting_paused_until(author),
+        earlier=list(earlier.order_by("-created_at")[:EARLIER_DECISIONS]),
+    )
 
 
 def appeal_state(target: str) -> dict:
@@ -152,10 +376,27 @@ class RuleCount:
 
 
 @dataclass
+class StoppedCount:
+    """Texts the automatic checks stopped under one rule over the whole log: `count` is
+    None when under STOPS_SHOWN_FROM (shown as "fewer than")."""
+
+    rule: str
+    label: str
+    count: int | None
+
+
+# Fewer stops than this under one rule over the log's year are shown as "fewer than":
+# a count of one or two, next to a post neighbors saw disappear, would point at a person.
+STOPS_SHOWN_FROM = 5
+
+
+@dataclass
 class ModerationLog:
     months: list[LogMonth]
     rules: list[RuleCount]
     since: date
+    stopped: list[StoppedCount] = field(default_factory=list)
+    stops_shown_from: int = STOPS_SHOWN_FROM
 
 
 def _by_month(queryset, time_field: str, **counts) -> dict[date, dict[str, int]]:
@@ -220,6 +461,7 @@ def moderation_log(months: int = LOG_MONTHS) -> ModerationLog:
         Flag.objects.filter(created_at__gte=start).values_list("reason").annotate(n=Count("pk"))
     )
     return ModerationLog(
+        stopped=_stopped_by_rule(since),
         months=[by_month[m] for m in sorted(by_month, reverse=True)],
         rules=[
             RuleCount(code, str(label), rejections.get(code, 0), flags.get(code, 0))
@@ -227,6 +469,21 @@ def moderation_log(months: int = LOG_MONTHS) -> ModerationLog:
         ],
         since=since,
     )
+
+
+def _stopped_by_rule(since: date) -> list[StoppedCount]:
+    """Per rule, over the log's months together: counts only, small ones withheld."""
+    totals = dict(
+        CheckStop.objects.filter(month__gte=since).values_list("rule").annotate(n=Sum("count"))
+    )
+    rows = []
+    for code, label in Rule.choices:
+        total = totals.get(code) or 0
+        if total:
+            rows.append(
+                StoppedCount(code, str(label), total if total >= STOPS_SHOWN_FROM else None)
+            )
+    return rows
 
 
 def public_moderation_log() -> ModerationLog:

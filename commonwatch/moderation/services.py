@@ -7,9 +7,11 @@ row and checks the state it finds there.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,12 +21,10 @@ from commonwatch.community.models import Comment, Post, Status
 from commonwatch.core.errors import Conflict, NotAllowed
 from commonwatch.core.policies import require
 
-from . import penalties
-from .models import Action, Appeal, AppealStatus, Decision, Flag, Rule
+from . import penalties, queue, trust
+from .models import Action, Appeal, AppealStatus, CheckStop, Decision, Flag, Rule
 from .policies import MODERATE
 
-# This many neighbors flagging a published post send it back to the queue.
-FLAGS_TO_REQUEUE = 3
 MAX_REASON_CHARS = 1000
 
 
@@ -39,6 +39,8 @@ AUDITED_AS = {
     Action.REQUEUE: "requeued",
     Action.GRANT_APPEAL: "appeal_granted",
     Action.DENY_APPEAL: "appeal_denied",
+    Action.REQUEST_CHANGES: "changes_requested",
+    Action.KEEP: "kept",
 }
 
 
@@ -102,6 +104,7 @@ def approve_post(*, moderator, post: Post, reason: str = "") -> Post:
     _require_moderator(moderator)
     reason = _reason(reason)
     with transaction.atomic():
+        queue.require_unclaimed(moderator, queue.key("post", post.pk))
         post = transitions.publish_post(
             post.pk,
             allowed=transitions.PENDING_ONLY,
@@ -109,6 +112,7 @@ def approve_post(*, moderator, post: Post, reason: str = "") -> Post:
         )
         Flag.objects.filter(post=post).update(resolved=True)
         _record(moderator=moderator, action=Action.APPROVE, reason=reason, post=post)
+        queue.release(queue.key("post", post.pk))
     return post
 
 
@@ -116,11 +120,13 @@ def reject_post(*, moderator, post: Post, reason: str, rule: str) -> Post:
     _require_moderator(moderator)
     reason = _rejection_reason(reason, rule)
     with transaction.atomic():
+        queue.require_unclaimed(moderator, queue.key("post", post.pk))
         post = transitions.reject_post(
             post.pk, note=reason, refusal=_("This post cannot be rejected now.")
         )
         _penalize(moderator=moderator, target=post, reason=reason, rule=rule, post=post)
         Flag.objects.filter(post=post).update(resolved=True)
+        queue.release(queue.key("post", post.pk))
     return post
 
 
@@ -154,19 +160,36 @@ def requeue_post(*, moderator, post: Post, reason: str) -> Post:
     return post
 
 
-def flag_post(*, user, post: Post, reason: str, note: str = "") -> Flag:
-    """A neighbor's flag; enough of them put the post back in the moderators' queue.
+@dataclass(frozen=True)
+class Flagged:
+    """The flag, and what happens next, as the flagger is told it."""
 
-    The post's row is locked while the flag is counted, so simultaneous flags are
-    counted one after the other and the post is sent back exactly once.
+    flag: Flag
+    hidden: bool
+
+    @property
+    def message(self) -> str:
+        if self.hidden:
+            return _(
+                "Thank you. Neighbors' flags have hidden this post until a moderator reviews it."
+            )
+        return _("Thank you. A moderator will review it; it stays visible until then.")
+
+
+def flag_post(*, user, post: Post, reason: str, note: str = "") -> Flagged:
+    """A neighbor's flag: in the moderators' queue at once; the post leaves the feed
+    before a moderator acts only when enough established neighbors flag it (trust).
+
+    The post's row is locked while the flags are counted, so simultaneous flags are
+    counted one after the other and the post is taken down exactly once.
     """
     if reason not in Rule.values:
-        raise ValidationError({"reason": _("Choose why you flag this post.")})
+        raise ValidationError({"reason": _("Choose the rule this post breaks.")})
     with transaction.atomic():
         post = transitions.lock_post(
             post.pk,
             frozenset({Status.PUBLISHED}),
-            refusal=_("Only published posts can be flagged; moderators have this one already."),
+            refusal=_("This post is no longer shown, so there is nothing to flag."),
         )
         if post.author_id == user.pk:
             raise ValidationError(_("You cannot flag your own post; edit or delete it instead."))
@@ -177,16 +200,37 @@ def flag_post(*, user, post: Post, reason: str, note: str = "") -> Flag:
                 )
         except IntegrityError as exc:
             raise ValidationError(_("You have already flagged this post.")) from exc
-        open_flags = Flag.objects.filter(post=post, resolved=False).count()
-        if open_flags >= FLAGS_TO_REQUEUE:
+        established = trust.established_flaggers(post)
+        hidden = established >= trust.ESTABLISHED_FLAGS_TO_HIDE
+        if hidden:
             transitions.send_back(post.pk)
             _record(
                 moderator=None,
                 action=Action.REQUEUE,
-                reason=_("Flagged by %(n)d neighbors.") % {"n": open_flags},
+                reason=_("Hidden after flags from %(n)d established neighbors.")
+                % {"n": established},
                 post=post,
             )
-    return flag
+    return Flagged(flag, hidden)
+
+
+def keep_post(*, moderator, post: Post, reason: str = "") -> Post:
+    """A flagged post that stayed published stays so: its flags are answered."""
+    _require_moderator(moderator)
+    reason = _reason(reason)
+    with transaction.atomic():
+        post = transitions.lock_post(
+            post.pk,
+            frozenset({Status.PUBLISHED}),
+            refusal=_("This post is no longer published; decide it in the queue."),
+        )
+        queue.require_unclaimed(moderator, queue.key("post", post.pk))
+        answered = Flag.objects.filter(post=post, resolved=False).update(resolved=True)
+        if not answered:
+            raise Conflict(_("This post's flags have already been answered."))
+        _record(moderator=moderator, action=Action.KEEP, reason=reason, post=post)
+        queue.release(queue.key("post", post.pk))
+    return post
 
 
 def close_appellant(user, what_they_wrote: str) -> None:
@@ -220,8 +264,10 @@ def approve_comment(*, moderator, comment: Comment, reason: str = "") -> Comment
     _require_moderator(moderator)
     reason = _reason(reason)
     with transaction.atomic():
+        queue.require_unclaimed(moderator, queue.key("comment", comment.pk))
         comment = transitions.publish_comment(comment.pk, allowed=transitions.PENDING_ONLY)
         _record(moderator=moderator, action=Action.APPROVE, reason=reason, comment=comment)
+        queue.release(queue.key("comment", comment.pk))
     return comment
 
 
@@ -229,8 +275,10 @@ def reject_comment(*, moderator, comment: Comment, reason: str, rule: str) -> Co
     _require_moderator(moderator)
     reason = _rejection_reason(reason, rule)
     with transaction.atomic():
+        queue.require_unclaimed(moderator, queue.key("comment", comment.pk))
         comment = transitions.reject_comment(comment.pk, note=reason)
         _penalize(moderator=moderator, target=comment, reason=reason, rule=rule, comment=comment)
+        queue.release(queue.key("comment", comment.pk))
     return comment
 
 
@@ -277,9 +325,13 @@ def _latest_rejection(*, post: Post | None, comment: Comment | None) -> Decision
     return rejections.order_by("-created_at", "-pk").first()
 
 
-def decide_appeal(*, moderator, appeal: Appeal, grant: bool, answer: str) -> Appeal:
-    """Grant (publish, lift the penalty) or deny (the rejection stands), with an answer.
+def decide_appeal(
+    *, moderator, appeal: Appeal, grant: bool, answer: str, ask_for_edit: bool = False
+) -> Appeal:
+    """Grant (publish, lift the penalty), grant by asking the author for an edit (the
+    post returns to them, reviewed again once changed), or deny, with an answer.
 
+    The moderator who rejected may not decide: a second look is another person's.
     Locks in the order every path uses (the post or comment first, then its appeal, as
     an author's edit or delete does), so a grant and an edit at once wait for each
     other instead of deadlocking.
@@ -295,6 +347,11 @@ def decide_appeal(*, moderator, appeal: Appeal, grant: bool, answer: str) -> App
     decided = _("This appeal has already been decided.")
     with transaction.atomic():
         rejection = Decision.objects.get(appeal__pk=appeal.pk)
+        require_second_look(moderator, rejection)
+        if ask_for_edit and not rejection.post_id:
+            raise ValidationError(
+                {"action": _("Only a post can go back to its author for an edit.")}
+            )
         if rejection.post_id:
             target = transitions.lock_post(rejection.post_id)
         else:
@@ -302,15 +359,37 @@ def decide_appeal(*, moderator, appeal: Appeal, grant: bool, answer: str) -> App
         appeal = Appeal.objects.select_for_update().filter(pk=appeal.pk).first()
         if appeal is None or appeal.status != AppealStatus.OPEN:
             raise Conflict(decided)
-        if grant:
+        queue.require_unclaimed(moderator, queue.key("appeal", appeal.pk))
+        status, action = AppealStatus.DENIED, Action.DENY_APPEAL
+        if grant and ask_for_edit:
+            penalties.lift(decision=rejection)
+            status, action = AppealStatus.CHANGES_REQUESTED, Action.REQUEST_CHANGES
+        elif grant:
             target = _reverse_rejection(rejection)
+            status, action = AppealStatus.GRANTED, Action.GRANT_APPEAL
         on = {"post": target} if isinstance(target, Post) else {"comment": target}
-        action = Action.GRANT_APPEAL if grant else Action.DENY_APPEAL
         _record(moderator=moderator, action=action, reason=answer, **on)
-        appeal.status = AppealStatus.GRANTED if grant else AppealStatus.DENIED
-        appeal.answer, appeal.decided_at = answer, timezone.now()
+        appeal.status, appeal.answer, appeal.decided_at = status, answer, timezone.now()
         appeal.save(update_fields=["status", "answer", "decided_at"])
+        queue.release(queue.key("appeal", appeal.pk))
     return appeal
+
+
+def require_second_look(moderator, rejection: Decision) -> None:
+    """An appeal is decided by another moderator than the one who rejected."""
+    if rejection.moderator_id == moderator.pk:
+        raise NotAllowed(
+            _("You rejected this; another moderator decides the appeal, for a second look.")
+        )
+
+
+def record_check_stops(rules) -> None:
+    """community.hooks: the automatic checks stopped a text, for these rules. Counted
+    per rule and month, nothing else kept (the public log reads it)."""
+    month = timezone.localdate().replace(day=1)
+    for rule in set(rules) & set(Rule.values):
+        stop, _made = CheckStop.objects.get_or_create(rule=rule, month=month)
+        CheckStop.objects.filter(pk=stop.pk).update(count=F("count") + 1)
 
 
 def _reverse_rejection(rejection: Decision) -> Post | Comment:
@@ -325,3 +404,16 @@ def _reverse_rejection(rejection: Decision) -> Post | Comment:
         )
     penalties.lift(decision=rejection)
     return target
+
+
+def claim_item(*, moderator, kind: str, pk: int):
+    """The moderator takes a queue item for queue.CLAIM_FOR; others cannot decide it."""
+    _require_moderator(moderator)
+    if kind not in queue.KINDS:
+        raise ValidationError({"kind": _("Claim a post, a comment or an appeal.")})
+    return queue.claim(moderator, queue.key(kind, pk))
+
+
+def unclaim_item(*, moderator, kind: str, pk: int) -> None:
+    _require_moderator(moderator)
+    queue.unclaim(moderator, queue.key(kind, pk))

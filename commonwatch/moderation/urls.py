@@ -11,6 +11,7 @@ urlpatterns = [
     path("appeals/<int:appeal_id>/decision/", views.decide_appeal, name="decide_appeal"),
     path("posts/<int:post_id>/appeal/", views.appeal_post, name="appeal_post"),
     path("comments/<int:comment_id>/appeal/", views.appeal_comment, name="appeal_comment"),
+    path("claims/<str:kind>/<int:item_id>/", views.claim, name="claim"),
     path("log/", views.log, name="log"),
     path("mine/", views.my_posts, name="mine"),
     path("posts/<int:post_id>/flags/", views.flag, name="flag"),

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from commonwatch.accounts.access import EVERYONE, access, needs
 from commonwatch.community import selectors as community_selectors
+from commonwatch.community.models import Status
 from commonwatch.community.policies import WRITE
+from commonwatch.core.errors import DomainError
 from commonwatch.core.outcomes import report_outcome
 
 from . import policies, selectors, services
@@ -24,14 +33,48 @@ AUTHOR = needs(WRITE)
 @access(MODERATE)
 @require_GET
 def queue(request):
+    filters = selectors.QueueFilters.from_query(request.GET)
     context = {
-        "posts": selectors.pending_posts(request.user),
-        "comments": selectors.pending_comments(request.user),
-        "appeals": selectors.open_appeals(request.user),
+        "queue": selectors.moderation_queue(request.user, filters, request.GET.get("page")),
+        "filters": filters,
+        "here": request.get_full_path(),
+        "kinds": KIND_LABELS,
+        "ages": AGE_LABELS,
         "decisions": selectors.recent_decisions(request.user, limit=20),
         "rules": Rule.choices,
     }
     return render(request, "moderation/queue.html", context)
+
+
+KIND_LABELS = {
+    "post": _lazy("New and flagged posts"),
+    "edit": _lazy("Edited posts"),
+    "comment": _lazy("Comments"),
+    "appeal": _lazy("Appeals"),
+}
+AGE_LABELS = {
+    "1h": _lazy("Waiting over an hour"),
+    "24h": _lazy("Waiting over a day"),
+    "3d": _lazy("Waiting over 3 days"),
+}
+
+
+def _back_to_queue(request):
+    """Back where the moderator was: the same page and filters, the next item in view."""
+    back = request.POST.get("next", "")
+    queue_url = reverse("moderation:queue")
+    if not (
+        back.startswith(queue_url)
+        and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    ):
+        back = queue_url
+    after = request.POST.get("after", "")
+    if ANCHOR.fullmatch(after):
+        back = f"{back.split('#')[0]}#{after}"
+    return redirect(back)
+
+
+ANCHOR = re.compile(r"item-(post|comment|appeal)-\d{1,12}")
 
 
 def _decide(request, approve, reject, target) -> None:
@@ -53,9 +96,12 @@ def _decide(request, approve, reject, target) -> None:
 @access(MODERATE)
 @require_POST
 def decide_post(request, post_id: int):
+    """Approve or reject a waiting post; for a flagged post still published, "approve"
+    keeps it published and answers its flags."""
     post = selectors.post_in_queue(request.user, post_id)
-    _decide(request, services.approve_post, services.reject_post, {"post": post})
-    return redirect("moderation:queue")
+    approve = services.keep_post if post.status == Status.PUBLISHED else services.approve_post
+    _decide(request, approve, services.reject_post, {"post": post})
+    return _back_to_queue(request)
 
 
 @access(MODERATE)
@@ -63,7 +109,7 @@ def decide_post(request, post_id: int):
 def decide_comment(request, comment_id: int):
     comment = selectors.comment_in_queue(request.user, comment_id)
     _decide(request, services.approve_comment, services.reject_comment, {"comment": comment})
-    return redirect("moderation:queue")
+    return _back_to_queue(request)
 
 
 @access(MODERATE)
@@ -76,25 +122,55 @@ def requeue_post(request, post_id: int):
     return redirect("moderation:queue")
 
 
+APPEAL_OUTCOMES = {
+    "grant": (True, False, _lazy("Appeal granted and published.")),
+    "changes": (True, True, _lazy("Appeal granted: the post went back to its author for an edit.")),
+    "deny": (False, False, _lazy("Appeal denied.")),
+}
+
+
 @access(MODERATE)
 @require_POST
 def decide_appeal(request, appeal_id: int):
     appeal = selectors.appeal_in_queue(request.user, appeal_id)
     form = AppealDecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose grant or deny, and write the answer the author sees."))
-        return redirect("moderation:queue")
-    grant = form.cleaned_data["action"] == "grant"
-    success = _("Appeal granted and published.") if grant else _("Appeal denied.")
+        messages.error(
+            request,
+            _("Choose grant, ask for an edit or deny, and write the answer the author sees."),
+        )
+        return _back_to_queue(request)
+    grant, ask_for_edit, success = APPEAL_OUTCOMES[form.cleaned_data["action"]]
     answer = form.cleaned_data["answer"]
     report_outcome(
         request,
         lambda: services.decide_appeal(
-            moderator=request.user, appeal=appeal, grant=grant, answer=answer
+            moderator=request.user,
+            appeal=appeal,
+            grant=grant,
+            ask_for_edit=ask_for_edit,
+            answer=answer,
         ),
-        success,
+        str(success),
     )
-    return redirect("moderation:queue")
+    return _back_to_queue(request)
+
+
+@access(MODERATE)
+@require_POST
+def claim(request, kind: str, item_id: int):
+    """Claim a queue item (or give the claim back), then return to the same place."""
+    selectors.queue_item(request.user, kind, item_id)
+    if request.POST.get("release"):
+        services.unclaim_item(moderator=request.user, kind=kind, pk=item_id)
+        messages.success(request, _("Claim released: others can decide it."))
+    else:
+        report_outcome(
+            request,
+            lambda: services.claim_item(moderator=request.user, kind=kind, pk=item_id),
+            _("Claimed for 15 minutes: others see it is yours and cannot decide it."),
+        )
+    return _back_to_queue(request)
 
 
 def _appeal(request, **target):
@@ -138,19 +214,51 @@ def my_posts(request):
     return render(request, "moderation/mine.html", context)
 
 
+NOT_SHOWN = _lazy(
+    "This post is not shown in the feed, so there is nothing to flag. If it broke the "
+    "rules, moderators have it already or its author removed it."
+)
+
+
 @access(AUTHOR)
 @require_POST
 def flag(request, post_id: int):
-    """A neighbor flags a published post they may see, citing a rule."""
-    post = community_selectors.post_for(request.user, post_id)
+    """A neighbor flags a post they can see, citing a rule, and is told what happens next.
+
+    A post they cannot see (hidden by flags, removed, never theirs to see) gets the same
+    answer whatever the reason, and they land on the feed: nothing tells one state from
+    another. After flagging they return to the post if it is still shown, else the feed.
+    """
+    post = _visible_post(request.user, post_id)
+    if post is None:
+        messages.info(request, str(NOT_SHOWN))
+        return redirect("community:feed")
     form = FlagForm(request.POST)
-    if form.is_valid():
-        report_outcome(
-            request,
-            lambda: services.flag_post(user=request.user, post=post, **form.cleaned_data),
-            _("Thank you. Moderators will look at this post."),
-        )
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("community:post", post_id=post.pk)
+    try:
+        flagged = services.flag_post(user=request.user, post=post, **form.cleaned_data)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, flagged.message)
+    if _visible_post(request.user, post_id) is None:
+        return redirect("community:feed")
     return redirect("community:post", post_id=post.pk)
+
+
+def _visible_post(user, post_id: int):
+    try:
+        post = community_selectors.post_for(user, post_id)
+    except Http404:
+        return None
+    return post if post.status == Status.PUBLISHED or post.author_id == user.pk else None
 
 
 def flag_panel(request, card: dict) -> str:
@@ -160,3 +268,9 @@ def flag_panel(request, card: dict) -> str:
         return ""
     context = {"post": card, "flag_form": FlagForm()}
     return render_to_string("moderation/_flag_panel.html", context, request=request)
+
+
+def moderators_landing(user) -> str | None:
+    """accounts.adapters: a moderator signing in starts on the queue (its page asks for
+    the second factor if this sign-in has not passed it yet)."""
+    return reverse("moderation:queue") if policies.is_moderator(user) else None

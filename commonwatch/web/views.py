@@ -5,7 +5,7 @@ from commonwatch.accounts.selectors import home_of
 from commonwatch.geo.distance import m_to_miles
 from commonwatch.moderation.models import Rule
 from commonwatch.moderation.policies import MODERATE
-from commonwatch.moderation.services import FLAGS_TO_REQUEUE
+from commonwatch.moderation.trust import ESTABLISHED_FLAGS_TO_HIDE
 
 
 @access(EVERYONE)
@@ -26,7 +26,7 @@ def home(request):
 def guidelines(request):
     """The community rules in full, read from the Rule list moderators cite, so the page
     and the moderation code can never disagree."""
-    context = {"rules": list(Rule), "flags_to_requeue": FLAGS_TO_REQUEUE}
+    context = {"rules": list(Rule), "flags_to_hide": ESTABLISHED_FLAGS_TO_HIDE}
     return render(request, "web/guidelines.html", context)
 
 

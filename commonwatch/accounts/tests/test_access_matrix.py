@@ -83,6 +83,7 @@ MATRIX: dict[str, frozenset] = {
     "moderation:requeue_post": MODERATORS,
     "moderation:decide_comment": MODERATORS,
     "moderation:decide_appeal": MODERATORS,
+    "moderation:claim": MODERATORS,
     "moderation:appeal_post": RESIDENTS,
     "moderation:appeal_comment": RESIDENTS,
     "moderation:log": EVERYONE,
@@ -101,6 +102,8 @@ MATRIX: dict[str, frozenset] = {
     "POST /moderation/posts/{post_id}/decision": MODERATORS,
     "POST /moderation/comments/{comment_id}/decision": MODERATORS,
     "POST /moderation/appeals/{appeal_id}/decision": MODERATORS,
+    "POST /moderation/claims/{kind}/{item_id}": MODERATORS,
+    "DELETE /moderation/claims/{kind}/{item_id}": MODERATORS,
     "POST /appeals": RESIDENTS,
     "GET /moderation/log": EVERYONE,
 }
@@ -109,6 +112,8 @@ SAMPLE_KWARGS = {
     "post_id": 999999,
     "comment_id": 999999,
     "appeal_id": 999999,
+    "kind": "post",
+    "item_id": 999999,
     "token_id": 999999,
     "key": "1-set-password",
     "uidb36": "1",
@@ -179,7 +184,9 @@ def _is_refused(response, user, key: str = "") -> bool:
 def _request(client, key: str):
     if key.split(" ")[0] in ("GET", "PUT", "POST", "PATCH", "DELETE"):
         method, path = key.split(" ", 1)
-        path = path.format(**{k: v for k, v in SAMPLE_KWARGS.items() if k.endswith("id")})
+        path = path.format(
+            **{k: v for k, v in SAMPLE_KWARGS.items() if k.endswith("id") or k == "kind"}
+        )
         if method == "GET":
             return client.get(f"/api/v1{path}")
         return client.generic(method, f"/api/v1{path}", "{}", content_type="application/json")

@@ -15,6 +15,7 @@ from commonwatch.community import services as community
 from commonwatch.community.tests.factories import CENTER, moderator, resident_at, submit
 from commonwatch.moderation import services as moderation
 from commonwatch.moderation.models import Penalty
+from commonwatch.moderation.tests.factories import established_neighbor
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +25,14 @@ def actions() -> list[str]:
 
 
 def test_moderation_decisions_penalties_and_appeals_are_recorded():
-    author, mod = resident_at(*CENTER), moderator()
-    assert actions() == ["organizations.membership.granted"]
+    author, mod, second = resident_at(*CENTER), moderator(), moderator()
+    assert actions() == ["organizations.membership.granted"] * 2
     post = submit(author)
     moderation.reject_post(moderator=mod, post=post, reason="Not so.", rule="false")
     appeal = moderation.appeal(author=author, post=post, statement="It was.")
-    moderation.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Restored.")
+    moderation.decide_appeal(moderator=second, appeal=appeal, grant=True, answer="Restored.")
 
-    assert actions()[1:] == [
+    assert actions()[2:] == [
         "moderation.post.rejected",
         "moderation.appeal.filed",
         "moderation.penalty.lifted",
@@ -52,7 +53,7 @@ def test_moderation_decisions_penalties_and_appeals_are_recorded():
         "step": 1,
         "pause_days": 0,
     }
-    assert verify_chain() == (5, None)
+    assert verify_chain() == (6, None)
 
 
 def test_flags_that_send_a_post_back_are_recorded_as_the_flags_doing():
@@ -60,7 +61,7 @@ def test_flags_that_send_a_post_back_are_recorded_as_the_flags_doing():
     post = submit(author)
     moderation.approve_post(moderator=mod, post=post)
     for _n in range(3):
-        moderation.flag_post(user=resident_at(*CENTER), post=post, reason="false")
+        moderation.flag_post(user=established_neighbor(mod), post=post, reason="false")
 
     requeued = AuditEntry.objects.get(action="moderation.post.requeued")
     assert (requeued.actor_id, requeued.actor_role) == (None, "flags")

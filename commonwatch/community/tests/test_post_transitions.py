@@ -21,6 +21,7 @@ from commonwatch.media.storage import media_storage
 from commonwatch.media.tests.factories import jpeg_with_gps, upload
 from commonwatch.moderation import services as moderation
 from commonwatch.moderation.models import Action, AppealStatus, Decision
+from commonwatch.moderation.tests.factories import established_neighbor
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,9 @@ def test_a_rejected_post_cannot_be_requeued_so_its_appeal_stays_grantable():
     with pytest.raises(Conflict, match="Only a published post"):
         moderation.requeue_post(moderator=mod, post=post, reason="Second look.")
 
-    moderation.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Right, restored.")
+    moderation.decide_appeal(
+        moderator=moderator(), appeal=appeal, grant=True, answer="Right, restored."
+    )
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.GRANTED
     assert Post.objects.get(pk=post.pk).status == Status.PUBLISHED
@@ -129,10 +132,10 @@ def test_a_second_decision_on_a_post_is_a_conflict_not_a_second_penalty():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_neighbors_flagging_at_once_send_the_post_back_exactly_once():
+def test_established_neighbors_flagging_at_once_hide_the_post_exactly_once():
     author, mod = resident_at(*CENTER), moderator()
     post = published(author, mod)
-    flaggers = [resident_at(*CENTER) for _ in range(6)]
+    flaggers = [established_neighbor(mod) for _ in range(6)]
     start, outcomes = threading.Barrier(len(flaggers)), []
 
     def flag(user):
@@ -189,7 +192,7 @@ def test_an_edit_and_a_granted_appeal_at_once_wait_for_each_other_instead_of_dea
 ):
     """Both lock the post before its appeal. The moderator's grant, arriving while the
     author's edit holds the post, waits, then finds the appeal withdrawn: a conflict."""
-    author, mod = resident_at(*CENTER), moderator()
+    author, mod, second = resident_at(*CENTER), moderator(), moderator()
     post = reject(submit(author), mod)
     appeal = moderation.appeal(author=author, post=post, statement="It did happen.")
     post_held, outcomes = threading.Event(), {}
@@ -216,7 +219,7 @@ def test_an_edit_and_a_granted_appeal_at_once_wait_for_each_other_instead_of_dea
 
     def grant():
         post_held.wait(10)
-        moderation.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Restored.")
+        moderation.decide_appeal(moderator=second, appeal=appeal, grant=True, answer="Restored.")
 
     def edit():
         services.edit_post(
@@ -267,4 +270,6 @@ def test_deleting_a_post_closes_the_appeals_of_its_comments():
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.WITHDRAWN
     with pytest.raises(Conflict):
-        moderation.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Restored.")
+        moderation.decide_appeal(
+            moderator=moderator(), appeal=appeal, grant=True, answer="Restored."
+        )

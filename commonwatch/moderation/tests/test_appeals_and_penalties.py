@@ -91,7 +91,8 @@ def test_an_author_appeals_once_and_a_granted_appeal_publishes_and_lifts(author,
     appeal = services.appeal(author=author, post=post, statement="It was my own car.")
     with pytest.raises(Conflict, match="already appealed"):
         services.appeal(author=author, post=post, statement="Again.")
-    services.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Fair: restored.")
+    second = moderator()
+    services.decide_appeal(moderator=second, appeal=appeal, grant=True, answer="Fair: restored.")
     post.refresh_from_db()
     appeal.refresh_from_db()
     assert post.status == Status.PUBLISHED and post.moderation_note == ""
@@ -99,20 +100,24 @@ def test_an_author_appeals_once_and_a_granted_appeal_publishes_and_lifts(author,
     assert posting_paused_until(author) is None
     neighbor = resident_at(*CENTER)
     assert [card["id"] for card in selectors.feed_for(neighbor).posts] == [post.pk]
-    assert Decision.objects.filter(post=post, action=Action.GRANT_APPEAL, moderator=mod).exists()
+    assert Decision.objects.filter(post=post, action=Action.GRANT_APPEAL, moderator=second).exists()
 
 
 def test_a_denied_appeal_keeps_the_rejection_and_the_penalty(author, mod):
     post = _rejected(author, mod)
     appeal = services.appeal(author=author, post=post, statement="Please look again.")
     with pytest.raises(ValidationError):
-        services.decide_appeal(moderator=mod, appeal=appeal, grant=False, answer=" ")
-    services.decide_appeal(moderator=mod, appeal=appeal, grant=False, answer="The rule holds.")
+        services.decide_appeal(moderator=moderator(), appeal=appeal, grant=False, answer=" ")
+    services.decide_appeal(
+        moderator=moderator(), appeal=appeal, grant=False, answer="The rule holds."
+    )
     post.refresh_from_db()
     assert post.status == Status.REJECTED
     assert Penalty.objects.get(user=author).lifted_at is None
     with pytest.raises(Conflict, match="already been decided"):
-        services.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Changed mind.")
+        services.decide_appeal(
+            moderator=moderator(), appeal=appeal, grant=True, answer="Changed mind."
+        )
 
 
 def test_only_the_author_appeals_and_only_a_rejection(author, mod):
@@ -141,7 +146,9 @@ def test_a_rejected_comment_is_appealed_and_restored(author, mod):
         moderator=mod, comment=comment, reason="Off topic.", rule="off_topic"
     )
     appeal = services.appeal(author=author, comment=comment, statement="It is the same van.")
-    services.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Right, restored.")
+    services.decide_appeal(
+        moderator=moderator(), appeal=appeal, grant=True, answer="Right, restored."
+    )
     comment.refresh_from_db()
     post.refresh_from_db()
     assert comment.status == Status.PUBLISHED and post.comment_count == 1
@@ -168,6 +175,7 @@ def test_the_pages_show_standing_appeals_and_answers(client, author, mod):
     queue = client.get("/moderation/").content.decode()
     assert "My own car." in queue
     appeal = Appeal.objects.get(rejection__post=post)
+    sign_in(client, moderator())
     decided = client.post(
         f"/moderation/appeals/{appeal.pk}/decision/", {"action": "deny", "answer": "It stands."}
     )
@@ -210,12 +218,13 @@ def test_the_api_takes_appeals_and_decides_them(client, author, mod):
 
     sign_in(client, mod)
     queue = client.get("/api/v1/moderation/queue").json()
-    assert [a["post_id"] for a in queue["appeals"]] == [post.pk]
-    decided = client.post(
-        f"/api/v1/moderation/appeals/{made.json()['id']}/decision",
-        {"action": "grant", "answer": "Restored."},
-        content_type="application/json",
-    )
+    assert [i["post_id"] for i in queue["items"] if i["kind"] == "appeal"] == [post.pk]
+    decision = f"/api/v1/moderation/appeals/{made.json()['id']}/decision"
+    grant = {"action": "grant", "answer": "Restored."}
+    mine = client.post(decision, grant, content_type="application/json")
+    assert mine.status_code == 403, "the rejecting moderator does not decide the appeal"
+    sign_in(client, moderator())
+    decided = client.post(decision, grant, content_type="application/json")
     assert decided.status_code == 200 and decided.json()["status"] == "granted"
 
 
@@ -233,7 +242,7 @@ def test_a_granted_appeal_moves_later_steps_down_the_ladder(author, mod):
     _rejected(author, mod)
     assert posting_paused_until(author) is not None
     appeal = services.appeal(author=author, post=first, statement="It was my own car.")
-    services.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Restored.")
+    services.decide_appeal(moderator=moderator(), appeal=appeal, grant=True, answer="Restored.")
     standing = Penalty.objects.get(user=author, lifted_at=None)
     assert (standing.step, standing.posting_until) == (1, None)
     assert posting_paused_until(author) is None
@@ -254,7 +263,7 @@ def test_editing_or_deleting_a_rejected_post_withdraws_its_appeal(author, mod):
 def test_a_post_rejected_again_after_an_appeal_can_be_appealed_again(author, mod):
     post = _rejected(author, mod)
     appeal = services.appeal(author=author, post=post, statement="Look again.")
-    services.decide_appeal(moderator=mod, appeal=appeal, grant=False, answer="It stands.")
+    services.decide_appeal(moderator=moderator(), appeal=appeal, grant=False, answer="It stands.")
     post.refresh_from_db()
     community.edit_post(
         author=author, post=post, title="Streetlight out", body="Reworded.", category="safety"

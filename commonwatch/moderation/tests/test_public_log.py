@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from commonwatch.community import services as community
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
 from commonwatch.moderation import selectors, services
-from commonwatch.moderation.models import Rule
+from commonwatch.moderation.models import CheckStop, Rule
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +28,7 @@ def activity(db):
         moderator=mod, post=submit(author), reason="Describes by race.", rule=Rule.PROFILING
     )
     appeal = services.appeal(author=author, post=first, statement="The name was mine.")
-    services.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Restored.")
+    services.decide_appeal(moderator=moderator(), appeal=appeal, grant=True, answer="Restored.")
     services.flag_post(user=resident_at(*CENTER), post=kept, reason=Rule.FALSE)
     return author
 
@@ -65,3 +67,37 @@ def test_visitors_read_a_recent_count_without_recounting(activity, django_assert
     with django_assert_num_queries(0):
         again = selectors.public_moderation_log()
     assert again == first
+
+
+def _refused(author, body: str) -> None:
+    with pytest.raises(ValidationError):
+        submit(author, title="Watch out", body=body)
+
+
+def test_the_log_counts_what_the_automatic_checks_stopped_by_rule_and_no_more(client, db):
+    author = resident_at(*CENTER)
+    contact = "Call me at 303-555-0199 about it."
+    for _n in range(selectors.STOPS_SHOWN_FROM):
+        _refused(author, contact)
+    _refused(author, "A black guy was around.")
+    _refused(author, "x" * 5000)  # a length error breaks no rule
+    post = published(author)
+    with pytest.raises(ValidationError):
+        community.add_comment(author=author, post=post, body="Mail me at someone@example.org")
+
+    log = selectors.moderation_log()
+    stopped = {row.rule: row.count for row in log.stopped}
+    assert stopped == {Rule.PRIVATE_INFO: selectors.STOPS_SHOWN_FROM + 1, Rule.PROFILING: None}
+    assert list(CheckStop.objects.values_list("rule", "count").order_by("rule")) == [
+        (Rule.PRIVATE_INFO, selectors.STOPS_SHOWN_FROM + 1),
+        (Rule.PROFILING, 1),
+    ]
+    page = client.get("/moderation/log/").content.decode()
+    assert f"fewer than {selectors.STOPS_SHOWN_FROM}" in page
+    assert "303-555-0199" not in page and author.email not in page
+    api = client.get("/api/v1/moderation/log").json()
+    assert {row["rule"]: row["count"] for row in api["stopped"]} == {
+        "private_info": selectors.STOPS_SHOWN_FROM + 1,
+        "profiling": None,
+    }
+    assert api["stops_shown_from"] == selectors.STOPS_SHOWN_FROM

@@ -1,7 +1,8 @@
 """Appeals and the public moderation log, in real Chromium.
 
 A moderator rejects a post citing a rule; its author sees the reason and the warning
-on "My posts" and appeals; the moderator grants the appeal from the queue; a visitor
+on "My posts" and appeals; the moderator who rejected sees the appeal but may not decide
+it, and a second moderator grants it from the queue; a visitor
 finds the public log from the footer, with the counts and the rule but no names or
 reasons. Every page passes axe-core and logs no CSP violation nor JavaScript error.
 """
@@ -49,11 +50,21 @@ def test_a_rejected_author_appeals_and_a_visitor_reads_the_log(open_page):
     m.page.goto(reverse("moderation:queue"))
     appeal = m.page.locator(".queue-item[data-appeal-id]")
     expect(appeal).to_contain_text(STATEMENT)
+    expect(appeal).to_contain_text("You rejected this, so another moderator decides the appeal")
+    expect(appeal.get_by_role("button", name="Grant: publish it")).to_have_count(0)
+    expect(m.page.locator(".lone-moderator")).to_be_visible()
+
+    second = open_page()
+    second.sign_in_as(moderator())
+    second.page.goto(reverse("moderation:queue"))
+    appeal = second.page.locator(".queue-item[data-appeal-id]")
+    expect(appeal).to_contain_text(STATEMENT)
     expect(appeal).to_contain_text(REASON)
-    m.check(screenshot="moderation-queue-appeal")
+    expect(second.page.locator(".lone-moderator")).to_have_count(0)
+    second.check(screenshot="moderation-queue-appeal")
     appeal.get_by_label("Answer (shown to the author)").fill(ANSWER)
     appeal.get_by_role("button", name="Grant: publish it").click()
-    expect(m.page.locator(".messages")).to_contain_text("Appeal granted and published.")
+    expect(second.page.locator(".messages")).to_contain_text("Appeal granted and published.")
     post.refresh_from_db()
     assert post.status == Status.PUBLISHED
 

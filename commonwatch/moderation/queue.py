@@ -1,0 +1,82 @@
+"""Claims on queue items: a moderator says "I am on this one" so two do not decide it.
+
+A claim is advisory for reading (everyone still sees the item and who claimed it) and
+binding for deciding: while it runs, only its moderator may decide the item. It
+expires by itself, so a moderator who walks away never blocks the queue for long.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+
+from commonwatch.core.errors import Conflict
+
+from .models import Claim
+
+CLAIM_FOR = timedelta(minutes=15)
+KINDS = ("post", "comment", "appeal")
+
+
+def key(kind: str, pk: int) -> str:
+    """The item's name in claims: "post:12"."""
+    return f"{kind}:{pk}"
+
+
+def live_claims(keys, now=None) -> dict[str, Claim]:
+    """The running claims on these items, by item."""
+    now = now or timezone.now()
+    running = Claim.objects.filter(item__in=list(keys), claimed_at__gt=now - CLAIM_FOR)
+    return {claim.item: claim for claim in running.select_related("moderator")}
+
+
+def expires_at(claim: Claim):
+    return claim.claimed_at + CLAIM_FOR
+
+
+def _taken(claim: Claim) -> Conflict:
+    until = time_format(timezone.localtime(expires_at(claim)), "TIME_FORMAT")
+    return Conflict(
+        _("%(who)s is working on this item until %(until)s; it stays in the queue for them.")
+        % {"who": claim.moderator.email, "until": until},
+        code="claimed",
+    )
+
+
+def require_unclaimed(moderator, item: str) -> None:
+    """Refuse a decision on an item another moderator holds a running claim on."""
+    claim = live_claims([item]).get(item)
+    if claim is not None and claim.moderator_id != moderator.pk:
+        raise _taken(claim)
+
+
+@transaction.atomic
+def claim(moderator, item: str) -> Claim:
+    """Take the item for CLAIM_FOR (again, if already ours); Conflict if another holds it."""
+    now = timezone.now()
+    held = Claim.objects.select_for_update().filter(item=item).first()
+    if held is None:
+        try:
+            with transaction.atomic():
+                return Claim.objects.create(item=item, moderator=moderator, claimed_at=now)
+        except IntegrityError:  # claimed at the same instant: theirs
+            held = Claim.objects.select_for_update().get(item=item)
+    if held.moderator_id != moderator.pk and held.claimed_at > now - CLAIM_FOR:
+        raise _taken(held)
+    held.moderator, held.claimed_at = moderator, now
+    held.save(update_fields=["moderator", "claimed_at"])
+    return held
+
+
+def unclaim(moderator, item: str) -> None:
+    """Give one's own claim back (someone else's is left alone)."""
+    Claim.objects.filter(item=item, moderator=moderator).delete()
+
+
+def release(item: str) -> None:
+    """The item was decided: whoever held it, the claim has nothing left to protect."""
+    Claim.objects.filter(item=item).delete()

@@ -1,0 +1,251 @@
+"""The queue a page at a time, filtered, claimable, keeping the moderator's place, with
+what each decision needs; moderators land on it when they sign in."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import RequestFactory
+from django.utils import timezone
+
+from commonwatch.accounts.adapters import AccountAdapter
+from commonwatch.accounts.tests.factories import PASSWORD, sign_in
+from commonwatch.accounts.tests.test_mfa_login import AUTHENTICATE, current_code
+from commonwatch.community import services as community
+from commonwatch.community.models import Comment, Post, Status
+from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
+from commonwatch.core.errors import Conflict
+from commonwatch.moderation import queue, selectors, services
+from commonwatch.moderation.models import Claim
+from commonwatch.moderation.tests.factories import throwaway_account
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def author(db):
+    return resident_at(*CENTER)
+
+
+@pytest.fixture
+def mod(db):
+    return moderator()
+
+
+def _anchors(page: str) -> list[str]:
+    return [part.split('"')[0] for part in page.split('class="panel queue-item" id="')[1:]]
+
+
+def test_the_queue_is_paginated_oldest_first(client, author, mod):
+    posts = [submit(author, title=f"Post number {n}") for n in range(selectors.QUEUE_PAGE + 2)]
+    sign_in(client, mod)
+
+    first = client.get("/moderation/").content.decode()
+    second = client.get("/moderation/?page=2").content.decode()
+
+    assert _anchors(first) == [f"item-post-{p.pk}" for p in posts[: selectors.QUEUE_PAGE]]
+    assert _anchors(second) == [f"item-post-{p.pk}" for p in posts[selectors.QUEUE_PAGE :]]
+    assert "Page 2 of 2" in second
+
+
+def test_filters_by_kind_age_and_flags(client, author, mod):
+    new = submit(author, title="Brand new")
+    old = submit(author, title="Old one")
+    Post.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=4))
+    flagged = published(author, mod, title="Flagged one")
+    for _n in range(3):
+        services.flag_post(user=throwaway_account(), post=flagged, reason="false")
+    once = published(author, mod, title="Flagged once")
+    services.flag_post(user=throwaway_account(), post=once, reason="false")
+    edited = published(author, mod, title="Typo fixed")
+    community.edit_post(
+        author=author, post=edited, title="Typo fixed", body="Better.", category="safety"
+    )
+    comment = community.add_comment(author=author, post=once, body="Still there at 5.")
+    sign_in(client, mod)
+
+    def shown(query):
+        return _anchors(client.get(f"/moderation/?{query}").content.decode())
+
+    assert shown("kind=comment") == [f"item-comment-{comment.pk}"]
+    assert shown("kind=edit") == [f"item-post-{edited.pk}"]
+    assert f"item-post-{new.pk}" in shown("kind=post") and f"item-post-{edited.pk}" not in shown(
+        "kind=post"
+    )
+    assert shown("age=3d") == [f"item-post-{old.pk}"]
+    assert set(shown("flags=1")) == {f"item-post-{flagged.pk}", f"item-post-{once.pk}"}
+    assert shown("flags=3") == [f"item-post-{flagged.pk}"]
+    assert (
+        "Nothing waiting matches these filters."
+        in client.get("/moderation/?kind=appeal").content.decode()
+    )
+    assert shown("kind=bogus&age=forever&flags=x") == shown("")
+
+
+def test_a_claimed_item_is_seen_by_others_but_decided_only_by_its_claimer(client, author, mod):
+    post = submit(author, title="Claimed post")
+    other = moderator()
+    services.claim_item(moderator=mod, kind="post", pk=post.pk)
+    sign_in(client, other)
+
+    page = client.get("/moderation/").content.decode()
+    assert "Claimed post" in page and f"Claimed by {mod.email} until" in page
+    refused = client.post(
+        f"/moderation/posts/{post.pk}/decision/", {"action": "approve"}, follow=True
+    )
+    assert f"{mod.email} is working on this item" in refused.content.decode()
+    post.refresh_from_db()
+    assert post.status == Status.PENDING
+    with pytest.raises(Conflict):
+        services.claim_item(moderator=other, kind="post", pk=post.pk)
+
+    services.approve_post(moderator=mod, post=post)
+    assert not Claim.objects.exists(), "a decision releases the claim"
+
+
+def test_a_claim_expires_and_can_be_released(author, mod):
+    post = submit(author)
+    other = moderator()
+    services.claim_item(moderator=mod, kind="post", pk=post.pk)
+    Claim.objects.update(claimed_at=timezone.now() - queue.CLAIM_FOR - timedelta(seconds=1))
+    services.claim_item(moderator=other, kind="post", pk=post.pk)
+    assert Claim.objects.get().moderator == other
+    services.unclaim_item(moderator=mod, kind="post", pk=post.pk)  # not theirs: stays
+    assert Claim.objects.get().moderator == other
+    services.unclaim_item(moderator=other, kind="post", pk=post.pk)
+    assert not Claim.objects.exists()
+    with pytest.raises(Exception, match="Claim a post"):
+        services.claim_item(moderator=mod, kind="user", pk=1)
+
+
+def test_claim_and_release_from_the_page_return_to_the_same_place(client, author, mod):
+    posts = [submit(author) for _ in range(3)]
+    sign_in(client, mod)
+    here = "/moderation/?kind=post&page=1"
+    target = posts[1]
+
+    claimed = client.post(
+        f"/moderation/claims/post/{target.pk}/", {"next": here, "after": f"item-post-{target.pk}"}
+    )
+    assert claimed["Location"] == f"{here}#item-post-{target.pk}"
+    assert "Claimed by you until" in client.get(here).content.decode()
+    client.post(f"/moderation/claims/post/{target.pk}/", {"release": "1", "next": here})
+    assert not Claim.objects.exists()
+    assert client.post("/moderation/claims/user/1/").status_code == 404
+    assert client.post("/moderation/claims/post/999999/").status_code == 404
+
+
+def test_after_a_decision_the_queue_returns_to_the_same_page_and_filters_next_item_focused(
+    client, author, mod
+):
+    first, second = submit(author), submit(author)
+    sign_in(client, mod)
+    page = client.get("/moderation/?kind=post").content.decode()
+    assert f'name="after" value="item-post-{second.pk}"' in page
+    assert 'name="next" value="/moderation/?kind=post"' in page
+
+    done = client.post(
+        f"/moderation/posts/{first.pk}/decision/",
+        {
+            "action": "approve",
+            "next": "/moderation/?kind=post&page=1",
+            "after": f"item-post-{second.pk}",
+        },
+    )
+
+    assert done["Location"] == f"/moderation/?kind=post&page=1#item-post-{second.pk}"
+    for unsafe in ("https://evil.example/moderation/", "/feed/", "//evil.example/"):
+        other = client.post(
+            f"/moderation/posts/{second.pk}/decision/",
+            {"action": "bogus", "next": unsafe, "after": "javascript:alert(1)"},
+        )
+        assert other["Location"] == "/moderation/"
+
+
+def test_each_item_shows_location_standing_earlier_decisions_flags_and_thread(client, author, mod):
+    earlier = submit(author, title="Earlier one")
+    services.reject_post(moderator=mod, post=earlier, reason="No.", rule="off_topic")
+    post = published(author, mod, title="The thread")
+    neighbor = resident_at(*CENTER)
+    before = community.add_comment(author=neighbor, post=post, body="Seen it at noon.")
+    services.approve_comment(moderator=mod, comment=before)
+    waiting = community.add_comment(author=neighbor, post=post, body="The comment to decide.")
+    Comment.objects.filter(pk=waiting.pk).update(created_at=timezone.now() + timedelta(seconds=1))
+    after = community.add_comment(author=resident_at(*CENTER), post=post, body="Gone by three.")
+    Comment.objects.filter(pk=after.pk).update(created_at=timezone.now() + timedelta(seconds=2))
+    services.approve_comment(moderator=mod, comment=after)
+    flagged = published(author, mod, title="Flagged for a note")
+    services.flag_post(
+        user=throwaway_account(), post=flagged, reason="private_info", note="Names my house"
+    )
+    sign_in(client, mod)
+
+    page = client.get("/moderation/").content.decode()
+
+    assert (
+        "Seen it at noon." in page and "The comment to decide." in page and "Gone by three." in page
+    )
+    assert f"cell {format(post.cell, 'x')}" in page
+    assert f"{post.lat:.3f}, {post.lng:.3f}" in page
+    assert f"{post.exact_lat:.5f}" not in page
+    assert "1 penalty step this year" in page and "new or not established" in page
+    assert "Rejected (Not about neighborhood safety)" in page
+    assert "Names my house" in page and "Shares private information" in page
+
+
+def test_the_api_lists_filters_and_claims(client, author, mod):
+    post = submit(author, title="Via the API")
+    flagged = published(author, mod)
+    services.flag_post(user=throwaway_account(), post=flagged, reason="false", note="Made up")
+    sign_in(client, mod)
+
+    everything = client.get("/api/v1/moderation/queue").json()
+    flagged_only = client.get("/api/v1/moderation/queue?flags=1").json()
+    bad = client.get("/api/v1/moderation/queue?kind=user")
+
+    assert [(i["kind"], i["id"]) for i in everything["items"]] == [
+        ("post", post.pk),
+        ("post", flagged.pk),
+    ]
+    assert everything["counts"]["post"] == 2 and everything["pages"] == 1
+    assert [i["id"] for i in flagged_only["items"]] == [flagged.pk]
+    item = flagged_only["items"][0]
+    assert item["flags"][0]["note"] == "Made up" and item["status"] == "published"
+    assert item["cell"] == format(flagged.cell, "x") and "exact_lat" not in item
+    assert bad.status_code == 422
+
+    claimed = client.post(f"/api/v1/moderation/claims/post/{post.pk}")
+    assert claimed.status_code == 200 and claimed.json()["moderator"] == mod.email
+    sign_in(client, moderator())
+    assert client.post(f"/api/v1/moderation/claims/post/{post.pk}").status_code == 409
+    refused = client.post(
+        f"/api/v1/moderation/posts/{post.pk}/decision",
+        {"action": "approve"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 409
+    assert client.post("/api/v1/moderation/claims/post/999999").status_code == 404
+    sign_in(client, mod)
+    assert client.delete(f"/api/v1/moderation/claims/post/{post.pk}").status_code == 204
+    assert not Claim.objects.exists()
+
+
+def test_a_moderator_signing_in_lands_on_the_queue(client, mod):
+    client.post("/accounts/login/", {"login": mod.email, "password": PASSWORD})
+    signed_in = client.post(AUTHENTICATE, {"code": current_code(mod.totp_secret)})
+    assert signed_in["Location"] == "/moderation/"
+
+
+def test_an_explicit_next_wins_and_residents_land_as_before(client, mod, author):
+    client.post(
+        "/accounts/login/?next=/moderation/log/", {"login": mod.email, "password": PASSWORD}
+    )
+    signed_in = client.post(AUTHENTICATE, {"code": current_code(mod.totp_secret)})
+    assert signed_in["Location"] == "/moderation/log/"
+    client.logout()
+    resident = client.post("/accounts/login/", {"login": author.email, "password": PASSWORD})
+    assert resident["Location"] == "/"
+    request = RequestFactory().get("/")
+    request.user = author
+    assert AccountAdapter().get_login_redirect_url(request) == "/"

@@ -1,0 +1,147 @@
+"""An appeal is another moderator's to decide, and a grant can ask the author for an
+edit instead of publishing the rejected text unchanged."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from commonwatch.accounts.tests.factories import sign_in
+from commonwatch.community import services as community
+from commonwatch.community.models import Status
+from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
+from commonwatch.core.errors import NotAllowed
+from commonwatch.moderation import services
+from commonwatch.moderation.models import Action, AppealStatus, Decision
+from commonwatch.moderation.penalties import standing_steps
+from commonwatch.organizations.models import Kind
+from commonwatch.organizations.tests.factories import team
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def author(db):
+    return resident_at(*CENTER)
+
+
+@pytest.fixture
+def mod(db):
+    return moderator()
+
+
+def _appealed(author, mod, **fields):
+    post = submit(author, **fields)
+    services.reject_post(
+        moderator=mod, post=post, reason="Leave out the plate.", rule="private_info"
+    )
+    return post, services.appeal(author=author, post=post, statement="It was my own car.")
+
+
+def test_the_rejecting_moderator_sees_the_appeal_but_cannot_decide_it(client, author, mod):
+    post, appeal = _appealed(author, mod, title="My car was hit")
+    moderator()  # a second moderator exists
+    with pytest.raises(NotAllowed):
+        services.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Mine to undo.")
+    sign_in(client, mod)
+
+    page = client.get("/moderation/").content.decode()
+    web = client.post(
+        f"/moderation/appeals/{appeal.pk}/decision/",
+        {"action": "grant", "answer": "Mine."},
+        follow=True,
+    )
+
+    assert "My car was hit" in page and "It was my own car." in page
+    assert "You rejected this, so another moderator decides the appeal" in page
+    assert f'action="/moderation/appeals/{appeal.pk}/decision/"' not in page
+    assert "another moderator decides the appeal" in web.content.decode()
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.OPEN
+    assert "You are the only moderator" not in page
+
+
+def test_a_lone_moderator_is_told_appeals_wait_for_a_second_one(client, author):
+    team(Kind.MODERATION)
+    lone = moderator()
+    _appealed(author, lone)
+    sign_in(client, lone)
+    assert "You are the only moderator." in client.get("/moderation/").content.decode()
+
+
+def test_a_second_moderator_decides(author, mod):
+    post, appeal = _appealed(author, mod)
+    second = moderator()
+    services.decide_appeal(moderator=second, appeal=appeal, grant=False, answer="It stands.")
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.DENIED
+    assert Decision.objects.get(post=post, action=Action.DENY_APPEAL).moderator == second
+
+
+def test_asking_for_an_edit_returns_the_post_to_its_author_then_to_review(client, author, mod):
+    post, appeal = _appealed(author, mod, title="Plate in the text", body="Car AB123 hit mine.")
+    services.decide_appeal(
+        moderator=moderator(),
+        appeal=appeal,
+        grant=True,
+        ask_for_edit=True,
+        answer="Fair, but remove the plate number and it can go up.",
+    )
+    post.refresh_from_db()
+    appeal.refresh_from_db()
+    assert post.status == Status.REJECTED, "the rejected text is not published unchanged"
+    assert appeal.status == AppealStatus.CHANGES_REQUESTED
+    assert not standing_steps(author).exists(), "the grant lifts the penalty step"
+    assert Decision.objects.filter(post=post, action=Action.REQUEST_CHANGES).exists()
+    client.force_login(author)
+    mine = client.get("/moderation/mine/").content.decode()
+    assert "Changes requested:" in mine and "remove the plate number" in mine
+    assert f'href="/feed/posts/{post.pk}/edit/"' in mine
+
+    community.edit_post(
+        author=author, post=post, title="A car hit mine", body="Hit at noon.", category="safety"
+    )
+
+    post.refresh_from_db()
+    assert post.status == Status.PENDING
+    assert "Changes requested:" not in client.get("/moderation/mine/").content.decode()
+    sign_in(client, mod)
+    assert "A car hit mine" in client.get("/moderation/?kind=post").content.decode()
+    services.approve_post(moderator=mod, post=post)
+    post.refresh_from_db()
+    assert (post.status, post.title) == (Status.PUBLISHED, "A car hit mine")
+
+
+def test_only_a_post_can_go_back_for_an_edit(author, mod):
+    post = published(resident_at(*CENTER), mod)
+    comment = community.add_comment(author=author, post=post, body="His plate is AB123.")
+    services.reject_comment(
+        moderator=mod, comment=comment, reason="No plates.", rule="private_info"
+    )
+    appeal = services.appeal(author=author, comment=comment, statement="It helps.")
+    with pytest.raises(ValidationError):
+        services.decide_appeal(
+            moderator=moderator(), appeal=appeal, grant=True, ask_for_edit=True, answer="Edit it."
+        )
+
+
+def test_the_web_and_the_api_ask_for_an_edit(client, author, mod):
+    post, appeal = _appealed(author, mod)
+    second = moderator()
+    sign_in(client, second)
+    page = client.get("/moderation/").content.decode()
+    assert 'value="changes"' in page
+    client.post(
+        f"/moderation/appeals/{appeal.pk}/decision/",
+        {"action": "changes", "answer": "Edit the plate out."},
+    )
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.CHANGES_REQUESTED
+
+    other, by_api = _appealed(author, mod)
+    answer = client.post(
+        f"/api/v1/moderation/appeals/{by_api.pk}/decision",
+        {"action": "changes", "answer": "Edit it."},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200 and answer.json()["status"] == "changes"

@@ -1,0 +1,142 @@
+"""Fair moderation in real Chromium, at phone and desktop sizes, axe-core on every page.
+
+Three accounts made today flag a neighbor's post: each is told it stays visible until a
+moderator decides, and it does, in every neighbor's feed; the moderator finds it in the
+queue from the first flag, with every reason and note, claims it and decides. A second
+moderator decides an appeal by asking the author for an edit: the author reads the
+request and sends the edited post back to review.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from commonwatch.community.models import Post, Status
+from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
+from commonwatch.moderation import services
+from commonwatch.moderation.tests.factories import throwaway_account
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
+
+TITLE = "Van parked across the school exit"
+NOTES = ("Not true, I live there", "Made up", "Old news")
+
+
+def test_three_new_accounts_flag_a_post_and_it_stays_up_until_a_moderator_decides(open_page):
+    mod = moderator()
+    post = published(resident_at(*CENTER), mod, title=TITLE)
+    reader = open_page()
+    reader.sign_in_as(resident_at(*CENTER))
+
+    for n, note in enumerate(NOTES):
+        f = open_page()
+        f.sign_in_as(throwaway_account())
+        f.page.goto(reverse("community:post", args=[post.pk]))
+        f.page.get_by_text("Flag this post").click()
+        if n == 0:  # nothing is chosen for them, and the browser asks for a choice
+            for radio in f.page.locator('input[name="reason"]').all():
+                expect(radio).not_to_be_checked()
+            f.page.get_by_role("button", name="Flag for moderators").click()
+            missing = "() => document.querySelector('input[name=reason]').validity.valueMissing"
+            assert f.page.evaluate(missing)
+            f.check(screenshot="flag-form-open")
+        f.page.get_by_label("False or misleading").check()
+        f.page.get_by_label("Anything to add (optional)").fill(note)
+        f.page.get_by_role("button", name="Flag for moderators").click()
+        expect(f.page.locator(".messages")).to_contain_text(
+            "A moderator will review it; it stays visible until then."
+        )
+        expect(f.page.locator("main h1")).to_contain_text(TITLE)
+        if n == len(NOTES) - 1:
+            f.check(screenshot="flag-told-it-stays-up")
+
+        reader.page.goto(reverse("community:feed"))
+        expect(reader.page.locator(f'#feed [data-post-id="{post.pk}"]')).to_be_visible()
+
+    m = open_page()
+    m.sign_in_as(mod)
+    m.page.goto(reverse("moderation:queue") + "?flags=3")
+    item = m.page.locator(f'.queue-item[data-post-id="{post.pk}"]')
+    expect(item).to_contain_text("Still shown: flags have not hidden it")
+    expect(item).to_contain_text("0 from established accounts")
+    for note in NOTES:
+        expect(item).to_contain_text(note)
+    item.get_by_role("button", name="Claim").click()
+    expect(m.page.locator(".messages")).to_contain_text("Claimed for 15 minutes")
+    expect(item).to_contain_text("Claimed by you until")
+    expect(item).to_be_focused()
+    m.check(screenshot="moderation-queue-flagged")
+    assert Post.objects.get(pk=post.pk).status == Status.PUBLISHED
+
+    item.get_by_label("Rule broken (required to reject)").select_option("false")
+    item.get_by_label("Reason (shown to the author; required to reject)").fill(
+        "Neighbors who live there say it did not happen."
+    )
+    item.get_by_role("button", name="Reject").click()
+    expect(m.page.locator(".messages")).to_contain_text("Rejected; the author sees your reason.")
+    expect(m.page).to_have_url(f"{m.base_url}/moderation/?flags=3")
+    reader.page.goto(reverse("community:feed"))
+    expect(reader.page.locator(f'#feed [data-post-id="{post.pk}"]')).to_have_count(0)
+    reader.check()
+
+
+def test_a_second_moderator_decides_an_appeal_by_asking_for_an_edit(open_page):
+    author, first = resident_at(*CENTER), moderator()
+    post = submit(author, title="Car AB123 blocked my drive")
+    services.reject_post(moderator=first, post=post, reason="No plates.", rule="private_info")
+    services.appeal(author=author, post=post, statement="The car was blocking the drive.")
+
+    m = open_page()
+    m.sign_in_as(first)
+    m.page.goto(reverse("moderation:queue") + "?kind=appeal")
+    expect(m.page.locator(".queue-item[data-appeal-id]")).to_contain_text("You rejected this")
+    m.check()
+
+    second = open_page()
+    second.sign_in_as(moderator())
+    second.page.goto(reverse("moderation:queue") + "?kind=appeal")
+    appeal = second.page.locator(".queue-item[data-appeal-id]")
+    appeal.get_by_label("Answer (shown to the author)").fill(
+        "You may say a car blocked you; take the plate number out."
+    )
+    second.check(screenshot="moderation-appeal-second-moderator")
+    appeal.get_by_role("button", name="Grant: ask the author for an edit").click()
+    expect(second.page.locator(".messages")).to_contain_text("went back to its author")
+
+    a = open_page()
+    a.sign_in_as(author)
+    a.page.goto(reverse("moderation:mine"))
+    request = a.page.locator(".changes-requested")
+    expect(request).to_contain_text("take the plate number out")
+    a.check(screenshot="moderation-changes-requested")
+    request.get_by_role("link", name="Edit and resubmit").click()
+    a.page.get_by_label("Title").fill("A car blocked my drive")
+    a.page.locator("main form button[type=submit]").first.click()
+    post.refresh_from_db()
+    assert (post.status, post.title) == (Status.PENDING, "A car blocked my drive")
+
+    second.page.goto(reverse("moderation:queue"))
+    expect(second.page.locator(f'.queue-item[data-post-id="{post.pk}"]')).to_contain_text(
+        "A car blocked my drive"
+    )
+
+
+def test_after_a_decision_the_queue_keeps_its_page_and_filters_and_focuses_the_next_item(
+    open_page,
+):
+    author = resident_at(*CENTER)
+    first = submit(author, title="First waiting")
+    second = submit(author, title="Second waiting")
+    m = open_page()
+    m.sign_in_as(moderator())
+    m.page.goto(reverse("moderation:queue") + "?kind=post")
+    m.page.locator(f'.queue-item[data-post-id="{first.pk}"]').get_by_role(
+        "button", name="Approve"
+    ).click()
+    expect(m.page.locator(".messages")).to_contain_text("Approved and published.")
+    expect(m.page).to_have_url(f"{m.base_url}/moderation/?kind=post#item-post-{second.pk}")
+    expect(m.page.locator(f'.queue-item[data-post-id="{second.pk}"]')).to_be_focused()
+    expect(m.page.get_by_label("Kind")).to_have_value("post")
+    m.check(screenshot="moderation-queue-next-item")
