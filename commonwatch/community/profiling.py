@@ -97,6 +97,7 @@ ORIGIN_NOUNS = frozenset(
 )
 SURNAME_COLOURS = frozenset({"black", "white", "brown", "blacks", "whites", "browns"})
 FAMILY_WORDS = frozenset({"family", "house", "household", "kids", "residence"})
+SPOKEN_OF = frozenset({"about", "against", "toward", "towards", "targeting", "anti", "hate"})
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "officer", "coach", "pastor", "judge"})
 DETERMINERS = _words(
     """a an one two three four five several some the another this that any couple
@@ -304,6 +305,9 @@ def _used_as_noun(tokens: list[Token], i: int, end: int) -> bool:
     word = tokens[i].word
     before = tokens[i - 1].word if i > 0 else ""
     if word in PLURAL_DESCRIPTORS:
+        # "graffiti about Asians", "hate against blacks": a group spoken of, not seen.
+        if before in SPOKEN_OF:
+            return False
         return word != "whites" or before in DETERMINERS
     if before not in DETERMINERS or before == "of":
         return False

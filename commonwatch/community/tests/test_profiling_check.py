@@ -14,7 +14,7 @@ import pytest
 from commonwatch.community.profiling import read
 
 CORPUS = Path(__file__).parent / "corpus"
-PARTS = ("dev", "heldout", "blind")
+PARTS = ("dev", "heldout", "blind", "blind2")
 MIN_RECALL = 0.95
 MAX_FALSE_POSITIVE_RATE = 0.02
 
@@ -85,9 +85,10 @@ def test_a_person_is_found_however_the_descriptor_is_used(text):
         "I'm Korean and my grandma is missing",
         "asian lady beetles are everywhere",
         "guy in a black hoodie was here",
+        "hateful graffiti about Asians on the wall",
     ],
 )
-def test_names_places_hair_and_the_author_are_no_description_by_race(text):
+def test_names_places_hair_the_author_and_groups_spoken_of_are_no_description(text):
     assert read(text).mentions == []
 
 
