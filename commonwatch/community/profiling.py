@@ -184,6 +184,18 @@ PLACES = _words(
 THINGS = CLOTHING | VEHICLES | MAKES | MARKS | CARRIED | ANIMALS | PLACES | HAIR | PLATES
 
 
+# Every word a descriptor can start with ("middle" of "middle eastern", "dark" of
+# "dark-skinned", "color" of "person of color"): a text holding none of them is done.
+DESCRIPTOR_STARTS = tuple(
+    COLOUR_DESCRIPTORS
+    | ORIGIN_DESCRIPTORS
+    | PLURAL_DESCRIPTORS
+    | SKIN_TONES
+    | {first for firsts in COMPOUNDS.values() for first in firsts}
+    | {"color", "colour", "poc"}
+)
+
+
 @dataclass(frozen=True)
 class Token:
     word: str  # lower case, possessive "'s" removed
@@ -424,8 +436,17 @@ def _details(tokens: list[Token], reading: Reading) -> None:
     reading.actions = list(actions)
 
 
+def _may_describe(text: str) -> bool:
+    """Whether any descriptor occurs at all, even inside a word: most posts hold none.
+    Each test is one linear substring search."""
+    lowered = text.lower()
+    return any(word in lowered for word in DESCRIPTOR_STARTS)
+
+
 def read(text: str) -> Reading:
     """Who the text describes by race or origin, and which specific details it gives."""
+    if not _may_describe(text):
+        return Reading()
     tokens = tokenize(text)
     reading = Reading(mentions=_mentions(tokens))
     if reading.mentions:
