@@ -97,6 +97,7 @@ ORIGIN_NOUNS = frozenset(
 )
 SURNAME_COLOURS = frozenset({"black", "white", "brown", "blacks", "whites", "browns"})
 FAMILY_WORDS = frozenset({"family", "house", "household", "kids", "residence"})
+SENTENCE_ENDS = frozenset({".", "!", "?", ";"})
 SPOKEN_OF = frozenset({"about", "against", "toward", "towards", "targeting", "anti", "hate"})
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "officer", "coach", "pastor", "judge"})
 DETERMINERS = _words(
@@ -200,7 +201,6 @@ DESCRIPTOR_STARTS = tuple(
 class Token:
     word: str  # lower case, possessive "'s" removed
     capital: bool
-    start_of_sentence: bool
 
 
 @dataclass
@@ -225,18 +225,12 @@ class Reading:
 
 def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
-    sentence_start = True
     for match in TOKEN.finditer(text):
         raw = match.group()
-        if not raw[0].isalnum():
-            tokens.append(Token(raw, False, False))
-            sentence_start = raw in ".!?:\n" or sentence_start
-            continue
         word = raw.lower()
         if word.endswith("'s") and word not in PERSON_COPULAS:
             word = word[:-2]
-        tokens.append(Token(word, raw[0].isupper(), sentence_start))
-        sentence_start = False
+        tokens.append(Token(word, raw[0].isupper()))
     return tokens
 
 
@@ -350,7 +344,7 @@ def _said_of_a_person(tokens: list[Token], i: int) -> bool:
             return False
         if word in PERSON_NOUNS or word in SUBJECT_PRONOUNS:
             return True
-        if word in THINGS or word == "it" or word in ".!?\n":
+        if word in THINGS or word == "it" or word in SENTENCE_ENDS:
             return False
     return verb in APPEARANCE_VERBS  # "looked arab" needs no subject to mean a person
 
