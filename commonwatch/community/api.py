@@ -29,6 +29,13 @@ RESOLVE = api_access(needs(policies.RESOLVE))
 Title = text(min_length=1, max_length=MAX_TITLE_CHARS)
 Body = text(min_length=1, max_length=MAX_BODY_CHARS)
 Period = Literal["day", "week", "month", "quarter"]
+AsWritten = Field(
+    False,
+    description=(
+        "Send the text as written after a 422 `needs_specific_details`: it then waits "
+        "for a moderator, marked with the check that questioned it."
+    ),
+)
 
 
 class MediaOut(Schema):
@@ -100,16 +107,19 @@ class PostIn(Schema):
     body: Body
     lat: Latitude
     lng: Longitude
+    as_written: bool = AsWritten
 
 
 class PostEdit(Schema):
     category: Category
     title: Title
     body: Body
+    as_written: bool = AsWritten
 
 
 class CommentIn(Schema):
     body: text(min_length=1, max_length=MAX_COMMENT_CHARS)
+    as_written: bool = AsWritten
 
 
 class CommentOut(Schema):
@@ -156,7 +166,10 @@ def map_points(request, filters: Query[MapQuery]):
 
 @router.post("/posts", response=answers({201: PostOut}), auth=WRITE)
 def create_post(request, payload: Form[PostIn], media: File[list[UploadedFile]] = None):
-    """Send a post (multipart form, optional `media` files); it waits for moderation."""
+    """Send a post (multipart form, optional `media` files); it waits for moderation.
+
+    A person described by race alone answers 422 with `type` `needs_specific_details`
+    and what to add; send it again with the details, or with `as_written`."""
     if "media" in request.POST:
         raise ValidationError({"media": _("Send photos and videos as files, not as text.")})
     post = services.submit_post(author=request.auth, uploads=media or [], **payload.dict())
@@ -202,5 +215,5 @@ def comments(request, post_id: int):
 def add_comment(request, post_id: int, payload: CommentIn):
     """Comment on a published post; it appears once a moderator approves it."""
     post = selectors.post_for(request.auth, post_id)
-    comment = services.add_comment(author=request.auth, post=post, body=payload.body)
+    comment = services.add_comment(author=request.auth, post=post, **payload.dict())
     return Status(201, selectors.comment_card(comment, request.auth))

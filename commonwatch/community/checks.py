@@ -1,9 +1,9 @@
 """Automatic checks every post and comment passes before a moderator sees it.
 
 Each check returns the reasons its author is shown, in plain words. The
-person-description rule follows Nextdoor's: describing someone by race or
-ethnicity alone is refused; a description must give clothing, behavior or other
-details that would tell that person apart.
+person-description rule follows Nextdoor's: a description of someone by race or
+ethnicity alone asks its author for clothing, vehicle or behavior that would tell
+that person apart, and goes to a moderator if they have none (docs/moderation-checks.md).
 
 Every check runs in time linear in the text, and only on text already within its
 length limit: a pattern may start matching only at a token's first character and
@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 
 from django.utils.translation import gettext as _
+
+from . import profiling
 
 MAX_TITLE_CHARS = 120
 MAX_BODY_CHARS = 4000
@@ -33,28 +35,6 @@ STREET_ADDRESS = re.compile(
     rf"\b\d{{1,6}}\s++(?:[NSEW]\.?\s++)?(?:[A-Z0-9][\w'-]*+\s++){{1,4}}(?:{STREET_SUFFIXES})\b",
     re.IGNORECASE,
 )
-
-RACE_TERMS = re.compile(
-    r"\b(black|white|asian|hispanic|latino|latina|latinx|mexican|african[- ]american|"
-    r"arab|middle[- ]eastern|indian|native american|caucasian|chinese|"
-    r"dark[- ]skinned|light[- ]skinned|brown[- ]skinned)\b",
-    re.IGNORECASE,
-)
-PERSON_TERMS = re.compile(
-    r"\b(man|men|woman|women|guy|guys|girl|girls|boy|boys|person|people|male|female|"
-    r"teen|teens|teenager|kid|kids|individual|suspect|someone|dude|lady|gentleman)\b",
-    re.IGNORECASE,
-)
-DETAIL_TERMS = re.compile(
-    r"\b(wearing|wore|shirt|t-shirt|hoodie|hooded|jacket|coat|pants|jeans|shorts|"
-    r"dress|skirt|hat|cap|beanie|mask|shoes|sneakers|boots|backpack|bag|glasses|"
-    r"tattoo|beard|mustache|hair|tall|short|height|build|carrying|holding|"
-    r"driving|car|truck|van|bike|bicycle|scooter|walked|walking|ran|running|"
-    r"knocked|tried|trying|looked|looking|took|grabbed|broke|climbed|entered|left|"
-    r"red|blue|green|yellow|gray|grey|orange|purple|pink|brown)\b",
-    re.IGNORECASE,
-)
-MIN_DETAILS = 2
 
 
 def _contact_details(text: str) -> list[str]:
@@ -76,25 +56,40 @@ def _contact_details(text: str) -> list[str]:
 
 
 def describes_person_by_race_alone(text: str) -> bool:
-    """True when a person is described by race or ethnicity without other details."""
-    if not (RACE_TERMS.search(text) and PERSON_TERMS.search(text)):
-        return False
-    without_race = RACE_TERMS.sub(" ", text)
-    details = {match.lower() for match in DETAIL_TERMS.findall(without_race)}
-    return len(details) < MIN_DETAILS
+    """True when a person is described by race or origin without details that tell
+    them apart (community.profiling reads the words; docs/moderation-checks.md)."""
+    return profiling.read(text).by_race_alone
 
 
-PERSON_RULE = _(
-    "If you describe a person, describe what they wore and did (clothing, hair, "
-    "build, vehicle, direction) — not only their race or ethnicity. A description "
-    "by race alone could match anyone and leads to profiling."
+NEEDS_DETAILS = "needs_specific_details"
+# The automatic check a post or comment was sent past "as written", kept on it so the
+# moderator who reads it first knows why (Post.held_by_check, Comment.held_by_check).
+PROFILING_CHECK = "profiling"
+
+PERSON_PROMPT = _(
+    "You describe someone by race or origin (%(words)s) without details that would tell "
+    "them apart from anyone else. Add what they wore (clothing and its colours), their "
+    "vehicle (colour, make, plate), marks such as a tattoo, or what they did beyond "
+    "walking or looking around. If you have no more details, you can send it as written: "
+    "a moderator reads it before anyone else sees it."
 )
 
 
-def check_text(*, title: str, body: str, max_body: int = MAX_BODY_CHARS) -> list[str]:
-    """Every reason the text cannot be published, in the author's words; empty if fine.
+def person_details_prompt(text: str) -> str:
+    """What the author is asked to add when the text describes someone by race alone;
+    empty when it does not. Run it only on text within its length limit."""
+    reading = profiling.read(text)
+    if not reading.by_race_alone:
+        return ""
+    words = ", ".join(f"“{words}”" for words in dict.fromkeys(reading.mentions))
+    return PERSON_PROMPT % {"words": words}
 
-    Lengths come first: text over its limit is refused before any pattern reads it.
+
+def check_text(*, title: str, body: str, max_body: int = MAX_BODY_CHARS) -> list[str]:
+    """Every reason the text cannot be sent, in the author's words; empty if fine.
+
+    Lengths come first: text over its limit is refused before any pattern reads it. A
+    description by race alone is not a refusal but a question (person_details_prompt).
     """
     reasons = []
     if len(title) > MAX_TITLE_CHARS:
@@ -105,10 +100,7 @@ def check_text(*, title: str, body: str, max_body: int = MAX_BODY_CHARS) -> list
         return reasons
     if not body.strip():
         reasons.append(_("Write what happened: the text is empty."))
-    text = f"{title}\n{body}"
-    reasons += _contact_details(text)
-    if describes_person_by_race_alone(text):
-        reasons.append(PERSON_RULE)
+    reasons += _contact_details(f"{title}\n{body}")
     return reasons
 
 

@@ -3,15 +3,37 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from commonwatch.community.checks import MAX_BODY_CHARS, MAX_COMMENT_CHARS, MAX_TITLE_CHARS
+from commonwatch.community.checks import (
+    MAX_BODY_CHARS,
+    MAX_COMMENT_CHARS,
+    MAX_TITLE_CHARS,
+    NEEDS_DETAILS,
+)
 
 from .models import Category
 from .search import MAX_SEARCH_CHARS
 
 PERSON_HINT = _(
-    "Describing a person? Say what they wore and did (clothing, hair, build, vehicle, "
-    "direction of travel). A description by race or ethnicity alone will not be published."
+    "Describing a person? Say what they wore and did (clothing and its colours, vehicle, "
+    "direction of travel). A description by race or ethnicity alone is not published as is."
 )
+
+
+class AsksForDetails(forms.Form):
+    """A form whose text the anti-profiling check may question: the author then sees
+    what to add under the text, which is kept, and may send it as written instead."""
+
+    as_written = forms.BooleanField(
+        label=_(
+            "I have no more details: send it as written, for a moderator to read before "
+            "anyone else sees it."
+        ),
+        required=False,
+    )
+
+    @property
+    def asks_for_details(self) -> bool:
+        return self.has_error("body", NEEDS_DETAILS)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -28,7 +50,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
-class EditPostForm(forms.Form):
+class EditPostForm(AsksForDetails):
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     title = forms.CharField(label=_("Title"), max_length=MAX_TITLE_CHARS)
     body = forms.CharField(
@@ -63,7 +85,7 @@ class PostForm(EditPostForm):
     )
 
 
-class CommentForm(forms.Form):
+class CommentForm(AsksForDetails):
     body = forms.CharField(
         label=_("Your comment"),
         max_length=MAX_COMMENT_CHARS,

@@ -49,6 +49,9 @@ class Post(PrivatelyLocatedModel):
     body = models.TextField(_("what happened"))
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     moderation_note = models.TextField(blank=True, help_text=_("Shown to the author."))
+    # The automatic check that asked its author for more and was answered "send it as
+    # written" (checks.PROFILING_CHECK): the moderator who reads it first sees why.
+    held_by_check = models.CharField(max_length=32, blank=True)
     comment_count = models.PositiveIntegerField(default=0, help_text=_("Published comments."))
     # Lets a page of cards skip the media query when none of its posts has any.
     media_count = models.PositiveSmallIntegerField(default=0)
@@ -109,6 +112,9 @@ class Comment(models.Model):
     body = models.TextField(_("comment"))
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     moderation_note = models.TextField(blank=True)
+    # The automatic check that asked its author for more and was answered "send it as
+    # written" (checks.PROFILING_CHECK): the moderator who reads it first sees why.
+    held_by_check = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     published_at = models.DateTimeField(null=True, blank=True)
 

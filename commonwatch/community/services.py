@@ -21,7 +21,14 @@ from commonwatch.geo.services import rebuild_tallies
 from commonwatch.media import services as media
 
 from . import hooks, transitions
-from .checks import MAX_COMMENT_CHARS, check_text, rules_broken
+from .checks import (
+    MAX_COMMENT_CHARS,
+    NEEDS_DETAILS,
+    PROFILING_CHECK,
+    check_text,
+    person_details_prompt,
+    rules_broken,
+)
 from .models import Category, Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
 from .policies import RESOLVE, WRITE
 
@@ -32,18 +39,36 @@ MAX_MEDIA_PER_POST = 4
 REPEATED_COMMENT_WINDOW = timedelta(minutes=2)
 
 
-def _require_text_passes(*, title: str, body: str, max_body: int | None = None) -> None:
+def _require_text_passes(
+    *, title: str, body: str, as_written: bool, max_body: int | None = None
+) -> str:
+    """Refuse what no one may send; ask for details where a person is described by race
+    alone. Returns the check a text sent "as written" is held by for the moderator."""
     kwargs = {"max_body": max_body} if max_body else {}
     reasons = check_text(title=title, body=body, **kwargs)
     if reasons:
         hooks.stopped(rules_broken(title=title, body=body))
         raise ValidationError({"body": reasons})
+    prompt = person_details_prompt(f"{title}\n{body}")
+    if prompt and not as_written:
+        raise ValidationError({"body": ValidationError(prompt, code=NEEDS_DETAILS)})
+    return PROFILING_CHECK if prompt else ""
 
 
 def submit_post(
-    *, author, category: str, title: str, body: str, lat: float, lng: float, uploads=()
+    *,
+    author,
+    category: str,
+    title: str,
+    body: str,
+    lat: float,
+    lng: float,
+    uploads=(),
+    as_written: bool = False,
 ) -> Post:
-    """A new post, pending moderation; refused outright if an automatic check fails.
+    """A new post, pending moderation; refused if an automatic check fails. A person
+    described by race alone asks for details first, unless the author sends it as
+    written: then it waits for a moderator marked with the check that held it.
 
     Its photos and videos are checked by content and size before anything is stored, then
     processed in the background (commonwatch.media): the author sees their status, and the
@@ -59,7 +84,7 @@ def submit_post(
         raise ValidationError(
             {"media": _("At most %(n)d photos or videos.") % {"n": MAX_MEDIA_PER_POST}}
         )
-    _require_text_passes(title=title, body=body)
+    held_by_check = _require_text_passes(title=title, body=body, as_written=as_written)
     for upload in uploads:
         media.check_upload(upload)
     with transaction.atomic():
@@ -69,6 +94,7 @@ def submit_post(
             title=title.strip(),
             body=body.strip(),
             media_count=len(uploads),
+            held_by_check=held_by_check,
         )
         post.place(lat, lng)
         post.full_clean()
@@ -86,15 +112,21 @@ def _require_author(author, post: Post) -> None:
         raise NotAllowed(_("You can only change your own posts."), code="not_author")
 
 
-def edit_post(*, author, post: Post, title: str, body: str, category: str) -> Post:
+def edit_post(
+    *, author, post: Post, title: str, body: str, category: str, as_written: bool = False
+) -> Post:
     """The author's edit goes back through moderation before neighbors see it again."""
     _require_author(author, post)
     if category not in Category.values:
         raise ValidationError({"category": _("Choose one of the categories.")})
-    _require_text_passes(title=title, body=body)
+    held_by_check = _require_text_passes(title=title, body=body, as_written=as_written)
     with transaction.atomic():
         edited = transitions.resubmit_post(
-            post.pk, category=category, title=title.strip(), body=body.strip()
+            post.pk,
+            category=category,
+            title=title.strip(),
+            body=body.strip(),
+            held_by_check=held_by_check,
         )
         hooks.changed(edited, deleted=False)
     return edited
@@ -127,12 +159,14 @@ def set_resolved(*, author, post: Post, resolved: bool) -> Post:
     return post
 
 
-def add_comment(*, author, post: Post, body: str) -> Comment:
+def add_comment(*, author, post: Post, body: str, as_written: bool = False) -> Comment:
     """A comment waiting for moderation; the same text sent twice is kept once."""
     if not can(author, WRITE):
         raise NotAllowed(_("Only residents can comment."), code="not_resident")
     hooks.require_may_post(author)
-    _require_text_passes(title="", body=body, max_body=MAX_COMMENT_CHARS)
+    held_by_check = _require_text_passes(
+        title="", body=body, as_written=as_written, max_body=MAX_COMMENT_CHARS
+    )
     body = body.strip()
     with transaction.atomic():
         post = transitions.lock_post(
@@ -147,7 +181,9 @@ def add_comment(*, author, post: Post, body: str) -> Comment:
             status__in=[Status.PENDING, Status.PUBLISHED],
             created_at__gte=timezone.now() - REPEATED_COMMENT_WINDOW,
         ).first()
-        return repeated or Comment.objects.create(post=post, author=author, body=body)
+        return repeated or Comment.objects.create(
+            post=post, author=author, body=body, held_by_check=held_by_check
+        )
 
 
 def rebuild_post_tallies() -> None:

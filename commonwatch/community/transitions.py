@@ -91,11 +91,14 @@ def send_back(post_id: int, *, refusal: str = "") -> Post:
 
 
 @transaction.atomic
-def resubmit_post(post_id: int, *, category: str, title: str, body: str) -> Post:
+def resubmit_post(
+    post_id: int, *, category: str, title: str, body: str, held_by_check: str = ""
+) -> Post:
     """The author's new text goes back to review; neighbors stop seeing the old one."""
     post = lock_post(post_id, EDITABLE)
     post.category, post.title, post.body = category, title, body
-    _take_down(post, Status.PENDING, extra=["category", "title", "body"])
+    post.held_by_check = held_by_check
+    _take_down(post, Status.PENDING, extra=["category", "title", "body", "held_by_check"])
     return post
 
 

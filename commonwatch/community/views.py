@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from commonwatch.accounts.access import access, needs
 from commonwatch.accounts.selectors import home_of
+from commonwatch.core.errors import DomainError, SecondFactorRequired
 from commonwatch.core.forms import add_errors
-from commonwatch.core.outcomes import report_outcome
 from commonwatch.geo.approximate import approximate_area, approximate_location
 from commonwatch.notifications.services import mark_read
 
@@ -115,6 +115,7 @@ def new_post(request):
                 lat=data["lat"],
                 lng=data["lng"],
                 uploads=data["media"],
+                as_written=data["as_written"],
             )
         except ValidationError as exc:
             add_errors(form, exc)
@@ -132,42 +133,47 @@ def new_post(request):
 @access(READ)
 @require_GET
 def post_detail(request, post_id: int):
-    post = selectors.post_for(request.user, post_id)
+    return _post_page(request, selectors.post_for(request.user, post_id), CommentForm())
+
+
+def _post_page(request, post, comment_form: CommentForm):
     card = selectors.post_card(post, request.user, home=home_of(request.user))
     context = {
         "post": card,
         # The ~100 m hexagon of its public point, never the exact point (even its author's).
         "area": json.dumps(approximate_area(post.lat, post.lng)),
         "comments": selectors.comments_for(request.user, post),
-        "comment_form": CommentForm(),
+        "comment_form": comment_form,
         "paused": hooks.posting_pause(request.user),
         "panels": hooks.panels(request, card),
     }
     return render(request, "community/post.html", context)
 
 
-def _act_on_post(request, post_id: int, form_class, act, success: str, invalid: str = ""):
-    """A resident's POST about a post they may see: validate, act, report, back to the post."""
-    post = selectors.post_for(request.user, post_id)
-    form = form_class(request.POST)
-    if form.is_valid():
-        report_outcome(request, lambda: act(post, form.cleaned_data), success)
-    elif invalid:
-        messages.error(request, invalid)
-    return redirect("community:post", post_id=post.pk)
-
-
 @access(WRITE)
 @require_POST
 def comment(request, post_id: int):
-    return _act_on_post(
-        request,
-        post_id,
-        CommentForm,
-        lambda post, data: services.add_comment(author=request.user, post=post, **data),
-        _("Your comment will appear once a moderator approves it."),
-        invalid=_("Write a comment of at most 1000 characters."),
-    )
+    """A comment the anti-profiling check questions comes back on the post's page with
+    the question under it and its text kept; any other refusal is reported as before."""
+    post = selectors.post_for(request.user, post_id)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a comment of at most 1000 characters."))
+        return redirect("community:post", post_id=post.pk)
+    try:
+        services.add_comment(author=request.user, post=post, **form.cleaned_data)
+    except ValidationError as exc:
+        add_errors(form, exc)
+        if form.asks_for_details:
+            return _post_page(request, post, form)
+        messages.error(request, " ".join(exc.messages))
+    except DomainError as exc:
+        if isinstance(exc, SecondFactorRequired):
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your comment will appear once a moderator approves it."))
+    return redirect("community:post", post_id=post.pk)
 
 
 @access(RESOLVE)

@@ -46,7 +46,7 @@ class Error(Schema):
 class FieldError(Schema):
     loc: list[str | int]
     msg: str
-    type: str
+    type: str = Field(description="`value_error`, or the refusal's own code.")
 
 
 class FieldErrors(Schema):

@@ -58,12 +58,14 @@ api.add_router("/", notifications_router)
 
 @api.exception_handler(ValidationError)
 def field_errors(request, exc: ValidationError):
-    """A service's ValidationError becomes a 422 with one message per field."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    """A service's ValidationError becomes a 422 with one message per field; `type` is
+    the error's code where the service gave one (needs_specific_details)."""
+    errors = exc.error_dict if hasattr(exc, "error_dict") else {"__all__": exc.error_list}
     detail = [
-        {"loc": ["body", field], "msg": message, "type": "value_error"}
-        for field, messages in errors.items()
-        for message in messages
+        {"loc": ["body", field], "msg": message, "type": error.code or "value_error"}
+        for field, field_errors in errors.items()
+        for error in field_errors
+        for message in error
     ]
     return api.create_response(request, {"detail": detail}, status=422)
 

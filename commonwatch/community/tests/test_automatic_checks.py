@@ -2,7 +2,11 @@ import time
 
 import pytest
 
-from commonwatch.community.checks import PERSON_RULE, check_text, describes_person_by_race_alone
+from commonwatch.community.checks import (
+    check_text,
+    describes_person_by_race_alone,
+    person_details_prompt,
+)
 
 
 def test_a_plain_report_passes():
@@ -40,9 +44,12 @@ def test_private_contact_details_are_refused_with_a_reason(body, word):
         "Two Asian teens near the park",
     ],
 )
-def test_describing_a_person_by_race_alone_is_refused_with_the_rule(body):
+def test_describing_a_person_by_race_alone_asks_for_details_naming_the_words(body):
     assert describes_person_by_race_alone(body)
-    assert PERSON_RULE in check_text(title="Suspicious", body=body)
+    prompt = person_details_prompt(body)
+    assert "clothing" in prompt and "send it as written" in prompt
+    assert f"“{body.split()[1].lower()}”" in prompt
+    assert check_text(title="Suspicious", body=body) == []
 
 
 def test_a_description_with_clothing_and_behavior_passes():
@@ -51,11 +58,11 @@ def test_a_description_with_clothing_and_behavior_passes():
         "then left on a blue bike toward the park."
     )
     assert not describes_person_by_race_alone(body)
-    assert check_text(title="Car break-in attempt", body=body) == []
+    assert person_details_prompt(body) == ""
 
 
 def test_a_color_word_that_describes_no_person_passes():
-    assert check_text(title="Black ice", body="Black ice on the hill this morning.") == []
+    assert person_details_prompt("Black ice on the hill this morning.") == ""
 
 
 ADVERSARIAL = {
@@ -67,6 +74,9 @@ ADVERSARIAL = {
     "numbered words": "12 Elm ",
     "phone fragments": "(303) 555-01",
     "race words": "black man ",
+    "descriptors without nouns": "black and white and ",
+    "person nouns": "guy, ",
+    "hyphens": "middle-",
     "dashes": "-",
     "plus signs": "+1 ",
     "address parts": "x.y+z@",
@@ -87,6 +97,7 @@ def _time(check, text: str) -> float:
 
 def _every_check(text: str) -> None:
     check_text(title="", body=text, max_body=len(text))
+    person_details_prompt(text)
 
 
 @pytest.mark.parametrize("name", sorted(ADVERSARIAL))

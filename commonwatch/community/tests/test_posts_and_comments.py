@@ -28,7 +28,7 @@ def test_a_new_post_waits_for_moderation(author):
     assert post.published_at is None
 
 
-def test_a_post_describing_a_person_by_race_alone_is_not_saved(author):
+def test_a_post_describing_a_person_by_race_alone_is_not_saved_unasked(author):
     with pytest.raises(ValidationError) as exc:
         submit(author, category="suspicious", body="A black man walked past twice.")
     assert "clothing" in str(exc.value)
@@ -47,7 +47,7 @@ def test_an_officer_posts_as_a_resident_of_their_street(cast):
     assert submit(officer).status == Status.PENDING
 
 
-def test_post_page_refuses_a_profiling_post_and_keeps_the_form(client, author):
+def test_post_page_asks_about_a_profiling_post_and_keeps_the_form(client, author):
     client.force_login(author)
     response = client.post(
         "/feed/new/",
@@ -60,7 +60,7 @@ def test_post_page_refuses_a_profiling_post_and_keeps_the_form(client, author):
         },
     )
     assert response.status_code == 200
-    assert b"not only their race or ethnicity" in response.content
+    assert b"without details that would tell them apart" in response.content
     assert b"Hispanic guy on our street" in response.content
     assert Post.objects.count() == 0
 

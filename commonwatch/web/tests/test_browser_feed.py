@@ -114,7 +114,7 @@ def test_a_post_reaches_the_neighbor_inside_live_and_never_the_one_outside(open_
     page.get_by_role("button", name="Send for review").click()
     expect(page.get_by_role("alert")).to_contain_text("Your post was not sent.")
     refusal = page.locator("#post-form .errorlist")
-    expect(refusal).to_contain_text("not only their race or ethnicity")
+    expect(refusal).to_contain_text("without details that would tell them apart")
     expect(refusal).to_contain_text("clothing")
     expect(page.get_by_label("What happened")).to_have_value(RACE_ONLY_BODY)
     expect(lat_input).to_have_value(placed)

@@ -1,0 +1,448 @@
+"""The anti-profiling check: is someone described by race, ethnicity or origin alone?
+
+Keyword matching refused "our black lab slipped her leash" and passed "a black guy
+walking around looking at houses". This reads the words instead, in one pass and
+with fixed-size windows (linear in the text, no backtracking pattern):
+
+1. Find the descriptors of race, ethnicity, origin or skin colour ("black",
+   "hispanic", "middle eastern", "dark-skinned", "asian-looking").
+2. Decide whether each one describes a PERSON: followed by a person noun ("a black
+   male", "hispanic teens", "van driver"), used as a noun ("a hispanic", "blacks"),
+   said of a person ("he was black", "looked arab", "a man of middle eastern
+   descent", "guy, black,"). A pet, vehicle, garment, place, food or a name ("Mr.
+   White", "Black Friday") is no person, and neither is the author ("I'm Korean").
+3. If a person is described, count the SPECIFIC details anywhere in the text:
+   clothing with a colour or brand, a vehicle by colour, make or plate, a mark such
+   as a tattoo or a limp, an object carried, an act beyond walking, looking, standing
+   or driving around, a direction of travel. Race, sex, age, height, build, hair and
+   plain clothing ("a hoodie") could match anyone, so they do not count.
+
+The description passes with at least two specific details, one of them about how
+the person looks (clothing, vehicle, mark or object): enough that a neighbor could
+tell that person apart from others of the same race. The criteria and the measured
+precision and recall are in docs/moderation-checks.md and bench/profiling_check.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+MIN_DETAILS = 2
+MIN_APPEARANCE_DETAILS = 1
+# How far a descriptor looks for its noun ("black [middle-aged] male"), and how far
+# back a predicate ("he [really] was black") looks for its subject.
+NOUN_WINDOW = 4
+SUBJECT_WINDOW = 6
+MODIFIER_WINDOW = 4
+
+# Words, hyphen-free: "middle-eastern" and "t-shirt" are read as two words. Every
+# alternative consumes what it matches, so finditer never retries a run.
+TOKEN = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?|[^\sA-Za-z0-9]")
+
+
+def _words(text: str) -> frozenset[str]:
+    """A lexicon written as words separated by spaces."""
+    return frozenset(text.split())
+
+
+COLOUR_DESCRIPTORS = frozenset({"black", "blk", "white", "brown"})
+ORIGIN_DESCRIPTORS = _words(
+    """hispanic hispanc latino latina latinx latin mexican mexcian asian asain chinese
+    japanese korean vietnamese filipino filipina indian arab arabic african afro somali
+    haitian jamaican dominican cuban ethiopian caucasian gypsy russian spanish native
+    muslim ethnic foreign islander"""
+)
+# Plural nouns that name people by race or origin ("blacks", "hispanics").
+PLURAL_DESCRIPTORS = _words(
+    """blacks whites hispanics latinos latinas mexicans asians arabs africans indians
+    somalis haitians jamaicans dominicans cubans filipinos gypsies caucasians muslims
+    russians"""
+)
+# Two-word descriptors: the second word counts only after the first.
+COMPOUNDS = {
+    "eastern": frozenset({"middle", "mid"}),
+    "american": frozenset({"african", "afro", "native", "asian", "mexican", "latin"}),
+    "rican": frozenset({"puerto"}),
+    "islander": frozenset({"pacific"}),
+}
+SKIN_TONES = frozenset({"dark", "light", "brown", "olive", "fair", "tan"})
+SKIN_WORDS = frozenset({"skinned", "skin", "complected", "complexioned", "complexion"})
+
+PERSON_NOUNS = _words(
+    """guy guys man men male males mal female females woman women lady ladies kid kids
+    teen teens teenager teenagers boy boys girl girls person persons people dude dudes
+    individual individuals suspect suspects couple group gang family families gentleman
+    gentlemen fellow fella fellas youth youths youngster youngsters juvenile juveniles
+    adult adults subject subjects stranger strangers character characters neighbor
+    neighbors neighbour neighbours worker workers mom dad mother father son daughter
+    grandma grandpa child children toddler tourist tourists driver drivers crew thug
+    thugs bro bros chick gal gals lad lads folks folk jogger joggers pedestrian tenant
+    tenants solicitor solicitors salesman someone somebody"""
+)
+SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them", "who", "both"})
+SELF = frozenset({"i", "i'm", "im", "we", "we're", "me", "us"})
+# Contractions that are a person subject and its verb at once ("he's black").
+PERSON_COPULAS = frozenset({"he's", "she's", "they're", "hes", "shes", "theyre"})
+COPULAS = frozenset({"was", "were", "is", "are", "be", "being", "been"})
+APPEARANCE_VERBS = frozenset(
+    {"looked", "looks", "look", "looking", "appeared", "appears", "seemed", "seems"}
+)
+HEDGES = _words(
+    """maybe possibly probably prob like kinda kind of sort definitely clearly obviously
+    both all either to be a an really def"""
+)
+ORIGIN_NOUNS = frozenset(
+    {"descent", "decent", "origin", "background", "heritage", "ethnicity", "appearance"}
+)
+SURNAME_COLOURS = frozenset({"black", "white", "brown", "blacks", "whites", "browns"})
+FAMILY_WORDS = frozenset({"family", "house", "household", "kids", "residence"})
+SENTENCE_ENDS = frozenset({".", "!", "?", ";"})
+SPOKEN_OF = frozenset({"about", "against", "toward", "towards", "targeting", "anti", "hate"})
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "officer", "coach", "pastor", "judge"})
+DETERMINERS = _words(
+    """a an one two three four five several some the another this that any couple
+    bunch lot lots group few of"""
+)
+# Words after which a noun phrase has ended: no person noun can follow in it.
+FUNCTION_WORDS = _words(
+    """a an the this that these those my our your his her their its it he she they we i
+    you me him them us who which whom whose what when where why how and or but so
+    because if then than as at by for from in into of off on onto out over past
+    through to toward towards under up down with without near around across behind
+    along between beside outside inside about after before again just also still only
+    not no was were is are am be been being has have had do does did will would can
+    could should may might must keep keeps kept got get gets going"""
+)
+MODIFIERS = _words(
+    """looking lookin ish skinned complected complexioned appearing aged middle young
+    younger old older elderly tall short skinny thin heavy heavyset fat big large
+    small little stocky muscular teenage teenaged suspicious sketchy shady creepy
+    weird strange random unknown unfamiliar lone single"""
+)
+
+HAIR = _words(
+    """hair haired hairy eyed eyes eye beard bearded bald blond blonde dreads
+    dreadlocks braids afro ponytail mustache moustache goatee"""
+)
+CLOTHING = _words(
+    """hoodie hoody hoodies sweatshirt jacket jackets coat coats shirt shirts tshirt tee
+    top tank jersey vest sweater fleece windbreaker raincoat parka puffer pants jeans
+    shorts sweatpants joggers leggings skirt dress suit tuxedo uniform uniforms scrubs
+    overalls hat hats cap caps beanie helmet bandana mask gloves glove scarf shoes
+    sneakers boots sandals slippers jordans converse timberlands crocs backpack bag
+    purse tracksuit turban hijab headscarf sunglasses apron jumpsuit poncho cardigan
+    blazer polo belt tie collar harness"""
+)
+BRAND_CLOTHING = frozenset({"jordans", "converse", "timberlands", "crocs"})
+COLOURS = _words(
+    """red blue green yellow orange purple pink black white brown grey gray tan beige
+    navy maroon burgundy teal gold silver khaki olive camo camouflage neon bright
+    plaid striped checkered floral leather denim reflective vis nike adidas jordan puma
+    carhartt patagonia lululemon northface champion supreme reebok raiders lakers
+    dodgers yankees eagles bulls 49ers niners cowboys broncos spiderman"""
+)
+VEHICLES = _words(
+    """car truck pickup van suv sedan minivan motorcycle bike bicycle bmx scooter moped
+    coupe hatchback wagon"""
+)
+MAKES = _words(
+    """tahoe camry civic corolla accord altima prius silverado f150 ram wrangler sprinter
+    cooper tesla bmw audi mercedes lexus honda toyota ford chevy chevrolet nissan dodge
+    kia hyundai subaru volkswagen vw jeep"""
+)
+PLATES = frozenset({"plate", "plates", "tag", "tags", "license"})
+MARKS = _words(
+    """tattoo tattoos tattooed scar scars limp limping piercing piercings pierced
+    birthmark cast crutches cane wheelchair eyepatch"""
+)
+CARRIED = _words(
+    """ladder crowbar toolbox cutters shovel hammer bat knife gun pistol rifle machete
+    suitcase stroller cart dolly tv television skateboard surfboard guitar"""
+)
+ACTS = _words(
+    """stole steal steals stealing took grabbed grab grabbing broke smashed smashing
+    pried prying tried trying climbed climbing jumped hopped kicked kicking knocked
+    rang threw throwing sprayed spraying cut siphoned snatched dumped dropped hit
+    punched yelled screamed shouted asked offered selling sold handed handing followed
+    chased exposed urinated peed loaded unloaded opened entered pulled pushed
+    tampered jiggled fixed found let bit picked picking helped helping returned
+    carried carrying"""
+)
+DIRECTIONS = _words(
+    """toward towards north south east west northbound southbound eastbound westbound
+    headed heading"""
+)
+# Nouns that end a noun phrase as something other than a person.
+ANIMALS = _words(
+    """dog dogs lab labs cat cats kitten kittens puppy pug poodle husky terrier shepherd
+    bear geese goose rabbit chickens horse beetle beetles spiders fish"""
+)
+PLACES = _words(
+    """restaurant market store shop grocery bakery church temple mosque center centre
+    festival parade consulate community food takeout place flag sign"""
+)
+THINGS = CLOTHING | VEHICLES | MAKES | MARKS | CARRIED | ANIMALS | PLACES | HAIR | PLATES
+
+
+# Every word a descriptor can start with ("middle" of "middle eastern", "dark" of
+# "dark-skinned", "color" of "person of color"): a text holding none of them is done.
+DESCRIPTOR_STARTS = tuple(
+    COLOUR_DESCRIPTORS
+    | ORIGIN_DESCRIPTORS
+    | PLURAL_DESCRIPTORS
+    | SKIN_TONES
+    | {first for firsts in COMPOUNDS.values() for first in firsts}
+    | {"color", "colour", "poc"}
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    word: str  # lower case, possessive "'s" removed
+    capital: bool
+
+
+@dataclass
+class Reading:
+    """What the check found: the people described by race, and the details given."""
+
+    mentions: list[str] = field(default_factory=list)  # the descriptors, as written
+    appearance: list[str] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+
+    @property
+    def details(self) -> int:
+        return len(self.appearance) + len(self.actions)
+
+    @property
+    def by_race_alone(self) -> bool:
+        """A person described by race, without enough to tell them apart."""
+        if not self.mentions:
+            return False
+        return self.details < MIN_DETAILS or len(self.appearance) < MIN_APPEARANCE_DETAILS
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    for match in TOKEN.finditer(text):
+        raw = match.group()
+        word = raw.lower()
+        if word.endswith("'s") and word not in PERSON_COPULAS:
+            word = word[:-2]
+        tokens.append(Token(word, raw[0].isupper()))
+    return tokens
+
+
+def _is_punctuation(token: Token) -> bool:
+    return not token.word[0].isalnum()
+
+
+def _descriptor_span(tokens: list[Token], i: int) -> int | None:
+    """The index of the descriptor's last word if a descriptor starts at i, else None."""
+    word = tokens[i].word
+    j = i + 1
+    while j < len(tokens) and tokens[j].word == "-":
+        j += 1
+    following = tokens[j].word if j < len(tokens) else ""
+    if word in SKIN_TONES and following in SKIN_WORDS:
+        return j
+    if word in {"black", "white", "brown"} and following in HAIR:
+        return None
+    for second, firsts in COMPOUNDS.items():
+        if following == second and word in firsts:
+            return j
+    if word in COLOUR_DESCRIPTORS or word in ORIGIN_DESCRIPTORS or word in PLURAL_DESCRIPTORS:
+        return i
+    if word == "poc":
+        return i
+    return None
+
+
+def _is_name(tokens: list[Token], i: int, end: int) -> bool:
+    """ "Mr. White", "Dr. Black's", "the Whites", "Black Friday", "White Oak trail"."""
+    k = i - 1
+    while k >= 0 and tokens[k].word == ".":
+        k -= 1
+    if k >= 0 and tokens[k].word in HONORIFICS:
+        return True
+    token = tokens[i]
+    if not token.capital:
+        return False
+    after = tokens[end + 1] if end + 1 < len(tokens) else None
+    if k >= 0 and tokens[k].word == "the" and token.word in SURNAME_COLOURS:
+        # "the Whites", "the Black family": a family by its name.
+        return token.word.endswith("s") or bool(after and after.word in FAMILY_WORDS)
+    return bool(after and after.capital and after.word.isalpha() and after.word not in PERSON_NOUNS)
+
+
+def _person_follows(tokens: list[Token], end: int, colour: bool) -> bool:
+    """A person noun heads the phrase the descriptor opens ("black [middle-aged] male")."""
+    seen = 0
+    j = end + 1
+    while j < len(tokens) and seen < NOUN_WINDOW:
+        token = tokens[j]
+        word = token.word
+        if word in {"-", "/", "&"} or word in MODIFIERS:
+            j += 1
+            continue
+        if _is_punctuation(token) or word in FUNCTION_WORDS - {"and", "or"}:
+            return False
+        if word in {"and", "or"}:
+            j += 1
+            continue
+        if word in PERSON_NOUNS:
+            after = tokens[j + 1].word if j + 1 < len(tokens) else ""
+            return after not in THINGS  # "family center", "lady beetles"
+        if word in THINGS:
+            # "hispanic van driver": an origin word before a vehicle still describes
+            # its driver; a colour word describes the vehicle ("white van guy").
+            after = tokens[j + 1].word if j + 1 < len(tokens) else ""
+            return not colour and word in VEHICLES | MAKES and after in PERSON_NOUNS
+        if word.endswith(("ing", "ed")) and _descriptor_span(tokens, j) is None:
+            return False
+        seen += 1
+        j += 1
+    return False
+
+
+def _used_as_noun(tokens: list[Token], i: int, end: int) -> bool:
+    """ "blacks", "a hispanic was", "two asians": the descriptor names people itself."""
+    word = tokens[i].word
+    before = tokens[i - 1].word if i > 0 else ""
+    if word in PLURAL_DESCRIPTORS:
+        # "graffiti about Asians", "hate against blacks": a group spoken of, not seen.
+        if before in SPOKEN_OF:
+            return False
+        return word != "whites" or before in DETERMINERS
+    if before not in DETERMINERS or before == "of":
+        return False
+    after = tokens[end + 1] if end + 1 < len(tokens) else None
+    if after is None or (_is_punctuation(after) and after.word not in {"-", "/", "&"}):
+        return True
+    return after.word in FUNCTION_WORDS - {"and", "or"} or after.word.endswith("ing")
+
+
+def _said_of_a_person(tokens: list[Token], i: int) -> bool:
+    """ "he was black", "looked arab", "appeared to be hispanic", "a guy, black,"."""
+    k = i - 1
+    while k >= 0 and tokens[k].word in HEDGES:
+        k -= 1
+    if k < 0:
+        return False
+    verb = tokens[k].word
+    if verb in PERSON_COPULAS:
+        return True
+    if verb == ",":
+        k -= 1
+        return k >= 0 and tokens[k].word in PERSON_NOUNS
+    if verb not in COPULAS and verb not in APPEARANCE_VERBS:
+        return False
+    for j in range(k - 1, max(k - 1 - SUBJECT_WINDOW, -1), -1):
+        word = tokens[j].word
+        if word in SELF:
+            return False
+        if word in PERSON_NOUNS or word in SUBJECT_PRONOUNS:
+            return True
+        if word in THINGS or word == "it" or word in SENTENCE_ENDS:
+            return False
+    return verb in APPEARANCE_VERBS  # "looked arab" needs no subject to mean a person
+
+
+def _of_origin(tokens: list[Token], i: int, end: int) -> bool:
+    """ "a man of middle eastern descent", "a person of color"."""
+    after = tokens[end + 1].word if end + 1 < len(tokens) else ""
+    before = tokens[i - 1].word if i > 0 else ""
+    return before == "of" and after in ORIGIN_NOUNS
+
+
+def _person_of_colour(tokens: list[Token], i: int) -> bool:
+    return (
+        tokens[i].word in {"color", "colour"}
+        and i >= 2
+        and tokens[i - 1].word == "of"
+        and tokens[i - 2].word in PERSON_NOUNS
+    )
+
+
+def _mentions(tokens: list[Token]) -> list[str]:
+    found = []
+    i = 0
+    while i < len(tokens):
+        if _person_of_colour(tokens, i):
+            found.append("of " + tokens[i].word)
+        end = _descriptor_span(tokens, i)
+        if end is None:
+            i += 1
+            continue
+        colour = tokens[i].word in COLOUR_DESCRIPTORS
+        describes_person = not _is_name(tokens, i, end) and (
+            _person_follows(tokens, end, colour)
+            or _used_as_noun(tokens, i, end)
+            or _said_of_a_person(tokens, i)
+            or _of_origin(tokens, i, end)
+        )
+        if describes_person:
+            found.append(" ".join(t.word for t in tokens[i : end + 1] if t.word != "-"))
+        i = end + 1
+    return found
+
+
+def _modified(tokens: list[Token], j: int, words: frozenset[str]) -> bool:
+    """One of the words stands before token j in its phrase ("red [high school] jersey")."""
+    for k in range(j - 1, max(j - 1 - MODIFIER_WINDOW, -1), -1):
+        token = tokens[k]
+        if token.word in words:
+            return True
+        ends_phrase = token.word in PERSON_NOUNS or token.word in FUNCTION_WORDS - {"and"}
+        if ends_phrase or (_is_punctuation(token) and token.word != "-"):
+            return False
+    return False
+
+
+def _plate_number(tokens: list[Token], j: int) -> bool:
+    return any(any(c.isdigit() for c in t.word) for t in tokens[j + 1 : j + 4])
+
+
+def _singular(word: str) -> str:
+    """ "jerseys" -> "jersey", "tattoos" -> "tattoo": the lexicons list one form."""
+    return word[:-1] if word.endswith("s") and word[:-1] in THINGS else word
+
+
+def _details(tokens: list[Token], reading: Reading) -> None:
+    appearance: dict[str, None] = {}
+    actions: dict[str, None] = {}
+    for j, token in enumerate(tokens):
+        word = _singular(token.word)
+        if word in CLOTHING and (word in BRAND_CLOTHING or _modified(tokens, j, COLOURS)):
+            appearance[word] = None
+        elif word in MAKES or (word in VEHICLES and _modified(tokens, j, COLOURS)):
+            appearance["vehicle"] = None
+        elif word in PLATES and _plate_number(tokens, j):
+            appearance["plate"] = None
+        elif word in MARKS or word in CARRIED:
+            appearance[word] = None
+        elif word in ACTS:
+            actions[word] = None
+        elif word in DIRECTIONS:
+            actions["direction"] = None
+    reading.appearance = list(appearance)
+    reading.actions = list(actions)
+
+
+def _may_describe(text: str) -> bool:
+    """Whether any descriptor occurs at all, even inside a word: most posts hold none.
+    Each test is one linear substring search."""
+    lowered = text.lower()
+    return any(word in lowered for word in DESCRIPTOR_STARTS)
+
+
+def read(text: str) -> Reading:
+    """Who the text describes by race or origin, and which specific details it gives."""
+    if not _may_describe(text):
+        return Reading()
+    tokens = tokenize(text)
+    reading = Reading(mentions=_mentions(tokens))
+    if reading.mentions:
+        _details(tokens, reading)
+    return reading
