@@ -1,7 +1,6 @@
-from django.conf import settings
-
 from commonwatch.organizations.memberships import memberships_of
 
+from . import basemap
 from .navigation import entries_for
 
 
@@ -11,6 +10,6 @@ def navigation(request):
         "nav_entries": entries_for(user) if user is not None else [],
         # What the person is, beside resident or operator: "Officer, Riverside Police".
         "my_memberships": memberships_of(user) if user is not None else [],
-        "map_tile_url": settings.MAP_TILE_URL,
-        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        # Every Leaflet map gets its background from web/basemap.js (docs/basemap.md).
+        "basemap": basemap.configured(),
     }
