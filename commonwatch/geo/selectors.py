@@ -13,13 +13,13 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
 from django.db import connections
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 from h3.api import basic_int as h3
 from shapely.geometry import Point, Polygon
 from shapely.prepared import prep
 
-from .cells import INDEX_RESOLUTION, cells_covering_circle
+from .cells import INDEX_RESOLUTION, cell_at, cells_covering_circle
 from .distance import haversine_m, haversine_sql, miles_to_m
 from .models import CellTally
 from .shapes import cells_overlapping
@@ -60,6 +60,30 @@ def within_radius(queryset: QuerySet, lat: float, lng: float, radius_m: float) -
         for obj in queryset.filter(cell__in=batch).iterator(chunk_size=2000):
             if haversine_m(lat, lng, obj.lat, obj.lng) <= radius_m:
                 yield obj
+
+
+def count_by_cell(
+    queryset: QuerySet, lat: float, lng: float, radius_m: float, *, resolution: int
+) -> dict[int, int]:
+    """How many objects within radius_m fall in each cell of a resolution.
+
+    The database groups by (cell, point), which are few: points are the ~100 m cell
+    centres of PrivatelyLocatedModel. Each group passes the exact circle test and adds
+    to its cell of the asked resolution, a parent of the indexed cell or a finer one.
+    """
+    counts: dict[int, int] = {}
+    for batch in _batched(cells_covering_circle(lat, lng, radius_m)):
+        groups = (
+            queryset.filter(cell__in=batch)
+            .order_by()
+            .values_list("cell", "lat", "lng")
+            .annotate(n=Count("*"))
+        )
+        for cell, point_lat, point_lng, n in groups:
+            if haversine_m(lat, lng, point_lat, point_lng) <= radius_m:
+                key = cell_at(cell, point_lat, point_lng, resolution)
+                counts[key] = counts.get(key, 0) + n
+    return counts
 
 
 def newest_within(
