@@ -83,6 +83,15 @@ def test_the_map_draws_streets_hexagons_points_and_live_posts(open_asgi_page):
     expect(page.page.locator("#map-list > li")).to_have_count(2)
     expect(page.page.locator("#map-list > li").first).to_contain_text("Grey cat")
     page.check(screenshot="map-hexagons")
+    # In dark mode the basemap takes the dark flavor, like the rest of the site.
+    page.page.emulate_media(color_scheme="dark")
+    page.page.reload()
+    expect(incident_map).to_have_attribute("data-ready", "true")
+    page.page.wait_for_timeout(1500)
+    page.check(screenshot="map-hexagons-dark")
+    page.page.emulate_media(color_scheme="light")
+    page.page.reload()
+    expect(incident_map).to_have_attribute("data-ready", "true")
 
     # Zoomed in, each post is a marker at its approximate point, named for screen readers.
     for _ in range(4):
