@@ -53,6 +53,19 @@ def _stamp(at):
     return at if _is_postgres() else connection.ops.adapt_datetimefield_value(at)
 
 
+def _copy_model_rows(model, columns: list[str], rows) -> None:
+    """Bulk load rows of a model; its other NOT NULL columns get their field's default,
+    so a column the project adds later does not break the load."""
+    missing = [
+        field
+        for field in model._meta.concrete_fields
+        if field.column not in columns and not field.null and field.has_default()
+    ]
+    defaults = tuple(field.get_db_prep_save(field.get_default(), connection) for field in missing)
+    columns = [*columns, *(field.column for field in missing)]
+    _copy_rows(model._meta.db_table, columns, (tuple(row) + defaults for row in rows))
+
+
 def _load_users(n: int) -> None:
     joined = _stamp(END - timedelta(days=120))
     columns = ["id", "password", "is_superuser", "first_name", "last_name", "is_staff"]
@@ -62,7 +75,7 @@ def _load_users(n: int) -> None:
         for i in range(1, n + 1)
     )
     with _indexes_deferred(User._meta.db_table):
-        _copy_rows(User._meta.db_table, columns, rows)
+        _copy_model_rows(User, columns, rows)
 
 
 def _load_homes(feed: FeedData) -> None:
@@ -79,7 +92,7 @@ def _load_homes(feed: FeedData) -> None:
     )
     columns = ["id", "user_id", "lat", "lng", "cell", "radius_m", "radius_class"]
     with _indexes_deferred(Home._meta.db_table):
-        _copy_rows(Home._meta.db_table, [*columns, "updated_at"], (r + (updated,) for r in rows))
+        _copy_model_rows(Home, [*columns, "updated_at"], (r + (updated,) for r in rows))
 
 
 def _load_posts(geo: Dataset, feed: FeedData) -> None:
@@ -111,7 +124,7 @@ def _load_posts(geo: Dataset, feed: FeedData) -> None:
     columns += ["comment_count", "media_count"]
     columns += ["created_at", "published_at", "updated_at", "lat", "lng", "cell"]
     with _indexes_deferred(Post._meta.db_table):
-        _copy_rows(Post._meta.db_table, columns, rows())
+        _copy_model_rows(Post, columns, rows())
 
 
 def _reset_sequences() -> None:
@@ -138,8 +151,10 @@ def ensure_loaded(geo: Dataset, feed: FeedData, signature: str, log=print) -> di
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM feed_signature")
         # Empty every table the project owns that holds bench rows (children first).
+        existing = set(connection.introspection.table_names(cursor))
         for table in ("community_alert", "django_session", "geo_celltally"):
-            cursor.execute(f"DELETE FROM {table}")
+            if table in existing:  # community_alert became notifications' own table
+                cursor.execute(f"DELETE FROM {table}")
         for model in (Post, Home, User):
             if _is_postgres():
                 cursor.execute(f"TRUNCATE {model._meta.db_table} CASCADE")

@@ -390,20 +390,28 @@ STORAGES = {
     },
 }
 
-# Map tiles: empty means no tile layer; the map still draws its own background.
-MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
-MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
+# The map's basemap (docs/basemap.md): empty draws the map's own plain background; a
+# raster URL template ("https://tiles.example.org/{z}/{x}/{y}.png"); a PMTiles URL; or
+# the path of a PMTiles file that the app serves itself with range requests.
+MAP_TILES = env.str("MAP_TILES", default="")
+MAP_ATTRIBUTION = env.str("MAP_ATTRIBUTION", default="")
 DEMO_CITY_CENTER = (39.7392, -104.9903)
 
-# Strict Content-Security-Policy: no inline scripts or styles anywhere.
-_TILE_ORIGINS = [MAP_TILE_URL.split("/{")[0].rsplit("/", 1)[0]] if MAP_TILE_URL else []
+# Strict Content-Security-Policy: no inline scripts or styles anywhere. A basemap on
+# another server adds its origin: images for raster tiles, fetches for a PMTiles file.
+_TILE_ORIGIN = (
+    "/".join(MAP_TILES.split("/")[:3]) if MAP_TILES.startswith(("https://", "http://")) else ""
+)
+_TILE_VECTOR = MAP_TILES.split("?")[0].endswith((".pmtiles", ".mvt", ".pbf"))
+_TILE_IMAGES = [_TILE_ORIGIN] if _TILE_ORIGIN and not _TILE_VECTOR else []
+_TILE_FETCHES = [_TILE_ORIGIN] if _TILE_ORIGIN and _TILE_VECTOR else []
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", *_TILE_ORIGINS],
-        "connect-src": ["'self'"],
+        "img-src": ["'self'", "data:", *_TILE_IMAGES],
+        "connect-src": ["'self'", *_TILE_FETCHES],
         "font-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],

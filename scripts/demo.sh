@@ -13,6 +13,11 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet -e .
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py seed_demo_city
+# The map's streets: a PMTiles basemap built from the demo city, served by the app itself.
+export MAP_TILES="${MAP_TILES:-$PWD/var/demo-basemap.pmtiles}"
+if [ ! -f "$PWD/var/demo-basemap.pmtiles" ]; then
+  .venv/bin/python manage.py build_demo_basemap --output "$PWD/var/demo-basemap.pmtiles"
+fi
 .venv/bin/python manage.py task_worker &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM

@@ -10,16 +10,14 @@ cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css "$
 cp node_modules/leaflet/dist/images/*.png "$static/leaflet/images/"
 cp node_modules/leaflet/LICENSE "$static/leaflet/LICENSE"
 cp node_modules/htmx.org/dist/htmx.min.js "$static/htmx/"
-mkdir -p "$static/leaflet.markercluster" "$static/leaflet.heat"
-cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
-  node_modules/leaflet.markercluster/dist/MarkerCluster.css \
-  node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css \
-  node_modules/leaflet.markercluster/MIT-LICENCE.txt "$static/leaflet.markercluster/"
-cp node_modules/leaflet.heat/dist/leaflet-heat.js node_modules/leaflet.heat/LICENSE "$static/leaflet.heat/"
+# Vector basemaps (PMTiles) drawn on a canvas: BSD-3-Clause, no eval, no inline styles.
+mkdir -p "$static/protomaps-leaflet"
+cp node_modules/protomaps-leaflet/dist/protomaps-leaflet.js node_modules/protomaps-leaflet/LICENSE \
+  "$static/protomaps-leaflet/"
 cp node_modules/htmx.org/LICENSE "$static/htmx/LICENSE"
 # Strip source-map comments: the maps are not shipped and WhiteNoise's manifest would fail on them.
 sed -i '/sourceMappingURL/d' "$static"/leaflet/leaflet.js "$static"/htmx/htmx.min.js \
-  "$static"/leaflet.markercluster/leaflet.markercluster.js "$static"/leaflet.heat/leaflet-heat.js
+  "$static"/protomaps-leaflet/protomaps-leaflet.js
 mkdir -p commonwatch/web/tests/vendor
 cp node_modules/axe-core/axe.min.js commonwatch/web/tests/vendor/axe.min.js
 echo "vendored: $(node -p 'Object.entries(require("./package-lock.json").packages).filter(([k])=>k).map(([k,v])=>k.replace("node_modules/","")+"@"+v.version).join(", ")')"

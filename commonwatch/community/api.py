@@ -7,7 +7,9 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 from ninja import File, Form, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -99,6 +101,9 @@ class ResolvedIn(Schema):
 class MapQuery(Schema):
     category: Category | None = None
     period: Period | None = None
+    zoom: int | None = Field(
+        None, ge=0, le=22, description="The map's zoom: hexagon counts below 15, else points."
+    )
 
 
 class PostIn(Schema):
@@ -138,8 +143,16 @@ class MapPoint(Schema):
     title: str
 
 
+class MapHexagon(Schema):
+    cell: str = Field(description="H3 cell index.")
+    count: int
+    boundary: list[tuple[float, float]] = Field(description="Corners as [lat, lng].")
+
+
 class MapOut(Schema):
-    points: list[MapPoint]
+    resolution: int | None = Field(description="H3 resolution of the hexagons; null: points.")
+    hexagons: list[MapHexagon]
+    points: list[MapPoint] = Field(description="Newest first, at their public points.")
 
 
 @router.get("/feed", response=answers({200: FeedOut}), auth=READ)
@@ -159,9 +172,11 @@ def feed(request, filters: Query[FeedQuery]):
 
 
 @router.get("/map", response=answers({200: MapOut}), auth=READ, url_name="community_map_points")
+@decorate_view(gzip_page)
 def map_points(request, filters: Query[MapQuery]):
-    """Approximate points of the posts inside your circle (for a map or heat map)."""
-    return {"points": selectors.map_points_for(request.auth, **filters.dict())}
+    """The posts inside your circle for a map: counts per H3 hexagon at a zoom below 15,
+    else the newest points (approximate locations). Gzipped: it holds no secret."""
+    return selectors.map_data_for(request.auth, **filters.dict())
 
 
 @router.post("/posts", response=answers({201: PostOut}), auth=WRITE)

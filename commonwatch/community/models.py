@@ -74,6 +74,13 @@ class Post(PrivatelyLocatedModel):
                 name="post_published_cell_cat_time",
                 condition=Q(status="published"),
             ),
+            # The map's counts per cell read this index alone (no table rows): the public
+            # point and category sit in it, beside the cell and time it is searched by.
+            models.Index(
+                fields=["cell", "published_at", "lat", "lng", "category"],
+                name="post_published_cell_point",
+                condition=Q(status="published"),
+            ),
             # The moderation queue; partial, so the feed's planner never prefers it.
             models.Index(
                 fields=["created_at"], name="post_pending_created", condition=Q(status="pending")

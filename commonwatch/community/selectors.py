@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from commonwatch.accounts.selectors import home_of
 from commonwatch.core.policies import can, restrict
 from commonwatch.geo.approximate import location_seen_by
+from commonwatch.geo.cells import cell_outline, h3_hex
 from commonwatch.geo.distance import haversine_m
-from commonwatch.geo.selectors import newest_within, within_radius
+from commonwatch.geo.selectors import count_by_cell, newest_within
 from commonwatch.media import selectors as media_selectors
 
 from .models import Category, Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
@@ -32,7 +33,10 @@ from .policies import READ, RESOLVE, REVIEW, WRITE
 from .search import matching, search_words
 
 FEED_PAGE = 20
-MAP_LIMIT = 5000
+# Points are drawn only zoomed in, where a few hundred of the newest fill the view.
+MAP_LIMIT = 500
+# (zoom below, H3 resolution): hexagons some 20–60 px across on screen.
+MAP_HEXAGON_ZOOMS = ((11, 6), (12, 7), (14, 8), (15, 9))
 PERIODS = {
     "day": timedelta(days=1),
     "week": timedelta(days=7),
@@ -362,22 +366,62 @@ def comment_card(comment: Comment, viewer, labels: dict[int, int] | None = None)
     }
 
 
-def map_points_for(user, *, category=None, period=None) -> list[dict]:
-    """Approximate points of published posts inside the user's circle, for map and heat map."""
+def map_points_for(user, *, category=None, period=None, limit=MAP_LIMIT) -> list[dict]:
+    """Public points of the newest published posts inside the user's circle, newest first."""
     home = home_of(user) if can(user, READ) else None
     if home is None:
         return []
-    points = []
-    for post in within_radius(
+    found = newest_within(
         published_posts(user, category=category, period=period),
         home.lat,
         home.lng,
         home.radius_m,
-    ):
-        lat, lng = location_seen_by(user, post, owner_id=post.author_id)
-        points.append(
-            {"id": post.pk, "lat": lat, "lng": lng, "category": post.category, "title": post.title}
-        )
-        if len(points) >= MAP_LIMIT:
-            break
-    return points
+        layer=tally_layer(category),
+        limit=limit,
+        time_field="published_at",
+    )
+    return [
+        {
+            "id": post.pk,
+            "lat": post.lat,
+            "lng": post.lng,
+            "category": post.category,
+            "title": post.title,
+        }
+        for post in found
+    ]
+
+
+def hexagon_resolution(zoom: int) -> int | None:
+    """The H3 resolution whose hexagons read well at a map zoom; None: show points."""
+    for below, resolution in MAP_HEXAGON_ZOOMS:
+        if zoom < below:
+            return resolution
+    return None
+
+
+def map_hexagons_for(user, *, resolution: int, category=None, period=None) -> list[dict]:
+    """How many published posts of the user's circle fall in each H3 cell of a resolution.
+
+    Decided on public points only (cell centres of ~100 m), grouped in the database by
+    that point, so a count says nothing finer than where the public point is.
+    """
+    home = home_of(user) if can(user, READ) else None
+    if home is None:
+        return []
+    posts = published_posts(user, category=category, period=period)
+    counts = count_by_cell(posts, home.lat, home.lng, home.radius_m, resolution=resolution)
+    return [
+        {"cell": h3_hex(cell), "count": count, "boundary": cell_outline(cell)}
+        for cell, count in sorted(counts.items())
+    ]
+
+
+def map_data_for(user, *, zoom=None, category=None, period=None) -> dict:
+    """What the map draws at a zoom: hexagon counts when zoomed out, points when in."""
+    resolution = hexagon_resolution(zoom) if zoom is not None else None
+    if resolution is None:
+        points = map_points_for(user, category=category, period=period)
+        return {"resolution": None, "hexagons": [], "points": points}
+    hexagons = map_hexagons_for(user, resolution=resolution, category=category, period=period)
+    return {"resolution": resolution, "hexagons": hexagons, "points": []}

@@ -220,11 +220,26 @@ def delete_post(request, post_id: int):
     return redirect("community:feed")
 
 
+MAP_DEFAULT_PERIOD = "week"
+
+
 @access(READ)
 @require_GET
 def map_page(request):
-    filter_form = FeedFilterForm(request.GET)
+    """The map of the circle, opening on the last 7 days, and the same posts as a list
+    under it for people who do not use maps."""
+    query = request.GET.copy()
+    query.setdefault("period", MAP_DEFAULT_PERIOD)
+    filter_form = FeedFilterForm(query)
     if refused := _unknown_filters(filter_form):
         return refused
-    context = {"filter_form": filter_form, "home": home_of(request.user)}
+    filters = filter_form.cleaned_data
+    context = {
+        "filter_form": filter_form,
+        "home": home_of(request.user),
+        "page": selectors.feed_for(request.user, **filters),
+        "query": query.urlencode(),
+        "categories": selectors.card_text().categories,
+        "live_since": selectors.cursor_at(timezone.now()),
+    }
     return render(request, "community/map.html", context)

@@ -84,3 +84,24 @@ def _disk(origin: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.n
     for array in arrays:
         array.flags.writeable = False
     return arrays
+
+
+def h3_hex(cell: int) -> str:
+    """The cell's usual H3 string, as browsers and other tools name it."""
+    return h3.int_to_str(cell)
+
+
+@lru_cache(maxsize=REACH_CACHE_SIZE)
+def cell_outline(cell: int) -> tuple[tuple[float, float], ...]:
+    """The cell's corners as (lat, lng), to 5 decimals (~1 m): what a map draws."""
+    return tuple((round(lat, 5), round(lng, 5)) for lat, lng in h3.cell_to_boundary(cell))
+
+
+def cell_at(cell: int, lat: float, lng: float, resolution: int) -> int:
+    """The cell of a resolution holding a point whose index cell is known: parents come
+    from the integer alone; finer cells from the point."""
+    if resolution == INDEX_RESOLUTION:
+        return cell
+    if resolution < INDEX_RESOLUTION:
+        return h3.cell_to_parent(cell, resolution)
+    return h3.latlng_to_cell(lat, lng, resolution)

@@ -1,7 +1,6 @@
-from django.conf import settings
-
 from commonwatch.organizations.memberships import memberships_of
 
+from . import basemap
 from .navigation import entries_for
 
 
@@ -15,6 +14,6 @@ def navigation(request):
         "nav_unread": max((entry["badge"] or 0 for entry in entries), default=0),
         # What the person is, beside resident or operator: "Officer, Riverside Police".
         "my_memberships": memberships_of(user) if user is not None else [],
-        "map_tile_url": settings.MAP_TILE_URL,
-        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        # Every Leaflet map gets its background from web/basemap.js (docs/basemap.md).
+        "basemap": basemap.configured(),
     }

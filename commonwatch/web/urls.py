@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import basemap, views
 
 app_name = "web"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     path("guidelines/", views.guidelines, name="guidelines"),
     path("privacy/", views.privacy, name="privacy"),
     path("terms/", views.terms, name="terms"),
+    path("basemap.pmtiles", basemap.basemap_file, name="basemap"),
 ]

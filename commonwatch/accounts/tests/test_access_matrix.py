@@ -35,6 +35,7 @@ MATRIX: dict[str, frozenset] = {
     "web:guidelines": EVERYONE,
     "web:privacy": EVERYONE,
     "web:terms": EVERYONE,
+    "web:basemap": EVERYONE,
     "accounts:home": RESIDENTS,
     "accounts:settings": SIGNED_IN,
     "organizations:mine": MEMBERS,

@@ -1,41 +1,134 @@
-// Incident map: clustered posts and a heat layer, at approximate locations, inside your circle.
-// Without a tile server it still shows a plain background, the points and your radius.
+// The map of your circle: counts per H3 hexagon when zoomed out, posts one by one (at
+// their approximate points, shaped and coloured by category) when zoomed in. New posts
+// arrive over the feed's live socket: the map redraws and the list under it grows.
 (function () {
   "use strict";
   var el = document.getElementById("incident-map");
   if (!el || typeof L === "undefined") { return; }
   var home = [parseFloat(el.dataset.homeLat), parseFloat(el.dataset.homeLng)];
-  // maxZoom on the map itself: without a tile layer nothing else sets it, and clustering needs it.
   var map = L.map(el, { maxZoom: 19 }).setView(home, 14);
-  if (el.dataset.tileUrl) {
-    L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
-  }
-  var circle = L.circle(home, { radius: parseFloat(el.dataset.radiusM), color: "#0b5d4b", fillOpacity: 0.06 }).addTo(map);
+  window.commonwatch.addBasemap(map, el);
+  var circle = L.circle(home, { radius: parseFloat(el.dataset.radiusM), color: "#0b5d4b", weight: 2, fill: false }).addTo(map);
   map.fitBounds(circle.getBounds(), { padding: [10, 10] });
+  var drawn = L.layerGroup().addTo(map);
+  // Density classes, lightest to darkest: each a share of the busiest hexagon.
+  var SHADES = ["#fde0c5", "#facba6", "#f59e72", "#e8664a", "#b8322b"];
+  var pending = null;
 
-  var clusters = L.markerClusterGroup({ showCoverageOnHover: false });
-  var heat = L.heatLayer([], { radius: 22, blur: 18, maxZoom: 17 });
-  var layers = {};
-  layers[el.dataset.layerPoints] = clusters;
-  layers[el.dataset.layerHeat] = heat;
-  clusters.addTo(map);
-  L.control.layers(null, layers, { collapsed: false }).addTo(map);
+  function shade(count, most) {
+    var index = Math.min(SHADES.length - 1, Math.floor((count / most) * SHADES.length - 1e-9));
+    return SHADES[Math.max(index, 0)];
+  }
 
-  var url = el.dataset.pointsUrl + (el.dataset.query ? "?" + el.dataset.query : "");
-  fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-    .then(function (response) { return response.json(); })
-    .then(function (data) {
-      var heatPoints = [];
-      data.points.forEach(function (p) {
-        var marker = L.circleMarker([p.lat, p.lng], { radius: 7, color: "#a4161a", fillOpacity: 0.8 });
-        var link = document.createElement("a");
-        link.href = "/feed/posts/" + p.id + "/";
-        link.textContent = p.title;
-        marker.bindPopup(link);
-        clusters.addLayer(marker);
-        heatPoints.push([p.lat, p.lng, 1]);
-      });
-      heat.setLatLngs(heatPoints);
-      el.dataset.loaded = String(data.points.length);
+  function drawHexagons(hexagons) {
+    var most = hexagons.reduce(function (m, h) { return Math.max(m, h.count); }, 1);
+    var total = 0;
+    hexagons.forEach(function (h) {
+      total += h.count;
+      var label = h.count + " " + (h.count === 1 ? el.dataset.postLabel : el.dataset.postsLabel);
+      L.polygon(h.boundary, { color: "#7a2a1d", weight: 1, fillColor: shade(h.count, most), fillOpacity: 0.6 })
+        .bindTooltip(String(h.count), { permanent: true, direction: "center", className: "hex-count" })
+        .bindPopup(label)
+        .addTo(drawn);
     });
+    return total;
+  }
+
+  function drawPoints(points) {
+    points.slice().reverse().forEach(function (p) {
+      var icon = L.divIcon({ className: "map-marker marker-" + p.category, iconSize: [18, 18] });
+      var marker = L.marker([p.lat, p.lng], { icon: icon, title: p.title, alt: p.title, riseOnHover: true });
+      var link = document.createElement("a");
+      link.href = "/feed/posts/" + p.id + "/";
+      link.textContent = p.title;
+      marker.bindPopup(link).addTo(drawn);
+    });
+    return points.length;
+  }
+
+  function load() {
+    if (pending) { pending.abort(); }
+    pending = new AbortController();
+    var query = (el.dataset.query ? el.dataset.query + "&" : "") + "zoom=" + Math.round(map.getZoom());
+    fetch(el.dataset.pointsUrl + "?" + query, {
+      credentials: "same-origin", headers: { Accept: "application/json" }, signal: pending.signal
+    })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        drawn.clearLayers();
+        var count = data.resolution === null ? drawPoints(data.points) : drawHexagons(data.hexagons);
+        el.dataset.view = data.resolution === null ? "points" : "hexagons";
+        el.dataset.loaded = String(count);
+        el.dataset.ready = "true";
+      })
+      .catch(function (error) { if (error.name !== "AbortError") { throw error; } });
+  }
+
+  var reload = null;
+  function loadSoon() {
+    clearTimeout(reload);
+    reload = setTimeout(load, 300);
+  }
+  map.on("zoomend", loadSoon);
+  load();
+
+  // Live: the feed's socket. A new post joins the list and the map is drawn again.
+  var list = document.getElementById("map-list");
+  var live = document.getElementById("map-live");
+  var lastCursor = el.dataset.since || "";
+
+  function listItem(post) {
+    var item = document.createElement("li");
+    item.dataset.postId = post.id;
+    item.className = "live-new";
+    var shape = document.createElement("span");
+    shape.className = "map-marker marker-" + post.category;
+    shape.setAttribute("aria-hidden", "true");
+    var badge = document.createElement("span");
+    badge.className = "badge category-" + post.category;
+    badge.textContent = post.category_label;
+    var link = document.createElement("a");
+    link.href = "/feed/posts/" + post.id + "/";
+    link.textContent = post.title;
+    var when = document.createElement("span");
+    when.className = "meta";
+    when.textContent = live.dataset.newLabel;
+    [shape, document.createTextNode(" "), badge, document.createTextNode(" "), link,
+      document.createTextNode(" "), when].forEach(function (node) { item.appendChild(node); });
+    return item;
+  }
+
+  function onMessage(event) {
+    var message = JSON.parse(event.data);
+    if (message.type === "post") {
+      var post = message.post;
+      if (post.cursor) { lastCursor = post.cursor; }
+      if (el.dataset.category && post.category !== el.dataset.category) { return; }
+      if (list.querySelector('[data-post-id="' + post.id + '"]')) { return; }
+      var empty = list.querySelector(".empty");
+      if (empty) { empty.remove(); }
+      list.insertBefore(listItem(post), list.firstChild);
+      live.textContent = live.dataset.newLabel + ": " + post.title;
+      loadSoon();
+    } else if (message.type === "removed") {
+      var gone = list.querySelector('[data-post-id="' + message.post_id + '"]');
+      if (gone) { gone.remove(); }
+      loadSoon();
+    }
+  }
+
+  function connect(retryMs) {
+    if (!("WebSocket" in window)) { return; }
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var query = lastCursor ? "?after=" + encodeURIComponent(lastCursor) : "";
+    var socket = new WebSocket(scheme + window.location.host + el.dataset.wsPath + query);
+    socket.addEventListener("open", function () { retryMs = 1000; el.dataset.live = "true"; });
+    socket.addEventListener("message", onMessage);
+    socket.addEventListener("close", function (event) {
+      el.dataset.live = "false";
+      if (event.code === 4401 || event.code === 4403) { return; }
+      setTimeout(function () { connect(Math.min(retryMs * 2, 30000)); }, retryMs);
+    });
+  }
+  connect(1000);
 })();

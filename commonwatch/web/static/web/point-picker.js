@@ -14,9 +14,7 @@
       parseFloat(lngInput.value) || parseFloat(mapEl.dataset.centerLng) || -104.9903
     ];
     var map = L.map(mapEl).setView(start, 14);
-    if (mapEl.dataset.tileUrl) {
-      L.tileLayer(mapEl.dataset.tileUrl, { attribution: mapEl.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
-    }
+    window.commonwatch.addBasemap(map, mapEl);
     var marker = null;
     var circle = null;
 

@@ -1,0 +1,113 @@
+"""The map's data: hexagon counts zoomed out, points zoomed in, and nothing finer than
+the ~100 m cell, from any home and at any zoom."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+from django.urls import reverse
+from h3.api import basic_int as h3
+
+from commonwatch.community.selectors import hexagon_resolution
+from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
+from commonwatch.community.tests.test_location_privacy import PUBLIC, destination, toward
+from commonwatch.geo.cells import APPROXIMATE_RESOLUTION, cell_of
+from commonwatch.geo.distance import miles_to_m
+
+pytestmark = pytest.mark.django_db
+
+ZOOMS = (9, 11, 12, 13, 14, 15, 17)
+
+
+def map_data(client, **query) -> dict:
+    response = client.get("/api/v1/map", query)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_zoomed_out_counts_hexagons_and_zoomed_in_shows_points(client):
+    author, mod = resident_at(*CENTER), moderator()
+    for title in ("Bike stolen", "Car broken into"):
+        published(author, mod, title=title, category="crime")
+    published(author, mod, title="Grey cat", category="lost_pet")
+    submit(author, title="Waiting for review")
+    client.force_login(resident_at(*CENTER))
+
+    out = map_data(client, zoom=13, period="week")
+    assert out["resolution"] == 8 and out["points"] == []
+    [hexagon] = out["hexagons"]
+    assert hexagon["count"] == 3
+    assert hexagon["cell"] == h3.int_to_str(cell_of(*PUBLIC))
+    assert len(hexagon["boundary"]) == 6
+    assert map_data(client, zoom=13, category="lost_pet")["hexagons"][0]["count"] == 1
+
+    zoomed_in = map_data(client, zoom=16, period="week")
+    assert zoomed_in["resolution"] is None and zoomed_in["hexagons"] == []
+    assert [p["title"] for p in zoomed_in["points"]] == [
+        "Grey cat",
+        "Car broken into",
+        "Bike stolen",
+    ]
+    assert {(p["lat"], p["lng"]) for p in zoomed_in["points"]} == {PUBLIC}
+
+
+def test_each_zoom_has_coarser_hexagons_out_and_points_in():
+    resolutions = [hexagon_resolution(zoom) for zoom in ZOOMS]
+    assert resolutions == [6, 7, 8, 8, 9, None, None]
+
+
+def test_outside_the_circle_nothing_is_counted(client):
+    published(resident_at(*CENTER), moderator())
+    far = destination(*PUBLIC, miles_to_m(1) + 200, 0.0)
+    client.force_login(resident_at(*far, radius_mi=1))
+    assert map_data(client, zoom=12)["hexagons"] == []
+
+
+def test_map_data_is_gzipped_for_browsers_that_ask(client):
+    author, mod = resident_at(*CENTER), moderator()
+    for n in range(4):
+        published(author, mod, title=f"Post number {n} on the corner")
+    client.force_login(resident_at(*CENTER))
+    plain = client.get("/api/v1/map", {"zoom": 16})
+    assert len(plain.content) > 200 and "Content-Encoding" not in plain.headers
+    packed = client.get("/api/v1/map", {"zoom": 16}, HTTP_ACCEPT_ENCODING="gzip")
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(packed.content)) == plain.json()
+
+
+@pytest.mark.parametrize("radius_mi", [0.25, 1, 3])
+@pytest.mark.parametrize("bearing", [0.0, 2.1, 4.2])
+def test_a_post_at_either_corner_of_its_cell_gives_the_same_map(client, radius_mi, bearing):
+    """An attacker moving their circle's edge across the cell, at every zoom, sees the
+    same counts and points whichever corner of the ~100 m cell the post is at."""
+    corners = h3.cell_to_boundary(cell_of(*CENTER, APPROXIMATE_RESOLUTION))
+    exact_a, exact_b = toward(corners[0], PUBLIC, 0.1), toward(corners[3], PUBLIC, 0.1)
+    post = published(resident_at(*CENTER), moderator(), lat=exact_a[0], lng=exact_a[1])
+    homes = [destination(*PUBLIC, miles_to_m(radius_mi) + edge, bearing) for edge in (-60, 0, 60)]
+    readers = [resident_at(*home, radius_mi=radius_mi) for home in homes]
+
+    def observe():
+        seen = []
+        for reader in readers:
+            client.force_login(reader)
+            seen.append([map_data(client, zoom=zoom) for zoom in ZOOMS])
+        return seen
+
+    at_a = observe()
+    post.place(*exact_b)
+    post.save()
+    assert observe() == at_a
+
+
+def test_the_map_page_opens_on_the_last_7_days_with_a_list(client):
+    author, mod = resident_at(*CENTER), moderator()
+    published(author, mod, title="Grey cat", category="lost_pet")
+    client.force_login(resident_at(*CENTER))
+    page = client.get(reverse("community:map"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<option value="week" selected>' in html
+    assert "Grey cat" in html and 'id="map-list"' in html
+    assert client.get(reverse("community:map"), {"period": "year"}).status_code == 400

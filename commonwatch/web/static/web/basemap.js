@@ -1,0 +1,39 @@
+// The background of every Leaflet map (map page, point picker, a post's small map):
+// raster tiles or a vector PMTiles basemap, as MAP_TILES configures it (docs/basemap.md),
+// read from the map element's data-basemap-* attributes (web/_basemap_attrs.html).
+// Vector maps follow the site's light or dark theme, and switch when the system does.
+// With no basemap configured the map keeps its own plain background (site.css).
+(function () {
+  "use strict";
+  var dark = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+
+  function vectorLayer(el) {
+    return protomapsL.leafletLayer({
+      url: el.dataset.basemapUrl,
+      flavor: dark && dark.matches ? "dark" : "light",
+      lang: document.documentElement.lang || "en",
+      attribution: el.dataset.basemapAttribution || "",
+      maxZoom: 19
+    });
+  }
+
+  function addBasemap(map, el) {
+    var kind = el.dataset.basemapKind;
+    if (kind === "raster") {
+      L.tileLayer(el.dataset.basemapUrl, { attribution: el.dataset.basemapAttribution || "", maxZoom: 19 }).addTo(map);
+      return;
+    }
+    if (kind !== "vector" || typeof protomapsL === "undefined") { return; }
+    var layer = vectorLayer(el).addTo(map);
+    if (dark && dark.addEventListener) {
+      dark.addEventListener("change", function () {
+        map.removeLayer(layer);
+        layer = vectorLayer(el).addTo(map);
+        layer.bringToBack();
+      });
+    }
+  }
+
+  window.commonwatch = window.commonwatch || {};
+  window.commonwatch.addBasemap = addBasemap;
+})();

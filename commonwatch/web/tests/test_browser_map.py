@@ -1,0 +1,119 @@
+"""The map page in Chromium at phone and desktop sizes, on the real app server.
+
+A resident of the demo city opens the map: the streets of the demo basemap (a PMTiles
+file the app serves by ranges) are drawn, posts of the last 7 days are counted in
+hexagons, the legend and the list under the map name them; zoomed in, each post is a
+marker shaped by its category; a post a moderator approves appears live in the list.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from PIL import Image
+from playwright.sync_api import expect
+
+from commonwatch.community.tests.factories import moderator, published, resident_at, submit
+from commonwatch.demo.basemap import build_basemap
+from commonwatch.demo.city import offset
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.worker,  # starts an app server process
+    pytest.mark.usefixtures("transactional_db"),
+]
+
+LIVE_TIMEOUT_MS = 10_000
+HOME = offset(*settings.DEMO_CITY_CENTER, 300, 200)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo_basemap(tmp_path_factory):
+    """The demo basemap, named by MAP_TILES for the app server this module starts."""
+    path = tmp_path_factory.mktemp("basemap") / "demo.pmtiles"
+    build_basemap(path, settings.DEMO_CITY_CENTER)
+    previous = os.environ.get("MAP_TILES")
+    os.environ["MAP_TILES"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("MAP_TILES")
+    else:
+        os.environ["MAP_TILES"] = previous
+
+
+def _colours(png: bytes) -> int:
+    """How many distinct colours a screenshot has: a plain grey box has one or two."""
+    image = Image.open(io.BytesIO(png)).convert("RGB").resize((200, 200))
+    return len(set(image.get_flattened_data()))
+
+
+def test_the_map_draws_streets_hexagons_points_and_live_posts(open_asgi_page):
+    reader = resident_at(*HOME, radius_mi=1)
+    author = resident_at(*HOME, radius_mi=1)
+    moderator_user = moderator()
+    published(
+        author, moderator_user, lat=HOME[0], lng=HOME[1], category="crime", title="Bike stolen"
+    )
+    near = offset(*HOME, 400, -300)
+    published(
+        author, moderator_user, lat=near[0], lng=near[1], category="lost_pet", title="Grey cat"
+    )
+
+    page = open_asgi_page(reader)
+    page.page.goto(reverse("community:map"))
+    incident_map = page.page.locator("#incident-map")
+    expect(incident_map).to_have_attribute("data-ready", "true")
+    # Opens on the last 7 days, fitted to the circle: counted in hexagons.
+    expect(page.page.locator("#id_period")).to_have_value("week")
+    expect(incident_map).to_have_attribute("data-view", "hexagons")
+    expect(incident_map).to_have_attribute("data-loaded", "2")
+    expect(incident_map.locator(".hex-count").first).to_be_visible()
+    # The basemap's streets are drawn: the map is no plain grey box.
+    expect(incident_map.locator(".leaflet-tile-container canvas").first).to_be_attached()
+    page.page.wait_for_timeout(1500)
+    assert _colours(incident_map.screenshot()) > 20
+    # The legend names each category beside its shape; the list holds the same posts.
+    legend = page.page.locator("#map-legend")
+    expect(legend).to_contain_text("Crime")
+    expect(legend).to_contain_text("Lost pet")
+    expect(page.page.locator("#map-list > li")).to_have_count(2)
+    expect(page.page.locator("#map-list > li").first).to_contain_text("Grey cat")
+    page.check(screenshot="map-hexagons")
+    # In dark mode the basemap takes the dark flavor, like the rest of the site.
+    page.page.emulate_media(color_scheme="dark")
+    page.page.reload()
+    expect(incident_map).to_have_attribute("data-ready", "true")
+    page.page.wait_for_timeout(1500)
+    page.check(screenshot="map-hexagons-dark")
+    page.page.emulate_media(color_scheme="light")
+    page.page.reload()
+    expect(incident_map).to_have_attribute("data-ready", "true")
+
+    # Zoomed in, each post is a marker at its approximate point, named for screen readers.
+    for _ in range(4):
+        page.page.locator(".leaflet-control-zoom-in").click()
+        page.page.wait_for_timeout(300)
+    expect(incident_map).to_have_attribute("data-view", "points")
+    expect(incident_map.locator(".leaflet-marker-icon.marker-crime")).to_have_count(1)
+    expect(incident_map.locator(".leaflet-marker-icon[title='Grey cat']")).to_have_count(1)
+    page.check(screenshot="map-points")
+
+    # A post a moderator approves appears live in the list and on the map.
+    expect(incident_map).to_have_attribute("data-live", "true")
+    post = submit(author, lat=HOME[0], lng=HOME[1], category="safety", title="Open manhole")
+    m = open_asgi_page(moderator_user)
+    m.page.goto(reverse("moderation:queue"))
+    m.page.locator(f'.queue-item[data-post-id="{post.pk}"]').get_by_role(
+        "button", name="Approve"
+    ).click()
+    expect(page.page.locator("#map-list > li").first).to_contain_text(
+        "Open manhole", timeout=LIVE_TIMEOUT_MS
+    )
+    expect(incident_map.locator(".leaflet-marker-icon.marker-safety")).to_have_count(
+        1, timeout=LIVE_TIMEOUT_MS
+    )
+    page.check()
