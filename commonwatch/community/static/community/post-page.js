@@ -12,9 +12,7 @@
     var corners = JSON.parse(el.dataset.area || "[]");
     if (!corners.length) { return; }
     var map = L.map(el, { maxZoom: 19, scrollWheelZoom: false, keyboard: false });
-    if (el.dataset.tileUrl) {
-      L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
-    }
+    window.commonwatch.addBasemap(map, el);
     var area = L.polygon(corners, { color: "#0b5d4b", weight: 2, fillOpacity: 0.25, interactive: false }).addTo(map);
     map.fitBounds(area.getBounds(), { padding: [40, 40], maxZoom: 16 });
     el.dataset.ready = "true";
