@@ -49,6 +49,9 @@ class PostOut(Schema):
     body: str
     lat: float
     lng: float
+    place_label: str | None = Field(
+        description='Name of the place around the public point ("Elm St & 41st Ave"), if known.'
+    )
     author: str
     status: str
     moderation_note: str
