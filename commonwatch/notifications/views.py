@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -44,5 +45,17 @@ def settings(request):
                 enabled=form.cleaned_data[choice.field_name],
             )
         messages.success(request, _("Your notification settings are saved."))
-        return redirect("notifications:settings")
-    return render(request, "notifications/settings.html", {"form": form})
+        return redirect(_next_page(request) or "notifications:settings")
+    return render(
+        request, "notifications/settings.html", {"form": form, "next": _next_page(request)}
+    )
+
+
+def _next_page(request) -> str | None:
+    """Where a walk-through (the newcomer's onboarding) continues: a page of this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
