@@ -18,6 +18,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core import checks
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils import timezone
@@ -100,6 +101,20 @@ BACKENDS: dict[str, Callable[[str], Backend]] = {
 
 def register_backend(name: str, factory: Callable[[str], Backend]) -> None:
     BACKENDS[name] = factory
+
+
+@checks.register()
+def check_geocoder(app_configs=None, **kwargs) -> list[checks.Error]:
+    """A GEOCODER no app provides fails at start-up, not at a resident's first search."""
+    if settings.GEOCODER and settings.GEOCODER not in BACKENDS:
+        return [
+            checks.Error(
+                f"GEOCODER={settings.GEOCODER!r} is not one of {sorted(BACKENDS)}.",
+                hint="Set GEOCODER to nominatim, photon, demo, or empty for no address search.",
+                id="geo.E001",
+            )
+        ]
+    return []
 
 
 def is_enabled() -> bool:

@@ -173,3 +173,11 @@ def test_one_person_is_limited_per_minute_and_others_are_not(nominatim):
     with pytest.raises(RateLimited):
         geocoding.search("Elm St again", asker_id=1)
     assert geocoding.search("Elm St again", asker_id=2)
+
+
+def test_an_unknown_geocoder_fails_the_start_up_checks(settings):
+    settings.GEOCODER = "gogle"
+    [error] = geocoding.check_geocoder()
+    assert error.id == "geo.E001" and "gogle" in error.msg
+    settings.GEOCODER = "demo"
+    assert geocoding.check_geocoder() == []
