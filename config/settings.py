@@ -397,6 +397,15 @@ MAP_TILES = env.str("MAP_TILES", default="")
 MAP_ATTRIBUTION = env.str("MAP_ATTRIBUTION", default="")
 DEMO_CITY_CENTER = (39.7392, -104.9903)
 
+# Address search and place names: "nominatim" or "photon" (at GEOCODER_URL, any server
+# speaking that API), "demo" (the demo city's own streets), or empty for none.
+GEOCODER = env.str("GEOCODER", default="")
+GEOCODER_URL = env.str("GEOCODER_URL", default="")
+GEOCODER_USER_AGENT = env.str("GEOCODER_USER_AGENT", default=f"{SITE_NAME} ({SITE_URL})")
+GEOCODER_TIMEOUT_SECONDS = env.float("GEOCODER_TIMEOUT_SECONDS", default=5.0)
+if GEOCODER in ("nominatim", "photon") and not GEOCODER_URL:
+    raise ImproperlyConfigured(f"GEOCODER={GEOCODER} needs GEOCODER_URL (the server to ask).")
+
 # Strict Content-Security-Policy: no inline scripts or styles anywhere. A basemap on
 # another server adds its origin: images for raster tiles, fetches for a PMTiles file.
 _TILE_ORIGIN = (

@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 export DEBUG="${DEBUG:-true}"
 # E-mailed links point at the address the demo serves.
 export SITE_URL="${SITE_URL:-http://${DEMO_ADDRESS:-127.0.0.1:8000}}"
+# Address search and place names come from the demo city's own streets, offline.
+export GEOCODER="${GEOCODER:-demo}"
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e .

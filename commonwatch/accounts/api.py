@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from commonwatch.core.errors import NotFound
-from commonwatch.core.schemas import Latitude, Longitude, TooSoon, answers, number
+from commonwatch.core.schemas import Error, Latitude, Longitude, TooSoon, answers, number, text
+from commonwatch.geo import geocoding
 from commonwatch.geo.distance import m_to_miles
 
 from . import services
@@ -62,3 +63,24 @@ def my_home(request):
 def set_my_home(request, payload: HomeIn):
     """Set or move your home and radius; at most a few changes a day (429 says when next)."""
     return _home_out(services.set_home(user=request.auth, **payload.dict()))
+
+
+class PlaceOut(Schema):
+    label: str
+    lat: float
+    lng: float
+
+
+PlaceQuery = text(min_length=geocoding.MIN_QUERY_CHARS, max_length=geocoding.MAX_QUERY_CHARS)
+
+
+@router.get(
+    "/places",
+    url_name="find_places",
+    response=answers({200: list[PlaceOut]}, extra={429: TooSoon, 503: Error}),
+    auth=RESIDENT,
+)
+def find_places(request, q: PlaceQuery):  # type: ignore[valid-type]
+    """Places matching an address, best first, to set a point by: through the site's own
+    geocoder (503 when it is off or down; coordinates typed or picked still work)."""
+    return geocoding.search(q, asker_id=request.auth.pk)

@@ -7,11 +7,13 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commonwatch.core.errors import RateLimited
+from commonwatch.geo import geocoding
 from commonwatch.geo.distance import m_to_miles
 
 from . import closing, services
@@ -53,8 +55,15 @@ def home_settings(request):
             status = 429
         else:
             messages.success(request, _("Your home and alert radius are saved."))
-            return redirect("accounts:home")
-    return render(request, "accounts/home.html", {"form": form, "home": home}, status=status)
+            # Then what the circle holds; a newcomer goes on to their notification choices.
+            preview = reverse("community:preview")
+            return redirect(f"{preview}?welcome=1" if home is None else preview)
+    context = {
+        "form": form,
+        "home": home,
+        "address_search": geocoding.is_enabled(),
+    }
+    return render(request, "accounts/home.html", context, status=status)
 
 
 @access(SIGNED_IN)

@@ -63,6 +63,9 @@ class PostOut(Schema):
     body: str
     lat: float
     lng: float
+    place_label: str | None = Field(
+        description='Name of the place around the public point ("Elm St & 41st Ave"), if known.'
+    )
     author: str = Field(description='"You" on your own posts, else the thread alias.')
     distance_m: int | None = Field(
         description="Metres from your home to the post's public (approximate) point."

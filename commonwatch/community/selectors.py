@@ -25,7 +25,8 @@ from commonwatch.core.policies import can, restrict
 from commonwatch.geo.approximate import location_seen_by
 from commonwatch.geo.cells import cell_outline, h3_hex
 from commonwatch.geo.distance import haversine_m
-from commonwatch.geo.selectors import count_by_cell, newest_within
+from commonwatch.geo.places import place_cell
+from commonwatch.geo.selectors import count_by_cell, newest_within, place_labels, within_radius
 from commonwatch.media import selectors as media_selectors
 
 from .models import Category, Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
@@ -151,8 +152,10 @@ def _page(user, posts, *, layer: str, cursor, limit) -> FeedPage:
     )
     page = found[:limit]
     next_cursor = encode_cursor(page[-1]) if len(found) > limit else None
-    media, text = media_by_post(page), card_text()
-    return FeedPage([post_card(p, user, media[p.pk], text, home=home) for p in page], next_cursor)
+    media, text, places = media_by_post(page), card_text(), places_of(page)
+    return FeedPage(
+        [post_card(p, user, media[p.pk], text, places, home=home) for p in page], next_cursor
+    )
 
 
 # A socket that reconnects gets what it missed: at most this many posts, from a little
@@ -177,8 +180,8 @@ def posts_since(user, cursor: str) -> list[dict]:
         limit=CATCH_UP_LIMIT,
         time_field="published_at",
     )
-    media, text = media_by_post(found), card_text()
-    return [post_card(p, user, media[p.pk], text, home=home) for p in reversed(found)]
+    media, text, places = media_by_post(found), card_text(), places_of(found)
+    return [post_card(p, user, media[p.pk], text, places, home=home) for p in reversed(found)]
 
 
 def is_in_reach(user, post: Post) -> bool:
@@ -269,16 +272,19 @@ def post_card(
     viewer,
     media: list[PostMedia] | None = None,
     text: CardText | None = None,
+    places: dict[int, str] | None = None,
     *,
     home=None,
 ) -> dict:
     """What a viewer may see of a post: approximate place, anonymous author.
 
-    Pages of posts pass `media` fetched in one query (media_by_post), `text`, and the
-    viewer's `home`, from which the card's distance is measured to the post's public
-    point (never its exact one, even for its author: the distance is what others see).
+    Pages of posts pass `media` fetched in one query (media_by_post), `text`, `places`
+    (places_of) and the viewer's `home`, from which the card's distance is measured to
+    the post's public point (never its exact one, even for its author: the distance is
+    what others see).
     """
     text = text or card_text()
+    places = places_of([post]) if places is None else places
     lat, lng = location_seen_by(viewer, post, owner_id=post.author_id)
     mine = viewer is not None and viewer.pk == post.author_id
     media = post.media.select_related("media_file") if media is None else media
@@ -294,6 +300,8 @@ def post_card(
         "distance_m": None
         if home is None
         else round(haversine_m(home.lat, home.lng, post.lat, post.lng)),
+        # Named from the public cell, for its author too: never from the exact point.
+        "place_label": places.get(place_cell(post.lat, post.lng)),
         # A post's author opens its thread, so is always Neighbor #1 there.
         "author": text.you
         if mine
@@ -333,6 +341,11 @@ def media_by_post(posts) -> dict[int, list[PostMedia]]:
     return grouped
 
 
+def places_of(posts) -> dict[int, str]:
+    """The place names of the posts' public cells, in one query."""
+    return place_labels(place_cell(post.lat, post.lng) for post in posts)
+
+
 def public_card(post: Post) -> dict:
     """The card as any neighbor (not the author) sees it: for the live channel."""
     return post_card(post, viewer=None)
@@ -364,6 +377,35 @@ def comment_card(comment: Comment, viewer, labels: dict[int, int] | None = None)
         "status": comment.status,
         "created_at": comment.created_at,
     }
+
+
+PREVIEW_PERIOD = "month"
+PREVIEW_CARDS = 3
+
+
+@dataclass
+class Preview:
+    """What a resident will get in their circle: the last month's posts by category, and
+    the newest few, as anyone there sees them."""
+
+    counts: list[tuple[str, str, int]]  # (category, label, posts)
+    total: int
+    cards: list[dict]
+
+
+def preview_for(user) -> Preview:
+    """The preview shown after setting a home (the feed's own rules decide what counts)."""
+    home = home_of(user) if can(user, READ) else None
+    if home is None:
+        return Preview([], 0, [])
+    recent = published_posts(user, period=PREVIEW_PERIOD).only("lat", "lng", "category")
+    tally = dict.fromkeys(Category.values, 0)
+    for post in within_radius(recent, home.lat, home.lng, home.radius_m):
+        tally[post.category] += 1
+    text = card_text()
+    counts = [(code, text.categories[code], n) for code, n in tally.items() if n]
+    cards = feed_for(user, period=PREVIEW_PERIOD, limit=PREVIEW_CARDS).posts
+    return Preview(counts, sum(tally.values()), cards)
 
 
 def map_points_for(user, *, category=None, period=None, limit=MAP_LIMIT) -> list[dict]:

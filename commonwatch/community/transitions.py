@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from commonwatch.core import outbox
 from commonwatch.core.errors import Conflict, NotFound
-from commonwatch.geo.services import tally_point
+from commonwatch.geo.services import ask_place_label, tally_point
 from commonwatch.media import selectors as media_selectors
 from commonwatch.media import services as media
 
@@ -72,6 +72,7 @@ def publish_post(post_id: int, *, allowed=PUBLISHABLE, refusal: str = "") -> Pos
             tally_point(layer=layer, cell=post.cell, at=post.published_at)
     outbox.put(POST_ALERTS, post_id=post.pk)
     outbox.put(live.ANNOUNCE_POST, inline=True, post_id=post.pk)
+    ask_place_label(lat=post.lat, lng=post.lng)
     return post
 
 

@@ -6,6 +6,7 @@ app_name = "community"
 urlpatterns = [
     path("", views.feed, name="feed"),
     path("new/", views.new_post, name="new"),
+    path("preview/", views.preview, name="preview"),
     path("map/", views.map_page, name="map"),
     path("posts/<int:post_id>/", views.post_detail, name="post"),
     path("posts/<int:post_id>/edit/", views.edit_post, name="edit"),

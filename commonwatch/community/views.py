@@ -57,6 +57,19 @@ def _new_since(request):
 
 @access(READ)
 @require_GET
+def preview(request):
+    """What the resident's circle holds, right after they set their home; newcomers
+    (welcome=1) go on to choose how they are told, then to the feed."""
+    context = {
+        "preview": selectors.preview_for(request.user),
+        "home": home_of(request.user),
+        "welcome": request.GET.get("welcome") == "1",
+    }
+    return render(request, "community/preview.html", context)
+
+
+@access(READ)
+@require_GET
 def feed(request):
     filter_form = FeedFilterForm(request.GET)
     if refused := _unknown_filters(filter_form):

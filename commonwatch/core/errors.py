@@ -3,7 +3,8 @@
 Invalid input stays Django's ValidationError (422 on the API, form errors on pages).
 What the asker may not know exists is NotFound (404); what they may see but not do
 is NotAllowed (403); a change the object's current state refuses is Conflict (409);
-too many changes too fast is RateLimited (429, with the time of the next chance).
+too many changes too fast is RateLimited (429, with the time of the next chance);
+a service we rely on that is down is Unavailable (503).
 
 Pages (core.middleware) and the API (web.api) answer the status; a WebSocket closes
 with 4000 + the status and the message as its reason (socket_close).
@@ -47,6 +48,12 @@ class RateLimited(DomainError):
     def retry_after_seconds(self) -> int:
         """For the Retry-After header: whole seconds, at least one."""
         return max(1, math.ceil((self.retry_at - timezone.now()).total_seconds()))
+
+
+class Unavailable(DomainError):
+    """A service we rely on (an address search) is off or not answering: try another way."""
+
+    status = 503
 
 
 class SecondFactorRequired(DomainError):

@@ -16,6 +16,9 @@ from commonwatch.accounts.models import Home, User
 from commonwatch.community.alerts import POST_ALERT
 from commonwatch.community.models import Comment, Post, Status, ThreadAlias
 from commonwatch.community.services import rebuild_post_tallies
+from commonwatch.geo.cells import cell_center
+from commonwatch.geo.models import PlaceLabel
+from commonwatch.geo.places import place_cell
 from commonwatch.geo.selectors import within_radius
 from commonwatch.moderation.models import (
     Action,
@@ -31,6 +34,7 @@ from commonwatch.notifications.services import notify
 from commonwatch.organizations.models import Kind
 
 from .city import offset
+from .geocoder import DemoGeocoder
 from .stories import COMMENTS, story
 
 PENDING_POSTS = 40
@@ -71,8 +75,24 @@ def seed_posts(*, count: int, residents_domain: str, reader) -> int:
     _flag_some(rng, homes)
     _moderation_history(rng)
     rebuild_post_tallies()
+    label_places()
     _unread_for(reader, now)
     return added
+
+
+def label_places() -> int:
+    """Name the cell of every published post from the demo streets, at once: the demo's
+    geocoder is local, so the seed need not queue thousands of look-ups."""
+    points = Post.objects.filter(status=Status.PUBLISHED).values_list("lat", "lng").distinct()
+    cells = {place_cell(lat, lng) for lat, lng in points.iterator()}
+    cells -= set(PlaceLabel.objects.values_list("cell", flat=True))
+    geocoder = DemoGeocoder()
+    labels = [
+        PlaceLabel(cell=cell, label=geocoder.reverse(*cell_center(cell)) or "", geocoder="demo")
+        for cell in cells
+    ]
+    PlaceLabel.objects.bulk_create(labels, batch_size=2000, ignore_conflicts=True)
+    return len(labels)
 
 
 def _seed_batch(rng, homes, now, size: int, pending: int) -> None:

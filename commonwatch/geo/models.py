@@ -86,3 +86,20 @@ class CellTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.layer}:{self.cell}={self.count}"
+
+
+class PlaceLabel(models.Model):
+    """The name of the place around a public cell ("Elm St & 41st Ave"), looked up once.
+
+    Keyed by the ~100 m cell whose centre is a post's public point, so a label can
+    never say more than the public point does. Filled in the background (geo.tasks),
+    never while a page waits on an outside geocoder.
+    """
+
+    cell = models.BigIntegerField(primary_key=True)
+    label = models.CharField(max_length=200, blank=True)  # blank: the geocoder knows no name
+    geocoder = models.CharField(max_length=32)
+    labelled_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.cell}: {self.label}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -23,7 +23,7 @@ from shapely.prepared import prep
 
 from .cells import INDEX_RESOLUTION, cell_at, cell_reach, cells_covering_circle
 from .distance import haversine_m, haversine_m_array, haversine_sql, miles_to_m
-from .models import CellTally
+from .models import CellTally, PlaceLabel
 from .shapes import cells_overlapping
 
 CELL_BATCH = 500
@@ -366,3 +366,13 @@ def inside_polygon(queryset: QuerySet, polygon: Polygon) -> Iterator:
         for obj in queryset.filter(cell__in=batch).iterator(chunk_size=2000):
             if area.covers(Point(obj.lng, obj.lat)):
                 yield obj
+
+
+def place_labels(cells: Iterable[int]) -> dict[int, str]:
+    """The known place names of these public cells (geo.places.place_cell), one query;
+    cells without a name yet are left out."""
+    wanted = set(cells)
+    if not wanted:
+        return {}
+    labels = PlaceLabel.objects.filter(cell__in=wanted).exclude(label="")
+    return dict(labels.values_list("cell", "label"))

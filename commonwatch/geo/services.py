@@ -1,15 +1,23 @@
-"""Writes of the geo core: keeping the per-cell tallies that size time windows."""
+"""Writes of the geo core: the per-cell tallies that size time windows, place labels."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Min, QuerySet
 from django.db.models.functions import Greatest, Least
 
-from .models import CellTally
+from commonwatch.core import outbox
+
+from . import geocoding
+from .cells import cell_center
+from .models import CellTally, PlaceLabel
+from .places import place_cell
 from .selectors import forget_tallies
+
+LABEL_PLACE = "geo.label_place"
 
 
 def tally_point(*, layer: str, cell: int, at: datetime) -> None:
@@ -40,3 +48,24 @@ def rebuild_tallies(*, layer: str, queryset: QuerySet, time_field: str = "create
         CellTally.objects.bulk_create(tallies, batch_size=2000)
     forget_tallies()
     return len(tallies)
+
+
+def ask_place_label(*, lat: float, lng: float) -> None:
+    """Queue the naming of a public point's cell, unless it has a name from this geocoder
+    already (inside the caller's transaction: the outbox keeps it until done)."""
+    if not geocoding.is_enabled():
+        return
+    cell = place_cell(lat, lng)
+    if not PlaceLabel.objects.filter(cell=cell, geocoder=settings.GEOCODER).exists():
+        outbox.put(LABEL_PLACE, cell=cell)
+
+
+def label_place(*, cell: int) -> PlaceLabel | None:
+    """Name a cell by reverse geocoding its centre (background work; safe to repeat)."""
+    if not geocoding.is_enabled():
+        return None
+    label = geocoding.reverse(*cell_center(cell)) or ""
+    place, _created = PlaceLabel.objects.update_or_create(
+        cell=cell, defaults={"label": label[:200], "geocoder": settings.GEOCODER}
+    )
+    return place

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -72,7 +73,7 @@ def settings(request):
                 time_zone=form.cleaned_data["time_zone"],
             )
         messages.success(request, _("Your notification settings are saved."))
-        return redirect("notifications:settings")
+        return redirect(_next_page(request) or "notifications:settings")
     return render(
         request,
         "notifications/settings.html",
@@ -81,6 +82,7 @@ def settings(request):
             "muted": selectors.muted_threads(request.user),
             "devices": selectors.devices_of(request.user).count(),
             "vapid_public_key": site.VAPID_PUBLIC_KEY,
+            "next": _next_page(request),
         },
     )
 
@@ -141,3 +143,13 @@ def service_worker(request):
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response
+
+
+def _next_page(request) -> str | None:
+    """Where a walk-through (the newcomer's onboarding) continues: a page of this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None

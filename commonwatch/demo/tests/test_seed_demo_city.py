@@ -4,6 +4,8 @@ from django.core.management import call_command
 
 from commonwatch.accounts.models import Home, User
 from commonwatch.community.models import Comment, Post, Status
+from commonwatch.geo.places import place_cell
+from commonwatch.geo.selectors import place_labels
 from commonwatch.moderation.models import Action, Decision, Flag, Penalty
 from commonwatch.moderation.selectors import moderation_log
 from commonwatch.organizations.models import Kind, Membership, Organization
@@ -57,3 +59,11 @@ def test_seeding_twice_adds_nothing(capsys):
     counts = (User.objects.count(), Post.objects.count(), Comment.objects.count())
     seed(capsys)
     assert (User.objects.count(), Post.objects.count(), Comment.objects.count()) == counts
+
+
+def test_every_published_post_of_the_demo_is_named_from_its_streets(capsys):
+    seed(capsys)
+    cells = {place_cell(p.lat, p.lng) for p in Post.objects.filter(status=Status.PUBLISHED)}
+    labels = place_labels(cells)
+    assert set(labels) == cells
+    assert all(" St & " in label and label.endswith(" Ave") for label in labels.values())

@@ -20,3 +20,20 @@ def test_a_moderator_is_pointed_to_the_queue(client):
 
 def test_a_visitor_is_invited_to_join(client):
     assert "Join your neighborhood" in client.get("/").content.decode()
+
+
+def test_the_front_page_shows_the_app_with_a_described_picture(client):
+    page = client.get("/").content.decode()
+    assert 'src="/static/web/landing-feed.webp"' in page
+    assert 'alt="A phone showing the Near you feed of the demo city' in page
+
+
+def test_the_front_page_promises_cameras_and_agencies_only_as_coming(client, settings):
+    settings.GEOCODER = ""
+    page = client.get("/").content.decode()
+    assert "are being built" in page
+    for not_built in ("puts every agency request", "Every agency action is public", "portal"):
+        assert not_built not in page
+    assert "set it by address" not in page  # no geocoder, no address search promised
+    settings.GEOCODER = "demo"
+    assert "set it by address" in client.get("/").content.decode()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('community', '0014_post_media_is_a_media_file'),
+        ('community', '0015_post_resolved_and_search'),
     ]
 
     operations = [

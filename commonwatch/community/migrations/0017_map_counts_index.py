@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('community', '0014_post_media_is_a_media_file'),
+        ('community', '0016_held_by_check'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
