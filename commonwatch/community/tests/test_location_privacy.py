@@ -230,7 +230,7 @@ def test_a_moderator_never_sees_the_exact_point(client):
     queue = client.get("/api/v1/moderation/queue")
 
     assert b"Waiting here" in page.content
-    assert queue.json()["posts"][0]["title"] == "Waiting here"
+    assert queue.json()["items"][0]["title"] == "Waiting here"
     for response in (page, queue):
         for coordinate in exact:
             assert f"{coordinate:.4f}".encode() not in response.content
