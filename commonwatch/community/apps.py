@@ -2,12 +2,21 @@ from django.apps import AppConfig
 from django.db import connections
 from django.db.models.signals import post_migrate
 
+SEARCH_MIGRATION = ("community", "0015_post_resolved_and_search")
+
 
 def _keep_search_index(sender, using, **kwargs) -> None:
-    """SQLite loses the search triggers when a migration rebuilds community_post."""
+    """SQLite loses the search triggers when a migration rebuilds community_post: put
+    them back, unless the migration that made them was itself undone."""
+    from django.db.migrations.recorder import MigrationRecorder
+
     from .search import ensure_sqlite_index
 
-    ensure_sqlite_index(connections[using])
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    if SEARCH_MIGRATION in MigrationRecorder(connection).applied_migrations():
+        ensure_sqlite_index(connection)
 
 
 class CommunityConfig(AppConfig):
