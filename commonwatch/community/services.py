@@ -51,6 +51,7 @@ def _require_text_passes(
         raise ValidationError({"body": reasons})
     prompt = person_details_prompt(f"{title}\n{body}")
     if prompt and not as_written:
+        hooks.stopped({PROFILING_CHECK})  # held until details come: counted as a stop
         raise ValidationError({"body": ValidationError(prompt, code=NEEDS_DETAILS)})
     return PROFILING_CHECK if prompt else ""
 

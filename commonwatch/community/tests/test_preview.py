@@ -53,9 +53,11 @@ def test_notification_choices_continue_to_the_walk_through_s_next_page_only_on_t
     client, author
 ):
     sign_in(client, author)
-    saved = client.post("/notifications/settings/", {"next": "/feed/"})
+    saved = client.post("/notifications/settings/", {"next": "/feed/", "time_zone": "UTC"})
     assert saved["Location"] == "/feed/"
-    elsewhere = client.post("/notifications/settings/", {"next": "https://evil.example/"})
+    elsewhere = client.post(
+        "/notifications/settings/", {"next": "https://evil.example/", "time_zone": "UTC"}
+    )
     assert elsewhere["Location"] == "/notifications/settings/"
 
 
