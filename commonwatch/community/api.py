@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -11,7 +11,7 @@ from django.views.decorators.gzip import gzip_page
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from commonwatch.accounts.access import api_access, needs
 from commonwatch.accounts.selectors import home_of
@@ -31,13 +31,25 @@ RESOLVE = api_access(needs(policies.RESOLVE))
 Title = text(min_length=1, max_length=MAX_TITLE_CHARS)
 Body = text(min_length=1, max_length=MAX_BODY_CHARS)
 Period = Literal["day", "week", "month", "quarter"]
-AsWritten = Field(
-    False,
-    description=(
-        "Send the text as written after a 422 `needs_specific_details`: it then waits "
-        "for a moderator, marked with the check that questioned it."
+
+
+def _true_or_false(value):
+    """JSON's true or false, or a form's "true" or "false": 0, "no" or "on" are no answer."""
+    if isinstance(value, bool) or value in ("true", "false"):
+        return value
+    raise ValueError("must be true or false")
+
+
+AsWritten = Annotated[
+    bool,
+    BeforeValidator(_true_or_false),
+    Field(
+        description=(
+            "Send the text as written after a 422 `needs_specific_details`: it then waits "
+            "for a moderator, marked with the check that questioned it."
+        ),
     ),
-)
+]
 
 
 class MediaOut(Schema):
@@ -115,19 +127,19 @@ class PostIn(Schema):
     body: Body
     lat: Latitude
     lng: Longitude
-    as_written: bool = AsWritten
+    as_written: AsWritten = False
 
 
 class PostEdit(Schema):
     category: Category
     title: Title
     body: Body
-    as_written: bool = AsWritten
+    as_written: AsWritten = False
 
 
 class CommentIn(Schema):
     body: text(min_length=1, max_length=MAX_COMMENT_CHARS)
-    as_written: bool = AsWritten
+    as_written: AsWritten = False
 
 
 class CommentOut(Schema):
