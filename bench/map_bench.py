@@ -70,7 +70,7 @@ def run(feed, queries: int) -> dict:
             users = {u.pk: u for u in User.objects.filter(pk__in=ids)}
             homes = {h.user_id: h for h in Home.objects.filter(user_id__in=ids)}
             for period in ("week", None):
-                times, sizes, raw_sizes, zooms = [], [], [], set()
+                times, sizes, raw_sizes, zooms, me_times = [], [], [], set(), []
                 for n, user_id in enumerate(ids):
                     client = Client(HTTP_ACCEPT_ENCODING="gzip")
                     client.force_login(users[user_id])
@@ -82,7 +82,14 @@ def run(feed, queries: int) -> dict:
                     response = client.get("/api/v1/map", query)
                     elapsed = (time.perf_counter() - started) * 1000
                     assert response.status_code == 200, response.content[:200]
+                    # The same client's trivial authenticated request, just after: how
+                    # much of the time is the framework's and the machine's own load.
+                    started = time.perf_counter()
+                    me = client.get("/api/v1/me")
+                    me_elapsed = (time.perf_counter() - started) * 1000
+                    assert me.status_code == 200
                     if n >= WARMUP:
+                        me_times.append(me_elapsed)
                         times.append(elapsed)
                         sizes.append(len(response.content))
                         gzipped = response.headers.get("Content-Encoding") == "gzip"
@@ -97,6 +104,8 @@ def run(feed, queries: int) -> dict:
                         "p50_ms": _percentile(times, 0.5),
                         "p99_ms": _percentile(times, 0.99),
                         "max_ms": max(times),
+                        "me_p50_ms": _percentile(me_times, 0.5),
+                        "me_p99_ms": _percentile(me_times, 0.99),
                         "gzip_bytes_p50": _percentile(sizes, 0.5),
                         "gzip_bytes_max": max(sizes),
                         "json_bytes_max": max(raw_sizes),
@@ -109,9 +118,9 @@ def render(results: dict[str, dict], header: str) -> str:
     lines = [
         header,
         "",
-        "| db | radius | period | zoom | p50 ms | p99 ms | max ms | gzip KB p50 / max "
-        "| JSON KB max |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| db | radius | period | zoom | p50 ms | p99 ms | max ms | /me p50 / p99 ms "
+        "| gzip KB p50 / max | JSON KB max |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for db, out in results.items():
         for case in out["cases"]:
@@ -119,6 +128,7 @@ def render(results: dict[str, dict], header: str) -> str:
                 f"| {db} | {case['radius_mi']} mi | {case['period']} | "
                 f"{','.join(map(str, case['zooms']))} | {case['p50_ms']:.1f} | "
                 f"{case['p99_ms']:.1f} | {case['max_ms']:.1f} | "
+                f"{case.get('me_p50_ms', 0):.1f} / {case.get('me_p99_ms', 0):.1f} | "
                 f"{case['gzip_bytes_p50'] / 1024:.1f} / {case['gzip_bytes_max'] / 1024:.1f} | "
                 f"{case['json_bytes_max'] / 1024:.1f} |"
             )
