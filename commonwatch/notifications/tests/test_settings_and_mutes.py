@@ -104,3 +104,17 @@ def test_an_old_digest_switch_becomes_a_digest_of_every_category():
     assert sorted(chosen) == sorted(
         (digest_reader.pk, topic, "digest") for topic in Category.values
     )
+
+
+def test_a_post_page_mutes_its_thread_in_one_tap(client):
+    resident = resident_at(CENTER[0] + 0.001, CENTER[1])
+    post = published(resident_at(*CENTER))
+    sign_in(client, resident)
+    page = client.get(f"/feed/posts/{post.pk}/").content.decode()
+    assert "Mute alerts about this post" in page
+    action = page.split("Mute alerts about this post")[0].rsplit('action="', 1)[1].split('"')[0]
+    client.post(action)
+    assert selectors.is_muted(resident, POST_ALERT, post.pk)
+    assert (
+        "You muted alerts about this post" in client.get(f"/feed/posts/{post.pk}/").content.decode()
+    )
