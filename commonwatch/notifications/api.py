@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
+from typing import Annotated
 
 from django.conf import settings
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from commonwatch.accounts.access import SIGNED_IN, api_access
 from commonwatch.core.schemas import answers, text
 
 from . import selectors, services
-from .models import Delivery
+from .models import Delivery, QuietHours
 
 router = Router(tags=["notifications"])
 OWN = api_access(SIGNED_IN)
@@ -116,6 +117,45 @@ def choose(request, payload: ChoiceIn):
         user=request.auth, kind=payload.kind, topic=payload.topic, delivery=payload.delivery
     )
     return my_choices(request)
+
+
+# A wall-clock time as "HH:MM" or "HH:MM:SS": no time zone of its own, and no number
+# that a lenient parser would read as seconds.
+ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$")]
+
+
+class QuietHoursIO(Schema):
+    """Quiet hours in a time zone (IANA name); both times null for none."""
+
+    starts: ClockTime | None = None
+    ends: ClockTime | None = None
+    time_zone: text(min_length=1, max_length=64)
+
+
+@router.get("/notifications/quiet-hours", response=answers({200: QuietHoursIO}), auth=OWN)
+def quiet_hours(request):
+    """Pushes and instant e-mails that fall in these hours wait until they end."""
+    quiet = QuietHours.objects.filter(user=request.auth).first()
+    if quiet is None:
+        return {"starts": None, "ends": None, "time_zone": settings.TIME_ZONE}
+    return {
+        "starts": quiet.starts.isoformat(),
+        "ends": quiet.ends.isoformat(),
+        "time_zone": quiet.time_zone,
+    }
+
+
+@router.put("/notifications/quiet-hours", response=answers({200: QuietHoursIO}), auth=OWN)
+def set_quiet_hours(request, payload: QuietHoursIO):
+    """Set or clear your quiet hours; one time without the other, or an unknown time zone,
+    is 422."""
+    services.set_quiet_hours(
+        user=request.auth,
+        starts=time.fromisoformat(payload.starts) if payload.starts else None,
+        ends=time.fromisoformat(payload.ends) if payload.ends else None,
+        time_zone=payload.time_zone,
+    )
+    return quiet_hours(request)
 
 
 @router.get("/notifications/push", response=answers({200: PushOut}), auth=OWN)

@@ -32,6 +32,8 @@ class ChoicesForm(forms.Form):
         self.fields["quiet_ends"].widget = forms.TimeInput(attrs={"type": "time"})
         self.fields["time_zone"].choices = [(z, z) for z in sorted(available_timezones())]
         self.fields["time_zone"].initial = quiet.time_zone if quiet else settings.TIME_ZONE
+        if quiet is None:
+            self.fields["time_zone"].widget.attrs["data-from-browser"] = ""
         if quiet is not None:
             self.fields["quiet_starts"].initial = quiet.starts
             self.fields["quiet_ends"].initial = quiet.ends

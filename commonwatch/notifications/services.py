@@ -212,9 +212,11 @@ def unsubscribe_from_email(user) -> int:
 
 
 def set_quiet_hours(*, user, starts: time | None, ends: time | None, time_zone: str) -> None:
-    """Quiet hours from `starts` to `ends` in the person's time zone; none when either
-    is empty or both are the same."""
-    if starts is None or ends is None or starts == ends:
+    """Quiet hours from `starts` to `ends` in the person's time zone; none when both are
+    empty or the same."""
+    if (starts is None) != (ends is None):
+        raise ValidationError(_("Give both times, or neither for no quiet hours."))
+    if starts is None or starts == ends:
         QuietHours.objects.filter(user=user).delete()
         return
     if time_zone not in available_timezones():

@@ -62,6 +62,8 @@ MATRIX: dict[str, frozenset] = {
     "GET /notifications/settings": SIGNED_IN,
     "PUT /notifications/settings": SIGNED_IN,
     "GET /notifications/push": SIGNED_IN,
+    "GET /notifications/quiet-hours": SIGNED_IN,
+    "PUT /notifications/quiet-hours": SIGNED_IN,
     "POST /notifications/push/devices": SIGNED_IN,
     "POST /notifications/push/devices/remove": SIGNED_IN,
     "GET /me": SIGNED_IN,

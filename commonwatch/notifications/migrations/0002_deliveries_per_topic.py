@@ -39,6 +39,14 @@ def to_deliveries(apps, schema_editor):
         ],
         batch_size=1000,
     )
+    _check_now(schema_editor)
+
+
+def _check_now(schema_editor):
+    """PostgreSQL: run the deferred foreign-key checks of the rows just written, or the
+    ALTER TABLE that follows in this transaction is refused (pending trigger events)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def to_channels(apps, schema_editor):
@@ -55,6 +63,7 @@ def to_channels(apps, schema_editor):
             for u in readers
         ]
     )
+    _check_now(schema_editor)
 
 
 class Migration(migrations.Migration):

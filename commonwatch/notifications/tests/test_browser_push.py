@@ -75,7 +75,11 @@ def test_a_neighbors_post_reaches_the_resident_as_a_push_message(
     checked.context.grant_permissions(["notifications"], origin=checked.base_url)
     checked.sign_in_as(resident)
 
+    cdp = checked.context.new_cdp_session(page)
+    cdp.send("Emulation.setTimezoneOverride", {"timezoneId": "America/Denver"})
     page.goto("/notifications/settings/")
+    # Until quiet hours are saved, their time zone is the browser's own.
+    expect(page.get_by_label("in the time zone")).to_have_value("America/Denver")
     checked.check(screenshot="push-settings")
     page.get_by_role("button", name="Turn on push on this device").click()
     status = page.locator("#push .push-status")
@@ -88,7 +92,6 @@ def test_a_neighbors_post_reaches_the_resident_as_a_push_message(
     checked.check(screenshot="push-offline-status")
 
     said = _push_from_the_server(client, resident, settings)
-    cdp = checked.context.new_cdp_session(page)
     registrations = []
     cdp.on(
         "ServiceWorker.workerRegistrationUpdated",

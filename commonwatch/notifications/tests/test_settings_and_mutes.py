@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from commonwatch.accounts import services as accounts
 from commonwatch.accounts.tests.factories import UserFactory, sign_in
 from commonwatch.community.alerts import POST_ALERT
 from commonwatch.community.models import Category
@@ -104,3 +105,30 @@ def test_an_old_digest_switch_becomes_a_digest_of_every_category():
     assert sorted(chosen) == sorted(
         (digest_reader.pk, topic, "digest") for topic in Category.values
     )
+
+
+def test_a_post_page_mutes_its_thread_in_one_tap(client):
+    resident = resident_at(CENTER[0] + 0.001, CENTER[1])
+    post = published(resident_at(*CENTER))
+    sign_in(client, resident)
+    page = client.get(f"/feed/posts/{post.pk}/").content.decode()
+    assert "Mute alerts about this post" in page
+    action = page.split("Mute alerts about this post")[0].rsplit('action="', 1)[1].split('"')[0]
+    client.post(action)
+    assert selectors.is_muted(resident, POST_ALERT, post.pk)
+    assert (
+        "You muted alerts about this post" in client.get(f"/feed/posts/{post.pk}/").content.decode()
+    )
+
+
+def test_the_api_sets_and_clears_quiet_hours(client):
+    resident = UserFactory()
+    _token, raw = accounts.create_api_token(user=resident, name="phone", scope="write")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}", "content_type": "application/json"}
+    wanted = {"starts": "22:30:00", "ends": "06:00:00", "time_zone": "America/Denver"}
+    assert client.put("/api/v1/notifications/quiet-hours", wanted, **auth).json() == wanted
+    for wrong in ({"starts": "22:30:00", "time_zone": "UTC"}, {**wanted, "time_zone": "Mars"}):
+        assert client.put("/api/v1/notifications/quiet-hours", wrong, **auth).status_code == 422
+    assert QuietHours.objects.get().time_zone == "America/Denver"
+    cleared = client.put("/api/v1/notifications/quiet-hours", {"time_zone": "UTC"}, **auth)
+    assert cleared.json()["starts"] is None and not QuietHours.objects.exists()
