@@ -7,6 +7,8 @@ the scale mode. Every variable is listed in docs/configuration.md.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import secrets
 from collections.abc import Callable
@@ -40,8 +42,14 @@ def _secret(name: str, make: Callable[[], str], how: str) -> str:
         raise ImproperlyConfigured(f"{name} must be set (DEBUG is off). {how}")
     path = DATA_DIR / name.lower()
     if not path.exists():
-        path.touch(mode=0o600)
-        path.write_text(make())
+        # Written aside, then linked into place: processes starting together (workers,
+        # app servers) all read the one value that won, never a half-written file.
+        draft = DATA_DIR / f".{name.lower()}.{os.getpid()}"
+        draft.touch(mode=0o600)
+        draft.write_text(make())
+        with contextlib.suppress(FileExistsError):
+            os.link(draft, path)
+        draft.unlink()
     return path.read_text().strip()
 
 

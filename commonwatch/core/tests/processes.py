@@ -35,6 +35,7 @@ def process_env(data_dir: Path, **extra: str) -> dict[str, str]:
         "DATABASE_URL": test_database_url(),
         "SECRET_KEY": settings.SECRET_KEY,
         "ENCRYPTION_KEYS": ",".join(settings.ENCRYPTION_KEYS),
+        "VAPID_PRIVATE_KEY": settings.VAPID_PRIVATE_KEY,
         "DATA_DIR": str(data_dir),
         "INSTALL_NAME": settings.INSTALL_NAME,
         "PYTHONUNBUFFERED": "1",
