@@ -14,7 +14,7 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 
 from commonwatch.core.tests.processes import PrivateRedis
-from config.settings import redis_channel_layer
+from config.settings import _vapid_private_key, redis_channel_layer
 
 PRINT_SETTINGS = """
 import json
@@ -31,7 +31,14 @@ print(json.dumps({
 
 
 def load_settings(tmp_path, **env: str) -> subprocess.CompletedProcess:
-    ours = ("DEBUG", "SECRET_KEY", "ENCRYPTION_KEYS", "INSTALL_NAME", "REDIS_URL")
+    ours = (
+        "DEBUG",
+        "SECRET_KEY",
+        "ENCRYPTION_KEYS",
+        "VAPID_PRIVATE_KEY",
+        "INSTALL_NAME",
+        "REDIS_URL",
+    )
     clean = {key: value for key, value in os.environ.items() if key not in ours}
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {PRINT_SETTINGS}"],
@@ -53,7 +60,10 @@ def test_without_configuration_commonwatch_refuses_to_start_rather_than_run_open
 
 def test_production_is_the_default_once_its_secrets_are_given(tmp_path):
     started = load_settings(
-        tmp_path, SECRET_KEY="x" * 60, ENCRYPTION_KEYS=Fernet.generate_key().decode()
+        tmp_path,
+        SECRET_KEY="x" * 60,
+        ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        VAPID_PRIVATE_KEY=_vapid_private_key(),
     )
 
     assert started.returncode == 0, started.stderr

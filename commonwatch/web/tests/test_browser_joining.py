@@ -110,7 +110,7 @@ def test_a_newcomer_signs_up_confirms_finds_a_demo_address_and_sees_the_preview(
     expect(preview).to_contain_text("2 posts were shared inside your alert circle")
     expect(page.locator(".preview-counts li")).to_have_count(2)
     expect(page.locator(".post-card")).to_have_count(2)
-    expect(page.locator(".post-card .place-label").first).to_contain_text("near ")
+    expect(page.locator(".post-card .place").first).to_contain_text("near ")
     visitor.check(screenshot="joining-preview")
     home = Home.objects.get(user__email=email)
     assert home.lat == pytest.approx(moved, abs=1e-6)
