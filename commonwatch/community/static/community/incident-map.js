@@ -37,5 +37,6 @@
       });
       heat.setLatLngs(heatPoints);
       el.dataset.loaded = String(data.points.length);
+      performance.mark("map-ready"); // first data drawn: bench/http_phone.py reads it
     });
 })();
