@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from commonwatch.accounts.models import Home, User
 from commonwatch.community.models import Post
 from commonwatch.community.services import rebuild_post_tallies
+from commonwatch.notifications.models import Notification
 
 from .data import END, Dataset
 from .feed_data import CATEGORIES, STATUSES, FeedData
@@ -66,20 +67,22 @@ def _copy_model_rows(model, columns: list[str], rows) -> None:
     _copy_rows(model._meta.db_table, columns, (tuple(row) + defaults for row in rows))
 
 
-def _load_users(n: int) -> None:
-    joined = _stamp(END - timedelta(days=120))
+def _load_users(n: int, end) -> None:
+    joined = _stamp(end - timedelta(days=120))
     columns = ["id", "password", "is_superuser", "first_name", "last_name", "is_staff"]
     columns += ["is_active", "date_joined", "email", "role"]
+    columns += ["holds_staff_membership", "idle_sign_out", "needs_security_key"]
     rows = (
         (i, "!bench", False, "", "", False, True, joined, f"u{i}@bench.invalid", "resident")
+        + (False, False, False)
         for i in range(1, n + 1)
     )
     with _indexes_deferred(User._meta.db_table):
         _copy_model_rows(User, columns, rows)
 
 
-def _load_homes(feed: FeedData) -> None:
-    updated = _stamp(END - timedelta(days=100))
+def _load_homes(feed: FeedData, end) -> None:
+    updated = _stamp(end - timedelta(days=100))
     rows = zip(
         range(1, len(feed.home_lat) + 1),
         range(1, len(feed.home_lat) + 1),
@@ -95,7 +98,7 @@ def _load_homes(feed: FeedData) -> None:
         _copy_model_rows(Home, [*columns, "updated_at"], (r + (updated,) for r in rows))
 
 
-def _load_posts(geo: Dataset, feed: FeedData) -> None:
+def _load_posts(geo: Dataset, feed: FeedData, end) -> None:
     def rows():
         for i, (lat, lng, cell, age, status, category, author) in enumerate(
             zip(
@@ -110,18 +113,18 @@ def _load_posts(geo: Dataset, feed: FeedData) -> None:
             ),
             start=1,
         ):
-            at = END - timedelta(seconds=age)
+            at = end - timedelta(seconds=age)
             status = STATUSES[status]
             # Published (and later deleted) posts were approved ~20 min after submission.
             published = _stamp(at) if status in ("published", "deleted") else None
             created = _stamp(at - timedelta(minutes=20))
             title = "" if status == "deleted" else f"{CATEGORIES[category]} report {i}"
             body = "" if status == "deleted" else "Seen on the corner this afternoon; stay alert."
-            head = (i, author, CATEGORIES[category], title, body, status, "", 0, 0)
+            head = (i, author, CATEGORIES[category], title, body, status, "", 0, 0, False)
             yield (*head, created, published, _stamp(at), lat, lng, cell)
 
     columns = ["id", "author_id", "category", "title", "body", "status", "moderation_note"]
-    columns += ["comment_count", "media_count"]
+    columns += ["comment_count", "media_count", "author_left"]
     columns += ["created_at", "published_at", "updated_at", "lat", "lng", "cell"]
     with _indexes_deferred(Post._meta.db_table):
         _copy_model_rows(Post, columns, rows())
@@ -143,7 +146,10 @@ def stored_signature() -> str | None:
     return row[0] if row else None
 
 
-def ensure_loaded(geo: Dataset, feed: FeedData, signature: str, log=print) -> dict[str, float]:
+def ensure_loaded(
+    geo: Dataset, feed: FeedData, signature: str, log=print, *, end=END, postgis: bool = True
+) -> dict[str, float]:
+    """Load once per signature; `end` is the newest post's time, `postgis` adds pg_post."""
     call_command("migrate", verbosity=0, interactive=False)
     if stored_signature() == signature:
         log(f"{connection.vendor}: {signature} already loaded")
@@ -151,10 +157,8 @@ def ensure_loaded(geo: Dataset, feed: FeedData, signature: str, log=print) -> di
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM feed_signature")
         # Empty every table the project owns that holds bench rows (children first).
-        existing = set(connection.introspection.table_names(cursor))
-        for table in ("community_alert", "django_session", "geo_celltally"):
-            if table in existing:  # community_alert became notifications' own table
-                cursor.execute(f"DELETE FROM {table}")
+        for table in (Notification._meta.db_table, "django_session", "geo_celltally"):
+            cursor.execute(f"DELETE FROM {table}")
         for model in (Post, Home, User):
             if _is_postgres():
                 cursor.execute(f"TRUNCATE {model._meta.db_table} CASCADE")
@@ -164,13 +168,13 @@ def ensure_loaded(geo: Dataset, feed: FeedData, signature: str, log=print) -> di
             # The rows are consistent by construction; skip the per-row FK triggers.
             cursor.execute("SET session_replication_role = replica")
     steps = [
-        ("users", lambda: _load_users(len(feed.home_lat))),
-        ("homes", lambda: _load_homes(feed)),
-        ("posts", lambda: _load_posts(geo, feed)),
+        ("users", lambda: _load_users(len(feed.home_lat), end)),
+        ("homes", lambda: _load_homes(feed, end)),
+        ("posts", lambda: _load_posts(geo, feed, end)),
         ("sequences", _reset_sequences),
         ("tallies", rebuild_post_tallies),
     ]
-    if _is_postgres():
+    if postgis and _is_postgres():
         steps.append(("postgis", _build_postgis))
     timings = {}
     for name, step in steps:

@@ -41,11 +41,12 @@ def token_digest(raw_token: str) -> str:
 
 def token_for(raw_token: str) -> ApiToken | None:
     """The live token with this value (not expired, its account active), with its user."""
-    return (
+    found = (
         ApiToken.objects.select_related("user", "user__home")
         .filter(digest=token_digest(raw_token), user__is_active=True, expires_at__gt=timezone.now())
-        .first()
+        .order_by()[:1]  # the digest is unique: no ORDER BY to compile and plan per request
     )
+    return next(iter(found), None)
 
 
 def reader_of_session(session_key: str | None) -> User | None:

@@ -8,6 +8,7 @@ import re
 
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from commonwatch.accounts import services
@@ -71,6 +72,26 @@ def test_using_a_token_records_when_it_was_last_used(resident):
 
     token.refresh_from_db()
     assert token.last_used_at is not None
+
+
+def test_a_token_used_again_within_minutes_writes_nothing_and_later_records_the_use(resident):
+    token, raw = services.create_api_token(user=resident, name="script")
+    script = _bearer(raw)
+    script.get("/api/v1/me")
+    token.refresh_from_db()
+    first_use = token.last_used_at
+
+    with CaptureQueriesContext(connection) as soon:
+        again = script.get("/api/v1/me")
+    ApiToken.objects.filter(pk=token.pk).update(
+        last_used_at=first_use - services.TOKEN_USE_RESOLUTION
+    )
+    script.get("/api/v1/me")
+    token.refresh_from_db()
+
+    assert again.status_code == 200
+    assert not [q["sql"] for q in soon.captured_queries if not q["sql"].startswith("SELECT")]
+    assert token.last_used_at > first_use
 
 
 def test_a_wrong_token_gets_401(resident):

@@ -1,0 +1,34 @@
+"""Django's ASGI handler with the synchronous request path run as one call.
+
+Commonwatch's middleware, views and ORM calls are synchronous. Django's own ASGI
+handler runs the middleware stack in async mode: each sync-only middleware and view
+is adapted (a thread hop each way), and every request gets its own thread-sensitive
+context, hence a new thread and a new database connection. Measured at 1,000,000 posts
+(bench/http_bench.py) that cost ~20 ms per API request on a loaded machine.
+
+Here the stack is loaded in sync mode (nothing is adapted) and a request's Django
+code runs in the process's one thread for synchronous work, as a sync WSGI worker
+would: its database connection is kept between requests (CONN_MAX_AGE), and the
+request_started / request_finished signals (which check that connection) run in the
+same thread. One app process thus runs one request's Django code at a time; run one
+process per core (docs/scale.md). Reading the body and writing the answer stay async.
+"""
+
+from __future__ import annotations
+
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIHandler
+
+
+class SyncStackASGIHandler(ASGIHandler):
+    def load_middleware(self, is_async=False):
+        super().load_middleware(is_async=False)
+
+    async def __call__(self, scope, receive, send):
+        # No ThreadSensitiveContext per request: sync work goes to the one shared thread.
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        await self.handle(scope, receive, send)
+
+    async def get_response_async(self, request):
+        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
