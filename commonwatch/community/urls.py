@@ -11,4 +11,5 @@ urlpatterns = [
     path("posts/<int:post_id>/edit/", views.edit_post, name="edit"),
     path("posts/<int:post_id>/delete/", views.delete_post, name="delete"),
     path("posts/<int:post_id>/comments/", views.comment, name="comment"),
+    path("edits/<int:revision_id>/decide/", views.decide_edit, name="decide_edit"),
 ]

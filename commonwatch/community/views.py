@@ -23,6 +23,7 @@ from .forms import CommentForm, EditPostForm, FeedFilterForm, PostForm
 
 READ = needs(policies.READ)
 WRITE = needs(policies.WRITE)
+REVIEW = needs(policies.REVIEW)
 
 
 def _unknown_filters(filter_form: FeedFilterForm):
@@ -82,7 +83,9 @@ def new_post(request):
                 body=data["body"],
                 lat=data["lat"],
                 lng=data["lng"],
+                occurred_at=data["occurred_at"],
                 uploads=data["media"],
+                descriptions=form.descriptions(),
             )
         except ValidationError as exc:
             add_errors(form, exc)
@@ -101,7 +104,7 @@ def new_post(request):
 @require_GET
 def post_detail(request, post_id: int):
     post = selectors.post_for(request.user, post_id)
-    card = selectors.post_card(post, request.user)
+    card = selectors.post_page(post, request.user)
     context = {
         "post": card,
         "comments": selectors.comments_for(request.user, post),
@@ -136,30 +139,74 @@ def comment(request, post_id: int):
     )
 
 
+EDIT_OUTCOMES = {
+    "published": _("Saved. Your neighbors see the corrected post."),
+    "waiting": _(
+        "Saved. A moderator looks at your edit; meanwhile neighbors see the published post."
+    ),
+    "pending": _("Saved. Your post goes to a moderator before neighbors see it."),
+}
+
+
 @access(WRITE)
 @require_http_methods(["GET", "POST"])
 def edit_post(request, post_id: int):
     post = selectors.own_post(request.user, post_id)
-    initial = {"category": post.category, "title": post.title, "body": post.body}
-    form = EditPostForm(request.POST or None, initial=initial)
+    card = selectors.post_page(post, request.user)
+    shown = card["pending_edit"] if card["pending_edit"] else card
+    initial = {"category": shown["category"], "title": shown["title"], "body": shown["body"]}
+    form = EditPostForm(request.POST or None, initial=initial, photos=card["media"])
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.edit_post(author=request.user, post=post, **form.cleaned_data)
+            edited = services.edit_post(
+                author=request.user,
+                post=post,
+                category=data["category"],
+                title=data["title"],
+                body=data["body"],
+                descriptions=form.descriptions(),
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, _("Saved. Your post goes back to moderation."))
+            messages.success(request, EDIT_OUTCOMES[selectors.edit_outcome(edited, request.user)])
             return redirect("community:post", post_id=post.pk)
-    return render(request, "community/edit_post.html", {"form": form, "post": post})
+    return render(request, "community/edit_post.html", {"form": form, "post": card})
 
 
 @access(WRITE)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def delete_post(request, post_id: int):
+    """GET asks "are you sure?" on a page of its own (no script needed); POST deletes."""
     post = selectors.own_post(request.user, post_id)
+    if request.method == "GET":
+        card = selectors.post_card(post, request.user)
+        return render(request, "community/delete_post.html", {"post": card})
     services.delete_post(author=request.user, post=post)
     messages.success(request, _("Your post is deleted."))
     return redirect("community:feed")
+
+
+@access(REVIEW)
+@require_POST
+def decide_edit(request, revision_id: int):
+    """A moderator applies an author's edit or turns it down with a note."""
+    revision = selectors.edit_in_queue(request.user, revision_id)
+    if request.POST.get("action") == "approve":
+        act, done = (
+            lambda: services.approve_edit(moderator=request.user, revision=revision),
+            _("Edit applied: neighbors see the new text."),
+        )
+    else:
+        act, done = (
+            lambda: services.reject_edit(
+                moderator=request.user, revision=revision, note=request.POST.get("note", "")
+            ),
+            _("Edit turned down: the published text stays."),
+        )
+    report_outcome(request, act, done)
+    return redirect("moderation:queue")
 
 
 @access(READ)

@@ -28,6 +28,7 @@ def queue(request):
         "posts": selectors.pending_posts(request.user),
         "comments": selectors.pending_comments(request.user),
         "appeals": selectors.open_appeals(request.user),
+        "edits": community_selectors.pending_edits(request.user),
         "decisions": selectors.recent_decisions(request.user, limit=20),
         "rules": Rule.choices,
     }

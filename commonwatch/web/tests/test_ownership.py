@@ -171,9 +171,11 @@ OWNERSHIP = {
     ),
 }
 # Object URLs where every object is everyone's of the right kind: any pending post is
-# any moderator's to decide (the queue has no owner), an invitation link is its token.
+# any moderator's to decide (the queue has no owner), and so is any author's edit waiting
+# for one; an invitation link is its token.
 SHARED = {
     "moderation:decide_post",
+    "community:decide_edit",
     "moderation:requeue_post",
     "POST /moderation/posts/{post_id}/decision",
     "organizations:invitation",
