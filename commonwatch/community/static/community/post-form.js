@@ -10,23 +10,30 @@
   var slots = Array.prototype.slice.call(form.querySelectorAll(".photo-description"));
   var when = form.querySelector("input[name=occurred_at]");
   var offset = form.querySelector("input[name=utc_offset]");
-  var urls = [];
+  var PREVIEW_EDGE = 256;
 
-  function megabytes(bytes) { return Math.round(bytes / 1048576); }
+  // A file's size rounded up and the limit rounded down, so the one is never shown
+  // equal to the other.
+  function size(bytes, round) {
+    if (bytes < 1048576) { return round(bytes / 1024) + " KB"; }
+    return (round(bytes / 104857.6) / 10) + " MB";
+  }
 
   function tooLarge(file) {
     var video = file.type.indexOf("video/") === 0;
     var limit = Number(input.dataset[video ? "maxVideoBytes" : "maxPhotoBytes"]);
     if (!limit || file.size <= limit) { return ""; }
-    return "“" + file.name + "” is " + megabytes(file.size) + " MB: " +
-      (video ? "videos" : "photos") + " may be at most " + megabytes(limit) +
-      " MB. Choose a smaller file.";
+    return "“" + file.name + "” is " + size(file.size, Math.ceil) + ": " +
+      (video ? "videos" : "photos") + " may be at most " + size(limit, Math.floor) +
+      ". Choose a smaller file.";
   }
 
   function isHeic(file) {
     return /image\/hei[cf]/.test(file.type) || /\.hei[cf]$/i.test(file.name);
   }
 
+  // Drawn on a canvas from the decoded file: no blob: address, which the page's
+  // Content-Security-Policy does not allow for images, and a small picture to hold.
   function showPreview(slot, file) {
     var box = slot.querySelector(".photo-preview");
     box.textContent = "";
@@ -34,22 +41,25 @@
       box.textContent = "Video: " + file.name;
       return;
     }
-    var url = URL.createObjectURL(file);
-    urls.push(url);
-    var img = document.createElement("img");
-    img.alt = "Preview of " + file.name;
-    img.addEventListener("error", function () {
-      // Most browsers cannot draw HEIC; the server converts it, so it is still sent.
+    createImageBitmap(file).then(function (bitmap) {
+      var scale = Math.min(1, PREVIEW_EDGE / Math.max(bitmap.width, bitmap.height));
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      bitmap.close();
+      canvas.setAttribute("role", "img");
+      canvas.setAttribute("aria-label", "Preview of " + file.name);
+      box.textContent = "";
+      box.appendChild(canvas);
+    }).catch(function () {
+      // Most browsers cannot decode HEIC; the server converts it, so it is still sent.
       box.textContent = (isHeic(file) ? "This browser cannot preview HEIC photos; " :
         "No preview for this file; ") + "“" + file.name + "” will still be sent.";
     });
-    img.src = url;
-    box.appendChild(img);
   }
 
   function refresh() {
-    urls.forEach(function (url) { URL.revokeObjectURL(url); });
-    urls = [];
     var files = Array.prototype.slice.call(input.files || []);
     var refusals = files.map(tooLarge).filter(Boolean);
     input.setCustomValidity(refusals.join(" "));
