@@ -2,9 +2,10 @@
 
 A resident picks a category (none is picked for them), says when it happened, chooses
 a photo too large for the server and is told so before anything is uploaded, then a
-photo that fits: its preview shows beside its description, which becomes the photo's
-alt text. Once published, a typo fix keeps the post visible to a neighbor; deleting
-asks for confirmation first. Every page passes axe-core and logs no CSP violation.
+HEIC photo (Chromium cannot draw it: the preview says so), then a photo that fits: its
+preview shows beside its description, which becomes the photo's alt text. Once
+published, a typo fix keeps the post visible to a neighbor; deleting asks for
+confirmation first. Every page passes axe-core and logs no CSP violation.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from playwright.sync_api import expect
 
 from commonwatch.community.models import Post, PostMedia, Status
 from commonwatch.community.tests.factories import CENTER, moderator, resident_at
-from commonwatch.media.tests.factories import jpeg_with_gps
+from commonwatch.media.tests.factories import heic_photo, jpeg_with_gps
 from commonwatch.moderation import services as moderation
 from commonwatch.web.tests.conftest import DESKTOP, PHONE, path_is
 
@@ -54,6 +55,14 @@ def test_post_with_a_photo_fix_a_typo_and_delete_with_confirmation(open_page, se
     page.get_by_role("button", name="Send for review").click()
     expect(page).to_have_url(path_is(reverse("community:new")))  # nothing was sent
     assert not Post.objects.exists()
+
+    # Chromium cannot decode HEIC: the preview says so, and the photo would still be sent.
+    files.set_input_files(
+        [{"name": "phone.heic", "mimeType": "image/heic", "buffer": heic_photo()}]
+    )
+    expect(page.locator(".photo-preview").first).to_have_text(
+        "This browser cannot preview HEIC photos; “phone.heic” will still be sent."
+    )
 
     # A photo that fits: previewed beside the field for its description.
     files.set_input_files(
