@@ -153,7 +153,9 @@ EDIT_OUTCOMES = {
 def edit_post(request, post_id: int):
     post = selectors.own_post(request.user, post_id)
     card = selectors.post_page(post, request.user)
-    shown = card["pending_edit"] if card["pending_edit"] else card
+    # An edit still waiting is what the author goes on from; a turned-down one is not.
+    waiting = card["pending_edit"] and card["pending_edit"]["status"] == "pending"
+    shown = card["pending_edit"] if waiting else card
     initial = {"category": shown["category"], "title": shown["title"], "body": shown["body"]}
     form = EditPostForm(request.POST or None, initial=initial, photos=card["media"])
     if request.method == "POST" and form.is_valid():

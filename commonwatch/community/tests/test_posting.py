@@ -383,3 +383,12 @@ def test_an_edit_of_a_post_not_yet_published_simply_replaces_it(author):
     edited = _edit(post, author, category="crime", body="Completely new words for the review.")
     assert (edited.status, edited.category) == (Status.PENDING, "crime")
     assert not PostRevision.objects.exists()
+
+
+def test_the_edit_form_goes_on_from_the_edit_waiting(client, author):
+    post = published(author)
+    _edit(post, author, category="crime")
+    client.force_login(author)
+    page = client.get(f"/feed/posts/{post.pk}/edit/").content.decode()
+    assert '<option value="crime" selected>' in page
+    assert "still waiting for a moderator" in page
