@@ -3,7 +3,8 @@
 A typo fixed in a published post is applied at once: neighbors keep seeing the post.
 An edit waits for a moderator only when something calls for it: a new category (it
 changes who is alerted), a change larger than a fix (a post approved for one story
-must not turn into another without a look), or neighbors' open flags on the post.
+must not turn into another without a look), a fix after several in a row (nor turn
+into another one small fix at a time), or neighbors' open flags on the post.
 The automatic text checks (checks.py) run on every edit before this and refuse
 outright what no moderator could publish.
 """
@@ -19,6 +20,8 @@ from django.utils.translation import gettext as _
 # A fix: at most this many characters changed, or this share of the published text.
 TYPO_CHARS = 20
 TYPO_SHARE = 0.10
+# Fixes applied at once in a row; the next edit waits for a moderator (services).
+MAX_QUICK_FIXES = 3
 
 
 def changed_chars(before: str, after: str) -> int:

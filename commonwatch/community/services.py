@@ -210,8 +210,13 @@ def edit_post(
         }
         reasons = revisions.reasons_for_review(published=published, edited=edited)
         reasons += hooks.edit_review_reasons(post)
+        if not reasons and _quick_fixes_since_review(post) >= revisions.MAX_QUICK_FIXES:
+            reasons.append(_("You fixed this post several times: a moderator checks it now."))
         if not reasons:
             post = transitions.revise_post(post.pk, **edited)
+            PostRevision.objects.create(
+                post=post, status=RevisionStatus.APPLIED, decided_at=timezone.now(), **edited
+            )
             record(actor=author, action="community.post.edited", target=post)
             return post
         revision = PostRevision.objects.create(post=post, reasons=reasons, **edited)
@@ -222,6 +227,14 @@ def edit_post(
             data={"revision": revision.pk, "replaces": withdrawn},
         )
     return post
+
+
+def _quick_fixes_since_review(post: Post) -> int:
+    """Fixes applied without a moderator since one last saw the post's text: small fixes
+    one after another must not rewrite a post nobody looked at again."""
+    applied = PostRevision.objects.filter(post=post, status=RevisionStatus.APPLIED)
+    reviewed = applied.exclude(reasons=[]).order_by("-pk").values_list("pk", flat=True).first()
+    return applied.filter(reasons=[], pk__gt=reviewed or 0).count()
 
 
 def _withdraw_waiting_edit(post: Post) -> int | None:

@@ -268,8 +268,22 @@ def test_a_typo_fix_is_applied_at_once_and_the_post_stays_visible(author, neighb
     assert edited.status == Status.PUBLISHED
     [card] = selectors.feed_for(neighbor).posts
     assert card["body"] == "The streetlight at the corner has been dark since Monday."
-    assert not PostRevision.objects.exists()
     assert _actions(post)[-1] == "community.post.edited"
+    assert selectors.pending_edit(edited, author) is None  # nothing waits
+
+
+def test_small_fixes_in_a_row_cannot_rewrite_a_post_without_a_moderator(author, neighbor):
+    post = published(author, title="Streetlight out")
+    for title in ("Streetlight out!", "Streetlight out!!", "Streetlight out!!!"):
+        _edit(Post.objects.get(pk=post.pk), author, title=title)
+    _edit(Post.objects.get(pk=post.pk), author, title="Streetlight out!!!!")
+    assert Post.objects.get(pk=post.pk).title == "Streetlight out!!!"
+    waiting = PostRevision.objects.get(status=RevisionStatus.PENDING)
+    assert "several times" in waiting.reasons[0]
+
+    services.approve_edit(moderator=moderator(), revision=waiting)  # a moderator saw it
+    _edit(Post.objects.get(pk=post.pk), author, title="Streetlight out.")
+    assert Post.objects.get(pk=post.pk).title == "Streetlight out."
 
 
 def test_a_rewrite_waits_for_a_moderator_and_neighbors_keep_the_published_text(
