@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from ninja import File, Form, Query, Router, Schema, Status
@@ -20,7 +21,7 @@ from commonwatch.community.search import MAX_SEARCH_CHARS
 from commonwatch.core.schemas import Latitude, Longitude, answers, text
 
 from . import policies, selectors, services
-from .models import Category
+from .models import MAX_DESCRIPTION_CHARS, Category
 from .search import search_words
 
 router = Router(tags=["feed"])
@@ -31,6 +32,7 @@ RESOLVE = api_access(needs(policies.RESOLVE))
 Title = text(min_length=1, max_length=MAX_TITLE_CHARS)
 Body = text(min_length=1, max_length=MAX_BODY_CHARS)
 Period = Literal["day", "week", "month", "quarter"]
+Description = text(max_length=MAX_DESCRIPTION_CHARS)
 
 
 def _true_or_false(value):
@@ -65,6 +67,20 @@ class MediaOut(Schema):
     height: int | None
     duration_s: float | None = Field(description="Measured by decoding, for videos.")
     alt: str = Field(description="Text for people who cannot see the photo.")
+    description: str = Field(description="What the photo shows, in its author's words (alt text).")
+
+
+class PendingEditOut(Schema):
+    id: int
+    status: str = Field(description="pending (waiting for a moderator) or rejected.")
+    status_label: str
+    category: str
+    category_label: str
+    title: str
+    body: str
+    reasons: list[str] = Field(description="Why the edit waits for a moderator.")
+    moderation_note: str = Field(description="Why a moderator turned it down.")
+    created_at: datetime
 
 
 class PostOut(Schema):
@@ -89,10 +105,16 @@ class PostOut(Schema):
     resolved: bool = Field(description="Its author marked it resolved (a lost pet: found).")
     resolved_at: datetime | None
     resolved_label: str = Field(description='"Found" for a lost pet, else "Resolved".')
+    occurred_at: datetime = Field(description="When it happened, as its author says.")
     media: list[MediaOut]
     comment_count: int
     mine: bool
     cursor: str | None = Field(description="Feed position just after this post.")
+    pending_edit: PendingEditOut | None = Field(
+        None,
+        description="To its author, on a post's own answer: their edit that neighbors do not "
+        "see yet (waiting for a moderator, or turned down).",
+    )
 
 
 class FeedOut(Schema):
@@ -121,13 +143,39 @@ class MapQuery(Schema):
     )
 
 
+def _a_moment(value):
+    """An ISO 8601 date and time, as the document says: not a number of seconds, which
+    pydantic would otherwise read as one, nor an empty field (leave it out for "now")."""
+    if value is None or isinstance(value, datetime):
+        return value
+    moment = parse_datetime(value) if isinstance(value, str) else None
+    if moment is None:
+        raise ValueError("give a date and time (ISO 8601) with its zone, or leave it out")
+    return moment
+
+
 class PostIn(Schema):
-    category: Category
+    category: Category = Field(description="Required: no category is picked for you.")
     title: Title
     body: Body
     lat: Latitude
     lng: Longitude
     as_written: AsWritten = False
+    occurred_at: Annotated[datetime | None, BeforeValidator(_a_moment)] = Field(
+        None,
+        description="When it happened, with its time zone; empty for now. Not in the future, "
+        "at most 30 days ago.",
+    )
+    descriptions: list[Description] = Field(
+        default_factory=list,
+        max_length=4,
+        description="What each photo shows (its alt text), in the order of the media files.",
+    )
+
+
+class DescriptionIn(Schema):
+    id: int = Field(description="The media file's id, as in the post's media.")
+    description: Description
 
 
 class PostEdit(Schema):
@@ -135,6 +183,9 @@ class PostEdit(Schema):
     title: Title
     body: Body
     as_written: AsWritten = False
+    descriptions: list[DescriptionIn] = Field(
+        default_factory=list, max_length=4, description="New descriptions of the post's photos."
+    )
 
 
 class CommentIn(Schema):
@@ -202,6 +253,8 @@ def create_post(request, payload: Form[PostIn], media: File[list[UploadedFile]] 
     and what to add; send it again with the details, or with `as_written`."""
     if "media" in request.POST:
         raise ValidationError({"media": _("Send photos and videos as files, not as text.")})
+    if stray := sorted(set(request.FILES) - {"media"}):
+        raise ValidationError({name: _("Send this as text, not as a file.") for name in stray})
     post = services.submit_post(author=request.auth, uploads=media or [], **payload.dict())
     return Status(201, selectors.post_card(post, request.auth))
 
@@ -210,7 +263,7 @@ def create_post(request, payload: Form[PostIn], media: File[list[UploadedFile]] 
 def post_detail(request, post_id: int):
     """A post you may see: published inside your circle, or your own."""
     post = selectors.post_for(request.auth, post_id)
-    return selectors.post_card(post, request.auth, home=home_of(request.auth))
+    return selectors.post_page(post, request.auth, home=home_of(request.auth))
 
 
 @router.put("/posts/{post_id}/resolved", response=answers({200: PostOut}), auth=RESOLVE)
@@ -223,10 +276,15 @@ def resolve_post(request, post_id: int, payload: ResolvedIn):
 
 @router.put("/posts/{post_id}", response=answers({200: PostOut}), auth=WRITE)
 def edit_post(request, post_id: int, payload: PostEdit):
-    """Change your post's text; it goes back to moderation."""
+    """Change your post's text and photo descriptions. A published post stays published:
+    a small fix shows at once; a new category, a larger change or open flags make the edit
+    wait for a moderator (see pending_edit) while neighbors keep the published version.
+    A post not published yet goes back to moderation."""
     post = selectors.own_post(request.auth, post_id)
-    post = services.edit_post(author=request.auth, post=post, **payload.dict())
-    return selectors.post_card(post, request.auth)
+    data = payload.dict()
+    descriptions = {item["id"]: item["description"] for item in data.pop("descriptions")}
+    post = services.edit_post(author=request.auth, post=post, descriptions=descriptions, **data)
+    return selectors.post_page(post, request.auth)
 
 
 @router.delete("/posts/{post_id}", response=answers({204: None}), auth=WRITE)

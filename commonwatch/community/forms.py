@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from datetime import timedelta, timezone
+
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from commonwatch.community.checks import (
@@ -10,7 +13,7 @@ from commonwatch.community.checks import (
     NEEDS_DETAILS,
 )
 
-from .models import Category
+from .models import MAX_DESCRIPTION_CHARS, Category
 from .search import MAX_SEARCH_CHARS
 
 PERSON_HINT = _(
@@ -36,6 +39,9 @@ class AsksForDetails(forms.Form):
         return self.has_error("body", NEEDS_DETAILS)
 
 
+MAX_MEDIA_FILES = 4
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -50,8 +56,26 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
+CHOOSE_CATEGORY = _("Choose a category: none is picked for you.")
+
+
+def description_field(label) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=MAX_DESCRIPTION_CHARS,
+    )
+
+
 class EditPostForm(AsksForDetails):
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    """The text of a post, and a description for each of its photos (`photos`: the
+    post's media cards, whose descriptions start the fields)."""
+
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=[("", _("Choose a category")), *Category.choices],
+        error_messages={"required": CHOOSE_CATEGORY},
+    )
     title = forms.CharField(label=_("Title"), max_length=MAX_TITLE_CHARS)
     body = forms.CharField(
         label=_("What happened"),
@@ -59,6 +83,23 @@ class EditPostForm(AsksForDetails):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=PERSON_HINT,
     )
+
+    def __init__(self, *args, photos=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.photos = [p for p in photos if p["kind"] == "photo"]
+        for number, photo in enumerate(self.photos, start=1):
+            field = description_field(_("Description of photo %(n)d") % {"n": number})
+            field.initial = photo["description"]
+            self.fields[f"description_{photo['id']}"] = field
+
+    def photo_fields(self):
+        """(photo card, its bound description field) pairs, for the template."""
+        return [(photo, self[f"description_{photo['id']}"]) for photo in self.photos]
+
+    def descriptions(self) -> dict[int, str]:
+        return {
+            photo["id"]: self.cleaned_data[f"description_{photo['id']}"] for photo in self.photos
+        }
 
 
 class PostForm(EditPostForm):
@@ -83,6 +124,50 @@ class PostForm(EditPostForm):
             "and 50 MB. Location and every other hidden tag are removed before anyone sees them."
         ),
     )
+    occurred_at = forms.DateTimeField(
+        label=_("When did it happen?"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Leave it empty if it is happening now. At most 30 days ago."),
+    )
+    # Minutes east of UTC of the author's device, set by the page's script so that the
+    # time they type is read in their zone; without it, the site's zone.
+    utc_offset = forms.IntegerField(
+        required=False, min_value=-14 * 60, max_value=14 * 60, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One description per file chosen, in order; the page's script shows those in use.
+        for index in range(MAX_MEDIA_FILES):
+            self.fields[f"description_{index}"] = description_field(
+                _("Description of photo %(n)d") % {"n": index + 1}
+            )
+        self.fields["media"].widget.attrs.update(
+            {
+                "data-max-photo-bytes": settings.MEDIA_MAX_PHOTO_BYTES,
+                "data-max-video-bytes": settings.MEDIA_MAX_VIDEO_BYTES,
+            }
+        )
+
+    def description_fields(self):
+        return [self[f"description_{index}"] for index in range(MAX_MEDIA_FILES)]
+
+    def descriptions(self) -> list[str]:
+        """The descriptions in the order of the files, up to the last one written."""
+        texts = [self.cleaned_data[f"description_{i}"] for i in range(MAX_MEDIA_FILES)]
+        while texts and not texts[-1]:
+            texts.pop()
+        return texts
+
+    def clean(self):
+        """The time typed is the author's wall clock: read it in their zone when known."""
+        data = super().clean()
+        when, offset = data.get("occurred_at"), data.get("utc_offset")
+        if when is not None and offset is not None:
+            zone = timezone(timedelta(minutes=offset))
+            data["occurred_at"] = when.replace(tzinfo=None).replace(tzinfo=zone)
+        return data
 
 
 class CommentForm(AsksForDetails):

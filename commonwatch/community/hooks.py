@@ -1,9 +1,9 @@
 """Where the apps above community plug in, so that community never imports them.
 
 Moderation (registered in its AppConfig.ready) says who may not post for now (its
-penalty ladder), closes the appeals an author's edit or delete makes moot, adds
-its panel (the flag form) to the post page, and counts what the automatic checks
-stopped. Community calls these at the points
+penalty ladder), holds back edits of posts neighbors flagged, closes the appeals an
+author's edit or delete makes moot, adds its panel (the flag form) to the post page,
+and counts what the automatic checks stopped. Community calls these at the points
 named here, inside its own transactions, and knows nothing else of moderation.
 """
 
@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 posting_pauses: list[Callable[[object], str | None]] = []
 # Each is told that a post's text was replaced (deleted=False) or the post deleted.
 post_changed: list[Callable[..., None]] = []
+# Each returns why an edit of this published post must wait for a moderator, or None.
+edit_reviews: list[Callable[[object], str | None]] = []
 # Each returns HTML (already escaped) to show under a post for this request, or "".
 post_page_panels: list[Callable[[object, dict], str]] = []
 # Each is told which rules (codes) an automatic check stopped a text for: no text, no author.
@@ -36,6 +38,11 @@ def require_may_post(user) -> None:
     notice = posting_pause(user)
     if notice:
         raise ValidationError(notice, code="posting_paused")
+
+
+def edit_review_reasons(post) -> list[str]:
+    """Why an edit of the post waits for a moderator, as the apps above see it."""
+    return [reason for review in edit_reviews if (reason := review(post))]
 
 
 def changed(post, *, deleted: bool) -> None:

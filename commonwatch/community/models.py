@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from commonwatch.geo.models import PrivatelyLocatedModel
 
 POST_LAYER = "post"
+MAX_DESCRIPTION_CHARS = 250
 
 
 def tally_layer(category: str | None = None) -> str:
@@ -47,6 +48,9 @@ class Post(PrivatelyLocatedModel):
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("what happened"))
+    # When it happened, as the author says; the moment of posting if they left it empty.
+    # Null only for posts written before the field existed (created_at stands in).
+    occurred_at = models.DateTimeField(_("when it happened"), null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     moderation_note = models.TextField(blank=True, help_text=_("Shown to the author."))
     # The automatic check that asked its author for more and was answered "send it as
@@ -105,9 +109,60 @@ class PostMedia(models.Model):
     media_file = models.OneToOneField(
         "media.MediaFile", on_delete=models.CASCADE, related_name="post_attachment"
     )
+    # What the photo shows, in the author's words: its alt text for people who cannot see it.
+    description = models.CharField(_("description"), max_length=MAX_DESCRIPTION_CHARS, blank=True)
 
     def __str__(self) -> str:
         return f"media {self.media_file_id} of post {self.post_id}"
+
+
+class RevisionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    APPLIED = "applied", _("Applied")
+    REJECTED = "rejected", _("Not applied")
+    WITHDRAWN = "withdrawn", _("Replaced or withdrawn")
+
+
+class PostRevision(models.Model):
+    """An author's edit of a published post that waits for a moderator.
+
+    The published text stays what neighbors see until the edit is approved; the
+    author sees the edit waiting. A newer edit replaces the one still waiting.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    category = models.CharField(max_length=32, choices=Category.choices)
+    title = models.CharField(max_length=120)
+    body = models.TextField()
+    # {media_file_id (as text): description} for the post's photos.
+    descriptions = models.JSONField(default=dict, blank=True)
+    # Why the edit waits for a moderator, in the author's words (checks and flags).
+    reasons = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=16, choices=RevisionStatus.choices, default=RevisionStatus.PENDING
+    )
+    moderation_note = models.TextField(blank=True, help_text=_("Shown to the author."))
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post"],
+                condition=Q(status="pending"),
+                name="one_pending_revision_per_post",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="revision_pending_created",
+                condition=Q(status="pending"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"edit {self.pk} of post {self.post_id}"
 
 
 class Comment(models.Model):

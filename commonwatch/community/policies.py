@@ -15,7 +15,7 @@ from commonwatch.core.policies import policy, scope
 from commonwatch.organizations.memberships import holds
 from commonwatch.organizations.models import Kind
 
-from .models import Comment, Post, Status
+from .models import Comment, Post, PostRevision, Status
 
 READ = "community.read"
 WRITE = "community.write"
@@ -38,7 +38,11 @@ def _resolve(user, obj) -> bool:
     return user.role == Role.RESIDENT and (obj is None or obj.author_id == user.pk)
 
 
-@policy(REVIEW, "members of a moderation team: any post and its media, waiting or not", staff=True)
+@policy(
+    REVIEW,
+    "members of a moderation team: any post and its media, waiting or not, and authors' edits",
+    staff=True,
+)
 def _review(user, obj) -> bool:
     return holds(user, kind=Kind.MODERATION)
 
@@ -68,4 +72,7 @@ def _own(queryset, user):
 
 @scope(REVIEW)
 def _any_not_deleted(queryset, user):
+    """Any post or comment not deleted, and the edits of such posts waiting or decided."""
+    if queryset.model is PostRevision:
+        return queryset.exclude(post__status=Status.DELETED)
     return _posts_or_comments(queryset).exclude(status=Status.DELETED)

@@ -29,7 +29,18 @@ from commonwatch.geo.places import place_cell
 from commonwatch.geo.selectors import count_by_cell, newest_within, place_labels, within_radius
 from commonwatch.media import selectors as media_selectors
 
-from .models import Category, Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
+from . import revisions
+from .models import (
+    Category,
+    Comment,
+    Post,
+    PostMedia,
+    PostRevision,
+    RevisionStatus,
+    Status,
+    ThreadAlias,
+    tally_layer,
+)
 from .policies import READ, RESOLVE, REVIEW, WRITE
 from .search import matching, search_words
 
@@ -288,7 +299,7 @@ def post_card(
     lat, lng = location_seen_by(viewer, post, owner_id=post.author_id)
     mine = viewer is not None and viewer.pk == post.author_id
     media = post.media.select_related("media_file") if media is None else media
-    shown = [m.media_file for m in media if mine or m.media_file.is_ready]
+    shown = [m for m in media if mine or m.media_file.is_ready]
     return {
         "id": post.pk,
         "category": post.category,
@@ -314,10 +325,12 @@ def post_card(
         "resolved": post.resolved_at is not None,
         "resolved_at": post.resolved_at,
         "resolved_label": post.resolved_label,
+        "occurred_at": post.occurred_at or post.created_at,
         # Its author sees every file and where its processing stands; others the ready ones.
         "media": [
-            media_selectors.card(item, for_owner=mine) | {"alt": _alt_text(item, text)}
-            for item in shown
+            media_selectors.card(m.media_file, for_owner=mine)
+            | {"description": m.description, "alt": m.description.strip() or text.photo_alt}
+            for m in shown
         ],
         "comment_count": post.comment_count,
         "mine": mine,
@@ -327,9 +340,78 @@ def post_card(
     }
 
 
-def _alt_text(media_file, text: CardText) -> str:
-    """The photo's own description when its author wrote one, else a plain one."""
-    return (getattr(media_file, "description", "") or "").strip() or text.photo_alt
+def pending_edit(post: Post, viewer) -> dict | None:
+    """The author's latest edit that neighbors do not see: waiting, or turned down (with
+    the moderator's note). None for anyone but the author, or when there is none."""
+    if viewer is None or viewer.pk != post.author_id:
+        return None
+    revision = post.revisions.exclude(status=RevisionStatus.WITHDRAWN).order_by("-pk").first()
+    if revision is None or revision.status == RevisionStatus.APPLIED:
+        return None
+    return {
+        "id": revision.pk,
+        "status": revision.status,
+        "status_label": str(RevisionStatus(revision.status).label),
+        "category": revision.category,
+        "category_label": str(Category(revision.category).label),
+        "title": revision.title,
+        "body": revision.body,
+        "reasons": revision.reasons,
+        "moderation_note": revision.moderation_note,
+        "created_at": revision.created_at,
+    }
+
+
+def edit_outcome(post: Post, author) -> str:
+    """What the author's edit led to: "published" (neighbors see it), "waiting" (for a
+    moderator, the published text still shown) or "pending" (nobody sees the post yet)."""
+    if post.status != Status.PUBLISHED:
+        return "pending"
+    waiting = pending_edit(post, author)
+    return "waiting" if waiting and waiting["status"] == RevisionStatus.PENDING else "published"
+
+
+def post_page(post: Post, viewer, *, home=None) -> dict:
+    """A post's card with what only its page shows: the author's edit waiting."""
+    card = post_card(post, viewer, home=home)
+    return card | {"pending_edit": pending_edit(post, viewer)}
+
+
+def pending_edits(user, limit: int = 100) -> list[dict]:
+    """Edits of published posts waiting for a moderator, oldest first, each with its
+    word diff against the text neighbors see now."""
+    waiting = restrict(
+        PostRevision.objects.filter(status=RevisionStatus.PENDING), user, REVIEW
+    ).select_related("post")
+    items = []
+    for revision in waiting.order_by("created_at")[:limit]:
+        post = revision.post
+        items.append(
+            {
+                "revision": revision,
+                "post": post,
+                "recategorized": revision.category != post.category,
+                "title_diff": revisions.word_diff(post.title, revision.title),
+                "body_diff": revisions.word_diff(post.body, revision.body),
+                "description_diffs": _description_diffs(post, revision),
+            }
+        )
+    return items
+
+
+def _description_diffs(post: Post, revision: PostRevision) -> list:
+    published = {str(k): v for k, v in post.media.values_list("media_file_id", "description")}
+    return [
+        revisions.word_diff(published[key], text)
+        for key, text in revision.descriptions.items()
+        if key in published and published[key] != text
+    ]
+
+
+def edit_in_queue(user, revision_id: int) -> PostRevision:
+    """A waiting edit, for a moderator; 404 for anyone else or for none."""
+    waiting = PostRevision.objects.filter(pk=revision_id, status=RevisionStatus.PENDING)
+    return _one(restrict(waiting, user, REVIEW))
 
 
 def media_by_post(posts) -> dict[int, list[PostMedia]]:

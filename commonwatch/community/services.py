@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonwatch.audit.services import record
-from commonwatch.core.errors import NotAllowed
+from commonwatch.core.errors import Conflict, NotAllowed
 from commonwatch.core.policies import can, require
 from commonwatch.geo.points import require_point
 from commonwatch.geo.services import rebuild_tallies
 from commonwatch.media import services as media
 
-from . import hooks, transitions
+from . import hooks, revisions, transitions
 from .checks import (
     MAX_COMMENT_CHARS,
     NEEDS_DETAILS,
@@ -29,14 +29,79 @@ from .checks import (
     person_details_prompt,
     rules_broken,
 )
-from .models import Category, Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
-from .policies import RESOLVE, WRITE
+from .models import (
+    MAX_DESCRIPTION_CHARS,
+    Category,
+    Comment,
+    Post,
+    PostMedia,
+    PostRevision,
+    RevisionStatus,
+    Status,
+    ThreadAlias,
+    tally_layer,
+)
+from .policies import RESOLVE, REVIEW, WRITE
 
 MAX_MEDIA_PER_POST = 4
 
 # The same text from the same person on the same post within this time is one comment
 # (a double click or a resent form), not two.
 REPEATED_COMMENT_WINDOW = timedelta(minutes=2)
+MAX_NOTE_CHARS = 1000
+
+# "When did it happen": a little ahead of the server's clock is a phone's clock, not the
+# future; older than this is history, not news for neighbors.
+OCCURRED_CLOCK_SKEW = timedelta(minutes=5)
+MAX_OCCURRED_AGE = timedelta(days=30)
+
+
+def _require_category(category: str) -> None:
+    if category not in Category.values:
+        raise ValidationError(
+            {"category": _("Choose a category: none is picked for you.")}, code="category"
+        )
+
+
+def _occurred_at(occurred_at, now):
+    """When it happened: now if the author did not say, never in the future, not old."""
+    if occurred_at is None:
+        return now
+    if timezone.is_naive(occurred_at):
+        raise ValidationError({"occurred_at": _("Give the time with its time zone.")})
+    if occurred_at > now + OCCURRED_CLOCK_SKEW:
+        raise ValidationError(
+            {"occurred_at": _("When did it happen? That time is still in the future.")},
+            code="occurred_future",
+        )
+    if occurred_at < now - MAX_OCCURRED_AGE:
+        raise ValidationError(
+            {
+                "occurred_at": _("Posts are about the last %(n)d days; that is earlier.")
+                % {"n": MAX_OCCURRED_AGE.days}
+            },
+            code="occurred_old",
+        )
+    return occurred_at
+
+
+def _clean_descriptions(descriptions) -> list[str]:
+    """The photos' descriptions, trimmed; each within its limit and free of what the
+    automatic checks refuse in a post (they are shown to every reader as alt text)."""
+    cleaned = []
+    for text in descriptions:
+        text = (text or "").strip()
+        if len(text) > MAX_DESCRIPTION_CHARS:
+            raise ValidationError(
+                {
+                    "descriptions": _("Keep each photo description under %(n)d characters.")
+                    % {"n": MAX_DESCRIPTION_CHARS}
+                }
+            )
+        if text and (reasons := check_text(title="", body=text)):
+            raise ValidationError({"descriptions": reasons})
+        cleaned.append(text)
+    return cleaned
 
 
 def _require_text_passes(
@@ -64,7 +129,9 @@ def submit_post(
     body: str,
     lat: float,
     lng: float,
+    occurred_at=None,
     uploads=(),
+    descriptions=(),
     as_written: bool = False,
 ) -> Post:
     """A new post, pending moderation; refused if an automatic check fails. A person
@@ -73,18 +140,24 @@ def submit_post(
 
     Its photos and videos are checked by content and size before anything is stored, then
     processed in the background (commonwatch.media): the author sees their status, and the
-    post cannot be published before they are processed.
+    post cannot be published before they are processed. `descriptions` go with the
+    uploads in their order (the alt text of each photo).
     """
     if not can(author, WRITE):
         raise NotAllowed(_("Only residents can post."), code="not_resident")
     hooks.require_may_post(author)
-    if category not in Category.values:
-        raise ValidationError({"category": _("Choose one of the categories.")})
+    _require_category(category)
     require_point(lat, lng)
+    now = timezone.now()
+    occurred_at = _occurred_at(occurred_at, now)
     if len(uploads) > MAX_MEDIA_PER_POST:
         raise ValidationError(
             {"media": _("At most %(n)d photos or videos.") % {"n": MAX_MEDIA_PER_POST}}
         )
+    descriptions = _clean_descriptions(descriptions)
+    if len(descriptions) > len(uploads):
+        raise ValidationError({"descriptions": _("There is a description without its photo.")})
+    descriptions += [""] * (len(uploads) - len(descriptions))
     held_by_check = _require_text_passes(title=title, body=body, as_written=as_written)
     for upload in uploads:
         media.check_upload(upload)
@@ -94,6 +167,8 @@ def submit_post(
             category=category,
             title=title.strip(),
             body=body.strip(),
+            occurred_at=occurred_at,
+            created_at=now,
             media_count=len(uploads),
             held_by_check=held_by_check,
         )
@@ -101,9 +176,11 @@ def submit_post(
         post.full_clean()
         post.save()
         ThreadAlias.objects.create(post=post, user=author, number=1)
-        for upload in uploads:
+        for upload, description in zip(uploads, descriptions, strict=True):
             PostMedia.objects.create(
-                post=post, media_file=media.accept_upload(owner=author, upload=upload)
+                post=post,
+                media_file=media.accept_upload(owner=author, upload=upload),
+                description=description,
             )
     return post
 
@@ -113,24 +190,149 @@ def _require_author(author, post: Post) -> None:
         raise NotAllowed(_("You can only change your own posts."), code="not_author")
 
 
-def edit_post(
-    *, author, post: Post, title: str, body: str, category: str, as_written: bool = False
-) -> Post:
-    """The author's edit goes back through moderation before neighbors see it again."""
-    _require_author(author, post)
-    if category not in Category.values:
-        raise ValidationError({"category": _("Choose one of the categories.")})
-    held_by_check = _require_text_passes(title=title, body=body, as_written=as_written)
-    with transaction.atomic():
-        edited = transitions.resubmit_post(
-            post.pk,
-            category=category,
-            title=title.strip(),
-            body=body.strip(),
-            held_by_check=held_by_check,
+def _descriptions_of(post: Post, descriptions: dict | None) -> dict[str, str]:
+    """The edited descriptions of the post's own files ({media file id: text}); the
+    descriptions not given stay as they are."""
+    current = {str(k): v for k, v in post.media.values_list("media_file_id", "description")}
+    given = {str(k): v for k, v in (descriptions or {}).items()}
+    if unknown := set(given) - set(current):
+        raise ValidationError(
+            {"descriptions": _("No such photo in this post: %(ids)s") % {"ids": sorted(unknown)}}
         )
-        hooks.changed(edited, deleted=False)
-    return edited
+    cleaned = _clean_descriptions(given.values())
+    return {**current, **dict(zip(given, cleaned, strict=True))}
+
+
+def edit_post(
+    *,
+    author,
+    post: Post,
+    title: str,
+    body: str,
+    category: str,
+    descriptions: dict | None = None,
+    as_written: bool = False,
+) -> Post:
+    """The author's edit. A published post stays published: a fix is applied at once;
+    an edit that calls for a moderator (revisions.reasons_for_review, neighbors' open
+    flags) waits as a PostRevision while neighbors keep seeing the published text. A
+    post nobody sees yet (waiting or rejected) takes the edit and goes to review."""
+    _require_author(author, post)
+    _require_category(category)
+    held_by_check = _require_text_passes(title=title, body=body, as_written=as_written)
+    edited = {"category": category, "title": title.strip(), "body": body.strip()}
+    with transaction.atomic():
+        post = transitions.lock_post(post.pk, transitions.EDITABLE)
+        edited["descriptions"] = _descriptions_of(post, descriptions)
+        withdrawn = _withdraw_waiting_edit(post)
+        if post.status != Status.PUBLISHED:
+            post = transitions.resubmit_post(post.pk, held_by_check=held_by_check, **edited)
+            hooks.changed(post, deleted=False)
+            record(actor=author, action="community.post.resubmitted", target=post)
+            return post
+        published = {
+            "category": post.category,
+            "title": post.title,
+            "body": post.body,
+            "descriptions": _descriptions_of(post, None),
+        }
+        reasons = revisions.reasons_for_review(published=published, edited=edited)
+        reasons += hooks.edit_review_reasons(post)
+        if held_by_check:
+            reasons.append(_("The anti-profiling check asked for details; sent as written."))
+        if not reasons and _quick_fixes_since_review(post) >= revisions.MAX_QUICK_FIXES:
+            reasons.append(_("You fixed this post several times: a moderator checks it now."))
+        if not reasons:
+            post = transitions.revise_post(post.pk, **edited)
+            PostRevision.objects.create(
+                post=post, status=RevisionStatus.APPLIED, decided_at=timezone.now(), **edited
+            )
+            record(actor=author, action="community.post.edited", target=post)
+            return post
+        revision = PostRevision.objects.create(post=post, reasons=reasons, **edited)
+        record(
+            actor=author,
+            action="community.post.edit_submitted",
+            target=post,
+            data={"revision": revision.pk, "replaces": withdrawn},
+        )
+    return post
+
+
+def _quick_fixes_since_review(post: Post) -> int:
+    """Fixes applied without a moderator since one last saw the post's text: small fixes
+    one after another must not rewrite a post nobody looked at again."""
+    applied = PostRevision.objects.filter(post=post, status=RevisionStatus.APPLIED)
+    reviewed = applied.exclude(reasons=[]).order_by("-pk").values_list("pk", flat=True).first()
+    return applied.filter(reasons=[], pk__gt=reviewed or 0).count()
+
+
+def _withdraw_waiting_edit(post: Post) -> int | None:
+    """A newer edit replaces the one still waiting; returns the replaced one's id."""
+    waiting = PostRevision.objects.filter(post=post, status=RevisionStatus.PENDING).first()
+    if waiting is None:
+        return None
+    waiting.status, waiting.decided_at = RevisionStatus.WITHDRAWN, timezone.now()
+    waiting.save(update_fields=["status", "decided_at"])
+    return waiting.pk
+
+
+def _lock_waiting_edit(revision_id: int) -> PostRevision:
+    """The edit's post and then the edit, locked in the order every path takes."""
+    post_id = PostRevision.objects.filter(pk=revision_id).values_list("post_id", flat=True).first()
+    if post_id is not None:
+        transitions.lock_post(post_id)
+    revision = PostRevision.objects.select_for_update().filter(pk=revision_id).first()
+    if revision is None or revision.status != RevisionStatus.PENDING:
+        raise Conflict(_("This edit has been decided or replaced meanwhile."))
+    return revision
+
+
+def approve_edit(*, moderator, revision: PostRevision) -> Post:
+    """Neighbors see the edited text from now on; the post keeps its place and state."""
+    require(moderator, REVIEW)
+    with transaction.atomic():
+        revision = _lock_waiting_edit(revision.pk)
+        post = transitions.revise_post(
+            revision.post_id,
+            category=revision.category,
+            title=revision.title,
+            body=revision.body,
+            descriptions=revision.descriptions,
+            refusal=_("This post is no longer published or waiting; the edit cannot apply."),
+        )
+        _decide_edit(revision, RevisionStatus.APPLIED, moderator=moderator, note="")
+    return post
+
+
+def reject_edit(*, moderator, revision: PostRevision, note: str) -> PostRevision:
+    """The published text stays; the author is told why their edit was not applied."""
+    require(moderator, REVIEW)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Tell the author why: the note is shown to them.")})
+    if len(note) > MAX_NOTE_CHARS:
+        raise ValidationError(
+            {"note": _("Keep the note under %(n)d characters.") % {"n": MAX_NOTE_CHARS}}
+        )
+    with transaction.atomic():
+        revision = _lock_waiting_edit(revision.pk)
+        _decide_edit(revision, RevisionStatus.REJECTED, moderator=moderator, note=note)
+    return revision
+
+
+def _decide_edit(revision: PostRevision, status: str, *, moderator, note: str) -> None:
+    revision.status, revision.moderation_note = status, note
+    revision.decided_at = timezone.now()
+    revision.save(update_fields=["status", "moderation_note", "decided_at"])
+    verb = "edit_approved" if status == RevisionStatus.APPLIED else "edit_rejected"
+    record(
+        actor=moderator,
+        actor_role="moderator",
+        action=f"community.post.{verb}",
+        target=revision.post,
+        data={"revision": revision.pk},
+    )
 
 
 def delete_post(*, author, post: Post) -> Post:
@@ -139,6 +341,7 @@ def delete_post(*, author, post: Post) -> Post:
     with transaction.atomic():
         deleted = transitions.delete_post(post.pk)
         hooks.changed(deleted, deleted=True)
+        record(actor=author, action="community.post.deleted", target=deleted)
     return deleted
 
 

@@ -22,7 +22,7 @@ from commonwatch.media import selectors as media_selectors
 from commonwatch.media import services as media
 
 from . import live
-from .models import Comment, Post, Status, ThreadAlias, tally_layer
+from .models import Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
 
 # What each transition may start from.
 PENDING_ONLY = frozenset({Status.PENDING})  # a moderator's approval
@@ -30,6 +30,8 @@ PUBLISHABLE = frozenset({Status.PENDING, Status.REJECTED})  # approval, or a gra
 REJECTABLE = frozenset({Status.PENDING, Status.PUBLISHED})
 SENDABLE_BACK = frozenset({Status.PUBLISHED})  # a moderator's second look, or flags
 EDITABLE = frozenset({Status.PENDING, Status.PUBLISHED, Status.REJECTED})
+# An approved edit lands on a post neighbors see, or one back in the queue meanwhile.
+REVISABLE = frozenset({Status.PENDING, Status.PUBLISHED})
 POST_ALERTS = "community.post_alerts"
 
 
@@ -93,14 +95,53 @@ def send_back(post_id: int, *, refusal: str = "") -> Post:
 
 @transaction.atomic
 def resubmit_post(
-    post_id: int, *, category: str, title: str, body: str, held_by_check: str = ""
+    post_id: int,
+    *,
+    category: str,
+    title: str,
+    body: str,
+    held_by_check: str = "",
+    descriptions: dict | None = None,
 ) -> Post:
-    """The author's new text goes back to review; neighbors stop seeing the old one."""
+    """The new text of a post nobody sees yet (waiting or rejected) goes to review."""
     post = lock_post(post_id, EDITABLE)
     post.category, post.title, post.body = category, title, body
     post.held_by_check = held_by_check
+    _describe(post, descriptions or {})
     _take_down(post, Status.PENDING, extra=["category", "title", "body", "held_by_check"])
     return post
+
+
+@transaction.atomic
+def revise_post(
+    post_id: int,
+    *,
+    category: str,
+    title: str,
+    body: str,
+    descriptions: dict | None = None,
+    refusal: str = "",
+) -> Post:
+    """Apply an edit to a post and keep its state: a published post stays published.
+
+    A new category counts the post in that category's tallies too (tallies only size
+    feed windows; the old category's count stays until they are rebuilt)."""
+    post = lock_post(post_id, REVISABLE, refusal=refusal)
+    recategorized = post.category != category
+    post.category, post.title, post.body = category, title, body
+    _describe(post, descriptions or {})
+    post.save(update_fields=["category", "title", "body", "updated_at"])
+    if recategorized and post.published_at is not None:
+        tally_point(layer=tally_layer(category), cell=post.cell, at=post.published_at)
+    return post
+
+
+def _describe(post: Post, descriptions: dict) -> None:
+    """Set the photos' descriptions ({media file id: text}) of this post."""
+    for media_file_id, description in descriptions.items():
+        PostMedia.objects.filter(post=post, media_file_id=int(media_file_id)).update(
+            description=description
+        )
 
 
 @transaction.atomic
@@ -108,6 +149,7 @@ def delete_post(post_id: int) -> Post:
     """Gone everywhere, text and exact point erased; its files go after the commit."""
     post = lock_post(post_id)
     media.discard(list(post.media.values_list("media_file_id", flat=True)))
+    post.revisions.all().delete()  # edits waiting or turned down hold its text too
     post.title = post.body = post.moderation_note = ""
     post.media_count = 0
     post.forget_exact_point()

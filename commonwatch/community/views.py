@@ -19,6 +19,7 @@ from commonwatch.accounts.access import access, needs
 from commonwatch.accounts.selectors import home_of
 from commonwatch.core.errors import DomainError, SecondFactorRequired
 from commonwatch.core.forms import add_errors
+from commonwatch.core.outcomes import report_outcome
 from commonwatch.geo.approximate import approximate_area, approximate_location
 from commonwatch.notifications.services import mark_read
 
@@ -29,6 +30,7 @@ from .forms import CommentForm, EditPostForm, FeedFilterForm, PostForm, ResolveF
 READ = needs(policies.READ)
 WRITE = needs(policies.WRITE)
 RESOLVE = needs(policies.RESOLVE)
+REVIEW = needs(policies.REVIEW)
 
 
 def _unknown_filters(filter_form: FeedFilterForm):
@@ -127,7 +129,9 @@ def new_post(request):
                 body=data["body"],
                 lat=data["lat"],
                 lng=data["lng"],
+                occurred_at=data["occurred_at"],
                 uploads=data["media"],
+                descriptions=form.descriptions(),
                 as_written=data["as_written"],
             )
         except ValidationError as exc:
@@ -150,7 +154,7 @@ def post_detail(request, post_id: int):
 
 
 def _post_page(request, post, comment_form: CommentForm):
-    card = selectors.post_card(post, request.user, home=home_of(request.user))
+    card = selectors.post_page(post, request.user, home=home_of(request.user))
     context = {
         "post": card,
         # The ~100 m hexagon of its public point, never the exact point (even its author's).
@@ -207,30 +211,77 @@ def resolve_post(request, post_id: int):
     return redirect("community:post", post_id=post.pk)
 
 
+EDIT_OUTCOMES = {
+    "published": _("Saved. Your neighbors see the corrected post."),
+    "waiting": _(
+        "Saved. A moderator looks at your edit; meanwhile neighbors see the published post."
+    ),
+    "pending": _("Saved. Your post goes to a moderator before neighbors see it."),
+}
+
+
 @access(WRITE)
 @require_http_methods(["GET", "POST"])
 def edit_post(request, post_id: int):
     post = selectors.own_post(request.user, post_id)
-    initial = {"category": post.category, "title": post.title, "body": post.body}
-    form = EditPostForm(request.POST or None, initial=initial)
+    card = selectors.post_page(post, request.user)
+    # An edit still waiting is what the author goes on from; a turned-down one is not.
+    waiting = card["pending_edit"] and card["pending_edit"]["status"] == "pending"
+    shown = card["pending_edit"] if waiting else card
+    initial = {"category": shown["category"], "title": shown["title"], "body": shown["body"]}
+    form = EditPostForm(request.POST or None, initial=initial, photos=card["media"])
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.edit_post(author=request.user, post=post, **form.cleaned_data)
+            edited = services.edit_post(
+                author=request.user,
+                post=post,
+                category=data["category"],
+                title=data["title"],
+                body=data["body"],
+                descriptions=form.descriptions(),
+                as_written=data["as_written"],
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, _("Saved. Your post goes back to moderation."))
+            messages.success(request, EDIT_OUTCOMES[selectors.edit_outcome(edited, request.user)])
             return redirect("community:post", post_id=post.pk)
-    return render(request, "community/edit_post.html", {"form": form, "post": post})
+    return render(request, "community/edit_post.html", {"form": form, "post": card})
 
 
 @access(WRITE)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def delete_post(request, post_id: int):
+    """GET asks "are you sure?" on a page of its own (no script needed); POST deletes."""
     post = selectors.own_post(request.user, post_id)
+    if request.method == "GET":
+        card = selectors.post_card(post, request.user)
+        return render(request, "community/delete_post.html", {"post": card})
     services.delete_post(author=request.user, post=post)
     messages.success(request, _("Your post is deleted."))
     return redirect("community:feed")
+
+
+@access(REVIEW)
+@require_POST
+def decide_edit(request, revision_id: int):
+    """A moderator applies an author's edit or turns it down with a note."""
+    revision = selectors.edit_in_queue(request.user, revision_id)
+    if request.POST.get("action") == "approve":
+        act, done = (
+            lambda: services.approve_edit(moderator=request.user, revision=revision),
+            _("Edit applied: neighbors see the new text."),
+        )
+    else:
+        act, done = (
+            lambda: services.reject_edit(
+                moderator=request.user, revision=revision, note=request.POST.get("note", "")
+            ),
+            _("Edit turned down: the published text stays."),
+        )
+    report_outcome(request, act, done)
+    return redirect("moderation:queue")
 
 
 MAP_DEFAULT_PERIOD = "week"

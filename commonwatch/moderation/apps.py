@@ -14,6 +14,7 @@ class ModerationConfig(AppConfig):
 
         hooks.posting_pauses.append(penalties.pause_notice)
         hooks.post_changed.append(services.withdraw_appeals)
+        hooks.edit_reviews.append(services.flags_hold_edit)
         hooks.post_page_panels.append(views.flag_panel)
         hooks.text_stopped.append(services.record_check_stops)
         closing.closing_steps.append(services.close_appellant)

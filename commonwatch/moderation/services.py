@@ -233,6 +233,13 @@ def keep_post(*, moderator, post: Post, reason: str = "") -> Post:
     return post
 
 
+def flags_hold_edit(post: Post) -> str | None:
+    """community.hooks: an edit of a post neighbors flagged waits for a moderator."""
+    if Flag.objects.filter(post=post, resolved=False).exists():
+        return _("Neighbors flagged this post: a moderator checks the edit first.")
+    return None
+
+
 def close_appellant(user, what_they_wrote: str) -> None:
     """accounts.closing: a closed account's open appeals are withdrawn (nobody is left to
     read the answer), and its address leaves the decisions it made as a moderator."""

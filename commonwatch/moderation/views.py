@@ -40,6 +40,7 @@ def queue(request):
         "here": request.get_full_path(),
         "kinds": KIND_LABELS,
         "ages": AGE_LABELS,
+        "edits": community_selectors.pending_edits(request.user),
         "decisions": selectors.recent_decisions(request.user, limit=20),
         "rules": Rule.choices,
     }

@@ -74,7 +74,7 @@ def test_an_edit_that_withdraws_an_appeal_records_the_withdrawal():
 
     community.edit_post(author=author, post=post, title="New", body="Better.", category="safety")
 
-    assert actions()[-1] == "moderation.appeal.withdrawn"
+    assert actions()[-2:] == ["moderation.appeal.withdrawn", "community.post.resubmitted"]
 
 
 def test_tokens_sign_ins_role_changes_and_deletions_are_recorded(client, resident, cast):

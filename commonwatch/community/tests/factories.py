@@ -39,6 +39,7 @@ def submit(
     title="Streetlight out",
     body="The streetlight at the corner has been dark since Monday.",
     uploads=(),
+    **extra,
 ) -> Post:
     # Its media are processed after the commit, as a real commit would have them.
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -50,6 +51,7 @@ def submit(
             lat=lat,
             lng=lng,
             uploads=uploads,
+            **extra,
         )
 
 

@@ -54,11 +54,15 @@ def test_an_edit_keeps_the_comment_count_it_did_not_touch():
     moderation.approve_comment(moderator=mod, comment=comment)
 
     services.edit_post(
-        author=author, post=stale_copy, title="Fixed", body="Works.", category="safety"
+        author=author, post=stale_copy, title="Streetlight out!", body=post.body, category="safety"
     )
 
     edited = Post.objects.get(pk=post.pk)
-    assert (edited.title, edited.comment_count, edited.status) == ("Fixed", 1, Status.PENDING)
+    assert (edited.title, edited.comment_count, edited.status) == (
+        "Streetlight out!",
+        1,
+        Status.PUBLISHED,
+    )
 
 
 def test_a_comment_sent_twice_is_kept_once():

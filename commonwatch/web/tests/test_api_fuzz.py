@@ -23,7 +23,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import Client
 from django.utils.crypto import get_random_string
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, assume, settings
 from schemathesis.specs.openapi import checks
 
 from commonwatch.accounts import services as accounts
@@ -107,14 +107,25 @@ FUZZ = settings(
 NOT_DOCUMENT_RULES = [checks.positive_data_acceptance]
 
 
+def _sendable(case) -> bool:
+    """A multipart form cannot carry null or an empty list: schemathesis leaves such a
+    part out, and the request it sends is one without that (optional) field, which the
+    API rightly accepts. Such cases say nothing about the document."""
+    if case.media_type != "multipart/form-data" or not isinstance(case.body, dict):
+        return True
+    return all(value is not None and value != [] for value in case.body.values())
+
+
 @schema.parametrize()
 @FUZZ
 def test_the_api_answers_a_resident_as_its_document_says(case, resident_token):
+    assume(_sendable(case))
     case.call_and_validate(**resident_token, excluded_checks=NOT_DOCUMENT_RULES)
 
 
 @schema.parametrize()
 @FUZZ
 def test_the_api_answers_a_moderator_as_its_document_says(case, moderator_session):
+    assume(_sendable(case))
     excluded = [*NOT_DOCUMENT_RULES, checks.ignored_auth]
     case.call_and_validate(**moderator_session, excluded_checks=excluded)

@@ -132,7 +132,7 @@ def test_a_post_reaches_the_neighbor_inside_live_and_never_the_one_outside(open_
     expect(page.locator(".post-full .badge.status")).to_have_text("Waiting for moderation")
     expect(page.locator(".post-full .meta")).to_contain_text("not published yet")
     edit = page.get_by_role("link", name="Edit")
-    delete = page.get_by_role("button", name="Delete")
+    delete = page.get_by_role("link", name="Delete")
     expect(delete).to_be_visible()
     assert edit.bounding_box()["y"] == delete.bounding_box()["y"], "Edit and Delete on one row"
     a.check(screenshot="feed-post-waiting")

@@ -188,10 +188,11 @@ OWNERSHIP = {
 # one message whatever the post's state (docs/moderation.md).
 ANSWERED_AS_FOR_NONE = {"moderation:flag": "/moderation/posts/999999/flags/"}
 # Object URLs where every object is everyone's of the right kind: any pending post is
-# any moderator's to decide or claim (the queue has no owner), an invitation link is
-# its token.
+# any moderator's to decide or claim (the queue has no owner), and so is any author's
+# edit waiting for one; an invitation link is its token.
 SHARED = {
     "moderation:decide_post",
+    "community:decide_edit",
     "moderation:requeue_post",
     "moderation:claim",
     "POST /moderation/claims/{kind}/{item_id}",
