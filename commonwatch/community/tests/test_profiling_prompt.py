@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from commonwatch.accounts.tests.factories import sign_in
-from commonwatch.community.models import Comment, Post, Status
+from commonwatch.community.models import Comment, Post, RevisionStatus, Status
 from commonwatch.community.tests.factories import CENTER, moderator, published
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +81,10 @@ def test_the_edit_form_asks_too(client, author):
     assert PROMPT in asked.content.decode() and RACE_ALONE in asked.content.decode()
     assert sent.status_code == 302
     post.refresh_from_db()
-    assert (post.body, post.status, post.held_by_check) == (RACE_ALONE, Status.PENDING, "profiling")
+    # A published post stays up as it was; the edit sent as written waits for a moderator.
+    assert post.status == Status.PUBLISHED and post.body != RACE_ALONE
+    waiting = post.revisions.get(status=RevisionStatus.PENDING)
+    assert waiting.body == RACE_ALONE and any("anti-profiling" in r for r in waiting.reasons)
 
 
 def test_the_comment_form_comes_back_with_the_question_and_the_text(client, author, neighbor):
@@ -141,7 +144,8 @@ def test_the_api_asks_about_comments_and_edits(client, author, neighbor):
     for response in (asked, edited):
         assert response.status_code == 422
         assert response.json()["detail"][0]["type"] == "needs_specific_details"
-    assert kept.status_code == 200 and kept.json()["body"] == RACE_ALONE
+    assert kept.status_code == 200 and kept.json()["pending_edit"]["body"] == RACE_ALONE
+    assert kept.json()["body"] != RACE_ALONE  # neighbors keep the published text meanwhile
     assert not Comment.objects.exists()
 
 

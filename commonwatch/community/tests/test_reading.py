@@ -99,8 +99,8 @@ def test_an_edited_post_is_found_by_its_new_words_once_published_again(author, n
     services.edit_post(
         author=author, post=post, title="Loud concert", body="Music.", category="community"
     )
-    with transaction.atomic():
-        moderation.approve_post(moderator=mod, post=Post.objects.get(pk=post.pk))
+    assert titles(selectors.search_posts(neighbor, "concert")) == []  # the edit waits
+    services.approve_edit(moderator=mod, revision=post.revisions.get())
 
     assert titles(selectors.search_posts(neighbor, "concert")) == ["Loud concert"]
     assert titles(selectors.search_posts(neighbor, "party")) == []

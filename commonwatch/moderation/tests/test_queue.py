@@ -58,10 +58,9 @@ def test_filters_by_kind_age_and_flags(client, author, mod):
         services.flag_post(user=throwaway_account(), post=flagged, reason="false")
     once = published(author, mod, title="Flagged once")
     services.flag_post(user=throwaway_account(), post=once, reason="false")
-    edited = published(author, mod, title="Typo fixed")
-    community.edit_post(
-        author=author, post=edited, title="Typo fixed", body="Better.", category="safety"
-    )
+    # Back in review after its author changed it: a published post a moderator took down.
+    edited = published(author, mod, title="Changed since")
+    Post.objects.filter(pk=edited.pk).update(status=Status.PENDING)
     comment = community.add_comment(author=author, post=once, body="Still there at 5.")
     sign_in(client, mod)
 
