@@ -98,13 +98,11 @@ def _vapid_public_key(private_key: str) -> str:
 
 # Web push (notifications.push): the VAPID key pair that signs every push, as base64url
 # (the raw 32-byte private value; the public key is derived and may be given to check).
-VAPID_PRIVATE_KEY = _secret(
-    "VAPID_PRIVATE_KEY",
-    _vapid_private_key,
-    "Generate one with: python -c 'from config.settings import _vapid_private_key as k; "
-    "print(k())' (with DEBUG=true), or `vapid --gen` and its base64url private value.",
+# Without a key outside DEBUG, web push is off (a deploy check warns); DEBUG makes one.
+VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="") or (
+    _secret("VAPID_PRIVATE_KEY", _vapid_private_key, "") if DEBUG else ""
 )
-VAPID_PUBLIC_KEY = _vapid_public_key(VAPID_PRIVATE_KEY)
+VAPID_PUBLIC_KEY = _vapid_public_key(VAPID_PRIVATE_KEY) if VAPID_PRIVATE_KEY else ""
 if env.str("VAPID_PUBLIC_KEY", default="") not in ("", VAPID_PUBLIC_KEY):
     raise ImproperlyConfigured("VAPID_PUBLIC_KEY is not the public half of VAPID_PRIVATE_KEY.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])

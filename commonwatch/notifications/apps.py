@@ -10,6 +10,6 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from commonwatch.accounts import closing
 
-        from . import services
+        from . import checks, services  # noqa: F401 - checks register themselves
 
         closing.closing_steps.append(services.forget_closed_account)

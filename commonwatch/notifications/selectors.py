@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
 
@@ -96,12 +97,16 @@ def instant_deliveries(kind: Kind, topic: str, recipient_ids: list[int]) -> dict
     default = kind.default_for(topic)
     wanted = {r: chosen.get(r, default) for r in recipient_ids}
     wanted = {r: how for r, how in wanted.items() if how in INSTANT}
+    to_push = [r for r, how in wanted.items() if how == Delivery.PUSH] if push_is_set_up() else []
     pushable = set(
-        PushSubscription.objects.filter(
-            user_id__in=[r for r, how in wanted.items() if how == Delivery.PUSH]
-        ).values_list("user_id", flat=True)
+        PushSubscription.objects.filter(user_id__in=to_push).values_list("user_id", flat=True)
     )
     return {r: how for r, how in wanted.items() if how == Delivery.EMAIL or r in pushable}
+
+
+def push_is_set_up() -> bool:
+    """Web push needs this install's VAPID key (VAPID_PRIVATE_KEY)."""
+    return bool(settings.VAPID_PRIVATE_KEY)
 
 
 def is_muted(user, kind: str, subject_id: int) -> bool:

@@ -240,6 +240,8 @@ def unmute_thread(*, user, thread_id: int) -> None:
 def subscribe_device(*, user, endpoint: str, p256dh: str, auth: str) -> PushSubscription:
     """This browser accepts pushes for this person (a browser signed in as someone else
     before moves over to them)."""
+    if not selectors.push_is_set_up():
+        raise ValidationError(_("Push is not set up on this site."))
     if not push.endpoint_allowed(endpoint):
         raise ValidationError(_("This push service is not one this site can reach."))
     if not push.key_valid(p256dh, 65) or not push.key_valid(auth, 16):

@@ -44,7 +44,7 @@ def test_the_deploy_check_is_clean_with_production_settings(tmp_path):
         "DEBUG": "false",
         "SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(50)),
         "ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "VAPID_PRIVATE_KEY": _vapid_private_key(),
+        "VAPID_PRIVATE_KEY": _vapid_private_key(),  # without it: "web push is off"
         "ALLOWED_HOSTS": "example.org",
         "DATA_DIR": str(tmp_path),
     }

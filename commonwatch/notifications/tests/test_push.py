@@ -7,6 +7,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from py_vapid import Vapid
 
@@ -179,3 +180,14 @@ def test_a_device_is_removed_by_its_person_only(client, push_service):
     endpoint = push_service.endpoint("phone")
     assert services.unsubscribe_device(user=other, endpoint=endpoint) == 0
     assert services.unsubscribe_device(user=resident, endpoint=endpoint) == 1
+
+
+def test_without_a_vapid_key_push_is_off_and_says_so(client, push_service, settings):
+    resident, _browser = _with_device(client, push_service)
+    settings.VAPID_PRIVATE_KEY = settings.VAPID_PUBLIC_KEY = ""
+    published(resident_at(*CENTER), category="crime")
+    assert push_service.received == []
+    with pytest.raises(ValidationError, match="not set up"):
+        services.subscribe_device(
+            user=resident, endpoint=push_service.endpoint("tablet"), **Browser().keys()
+        )

@@ -8,6 +8,10 @@
   if (!panel) return;
   const status = panel.querySelector(".push-status");
   const api = panel.dataset.api;
+  if (!panel.dataset.vapidKey) {
+    status.textContent = "";
+    return;
+  }
   if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
     status.textContent = "This browser cannot receive push messages.";
     return;
