@@ -101,3 +101,10 @@ def test_the_log_counts_what_the_automatic_checks_stopped_by_rule_and_no_more(cl
         "profiling": None,
     }
     assert api["stops_shown_from"] == selectors.STOPS_SHOWN_FROM
+
+
+def test_the_log_page_shows_the_check_stops_once_and_keeps_its_title_plain(client, db):
+    page = client.get("/moderation/log/").content.decode()
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and "Moderation log" in title
+    assert page.count('id="automatic-checks"') == 1
