@@ -23,16 +23,6 @@ from commonwatch.moderation.selectors import open_appeals
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def author(db):
-    return resident_at(*CENTER)
-
-
-@pytest.fixture
-def mod(db):
-    return moderator()
-
-
 def _rejected(author, mod, rule=Rule.FALSE):
     post = submit(author)
     return services.reject_post(moderator=mod, post=post, reason="Not what happened.", rule=rule)

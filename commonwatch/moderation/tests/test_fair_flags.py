@@ -31,16 +31,6 @@ from commonwatch.moderation.tests.factories import established_neighbor, throwaw
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def author(db):
-    return resident_at(*CENTER)
-
-
-@pytest.fixture
-def mod(db):
-    return moderator()
-
-
 def _status(post) -> str:
     post.refresh_from_db()
     return post.status

@@ -16,11 +16,6 @@ from commonwatch.moderation.models import Action, Decision
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def author(db):
-    return resident_at(*CENTER)
-
-
 def test_approval_publishes_and_records_who_and_when(author):
     mod = moderator()
     post = submit(author)

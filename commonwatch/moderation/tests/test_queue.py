@@ -23,16 +23,6 @@ from commonwatch.moderation.tests.factories import throwaway_account
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def author(db):
-    return resident_at(*CENTER)
-
-
-@pytest.fixture
-def mod(db):
-    return moderator()
-
-
 def _anchors(page: str) -> list[str]:
     return [part.split('"')[0] for part in page.split('class="panel queue-item" id="')[1:]]
 

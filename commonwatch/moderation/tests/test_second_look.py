@@ -20,16 +20,6 @@ from commonwatch.organizations.tests.factories import team
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def author(db):
-    return resident_at(*CENTER)
-
-
-@pytest.fixture
-def mod(db):
-    return moderator()
-
-
 def _appealed(author, mod, **fields):
     post = submit(author, **fields)
     services.reject_post(
