@@ -12,6 +12,7 @@ from pydantic import ConfigDict, Field
 
 from commonwatch.accounts.access import EVERYONE, api_access, needs
 from commonwatch.community import selectors as community_selectors
+from commonwatch.community import services as community_services
 from commonwatch.community.policies import WRITE
 from commonwatch.core.schemas import answers, text
 
@@ -293,6 +294,63 @@ def decide_comment(request, comment_id: int, payload: DecisionIn):
             moderator=request.auth, comment=comment, reason=payload.reason, rule=payload.rule
         )
     return {"id": comment.pk, "status": comment.status}
+
+
+class EditOut(Schema):
+    id: int
+    post_id: int
+    category: str = Field(description="The category the edit asks for.")
+    recategorized: bool
+    title: str
+    body: str
+    published_title: str = Field(description="What neighbors see until the edit is applied.")
+    published_body: str
+    reasons: list[str] = Field(description="Why the edit waits for a moderator.")
+    created_at: datetime
+
+
+class EditDecisionIn(Schema):
+    action: Literal["approve", "reject"]
+    note: text(max_length=community_services.MAX_NOTE_CHARS) = Field(
+        "", description="Required to reject: shown to the author."
+    )
+
+
+@router.get("/moderation/edits", response=answers({200: list[EditOut]}), auth=MODERATE)
+def edits(request):
+    """Authors' edits of published posts waiting for a moderator, oldest first, beside
+    the text neighbors see meanwhile."""
+    return [
+        {
+            "id": entry["revision"].pk,
+            "post_id": entry["post"].pk,
+            "category": entry["revision"].category,
+            "recategorized": entry["recategorized"],
+            "title": entry["revision"].title,
+            "body": entry["revision"].body,
+            "published_title": entry["post"].title,
+            "published_body": entry["post"].body,
+            "reasons": entry["revision"].reasons,
+            "created_at": entry["revision"].created_at,
+        }
+        for entry in community_selectors.pending_edits(request.auth)
+    ]
+
+
+@router.post(
+    "/moderation/edits/{revision_id}/decision",
+    response=answers({200: DecisionOut}),
+    auth=MODERATE,
+)
+def decide_edit(request, revision_id: int, payload: EditDecisionIn):
+    """Apply an author's edit (neighbors see it from now on) or turn it down with a note
+    (the published text stays); 409 if it was decided or replaced meanwhile."""
+    revision = community_selectors.edit_in_queue(request.auth, revision_id)
+    if payload.action == "approve":
+        community_services.approve_edit(moderator=request.auth, revision=revision)
+        return {"id": revision.pk, "status": "applied"}
+    community_services.reject_edit(moderator=request.auth, revision=revision, note=payload.note)
+    return {"id": revision.pk, "status": "rejected"}
 
 
 @router.post(

@@ -105,6 +105,8 @@ MATRIX: dict[str, frozenset] = {
     "PUT /posts/{post_id}/resolved": RESIDENTS,
     "POST /posts/{post_id}/flags": RESIDENTS,
     "GET /moderation/queue": MODERATORS,
+    "GET /moderation/edits": MODERATORS,
+    "POST /moderation/edits/{revision_id}/decision": MODERATORS,
     "POST /moderation/posts/{post_id}/decision": MODERATORS,
     "POST /moderation/comments/{comment_id}/decision": MODERATORS,
     "POST /moderation/appeals/{appeal_id}/decision": MODERATORS,

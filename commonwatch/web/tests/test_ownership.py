@@ -193,6 +193,7 @@ ANSWERED_AS_FOR_NONE = {"moderation:flag": "/moderation/posts/999999/flags/"}
 SHARED = {
     "moderation:decide_post",
     "community:decide_edit",
+    "POST /moderation/edits/{revision_id}/decision",
     "moderation:requeue_post",
     "moderation:claim",
     "POST /moderation/claims/{kind}/{item_id}",
