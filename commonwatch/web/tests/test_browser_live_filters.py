@@ -15,6 +15,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from commonwatch.community.tests.factories import CENTER, moderator, resident_at, submit
+from commonwatch.geo.models import PlaceLabel
+from commonwatch.geo.places import place_cell
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,6 +31,9 @@ def test_live_cards_follow_the_filters_and_show_time_and_comments(open_asgi_page
     author = resident_at(*CENTER)
     lost = submit(author, category="lost_pet", title="Grey cat missing", body="Answers to Misty.")
     other = submit(author, category="community", title="Cat on a fence", body="Sunning itself.")
+    PlaceLabel.objects.create(
+        cell=place_cell(lost.lat, lost.lng), label="Elm St & 41st Ave", geocoder="demo"
+    )
     filtered = open_asgi_page(resident_at(CENTER[0] + 0.003, CENTER[1]))
     everything = open_asgi_page(resident_at(CENTER[0] - 0.003, CENTER[1]))
     filtered.page.goto(reverse("community:feed") + "?category=lost_pet&q=cat")
@@ -54,6 +59,7 @@ def test_live_cards_follow_the_filters_and_show_time_and_comments(open_asgi_page
     expect(card.locator("time")).to_have_attribute("datetime", re.compile(r"^\d{4}-\d\d-\d\dT"))
     expect(card.locator(".comment-count")).to_have_text("0 comments")
     expect(card.locator(".distance")).to_have_text("0.2 mi")
+    expect(card.locator(".place")).to_have_text("near Elm St & 41st Ave")
     everything.check(screenshot="reading-live-cards")
 
     only = filtered.page.locator("#feed > article")

@@ -85,6 +85,10 @@
       meta.appendChild(text("span", "distance", distance));
       meta.appendChild(document.createTextNode(" · "));
     }
+    if (post.place_label) {  // named from the public cell, when it already has a name
+      meta.appendChild(text("span", "place", status.dataset.near.replace("%(place)s", post.place_label)));
+      meta.appendChild(document.createTextNode(" · "));
+    }
     meta.appendChild(text("span", "author", post.author));
     meta.appendChild(document.createTextNode(" · "));
     var when = text("time", "", status.dataset.now);
