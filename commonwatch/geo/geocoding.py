@@ -185,7 +185,9 @@ def search(query: str, *, asker_id: int) -> list[Place]:
     cleaned = clean_query(query)
     geocoder = backend()
     _require_search_allowed(asker_id)
-    key = _cache_key("search", cleaned.casefold())
+    # Cached per person: a shared answer would come back faster to whoever searches an
+    # address someone else just searched, telling them a neighbor looked it up (a home).
+    key = _cache_key("search", f"{asker_id}:{cleaned.casefold()}")
     cached = cache.get(key)
     if cached is not None:
         return [Place(**place) for place in cached]

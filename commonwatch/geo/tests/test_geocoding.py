@@ -128,9 +128,15 @@ def test_photon_search_and_reverse(photon):
 
 def test_the_same_search_is_answered_from_the_cache(nominatim):
     first = geocoding.search("4100 Elm St", asker_id=1)
-    again = geocoding.search("  4100   elm st ", asker_id=2)
+    again = geocoding.search("  4100   elm st ", asker_id=1)
     assert again == first
     assert len(nominatim.requests) == 1
+
+
+def test_one_persons_search_is_never_answered_from_anothers_cache(nominatim):
+    geocoding.search("4100 Elm St", asker_id=1)
+    geocoding.search("4100 Elm St", asker_id=2)
+    assert len(nominatim.requests) == 2  # no faster answer betrays the first search
 
 
 def test_a_failing_geocoder_is_unavailable_with_the_other_ways_named(settings):
