@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "commonwatch.media",
     "commonwatch.community",
     "commonwatch.moderation",
+    "commonwatch.cameras",
     "commonwatch.demo",
 ]
 
@@ -389,6 +390,10 @@ MEDIA_MAX_VIDEO_SECONDS = env.int("MEDIA_MAX_VIDEO_SECONDS", default=60)
 # Behind nginx: the internal location that serves MEDIA_ROOT (X-Accel-Redirect).
 MEDIA_ACCEL_REDIRECT = env.str("MEDIA_ACCEL_REDIRECT", default="")
 MEDIA_SIGNED_URL_SECONDS = env.int("MEDIA_SIGNED_URL_SECONDS", default=300)
+# Camera clips: each owner's storage quota (owners may be given another one), and how
+# long an unfinished resumable upload is kept before it expires.
+CAMERA_QUOTA_BYTES = env.int("CAMERA_QUOTA_BYTES", default=10 * 1024**3)
+CAMERA_UPLOAD_EXPIRY_HOURS = env.int("CAMERA_UPLOAD_EXPIRY_HOURS", default=24)
 FILE_UPLOAD_HANDLERS = [
     "commonwatch.media.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

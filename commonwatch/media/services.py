@@ -59,10 +59,20 @@ def check_upload(upload) -> str:
 def accept_upload(*, owner, upload) -> MediaFile:
     """Keep the upload privately and queue its processing; nobody else can see it yet."""
     kind = check_upload(upload)
-    upload_name = media_storage().save(f"incoming/{uuid.uuid4().hex}", upload)
-    item = MediaFile.objects.create(
-        owner=owner, kind=kind, upload_name=upload_name, size=upload.size
-    )
+    upload_name = media_storage().save(incoming_name(), upload)
+    return accept_stored(owner=owner, kind=kind, upload_name=upload_name, size=upload.size)
+
+
+def incoming_name() -> str:
+    """A new private name in the storage's area for files not yet processed."""
+    return f"incoming/{uuid.uuid4().hex}"
+
+
+@transaction.atomic
+def accept_stored(*, owner, kind: str, upload_name: str, size: int) -> MediaFile:
+    """Queue the processing of a file already in the private incoming area (a finished
+    resumable upload, an imported file); it is the pipeline's to keep or delete now."""
+    item = MediaFile.objects.create(owner=owner, kind=kind, upload_name=upload_name, size=size)
     outbox.put(PROCESS, media_id=item.pk)
     return item
 

@@ -1,0 +1,187 @@
+"""Cameras, the clips they record, and the resumable uploads that bring clips in.
+
+Everything here is its owner's alone: a camera's exact point, its clips and their
+files. Sharing with agencies (a later capability) will add entries to a clip's access
+history (ClipAccess), never new ways around the owner.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from commonwatch.geo.models import PrivatelyLocatedModel
+from commonwatch.media.models import MediaFile
+
+MIN_RETENTION_DAYS = 1
+MAX_RETENTION_DAYS = 180
+DEFAULT_RETENTION_DAYS = 30
+
+
+class CameraKind(models.TextChoices):
+    DOORBELL = "doorbell", _("Doorbell")
+    FLOODLIGHT = "floodlight", _("Floodlight")
+    INDOOR = "indoor", _("Indoor")
+    OTHER = "other", _("Other")
+
+
+class AgencyVisibility(models.TextChoices):
+    """How agencies may count this camera when they ask an area for footage."""
+
+    HIDDEN = "hidden", _("Hidden: never counted or asked")
+    AGGREGATE = "aggregate", _("Counted only in an aggregate")
+    EXACT = "exact", _("Exact location")
+
+
+class Camera(PrivatelyLocatedModel):
+    """One camera of one owner. lat/lng/cell hold the public cell centre (geo.models);
+    the exact point is for the owner's eyes only."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cameras"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=12, choices=CameraKind.choices)
+    brand = models.CharField(_("brand"), max_length=80, blank=True)
+    agency_visibility = models.CharField(
+        _("how agencies may count it"),
+        max_length=12,
+        choices=AgencyVisibility.choices,
+        default=AgencyVisibility.AGGREGATE,
+    )
+    record_audio = models.BooleanField(_("keep audio"), default=False)
+    # Polygons in frame coordinates (0..1 from the top-left corner), [[x, y], ...] each:
+    # privacy zones are blacked out in every clip before it is stored; motion zones tell
+    # the camera agent where motion counts.
+    privacy_zones = models.JSONField(default=list, blank=True)
+    motion_zones = models.JSONField(default=list, blank=True)
+    # The device token's SHA-256 digest and first characters (to recognise it); the token
+    # itself is shown once, when made.
+    token_digest = models.CharField(max_length=64, unique=True, null=True, editable=False)
+    token_prefix = models.CharField(max_length=12, blank=True, editable=False)
+    token_created_at = models.DateTimeField(null=True, blank=True, editable=False)
+    token_last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["owner", "name"], name="camera_owner_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClipSource(models.TextChoices):
+    BROWSER = "browser", _("Uploaded from the browser")
+    AGENT = "agent", _("Sent by the camera agent or device")
+    IMPORT = "import", _("Imported from another app")
+
+
+class Clip(models.Model):
+    """A recorded video of one camera. Its bytes, checks and processing state live in
+    its MediaFile (media app); this row says whose camera recorded it and when."""
+
+    camera = models.ForeignKey(Camera, on_delete=models.CASCADE, related_name="clips")
+    # The camera's owner, kept on the clip so every owner-only query is one index seek.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="clips"
+    )
+    media = models.OneToOneField(MediaFile, on_delete=models.PROTECT, related_name="clip")
+    recorded_at = models.DateTimeField(_("recorded at"))
+    source = models.CharField(max_length=8, choices=ClipSource.choices)
+    # SHA-256 of the bytes as received: the same file sent twice is one clip.
+    received_sha256 = models.CharField(max_length=64)
+    original_name = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "received_sha256"], name="clip_once_per_owner")
+        ]
+        indexes = [
+            models.Index(fields=["camera", "recorded_at"], name="clip_camera_recorded"),
+            models.Index(fields=["owner", "recorded_at"], name="clip_owner_recorded"),
+        ]
+
+    def __str__(self) -> str:
+        return f"clip {self.pk} of camera {self.camera_id}"
+
+
+class ClipAccessAction(models.TextChoices):
+    VIEWED = "viewed", _("Watched")
+    DOWNLOADED = "downloaded", _("Downloaded")
+
+
+class ClipAccess(models.Model):
+    """Who watched or downloaded a clip, and when: the owner's history of each clip."""
+
+    clip = models.ForeignKey(Clip, on_delete=models.CASCADE, related_name="accesses")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="clip_accesses"
+    )
+    action = models.CharField(max_length=12, choices=ClipAccessAction.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["clip", "at"], name="clip_access_clip_at")]
+
+    def __str__(self) -> str:
+        return f"{self.action} clip {self.clip_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ClipKeeping(models.Model):
+    """An owner's rules for their clips: how long they are kept, and their storage quota
+    (empty: settings.CAMERA_QUOTA_BYTES). Owners without a row keep the defaults."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clip_keeping"
+    )
+    retention_days = models.PositiveSmallIntegerField(
+        _("keep clips for (days)"),
+        default=DEFAULT_RETENTION_DAYS,
+        validators=[
+            MinValueValidator(MIN_RETENTION_DAYS),
+            MaxValueValidator(MAX_RETENTION_DAYS),
+        ],
+    )
+    quota_bytes = models.PositiveBigIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"clip keeping of {self.owner_id}"
+
+
+class ClipUpload(models.Model):
+    """One resumable (tus 1.0) upload of a clip: its declared length, the bytes received
+    so far in a private file, and when it expires if left unfinished."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clip_uploads"
+    )
+    camera = models.ForeignKey(Camera, on_delete=models.CASCADE, related_name="uploads")
+    length = models.PositiveBigIntegerField()
+    offset = models.PositiveBigIntegerField(default=0)
+    # Upload-Metadata as decoded pairs (filename, recorded_at, ...).
+    metadata = models.JSONField(default=dict, blank=True)
+    source = models.CharField(max_length=8, choices=ClipSource.choices)
+    # The partial file, in the media storage's private "incoming" area.
+    part_name = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    clip = models.OneToOneField(
+        Clip, on_delete=models.SET_NULL, null=True, blank=True, related_name="upload"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="clip_upload_expires")]
+
+    def __str__(self) -> str:
+        return f"upload {self.id} ({self.offset}/{self.length})"
