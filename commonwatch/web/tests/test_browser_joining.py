@@ -2,7 +2,7 @@
 
 They sign up, confirm from the e-mail (which signs them in), find a demo address by
 search, nudge the pin with the keyboard, widen the radius, save, and see what their
-circle holds before choosing how they are told and reaching the feed. "Use my
+circle holds, turn push on, choose how they are told and reach the feed. "Use my
 location" places the pin from the browser's geolocation, and says so when refused.
 Every page passes axe-core and logs no CSP violation, at phone and desktop sizes.
 """
@@ -118,8 +118,17 @@ def test_a_newcomer_signs_up_confirms_finds_a_demo_address_and_sees_the_preview(
     # 6. Then how they are told, and on to the feed.
     page.get_by_role("link", name="Next: choose how you are told").click()
     expect(page).to_have_url(path_is(reverse("notifications:settings")))
-    # After the push branch: the "Allow push notifications on this device" step goes here.
-    visitor.check()
+    expect(page.locator(".steps")).to_have_text("Step 3 of 3: how you are told")
+    # Subscribing to push: the permission is granted, the site's worker registers; the
+    # subscription itself needs Google's push service, offline here, and the page says so
+    # (test_browser_push.py delivers a real push to that worker).
+    visitor.context.grant_permissions(["notifications"], origin=visitor.base_url)
+    page.get_by_role("button", name="Turn on push on this device").click()
+    expect(page.locator("#push[data-worker=ready]")).to_be_attached()
+    expect(page.locator("#push .push-status")).to_contain_text(
+        "could not reach its push service", timeout=20_000
+    )
+    visitor.check(screenshot="joining-push")
     page.get_by_role("button", name="Save").click()
     expect(page).to_have_url(path_is(reverse("community:feed")))
     expect(page.locator(".post-card")).to_have_count(2)
