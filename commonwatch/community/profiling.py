@@ -538,6 +538,8 @@ def _heads_a_thing(tokens: list[Token], end: int) -> bool:
         word = _singular(tokens[j].word)
         if word in THINGS:
             return True
+        if word in {"and", "or", "&"}:
+            continue  # "a black and brindle boxer"
         if _is_punctuation(tokens[j]) or word in FUNCTION_WORDS or word in PERSON_NOUNS:
             return False
     return False

@@ -96,6 +96,7 @@ def test_a_person_is_found_however_the_descriptor_is_used(text):
         "Lost cat: Luna. She's black with white paws and a pink collar.",
         "Found a dog near Elm, he is brown and white, very friendly",
         "They're black labs, brother and sister, answer to Max and Ruby",
+        "She's a black and brindle boxer, 60 lbs, slipped out when the gate blew open",
         "She was white as a sheet after the car nearly hit her",
         "white Rivian driver keeps speeding down Maple",
         "the guy with the black pit bull never picks up after it",
