@@ -10,12 +10,16 @@ with fixed-size windows (linear in the text, no backtracking pattern):
    male", "hispanic teens", "van driver"), used as a noun ("a hispanic", "blacks"),
    said of a person ("he was black", "looked arab", "a man of middle eastern
    descent", "guy, black,"). A pet, vehicle, garment, place, food or a name ("Mr.
-   White", "Black Friday") is no person, and neither is the author ("I'm Korean").
+   White", "Black Friday") is no person, nor is a pet named by a pronoun ("Lost cat.
+   She's black with white paws"), the author ("I'm Korean", "As a Black mom, I") or
+   a group addressed ("Latino families welcome"). Coded words ("urban youths",
+   "illegals") stand for a race.
 3. If a person is described, count the SPECIFIC details anywhere in the text:
    clothing with a colour or brand, a vehicle by colour, make or plate, a mark such
    as a tattoo or a limp, an object carried, an act beyond walking, looking, standing
    or driving around, a direction of travel. Race, sex, age, height, build, hair and
-   plain clothing ("a hoodie") could match anyone, so they do not count.
+   plain clothing ("a hoodie") could match anyone, so they do not count. Acts are
+   read by their base form ("tried", "trying", "tries").
 
 The description passes with at least two specific details, one of them about how
 the person looks (clothing, vehicle, mark or object): enough that a neighbor could
@@ -35,6 +39,9 @@ MIN_APPEARANCE_DETAILS = 1
 NOUN_WINDOW = 4
 SUBJECT_WINDOW = 6
 MODIFIER_WINDOW = 4
+# How far back a pronoun looks for the person or animal it stands for: a few sentences
+# of a post, and a bound that keeps the reading linear.
+REFERENT_WINDOW = 40
 
 # Words, hyphen-free: "middle-eastern" and "t-shirt" are read as two words. Every
 # alternative consumes what it matches, so finditer never retries a run.
@@ -375,8 +382,10 @@ def _next_word(tokens: list[Token], j: int) -> str:
 def _is_brand(tokens: list[Token], j: int) -> bool:
     """A capitalised word inside a sentence that is no descriptor or person: a make, a
     model or a team ("white Rivian", "Seahawks hoodie")."""
+    if not 0 < j < len(tokens):
+        return False
     token = tokens[j]
-    if not token.capital or token.shouted or not token.word.isalpha() or j == 0:
+    if not token.capital or token.shouted or not token.word.isalpha():
         return False
     if tokens[j - 1].word in SENTENCE_ENDS | {":"}:
         return False
@@ -488,7 +497,7 @@ def _a_coat_colour(tokens: list[Token], end: int) -> bool:
 def _refers_to_an_animal(tokens: list[Token], k: int) -> bool:
     """Whether the nearest noun before token k that can be a he, she or they is an
     animal ("Lost dog. She's black", "our cat Luna, she is white")."""
-    for j in range(k - 1, -1, -1):
+    for j in range(k - 1, max(k - 1 - REFERENT_WINDOW, -1), -1):
         word = tokens[j].word
         if word in PERSON_NOUNS or word in SELF:
             return False
