@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/profiling_check.py [--show-errors]
 
-Reads commonwatch/community/tests/corpus/profiling-{dev,heldout,blind,blind2}.tsv (label
-`profiling` = a person described by race or origin alone or with generic detail,
+Reads every part of commonwatch/community/tests/corpus/profiling-*.tsv listed in PARTS
+(label `profiling` = a person described by race or origin alone or with generic detail,
 `fine` = everything else) and prints, per part and for the whole corpus, the
 confusion matrix, precision, recall and false-positive rate of
 commonwatch.community.profiling, as a markdown table. No database, no Django
@@ -29,6 +29,8 @@ PARTS = {
     "heldout": "never run while tuning, but in view while the rules were designed",
     "blind": "written after the rules were frozen; its first run's errors were fixed",
     "blind2": "written after those fixes; its first run's error was fixed",
+    "blind3": "written after the generality rework; its first run's error was fixed",
+    "blind4": "written after blind3's fix, committed before the check read it",
 }
 
 

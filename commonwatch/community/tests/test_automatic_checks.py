@@ -74,6 +74,7 @@ ADVERSARIAL = {
     "numbered words": "12 Elm ",
     "phone fragments": "(303) 555-01",
     "race words": "black man ",
+    "pronoun predicates": "she's black ",
     "descriptors without nouns": "black and white and ",
     "person nouns": "guy, ",
     "hyphens": "middle-",

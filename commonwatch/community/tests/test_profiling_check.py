@@ -14,7 +14,7 @@ import pytest
 from commonwatch.community.profiling import read
 
 CORPUS = Path(__file__).parent / "corpus"
-PARTS = ("dev", "heldout", "blind", "blind2")
+PARTS = ("dev", "heldout", "blind", "blind2", "blind3", "blind4")
 MIN_RECALL = 0.95
 MAX_FALSE_POSITIVE_RATE = 0.02
 
@@ -69,6 +69,14 @@ def test_the_three_sentences_of_the_issue_are_judged_right(text, race_alone):
         "two African-American teens lurking",
         "a dark-skinned guy knocking on doors",
         "SUSPICIOUS HISPANIC MALE",
+        "the man who knocked was black",
+        "SUSPICIOUS BLACK HOODED MALE ON ELM",
+        "urban youths hanging around the corner store",
+        "some ghetto-looking girls at the bus stop",
+        "guy with dark skin walking around the cul de sac",
+        "a black bald guy sitting in a car",
+        "two black high school kids walking around the block",
+        "Suspect described as a black male, medium build",
     ],
 )
 def test_a_person_is_found_however_the_descriptor_is_used(text):
@@ -86,6 +94,20 @@ def test_a_person_is_found_however_the_descriptor_is_used(text):
         "asian lady beetles are everywhere",
         "guy in a black hoodie was here",
         "hateful graffiti about Asians on the wall",
+        "our new car is white",
+        "Lost cat: Luna. She's black with white paws and a pink collar.",
+        "Found a dog near Elm, he is brown and white, very friendly",
+        "They're black labs, brother and sister, answer to Max and Ruby",
+        "She's a black and brindle boxer, 60 lbs, slipped out when the gate blew open",
+        "She was white as a sheet after the car nearly hit her",
+        "white Rivian driver keeps speeding down Maple",
+        "the guy with the black pit bull never picks up after it",
+        "As a Black mom, I worry about the speeding on Birch",
+        "We're a Hispanic family new to the block, hi everyone!",
+        "he's a native of Ohio and just moved in next door",
+        "Free ESL classes, Latino families welcome",
+        "the Korean church youth group is washing cars Saturday",
+        "the Chinese takeout guy left the food on the wrong porch again",
     ],
 )
 def test_names_places_hair_the_author_and_groups_spoken_of_are_no_description(text):
@@ -99,7 +121,20 @@ def test_details_must_include_how_the_person_looks():
     assert acts_only.by_race_alone
     assert not looks_and_acts.by_race_alone
     assert looks_and_acts.appearance == ["hoodie"]
-    assert set(looks_and_acts.actions) == {"broke", "direction"}
+    assert set(looks_and_acts.actions) == {"break", "direction"}
+
+
+def test_an_act_is_read_whatever_its_ending_and_a_team_or_brand_makes_a_garment_specific():
+    reading = read("A black male in a Seahawks cap was checking car doors, then grabbed a bag")
+
+    assert not reading.by_race_alone
+    assert reading.appearance == ["cap"]
+    assert set(reading.actions) == {"check", "grab"}
+
+
+def test_nouns_that_are_also_acts_are_no_act():
+    reading = read("black guy with a phone in his hand, my Ring camera got him at one point")
+    assert reading.actions == []
 
 
 def test_plain_clothing_hair_and_build_are_generic():
