@@ -13,7 +13,7 @@ from .services import MAX_BRAND_CHARS, MAX_NAME_CHARS
 
 class CameraForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=MAX_NAME_CHARS)
-    kind = forms.ChoiceField(label=_("Kind"), choices=CameraKind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Choose…")), *CameraKind.choices])
     brand = forms.CharField(
         label=_("Brand"),
         max_length=MAX_BRAND_CHARS,

@@ -1,7 +1,8 @@
 """Registering a camera on the map and drawing a privacy zone, in real Chromium.
 
 An owner places a new camera with the point picker, gets its device token once, then
-drags a rectangle over the neutral frame (no clip yet), types a second zone's corners,
+drags a rectangle over the frame (the neutral grid on a phone, where the camera has no
+clip yet; its first clip's thumbnail on the desktop), types a second zone's corners,
 undoes it and saves. Every page passes axe-core and logs no CSP violation, at phone and
 desktop sizes.
 """
@@ -12,6 +13,8 @@ import re
 import shutil
 from pathlib import Path
 
+import av
+import numpy as np
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -19,6 +22,7 @@ from playwright.sync_api import expect
 from commonwatch.accounts.tests.factories import HomeFactory
 from commonwatch.cameras.models import Camera
 from commonwatch.cameras.selectors import camera_for_device_token
+from commonwatch.cameras.tests.factories import clip_of
 from commonwatch.web.tests.conftest import DESKTOP, PHONE, SCREENSHOT_DIR, path_is
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -26,8 +30,32 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 NOTE_SCREENSHOT = Path("/work/notes/cameras-zones.png")
 
 
+def street_video(tmp_path: Path) -> bytes:
+    """A second of a doorbell's view (sky, a neighbor's house with a lit window, the
+    street), so the thumbnail drawn on shows what a privacy zone is for."""
+    height, width = 90, 160
+    scene = np.zeros((height, width, 3), np.uint8)
+    scene[:45] = (135, 190, 235)  # sky
+    scene[45:] = (110, 110, 110)  # street
+    scene[15:60, 96:150] = (150, 90, 60)  # the neighbor's house
+    scene[22:40, 108:132] = (250, 220, 90)  # its window
+    path = tmp_path / "street.mp4"
+    with av.open(str(path), mode="w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=10)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        for _ in range(10):
+            frame = av.VideoFrame.from_ndarray(scene, format="rgb24")
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path.read_bytes()
+
+
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_an_owner_registers_a_camera_on_the_map_and_draws_a_privacy_zone(open_page, viewport):
+def test_an_owner_registers_a_camera_on_the_map_and_draws_a_privacy_zone(
+    open_page, viewport, tmp_path
+):
     owner = HomeFactory().user
     a = open_page()
     a.page.set_viewport_size(viewport)
@@ -60,9 +88,17 @@ def test_an_owner_registers_a_camera_on_the_map_and_draws_a_privacy_zone(open_pa
     assert camera_for_device_token(token.inner_text()) == camera
     a.check(f"cameras-token-{size}")
 
+    if viewport == DESKTOP:  # a first clip: its thumbnail becomes the frame to draw on
+        clip_of(camera, data=street_video(tmp_path))
     page.get_by_role("link", name="Back to the camera").click()
     page.get_by_role("link", name="Privacy and motion zones").click()
     expect(page).to_have_url(path_is(reverse("cameras:zones", args=[camera.pk])))
+    if viewport == DESKTOP:
+        thumbnail = page.locator("#zone-thumbnail")
+        expect(thumbnail).to_be_visible()
+        assert page.evaluate("() => document.getElementById('zone-thumbnail').naturalWidth") > 0
+    else:
+        expect(page.get_by_text("No clip yet: draw on a neutral frame")).to_be_visible()
     canvas = page.locator("#zone-canvas")
     frame = canvas.bounding_box()
     assert frame["width"] > 300 and abs(frame["width"] / frame["height"] - 16 / 9) < 0.02
@@ -86,7 +122,7 @@ def test_an_owner_registers_a_camera_on_the_map_and_draws_a_privacy_zone(open_pa
     expect(zones.nth(1)).to_contain_text("Zone 2 (3 corners): 10 60, 40 60, 25 95")
     page.get_by_label("Or type the corners").fill("10 60, 400 60")
     page.get_by_role("button", name="Add zone").click()
-    expect(page.locator("#zone-announce")).to_contain_text("Give 3 to 32 corners")
+    expect(page.locator("#zone-corners-error")).to_contain_text("Give 3 to 32 corners")
     expect(zones).to_have_count(2)
     a.check(f"cameras-zones-{size}")
     if viewport == DESKTOP:

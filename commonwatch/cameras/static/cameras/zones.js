@@ -15,6 +15,7 @@
     var list = document.getElementById("zone-list");
     var announcer = document.getElementById("zone-announce");
     var typed = document.getElementById("zone-corners");
+    var typedError = document.getElementById("zone-corners-error");
     var inputs = {
       privacy: document.getElementById("id_privacy_zones"),
       motion: document.getElementById("id_motion_zones")
@@ -261,10 +262,13 @@
       var corners = parseCorners(typed.value);
       if (!corners) {
         typed.setAttribute("aria-invalid", "true");
-        announce(fill(text.textBadCorners, { min: limits.min, max: limits.max }));
+        typedError.textContent = fill(text.textBadCorners, { min: limits.min, max: limits.max });
+        typedError.hidden = false;
+        announce(typedError.textContent);
         return;
       }
       typed.removeAttribute("aria-invalid");
+      typedError.hidden = true;
       if (addZone(corners)) { typed.value = ""; }
     }
     document.getElementById("zone-add").addEventListener("click", addTyped);
