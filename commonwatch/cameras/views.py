@@ -73,8 +73,12 @@ def camera_zones(request, camera_id: int):
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            # Only the kinds sent change: a script posting its privacy zones keeps the motion ones.
+            sent = {
+                name: zones for name, zones in form.cleaned_data.items() if name in request.POST
+            }
             try:
-                services.update_camera(owner=request.user, camera=camera, **form.cleaned_data)
+                services.update_camera(owner=request.user, camera=camera, **sent)
             except ValidationError as exc:
                 add_errors(form, exc)
             else:

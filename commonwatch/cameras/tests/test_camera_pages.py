@@ -14,6 +14,7 @@ from commonwatch.cameras.selectors import camera_for_device_token
 from commonwatch.geo.approximate import approximate_location
 from commonwatch.media.models import MediaFile
 from commonwatch.media.storage import media_storage
+from commonwatch.media.tests.factories import short_video
 
 from .factories import CameraFactory, clip_of
 from .helpers import PLACE, shown_token
@@ -121,6 +122,19 @@ def test_my_cameras_lists_mine_and_never_a_neighbors(client, resident):
 
     assert "Porch" in page and reverse("cameras:camera", args=[mine.pk]) in page
     assert "Neighbor&#x27;s yard" not in page and "Neighbor's yard" not in page
+
+
+def test_my_cameras_and_clip_settings_take_a_few_queries_however_many_cameras(
+    client, resident, django_assert_max_num_queries
+):
+    for n, camera in enumerate(CameraFactory.create_batch(8, owner=resident)):
+        clip_of(camera, data=short_video(fps=5 + n))  # each clip its own bytes
+    client.force_login(resident)
+
+    with django_assert_max_num_queries(8):
+        client.get(reverse("cameras:list"))
+    with django_assert_max_num_queries(10):
+        client.get(reverse("cameras:storage"))
 
 
 def test_removing_asks_first_then_deletes_the_camera_its_clips_and_their_files(

@@ -92,3 +92,14 @@ def test_wrong_zones_on_the_page_are_refused_and_the_saved_ones_stay(
     assert message in response.content.decode()
     camera.refresh_from_db()
     assert camera.privacy_zones == [SQUARE]
+
+
+@pytest.mark.django_db
+def test_sending_one_kind_of_zones_keeps_the_other(client, resident):
+    camera = CameraFactory(owner=resident, motion_zones=[TRIANGLE])
+    client.force_login(resident)
+
+    client.post(reverse("cameras:zones", args=[camera.pk]), {"privacy_zones": json.dumps([SQUARE])})
+
+    camera.refresh_from_db()
+    assert (camera.privacy_zones, camera.motion_zones) == ([SQUARE], [TRIANGLE])
