@@ -31,6 +31,7 @@
     var dragFrom = null; // where a rectangle drag started
     var dragTo = null;
     var history = [];    // snapshots for Undo
+    var draftStart = 0;  // history's length before the polygon being drawn
 
     function read(input) {
       try {
@@ -194,6 +195,7 @@
         dragFrom = dragTo = framePoint(event);
         canvas.setPointerCapture(event.pointerId);
       } else if (draft.length < limits.max) {
+        if (!draft.length) { draftStart = history.length; }
         snapshot();
         draft.push(framePoint(event));
         announce(fill(text.textPoint, { n: draft.length }));
@@ -222,7 +224,7 @@
     document.getElementById("zone-finish").addEventListener("click", function () {
       if (draft.length < limits.min) { return; }
       var corners = draft;
-      history.pop();  // the corners become one zone: Undo removes the zone, not a corner
+      history.length = draftStart;  // the corners become one zone: Undo removes it whole
       draft = [];
       if (!addZone(corners)) { draft = corners; paint(); }
     });
@@ -277,7 +279,11 @@
     });
 
     editor.querySelectorAll("input[name=zone-kind]").forEach(function (radio) {
-      radio.addEventListener("change", function () { draft = []; render(); });
+      radio.addEventListener("change", function () {
+        if (draft.length) { history.length = draftStart; }
+        draft = [];
+        render();
+      });
     });
     if (thumbnail) {
       thumbnail.addEventListener("load", paint);
