@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("commonwatch.web.urls")),
     path("account/", include("commonwatch.accounts.urls")),
     path("feed/", include("commonwatch.community.urls")),
+    path("cameras/", include("commonwatch.cameras.urls")),
     path("media/", include("commonwatch.media.urls")),
     path("moderation/", include("commonwatch.moderation.urls")),
     path("organizations/", include("commonwatch.organizations.urls")),

@@ -118,6 +118,13 @@ def choose_idle_sign_out(*, user: User, enabled: bool) -> None:
     user.idle_sign_out = enabled
 
 
+def new_secret_token(prefix: str) -> tuple[str, str]:
+    """A fresh random token starting with `prefix`, and the digest that is all we keep of
+    it (selectors.token_digest): personal API tokens and cameras' device tokens alike."""
+    raw = prefix + secrets.token_urlsafe(32)
+    return raw, token_digest(raw)
+
+
 def create_api_token(
     *,
     user: User,
@@ -133,12 +140,12 @@ def create_api_token(
         raise ValidationError({"scope": _("Choose what the token may do.")})
     if lifetime_days not in TOKEN_LIFETIMES_DAYS:
         raise ValidationError({"lifetime_days": _("Choose how long the token lasts.")})
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    raw, digest = new_secret_token(TOKEN_PREFIX)
     token = ApiToken(
         user=user,
         name=name[:80],
         prefix=raw[:10],
-        digest=token_digest(raw),
+        digest=digest,
         scope=scope,
         expires_at=timezone.now() + timedelta(days=lifetime_days),
     )

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from commonwatch.accounts.selectors import token_digest
-from commonwatch.media.models import Status
+from commonwatch.core.errors import NotFound
+from commonwatch.core.policies import restrict
+from commonwatch.media.models import MediaFile, Status
 
 from .models import DEFAULT_RETENTION_DAYS, Camera, Clip, ClipKeeping, ClipUpload
+from .policies import OWN
 
 DEVICE_TOKEN_PREFIX = "cwcam_"  # noqa: S105 - how a device token starts, not a secret
 
@@ -21,6 +27,59 @@ def camera_for_device_token(raw_token: str) -> Camera | None:
         Camera.objects.select_related("owner")
         .filter(token_digest=token_digest(raw_token), owner__is_active=True)
         .first()
+    )
+
+
+def cameras_of(user):
+    """The user's own cameras, by name; nobody else's, whatever their role."""
+    return restrict(Camera.objects.all(), user, OWN)
+
+
+def camera_for_owner(user, camera_id) -> Camera:
+    """One of the user's own cameras. Someone else's answers exactly as one that does not
+    exist: the same query, the same NotFound."""
+    camera = cameras_of(user).filter(pk=camera_id).first()
+    if camera is None:
+        raise NotFound(_("There is no such camera among yours."))
+    return camera
+
+
+def latest_thumbnail(camera: Camera) -> MediaFile | None:
+    """The media file of the camera's newest processed clip, to draw zones over its
+    thumbnail; None before the first one."""
+    clip = (
+        Clip.objects.filter(camera=camera, media__status=Status.READY)
+        .exclude(media__thumbnail_name="")
+        .select_related("media")
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    return clip.media if clip else None
+
+
+@dataclass(frozen=True)
+class Storage:
+    """What the owner's clips take, per camera and in total, against their quota."""
+
+    by_camera: list[tuple[Camera, int]]
+    uploading: int
+    used: int
+    quota: int
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.used / self.quota)) if self.quota else 100
+
+
+def storage_of(owner) -> Storage:
+    stored = stored_bytes_by_camera(owner)
+    uploading = reserved_upload_bytes(owner)
+    cameras = [(camera, stored.get(camera.pk, 0)) for camera in cameras_of(owner)]
+    return Storage(
+        by_camera=cameras,
+        uploading=uploading,
+        used=sum(stored.values()) + uploading,
+        quota=quota_of(owner),
     )
 
 

@@ -14,6 +14,7 @@ SIGNED_IN_ENTRIES = (
     NavEntry(_("Post"), "community:new"),
     NavEntry(_("My posts"), "moderation:mine"),
     NavEntry(_("Moderation"), "moderation:queue"),
+    NavEntry(_("Cameras"), "cameras:list"),
     NavEntry(_("Organisations"), "organizations:mine"),
     NavEntry(_("Notifications"), "notifications:inbox"),
     NavEntry(_("My home"), "accounts:home"),

@@ -19,6 +19,8 @@ from commonwatch.accounts import services as accounts
 from commonwatch.accounts.models import ApiToken
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.accounts.tests.test_access_matrix import MATRIX, _kwargs_for
+from commonwatch.cameras.models import Camera
+from commonwatch.cameras.tests.factories import CameraFactory
 from commonwatch.community import services as community
 from commonwatch.community.alerts import POST_ALERT
 from commonwatch.community.models import Comment, Post, Status
@@ -55,6 +57,7 @@ class World:
     officer_b: Membership
     invitation_b: Invitation
     muted: MutedThread
+    camera: Camera
 
 
 @pytest.fixture
@@ -89,6 +92,7 @@ def world(settings) -> World:
         officer_b=Membership.objects.get(user=member_of(agency_b)),
         invitation_b=Invitation.objects.get(email="someone@example.org"),
         muted=MutedThread.objects.create(user=owner, kind=POST_ALERT, subject_id=shown.pk),
+        camera=CameraFactory(owner=owner),
     )
 
 
@@ -117,6 +121,21 @@ OWNERSHIP = {
         "POST", "/notifications/muted/{w.muted.pk}/unmute/"
     ),
     "accounts:revoke_api_token": _neighbor_posts("POST", "/account/tokens/{w.token.pk}/revoke/"),
+    "cameras:camera": _neighbor_posts(
+        "POST",
+        "/cameras/{w.camera.pk}/",
+        {"name": "Mine", "kind": "other", "lat": 1, "lng": 1, "agency_visibility": "exact"},
+    ),
+    "cameras:zones": _neighbor_posts("POST", "/cameras/{w.camera.pk}/zones/"),
+    "cameras:token": _neighbor_posts("POST", "/cameras/{w.camera.pk}/token/", {"action": "rotate"}),
+    "cameras:remove": _neighbor_posts("POST", "/cameras/{w.camera.pk}/remove/"),
+    "GET /cameras/{camera_id}": _neighbor_posts("GET", "/cameras/{w.camera.pk}"),
+    "PATCH /cameras/{camera_id}": _neighbor_posts(
+        "PATCH", "/cameras/{w.camera.pk}", {"name": "Mine", "agency_visibility": "exact"}
+    ),
+    "DELETE /cameras/{camera_id}": _neighbor_posts("DELETE", "/cameras/{w.camera.pk}"),
+    "POST /cameras/{camera_id}/token": _neighbor_posts("POST", "/cameras/{w.camera.pk}/token"),
+    "DELETE /cameras/{camera_id}/token": _neighbor_posts("DELETE", "/cameras/{w.camera.pk}/token"),
     "GET /posts/{post_id}": _neighbor_posts("GET", "/posts/{w.pending.pk}"),
     "PUT /posts/{post_id}": _neighbor_posts(
         "PUT",
@@ -219,7 +238,7 @@ def test_every_object_url_has_an_ownership_test():
 
 
 def _is_api(key: str) -> bool:
-    return key.split(" ")[0] in ("GET", "PUT", "POST", "DELETE")
+    return key.split(" ")[0] in ("GET", "PUT", "PATCH", "POST", "DELETE")
 
 
 def _ask(client: Client, key: str, method: str, path: str, body):
@@ -248,6 +267,7 @@ def _snapshot():
         ApiToken.objects.count(),
         sorted(Membership.objects.values_list("pk", "revoked_at")),
         sorted(Membership.objects.values_list("organization__requires_security_keys")),
+        sorted(Camera.objects.values_list("pk", "name", "agency_visibility", "token_digest")),
     )
 
 

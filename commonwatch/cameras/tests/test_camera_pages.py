@@ -1,0 +1,160 @@
+"""An owner registers, edits and removes cameras on the site's pages."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pytest
+from django.urls import reverse
+
+from commonwatch.accounts.tests.factories import HomeFactory, UserFactory
+from commonwatch.cameras.models import AgencyVisibility, Camera, Clip
+from commonwatch.cameras.selectors import camera_for_device_token
+from commonwatch.geo.approximate import approximate_location
+from commonwatch.media.models import MediaFile
+from commonwatch.media.storage import media_storage
+from commonwatch.media.tests.factories import short_video
+
+from .factories import CameraFactory, clip_of
+from .helpers import PLACE, shown_token
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "name": "Front door",
+    "kind": "doorbell",
+    "brand": "Ring",
+    **PLACE,
+    "agency_visibility": "aggregate",
+}
+
+
+def test_registering_a_camera_keeps_its_exact_point_and_shows_its_token_once(client, resident):
+    client.force_login(resident)
+
+    response = client.post(reverse("cameras:new"), FORM)
+
+    assert response.status_code == 200
+    raw = shown_token(response)
+    camera = Camera.objects.get(owner=resident)
+    assert (camera.name, camera.kind, camera.brand) == ("Front door", "doorbell", "Ring")
+    assert (camera.exact_lat, camera.exact_lng) == (PLACE["lat"], PLACE["lng"])
+    assert (camera.lat, camera.lng) == approximate_location(PLACE["lat"], PLACE["lng"])
+    assert camera.agency_visibility == AgencyVisibility.AGGREGATE
+    assert camera.record_audio is False
+    assert camera.token_digest == hashlib.sha256(raw.encode()).hexdigest()
+    assert raw.startswith("cwcam_") and camera.token_prefix == raw[:12]
+    assert camera_for_device_token(raw) == camera
+    again = client.get(reverse("cameras:token", args=[camera.pk]))
+    assert raw.encode() not in again.content
+    assert camera.token_prefix.encode() in again.content
+
+
+def test_the_new_camera_form_defaults_to_aggregate_and_audio_off_and_opens_near_home(client):
+    home = HomeFactory(lat=40.0, lng=-105.0)
+    client.force_login(home.user)
+
+    page = client.get(reverse("cameras:new")).content.decode()
+
+    assert re.search(r'value="aggregate"[^>]* checked>', page)
+    assert re.search(r'name="record_audio"[^>]*>', page)
+    assert not re.search(r'name="record_audio"[^>]* checked', page)
+    assert 'data-center-lat="40.000000"' in page
+    assert "removed from every clip" in page
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"name": "  "}, "name", "This field is required."),
+        ({"kind": "webcam"}, "kind", "Select a valid choice."),
+        ({"lat": "91"}, "lat", "less than or equal to 90"),
+        ({"lng": "-181"}, "lng", "greater than or equal to -180"),
+        ({"agency_visibility": "public"}, "agency_visibility", "Select a valid choice."),
+    ],
+)
+def test_a_wrong_field_is_named_and_nothing_is_registered(client, resident, change, field, message):
+    client.force_login(resident)
+
+    response = client.post(reverse("cameras:new"), {**FORM, **change})
+
+    assert response.status_code == 200
+    assert message in str(response.context["form"].errors[field])
+    assert not Camera.objects.exists()
+
+
+def test_the_owner_edits_name_point_agency_counting_and_audio(client, resident):
+    camera = CameraFactory(owner=resident)
+    client.force_login(resident)
+    page = client.get(reverse("cameras:camera", args=[camera.pk])).content.decode()
+    assert f'value="{camera.exact_lat}"' in page  # the owner sees their exact point
+
+    response = client.post(
+        reverse("cameras:camera", args=[camera.pk]),
+        {
+            **FORM,
+            "name": "Garage",
+            "lat": "39.75",
+            "lng": "-105.0",
+            "agency_visibility": "hidden",
+            "record_audio": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    camera.refresh_from_db()
+    assert (camera.name, camera.agency_visibility, camera.record_audio) == (
+        "Garage",
+        "hidden",
+        True,
+    )
+    assert (camera.exact_lat, camera.exact_lng) == (39.75, -105.0)
+    assert (camera.lat, camera.lng) == approximate_location(39.75, -105.0)
+
+
+def test_my_cameras_lists_mine_and_never_a_neighbors(client, resident):
+    mine = CameraFactory(owner=resident, name="Porch")
+    CameraFactory(owner=UserFactory(), name="Neighbor's yard")
+    client.force_login(resident)
+
+    page = client.get(reverse("cameras:list")).content.decode()
+
+    assert "Porch" in page and reverse("cameras:camera", args=[mine.pk]) in page
+    assert "Neighbor&#x27;s yard" not in page and "Neighbor's yard" not in page
+
+
+def test_my_cameras_and_clip_settings_take_a_few_queries_however_many_cameras(
+    client, resident, django_assert_max_num_queries
+):
+    for n, camera in enumerate(CameraFactory.create_batch(8, owner=resident)):
+        clip_of(camera, data=short_video(fps=5 + n))  # each clip its own bytes
+    client.force_login(resident)
+
+    with django_assert_max_num_queries(8):
+        client.get(reverse("cameras:list"))
+    with django_assert_max_num_queries(10):
+        client.get(reverse("cameras:storage"))
+
+
+def test_removing_asks_first_then_deletes_the_camera_its_clips_and_their_files(
+    client, resident, django_capture_on_commit_callbacks
+):
+    camera = CameraFactory(owner=resident)
+    clip = clip_of(camera)
+    names = [clip.media.name, clip.media.thumbnail_name]
+    assert all(media_storage().exists(name) for name in names)
+    client.force_login(resident)
+
+    question = client.get(reverse("cameras:remove", args=[camera.pk]))
+    assert b"Its 1 clip is deleted with it" in question.content
+    assert Camera.objects.filter(pk=camera.pk).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("cameras:remove", args=[camera.pk]))
+
+    assert response.status_code == 302
+    assert not Camera.objects.exists()
+    assert not Clip.objects.exists()
+    assert not MediaFile.objects.exists()
+    assert not any(media_storage().exists(name) for name in names)

@@ -1,0 +1,105 @@
+"""Privacy and motion zones: drawn on the zones page, checked the same everywhere."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from commonwatch.cameras.zones import MAX_ZONES, checked_zones
+
+from .factories import CameraFactory, clip_of
+from .helpers import SQUARE
+
+TRIANGLE = [[0.5, 0.0], [1.0, 1.0], [0.0, 1.0]]
+
+
+def test_zones_within_the_limits_are_kept_as_floats():
+    assert checked_zones([SQUARE, [[1, 0], [1, 1], [0, 1]]]) == [
+        SQUARE,
+        [[1.0, 0.0], [1.0, 1.0], [0.0, 1.0]],
+    ]
+    assert checked_zones([TRIANGLE] * MAX_ZONES) == [TRIANGLE] * MAX_ZONES
+
+
+@pytest.mark.parametrize(
+    ("zones", "message"),
+    [
+        ({"x": 1}, "Zones must be a list of polygons."),
+        ([TRIANGLE] * (MAX_ZONES + 1), "At most 16 zones per camera; this has 17."),
+        ([SQUARE, [[0, 0], [1, 1]]], "Zone 2 must be a list of 3 to 32 corners."),
+        ([[[0, 0], [0.5, 0]] * 17], "Zone 1 must be a list of 3 to 32 corners."),
+        ([[[0, 0], [1, 0], [1, -0.1]]], "Zone 1 has a corner outside the frame"),
+        ([[[0, 0], [1, 0], [1, float("nan")]]], "Each corner of zone 1 must be a pair"),
+        ([[[0, 0], [1, 0], [1, 1, 1]]], "Each corner of zone 1 must be a pair"),
+        ([[[0, 0], [1, 0], ["1", 1]]], "Each corner of zone 1 must be a pair"),
+        ([[[0, 0], [0.5, 0.5], [1, 1]]], "Zone 1 covers no area"),
+    ],
+)
+def test_wrong_zones_are_refused_saying_which_and_why(zones, message):
+    with pytest.raises(ValidationError) as refused:
+        checked_zones(zones)
+
+    assert message in refused.value.messages[0]
+
+
+@pytest.mark.django_db
+def test_the_zones_page_draws_on_a_neutral_frame_until_a_clip_exists(client, resident):
+    camera = CameraFactory(owner=resident)
+    client.force_login(resident)
+
+    before = client.get(reverse("cameras:zones", args=[camera.pk])).content.decode()
+    clip = clip_of(camera)
+    after = client.get(reverse("cameras:zones", args=[camera.pk])).content.decode()
+
+    assert "neutral frame with a grid" in before and "zone-thumbnail" not in before
+    assert reverse("media:thumbnail", args=[clip.media_id]) in after
+
+
+@pytest.mark.django_db
+def test_saving_the_zones_page_keeps_both_kinds(client, resident):
+    camera = CameraFactory(owner=resident)
+    client.force_login(resident)
+
+    response = client.post(
+        reverse("cameras:zones", args=[camera.pk]),
+        {"privacy_zones": json.dumps([SQUARE]), "motion_zones": json.dumps([TRIANGLE])},
+    )
+
+    assert response.status_code == 302
+    camera.refresh_from_db()
+    assert (camera.privacy_zones, camera.motion_zones) == ([SQUARE], [TRIANGLE])
+    page = client.get(reverse("cameras:zones", args=[camera.pk])).content.decode()
+    assert json.dumps([SQUARE]).replace('"', "&quot;") in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("sent", "message"),
+    [("[[[0, 0], [2, 0], [1, 1]]]", "outside the frame"), ("[[[0,0]", "could not be read")],
+)
+def test_wrong_zones_on_the_page_are_refused_and_the_saved_ones_stay(
+    client, resident, sent, message
+):
+    camera = CameraFactory(owner=resident, privacy_zones=[SQUARE])
+    client.force_login(resident)
+
+    response = client.post(reverse("cameras:zones", args=[camera.pk]), {"privacy_zones": sent})
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    camera.refresh_from_db()
+    assert camera.privacy_zones == [SQUARE]
+
+
+@pytest.mark.django_db
+def test_sending_one_kind_of_zones_keeps_the_other(client, resident):
+    camera = CameraFactory(owner=resident, motion_zones=[TRIANGLE])
+    client.force_login(resident)
+
+    client.post(reverse("cameras:zones", args=[camera.pk]), {"privacy_zones": json.dumps([SQUARE])})
+
+    camera.refresh_from_db()
+    assert (camera.privacy_zones, camera.motion_zones) == ([SQUARE], [TRIANGLE])
