@@ -19,7 +19,7 @@ from commonwatch.core.errors import Conflict
 from .models import Claim
 
 CLAIM_FOR = timedelta(minutes=15)
-KINDS = ("post", "comment", "appeal")
+KINDS = ("post", "edit", "comment", "appeal")
 
 
 def key(kind: str, pk: int) -> str:

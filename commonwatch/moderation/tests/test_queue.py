@@ -13,7 +13,7 @@ from commonwatch.accounts.adapters import AccountAdapter
 from commonwatch.accounts.tests.factories import PASSWORD, sign_in
 from commonwatch.accounts.tests.test_mfa_login import AUTHENTICATE, current_code
 from commonwatch.community import services as community
-from commonwatch.community.models import Comment, Post, Status
+from commonwatch.community.models import Comment, Post, RevisionStatus, Status
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
 from commonwatch.core.errors import Conflict
 from commonwatch.moderation import queue, selectors, services
@@ -48,9 +48,12 @@ def test_filters_by_kind_age_and_flags(client, author, mod):
         services.flag_post(user=throwaway_account(), post=flagged, reason="false")
     once = published(author, mod, title="Flagged once")
     services.flag_post(user=throwaway_account(), post=once, reason="false")
-    # Back in review after its author changed it: a published post a moderator took down.
+    # Back in review: a published post a moderator took down is a post, not an edit.
+    requeued = published(author, mod, title="Taken back")
+    Post.objects.filter(pk=requeued.pk).update(status=Status.PENDING)
+    # An edit of a published post waiting for a moderator while the post stays up.
     edited = published(author, mod, title="Changed since")
-    Post.objects.filter(pk=edited.pk).update(status=Status.PENDING)
+    revision = _waiting_edit(author, edited)
     comment = community.add_comment(author=author, post=once, body="Still there at 5.")
     sign_in(client, mod)
 
@@ -58,10 +61,10 @@ def test_filters_by_kind_age_and_flags(client, author, mod):
         return _anchors(client.get(f"/moderation/?{query}").content.decode())
 
     assert shown("kind=comment") == [f"item-comment-{comment.pk}"]
-    assert shown("kind=edit") == [f"item-post-{edited.pk}"]
-    assert f"item-post-{new.pk}" in shown("kind=post") and f"item-post-{edited.pk}" not in shown(
-        "kind=post"
-    )
+    assert shown("kind=edit") == [f"item-edit-{revision.pk}"]
+    posts = shown("kind=post")
+    assert f"item-post-{new.pk}" in posts and f"item-post-{requeued.pk}" in posts
+    assert f"item-post-{edited.pk}" not in posts, "an edit keeps its post up and out of review"
     assert shown("age=3d") == [f"item-post-{old.pk}"]
     assert set(shown("flags=1")) == {f"item-post-{flagged.pk}", f"item-post-{once.pk}"}
     assert shown("flags=3") == [f"item-post-{flagged.pk}"]
@@ -70,6 +73,14 @@ def test_filters_by_kind_age_and_flags(client, author, mod):
         in client.get("/moderation/?kind=appeal").content.decode()
     )
     assert shown("kind=bogus&age=forever&flags=x") == shown("")
+
+
+def _waiting_edit(author, post, body="A new story altogether, which a moderator reads first."):
+    """An edit too large to apply at once: it waits while neighbors see the post."""
+    community.edit_post(
+        author=author, post=post, title=post.title, body=body, category=post.category
+    )
+    return post.revisions.get(status=RevisionStatus.PENDING)
 
 
 def test_a_claimed_item_is_seen_by_others_but_decided_only_by_its_claimer(client, author, mod):
