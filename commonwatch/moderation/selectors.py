@@ -3,6 +3,7 @@ standing, and the public log of moderation: counts and reasons, never people."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -16,6 +17,9 @@ from django.utils import timezone
 from commonwatch.community.models import Comment, Post, PostRevision, RevisionStatus, Status
 from commonwatch.community.selectors import edit_diff
 from commonwatch.core.policies import require, restrict
+from commonwatch.geo.approximate import approximate_area
+from commonwatch.geo.places import place_cell
+from commonwatch.geo.selectors import place_labels
 from commonwatch.organizations.models import Kind, Membership
 
 from . import penalties, queue, trust
@@ -142,6 +146,7 @@ class QueueItem:
     rejected_by_me: bool = False
     edit: dict | None = None  # an edit's word diff against the published text
     next_anchor: str = ""  # the item to bring into view once this one is decided
+    place_label: str | None = None  # the name of the post's public cell, once it has one
 
     @property
     def anchor(self) -> str:
@@ -151,6 +156,12 @@ class QueueItem:
     def cell(self) -> str:
         """The post's H3 cell in its usual hexadecimal form."""
         return format(self.post.cell, "x") if self.post else ""
+
+    @property
+    def area(self) -> str:
+        """The ~100 m hexagon of the post's public point, as JSON corners for its map:
+        the same area its page draws, never the exact point."""
+        return json.dumps(approximate_area(self.post.lat, self.post.lng)) if self.post else ""
 
     @property
     def claim_expires(self):
@@ -192,9 +203,7 @@ def _queued_edits(filters: QueueFilters):
     )
     if filters.flags:
         edits = edits.annotate(
-            open_flags=Count(
-                "post__flags", filter=Q(post__flags__resolved=False), distinct=True
-            )
+            open_flags=Count("post__flags", filter=Q(post__flags__resolved=False), distinct=True)
         ).filter(open_flags__gte=filters.flags)
     return edits
 
@@ -234,8 +243,11 @@ def moderation_queue(user, filters: QueueFilters, page_number) -> QueuePage:
     items = [_item(user, kind, pk, since) for since, kind, pk in page.object_list]
     items = [item for item in items if item is not None]
     claims = queue.live_claims([item.claim_key for item in items], now)
+    places = place_labels(place_cell(item.post.lat, item.post.lng) for item in items if item.post)
     for i, item in enumerate(items):
         item.claim = claims.get(item.claim_key)
+        if item.post:
+            item.place_label = places.get(place_cell(item.post.lat, item.post.lng))
         following = items[i + 1] if i + 1 < len(items) else items[i - 1] if i else None
         item.next_anchor = following.anchor if following else ""
     return QueuePage(items, page, counts, lone_moderator=moderators_count() < 2)

@@ -378,7 +378,9 @@ def test_only_moderators_decide_edits(client, author, neighbor):
     with pytest.raises(NotAllowed):
         services.approve_edit(moderator=neighbor, revision=revision)
     client.force_login(author)
-    assert client.post(f"/moderation/edits/{revision.pk}/decision/", {"action": "approve"}).status_code in (
+    assert client.post(
+        f"/moderation/edits/{revision.pk}/decision/", {"action": "approve"}
+    ).status_code in (
         403,
         404,
     )

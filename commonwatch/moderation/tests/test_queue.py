@@ -3,11 +3,14 @@ what each decision needs; moderators land on it when they sign in."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.test import RequestFactory
 from django.utils import timezone
+from django.utils.html import escape
 
 from commonwatch.accounts.adapters import AccountAdapter
 from commonwatch.accounts.tests.factories import PASSWORD, sign_in
@@ -16,6 +19,9 @@ from commonwatch.community import services as community
 from commonwatch.community.models import Comment, Post, RevisionStatus, Status
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
 from commonwatch.core.errors import Conflict
+from commonwatch.geo.approximate import approximate_area
+from commonwatch.geo.models import PlaceLabel
+from commonwatch.geo.places import place_cell
 from commonwatch.moderation import queue, selectors, services
 from commonwatch.moderation.models import Claim
 from commonwatch.moderation.tests.factories import throwaway_account
@@ -189,9 +195,29 @@ def test_each_item_shows_location_standing_earlier_decisions_flags_and_thread(cl
     assert f"cell {format(post.cell, 'x')}" in page
     assert f"{post.lat:.3f}, {post.lng:.3f}" in page
     assert f"{post.exact_lat:.5f}" not in page
+    area = json.dumps(approximate_area(post.lat, post.lng))
+    assert 'class="map small area-map"' in page and f'data-area="{escape(area)}"' in page
     assert "1 penalty step this year" in page and "new or not established" in page
     assert "Rejected (Not about neighborhood safety)" in page
     assert "Names my house" in page and "Shares private information" in page
+
+
+def test_the_location_is_a_small_map_of_the_hexagon_named_when_known(client, author, mod):
+    post = submit(author, title="Near a named corner")
+    PlaceLabel.objects.create(cell=place_cell(post.lat, post.lng), label="Elm St & 5th Ave")
+    sign_in(client, mod)
+
+    page = client.get("/moderation/").content.decode()
+    item = page.split(f'id="item-post-{post.pk}"')[1].split("</article>")[0]
+
+    corners = json.loads(unescape(item.split('data-area="')[1].split('"')[0]))
+    assert corners == [list(c) for c in approximate_area(post.lat, post.lng)]
+    assert len(corners) == 6, "the ~100 m hexagon of the public point, not a point"
+    assert "Approximate location: near Elm St &amp; 5th Ave" in item
+    text = item.split('<p class="meta location">')[1].split("</p>")[0]
+    assert f"{post.lat:.3f}" not in text, "the name replaces the coordinates"
+    assert str(post.exact_lat) not in item
+    assert "community/area-map.js" in page
 
 
 def test_the_api_lists_filters_and_claims(client, author, mod):

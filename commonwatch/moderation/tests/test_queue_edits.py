@@ -189,9 +189,10 @@ def test_residents_neither_see_nor_claim_edits(client, author, mod):
 
     assert client.get("/moderation/?kind=edit").status_code == 403
     assert client.post(f"/moderation/claims/edit/{revision.pk}/").status_code == 403
-    assert client.post(
-        f"/moderation/edits/{revision.pk}/decision/", {"action": "approve"}
-    ).status_code == 403
+    assert (
+        client.post(f"/moderation/edits/{revision.pk}/decision/", {"action": "approve"}).status_code
+        == 403
+    )
     assert client.post(f"/api/v1/moderation/claims/edit/{revision.pk}").status_code == 403
     assert PostRevision.objects.get().status == RevisionStatus.PENDING
     assert not Claim.objects.exists()
