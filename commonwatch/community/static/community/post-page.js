@@ -115,6 +115,26 @@
     });
   }
 
+  // Live: the author marking it resolved ("Found") or open again shows at once, and is
+  // said aloud (the socket: web/live-socket.js; the badge: community/live-resolved.js).
+  function live() {
+    var status = document.getElementById("post-live");
+    var article = document.getElementById("post-full");
+    if (!status || !article || !window.commonwatch || !window.commonwatch.liveSocket) { return; }
+    window.commonwatch.liveSocket({
+      path: status.dataset.wsPath,
+      onMessage: function (message) {
+        if (message.type !== "resolved" || String(message.post_id) !== article.dataset.postId) { return; }
+        window.commonwatch.showResolved(article, message);
+        status.textContent = message.resolved
+          ? status.dataset.resolvedNow.replace("%(label)s", message.resolved_label)
+          : status.dataset.openNow;
+      },
+      onState: function (connected) { status.dataset.connected = String(connected); }
+    });
+  }
+
   carousel();
   share();
+  live();
 })();
