@@ -19,6 +19,7 @@ from commonwatch.accounts.access import access, needs
 from commonwatch.accounts.selectors import home_of
 from commonwatch.core.errors import DomainError, SecondFactorRequired
 from commonwatch.core.forms import add_errors
+from commonwatch.core.policies import can
 from commonwatch.geo.approximate import approximate_area, approximate_location
 from commonwatch.notifications.services import mark_read
 
@@ -152,9 +153,14 @@ def post_detail(request, post_id: int):
 
 
 def _post_page(request, post, comment_form: CommentForm):
-    card = selectors.post_page(post, request.user, home=home_of(request.user))
+    home = home_of(request.user)
+    card = selectors.post_page(post, request.user, home=home)
+    # Changes to a published post arrive over the feed's socket, which only residents
+    # with a home may open (consumers.FeedConsumer): nobody else tries to.
+    reader = home is not None and can(request.user, policies.READ)
     context = {
         "post": card,
+        "live": reader and card["status"] == "published",
         # The ~100 m hexagon of its public point, never the exact point (even its author's).
         "area": json.dumps(approximate_area(post.lat, post.lng)),
         "comments": selectors.comments_for(request.user, post),
