@@ -251,6 +251,8 @@ def edit_post(
             record(actor=author, action="community.post.edited", target=post)
             return post
         revision = PostRevision.objects.create(post=post, reasons=reasons, **edited)
+        if withdrawn:
+            hooks.replaced_edit(withdrawn, revision.pk)
         record(
             actor=author,
             action="community.post.edit_submitted",

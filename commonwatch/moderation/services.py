@@ -347,6 +347,12 @@ def turn_down_edit(*, moderator, revision: PostRevision, note: str) -> PostRevis
     return revision
 
 
+def carry_edit_claim(old: int, new: int) -> None:
+    """The author replaced an edit a moderator had claimed: the claim moves to the new
+    one (its clock unchanged), so nobody else picks up the review mid-way."""
+    queue.move(queue.key("edit", old), queue.key("edit", new))
+
+
 def _latest_rejection(*, post: Post | None, comment: Comment | None) -> Decision:
     rejections = Decision.objects.filter(action=Action.REJECT, post=post, comment=comment)
     return rejections.order_by("-created_at", "-pk").first()

@@ -196,3 +196,19 @@ def test_residents_neither_see_nor_claim_edits(client, author, mod):
     assert client.post(f"/api/v1/moderation/claims/edit/{revision.pk}").status_code == 403
     assert PostRevision.objects.get().status == RevisionStatus.PENDING
     assert not Claim.objects.exists()
+
+
+def test_a_claim_follows_the_edit_its_author_replaced(client, author, mod):
+    post = published(author, mod)
+    first = _waiting_edit(author, post, body="A first rewrite that a moderator must read.")
+    services.claim_item(moderator=mod, kind="edit", pk=first.pk)
+    second = _waiting_edit(author, post, body="A second rewrite, sent while it was claimed.")
+
+    assert Claim.objects.get().item == f"edit:{second.pk}"
+    sign_in(client, moderator())
+    refused = client.post(
+        f"/api/v1/moderation/edits/{second.pk}/decision",
+        {"action": "approve"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 409
