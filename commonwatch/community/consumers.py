@@ -151,6 +151,6 @@ class FeedConsumer(AsyncWebsocketConsumer):
         home = self.home
         if haversine_m(home.lat, home.lng, event["post_lat"], event["post_lng"]) > home.radius_m:
             return None  # not even that a post just outside the circle was removed
-        if event["type"] == "post.removed":
-            return event["text"]
+        if event["type"] in ("post.removed", "post.resolved"):
+            return event["text"]  # the same for everyone, its author included
         return event["author_text"] if event["author_id"] == self.user_id else event["text"]

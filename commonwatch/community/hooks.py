@@ -2,8 +2,9 @@
 
 Moderation (registered in its AppConfig.ready) says who may not post for now (its
 penalty ladder), holds back edits of posts neighbors flagged, closes the appeals an
-author's edit or delete makes moot, adds its panel (the flag form) to the post page,
-and counts what the automatic checks stopped. Community calls these at the points
+author's edit or delete makes moot, keeps a moderator's claim on an edit its author
+replaced, adds its panel (the flag form) to the post page, and counts what the
+automatic checks stopped. Community calls these at the points
 named here, inside its own transactions, and knows nothing else of moderation.
 """
 
@@ -23,6 +24,8 @@ edit_reviews: list[Callable[[object], str | None]] = []
 post_page_panels: list[Callable[[object, dict], str]] = []
 # Each is told which rules (codes) an automatic check stopped a text for: no text, no author.
 text_stopped: list[Callable[[set[str]], None]] = []
+# Each is told that an author's newer edit (id) replaced the one waiting (id).
+edit_replaced: list[Callable[[int, int], None]] = []
 
 
 def posting_pause(user) -> str | None:
@@ -57,3 +60,8 @@ def panels(request, card: dict) -> list[str]:
 def stopped(rules: set[str]) -> None:
     for listener in text_stopped:
         listener(rules)
+
+
+def replaced_edit(old: int, new: int) -> None:
+    for listener in edit_replaced:
+        listener(old, new)

@@ -33,6 +33,7 @@ def groups_for_circle(lat: float, lng: float, radius_m: float) -> list[str]:
 
 ANNOUNCE_POST = "community.announce_post"
 ANNOUNCE_REMOVAL = "community.announce_removal"
+ANNOUNCE_RESOLVED = "community.announce_resolved"
 
 
 @outbox.handler(ANNOUNCE_POST)
@@ -74,3 +75,32 @@ def announce_removal(*, post_id: int, cell: int, lat: float, lng: float) -> None
         "text": encode({"type": "removed", "post_id": post_id}),
     }
     publish(event)
+
+
+@outbox.handler(ANNOUNCE_RESOLVED)
+def announce_resolved(*, post_id: int) -> None:
+    """After the commit: its author marked the post resolved ("Found") or open again.
+
+    Only a post still published goes out, and only to the sockets whose circle holds its
+    public point (FeedConsumer.text_for), as for a new post: whoever receives it could
+    open the post and read the same. The state sent is the one at sending time, so two
+    quick changes never leave pages showing the first.
+    """
+    post = Post.objects.filter(pk=post_id, status=Status.PUBLISHED).first()
+    if post is None:
+        return
+    message = {
+        "type": "resolved",
+        "post_id": post.pk,
+        "resolved": post.resolved_at is not None,
+        "resolved_label": str(post.resolved_label),
+    }
+    publish(
+        {
+            "type": "post.resolved",
+            "group": cell_group(post.cell),
+            "post_lat": post.lat,
+            "post_lng": post.lng,
+            "text": encode(message),
+        }
+    )

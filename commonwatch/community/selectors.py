@@ -383,20 +383,20 @@ def pending_edits(user, limit: int = 100) -> list[dict]:
     waiting = restrict(
         PostRevision.objects.filter(status=RevisionStatus.PENDING), user, REVIEW
     ).select_related("post")
-    items = []
-    for revision in waiting.order_by("created_at")[:limit]:
-        post = revision.post
-        items.append(
-            {
-                "revision": revision,
-                "post": post,
-                "recategorized": revision.category != post.category,
-                "title_diff": revisions.word_diff(post.title, revision.title),
-                "body_diff": revisions.word_diff(post.body, revision.body),
-                "description_diffs": _description_diffs(post, revision),
-            }
-        )
-    return items
+    return [edit_diff(revision) for revision in waiting.order_by("created_at")[:limit]]
+
+
+def edit_diff(revision: PostRevision) -> dict:
+    """An edit beside the published text, word by word, as a moderator reads it."""
+    post = revision.post
+    return {
+        "revision": revision,
+        "post": post,
+        "recategorized": revision.category != post.category,
+        "title_diff": revisions.word_diff(post.title, revision.title),
+        "body_diff": revisions.word_diff(post.body, revision.body),
+        "description_diffs": _description_diffs(post, revision),
+    }
 
 
 def _description_diffs(post: Post, revision: PostRevision) -> list:
@@ -406,12 +406,6 @@ def _description_diffs(post: Post, revision: PostRevision) -> list:
         for key, text in revision.descriptions.items()
         if key in published and published[key] != text
     ]
-
-
-def edit_in_queue(user, revision_id: int) -> PostRevision:
-    """A waiting edit, for a moderator; 404 for anyone else or for none."""
-    waiting = PostRevision.objects.filter(pk=revision_id, status=RevisionStatus.PENDING)
-    return _one(restrict(waiting, user, REVIEW))
 
 
 def media_by_post(posts) -> dict[int, list[PostMedia]]:

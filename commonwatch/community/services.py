@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonwatch.audit.services import record
+from commonwatch.core import outbox
 from commonwatch.core.errors import Conflict, NotAllowed
 from commonwatch.core.policies import can, require
 from commonwatch.geo.points import require_point
 from commonwatch.geo.services import rebuild_tallies
 from commonwatch.media import services as media
 
-from . import hooks, revisions, transitions
+from . import hooks, live, revisions, transitions
 from .checks import (
     MAX_COMMENT_CHARS,
     NEEDS_DETAILS,
@@ -250,6 +251,8 @@ def edit_post(
             record(actor=author, action="community.post.edited", target=post)
             return post
         revision = PostRevision.objects.create(post=post, reasons=reasons, **edited)
+        if withdrawn:
+            hooks.replaced_edit(withdrawn, revision.pk)
         record(
             actor=author,
             action="community.post.edit_submitted",
@@ -348,8 +351,9 @@ def delete_post(*, author, post: Post) -> Post:
 def set_resolved(*, author, post: Post, resolved: bool) -> Post:
     """The author marks the post resolved ("Found" for a lost pet), or open again.
 
-    It stays where it is in feeds and on the map, labelled; marking it twice changes
-    nothing and writes no second audit entry.
+    It stays where it is in feeds and on the map, labelled, and neighbors' open pages
+    show the change live (live.announce_resolved); marking it twice changes nothing and
+    writes no second audit entry or message.
     """
     require(author, RESOLVE, post)
     with transaction.atomic():
@@ -358,6 +362,7 @@ def set_resolved(*, author, post: Post, resolved: bool) -> Post:
             return post
         post.resolved_at = timezone.now() if resolved else None
         post.save(update_fields=["resolved_at", "updated_at"])
+        outbox.put(live.ANNOUNCE_RESOLVED, inline=True, post_id=post.pk)
         action = "community.post.resolved" if resolved else "community.post.reopened"
         record(actor=author, action=action, target=post, data={"category": post.category})
     return post

@@ -13,5 +13,4 @@ urlpatterns = [
     path("posts/<int:post_id>/delete/", views.delete_post, name="delete"),
     path("posts/<int:post_id>/comments/", views.comment, name="comment"),
     path("posts/<int:post_id>/resolved/", views.resolve_post, name="resolve"),
-    path("edits/<int:revision_id>/decide/", views.decide_edit, name="decide_edit"),
 ]

@@ -19,7 +19,7 @@ from commonwatch.accounts.access import access, needs
 from commonwatch.accounts.selectors import home_of
 from commonwatch.core.errors import DomainError, SecondFactorRequired
 from commonwatch.core.forms import add_errors
-from commonwatch.core.outcomes import report_outcome
+from commonwatch.core.policies import can
 from commonwatch.geo.approximate import approximate_area, approximate_location
 from commonwatch.notifications.services import mark_read
 
@@ -30,7 +30,6 @@ from .forms import CommentForm, EditPostForm, FeedFilterForm, PostForm, ResolveF
 READ = needs(policies.READ)
 WRITE = needs(policies.WRITE)
 RESOLVE = needs(policies.RESOLVE)
-REVIEW = needs(policies.REVIEW)
 
 
 def _unknown_filters(filter_form: FeedFilterForm):
@@ -154,9 +153,14 @@ def post_detail(request, post_id: int):
 
 
 def _post_page(request, post, comment_form: CommentForm):
-    card = selectors.post_page(post, request.user, home=home_of(request.user))
+    home = home_of(request.user)
+    card = selectors.post_page(post, request.user, home=home)
+    # Changes to a published post arrive over the feed's socket, which only residents
+    # with a home may open (consumers.FeedConsumer): nobody else tries to.
+    reader = home is not None and can(request.user, policies.READ)
     context = {
         "post": card,
+        "live": reader and card["status"] == "published",
         # The ~100 m hexagon of its public point, never the exact point (even its author's).
         "area": json.dumps(approximate_area(post.lat, post.lng)),
         "comments": selectors.comments_for(request.user, post),
@@ -261,27 +265,6 @@ def delete_post(request, post_id: int):
     services.delete_post(author=request.user, post=post)
     messages.success(request, _("Your post is deleted."))
     return redirect("community:feed")
-
-
-@access(REVIEW)
-@require_POST
-def decide_edit(request, revision_id: int):
-    """A moderator applies an author's edit or turns it down with a note."""
-    revision = selectors.edit_in_queue(request.user, revision_id)
-    if request.POST.get("action") == "approve":
-        act, done = (
-            lambda: services.approve_edit(moderator=request.user, revision=revision),
-            _("Edit applied: neighbors see the new text."),
-        )
-    else:
-        act, done = (
-            lambda: services.reject_edit(
-                moderator=request.user, revision=revision, note=request.POST.get("note", "")
-            ),
-            _("Edit turned down: the published text stays."),
-        )
-    report_outcome(request, act, done)
-    return redirect("moderation:queue")
 
 
 MAP_DEFAULT_PERIOD = "week"

@@ -50,7 +50,9 @@ class ClaimOut(Schema):
 
 
 class QueueItemOut(Schema):
-    """One item waiting for a decision; `id` is the post's, comment's or appeal's."""
+    """One item waiting for a decision; `id` is the post's, edit's, comment's or
+    appeal's. An edit's title and body are the text it asks for; `published_title` and
+    `published_body` what neighbors see until it is applied."""
 
     kind: Literal["post", "edit", "comment", "appeal"]
     id: int
@@ -59,6 +61,9 @@ class QueueItemOut(Schema):
     status: str
     title: str
     body: str
+    published_title: str
+    published_body: str
+    edit_reasons: list[str] = Field(description="Why an edit waits for a moderator.")
     lat: float | None
     lng: float | None
     cell: str
@@ -106,6 +111,9 @@ def _item_out(item) -> dict:
         "status": getattr(obj, "status", ""),
         "title": text.title if text else "",
         "body": text.body if text else (rejection.comment.body if rejection else obj.body),
+        "published_title": post.title if item.edit else "",
+        "published_body": post.body if item.edit else "",
+        "edit_reasons": obj.reasons if item.edit else [],
         "lat": post.lat if post else None,
         "lng": post.lng if post else None,
         "cell": item.cell,
@@ -239,7 +247,7 @@ def queue(
     }
 
 
-ClaimKind = Literal["post", "comment", "appeal"]
+ClaimKind = Literal["post", "edit", "comment", "appeal"]
 
 
 @router.post(
@@ -319,7 +327,8 @@ class EditDecisionIn(Schema):
 @router.get("/moderation/edits", response=answers({200: list[EditOut]}), auth=MODERATE)
 def edits(request):
     """Authors' edits of published posts waiting for a moderator, oldest first, beside
-    the text neighbors see meanwhile."""
+    the text neighbors see meanwhile. The queue (kind=edit) pages them with their
+    claims, flags and author standing."""
     return [
         {
             "id": entry["revision"].pk,
@@ -344,12 +353,13 @@ def edits(request):
 )
 def decide_edit(request, revision_id: int, payload: EditDecisionIn):
     """Apply an author's edit (neighbors see it from now on) or turn it down with a note
-    (the published text stays); 409 if it was decided or replaced meanwhile."""
-    revision = community_selectors.edit_in_queue(request.auth, revision_id)
+    (the published text stays); 409 if it was decided or replaced meanwhile, or another
+    moderator holds its claim."""
+    revision = selectors.edit_in_queue(request.auth, revision_id)
     if payload.action == "approve":
-        community_services.approve_edit(moderator=request.auth, revision=revision)
+        services.apply_edit(moderator=request.auth, revision=revision)
         return {"id": revision.pk, "status": "applied"}
-    community_services.reject_edit(moderator=request.auth, revision=revision, note=payload.note)
+    services.turn_down_edit(moderator=request.auth, revision=revision, note=payload.note)
     return {"id": revision.pk, "status": "rejected"}
 
 

@@ -17,5 +17,6 @@ class ModerationConfig(AppConfig):
         hooks.edit_reviews.append(services.flags_hold_edit)
         hooks.post_page_panels.append(views.flag_panel)
         hooks.text_stopped.append(services.record_check_stops)
+        hooks.edit_replaced.append(services.carry_edit_claim)
         closing.closing_steps.append(services.close_appellant)
         adapters.landing_pages.append(views.moderators_landing)

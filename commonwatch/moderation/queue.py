@@ -19,7 +19,7 @@ from commonwatch.core.errors import Conflict
 from .models import Claim
 
 CLAIM_FOR = timedelta(minutes=15)
-KINDS = ("post", "comment", "appeal")
+KINDS = ("post", "edit", "comment", "appeal")
 
 
 def key(kind: str, pk: int) -> str:
@@ -80,3 +80,8 @@ def unclaim(moderator, item: str) -> None:
 def release(item: str) -> None:
     """The item was decided: whoever held it, the claim has nothing left to protect."""
     Claim.objects.filter(item=item).delete()
+
+
+def move(old: str, new: str) -> None:
+    """The item was replaced by another (an author's newer edit): its claim follows."""
+    Claim.objects.filter(item=old).update(item=new)

@@ -3,6 +3,7 @@ standing, and the public log of moderation: counts and reasons, never people."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -13,8 +14,12 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
-from commonwatch.community.models import Comment, Post, Status
+from commonwatch.community.models import Comment, Post, PostRevision, RevisionStatus, Status
+from commonwatch.community.selectors import edit_diff
 from commonwatch.core.policies import require, restrict
+from commonwatch.geo.approximate import approximate_area
+from commonwatch.geo.places import place_cell
+from commonwatch.geo.selectors import place_labels
 from commonwatch.organizations.models import Kind, Membership
 
 from . import penalties, queue, trust
@@ -44,9 +49,20 @@ def comment_in_queue(user, comment_id: int) -> Comment:
     return _for_moderator(user, Comment.objects.filter(pk=comment_id, status=Status.PENDING))
 
 
+def edit_in_queue(user, revision_id: int) -> PostRevision:
+    """An author's edit of a published post that waits for a moderator; 404 if none."""
+    waiting = PostRevision.objects.filter(pk=revision_id, status=RevisionStatus.PENDING)
+    return _for_moderator(user, waiting.exclude(post__status=Status.DELETED))
+
+
 def queue_item(user, kind: str, item_id: int):
-    """The post, comment or appeal the queue shows under this kind; 404 if none."""
-    find = {"post": post_in_queue, "comment": comment_in_queue, "appeal": appeal_in_queue}
+    """The post, edit, comment or appeal the queue shows under this kind; 404 if none."""
+    find = {
+        "post": post_in_queue,
+        "edit": edit_in_queue,
+        "comment": comment_in_queue,
+        "appeal": appeal_in_queue,
+    }
     if kind not in find:
         require(user, MODERATE, hidden=True)
         raise Http404
@@ -97,7 +113,7 @@ class QueueFilters:
 
     def wants(self, kind: str) -> bool:
         if self.flags and kind not in ("post", "edit"):
-            return False  # only posts carry flags
+            return False  # only posts carry flags (an edit: those of its post)
         return not self.kind or self.kind == kind
 
 
@@ -110,6 +126,8 @@ class AuthorStanding:
     steps: int
     paused_until: datetime | None
     earlier: list[Decision]
+    # Their edits of published posts a moderator applied or turned down, latest first.
+    earlier_edits: list[PostRevision] = field(default_factory=list)
 
 
 @dataclass
@@ -126,7 +144,9 @@ class QueueItem:
     after: list[Comment] = field(default_factory=list)
     established_flags: int = 0
     rejected_by_me: bool = False
+    edit: dict | None = None  # an edit's word diff against the published text
     next_anchor: str = ""  # the item to bring into view once this one is decided
+    place_label: str | None = None  # the name of the post's public cell, once it has one
 
     @property
     def anchor(self) -> str:
@@ -136,6 +156,12 @@ class QueueItem:
     def cell(self) -> str:
         """The post's H3 cell in its usual hexadecimal form."""
         return format(self.post.cell, "x") if self.post else ""
+
+    @property
+    def area(self) -> str:
+        """The ~100 m hexagon of the post's public point, as JSON corners for its map:
+        the same area its page draws, never the exact point."""
+        return json.dumps(approximate_area(self.post.lat, self.post.lng)) if self.post else ""
 
     @property
     def claim_expires(self):
@@ -169,21 +195,30 @@ def _queued_posts(filters: QueueFilters):
     return posts
 
 
+def _queued_edits(filters: QueueFilters):
+    """Authors' edits of published posts waiting for a moderator (the published text
+    stays up meanwhile); with the flags filter, those of posts flagged that often."""
+    edits = PostRevision.objects.filter(status=RevisionStatus.PENDING).exclude(
+        post__status=Status.DELETED
+    )
+    if filters.flags:
+        edits = edits.annotate(
+            open_flags=Count("post__flags", filter=Q(post__flags__resolved=False), distinct=True)
+        ).filter(open_flags__gte=filters.flags)
+    return edits
+
+
 def _queue_keys(user, filters: QueueFilters, now) -> list[tuple]:
     """(waiting since, kind, pk) of every item the filters keep: small rows, sorted."""
     cutoff = now - QUEUE_AGES[filters.age] if filters.age else None
     rows = []
-    if filters.wants("post") or filters.wants("edit"):
+    if filters.wants("post"):
         posts = _moderated(user, _queued_posts(filters))
         if cutoff:
             posts = posts.filter(waiting_since__lte=cutoff)
-        for pk, since, published_at, flags in posts.values_list(
-            "pk", "waiting_since", "published_at", "open_flags"
-        ):
-            kind = "edit" if published_at and not flags else "post"
-            if filters.wants(kind):
-                rows.append((since, kind, pk))
+        rows += [("post", pk, since) for pk, since in posts.values_list("pk", "waiting_since")]
     sources = {
+        "edit": _queued_edits(filters),
         "comment": Comment.objects.filter(status=Status.PENDING),
         "appeal": Appeal.objects.filter(status=AppealStatus.OPEN),
     }
@@ -193,8 +228,9 @@ def _queue_keys(user, filters: QueueFilters, now) -> list[tuple]:
         queryset = _moderated(user, queryset)
         if cutoff:
             queryset = queryset.filter(created_at__lte=cutoff)
-        rows += [(since, kind, pk) for pk, since in queryset.values_list("pk", "created_at")]
-    return sorted(rows)
+        rows += [(kind, pk, since) for pk, since in queryset.values_list("pk", "created_at")]
+    # Oldest first; between items that started waiting at the same instant, a fixed order.
+    return sorted((since, kind, pk) for kind, pk, since in rows)
 
 
 def moderation_queue(user, filters: QueueFilters, page_number) -> QueuePage:
@@ -207,8 +243,11 @@ def moderation_queue(user, filters: QueueFilters, page_number) -> QueuePage:
     items = [_item(user, kind, pk, since) for since, kind, pk in page.object_list]
     items = [item for item in items if item is not None]
     claims = queue.live_claims([item.claim_key for item in items], now)
+    places = place_labels(place_cell(item.post.lat, item.post.lng) for item in items if item.post)
     for i, item in enumerate(items):
         item.claim = claims.get(item.claim_key)
+        if item.post:
+            item.place_label = places.get(place_cell(item.post.lat, item.post.lng))
         following = items[i + 1] if i + 1 < len(items) else items[i - 1] if i else None
         item.next_anchor = following.anchor if following else ""
     return QueuePage(items, page, counts, lone_moderator=moderators_count() < 2)
@@ -221,7 +260,7 @@ def moderators_count() -> int:
 
 
 def _item(user, kind: str, pk: int, since) -> QueueItem | None:
-    if kind in ("post", "edit"):
+    if kind == "post":
         post = (
             Post.objects.filter(pk=pk)
             .annotate(open_flags=Count("flags", filter=Q(flags__resolved=False)))
@@ -241,6 +280,8 @@ def _item(user, kind: str, pk: int, since) -> QueueItem | None:
             post=post,
             established_flags=trust.established_flaggers(post) if flags else 0,
         )
+    if kind == "edit":
+        return _edit_item(pk, since)
     if kind == "comment":
         comment = Comment.objects.select_related("post", "author").filter(pk=pk).first()
         if comment is None:
@@ -275,6 +316,26 @@ def _item(user, kind: str, pk: int, since) -> QueueItem | None:
     )
 
 
+def _edit_item(pk: int, since) -> QueueItem | None:
+    """An edit beside the published text, with the flags on its post and its author."""
+    revision = PostRevision.objects.select_related("post__author").filter(pk=pk).first()
+    if revision is None:
+        return None
+    post = revision.post
+    flags = list(post.flags.filter(resolved=False).order_by("created_at"))
+    return QueueItem(
+        "edit",
+        since,
+        revision,
+        queue.key("edit", pk),
+        flags=flags,
+        author=author_standing(post.author, exclude_edit=pk),
+        post=post,
+        established_flags=trust.established_flaggers(post) if flags else 0,
+        edit=edit_diff(revision),
+    )
+
+
 def thread_around(comment: Comment) -> tuple[list[Comment], list[Comment]]:
     """The published comments just before and just after one, oldest first."""
     published = Comment.objects.filter(post=comment.post_id, status=Status.PUBLISHED)
@@ -283,8 +344,11 @@ def thread_around(comment: Comment) -> tuple[list[Comment], list[Comment]]:
     return list(reversed(before[:NEIGHBOR_COMMENTS])), list(after[:NEIGHBOR_COMMENTS])
 
 
-def author_standing(author, *, exclude_post=None, exclude_comment=None) -> AuthorStanding:
-    """Account age, standing on the ladder and the latest decisions on their content."""
+def author_standing(
+    author, *, exclude_post=None, exclude_comment=None, exclude_edit=None
+) -> AuthorStanding:
+    """Account age, standing on the ladder and the latest decisions on their content,
+    their edits' included (a fix applied at once had no moderator: not listed)."""
     earlier = Decision.objects.filter(Q(post__author=author) | Q(comment__author=author))
     if exclude_post:
         earlier = earlier.exclude(post=exclude_post)
@@ -296,7 +360,18 @@ def author_standing(author, *, exclude_post=None, exclude_comment=None) -> Autho
         steps=penalties.standing_steps(author).count(),
         paused_until=penalties.posting_paused_until(author),
         earlier=list(earlier.order_by("-created_at")[:EARLIER_DECISIONS]),
+        earlier_edits=_reviewed_edits(author, exclude_edit),
     )
+
+
+def _reviewed_edits(author, exclude_edit=None) -> list[PostRevision]:
+    """The author's edits a moderator decided: turned down, or applied after review."""
+    reviewed = PostRevision.objects.filter(post__author=author).filter(
+        Q(status=RevisionStatus.REJECTED) | Q(status=RevisionStatus.APPLIED) & ~Q(reasons=[])
+    )
+    if exclude_edit:
+        reviewed = reviewed.exclude(pk=exclude_edit)
+    return list(reviewed.order_by("-decided_at", "-pk")[:EARLIER_DECISIONS])
 
 
 def appeal_state(target: str) -> dict:

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonwatch.audit.services import record
+from commonwatch.community import services as community_services
 from commonwatch.community import transitions
-from commonwatch.community.models import Comment, Post, Status
+from commonwatch.community.models import Comment, Post, PostRevision, Status
 from commonwatch.core.errors import Conflict, NotAllowed
 from commonwatch.core.policies import require
 
@@ -327,6 +328,31 @@ def appeal(*, author, statement: str, post: Post | None = None, comment=None) ->
         return made
 
 
+def apply_edit(*, moderator, revision: PostRevision) -> Post:
+    """An author's edit of a published post, applied from the queue: like any item,
+    only by whoever holds its claim (or anyone, when nobody does)."""
+    with transaction.atomic():
+        queue.require_unclaimed(moderator, queue.key("edit", revision.pk))
+        post = community_services.approve_edit(moderator=moderator, revision=revision)
+        queue.release(queue.key("edit", revision.pk))
+    return post
+
+
+def turn_down_edit(*, moderator, revision: PostRevision, note: str) -> PostRevision:
+    """The published text stays and the author reads the note; claims as for apply_edit."""
+    with transaction.atomic():
+        queue.require_unclaimed(moderator, queue.key("edit", revision.pk))
+        revision = community_services.reject_edit(moderator=moderator, revision=revision, note=note)
+        queue.release(queue.key("edit", revision.pk))
+    return revision
+
+
+def carry_edit_claim(old: int, new: int) -> None:
+    """The author replaced an edit a moderator had claimed: the claim moves to the new
+    one (its clock unchanged), so nobody else picks up the review mid-way."""
+    queue.move(queue.key("edit", old), queue.key("edit", new))
+
+
 def _latest_rejection(*, post: Post | None, comment: Comment | None) -> Decision:
     rejections = Decision.objects.filter(action=Action.REJECT, post=post, comment=comment)
     return rejections.order_by("-created_at", "-pk").first()
@@ -417,7 +443,7 @@ def claim_item(*, moderator, kind: str, pk: int):
     """The moderator takes a queue item for queue.CLAIM_FOR; others cannot decide it."""
     _require_moderator(moderator)
     if kind not in queue.KINDS:
-        raise ValidationError({"kind": _("Claim a post, a comment or an appeal.")})
+        raise ValidationError({"kind": _("Claim a post, an edit, a comment or an appeal.")})
     return queue.claim(moderator, queue.key(kind, pk))
 
 

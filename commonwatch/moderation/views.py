@@ -40,7 +40,6 @@ def queue(request):
         "here": request.get_full_path(),
         "kinds": KIND_LABELS,
         "ages": AGE_LABELS,
-        "edits": community_selectors.pending_edits(request.user),
         "decisions": selectors.recent_decisions(request.user, limit=20),
         "rules": Rule.choices,
     }
@@ -49,7 +48,7 @@ def queue(request):
 
 KIND_LABELS = {
     "post": _lazy("New and flagged posts"),
-    "edit": _lazy("Edited posts"),
+    "edit": _lazy("Edits of published posts"),
     "comment": _lazy("Comments"),
     "appeal": _lazy("Appeals"),
 }
@@ -75,7 +74,7 @@ def _back_to_queue(request):
     return redirect(back)
 
 
-ANCHOR = re.compile(r"item-(post|comment|appeal)-\d{1,12}")
+ANCHOR = re.compile(r"item-(post|edit|comment|appeal)-\d{1,12}")
 
 
 def _decide(request, approve, reject, target) -> None:
@@ -121,6 +120,28 @@ def requeue_post(request, post_id: int):
     services.requeue_post(moderator=request.user, post=post, reason=reason)
     messages.success(request, _("The post is back in the queue."))
     return redirect("moderation:queue")
+
+
+@access(MODERATE)
+@require_POST
+def decide_edit(request, revision_id: int):
+    """Apply an author's edit of a published post, or turn it down with a note; then
+    back to the same place in the queue, as after any decision."""
+    revision = selectors.edit_in_queue(request.user, revision_id)
+    if request.POST.get("action") == "approve":
+        report_outcome(
+            request,
+            lambda: services.apply_edit(moderator=request.user, revision=revision),
+            _("Edit applied: neighbors see the new text."),
+        )
+    else:
+        note = request.POST.get("note", "")
+        report_outcome(
+            request,
+            lambda: services.turn_down_edit(moderator=request.user, revision=revision, note=note),
+            _("Edit turned down: the published text stays."),
+        )
+    return _back_to_queue(request)
 
 
 APPEAL_OUTCOMES = {

@@ -85,7 +85,7 @@ MATRIX: dict[str, frozenset] = {
     "media:thumbnail": SIGNED_IN,
     "moderation:queue": MODERATORS,
     "moderation:decide_post": MODERATORS,
-    "community:decide_edit": MODERATORS,
+    "moderation:decide_edit": MODERATORS,
     "moderation:requeue_post": MODERATORS,
     "moderation:decide_comment": MODERATORS,
     "moderation:decide_appeal": MODERATORS,

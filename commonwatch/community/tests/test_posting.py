@@ -337,7 +337,7 @@ def test_the_moderator_sees_the_waiting_edit_with_its_diff_and_applies_it(client
     assert "<ins>Fixed on Friday" in queue and "<del>The streetlight" in queue
 
     revision = PostRevision.objects.get()
-    response = client.post(f"/feed/edits/{revision.pk}/decide/", {"action": "approve"})
+    response = client.post(f"/moderation/edits/{revision.pk}/decision/", {"action": "approve"})
     assert response.status_code == 302
     [card] = selectors.feed_for(neighbor).posts
     assert card["body"].startswith("Fixed on Friday")
@@ -378,7 +378,9 @@ def test_only_moderators_decide_edits(client, author, neighbor):
     with pytest.raises(NotAllowed):
         services.approve_edit(moderator=neighbor, revision=revision)
     client.force_login(author)
-    assert client.post(f"/feed/edits/{revision.pk}/decide/", {"action": "approve"}).status_code in (
+    assert client.post(
+        f"/moderation/edits/{revision.pk}/decision/", {"action": "approve"}
+    ).status_code in (
         403,
         404,
     )

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commonwatch.accounts import services as accounts
+from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.audit.models import AuditEntry
 from commonwatch.community import selectors, services, transitions
 from commonwatch.community.models import Post
@@ -331,6 +332,21 @@ def test_post_page_map_draws_the_public_cell_never_the_exact_point(client, autho
         html = client.get(reverse("community:post", args=[post.pk])).content.decode()
         assert 'id="post-map"' in html and "data-area=" in html
         assert f"{post.exact_lat}" not in html.split('id="post-map"')[1].split(">")[0]
+
+
+def test_the_post_page_listens_live_only_for_readers_of_a_published_post(client, author, neighbor):
+    shown, waiting = published(author), submit(author, title="Not yet published")
+
+    def listens(viewer, post):
+        sign_in(client, viewer)
+        page = client.get(reverse("community:post", args=[post.pk]))
+        assert page.status_code == 200 and 'id="post-map"' in page.content.decode()
+        html = page.content.decode()
+        return 'id="post-live"' in html and "web/live-socket.js" in html
+
+    assert listens(neighbor, shown) and listens(author, shown)
+    assert not listens(author, waiting), "nobody else sees it: nothing to hear"
+    assert not listens(moderator(), shown), "the feed's socket refuses moderators"
 
 
 def test_the_menu_button_shows_the_unread_count(client, author, neighbor):

@@ -3,19 +3,25 @@ what each decision needs; moderators land on it when they sign in."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.test import RequestFactory
 from django.utils import timezone
+from django.utils.html import escape
 
 from commonwatch.accounts.adapters import AccountAdapter
 from commonwatch.accounts.tests.factories import PASSWORD, sign_in
 from commonwatch.accounts.tests.test_mfa_login import AUTHENTICATE, current_code
 from commonwatch.community import services as community
-from commonwatch.community.models import Comment, Post, Status
+from commonwatch.community.models import Comment, Post, RevisionStatus, Status
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
 from commonwatch.core.errors import Conflict
+from commonwatch.geo.approximate import approximate_area
+from commonwatch.geo.models import PlaceLabel
+from commonwatch.geo.places import place_cell
 from commonwatch.moderation import queue, selectors, services
 from commonwatch.moderation.models import Claim
 from commonwatch.moderation.tests.factories import throwaway_account
@@ -48,9 +54,12 @@ def test_filters_by_kind_age_and_flags(client, author, mod):
         services.flag_post(user=throwaway_account(), post=flagged, reason="false")
     once = published(author, mod, title="Flagged once")
     services.flag_post(user=throwaway_account(), post=once, reason="false")
-    # Back in review after its author changed it: a published post a moderator took down.
+    # Back in review: a published post a moderator took down is a post, not an edit.
+    requeued = published(author, mod, title="Taken back")
+    Post.objects.filter(pk=requeued.pk).update(status=Status.PENDING)
+    # An edit of a published post waiting for a moderator while the post stays up.
     edited = published(author, mod, title="Changed since")
-    Post.objects.filter(pk=edited.pk).update(status=Status.PENDING)
+    revision = _waiting_edit(author, edited)
     comment = community.add_comment(author=author, post=once, body="Still there at 5.")
     sign_in(client, mod)
 
@@ -58,10 +67,10 @@ def test_filters_by_kind_age_and_flags(client, author, mod):
         return _anchors(client.get(f"/moderation/?{query}").content.decode())
 
     assert shown("kind=comment") == [f"item-comment-{comment.pk}"]
-    assert shown("kind=edit") == [f"item-post-{edited.pk}"]
-    assert f"item-post-{new.pk}" in shown("kind=post") and f"item-post-{edited.pk}" not in shown(
-        "kind=post"
-    )
+    assert shown("kind=edit") == [f"item-edit-{revision.pk}"]
+    posts = shown("kind=post")
+    assert f"item-post-{new.pk}" in posts and f"item-post-{requeued.pk}" in posts
+    assert f"item-post-{edited.pk}" not in posts, "an edit keeps its post up and out of review"
     assert shown("age=3d") == [f"item-post-{old.pk}"]
     assert set(shown("flags=1")) == {f"item-post-{flagged.pk}", f"item-post-{once.pk}"}
     assert shown("flags=3") == [f"item-post-{flagged.pk}"]
@@ -70,6 +79,14 @@ def test_filters_by_kind_age_and_flags(client, author, mod):
         in client.get("/moderation/?kind=appeal").content.decode()
     )
     assert shown("kind=bogus&age=forever&flags=x") == shown("")
+
+
+def _waiting_edit(author, post, body="A new story altogether, which a moderator reads first."):
+    """An edit too large to apply at once: it waits while neighbors see the post."""
+    community.edit_post(
+        author=author, post=post, title=post.title, body=body, category=post.category
+    )
+    return post.revisions.get(status=RevisionStatus.PENDING)
 
 
 def test_a_claimed_item_is_seen_by_others_but_decided_only_by_its_claimer(client, author, mod):
@@ -178,9 +195,29 @@ def test_each_item_shows_location_standing_earlier_decisions_flags_and_thread(cl
     assert f"cell {format(post.cell, 'x')}" in page
     assert f"{post.lat:.3f}, {post.lng:.3f}" in page
     assert f"{post.exact_lat:.5f}" not in page
+    area = json.dumps(approximate_area(post.lat, post.lng))
+    assert 'class="map small area-map"' in page and f'data-area="{escape(area)}"' in page
     assert "1 penalty step this year" in page and "new or not established" in page
     assert "Rejected (Not about neighborhood safety)" in page
     assert "Names my house" in page and "Shares private information" in page
+
+
+def test_the_location_is_a_small_map_of_the_hexagon_named_when_known(client, author, mod):
+    post = submit(author, title="Near a named corner")
+    PlaceLabel.objects.create(cell=place_cell(post.lat, post.lng), label="Elm St & 5th Ave")
+    sign_in(client, mod)
+
+    page = client.get("/moderation/").content.decode()
+    item = page.split(f'id="item-post-{post.pk}"')[1].split("</article>")[0]
+
+    corners = json.loads(unescape(item.split('data-area="')[1].split('"')[0]))
+    assert corners == [list(c) for c in approximate_area(post.lat, post.lng)]
+    assert len(corners) == 6, "the ~100 m hexagon of the public point, not a point"
+    assert "Approximate location: near Elm St &amp; 5th Ave" in item
+    text = item.split('<p class="meta location">')[1].split("</p>")[0]
+    assert f"{post.lat:.3f}" not in text, "the name replaces the coordinates"
+    assert str(post.exact_lat) not in item
+    assert "community/area-map.js" in page
 
 
 def test_the_api_lists_filters_and_claims(client, author, mod):

@@ -4,19 +4,27 @@ Three accounts made today flag a neighbor's post: each is told it stays visible 
 moderator decides, and it does, in every neighbor's feed; the moderator finds it in the
 queue from the first flag, with every reason and note, claims it and decides. A second
 moderator decides an appeal by asking the author for an edit: the author reads the
-request and sends the edited post back to review.
+request and sends the edited post back to review. An author's edit of a published post
+waits in the same queue with its word diff and a small map of the area, and is applied
+from there with the moderator kept in place.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from commonwatch.community import services as community
 from commonwatch.community.models import Post, Status
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
+from commonwatch.geo.models import PlaceLabel
+from commonwatch.geo.places import place_cell
 from commonwatch.moderation import services
 from commonwatch.moderation.tests.factories import throwaway_account
+from commonwatch.web.tests.conftest import DESKTOP
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -140,3 +148,57 @@ def test_after_a_decision_the_queue_keeps_its_page_and_filters_and_focuses_the_n
     expect(m.page.locator(f'.queue-item[data-post-id="{second.pk}"]')).to_be_focused()
     expect(m.page.get_by_label("Kind")).to_have_value("post")
     m.check(screenshot="moderation-queue-next-item")
+
+
+def test_an_edit_waits_in_the_queue_with_its_diff_and_area_map_and_is_applied_in_place(
+    open_page,
+):
+    author, mod = resident_at(*CENTER), moderator()
+    post = published(author, mod, title="Grey cat missing", body="Grey cat missing near the creek.")
+    community.edit_post(
+        author=author,
+        post=post,
+        title=post.title,
+        body="Found her under the porch next door, thanks to everyone who looked!",
+        category=post.category,
+    )
+    revision = post.revisions.get()
+    later = submit(author, title="Streetlight out on Elm")
+    PlaceLabel.objects.create(
+        cell=place_cell(post.lat, post.lng), label="Elm St & 41st Ave", geocoder="demo"
+    )
+    m = open_page()
+    m.sign_in_as(mod)
+    m.page.set_viewport_size(DESKTOP)
+    m.page.goto(reverse("moderation:queue"))
+
+    item = m.page.locator(f'.queue-item[data-edit-id="{revision.pk}"]')
+    expect(item.locator(".badge.kind")).to_have_text("edit")
+    expect(item.locator(".post-body del").first).to_contain_text("Grey cat missing")
+    expect(item.locator(".post-body ins").first).to_contain_text("Found her under")
+    expect(item.locator(".post-body ins").last).to_contain_text("porch next door")
+    expect(item).to_contain_text("Neighbors see the published text until you decide")
+    expect(item).to_contain_text("Approximate location: near Elm St & 41st Ave")
+    expect(item).to_contain_text("Account")
+    area = item.locator(".area-map")
+    expect(area).to_have_attribute("data-ready", "true")
+    expect(area.locator(".leaflet-overlay-pane path")).to_have_count(1)  # the hexagon
+    expect(area.locator(".leaflet-marker-icon")).to_have_count(0)  # never a point
+    m.check(screenshot="moderation-queue-with-edit")
+    m.page.get_by_label("Kind").select_option("edit")
+    m.page.get_by_role("button", name="Filter").click()
+    expect(m.page).to_have_url(re.compile(r"kind=edit"))
+    item.get_by_role("button", name="Claim").click()
+    expect(item).to_contain_text("Claimed by you until")
+    expect(item).to_be_focused()
+    m.check(screenshot="moderation-queue-edit")
+
+    m.page.goto(reverse("moderation:queue"))
+    item.get_by_role("button", name="Apply the edit").click()
+    expect(m.page.locator(".messages")).to_contain_text("Edit applied: neighbors see the new text.")
+    expect(m.page).to_have_url(f"{m.base_url}/moderation/#item-post-{later.pk}")
+    expect(m.page.locator(f'.queue-item[data-post-id="{later.pk}"]')).to_be_focused()
+    expect(m.page.locator(".queue-item[data-edit-id]")).to_have_count(0)
+    m.check()
+    post.refresh_from_db()
+    assert post.body.startswith("Found her under the porch")

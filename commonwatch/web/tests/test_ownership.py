@@ -211,7 +211,7 @@ ANSWERED_AS_FOR_NONE = {"moderation:flag": "/moderation/posts/999999/flags/"}
 # edit waiting for one; an invitation link is its token.
 SHARED = {
     "moderation:decide_post",
-    "community:decide_edit",
+    "moderation:decide_edit",
     "POST /moderation/edits/{revision_id}/decision",
     "moderation:requeue_post",
     "moderation:claim",

@@ -99,8 +99,7 @@
     return item;
   }
 
-  function onMessage(event) {
-    var message = JSON.parse(event.data);
+  function onMessage(message) {
     if (message.type === "post") {
       var post = message.post;
       if (post.cursor) { lastCursor = post.cursor; }
@@ -118,18 +117,12 @@
     }
   }
 
-  function connect(retryMs) {
-    if (!("WebSocket" in window)) { return; }
-    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    var query = lastCursor ? "?after=" + encodeURIComponent(lastCursor) : "";
-    var socket = new WebSocket(scheme + window.location.host + el.dataset.wsPath + query);
-    socket.addEventListener("open", function () { retryMs = 1000; el.dataset.live = "true"; });
-    socket.addEventListener("message", onMessage);
-    socket.addEventListener("close", function (event) {
-      el.dataset.live = "false";
-      if (event.code === 4401 || event.code === 4403) { return; }
-      setTimeout(function () { connect(Math.min(retryMs * 2, 30000)); }, retryMs);
+  if (window.commonwatch.liveSocket) {
+    window.commonwatch.liveSocket({
+      path: el.dataset.wsPath,
+      cursor: function () { return lastCursor; },
+      onMessage: onMessage,
+      onState: function (connected) { el.dataset.live = String(connected); }
     });
   }
-  connect(1000);
 })();

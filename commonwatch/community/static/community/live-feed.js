@@ -1,13 +1,12 @@
-// Live feed: new posts inside your alert circle appear at the top without reloading.
-// After a dropped connection it reconnects and first gets what it missed meanwhile.
+// Live feed: new posts inside your alert circle appear at the top without reloading, and
+// a card its author marks resolved ("Found") shows it. The socket (web/live-socket.js)
+// reconnects after a drop and first gets what was missed meanwhile.
 (function () {
   "use strict";
   var status = document.getElementById("live-status");
   var feed = document.getElementById("feed");
-  if (!status || !feed || !("WebSocket" in window)) { return; }
+  if (!status || !feed || !window.commonwatch || !window.commonwatch.liveSocket) { return; }
   var fresh = 0;
-  var retryMs = 1000;
-  var STOP = { 4401: true, 4403: true };  // signed out, or no longer a reader: no retry
   // Where the page is: when it was rendered, then the last live post it showed.
   var lastCursor = status.dataset.since || "";
   // The filters the page shows: a live post joins it only if it would be in it. A new
@@ -60,6 +59,10 @@
     badges.appendChild(text("span", "badge new", status.dataset.newLabel));
     badges.appendChild(document.createTextNode(" "));
     badges.appendChild(text("span", "badge category-" + post.category, post.category_label));
+    if (post.resolved) {
+      badges.appendChild(document.createTextNode(" "));
+      badges.appendChild(text("span", "badge resolved", post.resolved_label));
+    }
     header.appendChild(badges);
     var title = document.createElement("h3");
     var link = text("a", "", post.title);
@@ -105,8 +108,7 @@
     return article;
   }
 
-  function onMessage(event) {
-    var message = JSON.parse(event.data);
+  function onMessage(message) {
     if (message.type === "post") {
       if (message.post.cursor) { lastCursor = message.post.cursor; }
       if (feed.querySelector('[data-post-id="' + message.post.id + '"]')) { return; }
@@ -132,21 +134,16 @@
     } else if (message.type === "removed") {
       var gone = feed.querySelector('[data-post-id="' + message.post_id + '"]');
       if (gone) { gone.remove(); }
+    } else if (message.type === "resolved") {
+      var shown = feed.querySelector('[data-post-id="' + message.post_id + '"]');
+      if (shown) { window.commonwatch.showResolved(shown, message); }
     }
   }
 
-  function connect() {
-    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    var query = lastCursor ? "?after=" + encodeURIComponent(lastCursor) : "";
-    var socket = new WebSocket(scheme + window.location.host + status.dataset.wsPath + query);
-    socket.addEventListener("open", function () { retryMs = 1000; status.dataset.connected = "true"; });
-    socket.addEventListener("message", onMessage);
-    socket.addEventListener("close", function (event) {
-      status.dataset.connected = "false";
-      if (STOP[event.code]) { return; }
-      setTimeout(connect, retryMs);
-      retryMs = Math.min(retryMs * 2, 30000);
-    });
-  }
-  connect();
+  window.commonwatch.liveSocket({
+    path: status.dataset.wsPath,
+    cursor: function () { return lastCursor; },
+    onMessage: onMessage,
+    onState: function (connected) { status.dataset.connected = String(connected); }
+  });
 })();

@@ -1,22 +1,8 @@
-// Post page: the map of its approximate area, the photo carousel with its lightbox,
-// and the share link. Everything works without it: photos are links, the address is
-// in a box to copy.
+// Post page: the photo carousel with its lightbox, and the share link (its map of the
+// approximate area is community/area-map.js). Everything works without it: photos are
+// links, the address is in a box to copy.
 (function () {
   "use strict";
-
-  // The area is the ~100 m hexagon around the public point, drawn from its corners
-  // (data-area); no point marker, so the map never points at a spot.
-  function drawArea() {
-    var el = document.getElementById("post-map");
-    if (!el || typeof L === "undefined") { return; }
-    var corners = JSON.parse(el.dataset.area || "[]");
-    if (!corners.length) { return; }
-    var map = L.map(el, { maxZoom: 19, scrollWheelZoom: false, keyboard: false });
-    window.commonwatch.addBasemap(map, el);
-    var area = L.polygon(corners, { color: "#0b5d4b", weight: 2, fillOpacity: 0.25, interactive: false }).addTo(map);
-    map.fitBounds(area.getBounds(), { padding: [40, 40], maxZoom: 16 });
-    el.dataset.ready = "true";
-  }
 
   function carousel() {
     var box = document.getElementById("post-carousel");
@@ -129,7 +115,26 @@
     });
   }
 
-  drawArea();
+  // Live: the author marking it resolved ("Found") or open again shows at once, and is
+  // said aloud (the socket: web/live-socket.js; the badge: community/live-resolved.js).
+  function live() {
+    var status = document.getElementById("post-live");
+    var article = document.getElementById("post-full");
+    if (!status || !article || !window.commonwatch || !window.commonwatch.liveSocket) { return; }
+    window.commonwatch.liveSocket({
+      path: status.dataset.wsPath,
+      onMessage: function (message) {
+        if (message.type !== "resolved" || String(message.post_id) !== article.dataset.postId) { return; }
+        window.commonwatch.showResolved(article, message);
+        status.textContent = message.resolved
+          ? status.dataset.resolvedNow.replace("%(label)s", message.resolved_label)
+          : status.dataset.openNow;
+      },
+      onState: function (connected) { status.dataset.connected = String(connected); }
+    });
+  }
+
   carousel();
   share();
+  live();
 })();
