@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportForm(forms.Form):
+    """The camera the clips are imported into; the files come as `archive` or `folder`."""
+
+    camera = forms.ModelChoiceField(queryset=None, label=_("Into which camera"))
+
+    def __init__(self, *args, cameras, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["camera"].queryset = cameras
