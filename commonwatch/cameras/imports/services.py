@@ -239,11 +239,11 @@ def import_file(*, file_id: int) -> str:
     """Make a clip of one waiting file, or say why not. One file of an import at a time
     (the import's row is locked), so two cannot pass the quota together."""
     with transaction.atomic():
-        import_id = ClipImportFile.objects.filter(pk=file_id).values("clip_import_id")
+        import_id = ClipImportFile.objects.values_list("clip_import_id", flat=True).get(pk=file_id)
         clip_import = (
             ClipImport.objects.select_for_update().select_related("camera").get(pk=import_id)
         )
-        file = ClipImportFile.objects.get(pk=file_id)
+        file = ClipImportFile.objects.get(pk=file_id)  # read again, under the import's lock
         if file.outcome != ImportOutcome.WAITING:
             return file.outcome
         _settle(clip_import, file)
