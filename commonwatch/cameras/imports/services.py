@@ -188,7 +188,7 @@ def _queue(clip_import: ClipImport, waiting: list[ClipImportFile]) -> None:
     for file in waiting:
         outbox.put(IMPORT_FILE, file_id=file.pk)
     if not waiting:
-        _finish(clip_import)
+        finish(clip_import)
 
 
 @outbox.handler(OPEN_ARCHIVE)
@@ -248,7 +248,7 @@ def import_file(*, file_id: int) -> str:
             return file.outcome
         _settle(clip_import, file)
         if not clip_import.files.filter(outcome=ImportOutcome.WAITING).exists():
-            _finish(clip_import)
+            finish(clip_import)
     return file.outcome
 
 
@@ -296,7 +296,8 @@ def _drop(file: ClipImportFile, outcome: str, reason: str) -> None:
     file.save(update_fields=["outcome", "reason", "upload_name"])
 
 
-def _finish(clip_import: ClipImport) -> None:
+def finish(clip_import: ClipImport) -> None:
+    """Every file has its outcome."""
     ClipImport.objects.filter(pk=clip_import.pk).update(
         state=State.DONE, finished_at=timezone.now()
     )

@@ -19,6 +19,8 @@ from commonwatch.accounts import services as accounts
 from commonwatch.accounts.models import ApiToken
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.accounts.tests.test_access_matrix import MATRIX, _kwargs_for
+from commonwatch.cameras.models import ClipImport, ImportState
+from commonwatch.cameras.tests.factories import CameraFactory
 from commonwatch.community import services as community
 from commonwatch.community.alerts import POST_ALERT
 from commonwatch.community.models import Comment, Post, Status
@@ -55,6 +57,7 @@ class World:
     officer_b: Membership
     invitation_b: Invitation
     muted: MutedThread
+    clip_import: ClipImport
 
 
 @pytest.fixture
@@ -89,6 +92,9 @@ def world(settings) -> World:
         officer_b=Membership.objects.get(user=member_of(agency_b)),
         invitation_b=Invitation.objects.get(email="someone@example.org"),
         muted=MutedThread.objects.create(user=owner, kind=POST_ALERT, subject_id=shown.pk),
+        clip_import=ClipImport.objects.create(
+            owner=owner, camera=CameraFactory(owner=owner), state=ImportState.DONE
+        ),
     )
 
 
@@ -116,6 +122,8 @@ OWNERSHIP = {
     "notifications:unmute_thread": _neighbor_posts(
         "POST", "/notifications/muted/{w.muted.pk}/unmute/"
     ),
+    "clip_imports:detail": _neighbor_posts("GET", "/clips/import/{w.clip_import.pk}/"),
+    "clip_imports:progress": _neighbor_posts("GET", "/clips/import/{w.clip_import.pk}/progress/"),
     "accounts:revoke_api_token": _neighbor_posts("POST", "/account/tokens/{w.token.pk}/revoke/"),
     "GET /posts/{post_id}": _neighbor_posts("GET", "/posts/{w.pending.pk}"),
     "PUT /posts/{post_id}": _neighbor_posts(
