@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils.translation import gettext as _
 
 from commonwatch.core.errors import NotFound
@@ -70,7 +70,7 @@ def progress_of(clip_import: ClipImport) -> Progress:
     files = (
         clip_import.files.exclude(outcome=ImportOutcome.WAITING)
         .order_by("-pk")
-        .values("name", "outcome", "reason")[:LISTED_FILES]
+        .values("name", "outcome", "reason", recorded_at=F("clip__recorded_at"))[:LISTED_FILES]
     )
     labels = dict(ImportOutcome.choices)
     return Progress(

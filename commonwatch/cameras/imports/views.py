@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -35,6 +36,7 @@ def clip_imports(request):
         "form": form,
         "has_cameras": cameras.exists(),
         "imports": selectors.imports_of(request.user)[:RECENT_IMPORTS],
+        "upload_limit": settings.MEDIA_MAX_UPLOAD_BYTES,
     }
     return render(request, "cameras/clip_import.html", context, status=400 if form.errors else 200)
 
