@@ -188,6 +188,7 @@ class ClipUpload(models.Model):
 
 
 class ImportState(models.TextChoices):
+    RECEIVING = "receiving", _("Receiving files")
     OPENING = "opening", _("Opening the archive")
     IMPORTING = "importing", _("Importing")
     DONE = "done", _("Done")

@@ -87,6 +87,7 @@ MATRIX: dict[str, frozenset] = {
     "clip_imports:imports": RESIDENTS,
     "clip_imports:detail": RESIDENTS,
     "clip_imports:progress": RESIDENTS,
+    "clip_imports:add_files": RESIDENTS,
     "moderation:queue": MODERATORS,
     "moderation:decide_post": MODERATORS,
     "community:decide_edit": MODERATORS,

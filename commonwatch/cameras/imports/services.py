@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonwatch.core import outbox
-from commonwatch.core.errors import NotFound
+from commonwatch.core.errors import Conflict, NotFound
 from commonwatch.core.policies import require
 from commonwatch.media import cleaning
 from commonwatch.media.models import Kind
@@ -51,18 +51,38 @@ HEAD_BYTES = 16
 BLOCK = 1 << 20
 
 
-def start_import(*, owner, camera: Camera, uploads, name: str = "") -> ClipImport:
-    """Keep what the owner sent and queue its import: one zip, or a folder's files."""
+def start_import(
+    *, owner, camera: Camera, uploads, name: str = "", more: bool = False
+) -> ClipImport:
+    """Keep what the owner sent and queue its import: one zip, or a folder's files;
+    with `more`, the first part of a folder whose other parts follow (add_files)."""
     require(owner, policies.IMPORT, hidden=True)
     if camera.owner_id != owner.pk:
         raise NotFound(_("This does not exist, or it is not yours to see."))
     if not uploads:
         raise ValidationError(_("Choose a zip file or a folder of videos."), code="empty")
     _check_room(owner, sum(u.size for u in uploads))
-    single = uploads[0] if len(uploads) == 1 else None
+    single = uploads[0] if len(uploads) == 1 and not more else None
     if single is not None and _is_zip(single):
         return _start_archive(owner, camera, single, name or single.name)
-    return _start_files(owner, camera, upload_entries(uploads), name)
+    state = State.RECEIVING if more else State.IMPORTING
+    return _start_files(owner, camera, upload_entries(uploads), name, state)
+
+
+@transaction.atomic
+def add_files(*, owner, clip_import: ClipImport, uploads, last: bool) -> ClipImport:
+    """Another part of a folder sent in parts (a browser sends a large folder so, each
+    part within the upload limits); the `last` one lets the import finish."""
+    require(owner, policies.IMPORT, clip_import, hidden=True)
+    clip_import = ClipImport.objects.select_for_update().get(pk=clip_import.pk)
+    if clip_import.state != State.RECEIVING:
+        raise Conflict(_("This import has received all its files already."), code="received")
+    _check_room(owner, sum(u.size for u in uploads))
+    if last:
+        clip_import.state = State.IMPORTING
+        clip_import.save(update_fields=["state"])
+    _queue(clip_import, stage_all(clip_import, upload_entries(uploads)))
+    return clip_import
 
 
 def _is_zip(upload) -> bool:
@@ -101,9 +121,9 @@ def _start_archive(owner, camera, upload, name: str) -> ClipImport:
 
 
 @transaction.atomic
-def _start_files(owner, camera, entries: list[Entry], name: str) -> ClipImport:
+def _start_files(owner, camera, entries: list[Entry], name: str, state: str) -> ClipImport:
     clip_import = ClipImport.objects.create(
-        owner=owner, camera=camera, name=name[:255], state=State.IMPORTING
+        owner=owner, camera=camera, name=name[:255], state=state
     )
     _queue(clip_import, stage_all(clip_import, entries))
     return clip_import
@@ -187,8 +207,7 @@ def _known(clip_import: ClipImport, sha256: str) -> bool:
 def _queue(clip_import: ClipImport, waiting: list[ClipImportFile]) -> None:
     for file in waiting:
         outbox.put(IMPORT_FILE, file_id=file.pk)
-    if not waiting:
-        finish(clip_import)
+    finish_if_settled(clip_import)
 
 
 @outbox.handler(OPEN_ARCHIVE)
@@ -239,16 +258,17 @@ def import_file(*, file_id: int) -> str:
     """Make a clip of one waiting file, or say why not. One file of an import at a time
     (the import's row is locked), so two cannot pass the quota together."""
     with transaction.atomic():
-        import_id = ClipImportFile.objects.values_list("clip_import_id", flat=True).get(pk=file_id)
+        import_id = ClipImportFile.objects.filter(pk=file_id).values("clip_import_id")[:1]
         clip_import = (
-            ClipImport.objects.select_for_update().select_related("camera").get(pk=import_id)
-        )
+            ClipImport.objects.select_for_update().select_related("camera").filter(pk=import_id)
+        ).first()
+        if clip_import is None:
+            return "gone"  # its camera was removed meanwhile, and the import with it
         file = ClipImportFile.objects.get(pk=file_id)  # read again, under the import's lock
         if file.outcome != ImportOutcome.WAITING:
             return file.outcome
         _settle(clip_import, file)
-        if not clip_import.files.filter(outcome=ImportOutcome.WAITING).exists():
-            finish(clip_import)
+        finish_if_settled(clip_import)
     return file.outcome
 
 
@@ -296,8 +316,10 @@ def _drop(file: ClipImportFile, outcome: str, reason: str) -> None:
     file.save(update_fields=["outcome", "reason", "upload_name"])
 
 
-def finish(clip_import: ClipImport) -> None:
-    """Every file has its outcome."""
-    ClipImport.objects.filter(pk=clip_import.pk).update(
+def finish_if_settled(clip_import: ClipImport) -> None:
+    """Done once every file has its outcome, unless more files are still to come."""
+    if clip_import.files.filter(outcome=ImportOutcome.WAITING).exists():
+        return
+    ClipImport.objects.filter(pk=clip_import.pk, state=State.IMPORTING).update(
         state=State.DONE, finished_at=timezone.now()
     )

@@ -133,3 +133,42 @@ def test_an_owner_without_cameras_is_told_to_register_one(client):
     owner.cameras.all().delete()
     sign_in(client, owner)
     assert b"Register a camera first" in client.get(PAGE).content
+
+
+def test_the_pages_script_sends_a_folder_in_parts_and_is_answered_in_json(client, camera):
+    first = client.post(
+        PAGE,
+        {"camera": camera.pk, "folder": [video("2026-11-21T09-00-00.mp4", 6)], "more": "1",
+         "count": "2"},
+        headers={"Accept": "application/json"},
+    )  # fmt: skip
+    clip_import = ClipImport.objects.get()
+    assert first.json() == {
+        "url": reverse("clip_imports:detail", args=[clip_import.pk]),
+        "files_url": reverse("clip_imports:add_files", args=[clip_import.pk]),
+    }
+    assert clip_import.name == "a folder of 2 files"
+    assert clip_import.state == ImportState.RECEIVING
+
+    last = client.post(
+        first.json()["files_url"],
+        {"folder": [video("2026-11-21T09-00-01.mp4", 7)], "last": "1"},
+        headers={"Accept": "application/json"},
+    )
+    assert last.status_code == 200
+    clip_import.refresh_from_db()
+    assert clip_import.state == ImportState.DONE and clip_import.files.count() == 2
+
+    again = client.post(first.json()["files_url"], {"last": "1"})
+    assert again.status_code == 409
+
+
+def test_a_part_refused_is_answered_with_its_reason_in_json(client, camera, settings):
+    settings.CAMERA_QUOTA_BYTES = 100
+    response = client.post(
+        PAGE,
+        {"camera": camera.pk, "folder": [video("2026-11-21T09-00-00.mp4", 8)], "more": "1"},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 400
+    assert "Your storage is full" in response.json()["detail"]

@@ -20,7 +20,7 @@ from commonwatch.cameras.models import (
     ImportOutcome,
     ImportState,
 )
-from commonwatch.core.errors import NotFound
+from commonwatch.core.errors import Conflict, NotFound
 from commonwatch.media.storage import media_storage
 from commonwatch.media.tests.factories import jpeg_with_gps, upload
 
@@ -229,3 +229,43 @@ def test_running_a_files_turn_again_changes_nothing():
     file = done.files.get()
     assert services.import_file(file_id=file.pk) == ImportOutcome.IMPORTED
     assert Clip.objects.count() == 1
+
+
+def test_a_folder_sent_in_parts_finishes_only_after_its_last_part():
+    camera = CameraFactory()
+    started = services.start_import(
+        owner=camera.owner,
+        camera=camera,
+        uploads=[upload("2026-11-21T09-00-00.mp4", exported_video(30))],
+        more=True,
+    )
+    started.refresh_from_db()
+    assert started.state == ImportState.RECEIVING  # its one file is imported, more to come
+    assert started.files.get().outcome == ImportOutcome.IMPORTED
+
+    services.add_files(
+        owner=camera.owner,
+        clip_import=started,
+        uploads=[upload("2026-11-21T09-00-01.mp4", exported_video(31))],
+        last=True,
+    )
+
+    started.refresh_from_db()
+    assert started.state == ImportState.DONE and progress_of(started).counts["imported"] == 2
+    with pytest.raises(Conflict):
+        services.add_files(owner=camera.owner, clip_import=started, uploads=[], last=True)
+
+
+def test_nobody_adds_files_to_another_owners_import():
+    camera, other = CameraFactory(), CameraFactory()
+    started = ClipImport.objects.create(
+        owner=camera.owner, camera=camera, state=ImportState.RECEIVING
+    )
+    with pytest.raises(NotFound):
+        services.add_files(
+            owner=other.owner,
+            clip_import=started,
+            uploads=[upload("2026-11-21T09-00-01.mp4", exported_video(32))],
+            last=True,
+        )
+    assert not started.files.exists()

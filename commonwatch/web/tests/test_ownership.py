@@ -93,7 +93,7 @@ def world(settings) -> World:
         invitation_b=Invitation.objects.get(email="someone@example.org"),
         muted=MutedThread.objects.create(user=owner, kind=POST_ALERT, subject_id=shown.pk),
         clip_import=ClipImport.objects.create(
-            owner=owner, camera=CameraFactory(owner=owner), state=ImportState.DONE
+            owner=owner, camera=CameraFactory(owner=owner), state=ImportState.RECEIVING
         ),
     )
 
@@ -124,6 +124,9 @@ OWNERSHIP = {
     ),
     "clip_imports:detail": _neighbor_posts("GET", "/clips/import/{w.clip_import.pk}/"),
     "clip_imports:progress": _neighbor_posts("GET", "/clips/import/{w.clip_import.pk}/progress/"),
+    "clip_imports:add_files": _neighbor_posts(
+        "POST", "/clips/import/{w.clip_import.pk}/files/", {"last": "1"}
+    ),
     "accounts:revoke_api_token": _neighbor_posts("POST", "/account/tokens/{w.token.pk}/revoke/"),
     "GET /posts/{post_id}": _neighbor_posts("GET", "/posts/{w.pending.pk}"),
     "PUT /posts/{post_id}": _neighbor_posts(
@@ -256,6 +259,7 @@ def _snapshot():
         ApiToken.objects.count(),
         sorted(Membership.objects.values_list("pk", "revoked_at")),
         sorted(Membership.objects.values_list("organization__requires_security_keys")),
+        sorted(ClipImport.objects.values_list("pk", "state")),
     )
 
 

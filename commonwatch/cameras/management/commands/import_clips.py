@@ -58,8 +58,7 @@ class Command(BaseCommand):
         reading = tqdm(entries, desc="Reading", unit="file", disable=self.verbosity < 1)
         with transaction.atomic():
             waiting = services.stage_all(clip_import, reading)
-        if not waiting:
-            services.finish(clip_import)
+        services.finish_if_settled(clip_import)
         return waiting
 
     def _report(self, clip_import: ClipImport) -> None:
