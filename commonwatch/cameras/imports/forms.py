@@ -12,3 +12,6 @@ class ImportForm(forms.Form):
     def __init__(self, *args, cameras, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["camera"].queryset = cameras
+        only = list(cameras[:2])
+        if len(only) == 1:  # with several, the owner chooses: no import into a guess
+            self.fields["camera"].initial = only[0].pk

@@ -62,6 +62,7 @@ def start_import(
     if not uploads:
         raise ValidationError(_("Choose a zip file or a folder of videos."), code="empty")
     _check_room(owner, sum(u.size for u in uploads))
+    close_abandoned(owner)
     single = uploads[0] if len(uploads) == 1 and not more else None
     if single is not None and _is_zip(single):
         return _start_archive(owner, camera, single, name or single.name)
@@ -314,6 +315,16 @@ def _drop(file: ClipImportFile, outcome: str, reason: str) -> None:
     transaction.on_commit(partial(media_storage().delete, file.upload_name))
     file.outcome, file.reason, file.upload_name = outcome, reason[:300], ""
     file.save(update_fields=["outcome", "reason", "upload_name"])
+
+
+def close_abandoned(owner) -> None:
+    """Imports whose browser stopped sending parts (closed, offline) for longer than an
+    unfinished upload is kept: the parts received are imported, and they finish."""
+    since = timezone.now() - timedelta(hours=settings.CAMERA_UPLOAD_EXPIRY_HOURS)
+    stale = ClipImport.objects.filter(owner=owner, state=State.RECEIVING, created_at__lt=since)
+    for clip_import in stale:
+        ClipImport.objects.filter(pk=clip_import.pk).update(state=State.IMPORTING)
+        finish_if_settled(clip_import)
 
 
 def finish_if_settled(clip_import: ClipImport) -> None:

@@ -172,3 +172,8 @@ def test_a_part_refused_is_answered_with_its_reason_in_json(client, camera, sett
     )
     assert response.status_code == 400
     assert "Your storage is full" in response.json()["detail"]
+
+
+def test_an_owner_with_one_camera_finds_it_chosen(client, camera):
+    page = client.get(PAGE).content.decode()
+    assert f'<option value="{camera.pk}" selected>Front door</option>' in page

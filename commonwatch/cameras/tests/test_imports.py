@@ -269,3 +269,20 @@ def test_nobody_adds_files_to_another_owners_import():
             last=True,
         )
     assert not started.files.exists()
+
+
+def test_an_import_whose_browser_stopped_sending_is_closed_at_the_next_import(settings):
+    camera = CameraFactory()
+    abandoned = ClipImport.objects.create(
+        owner=camera.owner,
+        camera=camera,
+        state=ImportState.RECEIVING,
+        created_at=timezone.now() - timezone.timedelta(hours=25),
+    )
+    recent = ClipImport.objects.create(
+        owner=camera.owner, camera=camera, state=ImportState.RECEIVING
+    )
+    run(camera, {"2026-11-21T09-00-00.mp4": exported_video(33)})
+    abandoned.refresh_from_db()
+    recent.refresh_from_db()
+    assert (abandoned.state, recent.state) == (ImportState.DONE, ImportState.RECEIVING)
