@@ -43,7 +43,7 @@ from .. import services as camera_services
 from ..models import Camera, Clip, ClipImport, ClipImportFile, ClipSource, ImportOutcome
 from ..models import ImportState as State
 from . import policies, recorded_time
-from .sources import ArchiveRefused, Entry, is_archive, upload_entries, zip_entries
+from .sources import ZIP_MAGIC, ArchiveRefused, Entry, is_archive, upload_entries, zip_entries
 
 OPEN_ARCHIVE = "cameras.import_open_archive"
 IMPORT_FILE = "cameras.import_file"
@@ -90,20 +90,24 @@ def _is_zip(upload) -> bool:
     upload.seek(0)
     head = upload.read(HEAD_BYTES)
     upload.seek(0)
-    return head.startswith(b"PK\x03\x04")
+    return head.startswith(ZIP_MAGIC)
 
 
 def _check_room(owner, incoming: int) -> None:
     used, quota = camera_selectors.storage_used(owner), camera_selectors.quota_of(owner)
     if used + incoming > quota:
-        raise ValidationError(full_message(used, quota), code="quota")
+        raise ValidationError(no_room_message(used, quota, incoming), code="quota")
 
 
-def full_message(used: int, quota: int) -> str:
+def no_room_message(used: int, quota: int, needed: int) -> str:
     return _(
-        "Your storage is full: %(used)s of your %(quota)s is used. Delete clips or "
-        "shorten how long they are kept to make room."
-    ) % {"used": filesizeformat(used), "quota": filesizeformat(quota)}
+        "Not enough room in your storage: %(used)s of your %(quota)s is used, and this "
+        "needs %(needed)s more. Delete clips or keep them for fewer days to make room."
+    ) % {
+        "used": filesizeformat(used),
+        "quota": filesizeformat(quota),
+        "needed": filesizeformat(needed),
+    }
 
 
 def _start_archive(owner, camera, upload, name: str) -> ClipImport:
@@ -285,7 +289,7 @@ def _settle(clip_import: ClipImport, file: ClipImportFile) -> None:
     elif when < timezone.now() - timedelta(days=keep_days):
         _drop(file, ImportOutcome.SKIPPED, too_old_message(keep_days))
     elif used + file.size > quota:
-        _drop(file, ImportOutcome.FAILED, full_message(used, quota))
+        _drop(file, ImportOutcome.FAILED, no_room_message(used, quota, file.size))
     else:
         clip, created = camera_services.add_clip(
             camera=clip_import.camera, upload_name=kept, size=file.size,

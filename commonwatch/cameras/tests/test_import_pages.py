@@ -99,7 +99,7 @@ def test_a_full_storage_refuses_the_import_with_a_clear_message(client, camera, 
     response = client.post(
         PAGE, {"camera": camera.pk, "folder": [video("2026-11-21T09-00-00.mp4", 4)]}
     )
-    assert response.status_code == 400 and b"Your storage is full" in response.content
+    assert response.status_code == 400 and b"Not enough room in your storage" in response.content
     assert not ClipImport.objects.exists()
 
 
@@ -171,7 +171,7 @@ def test_a_part_refused_is_answered_with_its_reason_in_json(client, camera, sett
         headers={"Accept": "application/json"},
     )
     assert response.status_code == 400
-    assert "Your storage is full" in response.json()["detail"]
+    assert "Not enough room in your storage" in response.json()["detail"]
 
 
 def test_an_owner_with_one_camera_finds_it_chosen(client, camera):

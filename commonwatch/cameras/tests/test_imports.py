@@ -178,7 +178,7 @@ def test_a_damaged_zip_is_refused_with_a_reason():
 def test_an_import_past_the_quota_is_refused_before_anything_is_kept():
     camera = CameraFactory()
     ClipKeeping.objects.create(owner=camera.owner, quota_bytes=1000)
-    with pytest.raises(ValidationError, match="Your storage is full"):
+    with pytest.raises(ValidationError, match="Not enough room in your storage"):
         run(camera, {"2026-11-21T09-00-00.mp4": exported_video(11)})
     assert not ClipImport.objects.exists() and incoming_left() == []
 
@@ -201,7 +201,7 @@ def test_files_past_the_quota_when_their_turn_comes_fail_and_the_others_are_impo
     results = [services.import_file(file_id=file.pk) for file in waiting]
 
     assert results == [ImportOutcome.IMPORTED, ImportOutcome.FAILED]
-    assert "Your storage is full" in ClipImportFile.objects.get(pk=waiting[1].pk).reason
+    assert "Not enough room in your storage" in ClipImportFile.objects.get(pk=waiting[1].pk).reason
     clip_import.refresh_from_db()
     assert clip_import.state == ImportState.DONE and incoming_left() == []
 
