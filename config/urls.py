@@ -9,6 +9,7 @@ urlpatterns = [
     path("feed/", include("commonwatch.community.urls")),
     path("cameras/", include("commonwatch.cameras.urls")),
     path("media/", include("commonwatch.media.urls")),
+    path("clips/import/", include("commonwatch.cameras.imports.urls")),
     path("moderation/", include("commonwatch.moderation.urls")),
     path("organizations/", include("commonwatch.organizations.urls")),
     path("notifications/", include("commonwatch.notifications.urls")),

@@ -185,3 +185,71 @@ class ClipUpload(models.Model):
 
     def __str__(self) -> str:
         return f"upload {self.id} ({self.offset}/{self.length})"
+
+
+class ImportState(models.TextChoices):
+    RECEIVING = "receiving", _("Receiving files")
+    OPENING = "opening", _("Opening the archive")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Done")
+    REFUSED = "refused", _("Refused")
+
+
+class ImportOutcome(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    IMPORTED = "imported", _("Imported")
+    ALREADY = "already", _("Already imported")
+    SKIPPED = "skipped", _("Skipped")
+    FAILED = "failed", _("Failed")
+
+
+class ClipImport(models.Model):
+    """One bulk import of clips exported from another camera app (a folder or a zip)
+    into one camera of its owner; its files say, one by one, what became of them."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clip_imports"
+    )
+    camera = models.ForeignKey(Camera, on_delete=models.CASCADE, related_name="imports")
+    # What the owner sent: the zip's or the folder's name.
+    name = models.CharField(max_length=255, blank=True)
+    state = models.CharField(max_length=12, choices=ImportState.choices)
+    # Why the whole import was refused (an unsafe or unreadable zip).
+    reason = models.TextField(blank=True)
+    # A zip waiting to be opened, in the media storage's private incoming area.
+    archive_name = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "created_at"], name="clip_import_owner")]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.state})"
+
+
+class ClipImportFile(models.Model):
+    """One file of an import: waiting (stored privately until its turn), or what became
+    of it and why."""
+
+    clip_import = models.ForeignKey(ClipImport, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    # The stored bytes while waiting; emptied once the file is imported or dropped.
+    upload_name = models.CharField(max_length=255, blank=True)
+    outcome = models.CharField(
+        max_length=8, choices=ImportOutcome.choices, default=ImportOutcome.WAITING
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    clip = models.ForeignKey(
+        Clip, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["clip_import", "outcome"], name="clip_import_file_outcome")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.outcome})"

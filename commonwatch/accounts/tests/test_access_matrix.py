@@ -83,6 +83,11 @@ MATRIX: dict[str, frozenset] = {
     # Signed in, then scoped to the file's owner and its post's readers: others get 404.
     "media:file": SIGNED_IN,
     "media:thumbnail": SIGNED_IN,
+    # Camera owners' imports: then scoped to the import's owner (others get 404).
+    "clip_imports:imports": RESIDENTS,
+    "clip_imports:detail": RESIDENTS,
+    "clip_imports:progress": RESIDENTS,
+    "clip_imports:add_files": RESIDENTS,
     "moderation:queue": MODERATORS,
     "moderation:decide_post": MODERATORS,
     "moderation:decide_edit": MODERATORS,
@@ -148,6 +153,7 @@ SAMPLE_KWARGS = {
     "thread_id": 999999,
     "invitation_id": 999999,
     "token": "not-an-invitation",
+    "import_id": 999999,
 }
 ROLE_REFUSAL = b"Your role does not give access"
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import tempfile
+from pathlib import Path
 
+import av
 import factory
+import numpy as np
 from django.utils import timezone
 
 from commonwatch.accounts.tests.factories import UserFactory
@@ -37,3 +41,22 @@ def clip_of(camera: Camera, *, recorded_at=None, data: bytes | None = None, **fi
         received_sha256=hashlib.sha256(data).hexdigest(),
         **fields,
     )
+
+
+def exported_video(shade: int = 0, *, creation_time: str = "") -> bytes:
+    """A short MP4 as another camera app exports it: `shade` makes its bytes differ from
+    another's, `creation_time` (ISO 8601) is written in its container's tags."""
+    with tempfile.TemporaryDirectory() as workdir:
+        path = Path(workdir) / "export.mp4"
+        with av.open(str(path), mode="w", format="mp4") as container:
+            if creation_time:
+                container.metadata["creation_time"] = creation_time
+            stream = container.add_stream("libx264", rate=5)
+            stream.width, stream.height, stream.pix_fmt = 32, 32, "yuv420p"
+            for i in range(5):
+                pixels = np.full((32, 32, 3), (shade * 37 + i * 9) % 255, np.uint8)
+                for packet in stream.encode(av.VideoFrame.from_ndarray(pixels, format="rgb24")):
+                    container.mux(packet)
+            for packet in stream.encode():
+                container.mux(packet)
+        return path.read_bytes()

@@ -1,9 +1,20 @@
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+import av
+import numpy as np
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core.management import call_command
+from django.utils import timezone
 
 from commonwatch.accounts.models import Home, User
+from commonwatch.cameras.models import Camera, Clip
 from commonwatch.community.models import Comment, Post, Status
+from commonwatch.demo.cameras import CLIPS_PER_CAMERA, DEMO_CAMERAS
+from commonwatch.demo.videos import moving_shapes
+from commonwatch.geo.distance import haversine_m
 from commonwatch.geo.places import place_cell
 from commonwatch.geo.selectors import place_labels
 from commonwatch.moderation.models import Action, Decision, Flag, Penalty
@@ -67,3 +78,44 @@ def test_every_published_post_of_the_demo_is_named_from_its_streets(capsys):
     labels = place_labels(cells)
     assert set(labels) == cells
     assert all(" St & " in label and label.endswith(" Ave") for label in labels.values())
+
+
+def test_demo_residents_have_cameras_by_their_homes_with_generated_clips_of_recent_days(
+    capsys, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's turn, inline
+        out = seed(capsys)
+    owners = {c.owner.email.split("@")[0] for c in Camera.objects.select_related("owner")}
+    assert owners == set(DEMO_CAMERAS)
+    for camera in Camera.objects.select_related("owner__home"):
+        home = camera.owner.home
+        assert 1 <= camera.owner.cameras.count() <= 3
+        assert haversine_m(home.lat, home.lng, camera.exact_lat, camera.exact_lng) < 50
+        assert (camera.lat, camera.lng) != (camera.exact_lat, camera.exact_lng)
+    clips = Clip.objects.select_related("media")
+    assert clips.count() == CLIPS_PER_CAMERA * Camera.objects.count()
+    week_ago = timezone.now() - timedelta(days=7)
+    for clip in clips:
+        assert week_ago < clip.recorded_at < timezone.now()
+        assert clip.media.is_ready, clip.media.error  # through the real pipeline
+        assert 2.5 < clip.media.duration_s < 3.5 and clip.media.thumbnail_name
+    assert len({clip.received_sha256 for clip in clips}) == clips.count()
+    assert "with cameras and clips: resident, moderator" in out
+
+
+def test_the_generated_clips_show_motion():
+    with tempfile.TemporaryDirectory() as workdir:
+        path = Path(workdir) / "clip.mp4"
+        path.write_bytes(moving_shapes(1))
+        with av.open(str(path)) as container:
+            frames = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+    assert len(frames) == 30
+    changed = np.abs(frames[0].astype(int) - frames[-1].astype(int)).sum(axis=-1) > 60
+    assert 0.02 < changed.mean() < 0.5  # shapes moved; the scene stayed
+
+
+def test_seeding_twice_adds_no_cameras_or_clips(capsys):
+    seed(capsys)
+    counts = (Camera.objects.count(), Clip.objects.count())
+    seed(capsys)
+    assert (Camera.objects.count(), Clip.objects.count()) == counts

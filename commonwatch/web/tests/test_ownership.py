@@ -19,7 +19,7 @@ from commonwatch.accounts import services as accounts
 from commonwatch.accounts.models import ApiToken
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.accounts.tests.test_access_matrix import MATRIX, _kwargs_for
-from commonwatch.cameras.models import Camera
+from commonwatch.cameras.models import Camera, ClipImport, ImportState
 from commonwatch.cameras.tests.factories import CameraFactory
 from commonwatch.community import services as community
 from commonwatch.community.alerts import POST_ALERT
@@ -58,6 +58,7 @@ class World:
     invitation_b: Invitation
     muted: MutedThread
     camera: Camera
+    clip_import: ClipImport
 
 
 @pytest.fixture
@@ -93,6 +94,9 @@ def world(settings) -> World:
         invitation_b=Invitation.objects.get(email="someone@example.org"),
         muted=MutedThread.objects.create(user=owner, kind=POST_ALERT, subject_id=shown.pk),
         camera=CameraFactory(owner=owner),
+        clip_import=ClipImport.objects.create(
+            owner=owner, camera=CameraFactory(owner=owner), state=ImportState.RECEIVING
+        ),
     )
 
 
@@ -119,6 +123,11 @@ OWNERSHIP = {
     ),
     "notifications:unmute_thread": _neighbor_posts(
         "POST", "/notifications/muted/{w.muted.pk}/unmute/"
+    ),
+    "clip_imports:detail": _neighbor_posts("GET", "/clips/import/{w.clip_import.pk}/"),
+    "clip_imports:progress": _neighbor_posts("GET", "/clips/import/{w.clip_import.pk}/progress/"),
+    "clip_imports:add_files": _neighbor_posts(
+        "POST", "/clips/import/{w.clip_import.pk}/files/", {"last": "1"}
     ),
     "accounts:revoke_api_token": _neighbor_posts("POST", "/account/tokens/{w.token.pk}/revoke/"),
     "cameras:camera": _neighbor_posts(
@@ -268,6 +277,7 @@ def _snapshot():
         sorted(Membership.objects.values_list("pk", "revoked_at")),
         sorted(Membership.objects.values_list("organization__requires_security_keys")),
         sorted(Camera.objects.values_list("pk", "name", "agency_visibility", "token_digest")),
+        sorted(ClipImport.objects.values_list("pk", "state")),
     )
 
 

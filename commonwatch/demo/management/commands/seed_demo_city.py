@@ -13,6 +13,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from commonwatch.accounts.models import Home, Role, User
+from commonwatch.demo.cameras import seed_cameras
 from commonwatch.demo.city import home_points
 from commonwatch.demo.people import DEMO_DOMAIN, DEMO_PASSWORD, seed_people
 from commonwatch.demo.posts import seed_posts
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         self._seed_residents(residents)
         reader = User.objects.get(email=f"resident@{DEMO_DOMAIN}")
         seed_posts(count=posts, residents_domain=DEMO_DOMAIN, reader=reader)
+        clips = seed_cameras(DEMO_DOMAIN)
+        self.stdout.write(f"Cameras: {clips} generated clips queued for the task worker.")
         self._print_logins(logins)
 
     def _seed_residents(self, count: int) -> None:
@@ -75,3 +78,7 @@ class Command(BaseCommand):
                 code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
                 self.stdout.write(f"      TOTP secret {secret} (code now: {code})")
         self.stdout.write("  residents also: resident00000 … resident01999@" + DEMO_DOMAIN)
+        self.stdout.write(
+            "  with cameras and clips: resident, moderator, resident00000 and resident00001"
+            f" (@{DEMO_DOMAIN}); import more clips at /clips/import/"
+        )

@@ -1,0 +1,179 @@
+"""The import page: an owner sends a zip or a folder and watches each file's outcome."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from commonwatch.accounts.tests.factories import sign_in
+from commonwatch.cameras.models import Clip, ClipImport, ImportState
+
+from .factories import CameraFactory, exported_video
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PAGE = reverse("clip_imports:imports")
+
+
+def video(name: str, shade: int) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, exported_video(shade), content_type="video/mp4")
+
+
+def zip_of(**members: bytes) -> SimpleUploadedFile:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return SimpleUploadedFile("export.zip", out.getvalue(), content_type="application/zip")
+
+
+@pytest.fixture
+def camera(client):
+    camera = CameraFactory(name="Front door")
+    sign_in(client, camera.owner)
+    return camera
+
+
+def test_an_owner_imports_a_folder_and_sees_every_files_outcome(client, camera):
+    page = client.get(PAGE)
+    assert b"Front door" in page.content and b"webkitdirectory" in page.content
+
+    folder = [
+        video("2026-11-21T09-00-00.mp4", 1),
+        SimpleUploadedFile("notes.txt", b"clips from my old app"),
+    ]
+    response = client.post(PAGE, {"camera": camera.pk, "folder": folder})
+
+    clip_import = ClipImport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("clip_imports:detail", args=[clip_import.pk])
+    shown = client.get(response["Location"]).content.decode()
+    assert "Importing into Front door" in shown
+    assert "2 of 2 files" in shown and "Imported: 1" in shown and "Skipped: 1" in shown
+    assert "notes.txt" in shown and "Not a video." in shown
+    assert 'hx-trigger="every 1s"' not in shown  # done: the page stops asking
+    assert clip_import.name == "a folder of 2 files"
+    assert Clip.objects.filter(camera=camera).count() == 1
+    assert b"a folder of 2 files" in client.get(PAGE).content
+
+
+def test_an_owner_imports_a_zip(client, camera):
+    archive = zip_of(**{"VID_20261121_090000.mp4": exported_video(2)})
+    response = client.post(PAGE, {"camera": camera.pk, "archive": archive})
+    assert response.status_code == 302
+    assert ClipImport.objects.get().state == ImportState.DONE
+    assert Clip.objects.get().original_name == "VID_20261121_090000.mp4"
+
+
+def test_the_progress_panel_asks_again_until_the_import_is_done(client, camera):
+    clip_import = ClipImport.objects.create(
+        owner=camera.owner, camera=camera, state=ImportState.OPENING
+    )
+    panel = client.get(reverse("clip_imports:progress", args=[clip_import.pk]))
+    assert panel.status_code == 200
+    assert b'hx-trigger="every 1s"' in panel.content and b"Opening the archive" in panel.content
+
+
+def test_a_zip_and_a_folder_together_are_refused(client, camera):
+    response = client.post(
+        PAGE,
+        {
+            "camera": camera.pk,
+            "archive": zip_of(a=b"x"),
+            "folder": [video("2026-11-21T09-00-00.mp4", 3)],
+        },
+    )
+    assert response.status_code == 400
+    assert b"not both" in response.content
+    assert not ClipImport.objects.exists()
+
+
+def test_nothing_sent_is_refused(client, camera):
+    response = client.post(PAGE, {"camera": camera.pk})
+    assert response.status_code == 400 and b"Choose a zip file or a folder" in response.content
+
+
+def test_a_full_storage_refuses_the_import_with_a_clear_message(client, camera, settings):
+    settings.CAMERA_QUOTA_BYTES = 100
+    response = client.post(
+        PAGE, {"camera": camera.pk, "folder": [video("2026-11-21T09-00-00.mp4", 4)]}
+    )
+    assert response.status_code == 400 and b"Not enough room in your storage" in response.content
+    assert not ClipImport.objects.exists()
+
+
+def test_nobody_imports_into_a_camera_that_is_not_theirs(client, camera):
+    other = CameraFactory(name="Neighbor's porch")
+    page = client.get(PAGE)
+    assert b"Neighbor" not in page.content
+    response = client.post(
+        PAGE, {"camera": other.pk, "folder": [video("2026-11-21T09-00-00.mp4", 5)]}
+    )
+    assert response.status_code == 400
+    assert not ClipImport.objects.exists() and not Clip.objects.exists()
+
+
+def test_an_import_is_seen_by_its_owner_only(client, camera):
+    mine = ClipImport.objects.create(
+        owner=camera.owner, camera=camera, name="my-export.zip", state=ImportState.DONE
+    )
+    neighbor = CameraFactory().owner
+    sign_in(client, neighbor)
+    assert b"my-export.zip" not in client.get(PAGE).content
+    for name in ("clip_imports:detail", "clip_imports:progress"):
+        mine_response = client.get(reverse(name, args=[mine.pk]))
+        missing = client.get(reverse(name, args=[mine.pk + 1000]))
+        assert mine_response.status_code == missing.status_code == 404
+        assert mine_response.content == missing.content
+
+
+def test_an_owner_without_cameras_is_told_to_register_one(client):
+    owner = CameraFactory().owner
+    owner.cameras.all().delete()
+    sign_in(client, owner)
+    assert b"Register a camera first" in client.get(PAGE).content
+
+
+def test_the_pages_script_sends_a_folder_in_parts_and_is_answered_in_json(client, camera):
+    first = client.post(
+        PAGE,
+        {"camera": camera.pk, "folder": [video("2026-11-21T09-00-00.mp4", 6)], "more": "1",
+         "count": "2"},
+        headers={"Accept": "application/json"},
+    )  # fmt: skip
+    clip_import = ClipImport.objects.get()
+    assert first.json() == {
+        "url": reverse("clip_imports:detail", args=[clip_import.pk]),
+        "files_url": reverse("clip_imports:add_files", args=[clip_import.pk]),
+    }
+    assert clip_import.name == "a folder of 2 files"
+    assert clip_import.state == ImportState.RECEIVING
+
+    last = client.post(
+        first.json()["files_url"],
+        {"folder": [video("2026-11-21T09-00-01.mp4", 7)], "last": "1"},
+        headers={"Accept": "application/json"},
+    )
+    assert last.status_code == 200
+    clip_import.refresh_from_db()
+    assert clip_import.state == ImportState.DONE and clip_import.files.count() == 2
+
+    again = client.post(first.json()["files_url"], {"last": "1"})
+    assert again.status_code == 409
+
+
+def test_a_part_refused_is_answered_with_its_reason_in_json(client, camera, settings):
+    settings.CAMERA_QUOTA_BYTES = 100
+    response = client.post(
+        PAGE,
+        {"camera": camera.pk, "folder": [video("2026-11-21T09-00-00.mp4", 8)], "more": "1"},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 400
+    assert "Not enough room in your storage" in response.json()["detail"]
+
+
+def test_an_owner_with_one_camera_finds_it_chosen(client, camera):
+    page = client.get(PAGE).content.decode()
+    assert f'<option value="{camera.pk}" selected>Front door</option>' in page

@@ -1,0 +1,52 @@
+"""An owner imports a folder of exported clips in real Chromium and reads each outcome.
+
+The server takes two files per request here, so the page's script sends the folder of
+three in two parts, into one import.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from commonwatch.cameras.models import Clip, ClipImport, ImportState
+from commonwatch.cameras.tests.factories import CameraFactory, exported_video
+from commonwatch.web.tests.conftest import path_is
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
+
+
+def test_an_owner_imports_a_folder_and_sees_what_became_of_each_file(open_page, tmp_path, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    camera = CameraFactory(name="Front door")
+    export = tmp_path / "ring-export"
+    export.mkdir()
+    (export / "2026-11-21T09-00-00.mp4").write_bytes(exported_video(1))
+    (export / "VID_20261122_101500.mp4").write_bytes(exported_video(2))
+    (export / "thumbs.db").write_bytes(b"\x00" * 64)
+    owner = open_page()
+    owner.sign_in_as(camera.owner)
+    page = owner.page
+
+    page.goto(reverse("clip_imports:imports"))
+    owner.check("clip-import")
+    page.get_by_label("Into which camera").select_option(label="Front door")
+    page.get_by_label("Or a folder").set_input_files(export)
+    page.get_by_role("button", name="Import").click()
+
+    expect(page).to_have_url(re.compile(r"/clips/import/\d+/$"), timeout=20_000)
+    clip_import = ClipImport.objects.get()
+    expect(page).to_have_url(path_is(reverse("clip_imports:detail", args=[clip_import.pk])))
+    expect(page.locator("#import-done")).to_have_text("3 of 3 files")
+    expect(page.locator("#import-counts")).to_contain_text("Imported: 2")
+    expect(page.locator("#import-counts")).to_contain_text("Skipped: 1")
+    expect(page.get_by_role("row", name="thumbs.db")).to_contain_text("Not a video.")
+    named = page.get_by_role("row", name="VID_20261122_101500.mp4")
+    expect(named).to_contain_text("Nov. 22, 2026, 10:15 a.m.")  # read from its name
+    expect(page.get_by_text("a folder of 3 files")).to_be_visible()
+    owner.check("clip-import-done")
+    assert Clip.objects.filter(camera=camera).count() == 2
+    assert ClipImport.objects.get().state == ImportState.DONE
