@@ -162,14 +162,16 @@ MIDDLEWARE = [
     # each answer at random against BREACH, and masks the CSRF token per answer.
     "django.middleware.gzip.GZipMiddleware",
     "commonwatch.core.middleware.PrivateResponsesMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions, authentication and messages: Django's, stepping aside for API calls
+    # with a personal token, which need none of them (accounts/browser_only.py).
+    "commonwatch.accounts.browser_only.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CSRF, whose check would parse (and spool) an oversized body first.
     "commonwatch.media.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "commonwatch.accounts.browser_only.AuthenticationMiddleware",
+    "commonwatch.accounts.browser_only.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
