@@ -100,8 +100,11 @@ def main() -> None:
         queries = []  # counted by a wrapper: the handler's request_started resets the log
 
         def record(execute, sql, params, many, context):
-            queries.append(sql)  # noqa: B023
-            return execute(sql, params, many, context)
+            start = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                queries.append((time.perf_counter() - start, sql))  # noqa: B023
 
         with connection.execute_wrapper(record):
             call()
@@ -120,8 +123,8 @@ def main() -> None:
                 call()
             best = min(best, (time.perf_counter() - start) / args.n * 1000)
         print(f"{path}: {best:.3f} ms/request, {len(queries)} queries")
-        for sql in queries:
-            print("   ", sql[:300])
+        for seconds, sql in queries:
+            print(f"    {seconds * 1000:.2f} ms  {sql[:200]}")
 
 
 if __name__ == "__main__":
