@@ -52,7 +52,10 @@ def _token() -> str:
     ApiToken.objects.filter(name=TOKEN_NAME).delete()
     home = Home.objects.filter(radius_m__gte=ONE_MILE_M - 1).order_by("radius_m", "pk").first()
     _token, raw = create_api_token(
-        user=home.user, name=TOKEN_NAME, scope=TokenScope.READ, lifetime_days=TOKEN_LIFETIMES_DAYS[0]
+        user=home.user,
+        name=TOKEN_NAME,
+        scope=TokenScope.READ,
+        lifetime_days=TOKEN_LIFETIMES_DAYS[0],
     )
     return raw
 

@@ -226,18 +226,20 @@ def test_a_token_that_expires_between_two_requests_is_refused_on_the_second(resi
     from django.utils import timezone
 
     token, raw = services.create_api_token(user=resident, name="script")
-    expire = lambda: ApiToken.objects.filter(pk=token.pk).update(  # noqa: E731
-        expires_at=timezone.now() - timedelta(microseconds=1)
-    )
+
+    def expire():
+        ApiToken.objects.filter(pk=token.pk).update(
+            expires_at=timezone.now() - timedelta(microseconds=1)
+        )
 
     assert _used_then(raw, expire) == 401
 
 
 def test_a_token_whose_account_is_deactivated_after_use_is_refused(resident):
     _token, raw = services.create_api_token(user=resident, name="script")
-    deactivate = lambda: type(resident).objects.filter(pk=resident.pk).update(  # noqa: E731
-        is_active=False
-    )
+
+    def deactivate():
+        type(resident).objects.filter(pk=resident.pk).update(is_active=False)
 
     assert _used_then(raw, deactivate) == 401
 
