@@ -20,12 +20,13 @@ import argparse
 import os
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PG_URL = os.environ.get("BENCH_HTTP_PG_URL", "postgres://postgres@127.0.0.1:5432/cw_http_bench")
-TOKEN_NAME = "http profile"  # noqa: S105 (a label, not a secret)
+TOKEN_NAME = f"http profile {os.getpid()}"  # one per run: runs side by side keep theirs
 ONE_MILE_M = 1609
 
 
@@ -46,10 +47,13 @@ def _setup() -> None:
 
 
 def _token() -> str:
+    from django.utils import timezone
+
     from commonwatch.accounts.models import ApiToken, Home, TokenScope
     from commonwatch.accounts.services import TOKEN_LIFETIMES_DAYS, create_api_token
 
-    ApiToken.objects.filter(name=TOKEN_NAME).delete()
+    earlier = timezone.now() - timedelta(hours=1)  # runs still going keep their tokens
+    ApiToken.objects.filter(name__startswith="http profile", created_at__lt=earlier).delete()
     home = Home.objects.filter(radius_m__gte=ONE_MILE_M - 1).order_by("radius_m", "pk").first()
     _token, raw = create_api_token(
         user=home.user,
