@@ -56,11 +56,14 @@ def _stamp(at):
 
 def _copy_model_rows(model, columns: list[str], rows) -> None:
     """Bulk load rows of a model; its other NOT NULL columns get their field's default,
-    so a column the project adds later does not break the load."""
+    so a column the project adds later does not break the load (a text one without a
+    default gets the empty text, as Django's own default for it is)."""
     missing = [
         field
         for field in model._meta.concrete_fields
-        if field.column not in columns and not field.null and field.has_default()
+        if field.column not in columns
+        and not field.null
+        and (field.has_default() or field.empty_strings_allowed)
     ]
     defaults = tuple(field.get_db_prep_save(field.get_default(), connection) for field in missing)
     columns = [*columns, *(field.column for field in missing)]

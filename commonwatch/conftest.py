@@ -48,7 +48,10 @@ def _fast_and_isolated(settings, tmp_path):
     }
     from django.core.cache import cache
 
+    from commonwatch.geo.selectors import forget_place_labels
+
     cache.clear()
+    forget_place_labels()  # each test's database names its own places
 
 
 @pytest.fixture

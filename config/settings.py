@@ -163,14 +163,16 @@ MIDDLEWARE = [
     # each answer at random against BREACH, and masks the CSRF token per answer.
     "django.middleware.gzip.GZipMiddleware",
     "commonwatch.core.middleware.PrivateResponsesMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions, authentication and messages: Django's, stepping aside for API calls
+    # with a personal token, which need none of them (accounts/browser_only.py).
+    "commonwatch.accounts.browser_only.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CSRF, whose check would parse (and spool) an oversized body first.
     "commonwatch.media.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "commonwatch.accounts.browser_only.AuthenticationMiddleware",
+    "commonwatch.accounts.browser_only.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -216,7 +218,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # commonwatch/core/asgi.py): opening one cost more than a whole API request. The demo and
 # tests (DEBUG) close it after each request, so test databases can be dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0 if DEBUG else 600)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Django's health check costs every request one more round trip ("SELECT 1") before its
+# first query: one of the two a token API call made. Without it, a connection the database
+# dropped (a restart) fails the one request that finds it, and Django then closes it so
+# the next request reconnects. Set DB_CONN_HEALTH_CHECKS=true to trade that back.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from allauth.account.auth_backends import AuthenticationBackend
 
+from commonwatch.core.prepared import PreparedLookup
+
 from .models import User
+
+# Made on every signed-in request: compiled once per process, asked of the database
+# each time (core.prepared), so a deactivated or closed account is seen at once.
+_USER_WITH_HOME = PreparedLookup(
+    lambda pk: User._default_manager.select_related("home").filter(pk=pk).order_by()[:1],
+    pk=(-1, User._meta.pk),
+)
 
 
 class ResidentAuthenticationBackend(AuthenticationBackend):
@@ -15,5 +24,5 @@ class ResidentAuthenticationBackend(AuthenticationBackend):
     """
 
     def get_user(self, user_id):
-        user = User._default_manager.select_related("home").filter(pk=user_id).first()
+        user = _USER_WITH_HOME.first(pk=user_id)
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 from importlib import import_module
 
 from allauth.mfa.models import Authenticator
@@ -10,6 +11,8 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+
+from commonwatch.core.prepared import PreparedLookup
 
 from .models import ApiToken, Home, User
 
@@ -39,14 +42,24 @@ def token_digest(raw_token: str) -> str:
     return hashlib.sha256(raw_token.encode()).hexdigest()
 
 
-def token_for(raw_token: str) -> ApiToken | None:
-    """The live token with this value (not expired, its account active), with its user."""
-    found = (
+# Every token-authenticated API request makes this lookup: compiled once per process
+# (core.prepared), it still asks the database each time, so a token revoked, expired
+# or whose account was deactivated or closed is refused at once, in every process.
+_LIVE_TOKEN = PreparedLookup(
+    lambda digest, now: (
         ApiToken.objects.select_related("user", "user__home")
-        .filter(digest=token_digest(raw_token), user__is_active=True, expires_at__gt=timezone.now())
-        .order_by()[:1]  # the digest is unique: no ORDER BY to compile and plan per request
-    )
-    return next(iter(found), None)
+        .filter(digest=digest, user__is_active=True, expires_at__gt=now)
+        .order_by()[:1]  # the digest is unique: no ORDER BY to plan
+    ),
+    digest=("0" * 64, ApiToken._meta.get_field("digest")),
+    now=(datetime(2000, 1, 1, tzinfo=UTC), ApiToken._meta.get_field("expires_at")),
+)
+
+
+def token_for(raw_token: str) -> ApiToken | None:
+    """The live token with this value (not expired, its account active), with its user
+    and their home."""
+    return _LIVE_TOKEN.first(digest=token_digest(raw_token), now=timezone.now())
 
 
 def reader_of_session(session_key: str | None) -> User | None:

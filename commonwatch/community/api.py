@@ -12,7 +12,7 @@ from django.views.decorators.gzip import gzip_page
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
-from pydantic import BeforeValidator, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from commonwatch.accounts.access import api_access, needs
 from commonwatch.accounts.selectors import home_of
@@ -54,7 +54,14 @@ AsWritten = Annotated[
 ]
 
 
-class MediaOut(Schema):
+class Card(BaseModel):
+    """An answer built from the selectors' dicts (cards, map data): pydantic checks and
+    filters them in its compiled core. ninja's Schema also reads ORM objects, through a
+    Python wrapper around every object and field: ~18× slower for a page of 20 cards
+    (5.4 → 0.3 ms on a loaded machine), and the OpenAPI document is the same."""
+
+
+class MediaOut(Card):
     id: int
     kind: str
     status: str = Field(description="pending, processing, ready or failed.")
@@ -70,7 +77,7 @@ class MediaOut(Schema):
     description: str = Field(description="What the photo shows, in its author's words (alt text).")
 
 
-class PendingEditOut(Schema):
+class PendingEditOut(Card):
     id: int
     status: str = Field(description="pending (waiting for a moderator) or rejected.")
     status_label: str
@@ -83,7 +90,7 @@ class PendingEditOut(Schema):
     created_at: datetime
 
 
-class PostOut(Schema):
+class PostOut(Card):
     id: int
     category: str
     category_label: str
@@ -117,7 +124,7 @@ class PostOut(Schema):
     )
 
 
-class FeedOut(Schema):
+class FeedOut(Card):
     posts: list[PostOut]
     next_cursor: str | None
 
@@ -201,7 +208,7 @@ class CommentOut(Schema):
     created_at: datetime
 
 
-class MapPoint(Schema):
+class MapPoint(Card):
     id: int
     lat: float
     lng: float
@@ -209,13 +216,13 @@ class MapPoint(Schema):
     title: str
 
 
-class MapHexagon(Schema):
+class MapHexagon(Card):
     cell: str = Field(description="H3 cell index.")
     count: int
     boundary: list[tuple[float, float]] = Field(description="Corners as [lat, lng].")
 
 
-class MapOut(Schema):
+class MapOut(Card):
     resolution: int | None = Field(description="H3 resolution of the hexagons; null: points.")
     hexagons: list[MapHexagon]
     points: list[MapPoint] = Field(description="Newest first, at their public points.")

@@ -97,8 +97,12 @@ class Post(PrivatelyLocatedModel):
 
     @property
     def resolved_label(self) -> str:
-        """What a solved post says it is: a lost pet is "Found", anything else "Resolved"."""
-        return str(_("Found") if self.category == Category.LOST_PET else _("Resolved"))
+        return resolved_label_of(self.category)
+
+
+def resolved_label_of(category: str) -> str:
+    """What a solved post says it is: a lost pet is "Found", anything else "Resolved"."""
+    return str(_("Found") if category == Category.LOST_PET else _("Resolved"))
 
 
 class PostMedia(models.Model):

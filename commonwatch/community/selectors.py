@@ -39,6 +39,7 @@ from .models import (
     RevisionStatus,
     Status,
     ThreadAlias,
+    resolved_label_of,
     tally_layer,
 )
 from .policies import READ, RESOLVE, REVIEW, WRITE
@@ -255,6 +256,7 @@ class CardText:
     """A card's fixed words in one language: translated once, not once per post."""
 
     categories: dict[str, str]
+    resolved_labels: dict[str, str]
     statuses: dict[str, str]
     you: str
     first_neighbor: str
@@ -266,6 +268,7 @@ class CardText:
 def _card_text(language: str | None) -> CardText:
     return CardText(
         categories={code: str(label) for code, label in Category.choices},
+        resolved_labels={code: resolved_label_of(code) for code in Category.values},
         statuses={code: str(label) for code, label in Status.choices},
         you=_("You"),
         first_neighbor=neighbor_label(1),
@@ -324,7 +327,7 @@ def post_card(
         "created_at": post.created_at,
         "resolved": post.resolved_at is not None,
         "resolved_at": post.resolved_at,
-        "resolved_label": post.resolved_label,
+        "resolved_label": text.resolved_labels[post.category],
         "occurred_at": post.occurred_at or post.created_at,
         # Its author sees every file and where its processing stands; others the ready ones.
         "media": [

@@ -17,7 +17,10 @@ process per core (docs/scale.md). Reading the body and writing the answer stay a
 from __future__ import annotations
 
 from asgiref.sync import sync_to_async
-from django.core.handlers.asgi import ASGIHandler
+from django.core import signals
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.urls import set_script_prefix
 
 
 class SyncStackASGIHandler(ASGIHandler):
@@ -30,5 +33,35 @@ class SyncStackASGIHandler(ASGIHandler):
             raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
         await self.handle(scope, receive, send)
 
-    async def get_response_async(self, request):
-        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+    async def handle(self, scope, receive, send):
+        """Django's handle with one trip to the sync thread per request, not three.
+
+        Django sends request_started, gets the response and closes it (request_finished)
+        in three separate hops to the thread, and races the view against a disconnect
+        listener, which cannot stop a synchronous view anyway. Here one hop does all
+        three for an answer held in memory; a streamed one (files) is still closed
+        after its last byte is sent.
+        """
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        set_script_prefix(get_script_prefix(scope))
+        try:
+            response = await sync_to_async(self._respond, thread_sensitive=True)(scope, body_file)
+            try:
+                await self.send_response(response, send)
+            finally:
+                if response.streaming:
+                    await sync_to_async(response.close, thread_sensitive=True)()
+        finally:
+            body_file.close()
+
+    def _respond(self, scope, body_file):
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        request, response = self.create_request(scope, body_file)
+        if request is not None:
+            response = self.get_response(request)
+        if not response.streaming:
+            response.close()  # request_finished, in this thread: its connection's checks
+        return response

@@ -19,7 +19,7 @@ from commonwatch.community.services import rebuild_post_tallies
 from commonwatch.geo.cells import cell_center
 from commonwatch.geo.models import PlaceLabel
 from commonwatch.geo.places import place_cell
-from commonwatch.geo.selectors import within_radius
+from commonwatch.geo.selectors import forget_place_labels, within_radius
 from commonwatch.moderation.models import (
     Action,
     Appeal,
@@ -92,6 +92,7 @@ def label_places() -> int:
         for cell in cells
     ]
     PlaceLabel.objects.bulk_create(labels, batch_size=2000, ignore_conflicts=True)
+    forget_place_labels(*cells)
     return len(labels)
 
 

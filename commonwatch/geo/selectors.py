@@ -368,11 +368,41 @@ def inside_polygon(queryset: QuerySet, polygon: Polygon) -> Iterator:
                 yield obj
 
 
+# Per-process copy of place names (and of "no name yet"), so a page of cards usually
+# asks the database nothing for them: a cell's name is fixed once the background task
+# finds it (label_place, which forgets its cell here at once), and another process's
+# naming shows here within PLACE_LABEL_SECONDS. It is a name for a public ~100 m cell,
+# the same for everyone: nothing private is kept. Bounded: past PLACE_LABEL_CELLS
+# entries (~200 B each) the copy starts again.
+PLACE_LABEL_SECONDS = 600
+PLACE_LABEL_CELLS = 50_000
+_label_cache: dict[int, tuple[float, str]] = {}
+
+
+def forget_place_labels(*cells: int) -> None:
+    """Drop this process's copy of these cells' names (of every cell, given none)."""
+    if not cells:
+        _label_cache.clear()
+    for cell in cells:
+        _label_cache.pop(cell, None)
+
+
 def place_labels(cells: Iterable[int]) -> dict[int, str]:
-    """The known place names of these public cells (geo.places.place_cell), one query;
-    cells without a name yet are left out."""
-    wanted = set(cells)
-    if not wanted:
-        return {}
-    labels = PlaceLabel.objects.filter(cell__in=wanted).exclude(label="")
-    return dict(labels.values_list("cell", "label"))
+    """The known place names of these public cells (geo.places.place_cell), at most one
+    query; cells without a name yet are left out."""
+    now = time.monotonic()
+    known, missing = {}, []
+    for cell in set(cells):
+        fetched_at, label = _label_cache.get(cell, (-math.inf, ""))
+        if now - fetched_at < PLACE_LABEL_SECONDS:
+            known[cell] = label
+        else:
+            missing.append(cell)
+    if missing:
+        found = dict(PlaceLabel.objects.filter(cell__in=missing).values_list("cell", "label"))
+        if len(_label_cache) + len(missing) > PLACE_LABEL_CELLS:
+            _label_cache.clear()
+        for cell in missing:
+            known[cell] = found.get(cell, "")
+            _label_cache[cell] = (now, known[cell])
+    return {cell: label for cell, label in known.items() if label}

@@ -15,7 +15,7 @@ from . import geocoding
 from .cells import cell_center
 from .models import CellTally, PlaceLabel
 from .places import place_cell
-from .selectors import forget_tallies
+from .selectors import forget_place_labels, forget_tallies
 
 LABEL_PLACE = "geo.label_place"
 
@@ -68,4 +68,5 @@ def label_place(*, cell: int) -> PlaceLabel | None:
     place, _created = PlaceLabel.objects.update_or_create(
         cell=cell, defaults={"label": label[:200], "geocoder": settings.GEOCODER}
     )
+    forget_place_labels(cell)
     return place

@@ -201,3 +201,66 @@ def test_using_a_token_writes_its_last_use_at_most_every_few_minutes(
 
     with django_assert_num_queries(1):  # the token and its user, nothing written
         script.get("/api/v1/me")
+
+
+def _used_then(raw: str, change) -> int:
+    """The token works, `change` happens (as in another process: straight to the
+    database), and the next request's status is returned."""
+    script = _bearer(raw)
+    assert script.get("/api/v1/me").status_code == 200
+    change()
+    return script.get("/api/v1/me").status_code
+
+
+def test_a_token_deleted_in_the_database_is_refused_on_the_very_next_request(resident):
+    token, raw = services.create_api_token(user=resident, name="script")
+
+    status = _used_then(raw, lambda: ApiToken.objects.filter(pk=token.pk).delete())
+
+    assert status == 401
+
+
+def test_a_token_that_expires_between_two_requests_is_refused_on_the_second(resident):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    token, raw = services.create_api_token(user=resident, name="script")
+
+    def expire():
+        ApiToken.objects.filter(pk=token.pk).update(
+            expires_at=timezone.now() - timedelta(microseconds=1)
+        )
+
+    assert _used_then(raw, expire) == 401
+
+
+def test_a_token_whose_account_is_deactivated_after_use_is_refused(resident):
+    _token, raw = services.create_api_token(user=resident, name="script")
+
+    def deactivate():
+        type(resident).objects.filter(pk=resident.pk).update(is_active=False)
+
+    assert _used_then(raw, deactivate) == 401
+
+
+def test_a_token_whose_account_is_closed_after_use_is_refused(resident):
+    _token, raw = services.create_api_token(user=resident, name="script")
+
+    status = _used_then(raw, lambda: services.delete_account(user=resident))
+
+    assert status == 401
+
+
+def test_a_token_answers_with_its_account_as_it_is_now(resident):
+    """Nothing about the account is kept between requests: a new home shows at once."""
+    Home.objects.filter(user=resident).delete()
+    _token, raw = services.create_api_token(user=resident, name="script")
+    script = _bearer(raw)
+    assert script.get("/api/v1/me/home").status_code == 404
+    services.set_home(user=resident, lat=39.74, lng=-104.99, radius_mi=2)
+
+    home = script.get("/api/v1/me/home")
+
+    assert home.status_code == 200
+    assert home.json()["lat"] == 39.74

@@ -78,3 +78,29 @@ def test_a_point_outside_any_named_place_stores_no_label_and_shows_none(demo_geo
         label_place(cell=cell)
     assert PlaceLabel.objects.get(cell=cell).label == ""
     assert place_labels([cell]) == {}
+
+
+def test_a_page_of_cards_reads_names_once_and_sees_a_new_name_at_once_or_within_minutes(
+    demo_geocoder, db, monkeypatch
+):
+    from commonwatch.geo import selectors
+
+    cell = place_cell(*CENTER)
+    assert place_labels([cell]) == {}  # no name yet, and that is remembered
+    PlaceLabel.objects.create(cell=cell, label="Elm St", geocoder="demo")  # another process
+    assert place_labels([cell]) == {}
+    monkeypatch.setattr(selectors, "PLACE_LABEL_SECONDS", 0)  # its minutes have passed
+    assert place_labels([cell]) == {cell: "Elm St"}
+
+    monkeypatch.setattr(selectors, "PLACE_LABEL_SECONDS", 600)
+    label_place(cell=cell)  # named again in this process: forgotten here at once
+    assert place_labels([cell]) == {cell: DemoGeocoder().reverse(*cell_center(cell))}
+
+
+def test_names_already_read_cost_no_query(demo_geocoder, author, django_assert_num_queries):
+    post = published(author)
+    cells = [place_cell(post.lat, post.lng), place_cell(*EXACT)]
+    place_labels(cells)
+
+    with django_assert_num_queries(0):
+        place_labels(cells)

@@ -1,0 +1,138 @@
+"""Where an API request's time goes, in process, without the network or a loaded machine.
+
+    .venv/bin/python bench/http_profile.py /api/v1/me /api/v1/feed        # ms, queries
+    .venv/bin/python bench/http_profile.py --cprofile /api/v1/me           # top functions
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null \\
+        .venv/bin/python bench/http_profile.py --batches 1 --n 200 /api/v1/me  # instructions
+
+Runs the production settings (DEBUG off, the HTTP bench's database: BENCH_HTTP_PG_URL,
+loaded by bench/http_bench.py) and sends each path through Django's full handler
+(middleware, signals, view) as one token-holding resident with a 1 mi circle, after a
+warm-up. Prints per path: the best mean of --batches batches in ms, and the SQL queries one
+request makes. Wall-clock on a shared machine is noisy: to compare two versions, count
+instructions instead (callgrind's total for --n N minus that for --n 0, divided by N; the
+database server's own work is not in it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PG_URL = os.environ.get("BENCH_HTTP_PG_URL", "postgres://postgres@127.0.0.1:5432/cw_http_bench")
+TOKEN_NAME = f"http profile {os.getpid()}"  # one per run: runs side by side keep theirs
+ONE_MILE_M = 1609
+
+
+def _setup() -> None:
+    os.environ.pop("DEBUG", None)
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "SECRET_KEY": "profile-" + "x" * 50,
+            "ENCRYPTION_KEYS": "bXVzdC1iZS0zMi11cmwtc2FmZS1iYXNlNjQtYnl0ZXM=",
+            "DATABASE_URL": os.environ.get("DATABASE_URL", PG_URL),
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    import django
+
+    django.setup()
+
+
+def _token() -> str:
+    from django.utils import timezone
+
+    from commonwatch.accounts.models import ApiToken, Home, TokenScope
+    from commonwatch.accounts.services import TOKEN_LIFETIMES_DAYS, create_api_token
+
+    earlier = timezone.now() - timedelta(hours=1)  # runs still going keep their tokens
+    ApiToken.objects.filter(name__startswith="http profile", created_at__lt=earlier).delete()
+    home = Home.objects.filter(radius_m__gte=ONE_MILE_M - 1).order_by("radius_m", "pk").first()
+    _token, raw = create_api_token(
+        user=home.user,
+        name=TOKEN_NAME,
+        scope=TokenScope.READ,
+        lifetime_days=TOKEN_LIFETIMES_DAYS[0],
+    )
+    return raw
+
+
+def _caller(path: str, token: str):
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test import RequestFactory
+
+    handler = WSGIHandler()
+    factory = RequestFactory(
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+        HTTP_X_FORWARDED_PROTO="https",
+        HTTP_HOST="127.0.0.1",
+        HTTP_ACCEPT_ENCODING="gzip, deflate, br",
+    )
+    environ = factory.get(path).environ
+
+    def call() -> int:
+        status = []
+        body = handler(dict(environ), lambda s, h: status.append(s))
+        b"".join(body)
+        body.close()
+        return int(status[0].split()[0])
+
+    return call
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="+")
+    parser.add_argument("--n", type=int, default=300, help="requests per batch")
+    parser.add_argument("--batches", type=int, default=5, help="timed batches (best mean)")
+    parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--cprofile", action="store_true")
+    parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative, tottime")
+    args = parser.parse_args()
+    _setup()
+    from django.db import connection
+
+    token = _token()
+    for path in args.paths:
+        call = _caller(path, token)
+        for _ in range(args.warmup):
+            assert call() == 200, path
+        queries = []  # counted by a wrapper: the handler's request_started resets the log
+
+        def record(execute, sql, params, many, context):
+            start = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                queries.append((time.perf_counter() - start, sql))  # noqa: B023
+
+        with connection.execute_wrapper(record):
+            call()
+        if args.cprofile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.runcall(lambda: [call() for _ in range(args.n)])  # noqa: B023
+            pstats.Stats(profiler).sort_stats(args.sort).print_stats(45)
+            continue
+        best = float("inf")
+        for _ in range(args.batches if args.n else 0):
+            start = time.perf_counter()
+            for _ in range(args.n):
+                call()
+            best = min(best, (time.perf_counter() - start) / args.n * 1000)
+        print(f"{path}: {best:.3f} ms/request, {len(queries)} queries")
+        for seconds, sql in queries:
+            print(f"    {seconds * 1000:.2f} ms  {sql[:200]}")
+
+
+if __name__ == "__main__":
+    main()
