@@ -30,7 +30,7 @@ def _clean(tmp_path: Path, data: bytes, *, max_seconds: float = 60) -> cleaning.
     source = tmp_path / "upload"
     source.write_bytes(data)
     kind = cleaning.kind_of(data[:16])
-    return cleaning.clean(kind, source, tmp_path, max_video_seconds=max_seconds)
+    return cleaning.clean(kind, source, tmp_path, rules=cleaning.VideoRules(max_seconds))
 
 
 def test_a_jpeg_loses_its_exif_gps_xmp_iptc_and_comment(tmp_path):
