@@ -394,6 +394,9 @@ MEDIA_SIGNED_URL_SECONDS = env.int("MEDIA_SIGNED_URL_SECONDS", default=300)
 # long an unfinished resumable upload is kept before it expires.
 CAMERA_QUOTA_BYTES = env.int("CAMERA_QUOTA_BYTES", default=10 * 1024**3)
 CAMERA_UPLOAD_EXPIRY_HOURS = env.int("CAMERA_UPLOAD_EXPIRY_HOURS", default=24)
+# A clip longer or larger than this is refused when it is processed.
+CAMERA_MAX_CLIP_SECONDS = env.int("CAMERA_MAX_CLIP_SECONDS", default=300)
+CAMERA_MAX_CLIP_BYTES = env.int("CAMERA_MAX_CLIP_BYTES", default=500 * 1024 * 1024)
 FILE_UPLOAD_HANDLERS = [
     "commonwatch.media.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -1,0 +1,124 @@
+"""/api/v1/clips: the owner's clips, with the same selectors and services as the pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from commonwatch.accounts.access import api_access, needs
+from commonwatch.core.schemas import answers
+from commonwatch.media import serving
+
+from . import clips, library
+from .clip_policies import CLIPS
+from .models import ClipAccessAction
+
+router = Router(tags=["clips"])
+OWN_CLIPS = api_access(needs(CLIPS))
+
+
+class ClipOut(Schema):
+    id: int
+    camera_id: int
+    camera_name: str
+    recorded_at: datetime
+    recorded_at_source: str = Field(
+        description="upload (sent with the clip), file (read from the video) or arrival "
+        "(unknown: when it arrived)."
+    )
+    received_at: datetime
+    source: str
+    original_name: str
+    status: str = Field(description="pending, processing or ready.")
+    status_label: str
+    duration_s: float | None
+    width: int | None
+    height: int | None
+    size: int
+    video_url: str | None = Field(
+        description="The video once ready, with byte ranges; a signed-in session. With a "
+        "token, GET /api/v1/clips/{id}/video."
+    )
+    thumbnail_url: str | None
+
+
+class ClipList(Schema):
+    clips: list[ClipOut]
+    more: bool = Field(description="More clips match: ask again with `to` = the last one's time.")
+
+
+class RefusalOut(Schema):
+    id: int
+    camera_id: int
+    camera_name: str
+    original_name: str
+    reason: str
+    received_at: datetime
+    refused_at: datetime
+
+
+class ClipFilters(Schema):
+    camera: int | None = Field(None, description="Only this camera's clips.")
+    from_: datetime | None = Field(None, alias="from", description="Recorded at or after.")
+    to: datetime | None = Field(None, description="Recorded before.")
+    limit: int = Field(library.LIBRARY_LIMIT, ge=1, le=library.LIBRARY_LIMIT)
+
+
+@router.get("/clips", response=answers({200: ClipList}), auth=OWN_CLIPS)
+def list_clips(request, filters: Query[ClipFilters]):
+    """Your clips, newest first, optionally of one camera and recorded in [from, to)."""
+    if filters.from_ and filters.to and filters.to <= filters.from_:
+        raise ValidationError({"to": _("The range ends before it starts.")})
+    found = library.clips_of(
+        request.auth,
+        camera_id=filters.camera,
+        start=filters.from_,
+        end=filters.to,
+        limit=filters.limit,
+    )
+    return {"clips": [library.clip_card(c) for c in found], "more": len(found) == filters.limit}
+
+
+@router.get("/clips/{clip_id}", response=answers({200: ClipOut}), auth=OWN_CLIPS)
+def get_clip(request, clip_id: int):
+    return library.clip_card(library.clip_for_owner(request.auth, clip_id))
+
+
+@router.delete("/clips/{clip_id}", response=answers({204: None}), auth=OWN_CLIPS)
+def delete_clip(request, clip_id: int):
+    """Delete your clip at once: its record and its file."""
+    clips.delete_clip(owner=request.auth, clip=library.clip_for_owner(request.auth, clip_id))
+    return Status(204, None)
+
+
+@router.get("/clips/{clip_id}/video", auth=OWN_CLIPS, url_name="clip_video_download")
+def clip_video(request, clip_id: int):
+    """The clip's MP4 (byte ranges allowed); recorded in its access history as a download."""
+    clip = library.watchable_clip(request.auth, clip_id)
+    clips.record_access(actor=request.auth, clip=clip, action=ClipAccessAction.DOWNLOADED)
+    return serving.respond(request, clip.media)
+
+
+@router.get("/clips/{clip_id}/thumbnail", auth=OWN_CLIPS, url_name="clip_thumbnail_download")
+def clip_thumbnail(request, clip_id: int):
+    """A JPEG still of the clip's first frame, privacy zones blacked out."""
+    clip = library.watchable_clip(request.auth, clip_id)
+    return serving.respond(request, clip.media, serving.THUMBNAIL)
+
+
+@router.get("/clip-refusals", response=answers({200: list[RefusalOut]}), auth=OWN_CLIPS)
+def list_refusals(request):
+    """Files sent as clips that could not be used (nothing of them is kept), and why."""
+    return library.refusals_of(request.auth)
+
+
+@router.delete(
+    "/clip-refusals/{refusal_id}", response=answers({204: None}), auth=OWN_CLIPS
+)
+def dismiss_refusal(request, refusal_id: int):
+    refusal = library.refusal_for_owner(request.auth, refusal_id)
+    clips.dismiss_refusal(owner=request.auth, refusal=refusal)
+    return Status(204, None)
