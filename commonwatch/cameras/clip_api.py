@@ -115,9 +115,7 @@ def list_refusals(request):
     return library.refusals_of(request.auth)
 
 
-@router.delete(
-    "/clip-refusals/{refusal_id}", response=answers({204: None}), auth=OWN_CLIPS
-)
+@router.delete("/clip-refusals/{refusal_id}", response=answers({204: None}), auth=OWN_CLIPS)
 def dismiss_refusal(request, refusal_id: int):
     refusal = library.refusal_for_owner(request.auth, refusal_id)
     clips.dismiss_refusal(owner=request.auth, refusal=refusal)

@@ -136,9 +136,7 @@ def clip_card(clip: Clip) -> dict:
         "size": media.size,
         "url": reverse("clips:clip", kwargs={"clip_id": clip.pk}),
         "video_url": reverse("clips:video", kwargs={"clip_id": clip.pk}) if ready else None,
-        "thumbnail_url": reverse("clips:thumbnail", kwargs={"clip_id": clip.pk})
-        if ready
-        else None,
+        "thumbnail_url": reverse("clips:thumbnail", kwargs={"clip_id": clip.pk}) if ready else None,
         # Its mark on the day's axis (an SVG 1440 minutes wide).
         "minute": minute,
         "mark_width": max(SHORTEST_MARK, min(length, MINUTES_A_DAY - minute)),

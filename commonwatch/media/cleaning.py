@@ -328,9 +328,9 @@ def _paint_black(frame, masks) -> None:
     """Paint the masked pixels of a yuv420p frame black, in place."""
     if masks is None:
         return
-    for plane, mask, value in zip(
-        frame.planes, (masks[0], masks[1], masks[1]), (BLACK_LUMA, NEUTRAL_CHROMA, NEUTRAL_CHROMA)
-    ):
+    luma, chroma = masks
+    painted = ((luma, BLACK_LUMA), (chroma, NEUTRAL_CHROMA), (chroma, NEUTRAL_CHROMA))
+    for plane, (mask, value) in zip(frame.planes, painted, strict=True):
         rows = np.frombuffer(plane, dtype=np.uint8).reshape(plane.height, plane.line_size)
         rows[:, : plane.width][mask] = value
 

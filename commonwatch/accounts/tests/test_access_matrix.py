@@ -114,6 +114,21 @@ MATRIX: dict[str, frozenset] = {
     "DELETE /moderation/claims/{kind}/{item_id}": MODERATORS,
     "POST /appeals": RESIDENTS,
     "GET /moderation/log": EVERYONE,
+    # A camera owner's clips: residents, each scoped to their own (others' are 404).
+    "clips:library": RESIDENTS,
+    "clips:clip": RESIDENTS,
+    "clips:video": RESIDENTS,
+    "clips:download": RESIDENTS,
+    "clips:thumbnail": RESIDENTS,
+    "clips:delete": RESIDENTS,
+    "clips:dismiss_refusal": RESIDENTS,
+    "GET /clips": RESIDENTS,
+    "GET /clips/{clip_id}": RESIDENTS,
+    "DELETE /clips/{clip_id}": RESIDENTS,
+    "GET /clips/{clip_id}/video": RESIDENTS,
+    "GET /clips/{clip_id}/thumbnail": RESIDENTS,
+    "GET /clip-refusals": RESIDENTS,
+    "DELETE /clip-refusals/{refusal_id}": RESIDENTS,
 }
 SAMPLE_KWARGS = {
     "media_id": 999999,
@@ -132,6 +147,8 @@ SAMPLE_KWARGS = {
     "thread_id": 999999,
     "invitation_id": 999999,
     "token": "not-an-invitation",
+    "clip_id": 999999,
+    "refusal_id": 999999,
 }
 ROLE_REFUSAL = b"Your role does not give access"
 

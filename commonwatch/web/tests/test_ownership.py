@@ -14,11 +14,14 @@ from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from commonwatch.accounts import services as accounts
 from commonwatch.accounts.models import ApiToken
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.accounts.tests.test_access_matrix import MATRIX, _kwargs_for
+from commonwatch.cameras.models import Clip, ClipAccess, ClipRefusal
+from commonwatch.cameras.tests.factories import CameraFactory, clip_of
 from commonwatch.community import services as community
 from commonwatch.community.alerts import POST_ALERT
 from commonwatch.community.models import Comment, Post, Status
@@ -55,6 +58,8 @@ class World:
     officer_b: Membership
     invitation_b: Invitation
     muted: MutedThread
+    clip: Clip
+    refusal: ClipRefusal
 
 
 @pytest.fixture
@@ -70,6 +75,7 @@ def world(settings) -> World:
     closed = moderation.appeal(author=owner, comment=comment, statement="It was true.")
     moderation.decide_appeal(moderator=moderator(), appeal=closed, grant=False, answer="Still no.")
     token, _raw = accounts.create_api_token(user=owner, name="mine")
+    camera = CameraFactory(owner=owner)
     agency_b = organization(Kind.AGENCY, "Agency B")
     admin_b = member_of(agency_b, Role.ADMIN)
     organizations.invite(admin=admin_b, organization=agency_b, email="someone@example.org")
@@ -89,6 +95,10 @@ def world(settings) -> World:
         officer_b=Membership.objects.get(user=member_of(agency_b)),
         invitation_b=Invitation.objects.get(email="someone@example.org"),
         muted=MutedThread.objects.create(user=owner, kind=POST_ALERT, subject_id=shown.pk),
+        clip=clip_of(camera),
+        refusal=ClipRefusal.objects.create(
+            owner=owner, camera=camera, reason="Not a video.", received_at=timezone.now()
+        ),
     )
 
 
@@ -117,6 +127,20 @@ OWNERSHIP = {
         "POST", "/notifications/muted/{w.muted.pk}/unmute/"
     ),
     "accounts:revoke_api_token": _neighbor_posts("POST", "/account/tokens/{w.token.pk}/revoke/"),
+    # A neighbor (a camera owner too, or not) on someone else's clip.
+    "clips:clip": _neighbor_posts("GET", "/clips/{w.clip.pk}/"),
+    "clips:video": _neighbor_posts("GET", "/clips/{w.clip.pk}/video"),
+    "clips:download": _neighbor_posts("GET", "/clips/{w.clip.pk}/download"),
+    "clips:thumbnail": _neighbor_posts("GET", "/clips/{w.clip.pk}/thumbnail"),
+    "clips:delete": _neighbor_posts("POST", "/clips/{w.clip.pk}/delete/"),
+    "clips:dismiss_refusal": _neighbor_posts("POST", "/clips/refusals/{w.refusal.pk}/dismiss/"),
+    "GET /clips/{clip_id}": _neighbor_posts("GET", "/clips/{w.clip.pk}"),
+    "DELETE /clips/{clip_id}": _neighbor_posts("DELETE", "/clips/{w.clip.pk}"),
+    "GET /clips/{clip_id}/video": _neighbor_posts("GET", "/clips/{w.clip.pk}/video"),
+    "GET /clips/{clip_id}/thumbnail": _neighbor_posts("GET", "/clips/{w.clip.pk}/thumbnail"),
+    "DELETE /clip-refusals/{refusal_id}": _neighbor_posts(
+        "DELETE", "/clip-refusals/{w.refusal.pk}"
+    ),
     "GET /posts/{post_id}": _neighbor_posts("GET", "/posts/{w.pending.pk}"),
     "PUT /posts/{post_id}": _neighbor_posts(
         "PUT",
@@ -248,6 +272,9 @@ def _snapshot():
         ApiToken.objects.count(),
         sorted(Membership.objects.values_list("pk", "revoked_at")),
         sorted(Membership.objects.values_list("organization__requires_security_keys")),
+        Clip.objects.count(),
+        ClipRefusal.objects.count(),
+        ClipAccess.objects.count(),
     )
 
 

@@ -37,4 +37,3 @@ class Command(BaseCommand):
         )
         if found.clean:
             self.stdout.write("Clips and stored files match.")
-
