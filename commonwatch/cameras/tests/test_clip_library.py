@@ -90,9 +90,7 @@ def test_the_clip_page_plays_the_video_with_byte_ranges(owner_client):
     part = owner_client.get(f"/clips/{clip.pk}/video", HTTP_RANGE="bytes=0-99")
     whole = owner_client.get(f"/clips/{clip.pk}/video")
 
-    assert (
-        '<video class="clip-player" controls' in page and f'src="/clips/{clip.pk}/video"' in page
-    )
+    assert '<video class="clip-player" controls' in page and f'src="/clips/{clip.pk}/video"' in page
     stored = media_storage().open(clip.media.name).read()
     assert part.status_code == 206 and part.content == stored[:100]
     assert part["Content-Range"] == f"bytes 0-99/{len(stored)}"
