@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
@@ -69,17 +70,21 @@ class ClipFilters(Schema):
 
 @router.get("/clips", response=answers({200: ClipList}), auth=OWN_CLIPS)
 def list_clips(request, filters: Query[ClipFilters]):
-    """Your clips, newest first, optionally of one camera and recorded in [from, to)."""
-    if filters.from_ and filters.to and filters.to <= filters.from_:
+    """Your clips, newest first, optionally of one camera and recorded in [from, to).
+    A time without a zone is in the site's time zone."""
+    start, end = _aware(filters.from_), _aware(filters.to)
+    if start and end and end <= start:
         raise ValidationError({"to": _("The range ends before it starts.")})
     found = library.clips_of(
-        request.auth,
-        camera_id=filters.camera,
-        start=filters.from_,
-        end=filters.to,
-        limit=filters.limit,
+        request.auth, camera_id=filters.camera, start=start, end=end, limit=filters.limit
     )
     return {"clips": [library.clip_card(c) for c in found], "more": len(found) == filters.limit}
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None or timezone.is_aware(value):
+        return value
+    return timezone.make_aware(value)
 
 
 @router.get("/clips/{clip_id}", response=answers({200: ClipOut}), auth=OWN_CLIPS)
