@@ -14,7 +14,7 @@ from commonwatch.media import serving
 from . import clips, library
 from .clip_forms import LibraryFilterForm
 from .clip_policies import CLIPS
-from .models import ClipAccessAction
+from .models import ClipAccessAction, RecordedAtSource
 
 OWN_CLIPS = needs(CLIPS)
 
@@ -37,6 +37,7 @@ def clip_library(request):
         "count": len(found),
         "truncated": len(found) >= library.LIBRARY_LIMIT,
         "refusals": library.refusals_of(request.user),
+        "unknown_times": any(c.recorded_at_source == RecordedAtSource.ARRIVAL for c in found),
         "hours": range(0, 25, 6),
     }
     return render(request, "cameras/clip_library.html", context, status=status)
