@@ -3,8 +3,9 @@
     .venv/bin/python bench/clip_processing_bench.py [--clips N] [--seconds S] [--fps F]
 
 Generates N clips of S seconds at 1280x720 and about 2 Mbit/s, as a home camera sends
-(moving shapes on a noisy gradient, a tone in AAC), then processes each the way the pipeline does (media.services.process calls
-cleaning.clean_video) in four variants, taking turns:
+(moving shapes on a noisy gradient, a tone in AAC), then processes each the way the
+pipeline does (media.services.process calls cleaning.clean_video) in four variants,
+taking turns:
 
 - probe: open, check the stream, decode every frame (what measuring the length costs);
 - clean: probe + re-encode as H.264 (faststart MP4) + thumbnail, no privacy zone;
