@@ -7,6 +7,7 @@ class CamerasConfig(AppConfig):
 
     def ready(self) -> None:
         """Plug clips into the media pipeline: media never imports cameras."""
+        from commonwatch.accounts import closing as accounts_closing
         from commonwatch.media import hooks as media_hooks
 
         from . import clip_policies, clips  # noqa: F401 - the clips action
@@ -16,3 +17,5 @@ class CamerasConfig(AppConfig):
         media_hooks.refused.append(clips.refused_hook)
         media_hooks.served_elsewhere.append(clips.is_clip_hook)
         media_hooks.kept_names.append(clips.unfinished_parts_hook)
+        accounts_closing.closing_steps.append(clips.close_owner_hook)
+        accounts_closing.closing_summaries.append(clips.closing_summary_hook)

@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from commonwatch.media import services as media_services
 from commonwatch.media.cleaning import Cleaned, VideoRules
@@ -128,6 +130,21 @@ def purge_expired(*, now: datetime | None = None) -> int:
                 _forget(Clip.objects.select_for_update().filter(pk__in=[c.pk for c in batch]))
             purged += len(batch)
     return purged
+
+
+def close_owner_hook(user, what_they_wrote: str) -> None:
+    """A closed account's footage goes with it, whatever they chose for their posts:
+    clips are theirs alone, and nobody is left who may watch them."""
+    _forget(Clip.objects.filter(owner=user).select_for_update())
+    ClipRefusal.objects.filter(owner=user).delete()
+
+
+def closing_summary_hook(user) -> str:
+    count = Clip.objects.filter(owner=user).count()
+    if not count:
+        return ""
+    clips = ngettext("%(n)d camera clip", "%(n)d camera clips", count) % {"n": count}
+    return _("Your %(clips)s: deleted, with their files.") % {"clips": clips}
 
 
 def _retention_periods() -> list[int]:

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.utils import timezone
 
+from commonwatch.accounts import services as accounts
 from commonwatch.cameras import clips
 from commonwatch.cameras.models import Clip, ClipKeeping
 from commonwatch.media.models import MediaFile
@@ -65,3 +66,14 @@ def test_the_scheduled_command_purges(capsys):
 
     assert not Clip.objects.exists()
     assert "1 expired clip(s) deleted" in capsys.readouterr().out
+
+
+def test_closing_the_account_deletes_every_clip_with_its_files():
+    camera = CameraFactory()
+    clip, other = aged(camera, 1, 1), aged(CameraFactory(), 1, 2)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        accounts.delete_account(user=camera.owner, what_they_wrote="keep")
+
+    assert list(Clip.objects.all()) == [other]
+    assert not media_storage().exists(clip.media.name)
