@@ -17,9 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from commonwatch.core.policies import require
 from commonwatch.media import services as media_services
 from commonwatch.media.cleaning import Cleaned, VideoRules
 
+from .clip_policies import CLIPS
 from .models import (
     DEFAULT_RETENTION_DAYS,
     Clip,
@@ -92,15 +94,13 @@ def unfinished_parts_hook(names: list[str]) -> set[str]:
 @transaction.atomic
 def delete_clip(*, owner, clip: Clip) -> None:
     """Delete the owner's clip at once: its record now, its files once that commits."""
-    if clip.owner_id != owner.pk:
-        raise ValueError("only its owner deletes a clip")
+    require(owner, CLIPS, clip, hidden=True)
     _forget([clip])
 
 
 @transaction.atomic
 def dismiss_refusal(*, owner, refusal: ClipRefusal) -> None:
-    if refusal.owner_id != owner.pk:
-        raise ValueError("only its owner dismisses a refusal")
+    require(owner, CLIPS, refusal, hidden=True)
     refusal.delete()
 
 

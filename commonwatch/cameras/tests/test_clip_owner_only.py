@@ -9,7 +9,9 @@ from django.contrib import admin
 from django.utils import timezone
 
 from commonwatch.accounts.tests.factories import sign_in
+from commonwatch.cameras import clips
 from commonwatch.cameras.models import Clip, ClipAccess, ClipRefusal
+from commonwatch.core.errors import NotFound
 from commonwatch.media.storage import media_storage
 
 from .factories import CameraFactory, clip_of
@@ -122,3 +124,13 @@ def test_the_operators_admin_shows_no_camera_clip_or_access_history(client, cast
         assert answer.status_code == 404, model
     assert client.get(f"/admin/media/mediafile/{clip.media_id}/change/").status_code == 404
     assert b"/admin/cameras/" not in client.get("/admin/").content
+
+
+def test_the_services_themselves_refuse_anyone_but_the_owner(clip, refusal, cast):
+    for someone in (cast["resident"], cast["operator"]):
+        with pytest.raises(NotFound):
+            clips.delete_clip(owner=someone, clip=clip)
+        with pytest.raises(NotFound):
+            clips.dismiss_refusal(owner=someone, refusal=refusal)
+
+    assert Clip.objects.filter(pk=clip.pk).exists() and ClipRefusal.objects.exists()
