@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from commonwatch.accounts.access import api_access, needs
-from commonwatch.core.schemas import answers
+from commonwatch.core.schemas import Moment, answers, binary
 from commonwatch.media import serving
 
 from . import clips, library
@@ -63,8 +63,8 @@ class RefusalOut(Schema):
 
 class ClipFilters(Schema):
     camera: int | None = Field(None, description="Only this camera's clips.")
-    from_: datetime | None = Field(None, alias="from", description="Recorded at or after.")
-    to: datetime | None = Field(None, description="Recorded before.")
+    from_: Moment = Field(None, alias="from", description="Recorded at or after (ISO 8601).")
+    to: Moment = Field(None, description="Recorded before (ISO 8601).")
     limit: int = Field(library.LIBRARY_LIMIT, ge=1, le=library.LIBRARY_LIMIT)
 
 
@@ -99,7 +99,13 @@ def delete_clip(request, clip_id: int):
     return Status(204, None)
 
 
-@router.get("/clips/{clip_id}/video", auth=OWN_CLIPS, url_name="clip_video_download")
+@router.get(
+    "/clips/{clip_id}/video",
+    response=answers({200: None}),
+    auth=OWN_CLIPS,
+    url_name="clip_video_download",
+    openapi_extra=binary("video/mp4", "The clip's MP4.", ranges=True),
+)
 def clip_video(request, clip_id: int):
     """The clip's MP4 (byte ranges allowed); recorded in its access history as a download."""
     clip = library.watchable_clip(request.auth, clip_id)
@@ -107,7 +113,13 @@ def clip_video(request, clip_id: int):
     return serving.respond(request, clip.media)
 
 
-@router.get("/clips/{clip_id}/thumbnail", auth=OWN_CLIPS, url_name="clip_thumbnail_download")
+@router.get(
+    "/clips/{clip_id}/thumbnail",
+    response=answers({200: None}),
+    auth=OWN_CLIPS,
+    url_name="clip_thumbnail_download",
+    openapi_extra=binary("image/jpeg", "A JPEG of the clip's first frame."),
+)
 def clip_thumbnail(request, clip_id: int):
     """A JPEG still of the clip's first frame, privacy zones blacked out."""
     clip = library.watchable_clip(request.auth, clip_id)

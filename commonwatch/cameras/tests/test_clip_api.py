@@ -69,7 +69,9 @@ def test_the_list_says_when_more_clips_match(client, library):
 def test_a_range_that_ends_before_it_starts_is_a_422(client, library):
     sign_in(client, library["door"].owner)
 
-    answer = client.get("/api/v1/clips", {"from": "2026-11-20T00:00:00Z", "to": "2026-11-10"})
+    answer = client.get(
+        "/api/v1/clips", {"from": "2026-11-20T00:00:00Z", "to": "2026-11-10T00:00:00"}
+    )
 
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["msg"] == "The range ends before it starts."
