@@ -13,7 +13,7 @@ from commonwatch.accounts.access import api_access, needs
 from commonwatch.core.schemas import Moment, answers, binary
 from commonwatch.media import serving
 
-from . import clips, library
+from . import clip_views, clips, library
 from .clip_policies import CLIPS
 from .models import ClipAccessAction
 
@@ -110,7 +110,7 @@ def clip_video(request, clip_id: int):
     """The clip's MP4 (byte ranges allowed); recorded in its access history as a download."""
     clip = library.watchable_clip(request.auth, clip_id)
     clips.record_access(actor=request.auth, clip=clip, action=ClipAccessAction.DOWNLOADED)
-    return serving.respond(request, clip.media)
+    return clip_views.respond(request, clip)
 
 
 @router.get(
@@ -123,7 +123,7 @@ def clip_video(request, clip_id: int):
 def clip_thumbnail(request, clip_id: int):
     """A JPEG still of the clip's first frame, privacy zones blacked out."""
     clip = library.watchable_clip(request.auth, clip_id)
-    return serving.respond(request, clip.media, serving.THUMBNAIL)
+    return clip_views.respond(request, clip, serving.THUMBNAIL)
 
 
 @router.get("/clip-refusals", response=answers({200: list[RefusalOut]}), auth=OWN_CLIPS)

@@ -19,6 +19,14 @@ from .models import ClipAccessAction, RecordedAtSource
 OWN_CLIPS = needs(CLIPS)
 
 
+def respond(request, clip, variant: str = ""):
+    """The clip's file (media.serving), kept out of every cache: a deleted clip must not
+    stay playable from the browser's cache of a shared computer."""
+    response = serving.respond(request, clip.media, variant)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @access(OWN_CLIPS)
 @require_GET
 def clip_library(request):
@@ -57,7 +65,7 @@ def clip_video(request, clip_id: int):
     """The video, with byte ranges for seeking; one viewing is one entry in its history."""
     clip = library.watchable_clip(request.user, clip_id)
     clips.record_access(actor=request.user, clip=clip)
-    return serving.respond(request, clip.media)
+    return respond(request, clip)
 
 
 @access(OWN_CLIPS)
@@ -65,7 +73,7 @@ def clip_video(request, clip_id: int):
 def clip_download(request, clip_id: int):
     clip = library.watchable_clip(request.user, clip_id)
     clips.record_access(actor=request.user, clip=clip, action=ClipAccessAction.DOWNLOADED)
-    response = serving.respond(request, clip.media)
+    response = respond(request, clip)
     stamp = clip.recorded_at.strftime("%Y%m%d-%H%M%S")
     response["Content-Disposition"] = f'attachment; filename="clip-{clip.pk}-{stamp}.mp4"'
     return response
@@ -75,7 +83,7 @@ def clip_download(request, clip_id: int):
 @require_GET
 def clip_thumbnail(request, clip_id: int):
     clip = library.watchable_clip(request.user, clip_id)
-    return serving.respond(request, clip.media, serving.THUMBNAIL)
+    return respond(request, clip, serving.THUMBNAIL)
 
 
 @access(OWN_CLIPS)

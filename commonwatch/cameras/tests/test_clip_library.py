@@ -94,6 +94,7 @@ def test_the_clip_page_plays_the_video_with_byte_ranges(owner_client):
     stored = media_storage().open(clip.media.name).read()
     assert part.status_code == 206 and part.content == stored[:100]
     assert part["Content-Range"] == f"bytes 0-99/{len(stored)}"
+    assert part["Cache-Control"] == whole["Cache-Control"] == "private, no-store"
     assert b"".join(whole.streaming_content) == stored and whole["Content-Type"] == "video/mp4"
 
 
