@@ -402,6 +402,9 @@ CAMERA_QUOTA_BYTES = env.int("CAMERA_QUOTA_BYTES", default=10 * 1024**3)
 CAMERA_UPLOAD_EXPIRY_HOURS = env.int("CAMERA_UPLOAD_EXPIRY_HOURS", default=24)
 # A zip imported into a camera may unpack to at most this much (zip bombs stop here).
 IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=4 * 1024**3)
+# A clip longer or larger than this is refused when it is processed.
+CAMERA_MAX_CLIP_SECONDS = env.int("CAMERA_MAX_CLIP_SECONDS", default=300)
+CAMERA_MAX_CLIP_BYTES = env.int("CAMERA_MAX_CLIP_BYTES", default=500 * 1024 * 1024)
 FILE_UPLOAD_HANDLERS = [
     "commonwatch.media.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

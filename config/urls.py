@@ -10,6 +10,7 @@ urlpatterns = [
     path("cameras/", include("commonwatch.cameras.urls")),
     path("media/", include("commonwatch.media.urls")),
     path("clips/import/", include("commonwatch.cameras.imports.urls")),
+    path("clips/", include("commonwatch.cameras.clip_urls")),
     path("moderation/", include("commonwatch.moderation.urls")),
     path("organizations/", include("commonwatch.organizations.urls")),
     path("notifications/", include("commonwatch.notifications.urls")),

@@ -82,6 +82,14 @@ class ClipSource(models.TextChoices):
     IMPORT = "import", _("Imported from another app")
 
 
+class RecordedAtSource(models.TextChoices):
+    """Where a clip's recorded-at time comes from, from the most to the least trusted."""
+
+    UPLOAD = "upload", _("Given when it was sent")
+    FILE = "file", _("Read from the video file")
+    ARRIVAL = "arrival", _("Unknown: when it arrived")
+
+
 class Clip(models.Model):
     """A recorded video of one camera. Its bytes, checks and processing state live in
     its MediaFile (media app); this row says whose camera recorded it and when."""
@@ -93,6 +101,10 @@ class Clip(models.Model):
     )
     media = models.OneToOneField(MediaFile, on_delete=models.PROTECT, related_name="clip")
     recorded_at = models.DateTimeField(_("recorded at"))
+    # ARRIVAL until processing reads a creation time from the file (cameras.clips).
+    recorded_at_source = models.CharField(
+        max_length=8, choices=RecordedAtSource.choices, default=RecordedAtSource.UPLOAD
+    )
     source = models.CharField(max_length=8, choices=ClipSource.choices)
     # SHA-256 of the bytes as received: the same file sent twice is one clip.
     received_sha256 = models.CharField(max_length=64)
@@ -111,6 +123,27 @@ class Clip(models.Model):
 
     def __str__(self) -> str:
         return f"clip {self.pk} of camera {self.camera_id}"
+
+
+class ClipRefusal(models.Model):
+    """A file sent as a clip that processing refused (not a playable video, too long):
+    nothing of it is kept, only this notice for its owner, until they dismiss it."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clip_refusals"
+    )
+    camera = models.ForeignKey(Camera, on_delete=models.CASCADE, related_name="refusals")
+    original_name = models.CharField(max_length=255, blank=True)
+    reason = models.TextField()
+    received_at = models.DateTimeField()
+    refused_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-refused_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "refused_at"], name="clip_refusal_owner")]
+
+    def __str__(self) -> str:
+        return f"refusal {self.pk} of camera {self.camera_id}"
 
 
 class ClipAccessAction(models.TextChoices):

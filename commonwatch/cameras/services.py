@@ -27,10 +27,13 @@ from .models import (
     CameraKind,
     Clip,
     ClipKeeping,
+    RecordedAtSource,
 )
 from .policies import OWN
 from .selectors import DEVICE_TOKEN_PREFIX
 from .zones import checked_zones
+
+logger = logging.getLogger(__name__)
 
 MAX_NAME_CHARS = 80
 MAX_BRAND_CHARS = 80
@@ -236,22 +239,22 @@ def keep_clips_for(*, owner, retention_days) -> ClipKeeping:
     return keeping
 
 
-logger = logging.getLogger(__name__)
-
-
 def add_clip(
     *,
     camera: Camera,
     upload_name: str,
     size: int,
     received_sha256: str,
-    recorded_at,
+    recorded_at=None,
     source: str,
     original_name: str = "",
 ) -> tuple[Clip, bool]:
     """Make a clip of a video already stored in the private incoming area, and queue its
     processing (media pipeline). Returns (clip, created): the same bytes sent again by
-    the same owner give the clip made the first time, and the new copy is deleted."""
+    the same owner give the clip made the first time, and the new copy is deleted.
+    `recorded_at` None means unknown: processing reads it from the file if it can, and
+    until then (or else) the clip stands at the time it arrived (RecordedAtSource)."""
+    known = recorded_at is not None
     try:
         with transaction.atomic():
             media = media_services.accept_stored(
@@ -261,7 +264,8 @@ def add_clip(
                 camera=camera,
                 owner=camera.owner,
                 media=media,
-                recorded_at=recorded_at,
+                recorded_at=recorded_at if known else timezone.now(),
+                recorded_at_source=RecordedAtSource.UPLOAD if known else RecordedAtSource.ARRIVAL,
                 source=source,
                 received_sha256=received_sha256,
                 original_name=original_name[:255],

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from ninja import File, Form, Query, Router, Schema, Status
@@ -18,7 +17,7 @@ from commonwatch.accounts.access import api_access, needs
 from commonwatch.accounts.selectors import home_of
 from commonwatch.community.checks import MAX_BODY_CHARS, MAX_COMMENT_CHARS, MAX_TITLE_CHARS
 from commonwatch.community.search import MAX_SEARCH_CHARS
-from commonwatch.core.schemas import Latitude, Longitude, answers, text
+from commonwatch.core.schemas import Latitude, Longitude, Moment, answers, text
 
 from . import policies, selectors, services
 from .models import MAX_DESCRIPTION_CHARS, Category
@@ -150,17 +149,6 @@ class MapQuery(Schema):
     )
 
 
-def _a_moment(value):
-    """An ISO 8601 date and time, as the document says: not a number of seconds, which
-    pydantic would otherwise read as one, nor an empty field (leave it out for "now")."""
-    if value is None or isinstance(value, datetime):
-        return value
-    moment = parse_datetime(value) if isinstance(value, str) else None
-    if moment is None:
-        raise ValueError("give a date and time (ISO 8601) with its zone, or leave it out")
-    return moment
-
-
 class PostIn(Schema):
     category: Category = Field(description="Required: no category is picked for you.")
     title: Title
@@ -168,7 +156,7 @@ class PostIn(Schema):
     lat: Latitude
     lng: Longitude
     as_written: AsWritten = False
-    occurred_at: Annotated[datetime | None, BeforeValidator(_a_moment)] = Field(
+    occurred_at: Moment = Field(
         None,
         description="When it happened, with its time zone; empty for now. Not in the future, "
         "at most 30 days ago.",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
+from django.utils.dateparse import parse_datetime
 from ninja import Schema
 from pydantic import BeforeValidator, Field
 
@@ -35,6 +36,34 @@ def text(*, max_length: int, min_length: int = 0):
     """A string within its length limit and without NUL characters, which PostgreSQL's
     text columns cannot hold (the pattern puts that rule in the document too)."""
     return Annotated[str, Field(min_length=min_length, max_length=max_length, pattern=NO_NUL)]
+
+
+def _a_moment(value):
+    """An ISO 8601 date and time, as the document says: not a number of seconds, which
+    pydantic would otherwise read as one, nor an empty field (leave it out for "now")."""
+    if value is None or isinstance(value, datetime):
+        return value
+    moment = parse_datetime(value) if isinstance(value, str) else None
+    if moment is None:
+        raise ValueError("give a date and time (ISO 8601) with its zone, or leave it out")
+    return moment
+
+
+# A date and time in ISO 8601 (or none): what a query or field about a moment accepts.
+Moment = Annotated[datetime | None, BeforeValidator(_a_moment)]
+
+
+def binary(content_type: str, description: str, *, ranges: bool = False) -> dict:
+    """openapi_extra for an operation that answers a file, not JSON (with `ranges`, also
+    206 for a `Range: bytes=start-end` request)."""
+    content = {content_type: {"schema": {"type": "string", "format": "binary"}}}
+    responses = {200: {"description": description, "content": content}}
+    if ranges:
+        responses[206] = {
+            "description": "The bytes the Range header asked for.",
+            "content": content,
+        }
+    return {"responses": responses}
 
 
 class Error(Schema):

@@ -5,6 +5,10 @@ name or declared type. A photo is rebuilt from its pixels alone, so no metadata 
 survives: EXIF (and its GPS block), XMP, IPTC, JPEG comments, PNG text chunks. A video is
 decoded frame by frame to measure how long it really is (a container's header can say
 anything), and encoded again as H.264 in an MP4 with no container or stream tags.
+
+What a video keeps besides its picture is decided per file (VideoRules, from media.hooks):
+by default no sound; a camera's clips keep theirs as AAC when the owner turned audio on,
+and have the owner's privacy zones painted black in every frame before it is encoded.
 """
 
 from __future__ import annotations
@@ -12,15 +16,19 @@ from __future__ import annotations
 import io
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
 
 import av
+import numpy as np
 import pillow_heif
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
 
 from .models import Kind
 
@@ -43,8 +51,29 @@ FASTSTART = {"movflags": "+faststart"}
 # How much shorter than its header says a video may decode before it counts as cut off.
 TRUNCATION_TOLERANCE_S = 0.5
 UNREADABLE = _lazy("This file is neither a photo nor a playable video.")
+NOT_A_VIDEO = _lazy("This file is not a playable video.")
+# Black in the limited-range YUV that H.264 stores: luma 16, neutral chroma.
+BLACK_LUMA, NEUTRAL_CHROMA = 16, 128
+# A creation time before this, or in the future, is a camera's unset clock, not a time.
+EARLIEST_RECORDING = datetime(2000, 1, 1, tzinfo=UTC)
 
 HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
+
+
+Polygon = tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
+class VideoRules:
+    """How one video is cleaned. Posts take the defaults; an app that attaches videos may
+    ask for its own rules per file (media.hooks.video_rules)."""
+
+    max_seconds: float
+    max_bytes: int | None = None
+    keep_audio: bool = False
+    # Areas painted black in every frame: polygons of (x, y) in frame coordinates, 0..1
+    # from the top-left corner, whatever size the video is.
+    blackout: tuple[Polygon, ...] = ()
 
 
 @dataclass
@@ -58,6 +87,9 @@ class Cleaned:
     width: int
     height: int
     duration_s: float | None = None
+    # When the file says it was recorded (its creation_time tag, read before stripping).
+    recorded_at: datetime | None = None
+    has_audio: bool = False
 
 
 def kind_of(head: bytes) -> str:
@@ -71,10 +103,10 @@ def kind_of(head: bytes) -> str:
     raise ValidationError(UNREADABLE, code="media_unreadable")
 
 
-def clean(kind: str, source: Path, workdir: Path, *, max_video_seconds: float) -> Cleaned:
+def clean(kind: str, source: Path, workdir: Path, *, rules: VideoRules) -> Cleaned:
     if kind == Kind.PHOTO:
         return clean_photo(source, workdir)
-    return clean_video(source, workdir, max_seconds=max_video_seconds)
+    return clean_video(source, workdir, rules=rules)
 
 
 def clean_photo(source: Path, workdir: Path) -> Cleaned:
@@ -129,16 +161,22 @@ def _thumbnail(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def clean_video(source: Path, workdir: Path, *, max_seconds: float) -> Cleaned:
+def clean_video(source: Path, workdir: Path, *, rules: VideoRules) -> Cleaned:
+    if rules.max_bytes is not None and source.stat().st_size > rules.max_bytes:
+        raise ValidationError(
+            _("Videos may be at most %(mb)d MB.") % {"mb": rules.max_bytes >> 20},
+            code="video_too_large",
+        )
     target = workdir / "video.mp4"
     try:
         with av.open(str(source), mode="r") as container:
             video = _video_stream(container)
             declared = _declared_seconds(container, video)
-            measured, first_frame, size = _transcode(container, video, target, max_seconds)
+            recorded_at = _creation_time(container, video)
+            result = _transcode(container, video, target, rules)
     except (av.error.FFmpegError, IndexError, ValueError) as exc:
-        raise ValidationError(UNREADABLE, code="media_unreadable") from exc
-    if measured + TRUNCATION_TOLERANCE_S < declared:
+        raise ValidationError(NOT_A_VIDEO, code="media_unreadable") from exc
+    if result.seconds + TRUNCATION_TOLERANCE_S < declared:
         raise ValidationError(
             _("This video is incomplete: it stops before its end."), code="video_truncated"
         )
@@ -146,16 +184,18 @@ def clean_video(source: Path, workdir: Path, *, max_seconds: float) -> Cleaned:
         path=target,
         extension="mp4",
         content_type="video/mp4",
-        thumbnail=_thumbnail(first_frame),
-        width=size[0],
-        height=size[1],
-        duration_s=round(measured, 3),
+        thumbnail=_thumbnail(result.first_frame),
+        width=result.size[0],
+        height=result.size[1],
+        duration_s=round(result.seconds, 3),
+        recorded_at=recorded_at,
+        has_audio=result.has_audio,
     )
 
 
 def _video_stream(container):
     if container.format.name not in VIDEO_CONTAINERS or not container.streams.video:
-        raise ValidationError(UNREADABLE, code="media_unreadable")
+        raise ValidationError(NOT_A_VIDEO, code="media_unreadable")
     video = container.streams.video[0]
     if video.codec_context.name not in VIDEO_CODECS:
         raise ValidationError(_("This video format is not supported."), code="video_codec")
@@ -170,6 +210,19 @@ def _declared_seconds(container, video) -> float:
     if video.duration and video.time_base:
         claims.append(float(video.duration * video.time_base))
     return max(claims)
+
+
+def _creation_time(container, video) -> datetime | None:
+    """The creation_time tag of the container or the video stream, if it is a plausible
+    time: cameras with an unset clock write 1970 (or 1904, MP4's epoch)."""
+    for tags in (container.metadata, video.metadata):
+        found = parse_datetime(tags.get("creation_time", "") or "")
+        if found is None:
+            continue
+        found = found if timezone.is_aware(found) else found.replace(tzinfo=UTC)
+        if EARLIEST_RECORDING <= found <= timezone.now() + timedelta(days=1):
+            return found
+    return None
 
 
 class _Clock:
@@ -203,32 +256,83 @@ class _Clock:
         return float(self.end - self.start)
 
 
-def _transcode(container, video, target: Path, max_seconds: float):
+@dataclass
+class _Transcoded:
+    seconds: float
+    first_frame: Image.Image
+    size: tuple[int, int]
+    has_audio: bool
+
+
+def _transcode(container, video, target: Path, rules: VideoRules) -> _Transcoded:
     """Decode every frame (measuring as it goes) and encode it again as H.264 in a new MP4.
 
     Re-encoding, not copying packets: what a camera hides in the bitstream itself (GPS in
     H.264 SEI messages, as dashcams write) does not survive, iPhone HEVC becomes a video
     every browser plays, and the new file carries no container or stream tags. Its index
-    comes first (faststart), so playback starts before the download ends.
+    comes first (faststart), so playback starts before the download ends. Privacy zones
+    are painted on the decoded frames, so no encoded frame ever holds what they hide; the
+    thumbnail is taken from a painted frame too.
     """
     width, height = _fitted(video.codec_context.width, video.codec_context.height)
-    clock = _Clock(video, max_seconds)
+    clock = _Clock(video, rules.max_seconds)
+    blackout = _blackout_masks(rules.blackout, width, height)
+    sound = container.streams.audio[0] if rules.keep_audio and container.streams.audio else None
     first_frame = None
     with av.open(str(target), mode="w", format="mp4", options=FASTSTART) as out:
         stream = _h264_stream(out, video, width, height)
-        for frame in container.decode(video):
-            if not clock.add(frame):
-                continue
-            first_frame = first_frame or frame.to_image()
-            scaled = frame.reformat(width=width, height=height, format="yuv420p")
-            scaled.pts, scaled.time_base = frame.pts - clock.first_pts, video.time_base
-            for packet in stream.encode(scaled):
-                out.mux(packet)
-        for packet in stream.encode():
-            out.mux(packet)
+        aac = out.add_stream("aac", rate=sound.codec_context.sample_rate) if sound else None
+        for packet in container.demux(*(s for s in (video, sound) if s is not None)):
+            for frame in packet.decode():
+                if packet.stream is sound:
+                    _encode(out, aac, frame)
+                    continue
+                if not clock.add(frame):
+                    continue
+                scaled = frame.reformat(width=width, height=height, format="yuv420p")
+                _paint_black(scaled, blackout)
+                first_frame = first_frame or scaled.to_image()
+                scaled.pts, scaled.time_base = frame.pts - clock.first_pts, video.time_base
+                _encode(out, stream, scaled)
+        for encoder in (stream, aac):
+            if encoder is not None:
+                _encode(out, encoder, None)
     if first_frame is None:
-        raise ValidationError(UNREADABLE, code="media_unreadable")
-    return clock.seconds, first_frame, (width, height)
+        raise ValidationError(NOT_A_VIDEO, code="media_unreadable")
+    return _Transcoded(clock.seconds, first_frame, (width, height), aac is not None)
+
+
+def _encode(out, stream, frame) -> None:
+    """Encode one frame (None: flush what the encoder holds) and write its packets."""
+    for packet in stream.encode(frame):
+        out.mux(packet)
+
+
+def _blackout_masks(polygons, width: int, height: int):
+    """Which pixels each privacy zone covers, in the stored size: a luma mask, and a
+    chroma mask (half size) that covers a sample if any of its four pixels is covered."""
+    if not polygons:
+        return None
+    canvas = Image.new("1", (width, height), 0)
+    draw = ImageDraw.Draw(canvas)
+    for polygon in polygons:
+        points = [(x * width, y * height) for x, y in polygon]
+        if len(points) >= 3:
+            draw.polygon(points, fill=1, outline=1)
+    luma = np.array(canvas, dtype=bool)
+    chroma = luma.reshape(height // 2, 2, width // 2, 2).any(axis=(1, 3))
+    return luma, chroma
+
+
+def _paint_black(frame, masks) -> None:
+    """Paint the masked pixels of a yuv420p frame black, in place."""
+    if masks is None:
+        return
+    luma, chroma = masks
+    painted = ((luma, BLACK_LUMA), (chroma, NEUTRAL_CHROMA), (chroma, NEUTRAL_CHROMA))
+    for plane, (mask, value) in zip(frame.planes, painted, strict=True):
+        rows = np.frombuffer(plane, dtype=np.uint8).reshape(plane.height, plane.line_size)
+        rows[:, : plane.width][mask] = value
 
 
 def _fitted(width: int, height: int) -> tuple[int, int]:

@@ -8,14 +8,16 @@ from django.utils.translation import gettext as _
 from commonwatch.core.errors import NotFound
 from commonwatch.core.policies import require
 
+from .hooks import is_served_elsewhere
 from .models import SETTLED, MediaFile, Status
 from .policies import VIEW
 
 
 def viewable_file(user, media_id: int) -> MediaFile:
-    """A file the user may receive; NotFound (404) for anyone else, as for no file."""
+    """A file the user may receive; NotFound (404) for anyone else, as for no file, and
+    for a file its attachment serves itself (a camera clip: cameras.clip_views)."""
     item = MediaFile.objects.filter(pk=media_id).first()
-    if item is None:
+    if item is None or is_served_elsewhere(item):
         raise NotFound(_("This does not exist, or it is not yours to see."))
     require(user, VIEW, item, hidden=True)
     return item

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from commonwatch.core import outbox
 
-from . import cleaning
+from . import cleaning, hooks
 from .models import SETTLED, Kind, MediaFile, Status
 from .storage import media_storage
 
@@ -89,19 +89,17 @@ def process(*, media_id: int) -> str:
     item = MediaFile.objects.filter(pk=media_id).first() if claimed else None
     if item is None:
         return "settled"  # or discarded meanwhile
+    rules = hooks.rules_for(item, cleaning.VideoRules(settings.MEDIA_MAX_VIDEO_SECONDS))
     with cleaning.temporary_workdir() as workdir:
         try:
             cleaned = cleaning.clean(
-                item.kind,
-                _local_copy(item.upload_name, Path(workdir)),
-                Path(workdir),
-                max_video_seconds=settings.MEDIA_MAX_VIDEO_SECONDS,
+                item.kind, _local_copy(item.upload_name, Path(workdir)), Path(workdir), rules=rules
             )
         except ValidationError as refusal:
             _settle(media_id, status=Status.FAILED, error=" ".join(refusal.messages))
             return Status.FAILED
         stored = _store(cleaned)
-    if not _settle(media_id, status=Status.READY, error="", **stored):
+    if not _settle(media_id, status=Status.READY, error="", cleaned=cleaned, **stored):
         _delete_after_commit([stored["name"], stored["thumbnail_name"]])
     return Status.READY
 
@@ -136,9 +134,10 @@ def _store(cleaned: cleaning.Cleaned) -> dict:
     }
 
 
-def _settle(media_id: int, **fields) -> bool:
-    """Record the outcome unless the file was discarded (or settled) meanwhile; the
-    upload as received goes once the outcome is committed."""
+def _settle(media_id: int, *, cleaned: cleaning.Cleaned | None = None, **fields) -> bool:
+    """Record the outcome unless the file was discarded (or settled) meanwhile, and tell
+    the attachment in the same transaction (media.hooks); the upload as received goes
+    once the outcome is committed."""
     with transaction.atomic():
         item = MediaFile.objects.select_for_update().filter(pk=media_id).first()
         if item is None or item.status in SETTLED:
@@ -147,6 +146,11 @@ def _settle(media_id: int, **fields) -> bool:
             upload_name="", processed_at=timezone.now(), **fields
         )
         _delete_after_commit([item.upload_name])
+        item.refresh_from_db()
+        for tell in hooks.ready if cleaned is not None else ():
+            tell(item, cleaned)
+        for tell in hooks.refused if item.status == Status.FAILED else ():
+            tell(item, item.error)
     return True
 
 

@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from .hooks import kept_names
 from .models import MediaFile
 from .storage import media_storage
 
@@ -62,4 +63,7 @@ def _named(names: list[str]) -> set[str]:
     rows = MediaFile.objects.filter(
         Q(upload_name__in=names) | Q(name__in=names) | Q(thumbnail_name__in=names)
     ).values_list("upload_name", "name", "thumbnail_name")
-    return {name for row in rows for name in row}
+    named = {name for row in rows for name in row}
+    for keeper in kept_names:
+        named |= keeper(names)
+    return named

@@ -134,6 +134,21 @@ MATRIX: dict[str, frozenset] = {
     "DELETE /cameras/{camera_id}": RESIDENTS,
     "POST /cameras/{camera_id}/token": RESIDENTS,
     "DELETE /cameras/{camera_id}/token": RESIDENTS,
+    # A camera owner's clips: residents, each scoped to their own (others' are 404).
+    "clips:library": RESIDENTS,
+    "clips:clip": RESIDENTS,
+    "clips:video": RESIDENTS,
+    "clips:download": RESIDENTS,
+    "clips:thumbnail": RESIDENTS,
+    "clips:delete": RESIDENTS,
+    "clips:dismiss_refusal": RESIDENTS,
+    "GET /clips": RESIDENTS,
+    "GET /clips/{clip_id}": RESIDENTS,
+    "DELETE /clips/{clip_id}": RESIDENTS,
+    "GET /clips/{clip_id}/video": RESIDENTS,
+    "GET /clips/{clip_id}/thumbnail": RESIDENTS,
+    "GET /clip-refusals": RESIDENTS,
+    "DELETE /clip-refusals/{refusal_id}": RESIDENTS,
 }
 SAMPLE_KWARGS = {
     "media_id": 999999,
@@ -154,6 +169,8 @@ SAMPLE_KWARGS = {
     "invitation_id": 999999,
     "token": "not-an-invitation",
     "import_id": 999999,
+    "clip_id": 999999,
+    "refusal_id": 999999,
 }
 ROLE_REFUSAL = b"Your role does not give access"
 

@@ -9,10 +9,15 @@ from pathlib import Path
 import av
 import factory
 import numpy as np
+from django.core.files.base import ContentFile
+from django.test import TestCase
 from django.utils import timezone
 
 from commonwatch.accounts.tests.factories import UserFactory
 from commonwatch.cameras.models import Camera, CameraKind, Clip, ClipSource
+from commonwatch.cameras.services import add_clip
+from commonwatch.media.services import incoming_name
+from commonwatch.media.storage import media_storage
 from commonwatch.media.tests.factories import processed, short_video
 
 
@@ -60,3 +65,23 @@ def exported_video(shade: int = 0, *, creation_time: str = "") -> bytes:
             for packet in stream.encode():
                 container.mux(packet)
         return path.read_bytes()
+
+
+def clip_arrived(
+    camera: Camera, data: bytes, *, recorded_at=None, original_name: str = "clip.mp4"
+) -> Clip | None:
+    """Bytes that arrived as a clip (as a finished upload does: stored in the incoming
+    area, then add_clip), processed as after a real commit. None if processing refused
+    it (a refused clip is not kept)."""
+    name = media_storage().save(incoming_name(), ContentFile(data))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        clip, _created = add_clip(
+            camera=camera,
+            upload_name=name,
+            size=len(data),
+            received_sha256=hashlib.sha256(data).hexdigest(),
+            recorded_at=recorded_at,
+            source=ClipSource.AGENT,
+            original_name=original_name,
+        )
+    return Clip.objects.select_related("media", "camera").filter(pk=clip.pk).first()

@@ -176,3 +176,47 @@ def processed(owner, data: bytes, name: str = "upload.bin") -> MediaFile:
         item = services.accept_upload(owner=owner, upload=upload(name, data))
     item.refresh_from_db()
     return item
+
+
+def bright_video(
+    seconds: float = 1,
+    *,
+    fps: int = 10,
+    size: tuple[int, int] = (160, 120),
+    sound: bool = False,
+    creation_time: str = "",
+) -> bytes:
+    """A bright, nearly white H.264 MP4 (anything painted black stands out), with a tone
+    in AAC if `sound`, and a creation_time tag if given."""
+    width, height = size
+    with tempfile.TemporaryDirectory() as workdir:
+        path = Path(workdir) / "video.mp4"
+        with av.open(str(path), mode="w", format="mp4") as container:
+            if creation_time:
+                container.metadata["creation_time"] = creation_time
+            stream = container.add_stream("libx264", rate=fps)
+            stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+            tone = container.add_stream("aac", rate=44100) if sound else None
+            for i in range(int(seconds * fps)):
+                pixels = np.full((height, width, 3), 230 + i % 20, np.uint8)
+                frame = av.VideoFrame.from_ndarray(pixels, format="rgb24")
+                for packet in stream.encode(frame):
+                    container.mux(packet)
+            for packet in stream.encode():
+                container.mux(packet)
+            if tone is not None:
+                _write_tone(container, tone, seconds)
+        return path.read_bytes()
+
+
+def _write_tone(container, stream, seconds: float) -> None:
+    rate, samples = 44100, 1024
+    for start in range(0, int(seconds * rate), samples):
+        t = (np.arange(start, start + samples) / rate).astype(np.float32)
+        wave = (0.2 * np.sin(2 * np.pi * 440 * t)).reshape(1, -1)
+        frame = av.AudioFrame.from_ndarray(wave, format="fltp", layout="mono")
+        frame.sample_rate, frame.pts = rate, start
+        for packet in stream.encode(frame):
+            container.mux(packet)
+    for packet in stream.encode():
+        container.mux(packet)

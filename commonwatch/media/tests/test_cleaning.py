@@ -14,6 +14,7 @@ from commonwatch.media import cleaning
 from commonwatch.media.tests.factories import (
     COMMENT,
     GPS_IFD,
+    bright_video,
     forge_duration,
     heic_photo,
     jpeg_segments,
@@ -30,7 +31,7 @@ def _clean(tmp_path: Path, data: bytes, *, max_seconds: float = 60) -> cleaning.
     source = tmp_path / "upload"
     source.write_bytes(data)
     kind = cleaning.kind_of(data[:16])
-    return cleaning.clean(kind, source, tmp_path, max_video_seconds=max_seconds)
+    return cleaning.clean(kind, source, tmp_path, rules=cleaning.VideoRules(max_seconds))
 
 
 def test_a_jpeg_loses_its_exif_gps_xmp_iptc_and_comment(tmp_path):
@@ -162,3 +163,23 @@ def test_every_video_is_stored_as_h264_that_browsers_play(tmp_path, codec):
 def test_a_large_video_is_scaled_down_to_fit(tmp_path):
     cleaned = _clean(tmp_path, short_video(seconds=0.4, fps=5, size=(1600, 900)))
     assert (cleaned.width, cleaned.height) == (1280, 720)
+
+
+def test_a_video_loses_its_sound_unless_its_rules_keep_it(tmp_path):
+    source = tmp_path / "upload"
+    source.write_bytes(bright_video(sound=True))
+
+    silent = cleaning.clean_video(source, tmp_path, rules=cleaning.VideoRules(60))
+    with av.open(str(silent.path)) as container:
+        assert [s.type for s in container.streams] == ["video"] and not silent.has_audio
+    kept = cleaning.clean_video(source, tmp_path, rules=cleaning.VideoRules(60, keep_audio=True))
+    with av.open(str(kept.path)) as container:
+        assert [s.codec_context.name for s in container.streams] == ["h264", "aac"]
+
+
+def test_a_videos_creation_time_is_read_before_it_is_stripped(tmp_path):
+    cleaned = _clean(tmp_path, bright_video(creation_time="2026-11-20T08:15:00.000000Z"))
+
+    assert cleaned.recorded_at.isoformat() == "2026-11-20T08:15:00+00:00"
+    with av.open(str(cleaned.path)) as container:
+        assert "creation_time" not in container.metadata

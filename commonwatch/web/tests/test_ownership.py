@@ -14,13 +14,21 @@ from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from commonwatch.accounts import services as accounts
 from commonwatch.accounts.models import ApiToken
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.accounts.tests.test_access_matrix import MATRIX, _kwargs_for
-from commonwatch.cameras.models import Camera, ClipImport, ImportState
-from commonwatch.cameras.tests.factories import CameraFactory
+from commonwatch.cameras.models import (
+    Camera,
+    Clip,
+    ClipAccess,
+    ClipImport,
+    ClipRefusal,
+    ImportState,
+)
+from commonwatch.cameras.tests.factories import CameraFactory, clip_of
 from commonwatch.community import services as community
 from commonwatch.community.alerts import POST_ALERT
 from commonwatch.community.models import Comment, Post, Status
@@ -59,6 +67,8 @@ class World:
     muted: MutedThread
     camera: Camera
     clip_import: ClipImport
+    clip: Clip
+    refusal: ClipRefusal
 
 
 @pytest.fixture
@@ -74,6 +84,7 @@ def world(settings) -> World:
     closed = moderation.appeal(author=owner, comment=comment, statement="It was true.")
     moderation.decide_appeal(moderator=moderator(), appeal=closed, grant=False, answer="Still no.")
     token, _raw = accounts.create_api_token(user=owner, name="mine")
+    camera = CameraFactory(owner=owner)
     agency_b = organization(Kind.AGENCY, "Agency B")
     admin_b = member_of(agency_b, Role.ADMIN)
     organizations.invite(admin=admin_b, organization=agency_b, email="someone@example.org")
@@ -93,9 +104,13 @@ def world(settings) -> World:
         officer_b=Membership.objects.get(user=member_of(agency_b)),
         invitation_b=Invitation.objects.get(email="someone@example.org"),
         muted=MutedThread.objects.create(user=owner, kind=POST_ALERT, subject_id=shown.pk),
-        camera=CameraFactory(owner=owner),
+        camera=camera,
         clip_import=ClipImport.objects.create(
-            owner=owner, camera=CameraFactory(owner=owner), state=ImportState.RECEIVING
+            owner=owner, camera=camera, state=ImportState.RECEIVING
+        ),
+        clip=clip_of(camera),
+        refusal=ClipRefusal.objects.create(
+            owner=owner, camera=camera, reason="Not a video.", received_at=timezone.now()
         ),
     )
 
@@ -145,6 +160,20 @@ OWNERSHIP = {
     "DELETE /cameras/{camera_id}": _neighbor_posts("DELETE", "/cameras/{w.camera.pk}"),
     "POST /cameras/{camera_id}/token": _neighbor_posts("POST", "/cameras/{w.camera.pk}/token"),
     "DELETE /cameras/{camera_id}/token": _neighbor_posts("DELETE", "/cameras/{w.camera.pk}/token"),
+    # A neighbor (a camera owner too, or not) on someone else's clip.
+    "clips:clip": _neighbor_posts("GET", "/clips/{w.clip.pk}/"),
+    "clips:video": _neighbor_posts("GET", "/clips/{w.clip.pk}/video"),
+    "clips:download": _neighbor_posts("GET", "/clips/{w.clip.pk}/download"),
+    "clips:thumbnail": _neighbor_posts("GET", "/clips/{w.clip.pk}/thumbnail"),
+    "clips:delete": _neighbor_posts("POST", "/clips/{w.clip.pk}/delete/"),
+    "clips:dismiss_refusal": _neighbor_posts("POST", "/clips/refusals/{w.refusal.pk}/dismiss/"),
+    "GET /clips/{clip_id}": _neighbor_posts("GET", "/clips/{w.clip.pk}"),
+    "DELETE /clips/{clip_id}": _neighbor_posts("DELETE", "/clips/{w.clip.pk}"),
+    "GET /clips/{clip_id}/video": _neighbor_posts("GET", "/clips/{w.clip.pk}/video"),
+    "GET /clips/{clip_id}/thumbnail": _neighbor_posts("GET", "/clips/{w.clip.pk}/thumbnail"),
+    "DELETE /clip-refusals/{refusal_id}": _neighbor_posts(
+        "DELETE", "/clip-refusals/{w.refusal.pk}"
+    ),
     "GET /posts/{post_id}": _neighbor_posts("GET", "/posts/{w.pending.pk}"),
     "PUT /posts/{post_id}": _neighbor_posts(
         "PUT",
@@ -278,6 +307,9 @@ def _snapshot():
         sorted(Membership.objects.values_list("organization__requires_security_keys")),
         sorted(Camera.objects.values_list("pk", "name", "agency_visibility", "token_digest")),
         sorted(ClipImport.objects.values_list("pk", "state")),
+        Clip.objects.count(),
+        ClipRefusal.objects.count(),
+        ClipAccess.objects.count(),
     )
 
 

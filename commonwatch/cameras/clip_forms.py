@@ -1,0 +1,44 @@
+"""The clip library's filters: one of the owner's cameras, and a range of days."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class LibraryFilterForm(forms.Form):
+    camera = forms.ModelChoiceField(
+        label=_("Camera"), queryset=None, required=False, empty_label=_("All cameras")
+    )
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, data, *, cameras):
+        super().__init__(data)
+        self.fields["camera"].queryset = cameras
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("The range ends before it starts."))
+        return data
+
+    def range(self) -> dict:
+        """Selector arguments: the camera's id, and the days as [start, end) times."""
+        data = self.cleaned_data
+        return {
+            "camera_id": data["camera"].pk if data.get("camera") else None,
+            "start": _midnight(data["start"]) if data.get("start") else None,
+            "end": _midnight(data["end"] + timedelta(days=1)) if data.get("end") else None,
+        }
+
+
+def _midnight(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))

@@ -1,0 +1,39 @@
+"""Check that clips and stored files match, both ways; --repair fixes what it finds."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+
+from commonwatch.cameras import repair
+
+
+class Command(BaseCommand):
+    help = (
+        "List stored files that no record names and clips whose files are missing; with "
+        "--repair, delete those files and those clips."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--repair", action="store_true", dest="fix", help="delete what is found"
+        )
+        parser.add_argument(
+            "--older-than-minutes", type=int, default=60, help="leave younger files alone"
+        )
+
+    def handle(self, *args, fix: bool, older_than_minutes: int, **options):
+        age = timedelta(minutes=older_than_minutes)
+        found = repair.repair(older_than=age) if fix else repair.check(older_than=age)
+        for name in found.orphan_files:
+            self.stdout.write(f"file without a record: {name}")
+        for pk in found.clips_without_files:
+            self.stdout.write(f"clip without its files: {pk}")
+        verb = "deleted" if fix else "found"
+        self.stdout.write(
+            f"{len(found.orphan_files)} orphan file(s) and "
+            f"{len(found.clips_without_files)} clip(s) without files {verb}."
+        )
+        if found.clean:
+            self.stdout.write("Clips and stored files match.")

@@ -1,0 +1,73 @@
+"""An owner in real Chromium (phone and desktop, strict CSP, axe-core): the library shows
+each clip's thumbnail on its camera's day, and the clip page plays the video, fetched
+with byte ranges, with one entry in the access history."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from commonwatch.cameras.models import ClipAccess
+from commonwatch.cameras.tests.factories import CameraFactory, clip_arrived
+from commonwatch.media.tests.factories import bright_video
+from commonwatch.web.tests.conftest import DESKTOP, SCREENSHOT_DIR
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
+
+NOTES = Path("/work/notes")
+
+
+def _played_until(page, seconds: float, timeout: float = 10) -> float:
+    """The video's currentTime once it passes `seconds` (polled: CSP forbids eval)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        now = page.evaluate("() => document.querySelector('video.clip-player').currentTime")
+        if now > seconds:
+            return now
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the video did not play past {seconds} s (at {now} s)")
+
+
+def test_the_owner_sees_a_thumbnail_and_plays_the_clip(open_page):
+    door = CameraFactory(name="Front door", privacy_zones=[[[0, 0], [0.4, 0], [0.4, 0.5]]])
+    yard = CameraFactory(owner=door.owner, name="Back yard")
+    now = timezone.now()
+    clip = clip_arrived(door, bright_video(seconds=4, size=(640, 360)), recorded_at=now)
+    clip_arrived(yard, bright_video(seconds=2, fps=8), recorded_at=now.replace(hour=6))
+    owner = open_page()
+    owner.sign_in_as(door.owner)
+    page = owner.page
+
+    page.goto("/clips/")
+    card = page.locator(f".clip-card a[href='/clips/{clip.pk}/']")
+    thumb = card.locator("img")
+    expect(thumb).to_be_visible()
+    expect(page.locator("svg.clip-timeline rect.mark")).to_have_count(2)
+    assert thumb.evaluate("img => img.complete && img.naturalWidth") > 0, "no thumbnail"
+    owner.check(screenshot="clips-library")
+    page.set_viewport_size(DESKTOP)
+    owner.check()  # axe again at desktop size
+    page.screenshot(path=str(SCREENSHOT_DIR / "clips-library-desktop.png"), full_page=True)
+    if NOTES.is_dir():
+        shutil.copy(SCREENSHOT_DIR / "clips-library-desktop.png", NOTES / "clips-library.png")
+
+    card.click()
+    expect(page.locator("h1")).to_contain_text("Front door")
+    video = page.locator("video.clip-player")
+    expect(video).to_have_attribute("src", f"/clips/{clip.pk}/video")
+    page.evaluate(
+        "() => { const v = document.querySelector('video.clip-player'); "
+        "v.muted = true; return v.play(); }"
+    )
+    assert _played_until(page, 0.5) > 0.5
+    owner.check(screenshot="clip-page")
+
+    assert ClipAccess.objects.filter(clip=clip, actor=door.owner).count() == 1
+    page.reload()
+    expect(page.locator(".access-history li")).to_have_count(1)
+    expect(page.locator(".access-history li")).to_contain_text("you, watched")
