@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from commonwatch.accounts.selectors import token_digest
 from commonwatch.core.errors import NotFound
 from commonwatch.core.policies import restrict
-from commonwatch.media.models import MediaFile, Status
+from commonwatch.media.models import Status
 
 from .models import DEFAULT_RETENTION_DAYS, Camera, Clip, ClipKeeping, ClipUpload
 from .policies import OWN
@@ -44,17 +44,16 @@ def camera_for_owner(user, camera_id) -> Camera:
     return camera
 
 
-def latest_thumbnail(camera: Camera) -> MediaFile | None:
-    """The media file of the camera's newest processed clip, to draw zones over its
-    thumbnail; None before the first one."""
-    clip = (
+def latest_clip_with_thumbnail(camera: Camera) -> Clip | None:
+    """The camera's newest processed clip, to draw zones over its thumbnail (where the
+    zones already drawn are blacked out); None before the first one."""
+    return (
         Clip.objects.filter(camera=camera, media__status=Status.READY)
         .exclude(media__thumbnail_name="")
         .select_related("media")
         .order_by("-recorded_at", "-pk")
         .first()
     )
-    return clip.media if clip else None
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,7 @@ def camera_zones(request, camera_id: int):
     context = {
         "camera": camera,
         "form": form,
-        "thumbnail": selectors.latest_thumbnail(camera),
+        "latest_clip": selectors.latest_clip_with_thumbnail(camera),
         "limits": {"zones": MAX_ZONES, "min": MIN_CORNERS, "max": MAX_CORNERS},
     }
     return render(request, "cameras/camera_zones.html", context, status=status)

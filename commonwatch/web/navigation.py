@@ -15,6 +15,7 @@ SIGNED_IN_ENTRIES = (
     NavEntry(_("My posts"), "moderation:mine"),
     NavEntry(_("Moderation"), "moderation:queue"),
     NavEntry(_("Cameras"), "cameras:list"),
+    NavEntry(_("Clips"), "clips:library"),
     NavEntry(_("Organisations"), "organizations:mine"),
     NavEntry(_("Notifications"), "notifications:inbox"),
     NavEntry(_("My home"), "accounts:home"),
