@@ -30,6 +30,7 @@ from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -172,17 +173,17 @@ def _check_quota(owner, length: int) -> None:
     if used + length > quota:
         raise UploadRefused(
             _(
-                "This clip would pass your storage quota: %(used)s MB of %(quota)s MB are "
-                "used, and it needs %(needed)s MB. Delete clips or keep them for fewer days."
+                "This clip would pass your storage quota: %(used)s of %(quota)s are used, "
+                "and it needs %(needed)s. Delete clips or keep them for fewer days."
             )
-            % {"used": _mb(used), "quota": _mb(quota), "needed": _mb(length)},
+            % {
+                "used": filesizeformat(used),
+                "quota": filesizeformat(quota),
+                "needed": filesizeformat(length),
+            },
             status=413,
             code="quota",
         )
-
-
-def _mb(size: int) -> str:
-    return f"{size / 2**20:.1f}"
 
 
 def find(*, uploader: Uploader, upload_id: str) -> ClipUpload:
