@@ -13,6 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from commonwatch.accounts import services as accounts
+from commonwatch.accounts.models import TokenScope
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.cameras import uploads
 from commonwatch.cameras.models import Camera, Clip, ClipKeeping, ClipSource, ClipUpload
@@ -20,6 +22,7 @@ from commonwatch.media.tests.factories import short_video
 
 from .factories import CameraFactory
 from .tus_client import (
+    OFFSET_TYPE,
     UPLOADS,
     bearer,
     create,
@@ -230,6 +233,32 @@ def test_termination_forgets_the_upload_and_its_bytes(client, device):
     assert response.status_code == 204
     assert head(client, location, **device).status_code == 404
     assert not ClipUpload.objects.exists() and not part.exists()
+
+
+def test_a_finished_upload_takes_no_more_bytes(client, device):
+    location = start(client, 10, device)
+    patch(client, location, b"x" * 10, 0, **device)
+
+    # (Django's test client leaves out the type and length of an empty body: set them.)
+    empty = patch(client, location, b"", 10, CONTENT_TYPE=OFFSET_TYPE, CONTENT_LENGTH="0", **device)
+    more = patch(client, location, b"y", 10, **device)
+
+    assert (empty.status_code, empty["Upload-Offset"]) == (204, "10")
+    assert more.status_code == 413
+    assert not uploads.part_path(ClipUpload.objects.get()).exists()
+
+
+def test_personal_tokens_upload_only_with_the_write_scope(client, camera):
+    _token, writer = accounts.create_api_token(user=camera.owner, name="w", scope=TokenScope.WRITE)
+    _token, reader = accounts.create_api_token(user=camera.owner, name="r")
+    meta = metadata(camera=camera.pk)
+
+    refused = create(client, 10, meta=meta, **bearer(reader))
+    location = start(client, 10, bearer(writer), camera=camera.pk)
+
+    assert refused.status_code == 403
+    assert head(client, location, **bearer(reader)).status_code == 200  # reading is reading
+    assert patch(client, location, b"x" * 10, 0, **bearer(writer)).status_code == 204
 
 
 def test_the_same_clip_sent_in_two_uploads_is_one_clip(client, device):
