@@ -199,6 +199,20 @@ def test_an_expired_upload_is_gone_and_the_purge_deletes_it_with_its_bytes(clien
     assert not part.exists()
 
 
+def test_the_purge_forgets_finished_uploads_but_keeps_their_clips(client, device):
+    data = short_video()
+    location = start(client, len(data), device)
+    patch(client, location, data, 0, **device)
+    ClipUpload.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    gone = uploads.purge_expired()
+
+    assert gone == 1 and not ClipUpload.objects.exists()
+    clip = Clip.objects.get()
+    clip.media.refresh_from_db()
+    assert clip.media.is_ready
+
+
 def test_a_clip_larger_than_the_limit_is_refused_before_any_byte(client, device, settings):
     settings.CAMERA_MAX_CLIP_BYTES = 1000
 
