@@ -6,6 +6,9 @@ device token (``Authorization: Bearer cwcam_...``) sends for its own camera; an 
 signed in (browser session + X-CSRFToken, or a read-and-write personal token) names one
 of their cameras in Upload-Metadata ``camera``. An upload of someone else is answered
 exactly as one that does not exist (404).
+
+The operations stay out of the OpenAPI document: the tus protocol is their contract
+(headers and status codes it does not describe), and tus clients speak it.
 """
 
 from __future__ import annotations
@@ -129,7 +132,7 @@ def capabilities(request):
     return response
 
 
-@router.post("/clip-uploads/", auth=UPLOADERS, response={201: None})
+@router.post("/clip-uploads/", auth=UPLOADERS, include_in_schema=False)
 @_protocol
 def create_upload(request):
     """tus creation: Upload-Length (bytes) and Upload-Metadata (camera, filename,
@@ -149,7 +152,9 @@ def create_upload(request):
     return response
 
 
-@router.api_operation(["HEAD"], "/clip-uploads/{upload_id}", auth=UPLOADERS)
+@router.api_operation(
+    ["HEAD"], "/clip-uploads/{upload_id}", auth=UPLOADERS, include_in_schema=False
+)
 @_protocol
 def upload_state(request, upload_id: str):
     """tus core: how many bytes arrived (Upload-Offset) of how many (Upload-Length)."""
@@ -162,7 +167,7 @@ def upload_state(request, upload_id: str):
     return response
 
 
-@router.patch("/clip-uploads/{upload_id}", auth=UPLOADERS, response={204: None})
+@router.patch("/clip-uploads/{upload_id}", auth=UPLOADERS, include_in_schema=False)
 @_protocol
 def append_to_upload(request, upload_id: str):
     """tus core: the body's bytes, sent as application/offset+octet-stream, go at
@@ -185,7 +190,7 @@ def append_to_upload(request, upload_id: str):
     return response
 
 
-@router.delete("/clip-uploads/{upload_id}", auth=UPLOADERS, response={204: None})
+@router.delete("/clip-uploads/{upload_id}", auth=UPLOADERS, include_in_schema=False)
 @_protocol
 def terminate_upload(request, upload_id: str):
     """tus termination: the upload and its bytes are gone."""
