@@ -8,6 +8,7 @@ import hashlib
 import socket
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 
 import pytest
@@ -18,7 +19,12 @@ from tusclient import client as tus
 from tusclient.storage.filestorage import FileStorage
 
 from commonwatch.cameras.models import Clip, ClipSource, ClipUpload
-from commonwatch.community.tests.live_servers import AsgiServer, session_cookie, wait_ready_all
+from commonwatch.community.tests.live_servers import (
+    AsgiServer,
+    session_cookie,
+    stop_all,
+    wait_ready_all,
+)
 from commonwatch.core.tests.processes import process_env
 from commonwatch.media.tests.factories import short_video
 
@@ -149,3 +155,41 @@ def _drop_mid_request(port: int, url: str, headers: dict, *, offset: int, body: 
     with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
         conn.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + body[: len(body) // 2])
     assert uuid.UUID(path.rsplit("/", 1)[1])
+
+
+def test_the_same_bytes_sent_twice_at_once_to_two_servers_make_one_clip(tmp_path, video):
+    """Two app processes take the same PATCH together (a client that retried on another
+    connection): the upload's row lock lets one append; the other is told the offset moved."""
+    env = process_env(tmp_path, TASK_BACKEND="immediate")
+    env.pop("REDIS_URL", None)
+    servers = [AsgiServer(name, env, tmp_path) for name in ("one", "two")]
+    try:
+        wait_ready_all(servers)
+        camera = CameraFactory()
+        headers = {"Authorization": f"Bearer {device_token(camera)}", "Tus-Resumable": "1.0.0"}
+        created = requests.post(
+            endpoint(servers[0]),
+            headers={**headers, "Upload-Length": str(len(video))},
+            timeout=10,
+        )
+        path = created.headers["Location"].split(f":{servers[0].port}", 1)[1]
+        with ThreadPoolExecutor(2) as pool:
+            answers = list(
+                pool.map(
+                    lambda server: requests.patch(
+                        f"http://127.0.0.1:{server.port}{path}",
+                        data=video,
+                        headers={**headers, **TUS_PATCH, "Upload-Offset": "0"},
+                        timeout=30,
+                    ),
+                    servers,
+                )
+            )
+    finally:
+        stop_all(servers)
+
+    assert sorted(a.status_code for a in answers) == [204, 409]
+    upload = ClipUpload.objects.get()
+    assert upload.offset == len(video) and upload.clip is not None
+    assert Clip.objects.count() == 1
+    assert Clip.objects.get().received_sha256 == hashlib.sha256(video).hexdigest()
