@@ -402,9 +402,16 @@ CAMERA_QUOTA_BYTES = env.int("CAMERA_QUOTA_BYTES", default=10 * 1024**3)
 CAMERA_UPLOAD_EXPIRY_HOURS = env.int("CAMERA_UPLOAD_EXPIRY_HOURS", default=24)
 # A zip imported into a camera may unpack to at most this much (zip bombs stop here).
 IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=4 * 1024**3)
-# A clip longer or larger than this is refused when it is processed.
+# A clip longer than this is refused when it is processed.
 CAMERA_MAX_CLIP_SECONDS = env.int("CAMERA_MAX_CLIP_SECONDS", default=300)
-CAMERA_MAX_CLIP_BYTES = env.int("CAMERA_MAX_CLIP_BYTES", default=500 * 1024 * 1024)
+# The largest clip a resumable upload may declare: by default what the media pipeline
+# keeps of a video. Every request of an upload fits in it, so it must fit in the body
+# limit above (the ASGI door refuses a body past MEDIA_MAX_UPLOAD_BYTES before any view).
+CAMERA_MAX_CLIP_BYTES = env.int(
+    "CAMERA_MAX_CLIP_BYTES", default=min(MEDIA_MAX_VIDEO_BYTES, MEDIA_MAX_UPLOAD_BYTES)
+)
+if CAMERA_MAX_CLIP_BYTES > MEDIA_MAX_UPLOAD_BYTES:
+    raise ImproperlyConfigured("CAMERA_MAX_CLIP_BYTES must not exceed MEDIA_MAX_UPLOAD_BYTES.")
 FILE_UPLOAD_HANDLERS = [
     "commonwatch.media.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

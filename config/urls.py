@@ -9,6 +9,7 @@ urlpatterns = [
     path("feed/", include("commonwatch.community.urls")),
     path("cameras/", include("commonwatch.cameras.urls")),
     path("media/", include("commonwatch.media.urls")),
+    path("clips/upload/", include("commonwatch.cameras.upload_page")),
     path("clips/import/", include("commonwatch.cameras.imports.urls")),
     path("clips/", include("commonwatch.cameras.clip_urls")),
     path("moderation/", include("commonwatch.moderation.urls")),

@@ -21,3 +21,16 @@ def _own(user, camera) -> bool:
 @scope(OWN)
 def _theirs(queryset, user):
     return queryset.filter(owner=user)
+
+
+UPLOAD_CLIPS = "cameras.upload_clips"
+
+
+@policy(
+    UPLOAD_CLIPS,
+    "residents: send clips of their own cameras (or a camera's device token, for that camera)",
+)
+def _upload_clips(user, upload) -> bool:
+    if user.role != Role.RESIDENT:
+        return False
+    return upload is None or upload.owner_id == user.pk

@@ -149,6 +149,14 @@ MATRIX: dict[str, frozenset] = {
     "GET /clips/{clip_id}/thumbnail": RESIDENTS,
     "GET /clip-refusals": RESIDENTS,
     "DELETE /clip-refusals/{refusal_id}": RESIDENTS,
+    # tus: creation, state, bytes and termination of one's own clip uploads; a camera's
+    # device token may too (cameras/tests/test_tus.py). The capabilities are public.
+    "clip_uploads:upload": RESIDENTS,
+    "OPTIONS /clip-uploads/": EVERYONE,
+    "POST /clip-uploads/": RESIDENTS,
+    "HEAD /clip-uploads/{upload_id}": RESIDENTS,
+    "PATCH /clip-uploads/{upload_id}": RESIDENTS,
+    "DELETE /clip-uploads/{upload_id}": RESIDENTS,
 }
 SAMPLE_KWARGS = {
     "media_id": 999999,
@@ -171,6 +179,7 @@ SAMPLE_KWARGS = {
     "import_id": 999999,
     "clip_id": 999999,
     "refusal_id": 999999,
+    "upload_id": "00000000-0000-4000-8000-000000000000",
 }
 ROLE_REFUSAL = b"Your role does not give access"
 
@@ -230,13 +239,13 @@ def _is_refused(response, user, key: str = "") -> bool:
 
 
 def _request(client, key: str):
-    if key.split(" ")[0] in ("GET", "PUT", "POST", "PATCH", "DELETE"):
+    if key.split(" ")[0] in ("GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"):
         method, path = key.split(" ", 1)
         path = path.format(
             **{k: v for k, v in SAMPLE_KWARGS.items() if k.endswith("id") or k == "kind"}
         )
-        if method == "GET":
-            return client.get(f"/api/v1{path}")
+        if method in ("GET", "HEAD", "OPTIONS"):
+            return client.generic(method, f"/api/v1{path}")
         return client.generic(method, f"/api/v1{path}", "{}", content_type="application/json")
     return client.get(reverse(key, kwargs=_kwargs_for(key)))
 

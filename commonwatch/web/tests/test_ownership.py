@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -26,9 +27,11 @@ from commonwatch.cameras.models import (
     ClipAccess,
     ClipImport,
     ClipRefusal,
+    ClipUpload,
     ImportState,
 )
 from commonwatch.cameras.tests.factories import CameraFactory, clip_of
+from commonwatch.cameras.tests.tus_client import TUS, device_token
 from commonwatch.community import services as community
 from commonwatch.community.alerts import POST_ALERT
 from commonwatch.community.models import Comment, Post, Status
@@ -69,6 +72,7 @@ class World:
     clip_import: ClipImport
     clip: Clip
     refusal: ClipRefusal
+    clip_upload: ClipUpload
 
 
 @pytest.fixture
@@ -112,6 +116,21 @@ def world(settings) -> World:
         refusal=ClipRefusal.objects.create(
             owner=owner, camera=camera, reason="Not a video.", received_at=timezone.now()
         ),
+        clip_upload=_clip_upload(owner),
+    )
+
+
+def _clip_upload(owner) -> ClipUpload:
+    """An unfinished upload of the owner's camera, which has a device token."""
+    camera = CameraFactory(owner=owner)
+    device_token(camera)
+    return ClipUpload.objects.create(
+        owner=owner,
+        camera=camera,
+        length=100,
+        source="agent",
+        part_name="clip-parts/x",
+        expires_at=camera.created_at + timedelta(days=1),
     )
 
 
@@ -221,6 +240,14 @@ OWNERSHIP = {
         {"action": "grant", "answer": "Fine."},
     ),
     # An organisation's admin, on another organisation and its members.
+    # tus: a neighbor's session (their own device tokens: cameras/tests/test_tus.py).
+    "HEAD /clip-uploads/{upload_id}": _neighbor_posts("HEAD", "/clip-uploads/{w.clip_upload.pk}"),
+    "PATCH /clip-uploads/{upload_id}": _neighbor_posts(
+        "PATCH", "/clip-uploads/{w.clip_upload.pk}", b"x"
+    ),
+    "DELETE /clip-uploads/{upload_id}": _neighbor_posts(
+        "DELETE", "/clip-uploads/{w.clip_upload.pk}"
+    ),
     "organizations:organization": ("admin_a", "GET", "/organizations/agency-b/"),
     "organizations:invite": (
         "admin_a",
@@ -276,12 +303,16 @@ def test_every_object_url_has_an_ownership_test():
 
 
 def _is_api(key: str) -> bool:
-    return key.split(" ")[0] in ("GET", "PUT", "PATCH", "POST", "DELETE")
+    return key.split(" ")[0] in ("GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE")
 
 
 def _ask(client: Client, key: str, method: str, path: str, body):
     if not _is_api(key):
         return client.generic(method, path, _form(body), "application/x-www-form-urlencoded")
+    if path.startswith("/clip-uploads/"):  # tus: the protocol's headers and body type
+        headers = {**TUS, "HTTP_UPLOAD_OFFSET": "0"}
+        content_type = "application/offset+octet-stream"
+        return client.generic(method, f"/api/v1{path}", body or b"", content_type, **headers)
     if method == "GET":
         return client.get(f"/api/v1{path}")
     return client.generic(method, f"/api/v1{path}", _json(body), "application/json")
@@ -310,6 +341,7 @@ def _snapshot():
         Clip.objects.count(),
         ClipRefusal.objects.count(),
         ClipAccess.objects.count(),
+        sorted(ClipUpload.objects.values_list("pk", "offset")),
     )
 
 
