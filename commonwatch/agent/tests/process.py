@@ -1,0 +1,31 @@
+"""Running the installed ``commonwatch-agent`` program as its own process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+AGENT = Path(sys.executable).parent / "commonwatch-agent"
+TOKEN = "cwcam_" + "t" * 40
+
+
+def start_agent(source, spool: Path, server: str, *extra: str, token: str = TOKEN, log=None):
+    env = dict(os.environ, COMMONWATCH_AGENT_TOKEN=token)
+    # Quick rolls and retries keep the tests short; the rest are the defaults.
+    command = [str(AGENT), str(source), "--server", server, "--spool", str(spool)]
+    command += ["--pre-roll", "2", "--post-roll", "2", "--retry-min", "0.2", "--retry-max", "1"]
+    return subprocess.Popen(
+        [*command, "-v", *extra], env=env, stdout=log, stderr=log or subprocess.PIPE
+    )
+
+
+def wait_for(condition, timeout: float, what: str, step: float = 0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(step)
+    raise AssertionError(f"timed out waiting for {what}")
