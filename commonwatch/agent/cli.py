@@ -21,12 +21,12 @@ from .motion import MotionDetector
 from .sources import SOURCE_ERRORS, Recording, Stream, new_recordings
 from .spool import Spool
 from .upload import Backoff, Sender
-from .zones import ZoneError, parse_zones
+from .zones import parse_zones
 
 logger = logging.getLogger("commonwatch.agent")
 
-TOKEN_PREFIX = "cwcam_"
-TOKEN_ENV = "COMMONWATCH_AGENT_TOKEN"
+TOKEN_PREFIX = "cwcam_"  # noqa: S105 (the prefix every device token starts with)
+TOKEN_ENV = "COMMONWATCH_AGENT_TOKEN"  # noqa: S105 (a variable's name)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -50,7 +50,9 @@ def parser() -> argparse.ArgumentParser:
         help="motion zones as JSON polygons [[[x, y], ...], ...] in 0..1 "
         "(or @file.json); default: the whole frame",
     )
-    p.add_argument("--min-area", type=float, default=0.005, help="share of the zones that must move")
+    p.add_argument(
+        "--min-area", type=float, default=0.005, help="share of the zones that must move"
+    )
     p.add_argument("--pre-roll", type=float, default=3.0, help="seconds kept before motion")
     p.add_argument("--post-roll", type=float, default=3.0, help="seconds kept after motion")
     p.add_argument("--max-clip", type=float, default=60.0, help="longest clip, in seconds")

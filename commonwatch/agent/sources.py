@@ -105,9 +105,7 @@ def _decoded(container, source, started: datetime, *, wall_clock: bool) -> Itera
             if wall_clock:
                 started = datetime.now(UTC)
         seconds -= first_time
-        even = frame.reformat(
-            width=frame.width & ~1, height=frame.height & ~1, format="yuv420p"
-        )
+        even = frame.reformat(width=frame.width & ~1, height=frame.height & ~1, format="yuv420p")
         yield Frame(index, seconds, started + timedelta(seconds=seconds), even.to_ndarray())
 
 

@@ -12,9 +12,7 @@ from .process import AGENT, TOKEN
 
 def run(*args, token=TOKEN):
     env = {"COMMONWATCH_AGENT_TOKEN": token, "PATH": "/usr/bin:/bin"}
-    return subprocess.run(
-        [str(AGENT), *args], env=env, capture_output=True, text=True, timeout=60
-    )
+    return subprocess.run([str(AGENT), *args], env=env, capture_output=True, text=True, timeout=60)
 
 
 def test_the_agent_is_installed_with_the_project():
@@ -36,8 +34,14 @@ def test_the_agent_is_installed_with_the_project():
 )
 def test_bad_settings_stop_the_agent_with_a_clear_message(tmp_path, token, zones, message):
     result = run(
-        str(tmp_path), "--server", "http://127.0.0.1:9", "--spool", str(tmp_path / "s"),
-        "--zones", zones, token=token,
+        str(tmp_path),
+        "--server",
+        "http://127.0.0.1:9",
+        "--spool",
+        str(tmp_path / "s"),
+        "--zones",
+        zones,
+        token=token,
     )
 
     assert result.returncode == 2
@@ -47,8 +51,11 @@ def test_bad_settings_stop_the_agent_with_a_clear_message(tmp_path, token, zones
 
 def test_a_missing_source_is_named(tmp_path):
     result = run(
-        str(tmp_path / "nowhere.mp4"), "--server", "http://127.0.0.1:9",
-        "--spool", str(tmp_path / "s"),
+        str(tmp_path / "nowhere.mp4"),
+        "--server",
+        "http://127.0.0.1:9",
+        "--spool",
+        str(tmp_path / "s"),
     )
 
     assert result.returncode == 2
