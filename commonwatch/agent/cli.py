@@ -97,7 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     elif os.path.isdir(args.source):
         watch.folder(Path(args.source))
     elif os.path.isfile(args.source):
-        watch.recording(Recording(Path(args.source)))
+        try:
+            watch.recording(Recording(Path(args.source)))
+        except SOURCE_ERRORS as error:
+            print(f"commonwatch-agent: cannot read {args.source}: {error}", file=sys.stderr)
         watch.until_sent()
     else:
         print(f"commonwatch-agent: no such file or folder: {args.source}", file=sys.stderr)
@@ -130,9 +133,12 @@ class Watch:
             return
         logger.info("watching %s", recording.path)
         cutter = self.cutter(recording)
-        for frame in recording.frames():
-            cutter.feed(frame)
-        cutter.close()
+        try:
+            for frame in recording.frames():
+                cutter.feed(frame)
+        finally:
+            # A recording that breaks off still gives the clip cut so far.
+            cutter.close()
         self.spool.mark_source_done(recording.key, str(recording.path))
 
     def folder(self, folder: Path) -> None:
@@ -141,7 +147,9 @@ class Watch:
                 try:
                     self.recording(Recording(path))
                 except SOURCE_ERRORS as error:
+                    # Not a video, or a broken one: say so once and do not read it again.
                     logger.error("cannot read %s: %s", path, error)
+                    self.spool.mark_source_done(Recording(path).key, f"unreadable: {error}")
             time.sleep(self.args.poll)
 
     def stream(self, stream: Stream) -> None:
