@@ -101,7 +101,9 @@ def main(argv: list[str] | None = None) -> int:
             watch.recording(Recording(Path(args.source)))
         except SOURCE_ERRORS as error:
             print(f"commonwatch-agent: cannot read {args.source}: {error}", file=sys.stderr)
-        watch.until_sent()
+            return 1
+        finally:
+            watch.until_sent()
     else:
         print(f"commonwatch-agent: no such file or folder: {args.source}", file=sys.stderr)
         return 2
@@ -145,11 +147,15 @@ class Watch:
         while True:
             for path in new_recordings(folder, settle=self.args.settle):
                 try:
-                    self.recording(Recording(path))
+                    recording = Recording(path)
+                except OSError:
+                    continue  # gone since the scan
+                try:
+                    self.recording(recording)
                 except SOURCE_ERRORS as error:
                     # Not a video, or a broken one: say so once and do not read it again.
                     logger.error("cannot read %s: %s", path, error)
-                    self.spool.mark_source_done(Recording(path).key, f"unreadable: {error}")
+                    self.spool.mark_source_done(recording.key, f"unreadable: {error}")
             time.sleep(self.args.poll)
 
     def stream(self, stream: Stream) -> None:
