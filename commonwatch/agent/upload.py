@@ -7,6 +7,7 @@ from there instead of starting another one. Failures wait with exponential backo
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import threading
@@ -63,7 +64,13 @@ class Sender:
         """Send until told to stop; sleep when the queue is empty or the server is not
         reachable (`wake` cuts the sleep short when a new clip is queued)."""
         while not self.stopping.is_set():
-            if self.send_queued():
+            try:
+                sent = self.send_queued()
+            except Exception:
+                # Whatever went wrong, the sender must not die silently: say it, wait, retry.
+                logger.exception("sending failed")
+                sent = False
+            if sent:
                 self.wake.wait(timeout=2)
             else:
                 wait = self.backoff.next_wait()
@@ -132,8 +139,18 @@ class Sender:
 
 def _raise_if_final(error: TusCommunicationError) -> None:
     status = error.status_code
-    if status not in LATER and status not in GONE and 400 <= status < 500:
+    final = status not in LATER and status not in GONE and 400 <= status < 500
+    # 413 is "your quota is full" (wait) or "this clip is too large" (never).
+    if final or (status == 413 and _code(error) == "too_large"):
         raise Refused(_describe(error)) from error
+
+
+def _code(error: TusCommunicationError) -> str:
+    """The server's machine-readable reason ({"detail": ..., "code": ...}), if any."""
+    try:
+        return str(json.loads(error.response_content or b"{}").get("code", ""))
+    except (ValueError, AttributeError):
+        return ""
 
 
 def _describe(error: TusCommunicationError) -> str:
