@@ -394,6 +394,12 @@ MEDIA_SIGNED_URL_SECONDS = env.int("MEDIA_SIGNED_URL_SECONDS", default=300)
 # long an unfinished resumable upload is kept before it expires.
 CAMERA_QUOTA_BYTES = env.int("CAMERA_QUOTA_BYTES", default=10 * 1024**3)
 CAMERA_UPLOAD_EXPIRY_HOURS = env.int("CAMERA_UPLOAD_EXPIRY_HOURS", default=24)
+# The largest clip a resumable upload may declare: by default what the media pipeline
+# keeps of a video. Every request of an upload fits in it, so it must fit in the body
+# limit above (the ASGI door refuses a body past MEDIA_MAX_UPLOAD_BYTES before any view).
+CAMERA_MAX_CLIP_BYTES = env.int("CAMERA_MAX_CLIP_BYTES", default=MEDIA_MAX_VIDEO_BYTES)
+if CAMERA_MAX_CLIP_BYTES > MEDIA_MAX_UPLOAD_BYTES:
+    raise ImproperlyConfigured("CAMERA_MAX_CLIP_BYTES must not exceed MEDIA_MAX_UPLOAD_BYTES.")
 FILE_UPLOAD_HANDLERS = [
     "commonwatch.media.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -15,9 +15,13 @@ mkdir -p "$static/protomaps-leaflet"
 cp node_modules/protomaps-leaflet/dist/protomaps-leaflet.js node_modules/protomaps-leaflet/LICENSE \
   "$static/protomaps-leaflet/"
 cp node_modules/htmx.org/LICENSE "$static/htmx/LICENSE"
+# Resumable clip uploads (tus 1.0) from the browser: MIT, the browser bundle (global "tus").
+mkdir -p "$static/tus-js-client"
+cp node_modules/tus-js-client/dist/tus.min.js node_modules/tus-js-client/LICENSE \
+  "$static/tus-js-client/"
 # Strip source-map comments: the maps are not shipped and WhiteNoise's manifest would fail on them.
 sed -i '/sourceMappingURL/d' "$static"/leaflet/leaflet.js "$static"/htmx/htmx.min.js \
-  "$static"/protomaps-leaflet/protomaps-leaflet.js
+  "$static"/protomaps-leaflet/protomaps-leaflet.js "$static"/tus-js-client/tus.min.js
 mkdir -p commonwatch/web/tests/vendor
 cp node_modules/axe-core/axe.min.js commonwatch/web/tests/vendor/axe.min.js
 echo "vendored: $(node -p 'Object.entries(require("./package-lock.json").packages).filter(([k])=>k).map(([k,v])=>k.replace("node_modules/","")+"@"+v.version).join(", ")')"

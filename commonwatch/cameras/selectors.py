@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import Sum
+from django.utils import timezone
 
 from commonwatch.accounts.selectors import token_digest
 from commonwatch.media.models import Status
@@ -49,10 +50,12 @@ def stored_bytes_by_camera(owner) -> dict[int, int]:
 
 def reserved_upload_bytes(owner) -> int:
     """Bytes promised to unfinished resumable uploads: counted against the quota from
-    the moment an upload is created, so parallel uploads cannot pass it together."""
-    total = ClipUpload.objects.filter(owner=owner, finished_at__isnull=True).aggregate(
-        total=Sum("length")
-    )["total"]
+    the moment an upload is created, so parallel uploads cannot pass it together (until
+    it expires)."""
+    unfinished = ClipUpload.objects.filter(
+        owner=owner, finished_at__isnull=True, expires_at__gt=timezone.now()
+    )
+    total = unfinished.aggregate(total=Sum("length"))["total"]
     return total or 0
 
 

@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 
 from commonwatch.accounts.access import ApiAccess, DenyUndeclared
 from commonwatch.accounts.api import router as accounts_router
+from commonwatch.cameras.tus import router as clip_uploads_router
 from commonwatch.community.api import router as community_router
 from commonwatch.core.errors import DomainError, RateLimited
 from commonwatch.moderation.api import router as moderation_router
@@ -54,6 +55,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", community_router)
 api.add_router("/", moderation_router)
 api.add_router("/", notifications_router)
+api.add_router("/", clip_uploads_router)
 
 
 @api.exception_handler(ValidationError)

@@ -114,6 +114,13 @@ MATRIX: dict[str, frozenset] = {
     "DELETE /moderation/claims/{kind}/{item_id}": MODERATORS,
     "POST /appeals": RESIDENTS,
     "GET /moderation/log": EVERYONE,
+    # tus: creation, state, bytes and termination of one's own clip uploads; a camera's
+    # device token may too (cameras/tests/test_tus.py). The capabilities are public.
+    "OPTIONS /clip-uploads/": EVERYONE,
+    "POST /clip-uploads/": RESIDENTS,
+    "HEAD /clip-uploads/{upload_id}": RESIDENTS,
+    "PATCH /clip-uploads/{upload_id}": RESIDENTS,
+    "DELETE /clip-uploads/{upload_id}": RESIDENTS,
 }
 SAMPLE_KWARGS = {
     "media_id": 999999,
@@ -132,6 +139,7 @@ SAMPLE_KWARGS = {
     "thread_id": 999999,
     "invitation_id": 999999,
     "token": "not-an-invitation",
+    "upload_id": "00000000-0000-4000-8000-000000000000",
 }
 ROLE_REFUSAL = b"Your role does not give access"
 
@@ -191,13 +199,13 @@ def _is_refused(response, user, key: str = "") -> bool:
 
 
 def _request(client, key: str):
-    if key.split(" ")[0] in ("GET", "PUT", "POST", "PATCH", "DELETE"):
+    if key.split(" ")[0] in ("GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"):
         method, path = key.split(" ", 1)
         path = path.format(
             **{k: v for k, v in SAMPLE_KWARGS.items() if k.endswith("id") or k == "kind"}
         )
-        if method == "GET":
-            return client.get(f"/api/v1{path}")
+        if method in ("GET", "HEAD", "OPTIONS"):
+            return client.generic(method, f"/api/v1{path}")
         return client.generic(method, f"/api/v1{path}", "{}", content_type="application/json")
     return client.get(reverse(key, kwargs=_kwargs_for(key)))
 

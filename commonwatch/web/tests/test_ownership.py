@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -19,6 +20,9 @@ from commonwatch.accounts import services as accounts
 from commonwatch.accounts.models import ApiToken
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.accounts.tests.test_access_matrix import MATRIX, _kwargs_for
+from commonwatch.cameras.models import ClipUpload
+from commonwatch.cameras.tests.factories import CameraFactory
+from commonwatch.cameras.tests.tus_client import TUS, device_token
 from commonwatch.community import services as community
 from commonwatch.community.alerts import POST_ALERT
 from commonwatch.community.models import Comment, Post, Status
@@ -55,6 +59,7 @@ class World:
     officer_b: Membership
     invitation_b: Invitation
     muted: MutedThread
+    clip_upload: ClipUpload
 
 
 @pytest.fixture
@@ -89,6 +94,21 @@ def world(settings) -> World:
         officer_b=Membership.objects.get(user=member_of(agency_b)),
         invitation_b=Invitation.objects.get(email="someone@example.org"),
         muted=MutedThread.objects.create(user=owner, kind=POST_ALERT, subject_id=shown.pk),
+        clip_upload=_clip_upload(owner),
+    )
+
+
+def _clip_upload(owner) -> ClipUpload:
+    """An unfinished upload of the owner's camera, which has a device token."""
+    camera = CameraFactory(owner=owner)
+    device_token(camera)
+    return ClipUpload.objects.create(
+        owner=owner,
+        camera=camera,
+        length=100,
+        source="agent",
+        part_name="clip-parts/x",
+        expires_at=camera.created_at + timedelta(days=1),
     )
 
 
@@ -164,6 +184,14 @@ OWNERSHIP = {
         {"action": "grant", "answer": "Fine."},
     ),
     # An organisation's admin, on another organisation and its members.
+    # tus: a neighbor's session (their own device tokens: cameras/tests/test_tus.py).
+    "HEAD /clip-uploads/{upload_id}": _neighbor_posts("HEAD", "/clip-uploads/{w.clip_upload.pk}"),
+    "PATCH /clip-uploads/{upload_id}": _neighbor_posts(
+        "PATCH", "/clip-uploads/{w.clip_upload.pk}", b"x"
+    ),
+    "DELETE /clip-uploads/{upload_id}": _neighbor_posts(
+        "DELETE", "/clip-uploads/{w.clip_upload.pk}"
+    ),
     "organizations:organization": ("admin_a", "GET", "/organizations/agency-b/"),
     "organizations:invite": (
         "admin_a",
@@ -219,12 +247,16 @@ def test_every_object_url_has_an_ownership_test():
 
 
 def _is_api(key: str) -> bool:
-    return key.split(" ")[0] in ("GET", "PUT", "POST", "DELETE")
+    return key.split(" ")[0] in ("GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE")
 
 
 def _ask(client: Client, key: str, method: str, path: str, body):
     if not _is_api(key):
         return client.generic(method, path, _form(body), "application/x-www-form-urlencoded")
+    if path.startswith("/clip-uploads/"):  # tus: the protocol's headers and body type
+        headers = {**TUS, "HTTP_UPLOAD_OFFSET": "0"}
+        content_type = "application/offset+octet-stream"
+        return client.generic(method, f"/api/v1{path}", body or b"", content_type, **headers)
     if method == "GET":
         return client.get(f"/api/v1{path}")
     return client.generic(method, f"/api/v1{path}", _json(body), "application/json")
@@ -248,6 +280,7 @@ def _snapshot():
         ApiToken.objects.count(),
         sorted(Membership.objects.values_list("pk", "revoked_at")),
         sorted(Membership.objects.values_list("organization__requires_security_keys")),
+        sorted(ClipUpload.objects.values_list("pk", "offset")),
     )
 
 

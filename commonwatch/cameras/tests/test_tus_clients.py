@@ -1,0 +1,131 @@
+"""The official Python tus client (tuspy) against the real app server (uvicorn, as in
+production): a device and a signed-in owner send clips, and an upload cut off halfway,
+its connection dropped mid-request, resumes and arrives once."""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+import uuid
+from io import BytesIO
+
+import pytest
+from django.conf import settings
+from django.middleware.csrf import _get_new_csrf_string
+from tusclient import client as tus
+from tusclient.storage.filestorage import FileStorage
+
+from commonwatch.cameras.models import Clip, ClipSource, ClipUpload
+from commonwatch.community.tests.live_servers import AsgiServer, session_cookie, wait_ready_all
+from commonwatch.core.tests.processes import process_env
+from commonwatch.media.tests.factories import short_video
+
+from .factories import CameraFactory
+from .tus_client import device_token
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CHUNK = 2048  # a few requests per clip
+
+
+@pytest.fixture(scope="module")
+def video() -> bytes:
+    return short_video(3, fps=15, size=(160, 120))
+
+
+@pytest.fixture
+def server(tmp_path):
+    env = process_env(tmp_path, TASK_BACKEND="immediate")
+    env.pop("REDIS_URL", None)
+    app = AsgiServer("app", env, tmp_path)
+    wait_ready_all([app])
+    yield app
+    app.stop()
+
+
+def endpoint(server) -> str:
+    return f"http://127.0.0.1:{server.port}/api/v1/clip-uploads/"
+
+
+def test_a_device_sends_a_clip_with_tuspy(server, video):
+    camera = CameraFactory()
+    client = tus.TusClient(
+        endpoint(server), headers={"Authorization": f"Bearer {device_token(camera)}"}
+    )
+
+    uploader = client.uploader(
+        file_stream=BytesIO(video),
+        chunk_size=CHUNK,
+        metadata={"filename": "porch.mp4", "recorded_at": "2026-11-30T06:00:00+01:00"},
+    )
+    uploader.upload()
+
+    clip = Clip.objects.get()
+    assert (clip.camera, clip.source, clip.original_name) == (camera, ClipSource.AGENT, "porch.mp4")
+    assert clip.received_sha256 == hashlib.sha256(video).hexdigest()
+    assert clip.recorded_at.isoformat() == "2026-11-30T05:00:00+00:00"
+    assert uploader.url.endswith(str(ClipUpload.objects.get().pk))
+
+
+def test_a_signed_in_owner_sends_a_clip_with_tuspy(server, video):
+    camera = CameraFactory()
+    csrf = _get_new_csrf_string()
+    cookies = f"{settings.SESSION_COOKIE_NAME}={session_cookie(camera.owner)}; csrftoken={csrf}"
+    client = tus.TusClient(endpoint(server), headers={"Cookie": cookies, "X-CSRFToken": csrf})
+
+    client.uploader(
+        file_stream=BytesIO(video), chunk_size=CHUNK, metadata={"camera": str(camera.pk)}
+    ).upload()
+
+    clip = Clip.objects.get()
+    assert (clip.camera, clip.source) == (camera, ClipSource.BROWSER)
+    assert clip.received_sha256 == hashlib.sha256(video).hexdigest()
+
+
+def test_an_upload_cut_off_halfway_resumes_and_arrives_once(server, video, tmp_path):
+    camera = CameraFactory()
+    headers = {"Authorization": f"Bearer {device_token(camera)}"}
+    urls = FileStorage(str(tmp_path / "tus-urls.json"))
+    half = len(video) // 2 // CHUNK * CHUNK
+    recording = tmp_path / "clip.mp4"
+    recording.write_bytes(video)
+
+    # The device sends half, then its connection drops in the middle of a request.
+    first = tus.TusClient(endpoint(server), headers=headers).uploader(
+        file_path=str(recording), chunk_size=CHUNK, store_url=True, url_storage=urls
+    )
+    first.upload(stop_at=half)
+    assert first.offset == half
+    _drop_mid_request(server.port, first.url, headers, offset=half, body=video[half:])
+
+    # Restarted, it finds its upload again (same file, stored URL), asks where it stands
+    # and sends the rest.
+    again = tus.TusClient(endpoint(server), headers=headers).uploader(
+        file_path=str(recording), chunk_size=CHUNK, store_url=True, url_storage=urls
+    )
+    assert (again.url, again.offset) == (first.url, half)
+    again.upload()
+
+    clip = Clip.objects.get()
+    assert clip.received_sha256 == hashlib.sha256(video).hexdigest()
+    assert ClipUpload.objects.get().clip == clip
+    clip.media.refresh_from_db()
+    assert clip.media.is_ready and clip.media.size > 0
+
+
+def _drop_mid_request(port: int, url: str, headers: dict, *, offset: int, body: bytes) -> None:
+    """A PATCH announcing the whole rest, of which only a part is sent before the socket
+    closes: what a connection lost on the way looks like to the server."""
+    path = url.split(f":{port}", 1)[1]
+    head = [
+        f"PATCH {path} HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        "Tus-Resumable: 1.0.0",
+        "Content-Type: application/offset+octet-stream",
+        f"Upload-Offset: {offset}",
+        f"Content-Length: {len(body)}",
+        *(f"{name}: {value}" for name, value in headers.items()),
+    ]
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
+        conn.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + body[: len(body) // 2])
+    assert uuid.UUID(path.rsplit("/", 1)[1])

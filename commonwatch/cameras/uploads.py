@@ -1,0 +1,396 @@
+"""Resumable clip uploads (tus 1.0): start one, append bytes at its offset, finish it into
+a clip, terminate it, and purge the ones left to expire. The protocol's headers and
+status codes are cameras.tus's; the rules are here.
+
+The partial bytes live in a private folder of the media storage when it is local disk
+(MEDIA_ROOT/clip-parts/, outside the folders sweep_media walks), and on the app server's
+local disk (DATA_DIR/clip-parts/) when the media storage is object storage, where a file
+cannot be appended to: a finished upload then moves (local disk: one rename) or is copied
+(object storage) into the storage's incoming area, where the media pipeline takes it.
+
+Each append holds the upload's row lock (select_for_update) while it writes, so two
+requests for the same upload can never both append; on SQLite a write transaction locks
+the database, so keep chunks small there (the browser page sends 8 MB).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import logging
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from commonwatch.core.errors import Conflict, DomainError, NotFound
+from commonwatch.media.services import incoming_name
+from commonwatch.media.storage import media_storage
+
+from .models import Camera, ClipSource, ClipUpload
+from .selectors import quota_of, storage_used
+from .services import add_clip
+
+logger = logging.getLogger(__name__)
+
+PARTS = "clip-parts"
+BLOCK = 1 << 20
+MAX_METADATA_CHARS = 4096
+
+
+class UploadRefused(DomainError):
+    """A request the upload cannot take, with the tus status that says why."""
+
+    def __init__(self, message: str, *, status: int, code: str = ""):
+        super().__init__(message, code=code)
+        self.status = status
+
+
+class Gone(UploadRefused):
+    def __init__(self):
+        super().__init__(
+            _("This upload expired before it was finished: start it again."),
+            status=410,
+            code="expired",
+        )
+
+
+@dataclass(frozen=True)
+class Uploader:
+    """Who sends: a signed-in owner (any of their cameras), or one camera's device token
+    (that camera only)."""
+
+    user: object
+    device_camera: Camera | None = None
+
+    @property
+    def source(self) -> str:
+        return ClipSource.AGENT if self.device_camera else ClipSource.BROWSER
+
+    def uploads(self):
+        if self.device_camera is not None:
+            return ClipUpload.objects.filter(camera=self.device_camera, owner=self.user)
+        return ClipUpload.objects.filter(owner=self.user)
+
+
+def parse_metadata(header: str) -> dict[str, str]:
+    """tus Upload-Metadata: comma-separated "key base64(value)" pairs (value optional)."""
+    if len(header) > MAX_METADATA_CHARS:
+        raise UploadRefused(_("Upload-Metadata is too long."), status=400)
+    metadata = {}
+    for pair in filter(None, (p.strip() for p in header.split(","))):
+        key, _space, encoded = pair.partition(" ")
+        try:
+            value = base64.b64decode(encoded.strip(), validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            raise UploadRefused(
+                _("Upload-Metadata %(key)s is not base64-encoded UTF-8.") % {"key": key},
+                status=400,
+            ) from None
+        metadata[key] = value
+    return metadata
+
+
+def encode_metadata(metadata: dict[str, str]) -> str:
+    return ",".join(
+        f"{key} {base64.b64encode(value.encode()).decode()}" for key, value in metadata.items()
+    )
+
+
+def recorded_at_of(metadata: dict[str, str]) -> datetime | None:
+    """The metadata's recorded_at (ISO 8601; UTC when it names no zone), None if absent."""
+    raw = metadata.get("recorded_at", "").strip()
+    if not raw:
+        return None
+    try:
+        moment = parse_datetime(raw)
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise UploadRefused(
+            _("recorded_at must be an ISO 8601 date and time, such as 2026-11-30T14:05:00Z."),
+            status=400,
+        )
+    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
+
+
+def start(*, uploader: Uploader, length: int, metadata: dict[str, str]) -> ClipUpload:
+    """A new upload of `length` bytes, counted against the owner's quota from now on."""
+    camera = _camera_for(uploader, metadata.get("camera", ""))
+    if length <= 0:
+        raise UploadRefused(_("An empty file is not a clip."), status=400)
+    limit = settings.CAMERA_MAX_CLIP_BYTES
+    if length > limit:
+        raise UploadRefused(
+            _("This clip is too large: a clip may be at most %(mb)d MB.") % {"mb": limit >> 20},
+            status=413,
+            code="too_large",
+        )
+    recorded_at_of(metadata)
+    owner = uploader.user
+    with transaction.atomic():
+        # One owner's uploads start one at a time: two cannot pass the quota together.
+        get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
+        _check_quota(owner, length)
+        return ClipUpload.objects.create(
+            owner=owner,
+            camera=camera,
+            length=length,
+            metadata=metadata,
+            source=uploader.source,
+            part_name=f"{PARTS}/{uuid.uuid4().hex}",
+            expires_at=timezone.now() + timedelta(hours=settings.CAMERA_UPLOAD_EXPIRY_HOURS),
+        )
+
+
+def _camera_for(uploader: Uploader, camera_id: str) -> Camera:
+    if uploader.device_camera is not None:
+        return uploader.device_camera
+    camera = None
+    if camera_id.strip().isdigit():
+        camera = Camera.objects.filter(owner=uploader.user, pk=int(camera_id)).first()
+    if camera is None:
+        raise UploadRefused(
+            _("Upload-Metadata must name one of your cameras: camera (its id)."), status=400
+        )
+    return camera
+
+
+def _check_quota(owner, length: int) -> None:
+    used, quota = storage_used(owner), quota_of(owner)
+    if used + length > quota:
+        raise UploadRefused(
+            _(
+                "This clip would pass your storage quota: %(used)s MB of %(quota)s MB are "
+                "used, and it needs %(needed)s MB. Delete clips or keep them for fewer days."
+            )
+            % {"used": _mb(used), "quota": _mb(quota), "needed": _mb(length)},
+            status=413,
+            code="quota",
+        )
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:.1f}"
+
+
+def find(*, uploader: Uploader, upload_id: str) -> ClipUpload:
+    """The sender's upload: someone else's is as unknown as one that never existed."""
+    upload = _scoped(uploader, upload_id).first()
+    if upload is None:
+        raise NotFound(_("No such upload."))
+    _refuse_expired(upload)
+    upload.offset = min(upload.offset, received_bytes(upload))
+    return upload
+
+
+def _scoped(uploader: Uploader, upload_id: str):
+    try:
+        key = uuid.UUID(upload_id)
+    except ValueError:
+        return ClipUpload.objects.none()
+    return uploader.uploads().filter(pk=key)
+
+
+def _refuse_expired(upload: ClipUpload) -> None:
+    if upload.finished_at is None and upload.expires_at <= timezone.now():
+        raise Gone()
+
+
+def append(*, uploader: Uploader, upload_id: str, offset: int, body, declared: int | None):
+    """Write the body's bytes at `offset` (which must be the bytes received so far) and,
+    when they complete the upload, make the clip. Bytes read before the sender went away
+    are kept: the next request resumes after them."""
+    with transaction.atomic():
+        upload = _scoped(uploader, upload_id).select_for_update().first()
+        if upload is None:
+            raise NotFound(_("No such upload."))
+        _refuse_expired(upload)
+        upload.offset = min(upload.offset, received_bytes(upload))
+        if offset != upload.offset:
+            raise Conflict(
+                _("Upload-Offset %(sent)d is not where this upload stands: %(offset)d.")
+                % {"sent": offset, "offset": upload.offset},
+                code="offset",
+            )
+        if declared is not None and offset + declared > upload.length:
+            raise _past_length(upload)
+        digest = _Digest(upload, declared)
+        upload.offset += _write(upload, body, digest)
+        if upload.offset == upload.length and upload.finished_at is None:
+            _finish(upload, digest.hexdigest())
+        upload.save(update_fields=["offset", "finished_at", "clip"])
+    return upload
+
+
+def _past_length(upload: ClipUpload) -> UploadRefused:
+    return UploadRefused(
+        _("This upload is %(length)d bytes long: more were sent.") % {"length": upload.length},
+        status=413,
+        code="past_length",
+    )
+
+
+class _Digest:
+    """SHA-256 of the whole upload, kept while the request that completes it streams in
+    (the bytes already received are read once first): the finished file is not read again."""
+
+    def __init__(self, upload: ClipUpload, declared: int | None):
+        self.upload = upload
+        self.hash = None
+        if declared is not None and upload.offset + declared == upload.length:
+            self.hash = _hash_of(part_path(upload), upload.offset)
+
+    def update(self, block: bytes) -> None:
+        if self.hash is not None:
+            self.hash.update(block)
+
+    def hexdigest(self) -> str:
+        if self.hash is None:  # no declared length: read the whole file once
+            self.hash = _hash_of(part_path(self.upload), self.upload.length)
+        return self.hash.hexdigest()
+
+
+def _hash_of(path: Path, size: int):
+    digest = hashlib.sha256()
+    if size:
+        with path.open("rb") as data:
+            while size > 0:
+                block = data.read(min(BLOCK, size))
+                if not block:
+                    break
+                digest.update(block)
+                size -= len(block)
+    return digest
+
+
+def _write(upload: ClipUpload, body, digest: _Digest) -> int:
+    """Append the body's bytes after the upload's offset (dropping whatever a failed
+    request left past it); never past the declared length."""
+    path = part_path(upload)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    room = upload.length - upload.offset
+    written = 0
+    with path.open("ab") as part:
+        part.truncate(upload.offset)
+        while True:
+            try:
+                block = body.read(min(BLOCK, room - written + 1))
+            except OSError:  # the sender went away: keep what arrived
+                break
+            if not block:
+                break
+            if written + len(block) > room:
+                raise _past_length(upload)
+            part.write(block)
+            digest.update(block)
+            written += len(block)
+    return written
+
+
+def _finish(upload: ClipUpload, sha256: str) -> None:
+    """Hand the complete file to the media pipeline as a clip (once per owner's bytes)."""
+    name = _hand_over(part_path(upload))
+    try:
+        clip, created = add_clip(
+            camera=upload.camera,
+            upload_name=name,
+            size=upload.length,
+            received_sha256=sha256,
+            recorded_at=recorded_at_of(upload.metadata) or timezone.now(),
+            source=upload.source,
+            original_name=upload.metadata.get("filename", ""),
+        )
+    except Exception:
+        _delete_stored(name)
+        raise
+    upload.finished_at = timezone.now()
+    upload.clip = clip if created else None  # a copy folded into the clip another upload made
+
+
+def _hand_over(part: Path) -> str:
+    storage = media_storage()
+    name = incoming_name()
+    if isinstance(storage, FileSystemStorage):
+        target = Path(storage.path(name))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(part, target)
+        return name
+    with part.open("rb") as data:
+        name = storage.save(name, File(data))
+    part.unlink()
+    return name
+
+
+def _delete_stored(name: str) -> None:
+    try:
+        media_storage().delete(name)
+    except OSError:
+        logger.exception("Clip uploads: could not delete %s", name)
+
+
+def terminate(*, uploader: Uploader, upload_id: str) -> None:
+    """Forget the upload and its bytes (a finished upload's clip stays)."""
+    with transaction.atomic():
+        upload = _scoped(uploader, upload_id).select_for_update().first()
+        if upload is None:
+            raise NotFound(_("No such upload."))
+        upload.delete()
+        if upload.finished_at is None:
+            transaction.on_commit(lambda: _delete_part(upload), robust=True)
+
+
+def purge_expired(*, now: datetime | None = None) -> int:
+    """Delete the uploads past their expiry: unfinished ones with their bytes, finished
+    ones (whose file the pipeline owns) as records only. How many went."""
+    now = now or timezone.now()
+    gone = 0
+    for upload in ClipUpload.objects.filter(expires_at__lte=now).iterator():
+        with transaction.atomic():
+            locked = ClipUpload.objects.select_for_update().filter(pk=upload.pk).first()
+            if locked is None or locked.expires_at > now:
+                continue
+            locked.delete()
+        if locked.finished_at is None:
+            _delete_part(locked)
+        gone += 1
+    return gone
+
+
+def parts_root() -> Path:
+    storage = media_storage()
+    if isinstance(storage, FileSystemStorage):
+        return Path(storage.location)
+    return Path(settings.DATA_DIR)
+
+
+def part_path(upload: ClipUpload) -> Path:
+    return parts_root() / upload.part_name
+
+
+def received_bytes(upload: ClipUpload) -> int:
+    """Bytes on disk for an unfinished upload (fewer than its offset only after a crash)."""
+    if upload.finished_at is not None:
+        return upload.length
+    try:
+        return part_path(upload).stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def _delete_part(upload: ClipUpload) -> None:
+    try:
+        part_path(upload).unlink(missing_ok=True)
+    except OSError:
+        logger.exception("Clip uploads: could not delete %s", upload.part_name)
