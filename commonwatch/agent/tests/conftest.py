@@ -1,3 +1,6 @@
+import http.server
+import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -21,3 +24,30 @@ def recording(tmp_path_factory):
     """30 s with three motion events, recorded at RECORDED."""
     path = tmp_path_factory.mktemp("videos") / "porch.mp4"
     return write_video(path, scene(30, EVENTS), recorded=RECORDED)
+
+
+@pytest.fixture
+def http_stream(tmp_path):
+    """An MPEG-TS camera feed (H.264) at http://127.0.0.1:<port>/live.ts, sent in real
+    time (8 s of video over 8 s) without a length, as a camera's live stream is."""
+    feed = write_video(tmp_path / "feed.ts", scene(8, [(3, 5)]), fmt="mpegts").read_bytes()
+
+    class Camera(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "video/mp2t")
+            self.end_headers()
+            chunk = len(feed) // 80 + 1
+            for start in range(0, len(feed), chunk):
+                self.wfile.write(feed[start : start + chunk])
+                self.wfile.flush()
+                time.sleep(0.1)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Camera)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/live.ts"
+    server.shutdown()
+    server.server_close()

@@ -12,14 +12,19 @@ AGENT = Path(sys.executable).parent / "commonwatch-agent"
 TOKEN = "cwcam_" + "t" * 40
 
 
-def start_agent(source, spool: Path, server: str, *extra: str, token: str = TOKEN, log=None):
+def start_agent(source, spool: Path, server: str, *extra: str, token: str = TOKEN):
+    """The agent, logging to agent.log beside its spool (a file: a pipe nobody reads
+    would fill up and stop it)."""
     env = dict(os.environ, COMMONWATCH_AGENT_TOKEN=token)
     # Quick rolls and retries keep the tests short; the rest are the defaults.
     command = [str(AGENT), str(source), "--server", server, "--spool", str(spool)]
     command += ["--pre-roll", "2", "--post-roll", "2", "--retry-min", "0.2", "--retry-max", "1"]
-    return subprocess.Popen(
-        [*command, "-v", *extra], env=env, stdout=log, stderr=log or subprocess.PIPE
-    )
+    with open(log_of(spool), "ab") as log:
+        return subprocess.Popen([*command, "-v", *extra], env=env, stdout=log, stderr=log)
+
+
+def log_of(spool: Path) -> Path:
+    return Path(spool).parent / "agent.log"
 
 
 def wait_for(condition, timeout: float, what: str, step: float = 0.05):

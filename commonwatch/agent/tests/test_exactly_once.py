@@ -14,7 +14,7 @@ from commonwatch.cameras.models import Clip, ClipSource, ClipUpload
 from commonwatch.cameras.tests.factories import CameraFactory
 from commonwatch.cameras.tests.tus_client import device_token
 
-from .process import start_agent, wait_for
+from .process import log_of, start_agent, wait_for
 from .videos import scene, write_video
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -78,7 +78,7 @@ def test_every_clip_arrives_once_however_often_the_agent_is_killed(
 
     assert hits[0] is True and hits[1] is True, hits  # killed while cutting, while sending
     finish = start_agent(recording, spool, live_server.url, token=token)
-    assert finish.wait(timeout=180) == 0, finish.stderr.read().decode()
+    assert finish.wait(timeout=180) == 0, log_of(spool).read_text()
 
     clips = Clip.objects.filter(camera=camera).order_by("recorded_at")
     assert clips.count() == len(EVENTS)

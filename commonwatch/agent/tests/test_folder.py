@@ -3,7 +3,7 @@ reported and skipped, and the agent keeps watching."""
 
 from commonwatch.agent.spool import Spool
 
-from .process import start_agent, wait_for
+from .process import log_of, start_agent, wait_for
 from .videos import scene, write_video
 
 
@@ -34,4 +34,4 @@ def test_new_recordings_in_a_folder_are_watched_as_they_appear(tmp_path):
 
     names = sorted(clip.meta["filename"].split("-")[0] for clip in spool.open().queued())
     assert names == ["first", "second", "second"]  # two separate motions in the second
-    assert "cannot read" in agent.stderr.read().decode()
+    assert "cannot read" in log_of(spool.root).read_text()

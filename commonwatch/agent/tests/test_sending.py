@@ -1,0 +1,53 @@
+"""Sending to a live server: a stream's clip arrives, and a full quota is waited out
+(the clip stays queued and goes once the owner has room)."""
+
+import pytest
+
+from commonwatch.agent.spool import Spool
+from commonwatch.cameras.models import Clip, ClipKeeping, ClipSource
+from commonwatch.cameras.tests.factories import CameraFactory
+from commonwatch.cameras.tests.tus_client import device_token
+
+from .process import log_of, start_agent, wait_for
+from .videos import scene, write_video
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def camera():
+    return CameraFactory()
+
+
+def test_a_streams_clip_reaches_the_server(live_server, camera, http_stream, tmp_path):
+    agent = start_agent(
+        http_stream, tmp_path / "spool", live_server.url, token=device_token(camera)
+    )
+    try:
+        wait_for(lambda: Clip.objects.filter(camera=camera).exists(), 60, "the clip")
+    finally:
+        agent.kill()
+        agent.wait()
+
+    clip = Clip.objects.get(camera=camera)
+    assert clip.source == ClipSource.AGENT
+    assert clip.original_name.startswith("stream-")
+
+
+def test_a_full_quota_keeps_the_clip_queued_until_there_is_room(live_server, camera, tmp_path):
+    recording = write_video(tmp_path / "gate.mp4", scene(8, [(3, 5)]))
+    ClipKeeping.objects.create(owner=camera.owner, quota_bytes=1000)
+    spool = Spool(tmp_path / "spool")
+    agent = start_agent(recording, spool.root, live_server.url, token=device_token(camera))
+    try:
+        wait_for(lambda: log_of(spool.root).read_text().count("storage quota") >= 2, 60, "retries")
+        assert agent.poll() is None and len(spool.open().queued()) == 1
+        assert not Clip.objects.exists()
+
+        ClipKeeping.objects.filter(owner=camera.owner).update(quota_bytes=None)
+
+        assert agent.wait(timeout=60) == 0
+    finally:
+        agent.kill()
+    assert Clip.objects.filter(camera=camera).count() == 1
+    assert spool.open().queued() == []
