@@ -22,6 +22,10 @@ VIDEO_SUFFIXES = {".mp4", ".mkv", ".mov", ".avi", ".ts", ".m4v", ".webm", ".mjpe
 # Seconds to wait for a stream to answer or send data before giving up on it.
 STREAM_TIMEOUT = 15
 FALLBACK_RATE = Fraction(10)
+# A stream's frames more than this apart in its own clock mean the clock jumped.
+MAX_GAP = 10.0
+# A live stream's times are put back on the wall clock when they drift this far from it.
+DRIFT = timedelta(seconds=5)
 # What reading a source may raise when the file or stream is bad or goes away.
 SOURCE_ERRORS = (OSError, ValueError, av.FFmpegError)
 
@@ -97,14 +101,20 @@ def _decoded(container, source, started: datetime, *, wall_clock: bool) -> Itera
     video = container.streams.video[0]
     video.thread_type = "AUTO"
     source.rate = video.average_rate or video.guessed_rate or FALLBACK_RATE
-    first_time = None
+    step = 1 / float(source.rate)
+    shift = last = None
     for index, frame in enumerate(container.decode(video)):
-        seconds = frame.time if frame.time is not None else index / float(source.rate)
-        if first_time is None:
-            first_time = seconds
-            if wall_clock:
-                started = datetime.now(UTC)
-        seconds -= first_time
+        raw = frame.time if frame.time is not None else index * step
+        if last is None:
+            shift = -raw
+            started = datetime.now(UTC) if wall_clock else started
+        elif not 0 < raw + shift - last <= MAX_GAP:
+            # The source's clock jumped (a camera restarted its timestamps): carry on
+            # from the last frame, so clip lengths and the pre-roll stay right.
+            shift = last + step - raw
+        seconds = last = raw + shift
+        if wall_clock and abs(datetime.now(UTC) - started - timedelta(seconds=seconds)) > DRIFT:
+            started = datetime.now(UTC) - timedelta(seconds=seconds)
         even = frame.reformat(width=frame.width & ~1, height=frame.height & ~1, format="yuv420p")
         yield Frame(index, seconds, started + timedelta(seconds=seconds), even.to_ndarray())
 

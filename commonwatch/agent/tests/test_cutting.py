@@ -99,3 +99,18 @@ def test_a_restarted_cut_queues_nothing_twice(recording, spool):
 
     assert [c.clip_id for c in again] == [c.clip_id for c in first[1:]]
     assert list(reopened.tmp.iterdir()) == []
+
+
+def test_a_source_whose_clock_starts_again_keeps_its_frames_in_order(tmp_path, spool):
+    # Two camera sessions back to back in one MPEG-TS file: the second restarts at 0.
+    first = write_video(tmp_path / "a.ts", scene(6, []), fmt="mpegts").read_bytes()
+    second = write_video(tmp_path / "b.ts", scene(8, [(3, 5)]), fmt="mpegts").read_bytes()
+    path = tmp_path / "restarted.ts"
+    path.write_bytes(first + second)
+
+    times = [frame.seconds for frame in Recording(path).frames()]
+    clips = cut(path, spool)
+
+    assert all(later > earlier for earlier, later in zip(times, times[1:], strict=False))
+    assert times[-1] == pytest.approx(13.9, abs=0.2)
+    assert [duration(clip.video) for clip in clips] == [pytest.approx(6, abs=0.3)]
