@@ -16,22 +16,27 @@ def test_new_recordings_in_a_folder_are_watched_as_they_appear(tmp_path):
     )
     try:
         (folder / "broken.mp4").write_bytes(b"not a video at all")
-        # A camera writes under a temporary name and renames when done.
-        write_video(folder / ".first.mp4.part", scene(8, [(3, 5)]), fmt="mp4")
-        (folder / ".first.mp4.part").rename(folder / "first.mp4")
-        wait_for(
-            lambda: spool.sources.exists() and len(list(spool.sources.iterdir())) == 2,
-            60,
-            "both files watched",
-        )
-        write_video(folder / "second.mp4", scene(9, [(1, 2), (5, 6)]))
-        wait_for(lambda: len(list(spool.sources.iterdir())) == 3, 60, "the second recording")
+        arrive(folder, "first.mp4", scene(8, [(3, 5)]))
+        wait_for(lambda: len(queued(spool)) == 1, 60, "the first clip")
+        arrive(folder, "second.mp4", scene(9, [(1, 2), (5, 6)]))
+        wait_for(lambda: len(queued(spool)) == 3, 60, "the second recording's clips")
 
         assert agent.poll() is None  # still watching
     finally:
         agent.kill()
         agent.wait()
 
-    names = sorted(clip.meta["filename"].split("-")[0] for clip in spool.open().queued())
+    names = sorted(clip.meta["filename"].split("-")[0] for clip in queued(spool))
     assert names == ["first", "second", "second"]  # two separate motions in the second
     assert "cannot read" in log_of(spool.root).read_text()
+
+
+def arrive(folder, name, frames):
+    """A recording appears as cameras write them: under a hidden name, then renamed."""
+    part = folder / f".{name}.part"
+    write_video(part, frames, fmt="mp4")
+    part.rename(folder / name)
+
+
+def queued(spool):
+    return spool.queued() if spool.queue.exists() else []
