@@ -1,5 +1,6 @@
-"""Sending to a live server: a stream's clip arrives, and a full quota is waited out
-(the clip stays queued and goes once the owner has room)."""
+"""Sending to a live server: a stream's clip arrives, a full quota is waited out (the
+clip stays queued and goes once the owner has room), and a clip the server will never
+take is set aside without holding up the queue."""
 
 import pytest
 
@@ -51,3 +52,17 @@ def test_a_full_quota_keeps_the_clip_queued_until_there_is_room(live_server, cam
         agent.kill()
     assert Clip.objects.filter(camera=camera).count() == 1
     assert spool.open().queued() == []
+
+
+def test_a_clip_the_server_will_never_take_is_set_aside(live_server, camera, tmp_path, settings):
+    settings.CAMERA_MAX_CLIP_BYTES = 1000
+    recording = write_video(tmp_path / "gate.mp4", scene(8, [(3, 5)]))
+    spool = Spool(tmp_path / "spool")
+    agent = start_agent(recording, spool.root, live_server.url, token=device_token(camera))
+
+    assert agent.wait(timeout=60) == 0  # the queue goes on without it
+
+    (refused,) = spool.refused.iterdir()
+    assert "too large" in (refused / "refused.txt").read_text()
+    assert (refused / "clip.mp4").stat().st_size > 1000
+    assert not Clip.objects.exists()
