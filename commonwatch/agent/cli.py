@@ -72,13 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s commonwatch-agent %(levelname)s %(message)s",
     )
     try:
-        token = _token(args)
-        zones = parse_zones(args.zones)
+        token, zones, kind = _checked(args)
     except (ValueError, OSError) as error:
         print(f"commonwatch-agent: {error}", file=sys.stderr)
-        return 2
-    if not 0 < args.min_area <= 1 or min(args.pre_roll, args.post_roll) < 0:
-        print("commonwatch-agent: --min-area is in (0, 1], rolls are >= 0", file=sys.stderr)
         return 2
     spool = Spool(args.spool).open()
     sender = Sender(
@@ -88,26 +84,33 @@ def main(argv: list[str] | None = None) -> int:
         chunk_size=args.chunk_size,
         backoff=Backoff(args.retry_min, args.retry_max),
     )
+    # Stopping at any moment is safe (see spool): SIGTERM and Ctrl-C just end the process.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    thread = threading.Thread(target=sender.run, name="sender", daemon=True)
-    thread.start()
+    threading.Thread(target=sender.run, name="sender", daemon=True).start()
     watch = Watch(args, spool, zones, sender)
+    try:
+        return watch.run(kind)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _checked(args) -> tuple[str, list, str]:
+    """The token, the zones and the kind of source, or ValueError saying what is wrong."""
+    token = _token(args)
+    zones = parse_zones(args.zones)
+    if not args.server.startswith(("http://", "https://")):
+        raise ValueError("--server is an http:// or https:// address")
+    if not 0 < args.min_area <= 1 or min(args.pre_roll, args.post_roll) < 0:
+        raise ValueError("--min-area is in (0, 1], the rolls are >= 0")
+    if args.chunk_size <= 0 or args.max_clip <= 0:
+        raise ValueError("--chunk-size and --max-clip are > 0")
     if "://" in args.source:
-        watch.stream(Stream(args.source))
-    elif os.path.isdir(args.source):
-        watch.folder(Path(args.source))
-    elif os.path.isfile(args.source):
-        try:
-            watch.recording(Recording(Path(args.source)))
-        except SOURCE_ERRORS as error:
-            print(f"commonwatch-agent: cannot read {args.source}: {error}", file=sys.stderr)
-            return 1
-        finally:
-            watch.until_sent()
-    else:
-        print(f"commonwatch-agent: no such file or folder: {args.source}", file=sys.stderr)
-        return 2
-    return 0
+        return token, zones, "stream"
+    if os.path.isdir(args.source):
+        return token, zones, "folder"
+    if os.path.isfile(args.source):
+        return token, zones, "recording"
+    raise ValueError(f"no such file or folder: {args.source}")
 
 
 class Watch:
@@ -116,6 +119,23 @@ class Watch:
         self.spool = spool
         self.zones = zones
         self.sender = sender
+
+    def run(self, kind: str) -> int:
+        if kind == "stream":
+            self.stream(Stream(self.args.source))
+        elif kind == "folder":
+            self.folder(Path(self.args.source))
+        else:
+            try:
+                self.recording(Recording(Path(self.args.source)))
+            except SOURCE_ERRORS as error:
+                print(
+                    f"commonwatch-agent: cannot read {self.args.source}: {error}", file=sys.stderr
+                )
+                return 1
+            finally:
+                self.until_sent()
+        return 0
 
     def cutter(self, source) -> Cutter:
         return Cutter(

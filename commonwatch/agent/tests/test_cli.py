@@ -62,6 +62,24 @@ def test_a_missing_source_is_named(tmp_path):
     assert "no such file or folder" in result.stderr
 
 
+def test_a_server_address_must_be_http(tmp_path):
+    result = run(str(tmp_path), "--server", "ftp://example.org", "--spool", str(tmp_path / "s"))
+
+    assert result.returncode == 2
+    assert "--server is an http:// or https:// address" in result.stderr
+
+
+def test_a_file_that_is_not_a_video_is_named_and_nothing_is_queued(tmp_path):
+    path = tmp_path / "notes.mp4"
+    path.write_text("shopping list")
+
+    result = run(str(path), "--server", "http://127.0.0.1:9", "--spool", str(tmp_path / "s"))
+
+    assert result.returncode == 1
+    assert f"cannot read {path}" in result.stderr
+    assert list((tmp_path / "s" / "queue").iterdir()) == []
+
+
 def test_zones_can_come_from_a_file(tmp_path):
     path = tmp_path / "zones.json"
     path.write_text("[[[0, 0.5], [1, 0.5], [1, 1]]]")
