@@ -77,6 +77,7 @@ def test_every_clip_arrives_once_however_often_the_agent_is_killed(
     hits = [run_and_kill(recording, spool, live_server.url, token, m, rng) for m in moments]
 
     assert hits[0] is True and hits[1] is True, hits  # killed while cutting, while sending
+    assert "resuming clip" in log_of(spool).read_text()  # the same upload carried on
     finish = start_agent(recording, spool, live_server.url, token=token)
     assert finish.wait(timeout=180) == 0, log_of(spool).read_text()
 
