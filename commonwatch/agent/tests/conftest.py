@@ -1,4 +1,6 @@
 import http.server
+import socket
+import subprocess
 import threading
 import time
 from datetime import UTC, datetime
@@ -7,6 +9,7 @@ import pytest
 
 from commonwatch.agent.spool import Spool
 
+from .process import AGENT, wait_for
 from .videos import scene, write_video
 
 RECORDED = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -51,3 +54,36 @@ def http_stream(tmp_path):
     yield f"http://127.0.0.1:{server.server_address[1]}/live.ts"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def rtsp_stream(tmp_path):
+    """The same kind of feed from an RTSP server (aio-rtsp-toolkit's ``rtsp-server``,
+    RTP over TCP) at rtsp://127.0.0.1:<port>/cam.mp4."""
+    media = tmp_path / "rtsp"
+    media.mkdir()
+    write_video(media / "cam.mp4", scene(8, [(3, 5)]))
+    port, control = free_port(), free_port()
+    server = subprocess.Popen(
+        [str(AGENT.parent / "rtsp-server"), "--dir", str(media), "--host", "127.0.0.1"]
+        + ["--port", str(port), "--control-port", str(control)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(lambda: listening(port), 30, "the RTSP server")
+        yield f"rtsp://127.0.0.1:{port}/cam.mp4"
+    finally:
+        server.kill()
+        server.wait()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0

@@ -1,20 +1,23 @@
-"""A live stream served over loopback HTTP is read, and its clips wait in the offline
-queue while the server cannot be reached."""
+"""A live stream served over loopback, by HTTP or RTSP, is read, and its clips wait in
+the offline queue while the server cannot be reached."""
 
 from datetime import UTC, datetime, timedelta
 
 import av
+import pytest
 
 from commonwatch.agent.spool import Spool
 
 from .process import start_agent, wait_for
 
 
-def test_an_http_stream_is_read_and_its_clips_queue_while_offline(http_stream, tmp_path):
+@pytest.mark.parametrize("feed", ["http_stream", "rtsp_stream"])
+def test_a_stream_is_read_and_its_clips_queue_while_offline(feed, request, tmp_path):
+    url = request.getfixturevalue(feed)
     spool = Spool(tmp_path / "spool")
     started = datetime.now(UTC)
     # Nothing listens on port 9 of loopback: the server is "offline".
-    agent = start_agent(http_stream, spool.root, "http://127.0.0.1:9")
+    agent = start_agent(url, spool.root, "http://127.0.0.1:9")
     try:
         wait_for(lambda: spool.queue.exists() and any(spool.queue.iterdir()), 60, "a clip")
     finally:
