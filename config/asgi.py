@@ -16,12 +16,13 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from commonwatch.cameras.asgi import StagedClipBytes  # noqa: E402
 from commonwatch.media.asgi import UploadSizeLimit  # noqa: E402
 from config.websockets import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": UploadSizeLimit(django_asgi_app),
+        "http": UploadSizeLimit(StagedClipBytes(django_asgi_app)),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

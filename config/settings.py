@@ -397,7 +397,9 @@ CAMERA_UPLOAD_EXPIRY_HOURS = env.int("CAMERA_UPLOAD_EXPIRY_HOURS", default=24)
 # The largest clip a resumable upload may declare: by default what the media pipeline
 # keeps of a video. Every request of an upload fits in it, so it must fit in the body
 # limit above (the ASGI door refuses a body past MEDIA_MAX_UPLOAD_BYTES before any view).
-CAMERA_MAX_CLIP_BYTES = env.int("CAMERA_MAX_CLIP_BYTES", default=MEDIA_MAX_VIDEO_BYTES)
+CAMERA_MAX_CLIP_BYTES = env.int(
+    "CAMERA_MAX_CLIP_BYTES", default=min(MEDIA_MAX_VIDEO_BYTES, MEDIA_MAX_UPLOAD_BYTES)
+)
 if CAMERA_MAX_CLIP_BYTES > MEDIA_MAX_UPLOAD_BYTES:
     raise ImproperlyConfigured("CAMERA_MAX_CLIP_BYTES must not exceed MEDIA_MAX_UPLOAD_BYTES.")
 FILE_UPLOAD_HANDLERS = [

@@ -8,6 +8,7 @@ urlpatterns = [
     path("account/", include("commonwatch.accounts.urls")),
     path("feed/", include("commonwatch.community.urls")),
     path("media/", include("commonwatch.media.urls")),
+    path("clips/upload/", include("commonwatch.cameras.upload_page")),
     path("moderation/", include("commonwatch.moderation.urls")),
     path("organizations/", include("commonwatch.organizations.urls")),
     path("notifications/", include("commonwatch.notifications.urls")),

@@ -177,7 +177,7 @@ def append_to_upload(request, upload_id: str):
         uploader=_uploader(request),
         upload_id=upload_id,
         offset=offset,
-        body=request,
+        body=getattr(request, "scope", {}).get("clip_bytes") or request,
         declared=int(declared) if declared.isdigit() else None,
     )
     response = _tus(HttpResponse(status=204), upload)

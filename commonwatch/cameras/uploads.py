@@ -20,6 +20,8 @@ import binascii
 import hashlib
 import logging
 import os
+import shutil
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -30,6 +32,7 @@ from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -38,6 +41,7 @@ from commonwatch.core.errors import Conflict, DomainError, NotFound
 from commonwatch.media.services import incoming_name
 from commonwatch.media.storage import media_storage
 
+from .asgi import Staged
 from .models import Camera, ClipSource, ClipUpload
 from .selectors import quota_of, storage_used
 from .services import add_clip
@@ -45,6 +49,8 @@ from .services import add_clip
 logger = logging.getLogger(__name__)
 
 PARTS = "clip-parts"
+STAGING = "staging"
+STALE_STAGING = timedelta(hours=1)
 BLOCK = 1 << 20
 MAX_METADATA_CHARS = 4096
 
@@ -172,17 +178,17 @@ def _check_quota(owner, length: int) -> None:
     if used + length > quota:
         raise UploadRefused(
             _(
-                "This clip would pass your storage quota: %(used)s MB of %(quota)s MB are "
-                "used, and it needs %(needed)s MB. Delete clips or keep them for fewer days."
+                "This clip would pass your storage quota: %(used)s of %(quota)s are used, "
+                "and it needs %(needed)s. Delete clips or keep them for fewer days."
             )
-            % {"used": _mb(used), "quota": _mb(quota), "needed": _mb(length)},
+            % {
+                "used": filesizeformat(used),
+                "quota": filesizeformat(quota),
+                "needed": filesizeformat(length),
+            },
             status=413,
             code="quota",
         )
-
-
-def _mb(size: int) -> str:
-    return f"{size / 2**20:.1f}"
 
 
 def find(*, uploader: Uploader, upload_id: str) -> ClipUpload:
@@ -210,8 +216,11 @@ def _refuse_expired(upload: ClipUpload) -> None:
 
 def append(*, uploader: Uploader, upload_id: str, offset: int, body, declared: int | None):
     """Write the body's bytes at `offset` (which must be the bytes received so far) and,
-    when they complete the upload, make the clip. Bytes read before the sender went away
-    are kept: the next request resumes after them."""
+    when they complete the upload, make the clip. `body` is a stream (bytes read before
+    the sender went away are kept: the next request resumes after them) or the bytes
+    already received in a staging file (cameras.asgi), moved into place."""
+    if isinstance(body, Staged):
+        declared = body.size
     with transaction.atomic():
         upload = _scoped(uploader, upload_id).select_for_update().first()
         if upload is None:
@@ -226,8 +235,16 @@ def append(*, uploader: Uploader, upload_id: str, offset: int, body, declared: i
             )
         if declared is not None and offset + declared > upload.length:
             raise _past_length(upload)
-        digest = _Digest(upload, declared)
-        upload.offset += _write(upload, body, digest)
+        if upload.finished_at is not None:  # its file is the pipeline's now: touch nothing
+            if declared != 0:
+                raise _past_length(upload)
+            return upload
+        if isinstance(body, Staged):
+            digest = _Digest(upload, None, staged=body)
+            upload.offset += _place(upload, body)
+        else:
+            digest = _Digest(upload, declared)
+            upload.offset += _write(upload, body, digest)
         if upload.offset == upload.length and upload.finished_at is None:
             _finish(upload, digest.hexdigest())
         upload.save(update_fields=["offset", "finished_at", "clip"])
@@ -246,10 +263,12 @@ class _Digest:
     """SHA-256 of the whole upload, kept while the request that completes it streams in
     (the bytes already received are read once first): the finished file is not read again."""
 
-    def __init__(self, upload: ClipUpload, declared: int | None):
+    def __init__(self, upload: ClipUpload, declared: int | None, staged: Staged | None = None):
         self.upload = upload
         self.hash = None
-        if declared is not None and upload.offset + declared == upload.length:
+        if staged is not None and upload.offset == 0 and staged.size == upload.length:
+            self.hash = staged.sha256  # the whole upload in one request, hashed as it came
+        elif declared is not None and upload.offset + declared == upload.length:
             self.hash = _hash_of(part_path(upload), upload.offset)
 
     def update(self, block: bytes) -> None:
@@ -297,6 +316,33 @@ def _write(upload: ClipUpload, body, digest: _Digest) -> int:
             digest.update(block)
             written += len(block)
     return written
+
+
+def _place(upload: ClipUpload, staged: Staged) -> int:
+    """Move staged bytes after the upload's offset: the first ones by a rename, later ones
+    by an in-kernel copy. How many."""
+    path = part_path(upload)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if upload.offset == 0:
+        os.replace(staged.path, path)
+        return staged.size
+    with path.open("r+b") as part, staged.path.open("rb") as data:
+        part.truncate(upload.offset)
+        part.seek(upload.offset)
+        _copy(data, part, staged.size)
+    return staged.size
+
+
+def _copy(source, target, size: int) -> None:
+    left = size
+    try:
+        while left > 0:
+            copied = os.copy_file_range(source.fileno(), target.fileno(), left)
+            if copied == 0:
+                break
+            left -= copied
+    except OSError:  # a file system without it: copy through memory
+        shutil.copyfileobj(source, target, BLOCK)
 
 
 def _finish(upload: ClipUpload, sha256: str) -> None:
@@ -365,7 +411,22 @@ def purge_expired(*, now: datetime | None = None) -> int:
         if locked.finished_at is None:
             _delete_part(locked)
         gone += 1
-    return gone
+    return gone + _purge_stale_staging()
+
+
+def _purge_stale_staging() -> int:
+    """Staging files a stopped server left behind (each request deletes its own)."""
+    folder = parts_root() / PARTS / STAGING
+    cutoff = time.time() - STALE_STAGING.total_seconds()
+    stale = [p for p in folder.glob("*") if p.stat().st_mtime < cutoff] if folder.exists() else []
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return len(stale)
+
+
+def staging_path(name: str) -> Path:
+    """Where cameras.asgi receives a PATCH body: beside the partial uploads."""
+    return parts_root() / PARTS / STAGING / name
 
 
 def parts_root() -> Path:

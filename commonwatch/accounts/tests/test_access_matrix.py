@@ -116,6 +116,7 @@ MATRIX: dict[str, frozenset] = {
     "GET /moderation/log": EVERYONE,
     # tus: creation, state, bytes and termination of one's own clip uploads; a camera's
     # device token may too (cameras/tests/test_tus.py). The capabilities are public.
+    "clip_uploads:upload": RESIDENTS,
     "OPTIONS /clip-uploads/": EVERYONE,
     "POST /clip-uploads/": RESIDENTS,
     "HEAD /clip-uploads/{upload_id}": RESIDENTS,

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import socket
+import time
 import uuid
 from io import BytesIO
 
 import pytest
+import requests
 from django.conf import settings
 from django.middleware.csrf import _get_new_csrf_string
 from tusclient import client as tus
@@ -26,6 +28,7 @@ from .tus_client import device_token
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CHUNK = 2048  # a few requests per clip
+TUS_PATCH = {"Tus-Resumable": "1.0.0", "Content-Type": "application/offset+octet-stream"}
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +100,13 @@ def test_an_upload_cut_off_halfway_resumes_and_arrives_once(server, video, tmp_p
     first.upload(stop_at=half)
     assert first.offset == half
     _drop_mid_request(server.port, first.url, headers, offset=half, body=video[half:])
+    stale = requests.patch(
+        first.url,
+        data=video[:CHUNK],
+        headers={**headers, **TUS_PATCH, "Upload-Offset": "0"},
+        timeout=10,
+    )
+    assert stale.status_code == 409  # bytes at an old offset: refused, nothing appended
 
     # Restarted, it finds its upload again (same file, stored URL), asks where it stands
     # and sends the rest.
@@ -111,6 +121,16 @@ def test_an_upload_cut_off_halfway_resumes_and_arrives_once(server, video, tmp_p
     assert ClipUpload.objects.get().clip == clip
     clip.media.refresh_from_db()
     assert clip.media.is_ready and clip.media.size > 0
+    assert _staging_left(tmp_path) == []  # the dropped and the refused bodies went too
+
+
+def _staging_left(data_dir) -> list:
+    """Staging files of the server (cameras.asgi), once it has answered or given up."""
+    folder = data_dir / "media" / "clip-parts" / "staging"
+    deadline = time.monotonic() + 5
+    while folder.exists() and any(folder.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return list(folder.iterdir()) if folder.exists() else []
 
 
 def _drop_mid_request(port: int, url: str, headers: dict, *, offset: int, body: bytes) -> None:

@@ -110,7 +110,10 @@ def test_at_the_asgi_door_a_streamed_body_is_cut_off_at_the_limit(small_limit):
 
 
 def test_the_asgi_app_is_wrapped():
+    from commonwatch.cameras.asgi import StagedClipBytes
     from config.asgi import application
 
-    assert isinstance(application.application_mapping["http"], UploadSizeLimit)
-    assert isinstance(application.application_mapping["http"].app, ASGIHandler)
+    door = application.application_mapping["http"]
+    assert isinstance(door, UploadSizeLimit)
+    assert isinstance(door.app, StagedClipBytes)  # tus clip bytes: inside the door's count
+    assert isinstance(door.app.app, ASGIHandler)
