@@ -9,7 +9,7 @@ import pytest
 
 from commonwatch.agent.spool import Spool
 
-from .process import AGENT, wait_for
+from .process import AGENT, app_server_running, wait_for
 from .videos import scene, write_video
 
 RECORDED = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -87,3 +87,11 @@ def free_port() -> int:
 def listening(port: int) -> bool:
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture
+def app_server(tmp_path, transactional_db):
+    """The real app server (uvicorn serving config.asgi, as in production) on a port the
+    kernel picks, sharing the test database: its address."""
+    with app_server_running(tmp_path) as url:
+        yield url

@@ -1,4 +1,5 @@
-"""Running the installed ``commonwatch-agent`` program as its own process."""
+"""Running the installed ``commonwatch-agent`` program, and the app server it sends to,
+as their own processes."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
+
+from commonwatch.community.tests.live_servers import AsgiServer, wait_ready_all
+from commonwatch.core.tests.processes import process_env
 
 AGENT = Path(sys.executable).parent / "commonwatch-agent"
 TOKEN = "cwcam_" + "t" * 40
@@ -34,3 +39,16 @@ def wait_for(condition, timeout: float, what: str, step: float = 0.05):
             return
         time.sleep(step)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+@contextmanager
+def app_server_running(tmp_path, **settings):
+    """The app server, with settings (environment variables) of the test's own."""
+    env = process_env(tmp_path / "server", TASK_BACKEND="immediate", **settings)
+    env.pop("REDIS_URL", None)
+    server = AsgiServer("app", env, tmp_path)
+    try:
+        wait_ready_all([server])
+        yield f"http://127.0.0.1:{server.port}"
+    finally:
+        server.stop()

@@ -67,18 +67,18 @@ def run_and_kill(recording, spool, server, token, moment, rng):
 
 
 def test_every_clip_arrives_once_however_often_the_agent_is_killed(
-    live_server, camera, recording, tmp_path
+    app_server, camera, recording, tmp_path
 ):
     rng = random.Random(os.environ.get("AGENT_KILL_SEED", "17"))
     token = device_token(camera)
     spool = tmp_path / "spool"
     moments = [cutting, uploading, None, cutting, uploading, None, None, uploading]
 
-    hits = [run_and_kill(recording, spool, live_server.url, token, m, rng) for m in moments]
+    hits = [run_and_kill(recording, spool, app_server, token, m, rng) for m in moments]
 
     assert hits[0] is True and hits[1] is True, hits  # killed while cutting, while sending
     assert "resuming clip" in log_of(spool).read_text()  # the same upload carried on
-    finish = start_agent(recording, spool, live_server.url, token=token)
+    finish = start_agent(recording, spool, app_server, token=token)
     assert finish.wait(timeout=180) == 0, log_of(spool).read_text()
 
     clips = Clip.objects.filter(camera=camera).order_by("recorded_at")
