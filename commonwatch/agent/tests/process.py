@@ -1,0 +1,54 @@
+"""Running the installed ``commonwatch-agent`` program, and the app server it sends to,
+as their own processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from commonwatch.community.tests.live_servers import AsgiServer, wait_ready_all
+from commonwatch.core.tests.processes import process_env
+
+AGENT = Path(sys.executable).parent / "commonwatch-agent"
+TOKEN = "cwcam_" + "t" * 40
+
+
+def start_agent(source, spool: Path, server: str, *extra: str, token: str = TOKEN):
+    """The agent, logging to agent.log beside its spool (a file: a pipe nobody reads
+    would fill up and stop it)."""
+    env = dict(os.environ, COMMONWATCH_AGENT_TOKEN=token)
+    # Quick rolls and retries keep the tests short; the rest are the defaults.
+    command = [str(AGENT), str(source), "--server", server, "--spool", str(spool)]
+    command += ["--pre-roll", "2", "--post-roll", "2", "--retry-min", "0.2", "--retry-max", "1"]
+    with open(log_of(spool), "ab") as log:
+        return subprocess.Popen([*command, "-v", *extra], env=env, stdout=log, stderr=log)
+
+
+def log_of(spool: Path) -> Path:
+    return Path(spool).parent / "agent.log"
+
+
+def wait_for(condition, timeout: float, what: str, step: float = 0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(step)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@contextmanager
+def app_server_running(tmp_path, **settings):
+    """The app server, with settings (environment variables) of the test's own."""
+    env = process_env(tmp_path / "server", TASK_BACKEND="immediate", **settings)
+    env.pop("REDIS_URL", None)
+    server = AsgiServer("app", env, tmp_path)
+    try:
+        wait_ready_all([server])
+        yield f"http://127.0.0.1:{server.port}"
+    finally:
+        server.stop()

@@ -1,0 +1,100 @@
+"""What the owner sees when the agent cannot start, and the small rules it runs on."""
+
+import subprocess
+
+import pytest
+
+from commonwatch.agent.upload import Backoff
+from commonwatch.agent.zones import ZoneError, parse_zones
+
+from .process import AGENT, TOKEN
+
+
+def run(*args, token=TOKEN):
+    env = {"COMMONWATCH_AGENT_TOKEN": token, "PATH": "/usr/bin:/bin"}
+    return subprocess.run([str(AGENT), *args], env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_the_agent_is_installed_with_the_project():
+    result = run("--help")
+
+    assert result.returncode == 0
+    assert "motion zones" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("token", "zones", "message"),
+    [
+        ("", "[]", "a device token (cwcam_...) is needed"),
+        ("secret", "[]", "a device token (cwcam_...) is needed"),
+        (TOKEN, "[[[0, 0], [1, 1]]]", "zone 1 needs at least 3 points"),
+        (TOKEN, "[[[0, 0], [2, 0], [1, 1]]]", "zone 1: each point is [x, y]"),
+        (TOKEN, "{", "zones are not valid JSON"),
+    ],
+)
+def test_bad_settings_stop_the_agent_with_a_clear_message(tmp_path, token, zones, message):
+    result = run(
+        str(tmp_path),
+        "--server",
+        "http://127.0.0.1:9",
+        "--spool",
+        str(tmp_path / "s"),
+        "--zones",
+        zones,
+        token=token,
+    )
+
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert not (tmp_path / "s").exists()
+
+
+def test_a_missing_source_is_named(tmp_path):
+    result = run(
+        str(tmp_path / "nowhere.mp4"),
+        "--server",
+        "http://127.0.0.1:9",
+        "--spool",
+        str(tmp_path / "s"),
+    )
+
+    assert result.returncode == 2
+    assert "no such file or folder" in result.stderr
+
+
+def test_a_server_address_must_be_http(tmp_path):
+    result = run(str(tmp_path), "--server", "ftp://example.org", "--spool", str(tmp_path / "s"))
+
+    assert result.returncode == 2
+    assert "--server is an http:// or https:// address" in result.stderr
+
+
+def test_a_file_that_is_not_a_video_is_named_and_nothing_is_queued(tmp_path):
+    path = tmp_path / "notes.mp4"
+    path.write_text("shopping list")
+
+    result = run(str(path), "--server", "http://127.0.0.1:9", "--spool", str(tmp_path / "s"))
+
+    assert result.returncode == 1
+    assert f"cannot read {path}" in result.stderr
+    assert list((tmp_path / "s" / "queue").iterdir()) == []
+
+
+def test_zones_can_come_from_a_file(tmp_path):
+    path = tmp_path / "zones.json"
+    path.write_text("[[[0, 0.5], [1, 0.5], [1, 1]]]")
+
+    assert parse_zones(f"@{path}") == [[[0.0, 0.5], [1.0, 0.5], [1.0, 1.0]]]
+    with pytest.raises(ZoneError, match="cannot read the zones file"):
+        parse_zones(f"@{tmp_path / 'missing.json'}")
+
+
+def test_waits_after_failures_double_up_to_the_longest_then_start_again():
+    backoff = Backoff(first=1, most=8)
+
+    waits = [backoff.next_wait() for _ in range(6)]
+    backoff.reset()
+
+    for wait, ceiling in zip(waits, [1, 2, 4, 8, 8, 8], strict=True):
+        assert ceiling / 2 <= wait <= ceiling
+    assert backoff.next_wait() <= 1

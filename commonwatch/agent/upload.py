@@ -1,0 +1,161 @@
+"""Sending queued clips to the server with tus, one after the other, oldest first.
+
+Before the first byte of a clip leaves, its tus upload URL is journaled in the spool, so
+a restarted agent asks the server how far that same upload got (HEAD) and carries on
+from there instead of starting another one. Failures wait with exponential backoff.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import threading
+from dataclasses import dataclass
+
+from tusclient.client import TusClient
+from tusclient.exceptions import TusCommunicationError
+
+from .spool import QueuedClip, Spool
+
+logger = logging.getLogger("commonwatch.agent")
+
+UPLOAD_PATH = "/api/v1/clip-uploads/"
+# Answers that mean the upload URL is no longer there (expired or purged): start again.
+GONE = {404, 410}
+# Answers that mean "not now" rather than "never": offline, server trouble, token or
+# quota to be fixed by the owner, a conflict that a fresh HEAD resolves.
+LATER = {None, 401, 403, 408, 409, 413, 423, 425, 429}
+
+
+class Refused(Exception):
+    """The server will not take this clip however often it is sent."""
+
+
+@dataclass
+class Backoff:
+    """Exponential waits with jitter: first, 2 x first, 4 x first ... up to most."""
+
+    first: float = 1.0
+    most: float = 300.0
+    failures: int = 0
+
+    def next_wait(self) -> float:
+        wait = min(self.most, self.first * 2**self.failures)
+        self.failures += 1
+        return random.uniform(wait / 2, wait)
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+class Sender:
+    def __init__(self, spool: Spool, server: str, token: str, *, chunk_size: int, backoff):
+        self.spool = spool
+        self.client = TusClient(
+            server.rstrip("/") + UPLOAD_PATH, headers={"Authorization": f"Bearer {token}"}
+        )
+        self.chunk_size = chunk_size
+        self.backoff = backoff
+        self.wake = threading.Event()
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        """Send until told to stop; sleep when the queue is empty or the server is not
+        reachable (`wake` cuts the sleep short when a new clip is queued)."""
+        while not self.stopping.is_set():
+            try:
+                sent = self.send_queued()
+            except Exception:
+                # Whatever went wrong, the sender must not die silently: say it, wait, retry.
+                logger.exception("sending failed")
+                sent = False
+            if sent:
+                self.wake.wait(timeout=2)
+            else:
+                wait = self.backoff.next_wait()
+                logger.info("sending again in %.1fs", wait)
+                self.stopping.wait(timeout=wait)
+            self.wake.clear()
+
+    def send_queued(self) -> bool:
+        """Send every queued clip; False at the first that must wait."""
+        for clip in self.spool.queued():
+            try:
+                self.send(clip)
+            except Refused as refusal:
+                logger.error("clip %s refused by the server: %s", clip.clip_id, refusal)
+                self.spool.mark_refused(clip, str(refusal))
+            except TusCommunicationError as error:
+                logger.warning("clip %s not sent yet: %s", clip.clip_id, _describe(error))
+                return False
+            self.backoff.reset()
+        return True
+
+    def send(self, clip: QueuedClip) -> None:
+        uploader = self._resumed(clip) or self._created(clip)
+        try:
+            uploader.upload()
+        except TusCommunicationError as error:
+            if error.status_code in GONE:
+                clip.forget_upload()
+            _raise_if_final(error)
+            raise
+        self.spool.mark_sent(clip, uploader.url)
+        logger.info("clip %s sent", clip.clip_id)
+
+    def _resumed(self, clip: QueuedClip):
+        url = clip.upload_url()
+        if url is None:
+            return None
+        try:
+            uploader = self._uploader(clip, url=url)
+        except TusCommunicationError as error:
+            if error.status_code not in GONE:
+                raise
+            logger.info("upload of clip %s is gone from the server; starting again", clip.clip_id)
+            clip.forget_upload()
+            return None
+        logger.info("resuming clip %s at byte %s", clip.clip_id, uploader.offset)
+        return uploader
+
+    def _created(self, clip: QueuedClip):
+        meta = clip.meta
+        uploader = self._uploader(
+            clip, metadata={"recorded_at": meta["recorded_at"], "filename": meta["filename"]}
+        )
+        try:
+            url = uploader.create_url()
+        except TusCommunicationError as error:
+            _raise_if_final(error)
+            raise
+        clip.remember_upload(url)
+        uploader.set_url(url)
+        return uploader
+
+    def _uploader(self, clip: QueuedClip, **options):
+        return self.client.uploader(str(clip.video), chunk_size=self.chunk_size, **options)
+
+
+def _raise_if_final(error: TusCommunicationError) -> None:
+    status = error.status_code
+    final = status not in LATER and status not in GONE and 400 <= status < 500
+    # 413 is "your quota is full" (wait) or "this clip is too large" (never).
+    if final or (status == 413 and _code(error) == "too_large"):
+        raise Refused(_describe(error)) from error
+
+
+def _code(error: TusCommunicationError) -> str:
+    """The server's machine-readable reason ({"detail": ..., "code": ...}), if any."""
+    try:
+        return str(json.loads(error.response_content or b"{}").get("code", ""))
+    except (ValueError, AttributeError):
+        return ""
+
+
+def _describe(error: TusCommunicationError) -> str:
+    content = error.response_content
+    if isinstance(content, bytes):
+        content = content.decode("utf-8", "replace")
+    detail = f" {content.strip()[:300]}" if content else ""
+    return f"{error} (HTTP {error.status_code}){detail}" if error.status_code else str(error)
