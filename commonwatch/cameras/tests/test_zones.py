@@ -55,7 +55,7 @@ def test_the_zones_page_draws_on_a_neutral_frame_until_a_clip_exists(client, res
     after = client.get(reverse("cameras:zones", args=[camera.pk])).content.decode()
 
     assert "neutral frame with a grid" in before and "zone-thumbnail" not in before
-    assert reverse("media:thumbnail", args=[clip.media_id]) in after
+    assert reverse("clips:thumbnail", args=[clip.pk]) in after
 
 
 @pytest.mark.django_db
