@@ -174,7 +174,7 @@ MIDDLEWARE = [
     "commonwatch.accounts.browser_only.AuthenticationMiddleware",
     "commonwatch.accounts.browser_only.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "commonwatch.core.csp.CSPMiddleware",  # django-csp's, its policy built once
     "allauth.account.middleware.AccountMiddleware",
     "commonwatch.accounts.middleware.IdleSignOutMiddleware",
     "commonwatch.accounts.middleware.SignInStrengthMiddleware",
