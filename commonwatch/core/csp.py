@@ -22,9 +22,14 @@ from django.dispatch import receiver
 
 # Attributes django-csp's decorators put on a response to change or drop its policy.
 _PER_RESPONSE = tuple(
-    f"_csp_{kind}{suffix}" for kind in ("config", "update", "replace", "exempt") for suffix in ("", "_ro")
+    f"_csp_{kind}{suffix}"
+    for kind in ("config", "update", "replace", "exempt")
+    for suffix in ("", "_ro")
 )
-_SETTINGS = {HEADER: "CONTENT_SECURITY_POLICY", HEADER_REPORT_ONLY: "CONTENT_SECURITY_POLICY_REPORT_ONLY"}
+_SETTINGS = {
+    HEADER: "CONTENT_SECURITY_POLICY",
+    HEADER_REPORT_ONLY: "CONTENT_SECURITY_POLICY_REPORT_ONLY",
+}
 
 
 @cache
