@@ -2,21 +2,27 @@
 
     .venv/bin/python bench/http_profile.py /api/v1/me /api/v1/feed        # ms, queries
     .venv/bin/python bench/http_profile.py --cprofile /api/v1/me           # top functions
-    valgrind --tool=callgrind --callgrind-out-file=/dev/null \\
-        .venv/bin/python bench/http_profile.py --batches 1 --n 200 /api/v1/me  # instructions
+    valgrind --tool=callgrind --collect-atstart=no --toggle-collect=starmap_next \\
+        --callgrind-out-file=cg.out .venv/bin/python bench/http_profile.py \\
+        --asgi config.asgi:application --batches 1 --n 40 /api/v1/me     # instructions
 
 Runs the production settings (DEBUG off, the HTTP bench's database: BENCH_HTTP_PG_URL,
 loaded by bench/http_bench.py) and sends each path through Django's full handler
 (middleware, signals, view) as one token-holding resident with a 1 mi circle, after a
 warm-up. Prints per path: the best mean of --batches batches in ms, and the SQL queries one
-request makes. Wall-clock on a shared machine is noisy: to compare two versions, count
-instructions instead (callgrind's total for --n N minus that for --n 0, divided by N; the
-database server's own work is not in it).
+request makes. With --asgi the requests go through the ASGI app the server runs
+(config.asgi:application, or bench.hello_asgi:app for the floor) as uvicorn would call it,
+minus its HTTP parsing. Wall-clock on a shared machine is noisy: to compare two versions,
+count instructions instead: with the options above callgrind counts only the timed
+requests (the `totals:` line of cg.out, divided by --n), the sync thread's part included;
+the database server's own work is not in it.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
+import itertools
 import os
 import sys
 import time
@@ -64,6 +70,16 @@ def _token() -> str:
     return raw
 
 
+def _counted(function, times=1, args=()):
+    """Call function through itertools.starmap, the C function callgrind counts inside.
+
+    With --collect-atstart=no --toggle-collect=starmap_next callgrind counts only the
+    timed requests (per thread: the sync thread's part goes through here too).
+    """
+    collections.deque(itertools.starmap(function, itertools.repeat(args, times)), maxlen=0)
+    return None
+
+
 def _caller(path: str, token: str):
     from django.core.handlers.wsgi import WSGIHandler
     from django.test import RequestFactory
@@ -87,6 +103,62 @@ def _caller(path: str, token: str):
     return call
 
 
+def _count_sync_thread(app_path: str) -> None:
+    """From now on the app's work in its sync thread is counted by callgrind too."""
+    import importlib
+
+    django_app = getattr(
+        importlib.import_module(app_path.partition(":")[0]), "django_asgi_app", None
+    )
+    if django_app is not None and "_respond" not in vars(django_app):
+        respond = django_app._respond
+        django_app._respond = lambda *args: next(itertools.starmap(respond, [args]))
+
+
+def _asgi_caller(path: str, token: str, app_path: str):
+    """One request through an ASGI app (the server's own path, minus its HTTP parsing)."""
+    import asyncio
+    import importlib
+
+    module, _, name = app_path.partition(":")
+    module = importlib.import_module(module)
+    app = getattr(module, name)
+    loop = asyncio.new_event_loop()
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path.partition("?")[0],
+        "raw_path": path.partition("?")[0].encode(),
+        "query_string": path.partition("?")[2].encode(),
+        "root_path": "",
+        "headers": [
+            (b"host", b"127.0.0.1"),
+            (b"authorization", f"Bearer {token}".encode()),
+            (b"x-forwarded-proto", b"https"),
+            (b"accept-encoding", b"gzip, deflate, br"),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    def call() -> int:
+        messages = []
+
+        async def send(message):
+            messages.append(message)
+
+        loop.run_until_complete(app(dict(scope), receive, send))
+        return messages[0]["status"]
+
+    return call
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+")
@@ -94,6 +166,12 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=5, help="timed batches (best mean)")
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument("--cprofile", action="store_true")
+    parser.add_argument(
+        "--asgi",
+        metavar="MODULE:APP",
+        help="call this ASGI app as the server would (config.asgi:application, or "
+        "bench.hello_asgi:app for the floor) instead of Django's WSGI handler",
+    )
     parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative, tottime")
     args = parser.parse_args()
     _setup()
@@ -101,7 +179,7 @@ def main() -> None:
 
     token = _token()
     for path in args.paths:
-        call = _caller(path, token)
+        call = _asgi_caller(path, token, args.asgi) if args.asgi else _caller(path, token)
         for _ in range(args.warmup):
             assert call() == 200, path
         queries = []  # counted by a wrapper: the handler's request_started resets the log
@@ -123,12 +201,16 @@ def main() -> None:
             profiler.runcall(lambda: [call() for _ in range(args.n)])  # noqa: B023
             pstats.Stats(profiler).sort_stats(args.sort).print_stats(45)
             continue
+        if args.asgi:
+            _count_sync_thread(args.asgi)
         best = float("inf")
         for _ in range(args.batches if args.n else 0):
             start = time.perf_counter()
-            for _ in range(args.n):
-                call()
+            _counted(call, args.n)
             best = min(best, (time.perf_counter() - start) / args.n * 1000)
+        if args.asgi:  # its queries run on the sync thread's connection, not this one
+            print(f"{path}: {best:.3f} ms/request (queries: run it without --asgi)")
+            continue
         print(f"{path}: {best:.3f} ms/request, {len(queries)} queries")
         for seconds, sql in queries:
             print(f"    {seconds * 1000:.2f} ms  {sql[:200]}")

@@ -166,7 +166,7 @@ MIDDLEWARE = [
     # Sessions, authentication and messages: Django's, stepping aside for API calls
     # with a personal token, which need none of them (accounts/browser_only.py).
     "commonwatch.accounts.browser_only.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "commonwatch.core.locale.LocaleMiddleware",  # Django's, nothing to negotiate in one language
     "django.middleware.common.CommonMiddleware",
     # Before CSRF, whose check would parse (and spool) an oversized body first.
     "commonwatch.media.uploads.UploadLimitMiddleware",
@@ -174,7 +174,7 @@ MIDDLEWARE = [
     "commonwatch.accounts.browser_only.AuthenticationMiddleware",
     "commonwatch.accounts.browser_only.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "commonwatch.core.csp.CSPMiddleware",  # django-csp's, its policy built once
     "allauth.account.middleware.AccountMiddleware",
     "commonwatch.accounts.middleware.IdleSignOutMiddleware",
     "commonwatch.accounts.middleware.SignInStrengthMiddleware",

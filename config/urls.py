@@ -4,6 +4,8 @@ from django.urls import include, path
 from commonwatch.web.api import api
 
 urlpatterns = [
+    # First: the API is the most requested, and nothing else lives under api/.
+    path("api/v1/", api.urls),
     path("", include("commonwatch.web.urls")),
     path("account/", include("commonwatch.accounts.urls")),
     path("feed/", include("commonwatch.community.urls")),
@@ -18,5 +20,4 @@ urlpatterns = [
     path("", include("commonwatch.notifications.root_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
 ]

@@ -62,3 +62,44 @@ def test_the_deploy_check_is_clean_with_production_settings(tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "no issues" in output, output
+
+
+def test_the_policy_is_django_csps_and_follows_its_settings(client, db, settings):
+    """The header is built once per process (core/csp.py): the same string django-csp
+    builds, and a changed policy is served at once."""
+    from csp.utils import build_policy
+
+    assert client.get("/api/v1/me")["Content-Security-Policy"] == build_policy()
+
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+
+    assert client.get("/")["Content-Security-Policy"] == "default-src 'none'"
+
+
+def test_an_answer_with_its_own_policy_keeps_it(rf):
+    """A view that changes its policy (django-csp's decorators) goes through django-csp."""
+    from django.http import HttpResponse
+
+    from commonwatch.core.csp import CSPMiddleware
+
+    response = HttpResponse()
+    response._csp_update = {"img-src": ["https://tiles.example"]}
+    answer = CSPMiddleware(lambda request: response)(rf.get("/"))
+
+    assert "img-src 'self' data: https://tiles.example" in answer["Content-Security-Policy"]
+
+
+def test_answers_to_a_signed_in_person_are_never_cached(client, resident):
+    """The same Cache-Control Django's never-cache helpers write, marked private."""
+    from django.http import HttpResponse
+    from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+    client.force_login(resident)
+    expected = HttpResponse()
+    add_never_cache_headers(expected)
+    patch_cache_control(expected, private=True)
+
+    response = client.get("/api/v1/me")
+
+    assert response["Cache-Control"] == expected["Cache-Control"]
+    assert response.has_header("Expires")
