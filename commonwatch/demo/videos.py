@@ -27,17 +27,26 @@ def moving_shapes(seed: int, *, seconds: int = SECONDS) -> bytes:
     coat_color = np.array([rng.randrange(40, 255) for _ in range(3)], np.uint8)
     car_speed = rng.choice((-1, 1)) * rng.uniform(3, 7)
     walk_from = rng.uniform(0.2, 0.8) * WIDTH
+    frames = []
+    for i in range(seconds * FPS):
+        frame = scene.copy()
+        car_x = (WIDTH / 2 + car_speed * (i - seconds * FPS / 2)) % (WIDTH + 40) - 40
+        _block(frame, int(car_x), 58, 40, 16, car_color)
+        _disc(frame, walk_from + i * 0.6, HEIGHT - 8 - i * 1.1, 6, coat_color)
+        frames.append(frame)
+    return mp4_of(frames, fps=FPS)
+
+
+def mp4_of(frames, *, fps: int) -> bytes:
+    """An H.264 MP4 of these RGB frames (numpy arrays of one size)."""
     with tempfile.TemporaryDirectory(prefix="commonwatch-demo-") as workdir:
         path = Path(workdir) / "clip.mp4"
         with av.open(str(path), mode="w", format="mp4") as container:
-            stream = container.add_stream("libx264", rate=FPS)
-            stream.width, stream.height, stream.pix_fmt = WIDTH, HEIGHT, "yuv420p"
+            stream = container.add_stream("libx264", rate=fps)
+            stream.height, stream.width = frames[0].shape[:2]
+            stream.pix_fmt = "yuv420p"
             stream.options = {"preset": "ultrafast"}
-            for i in range(seconds * FPS):
-                frame = scene.copy()
-                car_x = (WIDTH / 2 + car_speed * (i - seconds * FPS / 2)) % (WIDTH + 40) - 40
-                _block(frame, int(car_x), 58, 40, 16, car_color)
-                _disc(frame, walk_from + i * 0.6, HEIGHT - 8 - i * 1.1, 6, coat_color)
+            for frame in frames:
                 video_frame = av.VideoFrame.from_ndarray(frame, format="rgb24")
                 for packet in stream.encode(video_frame):
                     container.mux(packet)

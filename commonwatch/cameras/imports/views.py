@@ -100,15 +100,17 @@ def add_files(request, import_id: int):
 @access(IMPORT)
 @require_GET
 def clip_import(request, import_id: int):
-    found = selectors.import_for_owner(request.user, import_id)
-    context = {"clip_import": found, "progress": selectors.progress_of(found)}
-    return render(request, "cameras/clip_import_detail.html", context)
+    return _import_page(request, import_id, "cameras/clip_import_detail.html")
 
 
 @access(IMPORT)
 @require_GET
 def progress(request, import_id: int):
     """The progress panel alone, which the page asks for again until the import ends."""
+    return _import_page(request, import_id, "cameras/_clip_import_progress.html")
+
+
+def _import_page(request, import_id: int, template: str):
     found = selectors.import_for_owner(request.user, import_id)
     context = {"clip_import": found, "progress": selectors.progress_of(found)}
-    return render(request, "cameras/_clip_import_progress.html", context)
+    return render(request, template, context)

@@ -13,7 +13,6 @@ import re
 import shutil
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 from django.urls import reverse
@@ -23,6 +22,7 @@ from commonwatch.accounts.tests.factories import HomeFactory
 from commonwatch.cameras.models import Camera
 from commonwatch.cameras.selectors import camera_for_device_token
 from commonwatch.cameras.tests.factories import clip_of
+from commonwatch.demo.videos import mp4_of
 from commonwatch.web.tests.conftest import DESKTOP, PHONE, SCREENSHOT_DIR, path_is
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -30,7 +30,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 NOTE_SCREENSHOT = Path("/work/notes/cameras-zones.png")
 
 
-def street_video(tmp_path: Path) -> bytes:
+def street_video() -> bytes:
     """A second of a doorbell's view (sky, a neighbor's house with a lit window, the
     street), so the thumbnail drawn on shows what a privacy zone is for."""
     height, width = 90, 160
@@ -39,23 +39,11 @@ def street_video(tmp_path: Path) -> bytes:
     scene[45:] = (110, 110, 110)  # street
     scene[15:60, 96:150] = (150, 90, 60)  # the neighbor's house
     scene[22:40, 108:132] = (250, 220, 90)  # its window
-    path = tmp_path / "street.mp4"
-    with av.open(str(path), mode="w", format="mp4") as container:
-        stream = container.add_stream("libx264", rate=10)
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        for _ in range(10):
-            frame = av.VideoFrame.from_ndarray(scene, format="rgb24")
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return path.read_bytes()
+    return mp4_of([scene] * 10, fps=10)
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_an_owner_registers_a_camera_on_the_map_and_draws_a_privacy_zone(
-    open_page, viewport, tmp_path
-):
+def test_an_owner_registers_a_camera_on_the_map_and_draws_a_privacy_zone(open_page, viewport):
     owner = HomeFactory().user
     a = open_page()
     a.page.set_viewport_size(viewport)
@@ -89,7 +77,7 @@ def test_an_owner_registers_a_camera_on_the_map_and_draws_a_privacy_zone(
     a.check(f"cameras-token-{size}")
 
     if viewport == DESKTOP:  # a first clip: its thumbnail becomes the frame to draw on
-        clip_of(camera, data=street_video(tmp_path))
+        clip_of(camera, data=street_video())
     page.get_by_role("link", name="Back to the camera").click()
     page.get_by_role("link", name="Privacy and motion zones").click()
     expect(page).to_have_url(path_is(reverse("cameras:zones", args=[camera.pk])))
