@@ -7,7 +7,7 @@ Every operation documents each error answer it can give (answers()), with its bo
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from django.utils.dateparse import parse_datetime
@@ -38,6 +38,11 @@ def text(*, max_length: int, min_length: int = 0):
     return Annotated[str, Field(min_length=min_length, max_length=max_length, pattern=NO_NUL)]
 
 
+# Every time zone in use lies within UTC-12 and UTC+14; the databases refuse far larger
+# offsets (PostgreSQL: "time zone displacement out of range") with an error, not a 422.
+MAX_UTC_OFFSET = timedelta(hours=14)
+
+
 def _a_moment(value):
     """An ISO 8601 date and time, as the document says: not a number of seconds, which
     pydantic would otherwise read as one, nor an empty field (leave it out for "now")."""
@@ -46,6 +51,13 @@ def _a_moment(value):
     moment = parse_datetime(value) if isinstance(value, str) else None
     if moment is None:
         raise ValueError("give a date and time (ISO 8601) with its zone, or leave it out")
+    offset = moment.utcoffset()
+    if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+        raise ValueError("a time zone is at most 14 hours from UTC")
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("this date and time is out of range") from None
     return moment
 
 
