@@ -78,6 +78,7 @@ def register_camera(
     _apply(camera, fields, lat=lat, lng=lng)
     with transaction.atomic():
         camera.save()
+        _record_consent(camera, "cameras.camera.registered")
         raw = _issue_token(camera)
     return camera, raw
 
@@ -92,9 +93,25 @@ def update_camera(*, owner, camera: Camera, lat=None, lng=None, **changes) -> Ca
     if (lat is None) != (lng is None):
         missing = "lng" if lng is None else "lat"
         raise ValidationError({missing: _("Send both coordinates to move the camera.")})
+    consented = camera.agency_visibility
     _apply(camera, changes, lat=lat, lng=lng)
-    camera.save()
+    with transaction.atomic():
+        camera.save()
+        if camera.agency_visibility != consented:
+            _record_consent(camera, "cameras.camera.consent_changed", before=consented)
     return camera
+
+
+def _record_consent(camera: Camera, action: str, **data) -> None:
+    """The owner's choice of how agencies may count the camera is what a later video
+    request relies on: each one joins the audit chain with the change that made it.
+    Never the point, which is the owner's alone."""
+    record(
+        actor=camera.owner,
+        action=action,
+        target=camera,
+        data={"agency_visibility": camera.agency_visibility, **data},
+    )
 
 
 def _apply(camera: Camera, fields: dict, *, lat, lng) -> None:
@@ -177,6 +194,7 @@ def close_camera_owner(user, what_they_wrote: str) -> None:
 
 def _remove(camera: Camera) -> None:
     with transaction.atomic():
+        record(actor=camera.owner, action="cameras.camera.removed", target=camera)
         media_ids = list(Clip.objects.filter(camera=camera).values_list("media_id", flat=True))
         parts = list(camera.uploads.values_list("part_name", flat=True))
         camera.delete()
