@@ -47,6 +47,13 @@ def path_is(path: str) -> re.Pattern:
     return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?.*)?$")
 
 
+def laid_out_box(locator) -> dict:
+    """The locator's box once its page has loaded: a click that navigates returns when the
+    new page starts loading, and a box measured before its stylesheets arrive is wrong."""
+    locator.page.wait_for_load_state("load")
+    return locator.bounding_box()
+
+
 def submit_form(page) -> None:
     """Press the first submit button of the page's main form."""
     page.locator("main form button[type=submit]").first.click()

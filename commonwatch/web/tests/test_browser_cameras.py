@@ -10,8 +10,6 @@ and logs no CSP violation, at phone and desktop sizes.
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,11 +21,14 @@ from commonwatch.cameras.models import Camera
 from commonwatch.cameras.selectors import camera_for_device_token
 from commonwatch.cameras.tests.factories import clip_of
 from commonwatch.demo.videos import mp4_of
-from commonwatch.web.tests.conftest import DESKTOP, PHONE, SCREENSHOT_DIR, path_is
+from commonwatch.web.tests.conftest import (
+    DESKTOP,
+    PHONE,
+    laid_out_box,
+    path_is,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
-
-NOTE_SCREENSHOT = Path("/work/notes/cameras-zones.png")
 
 
 def street_video() -> bytes:
@@ -88,7 +89,7 @@ def test_an_owner_registers_a_camera_on_the_map_and_draws_a_privacy_zone(open_pa
     else:
         expect(page.get_by_text("No clip yet: draw on a neutral frame")).to_be_visible()
     canvas = page.locator("#zone-canvas")
-    frame = canvas.bounding_box()
+    frame = laid_out_box(canvas)
     assert frame["width"] > 300 and abs(frame["width"] / frame["height"] - 16 / 9) < 0.02
 
     # A neighbor's window, top right of the frame: dragged with the mouse.
@@ -122,8 +123,6 @@ def test_an_owner_registers_a_camera_on_the_map_and_draws_a_privacy_zone(open_pa
     expect(zones).to_have_count(3)
     expect(zones.nth(2)).to_contain_text("Zone 3 (3 corners): 2 98, 30 98, 2 75")
     a.check(f"cameras-zones-{size}")
-    if viewport == DESKTOP:
-        shutil.copyfile(SCREENSHOT_DIR / f"cameras-zones-{size}-desktop.png", NOTE_SCREENSHOT)
 
     # Undo takes back whole zones, the polygon first, then the typed one.
     page.get_by_role("button", name="Undo").click()

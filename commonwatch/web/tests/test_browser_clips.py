@@ -4,9 +4,7 @@ with byte ranges, with one entry in the access history."""
 
 from __future__ import annotations
 
-import shutil
 import time
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -18,8 +16,6 @@ from commonwatch.media.tests.factories import bright_video
 from commonwatch.web.tests.conftest import DESKTOP, SCREENSHOT_DIR
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
-
-NOTES = Path("/work/notes")
 
 
 def _played_until(page, seconds: float, timeout: float = 10) -> float:
@@ -53,8 +49,6 @@ def test_the_owner_sees_a_thumbnail_and_plays_the_clip(open_page):
     page.set_viewport_size(DESKTOP)
     owner.check()  # axe again at desktop size
     page.screenshot(path=str(SCREENSHOT_DIR / "clips-library-desktop.png"), full_page=True)
-    if NOTES.is_dir():
-        shutil.copy(SCREENSHOT_DIR / "clips-library-desktop.png", NOTES / "clips-library.png")
 
     card.click()
     expect(page.locator("h1")).to_contain_text("Front door")

@@ -33,7 +33,7 @@ from commonwatch.community.tests.factories import (
 )
 from commonwatch.geo.approximate import approximate_location
 from commonwatch.geo.distance import haversine_m
-from commonwatch.web.tests.conftest import path_is
+from commonwatch.web.tests.conftest import laid_out_box, path_is
 
 pytestmark = [
     pytest.mark.browser,
@@ -134,7 +134,7 @@ def test_a_post_reaches_the_neighbor_inside_live_and_never_the_one_outside(open_
     edit = page.get_by_role("link", name="Edit")
     delete = page.get_by_role("link", name="Delete")
     expect(delete).to_be_visible()
-    assert edit.bounding_box()["y"] == delete.bounding_box()["y"], "Edit and Delete on one row"
+    assert laid_out_box(edit)["y"] == laid_out_box(delete)["y"], "Edit and Delete on one row"
     a.check(screenshot="feed-post-waiting")
     assert (post.status, post.title, post.category) == (Status.PENDING, TITLE, "safety")
     assert (post.exact_lat, post.exact_lng) == picked

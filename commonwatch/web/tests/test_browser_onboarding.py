@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from commonwatch.accounts.models import Home
 from commonwatch.geo.distance import miles_to_m
-from commonwatch.web.tests.conftest import DESKTOP, PHONE, path_is, submit_form
+from commonwatch.web.tests.conftest import DESKTOP, PHONE, laid_out_box, path_is, submit_form
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -164,6 +164,6 @@ def test_every_sign_up_mistake_shows_beside_its_own_field(open_page, mailoutbox)
 
 def _just_above(error, label) -> bool:
     """The error list ends right where its field's label begins, nothing between."""
-    error_box, label_box = error.bounding_box(), label.bounding_box()
+    error_box, label_box = laid_out_box(error), laid_out_box(label)
     gap = label_box["y"] - (error_box["y"] + error_box["height"])
     return 0 <= gap <= 24

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from commonwatch.community.models import Comment
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at
+from commonwatch.web.tests.conftest import laid_out_box
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -37,7 +38,7 @@ def test_a_comment_by_race_alone_asks_for_details_then_is_held_when_sent_as_writ
     expect(prompt).to_contain_text(ASKED)
     expect(prompt).to_contain_text("clothing")
     expect(text).to_have_value(RACE_ALONE)
-    assert text.bounding_box()["y"] < prompt.bounding_box()["y"], "the prompt is under the text"
+    assert laid_out_box(text)["y"] < laid_out_box(prompt)["y"], "the prompt is under the text"
     send_as_written = n.page.get_by_label("I have no more details: send it as written")
     expect(send_as_written).not_to_be_checked()
     n.check(screenshot="profiling-prompt-comment")
