@@ -371,12 +371,25 @@ def _hand_over(part: Path) -> str:
     if isinstance(storage, FileSystemStorage):
         target = Path(storage.path(name))
         target.parent.mkdir(parents=True, exist_ok=True)
+        _sync_to_disk(part)
         os.replace(part, target)
+        _sync_to_disk(target.parent)
         return name
     with part.open("rb") as data:
         name = storage.save(name, File(data))
     part.unlink()
     return name
+
+
+def _sync_to_disk(path: Path) -> None:
+    """fsync a file, or a folder's entries. The camera forgets a clip once its last PATCH
+    is answered, so the clip's bytes and its name must outlive a power cut by then
+    (unfinished uploads need not: their offset is what is on disk, see received_bytes)."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def _delete_stored(name: str) -> None:

@@ -4,8 +4,10 @@ termination, expiry, limits, and who may touch which upload."""
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import UTC, datetime, timedelta
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -18,6 +20,7 @@ from commonwatch.accounts.models import TokenScope
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.cameras import uploads
 from commonwatch.cameras.models import Camera, Clip, ClipKeeping, ClipSource, ClipUpload
+from commonwatch.media.storage import media_storage
 from commonwatch.media.tests.factories import short_video
 
 from .factories import CameraFactory
@@ -310,3 +313,27 @@ def test_a_bad_recorded_at_is_refused_at_creation(client, device):
     assert response.status_code == 400
     assert "ISO 8601" in response.json()["detail"]
     assert not ClipUpload.objects.exists()
+
+
+def test_a_finished_clip_is_on_disk_before_its_camera_is_told(client, device, monkeypatch):
+    """The camera deletes its copy on the last answer: by then the clip's bytes and its
+    name in the incoming folder have been flushed (fsync), not left in the page cache."""
+    synced = []
+    real_fsync = uploads.os.fsync
+
+    def recording_fsync(fd):
+        synced.append(Path(os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    monkeypatch.setattr(uploads.os, "fsync", recording_fsync)
+    data = short_video()
+    location = start(client, len(data), device)
+    half = len(data) // 2
+
+    patch(client, location, data[:half], 0, **device)
+    assert synced == [], "a part on its way needs no flush: its offset is what is on disk"
+    assert patch(client, location, data[half:], half, **device).status_code == 204
+
+    part = uploads.part_path(ClipUpload.objects.get())
+    assert synced == [part, Path(media_storage().path("incoming"))]
+    assert Clip.objects.get().received_sha256 == hashlib.sha256(data).hexdigest()

@@ -47,6 +47,10 @@ def path_is(path: str) -> re.Pattern:
     return re.compile(rf"^https?://[^/]+{re.escape(path)}(\?.*)?$")
 
 
+# Any post's page: wait for it after a form that makes a post, before reading the database.
+POST_PAGE = re.compile(r"/posts/\d+/$")
+
+
 def laid_out_box(locator) -> dict:
     """The locator's box once its page has loaded: a click that navigates returns when the
     new page starts loading, and a box measured before its stylesheets arrive is wrong."""

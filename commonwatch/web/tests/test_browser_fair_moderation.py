@@ -25,7 +25,7 @@ from commonwatch.geo.places import place_cell
 from commonwatch.geo.selectors import forget_place_labels
 from commonwatch.moderation import services
 from commonwatch.moderation.tests.factories import throwaway_account
-from commonwatch.web.tests.conftest import DESKTOP
+from commonwatch.web.tests.conftest import DESKTOP, path_is
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -123,6 +123,7 @@ def test_a_second_moderator_decides_an_appeal_by_asking_for_an_edit(open_page):
     request.get_by_role("link", name="Edit and resubmit").click()
     a.page.get_by_label("Title").fill("A car blocked my drive")
     a.page.locator("main form button[type=submit]").first.click()
+    expect(a.page).to_have_url(path_is(reverse("community:post", args=[post.pk])))
     post.refresh_from_db()
     assert (post.status, post.title) == (Status.PENDING, "A car blocked my drive")
 

@@ -33,7 +33,7 @@ from commonwatch.community.tests.factories import (
 )
 from commonwatch.geo.approximate import approximate_location
 from commonwatch.geo.distance import haversine_m
-from commonwatch.web.tests.conftest import laid_out_box, path_is
+from commonwatch.web.tests.conftest import POST_PAGE, laid_out_box, path_is
 
 pytestmark = [
     pytest.mark.browser,
@@ -126,6 +126,7 @@ def test_a_post_reaches_the_neighbor_inside_live_and_never_the_one_outside(open_
     page.get_by_label("Title").fill(TITLE)
     page.get_by_label("What happened").fill(BODY)
     page.get_by_role("button", name="Send for review").click()
+    expect(page).to_have_url(POST_PAGE)
     post = Post.objects.get()
     expect(page).to_have_url(path_is(reverse("community:post", args=[post.pk])))
     expect(page.locator(".messages")).to_contain_text("A moderator will review your post")

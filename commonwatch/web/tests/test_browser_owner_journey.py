@@ -46,6 +46,7 @@ def test_an_owner_uploads_sees_plays_and_hides_part_of_the_frame(open_page, monk
     expect(thumb).to_be_visible(timeout=30_000)
     assert thumb.evaluate("img => img.complete && img.naturalWidth") > 0, "no thumbnail"
     page.locator(f".clip-card a[href='/clips/{clip.pk}/']").click()
+    expect(page.locator("video.clip-player")).to_be_attached()
     page.evaluate(
         "() => { const v = document.querySelector('video.clip-player'); "
         "v.muted = true; return v.play(); }"

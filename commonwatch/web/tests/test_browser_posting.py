@@ -21,7 +21,7 @@ from commonwatch.community.models import Post, PostMedia, Status
 from commonwatch.community.tests.factories import CENTER, moderator, resident_at
 from commonwatch.media.tests.factories import heic_photo, jpeg_with_gps
 from commonwatch.moderation import services as moderation
-from commonwatch.web.tests.conftest import DESKTOP, PHONE, path_is
+from commonwatch.web.tests.conftest import DESKTOP, PHONE, POST_PAGE, path_is
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -82,6 +82,7 @@ def test_post_with_a_photo_fix_a_typo_and_delete_with_confirmation(open_page, se
     page.locator("#id_lat").fill(str(CENTER[0]))
     page.locator("#id_lng").fill(str(CENTER[1]))
     page.get_by_role("button", name="Send for review").click()
+    expect(page).to_have_url(POST_PAGE)
     post = Post.objects.get()
     expect(page).to_have_url(path_is(reverse("community:post", args=[post.pk])))
     assert PostMedia.objects.get().description == DESCRIPTION
@@ -108,6 +109,7 @@ def test_post_with_a_photo_fix_a_typo_and_delete_with_confirmation(open_page, se
     expect(page.locator("h1")).to_have_text("Delete this post?")
     a.check(f"posting-delete-{size}")
     page.get_by_role("link", name="No, keep it").click()
+    expect(page).to_have_url(path_is(reverse("community:post", args=[post.pk])))
     post.refresh_from_db()
     assert post.status == Status.PUBLISHED
     page.get_by_role("link", name="Delete").click()
