@@ -223,6 +223,16 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0 if D
 # dropped (a restart) fails the one request that finds it, and Django then closes it so
 # the next request reconnects. Set DB_CONN_HEALTH_CHECKS=true to trade that back.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=False)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters bound by the server, and each statement prepared once a connection has run
+    # it DB_PREPARE_THRESHOLD times: PostgreSQL then skips planning it again, which was a
+    # token lookup's largest part (0.23 ms planning, 0.04 ms running). A pooler in
+    # transaction mode needs its prepared-statement support (PgBouncer ≥ 1.21); 0 turns
+    # preparing off.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        prepare_threshold=env.int("DB_PREPARE_THRESHOLD", default=5) or None,
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL:

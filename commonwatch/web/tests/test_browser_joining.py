@@ -71,6 +71,7 @@ def test_a_newcomer_signs_up_confirms_finds_a_demo_address_and_sees_the_preview(
     submit_form(page)
     expect(page).to_have_url(path_is(reverse("accounts:home")))
     expect(page.locator(".steps")).to_have_text("Step 1 of 3: your home")
+    page.wait_for_load_state("load")  # the search box's script runs before "load"
 
     # 2. Find the address by search and pick the result: the pin goes there.
     search = page.get_by_label("Search your address")
