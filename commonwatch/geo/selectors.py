@@ -256,19 +256,23 @@ class NearbySearch:
 def _initial_window(layer, cells, radius_m, limit, now, db) -> tuple[timedelta | None, datetime]:
     """A window expected to hold about 2×limit matches (or None to read everything),
     and the oldest tallied point of the cells."""
-    per_second, total, oldest = 0.0, 0, now
-    for count, first_at in _tallies(db, layer, cells):
+    per_second, total, oldest, newest = 0.0, 0, now, None
+    for count, first_at, last_at in _tallies(db, layer, cells):
         # Rate since the cell's first point: a cell with two old posts is quiet, not busy.
         span = max((now - first_at).total_seconds(), 3600.0)
         per_second += count / span
         total += count
         oldest = min(oldest, first_at)
+        newest = last_at if newest is None else max(newest, last_at)
     if total <= 2 * limit:
         return None, oldest  # so few points that reading them all is the cheapest answer
     cell_area = h3.average_hexagon_area(INDEX_RESOLUTION, "m^2")
     share_in_circle = min(1.0, math.pi * radius_m**2 / (len(cells) * cell_area))
     seconds = 2 * limit / (per_second * share_in_circle)
-    return timedelta(seconds=max(seconds, 60.0)), oldest
+    # A neighborhood quiet since its newest point (overnight, a rural one for days): the
+    # window reaches back over that silence too, instead of widening after finding it empty.
+    silence = max((now - newest).total_seconds(), 0.0)
+    return timedelta(seconds=max(seconds, 60.0) + silence), oldest
 
 
 # Per-process copy of each layer's tallies (one small row per cell that has points,
@@ -278,7 +282,9 @@ def _initial_window(layer, cells, radius_m, limit, now, db) -> tuple[timedelta |
 # each) is not copied: its circles read their own cells' tallies from the database.
 TALLY_CACHE_SECONDS = 3600
 TALLY_CACHE_CELLS = 100_000
-_tally_cache: dict[tuple[str, str], tuple[float, dict[int, tuple[int, datetime]] | None]] = {}
+_tally_cache: dict[
+    tuple[str, str], tuple[float, dict[int, tuple[int, datetime, datetime]] | None]
+] = {}
 
 
 def forget_tallies() -> None:
@@ -286,19 +292,19 @@ def forget_tallies() -> None:
     _tally_cache.clear()
 
 
-def _tallies(db: str, layer: str, cells: Sequence[int]) -> list[tuple[int, datetime]]:
-    """(count, first_at) of each of the cells that has points."""
+def _tallies(db: str, layer: str, cells: Sequence[int]) -> list[tuple[int, datetime, datetime]]:
+    """(count, first_at, last_at) of each of the cells that has points."""
     now = time.monotonic()
     loaded_at, by_cell = _tally_cache.get((db, layer), (-TALLY_CACHE_SECONDS, {}))
     rows = CellTally.objects.using(db).filter(layer=layer, count__gt=0)
     if now - loaded_at >= TALLY_CACHE_SECONDS:
-        copied = rows.values_list("cell", "count", "first_at")[: TALLY_CACHE_CELLS + 1]
-        by_cell = {cell: (n, first) for cell, n, first in copied}
+        copied = rows.values_list("cell", "count", "first_at", "last_at")[: TALLY_CACHE_CELLS + 1]
+        by_cell = {cell: (n, first, last) for cell, n, first, last in copied}
         if len(by_cell) > TALLY_CACHE_CELLS:
             by_cell = None  # too many to keep: each circle reads its own
         _tally_cache[(db, layer)] = (now, by_cell)
     if by_cell is None:
-        return list(rows.filter(cell__in=cells).values_list("count", "first_at"))
+        return list(rows.filter(cell__in=cells).values_list("count", "first_at", "last_at"))
     return [by_cell[cell] for cell in cells if cell in by_cell]
 
 

@@ -61,5 +61,5 @@ def test_a_layer_with_too_many_cells_is_not_copied_and_still_sizes_windows(monke
 
     found = selectors._tallies("default", "big", [101, 102, 999])
 
-    assert sorted(count for count, _first in found) == [3, 3]
+    assert sorted(count for count, _first, _last in found) == [3, 3]
     assert selectors._tally_cache[("default", "big")][1] is None

@@ -9,12 +9,15 @@ import pytest
 from django.utils import timezone
 
 from commonwatch.accounts.models import Home, User
+from commonwatch.geo.cells import cells_covering_circle
 from commonwatch.geo.distance import haversine_m, miles_to_m
+from commonwatch.geo.models import CellTally
 from commonwatch.geo.selectors import (
     circles_covering,
     forget_tallies,
     inside_polygon,
     newest_within,
+    time_windows,
     within_radius,
 )
 from commonwatch.geo.services import rebuild_tallies, tally_point
@@ -188,6 +191,33 @@ def test_tally_point_counts_and_widens_the_span():
     tally = CellTally.objects.get(layer="t", cell=42)
     assert tally.count == 2
     assert tally.last_at - tally.first_at == timedelta(hours=5)
+
+
+def test_the_first_window_reaches_back_over_a_neighborhoods_silence():
+    """A busy neighborhood with nothing new for three days: its first window is the one it
+    would have with a post just now, plus those three days, so it already holds its newest
+    posts instead of coming back empty and widening."""
+    forget_tallies()
+    now = timezone.now()
+    cells = cells_covering_circle(*CENTER, miles_to_m(1))
+    for layer, silence in (("lively", timedelta(0)), ("quiet", timedelta(days=3))):
+        CellTally.objects.bulk_create(
+            CellTally(
+                layer=layer,
+                cell=cell,
+                count=500,
+                first_at=now - timedelta(days=60),
+                last_at=now - silence,
+            )
+            for cell in cells
+        )
+
+    def first_window(layer):
+        return next(time_windows(layer, cells, miles_to_m(1), 25, now, "default"))
+
+    assert first_window("lively") < timedelta(days=1)
+    assert first_window("quiet") - first_window("lively") == timedelta(days=3)
+    forget_tallies()
 
 
 def test_inside_polygon_matches_shapely_brute_force():
