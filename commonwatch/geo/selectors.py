@@ -296,15 +296,16 @@ def _tallies(db: str, layer: str, cells: Sequence[int]) -> list[tuple[int, datet
     """(count, first_at, last_at) of each of the cells that has points."""
     now = time.monotonic()
     loaded_at, by_cell = _tally_cache.get((db, layer), (-TALLY_CACHE_SECONDS, {}))
-    rows = CellTally.objects.using(db).filter(layer=layer, count__gt=0)
     if now - loaded_at >= TALLY_CACHE_SECONDS:
+        rows = CellTally.objects.using(db).filter(layer=layer, count__gt=0)
         copied = rows.values_list("cell", "count", "first_at", "last_at")[: TALLY_CACHE_CELLS + 1]
         by_cell = {cell: (n, first, last) for cell, n, first, last in copied}
         if len(by_cell) > TALLY_CACHE_CELLS:
             by_cell = None  # too many to keep: each circle reads its own
         _tally_cache[(db, layer)] = (now, by_cell)
     if by_cell is None:
-        return list(rows.filter(cell__in=cells).values_list("count", "first_at", "last_at"))
+        rows = CellTally.objects.using(db).filter(layer=layer, count__gt=0, cell__in=cells)
+        return list(rows.values_list("count", "first_at", "last_at"))
     return [by_cell[cell] for cell in cells if cell in by_cell]
 
 

@@ -18,6 +18,8 @@ from commonwatch.core.errors import DomainError, RateLimited
 from commonwatch.moderation.api import router as moderation_router
 from commonwatch.notifications.api import router as notifications_router
 
+from .json_renderer import FastJSONRenderer
+
 # Two ways to sign in, as access.ApiAccess accepts them: either one will do.
 SIGN_INS = {
     "token": {"type": "http", "scheme": "bearer", "description": "A personal API token."},
@@ -52,6 +54,7 @@ api = CommonwatchAPI(
     openapi_url="/openapi.json",
     docs_url=None,
     auth=DenyUndeclared(),
+    renderer=FastJSONRenderer(),
 )
 api.add_router("/", accounts_router)
 api.add_router("/", cameras_router)
