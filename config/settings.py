@@ -224,14 +224,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0 if D
 # the next request reconnects. Set DB_CONN_HEALTH_CHECKS=true to trade that back.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Parameters bound by the server, and each statement prepared once a connection has run
-    # it DB_PREPARE_THRESHOLD times: PostgreSQL then skips planning it again, which was a
-    # token lookup's largest part (0.23 ms planning, 0.04 ms running). A pooler in
-    # transaction mode needs its prepared-statement support (PgBouncer ≥ 1.21); 0 turns
-    # preparing off.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True,
-        prepare_threshold=env.int("DB_PREPARE_THRESHOLD", default=5) or None,
+    # The few statements every request runs (core.prepared.prepared_cursor) are prepared
+    # once a connection has run them this many times, and PostgreSQL stops planning them
+    # again; every other query binds on the client as Django's do. A pooler in transaction
+    # mode needs prepared-statement support (PgBouncer >= 1.21); 0 turns preparing off.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        env.int("DB_PREPARE_THRESHOLD", default=5) or None
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -21,6 +21,8 @@ from h3.api import basic_int as h3
 from shapely.geometry import Point, Polygon
 from shapely.prepared import prep
 
+from commonwatch.core.prepared import prepared_cursor
+
 from .cells import INDEX_RESOLUTION, cell_at, cell_reach, cells_covering_circle
 from .distance import haversine_m, haversine_m_array, haversine_sql, miles_to_m
 from .models import CellTally, PlaceLabel
@@ -234,7 +236,7 @@ class NearbySearch:
         sql = f"SELECT * FROM ({self.inner_sql}) {self.ALIAS} WHERE {where} ORDER BY {order}"  # noqa: S608
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        with self.connection.cursor() as cursor:
+        with prepared_cursor(self.connection) as cursor:
             cursor.execute(sql, (*self.inner_params, *params))
             rows = cursor.fetchall()
         if self.converters:
