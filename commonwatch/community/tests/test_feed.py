@@ -135,15 +135,19 @@ def test_postgresql_reads_the_feed_through_a_cell_index(author, neighbor, catego
     """The feed's statement (its filters wrapped in newest_within's subquery) must still
     reach a cell index. On a table this small either may win; the feed benchmark checks
     that 1,000,000 posts use (cell, published_at), or (cell, category, published_at)."""
-    from django.test.utils import CaptureQueriesContext
-
     published(author, category=category or "safety")
-    with CaptureQueriesContext(connection) as captured:
+    executed = []
+
+    def record(execute, sql, params, many, context):
+        executed.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
         assert len(selectors.feed_for(neighbor, category=category).posts) == 1
-    statement = next(q["sql"] for q in captured.captured_queries if " nearby " in q["sql"])
+    statement, params = next((sql, p) for sql, p in executed if " nearby " in sql)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN " + statement)
+        cursor.execute("EXPLAIN " + statement, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "post_published_cell_" in plan
 
