@@ -20,7 +20,7 @@ from .clips import Cutter
 from .motion import MotionDetector
 from .sources import SOURCE_ERRORS, Recording, Stream, new_recordings
 from .spool import Spool
-from .upload import Backoff, Sender
+from .upload import Backoff, Sender, give_requests_a_timeout, network_timeout
 from .zones import parse_zones
 
 logger = logging.getLogger("commonwatch.agent")
@@ -77,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"commonwatch-agent: {error}", file=sys.stderr)
         return 2
     spool = Spool(args.spool).open()
+    give_requests_a_timeout(network_timeout(args.chunk_size))
     sender = Sender(
         spool,
         args.server,

@@ -13,6 +13,7 @@ import random
 import threading
 from dataclasses import dataclass
 
+import requests.adapters
 from tusclient.client import TusClient
 from tusclient.exceptions import TusCommunicationError
 
@@ -26,6 +27,33 @@ GONE = {404, 410}
 # Answers that mean "not now" rather than "never": offline, server trouble, token or
 # quota to be fixed by the owner, a conflict that a fresh HEAD resolves.
 LATER = {None, 401, 403, 408, 409, 413, 423, 425, 429}
+
+
+# How long a request may go without an answer before the attempt counts as failed and
+# waits its backoff: without a limit, a server or a network that stops answering
+# mid-request would hold the sender forever. Python bounds a whole send by the same
+# timeout, so a chunk must also fit in it on the slowest uplink a camera may have.
+SILENCE_SECONDS = 60.0
+SLOWEST_UPLINK_BYTES_PER_SECOND = 32 * 1024  # 256 kbit/s
+
+
+def network_timeout(chunk_size: int) -> float:
+    """60 s, or longer for chunks a 256 kbit/s uplink needs longer to send (4 MB: 128 s)."""
+    return max(SILENCE_SECONDS, chunk_size / SLOWEST_UPLINK_BYTES_PER_SECOND)
+
+
+def give_requests_a_timeout(seconds: float) -> None:
+    """tuspy calls requests' module functions with no timeout and no way to pass one, so
+    the agent process gives every request that names none this one (an explicit timeout
+    still wins). The agent runs alone in its process; nothing else there is changed."""
+    adapter = requests.adapters.HTTPAdapter
+    send = getattr(adapter.send, "without_agent_timeout", adapter.send)
+
+    def send_with_timeout(self, request, timeout=None, **kwargs):
+        return send(self, request, timeout=seconds if timeout is None else timeout, **kwargs)
+
+    send_with_timeout.without_agent_timeout = send
+    adapter.send = send_with_timeout
 
 
 class Refused(Exception):
