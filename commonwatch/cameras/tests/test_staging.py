@@ -25,7 +25,7 @@ def _messages(data: bytes, size: int, *, then_disconnect: bool = False):
         messages.append({"type": "http.disconnect"})
 
     async def receive():
-        await asyncio.sleep(0)  # let the writer's thread interleave, as a socket would
+        await asyncio.sleep(0)  # other tasks run between messages, as with a real socket
         return messages.pop(0)
 
     return receive
@@ -37,7 +37,7 @@ def _staged_files() -> list:
 
 
 @pytest.mark.parametrize("message_size", [65_536, 100_003, 3 * MB])
-def test_a_body_of_many_batches_is_staged_in_order_with_its_exact_hash(message_size):
+def test_a_body_in_many_messages_is_staged_in_order_with_its_exact_hash(message_size):
     data = os.urandom(3 * MB + 12_345)
 
     staged = asyncio.run(asgi._stage(_messages(data, message_size)))
