@@ -21,7 +21,20 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-env = environ.Env()
+
+
+class _Env(environ.Env):
+    """django-environ's reader, naming the variable whose value it cannot read (its own
+    ValueError says only "invalid literal for int()")."""
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        try:
+            return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+        except ValueError as error:
+            raise ImproperlyConfigured(f"{var} cannot be read: {error}") from error
+
+
+env = _Env()
 
 # Production is the default: the demo and the tests turn on DEBUG (the embedded dev
 # mode) explicitly, which is also the only mode that makes up its own keys.

@@ -108,6 +108,13 @@ def test_a_bad_install_name_is_refused(tmp_path):
     assert "INSTALL_NAME" in started.stderr
 
 
+def test_a_setting_that_is_not_a_number_is_named_in_the_refusal(tmp_path):
+    started = load_settings(tmp_path, DEBUG="true", DB_CONN_MAX_AGE="ten minutes")
+
+    assert started.returncode != 0
+    assert "DB_CONN_MAX_AGE cannot be read" in started.stderr
+
+
 @pytest.fixture
 def shared_redis():
     server = PrivateRedis()
