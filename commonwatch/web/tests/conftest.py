@@ -58,6 +58,16 @@ def laid_out_box(locator) -> dict:
     return locator.bounding_box()
 
 
+def wait_for_picture(locator) -> None:
+    """Wait until the image has loaded and decoded. Visible only means laid out, and a lazy
+    image does not hold up the page's load event; one that is broken never gets a
+    natural width, so the wait times out and the test fails."""
+    locator.wait_for(state="visible")
+    locator.page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=locator.element_handle()
+    )
+
+
 def submit_form(page) -> None:
     """Press the first submit button of the page's main form."""
     page.locator("main form button[type=submit]").first.click()

@@ -26,6 +26,7 @@ from commonwatch.web.tests.conftest import (
     PHONE,
     laid_out_box,
     path_is,
+    wait_for_picture,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -83,9 +84,7 @@ def test_an_owner_registers_a_camera_on_the_map_and_draws_a_privacy_zone(open_pa
     page.get_by_role("link", name="Privacy and motion zones").click()
     expect(page).to_have_url(path_is(reverse("cameras:zones", args=[camera.pk])))
     if viewport == DESKTOP:
-        thumbnail = page.locator("#zone-thumbnail")
-        expect(thumbnail).to_be_visible()
-        assert page.evaluate("() => document.getElementById('zone-thumbnail').naturalWidth") > 0
+        wait_for_picture(page.locator("#zone-thumbnail"))
     else:
         expect(page.get_by_text("No clip yet: draw on a neutral frame")).to_be_visible()
     canvas = page.locator("#zone-canvas")

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from commonwatch.cameras.models import ClipAccess
 from commonwatch.cameras.tests.factories import CameraFactory, clip_arrived
 from commonwatch.media.tests.factories import bright_video
-from commonwatch.web.tests.conftest import DESKTOP, SCREENSHOT_DIR
+from commonwatch.web.tests.conftest import DESKTOP, SCREENSHOT_DIR, wait_for_picture
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -44,7 +44,7 @@ def test_the_owner_sees_a_thumbnail_and_plays_the_clip(open_page):
     thumb = card.locator("img")
     expect(thumb).to_be_visible()
     expect(page.locator("svg.clip-timeline rect.mark")).to_have_count(2)
-    assert thumb.evaluate("img => img.complete && img.naturalWidth") > 0, "no thumbnail"
+    wait_for_picture(thumb)
     owner.check(screenshot="clips-library")
     page.set_viewport_size(DESKTOP)
     owner.check()  # axe again at desktop size

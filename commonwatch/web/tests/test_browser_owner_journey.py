@@ -13,6 +13,7 @@ from commonwatch.cameras import upload_page
 from commonwatch.cameras.models import Clip
 from commonwatch.cameras.tests.factories import CameraFactory
 from commonwatch.media.tests.factories import bright_video
+from commonwatch.web.tests.conftest import wait_for_picture
 
 from .test_browser_clips import _played_until
 
@@ -44,7 +45,7 @@ def test_an_owner_uploads_sees_plays_and_hides_part_of_the_frame(open_page, monk
     page.goto(reverse("clips:library"))
     thumb = page.locator(f".clip-card a[href='/clips/{clip.pk}/'] img")
     expect(thumb).to_be_visible(timeout=30_000)
-    assert thumb.evaluate("img => img.complete && img.naturalWidth") > 0, "no thumbnail"
+    wait_for_picture(thumb)
     page.locator(f".clip-card a[href='/clips/{clip.pk}/']").click()
     expect(page.locator("video.clip-player")).to_be_attached()
     page.evaluate(

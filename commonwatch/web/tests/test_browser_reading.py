@@ -17,7 +17,7 @@ from commonwatch.community.models import Post
 from commonwatch.community.tasks import queue_alerts
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at
 from commonwatch.media.tests.factories import jpeg_with_gps, upload
-from commonwatch.web.tests.conftest import DESKTOP, PHONE
+from commonwatch.web.tests.conftest import DESKTOP, PHONE, wait_for_picture
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -51,8 +51,7 @@ def test_feed_cards_search_empty_filters_and_back_after_older_posts(open_page):
     expect(newest.locator("time")).to_have_attribute("title", re.compile(r"\d"))
     thumb = newest.locator("img.card-thumb")
     expect(thumb).to_have_attribute("alt", "Photo attached to the post")
-    assert page.evaluate("() => document.querySelector('img.card-thumb').complete")
-    assert thumb.evaluate("img => img.naturalWidth") > 0, "the thumbnail did not load"
+    wait_for_picture(thumb)
     expect(page.locator(".post-card")).to_have_count(20)
     visitor.check(screenshot="reading-feed")
 
