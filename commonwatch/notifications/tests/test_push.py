@@ -12,6 +12,7 @@ from django.utils import timezone
 from py_vapid import Vapid
 
 from commonwatch.accounts import services as accounts
+from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.community.alerts import POST_ALERT
 from commonwatch.community.tests.factories import CENTER, published, resident_at
 from commonwatch.core.models import OutboxMessage
@@ -191,3 +192,14 @@ def test_without_a_vapid_key_push_is_off_and_says_so(client, push_service, setti
         services.subscribe_device(
             user=resident, endpoint=push_service.endpoint("tablet"), **Browser().keys()
         )
+
+
+def test_the_settings_say_how_many_devices_push_reaches(client, push_service):
+    bystander = resident_at(*NEARBY)
+    sign_in(client, bystander)
+    page = client.get("/notifications/settings/").content.decode()
+    assert "Push is not on for any device yet." in page and "0 devices" not in page
+
+    resident, _browser = _with_device(client, push_service)
+    sign_in(client, resident)
+    assert "Push is on for 1 device." in client.get("/notifications/settings/").content.decode()

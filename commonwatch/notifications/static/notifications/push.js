@@ -16,6 +16,8 @@
     status.textContent = "This browser cannot receive push messages.";
     return;
   }
+  const turnOnButton = panel.querySelector("[data-push=on]");
+  const turnOffButton = panel.querySelector("[data-push=off]");
   panel.querySelector(".push-actions").hidden = false;
   status.textContent = "";
 
@@ -36,6 +38,28 @@
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
       body: JSON.stringify(body),
     });
+  }
+
+  /* Offer the one action that makes sense for this browser: on, or off. */
+  function showOn(on) {
+    turnOnButton.hidden = on;
+    turnOffButton.hidden = !on;
+    panel.dataset.state = on ? "on" : "off";
+  }
+
+  async function currentSubscription() {
+    const registration = await navigator.serviceWorker.getRegistration("/");
+    return registration ? registration.pushManager.getSubscription() : null;
+  }
+
+  /* A browser that already pushes for this site sends its subscription again: the
+     site may have dropped it (expired, or another account signed in here since). */
+  async function resync() {
+    const subscription = await currentSubscription();
+    showOn(Boolean(subscription));
+    if (!subscription) return;
+    const response = await send(api, subscription.toJSON());
+    status.textContent = response.ok ? "Push is on for this device." : "The site could not confirm push for this device.";
   }
 
   async function turnOn() {
@@ -61,6 +85,7 @@
     const response = await send(api, subscription.toJSON());
     if (response.ok) {
       status.textContent = "Push is on for this device.";
+      showOn(true);
     } else {
       const answer = await response.json().catch(() => ({}));
       status.textContent = "The site could not turn push on: " + (answer.detail || response.status);
@@ -68,15 +93,17 @@
   }
 
   async function turnOff() {
-    const registration = await navigator.serviceWorker.getRegistration("/");
-    const subscription = registration ? await registration.pushManager.getSubscription() : null;
+    const subscription = await currentSubscription();
     if (subscription) {
       await send(api + "/remove", { endpoint: subscription.endpoint });
       await subscription.unsubscribe();
     }
     status.textContent = "Push is off for this device.";
+    showOn(false);
   }
 
-  panel.querySelector("[data-push=on]").addEventListener("click", () => turnOn().catch((e) => { status.textContent = e.message; }));
-  panel.querySelector("[data-push=off]").addEventListener("click", () => turnOff().catch((e) => { status.textContent = e.message; }));
+  const said = (e) => { status.textContent = e.message; };
+  turnOnButton.addEventListener("click", () => turnOn().catch(said));
+  turnOffButton.addEventListener("click", () => turnOff().catch(said));
+  resync().catch(said);
 })();
