@@ -35,6 +35,7 @@ REFUSED = 4403  # not a reader, or no home: the page stops retrying
 # A backstop for account changes whose event was lost (a channel layer outage):
 # every socket checks its session and home again about this often.
 RECHECK_EVERY_S = 300
+MAX_ID_DIGITS = 18  # below 2**63: every database takes it as an id
 
 
 class FeedConsumer(AsyncWebsocketConsumer):
@@ -43,7 +44,9 @@ class FeedConsumer(AsyncWebsocketConsumer):
     Posts reach the socket through the process's hub (hub.FeedHub), which asks
     text_for() what this resident may see. The socket follows its account: after a
     home move it listens to the new area only; after a sign-out, a role change or a
-    deletion it closes. ``?after=<feed cursor>`` first sends what was published since.
+    deletion it closes. ``?after=<feed cursor>`` first sends what was published since,
+    and ``&shown=<id>,<id>…`` (the posts the page shows) how each stands now: resolved or
+    open, or removed (selectors.shown_states).
     """
 
     # No channel per socket: the hub holds the process's one channel. An alias
@@ -66,10 +69,15 @@ class FeedConsumer(AsyncWebsocketConsumer):
         await self._listen(self._groups())
         await self.accept()
         self._watch = asyncio.create_task(self._recheck_periodically())
-        query = self.scope.get("query_string", b"").decode("utf-8", "replace")
-        cursor = parse_qs(query).get("after", [""])[0]
+        query = parse_qs(self.scope.get("query_string", b"").decode("utf-8", "replace"))
+        cursor = query.get("after", [""])[0]
         if cursor:
             await self._catch_up(user, cursor)
+        shown = _post_ids(query.get("shown", [""])[0])
+        if shown:
+            states = await database_sync_to_async(selectors.shown_states)(user, shown)
+            for state in states:
+                await self.send(text_data=encode(state))
 
     def _reader(self):
         """(user, home) of the session if it may read the feed, else (close code, reason):
@@ -154,3 +162,10 @@ class FeedConsumer(AsyncWebsocketConsumer):
         if event["type"] in ("post.removed", "post.resolved"):
             return event["text"]  # the same for everyone, its author included
         return event["author_text"] if event["author_id"] == self.user_id else event["text"]
+
+
+def _post_ids(text: str) -> list[int]:
+    """The post ids of a ``shown`` list; anything else in it (and any number too large
+    for a database id) is skipped."""
+    parts = text.split(",")[: selectors.SHOWN_LIMIT]
+    return [int(part) for part in parts if part.isdecimal() and len(part) <= MAX_ID_DIGITS]

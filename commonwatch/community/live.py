@@ -20,7 +20,7 @@ from commonwatch.core.live import publish
 from commonwatch.geo.cells import cells_covering_circle
 
 from .models import Post, Status
-from .selectors import public_card
+from .selectors import public_card, resolved_message
 
 
 def cell_group(cell: int) -> str:
@@ -89,18 +89,12 @@ def announce_resolved(*, post_id: int) -> None:
     post = Post.objects.filter(pk=post_id, status=Status.PUBLISHED).first()
     if post is None:
         return
-    message = {
-        "type": "resolved",
-        "post_id": post.pk,
-        "resolved": post.resolved_at is not None,
-        "resolved_label": str(post.resolved_label),
-    }
     publish(
         {
             "type": "post.resolved",
             "group": cell_group(post.cell),
             "post_lat": post.lat,
             "post_lng": post.lng,
-            "text": encode(message),
+            "text": encode(resolved_message(post)),
         }
     )

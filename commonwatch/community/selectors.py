@@ -196,6 +196,38 @@ def posts_since(user, cursor: str) -> list[dict]:
     return [post_card(p, user, media[p.pk], text, places, home=home) for p in reversed(found)]
 
 
+# A socket that reconnects also asks how the posts its page shows stand now, at most these.
+SHOWN_LIMIT = 100
+
+
+def resolved_message(post: Post) -> dict:
+    """The live message saying whether a post is resolved ("Found") or open."""
+    return {
+        "type": "resolved",
+        "post_id": post.pk,
+        "resolved": post.resolved_at is not None,
+        "resolved_label": str(post.resolved_label),
+    }
+
+
+def shown_states(user, post_ids: list[int]) -> list[dict]:
+    """How the posts a page shows stand now, for a socket that was away meanwhile: each
+    still in the user's feed as its resolved state, every other one as removed. A post
+    the user may not see reads exactly as a deleted one, so the answer says nothing the
+    feed does not."""
+    wanted = list(dict.fromkeys(post_ids))[:SHOWN_LIMIT]
+    home = home_of(user) if can(user, READ) else None
+    in_feed = {}
+    if home is not None and wanted:
+        for post in published_posts(user).filter(pk__in=wanted):
+            if haversine_m(home.lat, home.lng, post.lat, post.lng) <= home.radius_m:
+                in_feed[post.pk] = post
+    return [
+        resolved_message(in_feed[pk]) if pk in in_feed else {"type": "removed", "post_id": pk}
+        for pk in wanted
+    ]
+
+
 def is_in_reach(user, post: Post) -> bool:
     """Whether the post's public point lies in the user's circle (never its exact one)."""
     home = home_of(user)

@@ -20,7 +20,7 @@ from commonwatch.accounts import services as accounts
 from commonwatch.accounts.live import account_group
 from commonwatch.accounts.models import Role
 from commonwatch.accounts.tests.factories import PASSWORD, operator, sign_in
-from commonwatch.community import selectors
+from commonwatch.community import selectors, services
 from commonwatch.community.consumers import REFUSED, SIGNED_OUT
 from commonwatch.community.hub import feed_hub
 from commonwatch.community.selectors import encode_cursor
@@ -177,3 +177,46 @@ async def test_a_socket_away_too_long_is_told_to_reload_the_feed(hood, monkeypat
         second = await socket.receive_json_from(timeout=5)
         assert (first["type"], second["type"]) == ("post", "post")
         assert await socket.receive_json_from(timeout=5) == {"type": "gap"}
+
+
+async def test_a_reconnecting_socket_hears_how_the_posts_it_shows_stand_now(hood):
+    found = await database_sync_to_async(publish_at)(hood, "Lost cat", DENVER)
+    deleted = await database_sync_to_async(publish_at)(hood, "Mistake", DENVER)
+    unchanged = await database_sync_to_async(publish_at)(hood, "Still open", DENVER)
+    away = await database_sync_to_async(publish_at)(hood, "Far away", FAR_AWAY)
+    # While the page was away: one post solved, one deleted by its author.
+    await database_sync_to_async(services.set_resolved)(
+        author=hood.author, post=found, resolved=True
+    )
+    await database_sync_to_async(services.delete_post)(author=hood.author, post=deleted)
+    client = await database_sync_to_async(signed_in_client)(hood.inside)
+    shown = [found.pk, deleted.pk, unchanged.pk, away.pk, 10**12, found.pk]
+
+    query = "?shown=" + ",".join(map(str, shown)) + ",x,-3," + "9" * 30
+    async with socket_of(client, query) as socket:
+        said = [await socket.receive_json_from(timeout=5) for _ in range(5)]
+        assert await socket.receive_nothing(timeout=0.1)
+
+    assert said[0] == {
+        "type": "resolved",
+        "post_id": found.pk,
+        "resolved": True,
+        "resolved_label": found.resolved_label,
+    }
+    assert said[1] == {"type": "removed", "post_id": deleted.pk}
+    assert said[2]["post_id"] == unchanged.pk and said[2]["resolved"] is False
+    # Outside the circle and never there read the same as deleted: nothing to learn.
+    assert said[3:] == [
+        {"type": "removed", "post_id": away.pk},
+        {"type": "removed", "post_id": 10**12},
+    ]
+
+
+async def test_a_socket_reads_at_most_a_hundred_shown_posts(hood):
+    post = await database_sync_to_async(publish_at)(hood, "Shown", DENVER)
+    client = await database_sync_to_async(signed_in_client)(hood.inside)
+    query = "?shown=" + ",".join(["0"] * selectors.SHOWN_LIMIT + [str(post.pk)])
+
+    async with socket_of(client, query) as socket:
+        assert await socket.receive_json_from(timeout=5) == {"type": "removed", "post_id": 0}
+        assert await socket.receive_nothing(timeout=0.2)  # the rest were repeats or past 100

@@ -121,6 +121,7 @@
     window.commonwatch.liveSocket({
       path: el.dataset.wsPath,
       cursor: function () { return lastCursor; },
+      shownIn: list,
       onMessage: onMessage,
       onState: function (connected) { el.dataset.live = String(connected); }
     });

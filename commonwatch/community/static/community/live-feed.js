@@ -143,6 +143,7 @@
   window.commonwatch.liveSocket({
     path: status.dataset.wsPath,
     cursor: function () { return lastCursor; },
+    shownIn: feed,
     onMessage: onMessage,
     onState: function (connected) { status.dataset.connected = String(connected); }
   });

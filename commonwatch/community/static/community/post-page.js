@@ -123,8 +123,11 @@
     if (!status || !article || !window.commonwatch || !window.commonwatch.liveSocket) { return; }
     window.commonwatch.liveSocket({
       path: status.dataset.wsPath,
+      shownIn: article,
       onMessage: function (message) {
         if (message.type !== "resolved" || String(message.post_id) !== article.dataset.postId) { return; }
+        // Each (re)connection also says how the post stands: announce changes only.
+        if (article.classList.contains("is-resolved") === message.resolved) { return; }
         window.commonwatch.showResolved(article, message);
         status.textContent = message.resolved
           ? status.dataset.resolvedNow.replace("%(label)s", message.resolved_label)
