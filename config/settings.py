@@ -180,6 +180,7 @@ MIDDLEWARE = [
     # with a personal token, which need none of them (accounts/browser_only.py).
     "commonwatch.accounts.browser_only.SessionMiddleware",
     "commonwatch.core.locale.LocaleMiddleware",  # Django's, nothing to negotiate in one language
+    "commonwatch.core.time_zone.BrowserTimeZoneMiddleware",  # times as the reader's clock shows
     "django.middleware.common.CommonMiddleware",
     # Before CSRF, whose check would parse (and spool) an oversized body first.
     "commonwatch.media.uploads.UploadLimitMiddleware",

@@ -563,5 +563,7 @@ def _stopped_by_rule(since: date) -> list[StoppedCount]:
 
 def public_moderation_log() -> ModerationLog:
     """The log as visitors read it: from the cache, recounted every LOG_CACHE_SECONDS."""
-    key = f"moderation-log:{timezone.localdate():%Y-%m}"
-    return cache.get_or_set(key, moderation_log, LOG_CACHE_SECONDS)
+    # One public document, whoever asks: its months are the site's, not the reader's.
+    with timezone.override(None):
+        key = f"moderation-log:{timezone.localdate():%Y-%m}"
+        return cache.get_or_set(key, moderation_log, LOG_CACHE_SECONDS)

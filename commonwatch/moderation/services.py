@@ -419,7 +419,8 @@ def require_second_look(moderator, rejection: Decision) -> None:
 def record_check_stops(rules) -> None:
     """community.hooks: the automatic checks stopped a text, for these rules. Counted
     per rule and month, nothing else kept (the public log reads it)."""
-    month = timezone.localdate().replace(day=1)
+    # The site's month, as the public log counts it (not the writer's time zone).
+    month = timezone.localdate(timezone=timezone.get_default_timezone()).replace(day=1)
     for rule in set(rules) & set(Rule.values):
         stop, _made = CheckStop.objects.get_or_create(rule=rule, month=month)
         CheckStop.objects.filter(pk=stop.pk).update(count=F("count") + 1)

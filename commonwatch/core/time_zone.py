@@ -1,0 +1,43 @@
+"""Times in the reader's own time zone.
+
+The browser reports its zone in the ``tz`` cookie (web/static/web/time-zone.js sets it
+on every page), and each request that carries one shows and reads times in that zone:
+a camera owner's clip library, a moderator's queue, a date typed in a form. Without it,
+or with a name that is no zone, times stay in the site's zone (settings.TIME_ZONE).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from django.utils import timezone
+
+TIME_ZONE_COOKIE = "tz"
+
+
+@lru_cache(maxsize=1)
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+@lru_cache(maxsize=64)
+def zone_named(name: str) -> ZoneInfo | None:
+    """The IANA zone of that name, or None for anything else (only known names open a
+    zone file: a cookie is whatever the sender wants it to be)."""
+    return ZoneInfo(name) if name in _known_zones() else None
+
+
+class BrowserTimeZoneMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        zone = zone_named(request.COOKIES.get(TIME_ZONE_COOKIE, ""))
+        if zone is None:
+            return self.get_response(request)
+        timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
