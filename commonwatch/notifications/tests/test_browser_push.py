@@ -69,14 +69,13 @@ def test_a_neighbors_post_reaches_the_resident_as_a_push_message(
     open_page, client, settings, viewport
 ):
     resident = resident_at(CENTER[0] + 0.001, CENTER[1])
-    checked = open_page()
+    checked = open_page(time_zone="America/Denver")
     page = checked.page
     page.set_viewport_size(viewport)
     checked.context.grant_permissions(["notifications"], origin=checked.base_url)
     checked.sign_in_as(resident)
 
     cdp = checked.context.new_cdp_session(page)
-    cdp.send("Emulation.setTimezoneOverride", {"timezoneId": "America/Denver"})
     page.goto("/notifications/settings/")
     # Until quiet hours are saved, their time zone is the browser's own.
     expect(page.get_by_label("in the time zone")).to_have_value("America/Denver")

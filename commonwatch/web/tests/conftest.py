@@ -112,9 +112,13 @@ def browser():
 class CheckedPage:
     """A Playwright page in its own browser context (own cookies), with page checks."""
 
-    def __init__(self, browser, base_url: str):
+    def __init__(self, browser, base_url: str, time_zone: str = "UTC"):
         self.base_url = base_url
-        self.context = browser.new_context(base_url=base_url, viewport=PHONE, locale="en-US")
+        # The site's zone (UTC in tests) unless a test says otherwise, whatever the
+        # machine's: pages show times in the browser's zone (core/time_zone.py).
+        self.context = browser.new_context(
+            base_url=base_url, viewport=PHONE, locale="en-US", timezone_id=time_zone
+        )
         self.context.set_default_timeout(10_000)
         self.page = self.context.new_page()
         self.console: list[str] = []
@@ -221,8 +225,8 @@ def open_page(browser, live_server):
     """Factory: a fresh checked page (new browser context) on the live server."""
     opened: list[CheckedPage] = []
 
-    def make() -> CheckedPage:
-        checked = CheckedPage(browser, live_server.url)
+    def make(time_zone: str = "UTC") -> CheckedPage:
+        checked = CheckedPage(browser, live_server.url, time_zone)
         opened.append(checked)
         return checked
 
