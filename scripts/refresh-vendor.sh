@@ -19,9 +19,15 @@ cp node_modules/htmx.org/LICENSE "$static/htmx/LICENSE"
 mkdir -p "$static/tus-js-client"
 cp node_modules/tus-js-client/dist/tus.min.js node_modules/tus-js-client/LICENSE \
   "$static/tus-js-client/"
+# Zip files too large for one request, unpacked in the browser as they are read: MIT, the
+# browser bundle (global "fflate").
+mkdir -p "$static/fflate"
+cp node_modules/fflate/umd/index.js "$static/fflate/fflate.min.js"
+cp node_modules/fflate/LICENSE "$static/fflate/LICENSE"
 # Strip source-map comments: the maps are not shipped and WhiteNoise's manifest would fail on them.
 sed -i '/sourceMappingURL/d' "$static"/leaflet/leaflet.js "$static"/htmx/htmx.min.js \
-  "$static"/protomaps-leaflet/protomaps-leaflet.js "$static"/tus-js-client/tus.min.js
+  "$static"/protomaps-leaflet/protomaps-leaflet.js "$static"/tus-js-client/tus.min.js \
+  "$static"/fflate/fflate.min.js
 mkdir -p commonwatch/web/tests/vendor
 cp node_modules/axe-core/axe.min.js commonwatch/web/tests/vendor/axe.min.js
 echo "vendored: $(node -p 'Object.entries(require("./package-lock.json").packages).filter(([k])=>k).map(([k,v])=>k.replace("node_modules/","")+"@"+v.version).join(", ")')"

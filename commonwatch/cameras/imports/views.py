@@ -23,6 +23,7 @@ from .forms import ImportForm
 
 IMPORT = needs(policies.IMPORT)
 RECENT_IMPORTS = 20
+MAX_NAME = 200  # of an import, as its owner reads it
 
 
 @access(IMPORT)
@@ -60,7 +61,9 @@ def _sent(request) -> dict:
     if folder:
         count = request.POST.get("count", "")
         count = int(count) if count.isdigit() else len(folder)
-        name = _("a folder of %(n)d files") % {"n": count}
+        # A zip too large for one request comes unpacked by the page's script, in parts.
+        unpacked_zip = request.POST.get("zip", "").replace("\\", "/").rsplit("/", 1)[-1]
+        name = unpacked_zip.strip()[:MAX_NAME] or _("a folder of %(n)d files") % {"n": count}
         return {"uploads": folder, "name": name, "more": request.POST.get("more") == "1"}
     return {"uploads": archive}
 

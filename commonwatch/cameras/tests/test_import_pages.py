@@ -128,6 +128,20 @@ def test_an_import_is_seen_by_its_owner_only(client, camera):
         assert mine_response.content == missing.content
 
 
+@pytest.mark.parametrize(
+    ("sent", "named"),
+    [("ring-export.zip", "ring-export.zip"), ("C:\\Users\\me\\ring.zip", "ring.zip"),
+     ("../../x" + "z" * 300 + ".zip", "x" + "z" * 199), ("  ", "a folder of 1 files")],
+)  # fmt: skip
+def test_a_zip_unpacked_by_the_page_is_named_after_the_zip(client, camera, sent, named):
+    client.post(
+        PAGE,
+        {"camera": camera.pk, "folder": [video("2026-11-21T09-00-00.mp4", 8)], "zip": sent},
+        headers={"Accept": "application/json"},
+    )
+    assert ClipImport.objects.get().name == named
+
+
 def test_an_owner_without_cameras_is_told_to_register_one(client):
     owner = CameraFactory().owner
     owner.cameras.all().delete()

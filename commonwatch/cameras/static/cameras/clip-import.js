@@ -1,7 +1,9 @@
 // The import form: a folder is sent in parts that each fit the server's limits
 // (data-max-bytes, data-max-files), with a progress bar while they go; the first part
 // starts the import, the last one lets it finish, then the import's page shows how
-// each file fared. A zip, or a browser without this script, goes as the form sends it.
+// each file fared. A zip too large for one request is unpacked here as it is read
+// (fflate) and its files go in parts the same way. A smaller zip, or a browser without
+// this script, goes as the form sends it (the server opens the zip).
 (function () {
   "use strict";
   var form = document.getElementById("clip-import-form");
@@ -32,7 +34,7 @@
 
   function say(text) { said.textContent = text; }
 
-  function post(url, fields, files, sentBefore, total, done, failed) {
+  function post(url, fields, files, progress, done, failed) {
     var data = new FormData();
     data.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
     Object.keys(fields).forEach(function (key) { data.append(key, fields[key]); });
@@ -40,9 +42,7 @@
     var xhr = new XMLHttpRequest();
     xhr.open("POST", url);
     xhr.setRequestHeader("Accept", "application/json");
-    xhr.upload.addEventListener("progress", function (event) {
-      bar.value = (sentBefore + event.loaded) / total;
-    });
+    xhr.upload.addEventListener("progress", function (event) { progress(event.loaded); });
     xhr.addEventListener("load", function () {
       var answer = {};
       try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = {}; }
@@ -69,19 +69,119 @@
       var fields = first ? { camera: form.elements.camera.value, count: String(count), more: "1" } : {};
       if (!first && i === parts.length - 1) { fields.last = "1"; }
       if (first && parts.length === 1) { delete fields.more; }
-      post(first ? form.action : filesUrl, fields, parts[i], sentBefore, total, function (answer) {
+      var progress = function (loaded) { bar.value = (sentBefore + loaded) / total; };
+      post(first ? form.action : filesUrl, fields, parts[i], progress, function (answer) {
         sentBefore += parts[i].reduce(function (s, f) { return s + f.size; }, 0);
         sendPart(i + 1, answer.files_url, answer.url);
       }, function () {
         // The parts already sent are imported: close the import so it can finish.
-        if (!first) { post(filesUrl, { last: "1" }, [], 0, 1, function () {}, function () {}); }
+        if (!first) { closeImport(filesUrl); }
       });
     }
     sendPart(0, null, null);
   }
 
+  function nothing() {}
+
+  function closeImport(filesUrl) { post(filesUrl, { last: "1" }, [], nothing, nothing, nothing); }
+
+  // The next part of the unpacked files: as many as one request may carry (at least one).
+  function takePart(ready) {
+    var part = [], bytes = 0;
+    while (ready.length && part.length < maxFiles && (!part.length || bytes + ready[0].size <= maxBytes)) {
+      bytes += ready[0].size;
+      part.push(ready.shift());
+    }
+    return part;
+  }
+
+  // Unpacks the zip member by member as it is read, so no more than about one part is
+  // held at a time, and sends each part as soon as it is full. A member that cannot be
+  // unpacked here (encrypted, an unknown compression) or that is too large to send is
+  // left out, as a folder's file too large to send is.
+  function sendZip(zip) {
+    var unzip = new window.fflate.Unzip();
+    unzip.register(window.fflate.UnzipInflate);
+    var ready = [], readyBytes = 0, sent = 0, filesUrl = null, pageUrl = null;
+    unzip.onfile = function (member) {
+      if (/\/$/.test(member.name)) { return; }  // a folder inside the zip
+      var chunks = [], size = 0;
+      member.ondata = function (error, data, final) {
+        if (chunks === null) { return; }
+        size += error ? 0 : data.length;
+        if (error || size > maxBytes) { chunks = null; return; }
+        chunks.push(data);
+        if (final) {
+          ready.push(new File(chunks, member.name.split("/").pop()));
+          readyBytes += size;
+        }
+      };
+      try { member.start(); } catch (error) { chunks = null; }
+    };
+
+    function sendPart(last) {
+      var part = takePart(ready);
+      readyBytes -= part.reduce(function (sum, file) { return sum + file.size; }, 0);
+      var fields = last ? { last: "1" } : {};
+      if (!filesUrl) { fields = { camera: form.elements.camera.value, zip: zip.name }; if (!last) { fields.more = "1"; } }
+      return new Promise(function (resolve, reject) {
+        post(filesUrl || form.action, fields, part, nothing, function (answer) {
+          filesUrl = answer.files_url;
+          pageUrl = answer.url;
+          sent += part.length;
+          say(sent + (sent === 1 ? " file sent…" : " files sent…"));
+          resolve();
+        }, reject);
+      });
+    }
+
+    function sendFullParts() {
+      if (readyBytes < maxBytes && ready.length < maxFiles) { return Promise.resolve(); }
+      return sendPart(false).then(sendFullParts);
+    }
+
+    function sendTheRest() {
+      if (!filesUrl && !ready.length) { throw new Error("The zip holds no file that could be sent."); }
+      var last = takePart(ready.slice()).length === ready.length;
+      return sendPart(last).then(function () { return last ? null : sendTheRest(); });
+    }
+
+    var reader = zip.stream().getReader();
+    var read = 0;
+    function pump() {
+      return reader.read().then(function (step) {
+        if (step.done) {
+          unzip.push(new Uint8Array(0), true);
+          return sendTheRest();
+        }
+        read += step.value.length;
+        bar.value = read / (zip.size || 1);
+        unzip.push(step.value);
+        return sendFullParts().then(pump);
+      });
+    }
+    say("Unpacking the zip…");
+    pump().then(function () { window.location.assign(pageUrl); }, function (error) {
+      if (error && error.message) { say("This zip could not be read: " + error.message); }
+      if (filesUrl) { closeImport(filesUrl); }  // what was sent is imported
+    });
+  }
+
+  function unpacksHere(zip) {
+    return zip && zip.size > Number(form.dataset.maxBytes) && window.fflate && window.ReadableStream
+      && typeof zip.stream === "function";
+  }
+
   form.addEventListener("submit", function (event) {
     var files = Array.prototype.slice.call(folder.files || []);
+    var zip = archive.files && archive.files[0];
+    if (!files.length && unpacksHere(zip)) {
+      event.preventDefault();
+      sending.hidden = false;
+      form.querySelector("button[type=submit]").disabled = true;
+      sendZip(zip);
+      return;
+    }
     if (!files.length || (archive.files && archive.files.length)) { return; }
     event.preventDefault();
     var chosen = split(files);
