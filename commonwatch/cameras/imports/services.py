@@ -43,7 +43,15 @@ from .. import services as camera_services
 from ..models import Camera, Clip, ClipImport, ClipImportFile, ClipSource, ImportOutcome
 from ..models import ImportState as State
 from . import policies, recorded_time
-from .sources import ZIP_MAGIC, ArchiveRefused, Entry, is_archive, upload_entries, zip_entries
+from .sources import (
+    ZIP_MAGIC,
+    ArchiveRefused,
+    Entry,
+    is_archive,
+    refusal_by_size,
+    upload_entries,
+    zip_entries,
+)
 
 OPEN_ARCHIVE = "cameras.import_open_archive"
 IMPORT_FILE = "cameras.import_file"
@@ -52,10 +60,11 @@ BLOCK = 1 << 20
 
 
 def start_import(
-    *, owner, camera: Camera, uploads, name: str = "", more: bool = False
+    *, owner, camera: Camera, uploads, name: str = "", more: bool = False, left_out=()
 ) -> ClipImport:
     """Keep what the owner sent and queue its import: one zip, or a folder's files;
-    with `more`, the first part of a folder whose other parts follow (add_files)."""
+    with `more`, the first part of a folder whose other parts follow (add_files).
+    `left_out`: entries already refused, for files the page could not send."""
     require(owner, policies.IMPORT, hidden=True)
     if camera.owner_id != owner.pk:
         raise NotFound(_("This does not exist, or it is not yours to see."))
@@ -63,15 +72,15 @@ def start_import(
         raise ValidationError(_("Choose a zip file or a folder of videos."), code="empty")
     _check_room(owner, sum(u.size for u in uploads))
     close_abandoned(owner)
-    single = uploads[0] if len(uploads) == 1 and not more else None
+    single = uploads[0] if len(uploads) == 1 and not more and not left_out else None
     if single is not None and _is_zip(single):
         return _start_archive(owner, camera, single, name or single.name)
     state = State.RECEIVING if more else State.IMPORTING
-    return _start_files(owner, camera, upload_entries(uploads), name, state)
+    return _start_files(owner, camera, [*upload_entries(uploads), *left_out], name, state)
 
 
 @transaction.atomic
-def add_files(*, owner, clip_import: ClipImport, uploads, last: bool) -> ClipImport:
+def add_files(*, owner, clip_import: ClipImport, uploads, last: bool, left_out=()) -> ClipImport:
     """Another part of a folder sent in parts (a browser sends a large folder so, each
     part within the upload limits); the `last` one lets the import finish."""
     require(owner, policies.IMPORT, clip_import, hidden=True)
@@ -82,7 +91,7 @@ def add_files(*, owner, clip_import: ClipImport, uploads, last: bool) -> ClipImp
     if last:
         clip_import.state = State.IMPORTING
         clip_import.save(update_fields=["state"])
-    _queue(clip_import, stage_all(clip_import, upload_entries(uploads)))
+    _queue(clip_import, stage_all(clip_import, [*upload_entries(uploads), *left_out]))
     return clip_import
 
 
@@ -153,7 +162,7 @@ def stage_all(clip_import: ClipImport, entries) -> list[ClipImportFile]:
 def stage(clip_import: ClipImport, entry: Entry) -> ClipImportFile:
     """Record one entry: skipped (with why), already imported, or kept and waiting."""
     file = ClipImportFile(clip_import=clip_import, name=entry.name[:255], size=entry.size)
-    refusal = entry.refusal or _refusal_by_size(entry)
+    refusal = entry.refusal or refusal_by_size(entry.size)
     if not refusal:
         refusal, file.sha256 = _read(entry)
     if refusal:
@@ -166,14 +175,6 @@ def stage(clip_import: ClipImport, entry: Entry) -> ClipImportFile:
             file.upload_name = media_storage().save(incoming_name(), File(data))
     file.save()
     return file
-
-
-def _refusal_by_size(entry: Entry) -> str:
-    if entry.size > settings.MEDIA_MAX_VIDEO_BYTES:
-        return _("Larger than the %(limit)s a clip may be.") % {
-            "limit": filesizeformat(settings.MEDIA_MAX_VIDEO_BYTES)
-        }
-    return ""
 
 
 def _read(entry: Entry) -> tuple[str, str]:

@@ -11,6 +11,7 @@ Nothing is ever written to disk under a member's name.
 from __future__ import annotations
 
 import contextlib
+import json
 import stat
 import zipfile
 from collections.abc import Callable, Iterator
@@ -42,6 +43,52 @@ class Entry:
     size: int
     open: Callable[[], contextlib.AbstractContextManager[BinaryIO]] | None = None
     refusal: str = ""
+
+
+# What the import page reports of the files it could not send (at most this many a part).
+MAX_LEFT_OUT = 1000
+
+
+def left_out_entries(reported: str) -> list[Entry]:
+    """The files a browser left out of a folder or of a zip it unpacked, as it reports
+    them (JSON: [[name, size, "size" | "unpack"], ...]), so the owner reads why each is
+    missing. Only names and sizes come from the page; the reasons are the server's, and
+    anything malformed is dropped."""
+    try:
+        rows = json.loads(reported or "[]")
+    except ValueError:
+        return []
+    if not isinstance(rows, list):
+        return []
+    entries = []
+    for row in rows[:MAX_LEFT_OUT]:
+        if not (isinstance(row, list) and len(row) == 3 and isinstance(row[0], str)):
+            continue
+        name, size, why = row[0].strip()[:255], row[1], row[2]
+        if not name or type(size) is not int or size < 0 or why not in ("size", "unpack"):
+            continue
+        entries.append(Entry(name, size, refusal=_left_out_because(why, size)))
+    return entries
+
+
+def _left_out_because(why: str, size: int) -> str:
+    if why == "unpack":
+        return _(
+            "Your browser could not unpack it from the zip (encrypted, or packed in a way it "
+            "does not read). Unpack the zip yourself and send the folder."
+        )
+    return refusal_by_size(size) or _(
+        "Too large to send from a browser here. The site's operator can import it."
+    )
+
+
+def refusal_by_size(size: int) -> str:
+    """Why a file of this size cannot be a clip, or "" when it may."""
+    if size > settings.MEDIA_MAX_VIDEO_BYTES:
+        return _("Larger than the %(limit)s a clip may be.") % {
+            "limit": filesizeformat(settings.MEDIA_MAX_VIDEO_BYTES)
+        }
+    return ""
 
 
 def upload_entries(uploads) -> list[Entry]:

@@ -20,6 +20,7 @@ from commonwatch.core.forms import add_errors
 
 from . import policies, selectors, services
 from .forms import ImportForm
+from .sources import left_out_entries
 
 IMPORT = needs(policies.IMPORT)
 RECENT_IMPORTS = 20
@@ -50,6 +51,7 @@ def clip_imports(request):
         "imports": selectors.imports_of(request.user)[:RECENT_IMPORTS],
         "upload_limit": settings.MEDIA_MAX_UPLOAD_BYTES,
         "files_limit": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+        "video_limit": settings.MEDIA_MAX_VIDEO_BYTES,
     }
     return render(request, "cameras/clip_import.html", context, status=400 if form.errors else 200)
 
@@ -64,8 +66,14 @@ def _sent(request) -> dict:
         # A zip too large for one request comes unpacked by the page's script, in parts.
         unpacked_zip = request.POST.get("zip", "").replace("\\", "/").rsplit("/", 1)[-1]
         name = unpacked_zip.strip()[:MAX_NAME] or _("a folder of %(n)d files") % {"n": count}
-        return {"uploads": folder, "name": name, "more": request.POST.get("more") == "1"}
+        more = request.POST.get("more") == "1"
+        return {"uploads": folder, "name": name, "more": more, "left_out": _left_out(request)}
     return {"uploads": archive}
+
+
+def _left_out(request) -> list:
+    """What the page could not send of a folder or of a zip it unpacked (a JSON field)."""
+    return left_out_entries(request.POST.get("left_out", ""))
 
 
 def _wants_json(request) -> bool:
@@ -94,6 +102,7 @@ def add_files(request, import_id: int):
             clip_import=found,
             uploads=request.FILES.getlist("folder"),
             last=request.POST.get("last") == "1",
+            left_out=_left_out(request),
         )
     except ValidationError as refusal:
         return JsonResponse({"detail": " ".join(refusal.messages)}, status=400)

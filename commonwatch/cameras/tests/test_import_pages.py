@@ -1,6 +1,7 @@
 """The import page: an owner sends a zip or a folder and watches each file's outcome."""
 
 import io
+import json
 import zipfile
 
 import pytest
@@ -140,6 +141,32 @@ def test_a_zip_unpacked_by_the_page_is_named_after_the_zip(client, camera, sent,
         headers={"Accept": "application/json"},
     )
     assert ClipImport.objects.get().name == named
+
+
+def test_files_the_page_left_out_are_listed_with_the_servers_reasons(client, camera, settings):
+    settings.MEDIA_MAX_VIDEO_BYTES = 1000
+    reported = [
+        ["huge.mp4", 5000, "size"],
+        ["locked.mp4", 10, "unpack"],
+        ["odd.mp4", 900, "size"],  # small enough for a clip: too large for the page
+        ["bad", "12", "size"],
+        ["negative.mp4", -1, "size"],
+        ["why.mp4", 10, "<script>"],
+        "not a row",
+    ]
+    first = client.post(
+        PAGE,
+        {"camera": camera.pk, "folder": [video("2026-11-21T09-00-00.mp4", 9)], "more": "1",
+         "left_out": json.dumps(reported)},
+        headers={"Accept": "application/json"},
+    )  # fmt: skip
+    client.post(first.json()["files_url"], {"last": "1", "left_out": "{not json"})
+
+    reasons = dict(ClipImport.objects.get().files.values_list("name", "reason"))
+    assert set(reasons) == {"2026-11-21T09-00-00.mp4", "huge.mp4", "locked.mp4", "odd.mp4"}
+    assert "a clip may be" in reasons["huge.mp4"]
+    assert "could not unpack" in reasons["locked.mp4"]
+    assert "Too large to send from a browser" in reasons["odd.mp4"]
 
 
 def test_an_owner_without_cameras_is_told_to_register_one(client):

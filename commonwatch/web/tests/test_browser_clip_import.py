@@ -59,8 +59,9 @@ def test_a_zip_too_large_for_one_request_is_unpacked_by_the_browser_and_sent_in_
     open_page, tmp_path, settings
 ):
     # One request may carry 1.2 MB (the page keeps 1 MiB of it for the framing, so about
-    # 150 KB of files) and two files: this 1.6 MB zip cannot go whole.
+    # 150 KB of files) and two files, a clip 100 KB: this 1.6 MB zip cannot go whole.
     settings.MEDIA_MAX_UPLOAD_BYTES = 1_200_000
+    settings.MEDIA_MAX_VIDEO_BYTES = 100_000
     settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
     camera = CameraFactory(name="Front door")
     archive = tmp_path / "ring-export.zip"
@@ -82,9 +83,12 @@ def test_a_zip_too_large_for_one_request_is_unpacked_by_the_browser_and_sent_in_
     page.get_by_role("button", name="Import").click()
 
     expect(page).to_have_url(re.compile(r"/clips/import/\d+/$"), timeout=20_000)
-    expect(page.locator("#import-done")).to_have_text("4 of 4 files")
+    expect(page.locator("#import-done")).to_have_text("5 of 5 files")
     expect(page.locator("#import-counts")).to_contain_text("Imported: 3")
+    expect(page.locator("#import-counts")).to_contain_text("Skipped: 2")
     expect(page.get_by_role("row", name="notes.txt")).to_contain_text("Not a video.")
+    # Never sent, and said so: no clip may be that large.
+    expect(page.get_by_role("row", name="raw-footage.bin")).to_contain_text("a clip may be")
     expect(page.get_by_role("row", name="VID_20261122_101500.mp4")).to_contain_text(
         "Nov. 22, 2026, 10:15 a.m."
     )

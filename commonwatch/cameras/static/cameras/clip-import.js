@@ -16,13 +16,15 @@
   var MARGIN = 1048576; // room for the multipart framing of each part
   var maxBytes = Number(form.dataset.maxBytes) - MARGIN;
   var maxFiles = Number(form.dataset.maxFiles);
+  // Larger than this no file is sent: it could not go in one part, or be a clip. Such
+  // files are still reported ([name, size, why]), so the import says why each is missing.
+  var maxFileBytes = Math.min(maxBytes, Number(form.dataset.maxVideoBytes) || maxBytes);
 
-  // Parts in the folder's order; a file too large to send at all is left out (the
-  // server would skip it: no clip is that large).
+  // Parts in the folder's order; a file too large to send is left out and reported.
   function split(files) {
     var parts = [], part = [], bytes = 0, left = [];
     files.forEach(function (file) {
-      if (file.size > maxBytes) { left.push(file.name); return; }
+      if (file.size > maxFileBytes) { left.push([file.name, file.size, "size"]); return; }
       if (part.length && (bytes + file.size > maxBytes || part.length >= maxFiles)) {
         parts.push(part); part = []; bytes = 0;
       }
@@ -57,7 +59,7 @@
     xhr.send(data);
   }
 
-  function sendParts(parts, count) {
+  function sendParts(parts, count, left) {
     var total = parts.reduce(function (sum, part) {
       return sum + part.reduce(function (s, f) { return s + f.size; }, 0);
     }, 0) || 1;
@@ -67,6 +69,7 @@
       say("Sending part " + (i + 1) + " of " + parts.length + "…");
       var first = i === 0;
       var fields = first ? { camera: form.elements.camera.value, count: String(count), more: "1" } : {};
+      if (first && left.length) { fields.left_out = JSON.stringify(left); }
       if (!first && i === parts.length - 1) { fields.last = "1"; }
       if (first && parts.length === 1) { delete fields.more; }
       var progress = function (loaded) { bar.value = (sentBefore + loaded) / total; };
@@ -102,21 +105,28 @@
   function sendZip(zip) {
     var unzip = new window.fflate.Unzip();
     unzip.register(window.fflate.UnzipInflate);
-    var ready = [], readyBytes = 0, sent = 0, filesUrl = null, pageUrl = null;
+    var ready = [], readyBytes = 0, sent = 0, filesUrl = null, pageUrl = null, left = [];
     unzip.onfile = function (member) {
       if (/\/$/.test(member.name)) { return; }  // a folder inside the zip
+      var name = member.name.split("/").pop();
       var chunks = [], size = 0;
+      function leaveOut(why) {
+        chunks = null;
+        left.push([name, Math.max(size, member.originalSize || 0), why]);
+      }
+      if (member.originalSize > maxFileBytes) { leaveOut("size"); return; }  // not unpacked
       member.ondata = function (error, data, final) {
         if (chunks === null) { return; }
-        size += error ? 0 : data.length;
-        if (error || size > maxBytes) { chunks = null; return; }
+        if (error) { leaveOut("unpack"); return; }
+        size += data.length;
+        if (size > maxFileBytes) { leaveOut("size"); return; }
         chunks.push(data);
         if (final) {
-          ready.push(new File(chunks, member.name.split("/").pop()));
+          ready.push(new File(chunks, name));
           readyBytes += size;
         }
       };
-      try { member.start(); } catch (error) { chunks = null; }
+      try { member.start(); } catch (error) { leaveOut("unpack"); }
     };
 
     function sendPart(last) {
@@ -124,6 +134,7 @@
       readyBytes -= part.reduce(function (sum, file) { return sum + file.size; }, 0);
       var fields = last ? { last: "1" } : {};
       if (!filesUrl) { fields = { camera: form.elements.camera.value, zip: zip.name }; if (!last) { fields.more = "1"; } }
+      if (left.length) { fields.left_out = JSON.stringify(left.splice(0)); }
       return new Promise(function (resolve, reject) {
         post(filesUrl || form.action, fields, part, nothing, function (answer) {
           filesUrl = answer.files_url;
@@ -188,6 +199,6 @@
     sending.hidden = false;
     if (!chosen.parts.length) { say("Every file is too large to send."); return; }
     form.querySelector("button[type=submit]").disabled = true;
-    sendParts(chosen.parts, files.length - chosen.left.length);
+    sendParts(chosen.parts, files.length, chosen.left);
   });
 })();
