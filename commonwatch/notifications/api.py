@@ -176,6 +176,8 @@ def add_device(request, payload: PushDeviceIn):
         p256dh=payload.keys.p256dh,
         auth=payload.keys.auth,
     )
+    if getattr(request, "session", None) is not None and request.user.is_authenticated:
+        services.remember_session_device(request.session, payload.endpoint)
     return Status(201, push_key(request))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -199,3 +200,10 @@ def muted_threads(user) -> list[Muted]:
 
 def devices_of(user) -> QuerySet:
     return PushSubscription.objects.filter(user=user).order_by("created_at")
+
+
+def device_fingerprints(user) -> list[str]:
+    """SHA-256 of each of the person's push endpoints: the settings page tells whether
+    this browser is one of them without the endpoints (push capabilities) in the page."""
+    endpoints = devices_of(user).values_list("endpoint", flat=True)
+    return [hashlib.sha256(endpoint.encode()).hexdigest() for endpoint in endpoints]

@@ -256,6 +256,24 @@ def subscribe_device(*, user, endpoint: str, p256dh: str, auth: str) -> PushSubs
     return device
 
 
+# The push endpoints a browser session subscribed: signing out of it stops them.
+SESSION_DEVICES = "notifications.push_endpoints"
+
+
+def remember_session_device(session, endpoint: str) -> None:
+    """This browser session subscribed `endpoint` (see forget_session_devices)."""
+    endpoints = [e for e in session.get(SESSION_DEVICES, []) if e != endpoint]
+    session[SESSION_DEVICES] = [*endpoints, endpoint][-MAX_DEVICES:]
+
+
+def forget_session_devices(sender, request, user, **kwargs) -> None:
+    """django.contrib.auth's user_logged_out: a browser someone signs out of stops getting
+    their pushes (the next person to use it would see them)."""
+    endpoints = request.session.get(SESSION_DEVICES, []) if request is not None else []
+    if user is not None and endpoints:
+        PushSubscription.objects.filter(user=user, endpoint__in=endpoints).delete()
+
+
 def unsubscribe_device(*, user, endpoint: str) -> int:
     deleted, _count = PushSubscription.objects.filter(user=user, endpoint=endpoint).delete()
     return deleted

@@ -81,6 +81,7 @@ def settings(request):
             "form": form,
             "muted": selectors.muted_threads(request.user),
             "devices": selectors.devices_of(request.user).count(),
+            "device_fingerprints": " ".join(selectors.device_fingerprints(request.user)),
             "vapid_public_key": site.VAPID_PUBLIC_KEY,
             "next": _next_page(request),
         },

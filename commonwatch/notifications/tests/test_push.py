@@ -4,6 +4,7 @@ push service with the subscription's own keys; what it says, and when it does no
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -203,3 +204,23 @@ def test_the_settings_say_how_many_devices_push_reaches(client, push_service):
     resident, _browser = _with_device(client, push_service)
     sign_in(client, resident)
     assert "Push is on for 1 device." in client.get("/notifications/settings/").content.decode()
+
+
+def test_signing_out_of_a_browser_stops_its_pushes_and_no_others(client, push_service):
+    resident, _phone = _with_device(client, push_service, name="phone-app")  # by token
+    browser = Browser()
+    sign_in(client, resident)
+    subscribed = client.post(
+        "/api/v1/notifications/push/devices",
+        {"endpoint": push_service.endpoint("laptop"), "keys": browser.keys()},
+        content_type="application/json",
+    )
+    assert subscribed.status_code == 201
+    page = client.get("/notifications/settings/").content.decode()
+    laptop = push_service.endpoint("laptop")
+    assert hashlib.sha256(laptop.encode()).hexdigest() in page and laptop not in page
+
+    client.post("/accounts/logout/")
+
+    left = PushSubscription.objects.filter(user=resident).values_list("endpoint", flat=True)
+    assert list(left) == [push_service.endpoint("phone-app")]

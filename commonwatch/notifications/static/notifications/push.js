@@ -52,14 +52,22 @@
     return registration ? registration.pushManager.getSubscription() : null;
   }
 
-  /* A browser that already pushes for this site sends its subscription again: the
-     site may have dropped it (expired, or another account signed in here since). */
-  async function resync() {
+  async function fingerprint(endpoint) {
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(endpoint));
+    return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  /* On only when the site pushes to this browser for the person signed in now: a
+     subscription the browser kept from someone else (or one the site dropped) is not
+     turned on behind their back; "Turn on" takes it over. The page lists the person's
+     devices as SHA-256 fingerprints (data-devices), not as endpoints. */
+  async function showState() {
     const subscription = await currentSubscription();
-    showOn(Boolean(subscription));
-    if (!subscription) return;
-    const response = await send(api, subscription.toJSON());
-    status.textContent = response.ok ? "Push is on for this device." : "The site could not confirm push for this device.";
+    const known = (panel.dataset.devices || "").split(" ");
+    const on = Boolean(subscription) && crypto.subtle !== undefined
+      && known.includes(await fingerprint(subscription.endpoint));
+    showOn(on);
+    if (on) status.textContent = "Push is on for this device.";
   }
 
   async function turnOn() {
@@ -105,5 +113,5 @@
   const said = (e) => { status.textContent = e.message; };
   turnOnButton.addEventListener("click", () => turnOn().catch(said));
   turnOffButton.addEventListener("click", () => turnOff().catch(said));
-  resync().catch(said);
+  showState().catch(said);
 })();
