@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -52,23 +53,37 @@ MAX_LEFT_OUT = 1000
 def left_out_entries(reported: str) -> list[Entry]:
     """The files a browser left out of a folder or of a zip it unpacked, as it reports
     them (JSON: [[name, size, "size" | "unpack"], ...]), so the owner reads why each is
-    missing. Only names and sizes come from the page; the reasons are the server's, and
-    anything malformed is dropped."""
+    missing. Only names and sizes come from the page; the reasons are the server's.
+    ValidationError for a report that is not that (before anything is kept)."""
     try:
         rows = json.loads(reported or "[]")
     except ValueError:
-        return []
-    if not isinstance(rows, list):
-        return []
-    entries = []
-    for row in rows[:MAX_LEFT_OUT]:
-        if not (isinstance(row, list) and len(row) == 3 and isinstance(row[0], str)):
-            continue
-        name, size, why = row[0].strip()[:255], row[1], row[2]
-        if not name or type(size) is not int or size < 0 or why not in ("size", "unpack"):
-            continue
-        entries.append(Entry(name, size, refusal=_left_out_because(why, size)))
-    return entries
+        rows = None
+    if not isinstance(rows, list) or len(rows) > MAX_LEFT_OUT or not all(map(_is_left_out, rows)):
+        raise ValidationError(
+            _(
+                "left_out must be a list of at most %(n)d [name, size in bytes, "
+                '"size" or "unpack"] entries.'
+            )
+            % {"n": MAX_LEFT_OUT},
+            code="left_out",
+        )
+    return [
+        Entry(name.strip()[:255], size, refusal=_left_out_because(why, size))
+        for name, size, why in rows
+    ]
+
+
+def _is_left_out(row) -> bool:
+    return (
+        isinstance(row, list)
+        and len(row) == 3
+        and isinstance(row[0], str)
+        and bool(row[0].strip())
+        and type(row[1]) is int
+        and row[1] >= 0
+        and row[2] in ("size", "unpack")
+    )
 
 
 def _left_out_because(why: str, size: int) -> str:

@@ -149,10 +149,6 @@ def test_files_the_page_left_out_are_listed_with_the_servers_reasons(client, cam
         ["huge.mp4", 5000, "size"],
         ["locked.mp4", 10, "unpack"],
         ["odd.mp4", 900, "size"],  # small enough for a clip: too large for the page
-        ["bad", "12", "size"],
-        ["negative.mp4", -1, "size"],
-        ["why.mp4", 10, "<script>"],
-        "not a row",
     ]
     first = client.post(
         PAGE,
@@ -160,13 +156,33 @@ def test_files_the_page_left_out_are_listed_with_the_servers_reasons(client, cam
          "left_out": json.dumps(reported)},
         headers={"Accept": "application/json"},
     )  # fmt: skip
-    client.post(first.json()["files_url"], {"last": "1", "left_out": "{not json"})
+    client.post(first.json()["files_url"], {"last": "1"})
 
     reasons = dict(ClipImport.objects.get().files.values_list("name", "reason"))
     assert set(reasons) == {"2026-11-21T09-00-00.mp4", "huge.mp4", "locked.mp4", "odd.mp4"}
     assert "a clip may be" in reasons["huge.mp4"]
     assert "could not unpack" in reasons["locked.mp4"]
     assert "Too large to send from a browser" in reasons["odd.mp4"]
+
+
+@pytest.mark.parametrize(
+    "report",
+    ["{not json", '{"a": 1}', '[["bad", "12", "size"]]', '[["neg.mp4", -1, "size"]]',
+     '[["why.mp4", 10, "<script>"]]', '["not a row"]', '[[" ", 1, "size"]]',
+     json.dumps([["a.mp4", 1, "size"]] * 1001)],
+)  # fmt: skip
+def test_a_malformed_left_out_report_is_a_400_and_keeps_nothing(client, camera, report):
+    json_answer = {"headers": {"Accept": "application/json"}}
+    sent = {"camera": camera.pk, "folder": [video("2026-11-21T09-00-00.mp4", 10)]}
+    refused = client.post(PAGE, {**sent, "left_out": report}, **json_answer)
+    assert refused.status_code == 400 and "left_out must be" in refused.json()["detail"]
+    assert not ClipImport.objects.exists()
+
+    first = client.post(PAGE, {**sent, "more": "1"}, **json_answer)
+    later = client.post(first.json()["files_url"], {"last": "1", "left_out": report}, **json_answer)
+    assert later.status_code == 400 and "left_out must be" in later.json()["detail"]
+    clip_import = ClipImport.objects.get()
+    assert clip_import.files.count() == 1 and clip_import.state == ImportState.RECEIVING
 
 
 def test_an_owner_without_cameras_is_told_to_register_one(client):
