@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from commonwatch.accounts.access import api_access, needs
-from commonwatch.core.schemas import Moment, answers, binary
+from commonwatch.core.schemas import Id, Moment, answers, binary
 from commonwatch.media import serving
 
 from . import clip_views, clips, library
@@ -62,7 +62,7 @@ class RefusalOut(Schema):
 
 
 class ClipFilters(Schema):
-    camera: int | None = Field(None, description="Only this camera's clips.")
+    camera: Id | None = Field(None, description="Only this camera's clips.")
     from_: Moment = Field(None, alias="from", description="Recorded at or after (ISO 8601).")
     to: Moment = Field(None, description="Recorded before (ISO 8601).")
     limit: int = Field(library.LIBRARY_LIMIT, ge=1, le=library.LIBRARY_LIMIT)

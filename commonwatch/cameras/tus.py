@@ -112,7 +112,7 @@ def _protocol(handler):
 
 def _header_int(request, name: str) -> int:
     raw = request.headers.get(name, "")
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise uploads.UploadRefused(
             _("%(header)s must be a whole number of bytes.") % {"header": name}, status=400
         )
@@ -178,12 +178,17 @@ def append_to_upload(request, upload_id: str):
         )
     offset = _header_int(request, "Upload-Offset")
     declared = request.headers.get("Content-Length", "")
+    declared = int(declared) if declared.isascii() and declared.isdigit() else None
+    uploader, body, scope = _uploader(request), request, getattr(request, "scope", {})
+    if receive_body := scope.get("clip_body"):
+        # On the app server the body is still on the wire: read it only if it is wanted.
+        length = scope["clip_body_length"]
+        uploads.may_append(uploader=uploader, upload_id=upload_id, offset=offset, declared=length)
+        body = receive_body()
+        if body is None:
+            return _tus(HttpResponse(status=400))  # the sender went away mid-body
     upload = uploads.append(
-        uploader=_uploader(request),
-        upload_id=upload_id,
-        offset=offset,
-        body=getattr(request, "scope", {}).get("clip_bytes") or request,
-        declared=int(declared) if declared.isdigit() else None,
+        uploader=uploader, upload_id=upload_id, offset=offset, body=body, declared=declared
     )
     response = _tus(HttpResponse(status=204), upload)
     response["Upload-Offset"] = str(upload.offset)

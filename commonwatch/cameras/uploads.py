@@ -24,7 +24,7 @@ import shutil
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -34,10 +34,11 @@ from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from commonwatch.core.errors import Conflict, DomainError, NotFound
+from commonwatch.core.schemas import MAX_ID
+from commonwatch.media.recording_time import EARLIEST_RECORDING, is_plausible, parse_time
 from commonwatch.media.services import incoming_name
 from commonwatch.media.storage import media_storage
 
@@ -115,20 +116,27 @@ def encode_metadata(metadata: dict[str, str]) -> str:
 
 
 def recorded_at_of(metadata: dict[str, str]) -> datetime | None:
-    """The metadata's recorded_at (ISO 8601; UTC when it names no zone), None if absent."""
+    """The metadata's recorded_at (ISO 8601; UTC when it names no zone), None if absent.
+    Refused at creation unless it is a time a clip can have been recorded at."""
     raw = metadata.get("recorded_at", "").strip()
     if not raw:
         return None
-    try:
-        moment = parse_datetime(raw)
-    except ValueError:
-        moment = None
+    moment = parse_time(raw)
     if moment is None:
         raise UploadRefused(
             _("recorded_at must be an ISO 8601 date and time, such as 2026-11-30T14:05:00Z."),
             status=400,
         )
-    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
+    if not is_plausible(moment):
+        raise UploadRefused(
+            _(
+                "recorded_at must be after %(earliest)s and not more than a day ahead: "
+                "is the camera's clock set?"
+            )
+            % {"earliest": EARLIEST_RECORDING.date().isoformat()},
+            status=400,
+        )
+    return moment
 
 
 def start(*, uploader: Uploader, length: int, metadata: dict[str, str]) -> ClipUpload:
@@ -163,8 +171,8 @@ def start(*, uploader: Uploader, length: int, metadata: dict[str, str]) -> ClipU
 def _camera_for(uploader: Uploader, camera_id: str) -> Camera:
     if uploader.device_camera is not None:
         return uploader.device_camera
-    camera = None
-    if camera_id.strip().isdigit():
+    camera, camera_id = None, camera_id.strip()
+    if camera_id.isascii() and camera_id.isdigit() and int(camera_id) <= MAX_ID:
         camera = Camera.objects.filter(owner=uploader.user, pk=int(camera_id)).first()
     if camera is None:
         raise UploadRefused(
@@ -223,21 +231,8 @@ def append(*, uploader: Uploader, upload_id: str, offset: int, body, declared: i
         declared = body.size
     with transaction.atomic():
         upload = _scoped(uploader, upload_id).select_for_update().first()
-        if upload is None:
-            raise NotFound(_("No such upload."))
-        _refuse_expired(upload)
-        upload.offset = min(upload.offset, received_bytes(upload))
-        if offset != upload.offset:
-            raise Conflict(
-                _("Upload-Offset %(sent)d is not where this upload stands: %(offset)d.")
-                % {"sent": offset, "offset": upload.offset},
-                code="offset",
-            )
-        if declared is not None and offset + declared > upload.length:
-            raise _past_length(upload)
+        _check_append(upload, offset, declared)
         if upload.finished_at is not None:  # its file is the pipeline's now: touch nothing
-            if declared != 0:
-                raise _past_length(upload)
             return upload
         if isinstance(body, Staged):
             digest = _Digest(upload, None, staged=body)
@@ -249,6 +244,29 @@ def append(*, uploader: Uploader, upload_id: str, offset: int, body, declared: i
             _finish(upload, digest.hexdigest())
         upload.save(update_fields=["offset", "finished_at", "clip"])
     return upload
+
+
+def may_append(*, uploader: Uploader, upload_id: str, offset: int, declared: int | None):
+    """Refuse, before a byte of the body is read, what append would refuse anyway: an
+    upload that is not the sender's, expired, at another offset, or shorter."""
+    _check_append(_scoped(uploader, upload_id).first(), offset, declared)
+
+
+def _check_append(upload: ClipUpload | None, offset: int, declared: int | None) -> None:
+    if upload is None:
+        raise NotFound(_("No such upload."))
+    _refuse_expired(upload)
+    upload.offset = min(upload.offset, received_bytes(upload))
+    if offset != upload.offset:
+        raise Conflict(
+            _("Upload-Offset %(sent)d is not where this upload stands: %(offset)d.")
+            % {"sent": offset, "offset": upload.offset},
+            code="offset",
+        )
+    if declared is not None and offset + declared > upload.length:
+        raise _past_length(upload)
+    if upload.finished_at is not None and declared != 0:
+        raise _past_length(upload)
 
 
 def _past_length(upload: ClipUpload) -> UploadRefused:

@@ -26,6 +26,10 @@ def number(**limits):
     return Annotated[float, Field(allow_inf_nan=False, **limits), BeforeValidator(_not_a_boolean)]
 
 
+# Ids as every database stores them (a signed 64-bit integer): a larger one names nothing.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
 Latitude = number(ge=-90, le=90)
 Longitude = number(ge=-180, le=180)
 
@@ -55,7 +59,10 @@ def _a_moment(value):
     if offset is not None and abs(offset) > MAX_UTC_OFFSET:
         raise ValueError("a time zone is at most 14 hours from UTC")
     try:
-        moment.astimezone(UTC)
+        if offset is None:  # read later in the site's or the reader's zone: any must fit
+            (moment - MAX_UTC_OFFSET, moment + MAX_UTC_OFFSET)
+        else:
+            moment.astimezone(UTC)
     except OverflowError:
         raise ValueError("this date and time is out of range") from None
     return moment

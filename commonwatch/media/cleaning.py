@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
 
@@ -24,13 +24,12 @@ import av
 import numpy as np
 import pillow_heif
 from django.core.exceptions import ValidationError
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
 
 from .models import Kind
+from .recording_time import creation_time
 
 pillow_heif.register_heif_opener()
 
@@ -55,8 +54,6 @@ NOT_A_VIDEO = _lazy("This file is not a playable video.")
 # Black in the limited-range YUV that H.264 stores: luma 16, neutral chroma.
 BLACK_LUMA, NEUTRAL_CHROMA = 16, 128
 # A creation time before this, or in the future, is a camera's unset clock, not a time.
-EARLIEST_RECORDING = datetime(2000, 1, 1, tzinfo=UTC)
-
 HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
 
 
@@ -172,7 +169,7 @@ def clean_video(source: Path, workdir: Path, *, rules: VideoRules) -> Cleaned:
         with av.open(str(source), mode="r") as container:
             video = _video_stream(container)
             declared = _declared_seconds(container, video)
-            recorded_at = _creation_time(container, video)
+            recorded_at = creation_time((container.metadata, video.metadata))
             result = _transcode(container, video, target, rules)
     except (av.error.FFmpegError, IndexError, ValueError) as exc:
         raise ValidationError(NOT_A_VIDEO, code="media_unreadable") from exc
@@ -210,19 +207,6 @@ def _declared_seconds(container, video) -> float:
     if video.duration and video.time_base:
         claims.append(float(video.duration * video.time_base))
     return max(claims)
-
-
-def _creation_time(container, video) -> datetime | None:
-    """The creation_time tag of the container or the video stream, if it is a plausible
-    time: cameras with an unset clock write 1970 (or 1904, MP4's epoch)."""
-    for tags in (container.metadata, video.metadata):
-        found = parse_datetime(tags.get("creation_time", "") or "")
-        if found is None:
-            continue
-        found = found if timezone.is_aware(found) else found.replace(tzinfo=UTC)
-        if EARLIEST_RECORDING <= found <= timezone.now() + timedelta(days=1):
-            return found
-    return None
 
 
 class _Clock:

@@ -8,6 +8,7 @@ period count, so a file whose row is still being committed is never taken.
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -21,6 +22,16 @@ from .storage import media_storage
 FOLDERS = ("incoming", "media")
 GRACE = timedelta(hours=1)
 BATCH = 500
+MAX_GRACE_MINUTES = 10 * 366 * 24 * 60  # ten years: more is a typo, not a grace
+
+
+def grace_minutes(text: str) -> int:
+    """A command's --older-than-minutes: 0 and up, for a grace no sweep may go below."""
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_GRACE_MINUTES:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number of minutes from 0 to {MAX_GRACE_MINUTES}"
+        )
+    return int(text)
 
 
 def orphans(*, older_than: timedelta = GRACE) -> list[str]:

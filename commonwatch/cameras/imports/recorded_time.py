@@ -11,16 +11,14 @@ so it is preferred; a time before 2000 or in the future is a camera without a cl
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
 import av
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-# A camera's clock may run a little ahead of ours.
-CLOCK_SKEW = timedelta(days=1)
+from commonwatch.media.recording_time import creation_time, is_plausible
+
 _DATE = r"(?P<Y>20\d\d)-?(?P<m>\d\d)-?(?P<d>\d\d)"
 _TIME = r"(?P<H>\d\d)[-.:]?(?P<M>\d\d)[-.:]?(?P<S>\d\d)"
 
@@ -52,13 +50,7 @@ def from_metadata(readable) -> datetime | None:
             tags = [container.metadata, *(s.metadata for s in container.streams.video)]
     except (av.error.FFmpegError, ValueError):
         return None
-    for tag in tags:
-        found = parse_datetime(tag.get("creation_time", "") or "")
-        if found is not None:
-            found = found if timezone.is_aware(found) else found.replace(tzinfo=UTC)
-            if _plausible(found):
-                return found
-    return None
+    return creation_time(tags)
 
 
 def from_name(name: str) -> datetime | None:
@@ -69,7 +61,7 @@ def from_name(name: str) -> datetime | None:
         if match is None:
             continue
         found = _from_match(match)
-        if found is not None and _plausible(found):
+        if found is not None and is_plausible(found):
             return found
     return None
 
@@ -83,7 +75,3 @@ def _from_match(match: re.Match) -> datetime | None:
     except ValueError:  # 2026-13-45: digits, not a date
         return None
     return timezone.make_aware(naive, timezone.get_default_timezone())
-
-
-def _plausible(moment: datetime) -> bool:
-    return EARLIEST <= moment <= timezone.now() + CLOCK_SKEW

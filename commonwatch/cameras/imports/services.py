@@ -253,6 +253,16 @@ def _open_local_archive(clip_import: ClipImport, path) -> None:
         refuse(clip_import, str(refusal))
 
 
+def waiting_bytes_hook(names: list[str]) -> set[str]:
+    """Zips not yet opened and files not yet made clips, which the media sweep must keep."""
+    archives = ClipImport.objects.filter(archive_name__in=names)
+    files = ClipImportFile.objects.filter(upload_name__in=names)
+    return {
+        *archives.values_list("archive_name", flat=True),
+        *files.values_list("upload_name", flat=True),
+    }
+
+
 def refuse(clip_import: ClipImport, reason: str) -> None:
     ClipImport.objects.filter(pk=clip_import.pk).update(
         state=State.REFUSED, reason=reason, finished_at=timezone.now()

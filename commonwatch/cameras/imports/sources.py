@@ -25,13 +25,16 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from commonwatch.core.schemas import MAX_ID
+
 MAX_ARCHIVE_MEMBERS = 5000
 # Video is compressed already: a member that unpacks to over this many times its packed
 # size is not a video, and is how a zip bomb fills a disk.
 MAX_COMPRESSION_RATIO = 20
 RATIO_CHECKED_ABOVE = 1 << 20  # tiny members may compress well (and cannot hurt)
 ARCHIVE_SUFFIXES = frozenset({".zip", ".7z", ".rar", ".tar", ".gz", ".tgz", ".bz2", ".xz"})
-ZIP_MAGIC = b"PK\x03\x04"
+# A zip starts with its first member, or, holding none, with its end record.
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
 
 class ArchiveRefused(Exception):
@@ -57,7 +60,7 @@ def left_out_entries(reported: str) -> list[Entry]:
     ValidationError for a report that is not that (before anything is kept)."""
     try:
         rows = json.loads(reported or "[]")
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth
         rows = None
     if not isinstance(rows, list) or len(rows) > MAX_LEFT_OUT or not all(map(_is_left_out, rows)):
         raise ValidationError(
@@ -81,7 +84,7 @@ def _is_left_out(row) -> bool:
         and isinstance(row[0], str)
         and bool(row[0].strip())
         and type(row[1]) is int
-        and row[1] >= 0
+        and 0 <= row[1] <= MAX_ID
         and row[2] in ("size", "unpack")
     )
 
@@ -137,6 +140,8 @@ def zip_entries(archive: zipfile.ZipFile) -> list[Entry]:
 
 
 def _check_archive(members: list[zipfile.ZipInfo]) -> None:
+    if not members:
+        raise ArchiveRefused(_("This zip holds no files."))
     if len(members) > MAX_ARCHIVE_MEMBERS:
         raise ArchiveRefused(
             _("This zip holds more than %(n)d files: import it in parts.")

@@ -62,7 +62,9 @@ def _sent(request) -> dict:
         raise ValidationError(_("Choose a zip file or a folder, not both."), code="both")
     if folder:
         count = request.POST.get("count", "")
-        count = int(count) if count.isdigit() else len(folder)
+        count = (
+            int(count) if count.isascii() and count.isdigit() and len(count) < 7 else len(folder)
+        )
         # A zip too large for one request comes unpacked by the page's script, in parts.
         unpacked_zip = request.POST.get("zip", "").replace("\\", "/").rsplit("/", 1)[-1]
         name = unpacked_zip.strip()[:MAX_NAME] or _("a folder of %(n)d files") % {"n": count}

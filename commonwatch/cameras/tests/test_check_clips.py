@@ -9,10 +9,10 @@ from io import StringIO
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import TestCase
 
-from commonwatch.cameras.models import Clip
+from commonwatch.cameras.models import Clip, ClipImport, ClipImportFile
 from commonwatch.media.models import MediaFile
 from commonwatch.media.storage import media_storage
 from commonwatch.media.tests.factories import short_video
@@ -85,3 +85,27 @@ def test_a_clip_whose_thumbnail_is_gone_counts_as_without_files():
     clip = clip_of(CameraFactory())
     media_storage().delete(clip.media.thumbnail_name)
     assert f"clip without its files: {clip.pk}" in run()
+
+
+def test_an_imports_waiting_file_and_unopened_zip_are_not_orphans():
+    """Their bytes wait in the incoming folder for the task worker, named only by the
+    import's rows: a backlog must not make the repair delete them."""
+    waiting, unopened = orphan_file(), orphan_file()
+    camera = CameraFactory()
+    clip_import = ClipImport.objects.create(
+        owner=camera.owner, camera=camera, name="export.zip", archive_name=unopened
+    )
+    ClipImportFile.objects.create(
+        clip_import=clip_import, name="a.mp4", size=10, upload_name=waiting
+    )
+
+    found = run("--older-than-minutes", "0", "--repair")
+
+    assert waiting not in found and unopened not in found
+    assert media_storage().exists(waiting) and media_storage().exists(unopened)
+
+
+@pytest.mark.parametrize("minutes", ["-5", "99999999999999999999", "soon"])
+def test_an_age_that_would_undo_the_grace_is_refused(minutes):
+    with pytest.raises(CommandError, match="whole number of minutes"):
+        call_command("check_clips", "--older-than-minutes", minutes)

@@ -82,15 +82,26 @@ def test_a_range_that_ends_before_it_starts_is_a_422(client, library):
     [
         ("2026-11-20T00:00:00+20:00", "a time zone is at most 14 hours from UTC"),
         ("0001-01-01T00:00:00+05:00", "this date and time is out of range"),
+        ("9999-12-31T23:00", "this date and time is out of range"),  # read in Denver's zone
     ],
 )
 def test_a_time_no_database_can_hold_is_a_422(client, library, moment, reason):
     sign_in(client, library["door"].owner)
+    client.cookies["tz"] = "America/Denver"
 
     answer = client.get("/api/v1/clips", {"from": moment})
 
     assert answer.status_code == 422
     assert reason in answer.json()["detail"][0]["msg"]
+
+
+def test_a_camera_id_no_database_can_hold_is_a_422(client, library):
+    sign_in(client, library["door"].owner)
+
+    answer = client.get("/api/v1/clips", {"camera": "9223372036854775808"})
+
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["query", "camera"]
 
 
 def test_a_personal_token_gets_a_clip_and_its_video_recorded_as_a_download(client, library):

@@ -169,7 +169,8 @@ def test_files_the_page_left_out_are_listed_with_the_servers_reasons(client, cam
     "report",
     ["{not json", '{"a": 1}', '[["bad", "12", "size"]]', '[["neg.mp4", -1, "size"]]',
      '[["why.mp4", 10, "<script>"]]', '["not a row"]', '[[" ", 1, "size"]]',
-     json.dumps([["a.mp4", 1, "size"]] * 1001)],
+     json.dumps([["a.mp4", 1, "size"]] * 1001), '[["big.mp4", 99999999999999999999, "size"]]',
+     "[" * 100_000 + "]" * 100_000],
 )  # fmt: skip
 def test_a_malformed_left_out_report_is_a_400_and_keeps_nothing(client, camera, report):
     json_answer = {"headers": {"Accept": "application/json"}}

@@ -175,6 +175,14 @@ def test_a_damaged_zip_is_refused_with_a_reason():
     assert incoming_left() == []
 
 
+def test_an_empty_zip_is_refused_as_holding_no_files():
+    """An empty zip starts with its end record, not a member: it was taken for a video."""
+    camera = CameraFactory()
+    done = run(camera, {"export.zip": zipped({})})
+    assert (done.state, done.reason) == (ImportState.REFUSED, "This zip holds no files.")
+    assert incoming_left() == []
+
+
 def test_an_import_past_the_quota_is_refused_before_anything_is_kept():
     camera = CameraFactory()
     ClipKeeping.objects.create(owner=camera.owner, quota_bytes=1000)

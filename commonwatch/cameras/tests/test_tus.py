@@ -315,6 +315,38 @@ def test_a_bad_recorded_at_is_refused_at_creation(client, device):
     assert not ClipUpload.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "moment", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "1970-01-01T00:00:00Z"]
+)
+def test_a_recorded_at_no_clip_can_have_is_refused_at_creation(client, device, moment):
+    """A year-1 time at +14:00 is well-formed but no database stores it: it used to pass
+    creation and fail the request that completes the upload, on every retry."""
+    response = create(client, 10, meta=metadata(recorded_at=moment), **device)
+
+    assert response.status_code == 400
+    assert "camera's clock" in response.json()["detail"]
+    assert not ClipUpload.objects.exists()
+
+
+@pytest.mark.parametrize("header", ["HTTP_UPLOAD_LENGTH", "HTTP_UPLOAD_OFFSET"])
+def test_a_number_header_in_other_digits_is_a_400(client, device, header):
+    location = start(client, 10, device)
+    url = location if header == "HTTP_UPLOAD_OFFSET" else UPLOADS
+    send = client.patch if header == "HTTP_UPLOAD_OFFSET" else client.post
+    response = send(
+        url,
+        b"x" * 10,
+        content_type=OFFSET_TYPE,
+        HTTP_TUS_RESUMABLE="1.0.0",
+        **{"HTTP_UPLOAD_LENGTH": "10", "HTTP_UPLOAD_OFFSET": "0", header: "\u00b2"},
+        **device,
+    )
+
+    assert response.status_code == 400
+    assert "whole number of bytes" in response.json()["detail"]
+    assert ClipUpload.objects.get().offset == 0
+
+
 def test_a_finished_clip_is_on_disk_before_its_camera_is_told(client, device, monkeypatch):
     """The camera deletes its copy on the last answer: by then the clip's bytes and its
     name in the incoming folder have been flushed (fsync), not left in the page cache."""

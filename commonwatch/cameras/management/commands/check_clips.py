@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand
 
 from commonwatch.cameras import repair
+from commonwatch.media import sweeping
 
 
 class Command(BaseCommand):
@@ -20,7 +21,10 @@ class Command(BaseCommand):
             "--repair", action="store_true", dest="fix", help="delete what is found"
         )
         parser.add_argument(
-            "--older-than-minutes", type=int, default=60, help="leave younger files alone"
+            "--older-than-minutes",
+            type=sweeping.grace_minutes,
+            default=60,
+            help="leave younger files alone",
         )
 
     def handle(self, *args, fix: bool, older_than_minutes: int, **options):

@@ -16,7 +16,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="only list them")
         parser.add_argument(
-            "--older-than-minutes", type=int, default=60, help="leave younger files alone"
+            "--older-than-minutes",
+            type=sweeping.grace_minutes,
+            default=60,
+            help="leave younger files alone",
         )
 
     def handle(self, *args, dry_run: bool, older_than_minutes: int, **options):
