@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from commonwatch.core.admin_site import OperatorModelAdmin
+
 from . import services
 from .models import User
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(OperatorModelAdmin):
     list_display = ["email", "role", "is_active", "date_joined", "last_login"]
     list_filter = ["role", "is_active"]
     search_fields = ["email"]

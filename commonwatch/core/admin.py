@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from .admin_site import OperatorModelAdmin
 from .models import OutboxMessage
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(OperatorModelAdmin):
     list_display = ["kind", "created_at", "attempts", "done_at", "available_at"]
     list_filter = ["kind", ("done_at", admin.EmptyFieldListFilter)]
     fields = ["kind", "created_at", "available_at", "attempts", "last_error", "done_at"]
