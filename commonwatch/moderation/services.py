@@ -27,10 +27,15 @@ from .models import Action, Appeal, AppealStatus, CheckStop, Decision, Flag, Rul
 from .policies import MODERATE
 
 MAX_REASON_CHARS = 1000
+FORMER_MODERATOR = "a former moderator"  # stands for a closed account's address
 
 
-def _require_moderator(user) -> None:
+def _require_moderator(user, about=None) -> None:
+    """A moderator, and not the author of what they decide: nobody passes their own
+    post, comment, edit or appeal (DESIGN: a second look is someone else's)."""
     require(user, MODERATE)
+    if about is not None and about.author_id == user.pk:
+        raise NotAllowed(_("You wrote this: another moderator decides it."))
 
 
 # How each decision is named in the audit trail: moderation.<post|comment>.<verb>.
@@ -102,7 +107,7 @@ def _rejection_reason(reason: str, rule: str) -> str:
 
 
 def approve_post(*, moderator, post: Post, reason: str = "") -> Post:
-    _require_moderator(moderator)
+    _require_moderator(moderator, about=post)
     reason = _reason(reason)
     with transaction.atomic():
         queue.require_unclaimed(moderator, queue.key("post", post.pk))
@@ -118,7 +123,7 @@ def approve_post(*, moderator, post: Post, reason: str = "") -> Post:
 
 
 def reject_post(*, moderator, post: Post, reason: str, rule: str) -> Post:
-    _require_moderator(moderator)
+    _require_moderator(moderator, about=post)
     reason = _rejection_reason(reason, rule)
     with transaction.atomic():
         queue.require_unclaimed(moderator, queue.key("post", post.pk))
@@ -217,7 +222,7 @@ def flag_post(*, user, post: Post, reason: str, note: str = "") -> Flagged:
 
 def keep_post(*, moderator, post: Post, reason: str = "") -> Post:
     """A flagged post that stayed published stays so: its flags are answered."""
-    _require_moderator(moderator)
+    _require_moderator(moderator, about=post)
     reason = _reason(reason)
     with transaction.atomic():
         post = transitions.lock_post(
@@ -245,7 +250,9 @@ def close_appellant(user, what_they_wrote: str) -> None:
     """accounts.closing: a closed account's open appeals are withdrawn (nobody is left to
     read the answer), and its address leaves the decisions it made as a moderator."""
     _withdraw(Appeal.objects.filter(author=user), actor=user)
-    Decision.objects.filter(moderator=user).update(moderator_name="")
+    # Not blank: a blank name is what the flags' own decisions carry, and the public log
+    # counts those apart; its past must not change when a moderator leaves.
+    Decision.objects.filter(moderator=user).update(moderator_name=FORMER_MODERATOR)
 
 
 def withdraw_appeals(post: Post, *, deleted: bool) -> None:
@@ -269,7 +276,7 @@ def _withdraw(appeals, *, actor) -> None:
 
 
 def approve_comment(*, moderator, comment: Comment, reason: str = "") -> Comment:
-    _require_moderator(moderator)
+    _require_moderator(moderator, about=comment)
     reason = _reason(reason)
     with transaction.atomic():
         queue.require_unclaimed(moderator, queue.key("comment", comment.pk))
@@ -280,7 +287,7 @@ def approve_comment(*, moderator, comment: Comment, reason: str = "") -> Comment
 
 
 def reject_comment(*, moderator, comment: Comment, reason: str, rule: str) -> Comment:
-    _require_moderator(moderator)
+    _require_moderator(moderator, about=comment)
     reason = _rejection_reason(reason, rule)
     with transaction.atomic():
         queue.require_unclaimed(moderator, queue.key("comment", comment.pk))
@@ -331,6 +338,7 @@ def appeal(*, author, statement: str, post: Post | None = None, comment=None) ->
 def apply_edit(*, moderator, revision: PostRevision) -> Post:
     """An author's edit of a published post, applied from the queue: like any item,
     only by whoever holds its claim (or anyone, when nobody does)."""
+    _require_moderator(moderator, about=revision.post)
     with transaction.atomic():
         queue.require_unclaimed(moderator, queue.key("edit", revision.pk))
         post = community_services.approve_edit(moderator=moderator, revision=revision)
@@ -340,6 +348,7 @@ def apply_edit(*, moderator, revision: PostRevision) -> Post:
 
 def turn_down_edit(*, moderator, revision: PostRevision, note: str) -> PostRevision:
     """The published text stays and the author reads the note; claims as for apply_edit."""
+    _require_moderator(moderator, about=revision.post)
     with transaction.atomic():
         queue.require_unclaimed(moderator, queue.key("edit", revision.pk))
         revision = community_services.reject_edit(moderator=moderator, revision=revision, note=note)
@@ -369,7 +378,7 @@ def decide_appeal(
     an author's edit or delete does), so a grant and an edit at once wait for each
     other instead of deadlocking.
     """
-    _require_moderator(moderator)
+    _require_moderator(moderator, about=appeal)
     answer = (answer or "").strip()
     if not answer:
         raise ValidationError({"answer": _("Tell the author why: the answer is shown to them.")})

@@ -6,10 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from commonwatch.accounts import services as accounts
+from commonwatch.accounts.closing import WhatTheyWrote
 from commonwatch.community import services as community
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
 from commonwatch.moderation import selectors, services
-from commonwatch.moderation.models import CheckStop, Rule
+from commonwatch.moderation.models import CheckStop, Decision, Rule
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +110,19 @@ def test_the_log_page_shows_the_check_stops_once_and_keeps_its_title_plain(clien
     title = page.split("<title>", 1)[1].split("</title>", 1)[0]
     assert "<" not in title and "Moderation log" in title
     assert page.count('id="automatic-checks"') == 1
+
+
+def test_a_moderator_leaving_changes_neither_the_logs_past_nor_who_decided(client, db):
+    """Closing a moderator's account removes their address from their decisions; their
+    decisions must not turn into the flags' own (counted apart in the public log)."""
+    mod, author = moderator(), resident_at(*CENTER)
+    kept = published(author, moderator_user=mod)
+    services.requeue_post(moderator=mod, post=kept, reason="A second look.")
+    before = selectors.moderation_log().months[0]
+
+    accounts.delete_account(user=mod, what_they_wrote=WhatTheyWrote.KEEP)
+
+    after = selectors.moderation_log().months[0]
+    assert after.sent_back_by_flags == before.sent_back_by_flags == 0
+    names = set(Decision.objects.values_list("moderator_name", flat=True))
+    assert names == {services.FORMER_MODERATOR} and mod.email not in names

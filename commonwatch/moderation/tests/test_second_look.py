@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from commonwatch.accounts import services as accounts
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.community import services as community
 from commonwatch.community.models import Status
@@ -135,3 +136,34 @@ def test_the_web_and_the_api_ask_for_an_edit(client, author, mod):
         content_type="application/json",
     )
     assert answer.status_code == 200 and answer.json()["status"] == "changes"
+
+
+def test_a_moderator_decides_nothing_they_wrote(client, mod):
+    """Every post passes a moderation step that is someone else's: a moderator who posts
+    could otherwise approve it, or grant their own appeal and lift their own penalty."""
+    accounts.set_home(user=mod, lat=CENTER[0], lng=CENTER[1], radius_mi=1.0)
+    other = moderator()
+    own = submit(mod, title="My own post")
+    rejected = submit(mod, title="Rejected one")
+    services.reject_post(moderator=other, post=rejected, reason="No plates.", rule="private_info")
+    appeal = services.appeal(author=mod, post=rejected, statement="It was fine.")
+
+    attempts = [
+        lambda: services.approve_post(moderator=mod, post=own),
+        lambda: services.reject_post(moderator=mod, post=own, reason="x", rule="spam"),
+        lambda: services.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Mine."),
+    ]
+    for attempt in attempts:
+        with pytest.raises(NotAllowed, match="another moderator decides it"):
+            attempt()
+    sign_in(client, mod)
+    web = client.post(f"/moderation/posts/{own.pk}/decision/", {"action": "approve"}, follow=True)
+
+    assert "another moderator decides it" in web.content.decode()
+    own.refresh_from_db()
+    rejected.refresh_from_db()
+    appeal.refresh_from_db()
+    assert (own.status, rejected.status) == (Status.PENDING, Status.REJECTED)
+    assert appeal.status == AppealStatus.OPEN
+    assert standing_steps(mod).count() == 1
+    services.approve_post(moderator=other, post=own)  # someone else may
