@@ -11,6 +11,7 @@ import contextlib
 import os
 import re
 import secrets
+import zoneinfo
 from collections.abc import Callable
 from email.utils import parseaddr
 from pathlib import Path
@@ -35,6 +36,17 @@ class _Env(environ.Env):
 
 
 env = _Env()
+
+
+def _read(name: str, value, parse: Callable):
+    """parse(value), or a start-up error naming the variable (the parsers' own errors
+    name neither it nor, often, what is wrong: "KeyError: 'ENGINE'")."""
+    try:
+        return parse(value)
+    except Exception as error:  # whatever the parser raises, the operator reads one line
+        # The value is not repeated: URLs and keys carry secrets, and logs keep lines.
+        raise ImproperlyConfigured(f"{name} cannot be read: {error!r}") from error
+
 
 # Production is the default: the demo and the tests turn on DEBUG (the embedded dev
 # mode) explicitly, which is also the only mode that makes up its own keys.
@@ -79,6 +91,7 @@ ENCRYPTION_KEYS = _secret(
     "Generate one with: python -c 'from cryptography.fernet import Fernet; "
     "print(Fernet.generate_key().decode())'",
 ).split(",")
+_read("ENCRYPTION_KEYS", ENCRYPTION_KEYS, lambda keys: [Fernet(k.strip().encode()) for k in keys])
 
 
 def _vapid_private_key() -> str:
@@ -123,6 +136,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 SITE_NAME = env.str("SITE_NAME", default="Commonwatch")
 REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
 # Prefixes every cache key, task queue and live channel: installs sharing a Redis
 # never see each other's data (Redis pub/sub ignores database numbers). Required with
 # Redis, where a shared default would mix two installs up.
@@ -219,7 +234,11 @@ TEMPLATES = [
 DATABASE_URL = (
     env.str("DATABASE_URL", default="") or f"sqlite:///{DATA_DIR / 'commonwatch.sqlite3'}"
 )
-DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+DATABASES = {"default": _read("DATABASE_URL", DATABASE_URL, env.db_url_config)}
+if "ENGINE" not in DATABASES["default"]:
+    raise ImproperlyConfigured(
+        "DATABASE_URL names no database we know: use postgres://… or sqlite:///…"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while the task worker writes.
     DATABASES["default"]["OPTIONS"] = {
@@ -352,7 +371,7 @@ MFA_TOTP_ISSUER = "Commonwatch"
 STAFF_IDLE_TIMEOUT_SECONDS = env.int("STAFF_IDLE_TIMEOUT_SECONDS", default=30 * 60)
 
 EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
-vars().update(env.email_url_config(EMAIL_URL))
+vars().update(_read("EMAIL_URL", EMAIL_URL, env.email_url_config))
 # A send gives up well within the outbox's lease, so a hung relay never makes a
 # second worker send the same e-mail while the first still waits.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
@@ -380,6 +399,7 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]  # strings are marked; add a language with its catalog
 LOCALE_PATHS = [BASE_DIR / "commonwatch" / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+_read("TIME_ZONE", TIME_ZONE, zoneinfo.ZoneInfo)  # an IANA name, such as America/Denver
 USE_I18N = True
 USE_TZ = True
 
@@ -502,9 +522,13 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+if _LOG_LEVEL not in _LOG_LEVELS:
+    raise ImproperlyConfigured(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
 }

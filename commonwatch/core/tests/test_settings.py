@@ -115,6 +115,29 @@ def test_a_setting_that_is_not_a_number_is_named_in_the_refusal(tmp_path):
     assert "DB_CONN_MAX_AGE cannot be read" in started.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("ENCRYPTION_KEYS", "notakey", "ENCRYPTION_KEYS cannot be read"),
+        ("TIME_ZONE", "", "TIME_ZONE cannot be read"),
+        ("TIME_ZONE", "Mars/Base", "TIME_ZONE cannot be read"),
+        ("DATABASE_URL", "foo", "DATABASE_URL names no database"),
+        ("DATABASE_URL", "postgres://user:hunter2@db:notaport/x", "DATABASE_URL cannot be read"),
+        ("EMAIL_URL", "smtp://user:hunter2@host:notaport", "EMAIL_URL cannot be read"),
+        ("REDIS_URL", "notaurl", "REDIS_URL must start with"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be one of"),
+    ],
+)
+def test_a_setting_that_cannot_work_stops_the_start_naming_it(tmp_path, name, value, said):
+    """Found at start-up, not as a 500 on the first password reset or log page; the
+    value itself is not repeated, since URLs and keys carry passwords."""
+    started = load_settings(tmp_path, DEBUG="true", INSTALL_NAME="x", **{name: value})
+
+    assert started.returncode != 0
+    assert said in started.stderr
+    assert "hunter2" not in started.stderr
+
+
 @pytest.fixture
 def shared_redis():
     server = PrivateRedis()
