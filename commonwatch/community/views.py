@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
@@ -32,17 +32,23 @@ WRITE = needs(policies.WRITE)
 RESOLVE = needs(policies.RESOLVE)
 
 
-def _unknown_filters(filter_form: FeedFilterForm):
-    """A 400 naming the filters whose value is not one offered (or the words' own
+def _unknown_filters(request, filter_form: FeedFilterForm, back: str):
+    """A 400 page naming the filters whose value is not one offered (or the words' own
     error, such as too long a search), or None if all are valid."""
     if filter_form.is_valid():
         return None
     if "q" in filter_form.errors:
-        return HttpResponseBadRequest(filter_form.errors["q"][0])
+        return _bad_address(request, filter_form.errors["q"][0], back)
     fields = ", ".join(filter_form.errors)
-    return HttpResponseBadRequest(
-        _("Unknown value for the filter: %(fields)s") % {"fields": fields}
-    )
+    reason = _("Unknown value for the filter: %(fields)s") % {"fields": fields}
+    return _bad_address(request, reason, back)
+
+
+def _bad_address(request, reason: str, back: str):
+    """The site's own page for a link that was edited or cut (400), with the way back."""
+    labels = {"community:feed": _("Open the feed"), "community:map": _("Open the map")}
+    context = {"reason": reason, "back_url": reverse(back), "back_label": labels[back]}
+    return render(request, "community/bad_address.html", context, status=400)
 
 
 FEED_SEEN_AT = "community.feed_seen_at"
@@ -73,14 +79,14 @@ def preview(request):
 @require_GET
 def feed(request):
     filter_form = FeedFilterForm(request.GET)
-    if refused := _unknown_filters(filter_form):
+    if refused := _unknown_filters(request, filter_form, "community:feed"):
         return refused
     filters = filter_form.cleaned_data
     cursor = request.GET.get("cursor")
     try:
         page = selectors.feed_for(request.user, cursor=cursor, **filters)
     except ValueError as exc:
-        return HttpResponseBadRequest(str(exc))
+        return _bad_address(request, str(exc), "community:feed")
     new_since = None
     if not cursor:
         mark_read(user=request.user, kind=POST_ALERT)
@@ -152,7 +158,7 @@ def post_detail(request, post_id: int):
     return _post_page(request, selectors.post_for(request.user, post_id), CommentForm())
 
 
-def _post_page(request, post, comment_form: CommentForm):
+def _post_page(request, post, comment_form: CommentForm, status: int = 200):
     home = home_of(request.user)
     card = selectors.post_page(post, request.user, home=home)
     # Changes to a published post arrive over the feed's socket, which only residents
@@ -168,33 +174,30 @@ def _post_page(request, post, comment_form: CommentForm):
         "paused": hooks.posting_pause(request.user),
         "panels": hooks.panels(request, card),
     }
-    return render(request, "community/post.html", context)
+    return render(request, "community/post.html", context, status=status)
 
 
 @access(WRITE)
 @require_POST
 def comment(request, post_id: int):
-    """A comment the anti-profiling check questions comes back on the post's page with
-    the question under it and its text kept; any other refusal is reported as before."""
+    """A refused comment comes back on the post's page with its text kept and the reason
+    under it (the anti-profiling check's question too); only a success redirects."""
     post = selectors.post_for(request.user, post_id)
     form = CommentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Write a comment of at most 1000 characters."))
-        return redirect("community:post", post_id=post.pk)
-    try:
-        services.add_comment(author=request.user, post=post, **form.cleaned_data)
-    except ValidationError as exc:
-        add_errors(form, exc)
-        if form.asks_for_details:
-            return _post_page(request, post, form)
-        messages.error(request, " ".join(exc.messages))
-    except DomainError as exc:
-        if isinstance(exc, SecondFactorRequired):
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Your comment will appear once a moderator approves it."))
-    return redirect("community:post", post_id=post.pk)
+    if form.is_valid():
+        try:
+            services.add_comment(author=request.user, post=post, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        except DomainError as exc:
+            if isinstance(exc, SecondFactorRequired):
+                raise
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your comment will appear once a moderator approves it."))
+            return redirect("community:post", post_id=post.pk)
+    form.fields["body"].widget.attrs["autofocus"] = True  # the page opens at the comment
+    return _post_page(request, post, form, status=200 if form.asks_for_details else 400)
 
 
 @access(RESOLVE)
@@ -278,7 +281,7 @@ def map_page(request):
     query = request.GET.copy()
     query.setdefault("period", MAP_DEFAULT_PERIOD)
     filter_form = FeedFilterForm(query)
-    if refused := _unknown_filters(filter_form):
+    if refused := _unknown_filters(request, filter_form, "community:map"):
         return refused
     filters = filter_form.cleaned_data
     context = {

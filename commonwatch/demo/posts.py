@@ -128,14 +128,14 @@ def _seed_batch(rng, homes, now, size: int, pending: int) -> None:
 
 def _comment_on(rng, homes, posts) -> None:
     """A third of the posts get a few neighbors' comments, numbered #2, #3 … by time."""
-    comments, aliases = [], []
+    comments, aliases, now = [], [], _just_now()
     for post in posts:
         if rng.random() > 0.35:
             continue
         commenters = {rng.choice(homes)[0] for _ in range(rng.randint(1, 3))} - {post.author_id}
-        times = sorted(
-            post.published_at + timedelta(minutes=rng.uniform(5, 600)) for _ in commenters
-        )
+        # Within ten hours of the post, and never after now: a fresh post's talk is fresh.
+        span = min(timedelta(hours=10), max(now - post.published_at, timedelta(0)))
+        times = sorted(post.published_at + span * rng.uniform(0.01, 1) for _ in commenters)
         for number, (user_id, when) in enumerate(zip(sorted(commenters), times, strict=True), 2):
             aliases.append(ThreadAlias(post=post, user_id=user_id, number=number))
             comments.append(

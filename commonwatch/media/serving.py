@@ -8,10 +8,17 @@ disk, with byte ranges so videos can seek. No path is ever public.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseNotModified,
+    HttpResponseRedirect,
+)
 
 from .models import MediaFile
 from .storage import media_storage
@@ -25,16 +32,23 @@ def respond(request, item: MediaFile, variant: str = "") -> HttpResponse:
     if not name:
         raise Http404
     content_type = "image/jpeg" if variant == THUMBNAIL else item.content_type
-    if settings.MEDIA_ACCEL_REDIRECT:
+    # Browsers keep the bytes but ask again each time (no-cache), so a file deleted or
+    # taken down is not shown from the cache; the check answers 304 while it stands.
+    etag = f'"{hashlib.sha256(name.encode()).hexdigest()[:32]}"'
+    if settings.MEDIA_STORAGE != "s3" and request.headers.get("If-None-Match") == etag:
+        response = HttpResponseNotModified()
+    elif settings.MEDIA_ACCEL_REDIRECT:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_REDIRECT.rstrip("/") + "/" + name
     elif settings.MEDIA_STORAGE == "s3":
         response = HttpResponseRedirect(_signed_url(name))
     else:
         response = _from_disk(request, name, content_type)
-    response["Cache-Control"] = (
-        "private, no-store" if settings.MEDIA_STORAGE == "s3" else ("private, max-age=3600")
-    )
+    if settings.MEDIA_STORAGE == "s3":
+        response["Cache-Control"] = "private, no-store"
+    else:
+        response["Cache-Control"] = "private, no-cache"
+        response["ETag"] = etag
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -45,6 +45,7 @@ def test_a_new_token_is_shown_once_and_only_its_digest_is_stored(client, residen
     again = client.get(reverse("accounts:api_tokens"))
     assert raw.encode() not in again.content
     assert token.prefix.encode() in again.content
+    assert b"<code>Authorization: Bearer <var>your-token</var></code>" in again.content
 
 
 def test_a_bearer_token_reads_my_profile_and_sets_my_home_without_csrf(resident):

@@ -48,6 +48,8 @@ def test_a_feed_cursor_that_names_no_moment_of_the_feed_is_refused(client, reade
     assert [error["loc"][-1] for error in api.json()["detail"]] == ["cursor"]
     assert page.status_code == 400
     assert b"This page link is not valid." in page.content
+    # The site's own page, with its menu and the way back, not a bare line of text.
+    assert b'class="panel"' in page.content and b"Open the feed" in page.content
 
 
 @pytest.mark.parametrize("period", ["fortnight", "DAY", "1"])

@@ -103,13 +103,28 @@ def test_the_comment_form_comes_back_with_the_question_and_the_text(client, auth
     assert Comment.objects.get().held_by_check == "profiling"
 
 
-def test_other_comment_refusals_still_come_back_as_a_message(client, author, neighbor):
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Call me at 303-555-0199", "Remove the phone number"),
+        ("x" * 1001, "at most 1000 characters"),
+        ("   ", "This field is required."),
+    ],
+)
+def test_other_comment_refusals_come_back_with_the_text_kept(
+    client, author, neighbor, text, reason
+):
+    """The reason under the box, and what the neighbor typed still in it."""
     post = published(author)
     client.force_login(neighbor)
-    response = client.post(
-        f"/feed/posts/{post.pk}/comments/", {"body": "Call me at 303-555-0199"}, follow=True
-    )
-    assert "Remove the phone number" in response.content.decode()
+
+    response = client.post(f"/feed/posts/{post.pk}/comments/", {"body": text})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert reason in page
+    assert text.strip() in page.split('name="body"', 1)[1].split("</textarea>", 1)[0]
+    assert not Comment.objects.exists()
     assert not Comment.objects.exists()
 
 

@@ -54,6 +54,7 @@ def test_the_demo_city_has_its_organisations_staff_homes_posts_and_a_queue(capsy
     assert Post.objects.count() == 400
     assert Post.objects.filter(status=Status.PENDING).exists()
     assert Comment.objects.exists() and Flag.objects.exists()
+    assert not Comment.objects.filter(created_at__gt=timezone.now()).exists()
     assert len({p.category for p in Post.objects.all()}) == 6
 
 

@@ -27,9 +27,28 @@ def test_its_owner_receives_the_cleaned_file_and_its_thumbnail(client):
 
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     assert b"".join(response.streaming_content) == media_storage().open(item.name).read()
-    assert response["Cache-Control"] == "private, max-age=3600"
+    assert response["Cache-Control"] == "private, no-cache"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert thumbnail.status_code == 200 and thumbnail["Content-Type"] == "image/jpeg"
+
+
+def test_a_browser_asks_again_each_time_and_a_deleted_file_is_not_served_from_its_cache(
+    client,
+):
+    """no-cache: the kept copy is used only after the access check answers 304; once the
+    file is gone the check answers 404, and the browser drops its copy."""
+    owner = UserFactory()
+    item = processed(owner, jpeg_with_gps())
+    client.force_login(owner)
+    url = _url(item)
+    first = client.get(url)
+
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    item.delete()
+    gone = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 304 and again["Cache-Control"] == "private, no-cache"
+    assert gone.status_code == 404
 
 
 def test_anyone_else_is_told_it_does_not_exist(client):
