@@ -52,6 +52,17 @@ def _circle_inside_map(home_map) -> bool:
     )
 
 
+def _circle_centred(home_map) -> bool:
+    """fitBounds puts the circle in the middle of the map."""
+    circle, frame = (
+        home_map.locator(".leaflet-overlay-pane path").bounding_box(),
+        home_map.bounding_box(),
+    )
+    middle = (frame["x"] + frame["width"] / 2, frame["y"] + frame["height"] / 2)
+    centre = (circle["x"] + circle["width"] / 2, circle["y"] + circle["height"] / 2)
+    return abs(centre[0] - middle[0]) < 10 and abs(centre[1] - middle[1]) < 10
+
+
 def test_a_newcomer_signs_up_confirms_finds_a_demo_address_and_sees_the_preview(
     open_page, mailoutbox, demo_city
 ):
@@ -157,9 +168,14 @@ def test_use_my_location_places_the_pin_and_a_refusal_is_explained(open_page, db
     refused.page.get_by_role("button", name="Use my location").click()
     expect(refused.page.locator("[data-place-status]")).to_contain_text("was not allowed")
     expect(refused.page.locator("#id_lat")).to_have_value("")
-    # Typed coordinates still do it.
-    refused.page.locator("#id_lat").fill("39.7401")
-    refused.page.locator("#id_lng").fill("-104.9911")
+    # Typed coordinates still do it, and once typed the map shows the whole circle.
+    refused.page.locator("#id_lat").fill("39.6700")
+    refused.page.locator("#id_lng").fill("-104.9850")
+    refused.page.locator("#id_lng").press("Tab")
+    home_map = refused.page.locator("#home-map")
+    expect(home_map.locator(".leaflet-overlay-pane path")).to_have_count(1)
+    refused.page.wait_for_timeout(400)  # Leaflet's zoom animation
+    assert _circle_inside_map(home_map) and _circle_centred(home_map)
     refused.page.get_by_role("button", name="Save my home").click()
     expect(refused.page).to_have_url(re.compile(r"/feed/preview/"))
     refused.check()

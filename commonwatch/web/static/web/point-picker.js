@@ -125,6 +125,9 @@
 
     [latInput, lngInput].forEach(function (input) {
       input.addEventListener("input", draw);
+      // Typed and left (Tab, Enter): the map follows, as after an address search; not
+      // on every keystroke, which would jump the map about mid-number.
+      input.addEventListener("change", function () { if (point()) { fit(); } });
     });
     if (radiusInput) {
       radiusInput.addEventListener("input", function () { draw(); fit(); });
