@@ -21,3 +21,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ a 404 is JSON like the API's own; elsewhere the site's page.
+handler404 = "commonwatch.web.views.page_not_found"

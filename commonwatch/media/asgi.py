@@ -9,6 +9,8 @@ answered 413 the moment it passes the limit, the rest never read.
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 
 from .uploads import too_large_message
@@ -23,7 +25,7 @@ class UploadSizeLimit:
             return await self.app(scope, receive, send)
         limit = settings.MEDIA_MAX_UPLOAD_BYTES
         if _declared_length(scope) > limit:
-            return await _refuse(send)
+            return await _refuse(scope, send)
         received = 0
         refused = False
 
@@ -34,7 +36,7 @@ class UploadSizeLimit:
                 received += len(message.get("body", b""))
                 if received > limit:
                     refused = True
-                    await _refuse(send)
+                    await _refuse(scope, send)
                     return {"type": "http.disconnect"}  # Django stops reading, answers nothing
             return message
 
@@ -51,14 +53,18 @@ def _declared_length(scope) -> int:
     return 0
 
 
-async def _refuse(send) -> None:
-    body = too_large_message().encode()
+async def _refuse(scope, send) -> None:
+    """413 in the API's error shape ({"detail": ...}) under /api/, else as a sentence."""
+    if scope.get("path", "").startswith("/api/"):
+        body, kind = json.dumps({"detail": too_large_message()}).encode(), b"application/json"
+    else:
+        body, kind = too_large_message().encode(), b"text/plain; charset=utf-8"
     await send(
         {
             "type": "http.response.start",
             "status": 413,
             "headers": [
-                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-type", kind),
                 (b"content-length", str(len(body)).encode()),
                 (b"connection", b"close"),
             ],

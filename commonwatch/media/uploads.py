@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpResponse, JsonResponse, QueryDict
+from django.template.defaultfilters import filesizeformat
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
@@ -23,8 +24,8 @@ UPLOAD_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 def too_large_message() -> str:
-    return _("This upload is too large: at most %(mb)d MB can be sent at once.") % {
-        "mb": settings.MEDIA_MAX_UPLOAD_BYTES >> 20
+    return _("This upload is too large: at most %(size)s can be sent at once.") % {
+        "size": filesizeformat(settings.MEDIA_MAX_UPLOAD_BYTES)
     }
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
+from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from ninja import NinjaAPI
 
 from commonwatch.accounts.access import ApiAccess, DenyUndeclared
@@ -89,6 +91,15 @@ def domain_error(request, exc: DomainError):
     if isinstance(exc, RateLimited):
         response["Retry-After"] = exc.retry_after_seconds()
     return response
+
+
+# One sentence for every 404: whether a thing exists but is not yours must not show.
+NOT_FOUND = _lazy("There is nothing at this address, or it is not yours to see.")
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": str(NOT_FOUND)}, status=404)
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -1,4 +1,6 @@
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 
 from commonwatch.accounts.access import EVERYONE, access, needs
 from commonwatch.accounts.selectors import home_of
@@ -7,6 +9,8 @@ from commonwatch.geo.distance import m_to_miles
 from commonwatch.moderation.models import Rule
 from commonwatch.moderation.policies import MODERATE
 from commonwatch.moderation.trust import ESTABLISHED_FLAGS_TO_HIDE
+
+from .api import NOT_FOUND
 
 
 @access(EVERYONE)
@@ -42,3 +46,10 @@ def privacy(request):
 def terms(request):
     """The terms of use, readable before anyone signs up."""
     return render(request, "web/terms.html")
+
+
+def page_not_found(request, exception):
+    """Django's 404 (the site's own page), and the API's error shape under /api/."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NOT_FOUND)}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -12,6 +12,7 @@ from django.utils.html import escape
 from commonwatch.accounts.access import EVERYONE, access
 from commonwatch.community.tests.factories import CENTER, resident_at
 from commonwatch.moderation.models import RULE_DESCRIPTIONS, Rule
+from commonwatch.web.api import NOT_FOUND
 from config.urls import urlpatterns as site_urlpatterns
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +56,25 @@ def test_an_unknown_address_answers_the_sites_404_page(client):
     page = response.content.decode()
     assert "Page not found" in page
     assert f'href="{reverse("web:guidelines")}"' in page  # the site's layout, footer and all
+
+
+@override_settings(DEBUG=False)
+@pytest.mark.parametrize("path", ["/api/v1/no-such-thing", "/api/v1/moderation/claims//1"])
+def test_an_unknown_api_address_answers_in_the_apis_shape(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": str(NOT_FOUND)}
+
+
+@pytest.mark.django_db
+def test_a_post_not_found_says_so_in_a_sentence_whatever_the_reason(client):
+    client.force_login(resident_at(*CENTER))
+
+    answer = client.get("/api/v1/posts/999999")
+
+    assert answer.status_code == 404
+    assert answer.json() == {"detail": str(NOT_FOUND)}
 
 
 @override_settings(DEBUG=False)
