@@ -184,23 +184,27 @@ class AppealDecisionIn(Schema):
 
 
 class LogMonthOut(Schema):
+    """Counts of the month; null for 1 or 2 (`counts_shown_from`), never shown."""
+
     month: date
-    published: int
-    rejected: int
-    sent_back_by_flags: int
-    flags: int
-    appeals: int
-    granted: int
-    denied: int
-    warnings: int
-    pauses: int
+    published: int | None
+    rejected: int | None
+    sent_back_by_flags: int | None
+    flags: int | None
+    appeals: int | None
+    granted: int | None
+    denied: int | None
+    warnings: int | None
+    pauses: int | None
 
 
 class RuleCountOut(Schema):
+    """Over the log's months; null for 1 or 2, as in the months."""
+
     rule: str
     label: str
-    rejections: int
-    flags: int
+    rejections: int | None
+    flags: int | None
 
 
 class StoppedOut(Schema):
@@ -218,6 +222,7 @@ class LogOut(Schema):
     rules: list[RuleCountOut]
     stopped: list[StoppedOut]
     stops_shown_from: int
+    counts_shown_from: int
 
 
 class DecisionOut(Schema):

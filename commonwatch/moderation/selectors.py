@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from commonwatch.community.models import Comment, Post, PostRevision, RevisionStatus, Status
 from commonwatch.community.selectors import edit_diff
+from commonwatch.core import public_counts
 from commonwatch.core.policies import require, restrict
 from commonwatch.geo.approximate import approximate_area
 from commonwatch.geo.places import place_cell
@@ -430,24 +431,26 @@ LOG_CACHE_SECONDS = 600
 
 @dataclass
 class LogMonth:
+    """One month's counts; in the public log None stands for 1 or 2 (public_counts)."""
+
     month: date
-    published: int = 0
-    rejected: int = 0
-    sent_back_by_flags: int = 0
-    flags: int = 0
-    appeals: int = 0
-    granted: int = 0
-    denied: int = 0
-    warnings: int = 0
-    pauses: int = 0
+    published: int | None = 0
+    rejected: int | None = 0
+    sent_back_by_flags: int | None = 0
+    flags: int | None = 0
+    appeals: int | None = 0
+    granted: int | None = 0
+    denied: int | None = 0
+    warnings: int | None = 0
+    pauses: int | None = 0
 
 
 @dataclass
 class RuleCount:
     rule: str
     label: str
-    rejections: int
-    flags: int
+    rejections: int | None
+    flags: int | None
 
 
 @dataclass
@@ -472,6 +475,7 @@ class ModerationLog:
     since: date
     stopped: list[StoppedCount] = field(default_factory=list)
     stops_shown_from: int = STOPS_SHOWN_FROM
+    counts_shown_from: int = public_counts.SMALLEST_SHOWN
 
 
 def _by_month(queryset, time_field: str, **counts) -> dict[date, dict[str, int]]:
@@ -562,8 +566,17 @@ def _stopped_by_rule(since: date) -> list[StoppedCount]:
 
 
 def public_moderation_log() -> ModerationLog:
-    """The log as visitors read it: from the cache, recounted every LOG_CACHE_SECONDS."""
+    """The log as visitors read it: from the cache, recounted every LOG_CACHE_SECONDS,
+    with each count of 1 or 2 withheld (None: "fewer than 3")."""
     # One public document, whoever asks: its months are the site's, not the reader's.
     with timezone.override(None):
-        key = f"moderation-log:{timezone.localdate():%Y-%m}"
-        return cache.get_or_set(key, moderation_log, LOG_CACHE_SECONDS)
+        key = f"moderation-log:{timezone.localdate():%Y-%m}:public"
+        return cache.get_or_set(key, lambda: _withheld(moderation_log()), LOG_CACHE_SECONDS)
+
+
+def _withheld(log: ModerationLog) -> ModerationLog:
+    for row in [*log.months, *log.rules]:
+        for name, value in vars(row).items():
+            if isinstance(value, int):
+                setattr(row, name, public_counts.shown(value))
+    return log

@@ -56,8 +56,20 @@ def test_visitors_read_the_log_without_names_or_reasons(client, activity):
         assert private not in page
     api = client.get("/api/v1/moderation/log")
     assert api.status_code == 200
-    assert api.json()["months"][0]["rejected"] == 2
+    assert api.json()["months"][0]["published"] == 3
+    assert api.json()["months"][0]["denied"] == 0  # zero points at nobody
     assert activity.email not in api.content.decode()
+
+
+def test_a_count_of_one_or_two_is_never_shown(client, activity):
+    """DESIGN: counts of fewer than 3 are never shown; next to a post neighbors saw go,
+    "1 rejected" or "1 posting paused" points at its author."""
+    month = client.get("/api/v1/moderation/log").json()["months"][0]
+    page = client.get("/moderation/log/").content.decode()
+
+    assert (month["rejected"], month["flags"], month["appeals"]) == (None, None, None)
+    row = page.split("<tbody>", 1)[1].split("</tr>", 1)[0]
+    assert row.count("fewer than 3") == 5 and "<td>3</td>" in row and "<td>0</td>" in row
 
 
 def test_an_empty_log_says_so(client, db):
