@@ -47,7 +47,11 @@ def post_in_queue(user, post_id: int) -> Post:
 
 
 def comment_in_queue(user, comment_id: int) -> Comment:
-    return _for_moderator(user, Comment.objects.filter(pk=comment_id, status=Status.PENDING))
+    """A comment moderators may decide on; one decided already is found, and the decision
+    answers that it was (409), not that the comment is unknown."""
+    return _for_moderator(
+        user, Comment.objects.filter(pk=comment_id).exclude(status=Status.DELETED)
+    )
 
 
 def edit_in_queue(user, revision_id: int) -> PostRevision:
@@ -83,7 +87,8 @@ def open_appeals(user, limit: int = 100):
 
 
 def appeal_in_queue(user, appeal_id: int) -> Appeal:
-    return _for_moderator(user, Appeal.objects.filter(pk=appeal_id, status=AppealStatus.OPEN))
+    """An appeal moderators may see; deciding one already decided answers 409."""
+    return _for_moderator(user, Appeal.objects.filter(pk=appeal_id))
 
 
 QUEUE_PAGE = 10

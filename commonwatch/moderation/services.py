@@ -233,7 +233,7 @@ def keep_post(*, moderator, post: Post, reason: str = "") -> Post:
         queue.require_unclaimed(moderator, queue.key("post", post.pk))
         answered = Flag.objects.filter(post=post, resolved=False).update(resolved=True)
         if not answered:
-            raise Conflict(_("This post's flags have already been answered."))
+            raise Conflict(_("This post has already been decided: it is published."))
         _record(moderator=moderator, action=Action.KEEP, reason=reason, post=post)
         queue.release(queue.key("post", post.pk))
     return post

@@ -275,3 +275,37 @@ def test_an_explicit_next_wins_and_residents_land_as_before(client, mod, author)
     request = RequestFactory().get("/")
     request.user = author
     assert AccountAdapter().get_login_redirect_url(request) == "/"
+
+
+def test_deciding_what_another_moderator_just_decided_says_so(client, author, mod):
+    """Two moderators on one item: the second learns it was decided (409, or back on the
+    queue with a message), not that it does not exist."""
+    post = published(author)
+    comment = community.add_comment(author=resident_at(*CENTER), post=post, body="Seen it too.")
+    rejected = submit(author, title="Plates")
+    services.reject_post(moderator=mod, post=rejected, reason="No plates.", rule="private_info")
+    appeal = services.appeal(author=author, post=rejected, statement="They were mine.")
+    first, second = moderator(), moderator()
+    services.approve_comment(moderator=first, comment=comment)
+    services.decide_appeal(moderator=first, appeal=appeal, grant=False, answer="No.")
+    sign_in(client, second)
+
+    api = client.post(
+        f"/api/v1/moderation/comments/{comment.pk}/decision",
+        {"action": "approve"},
+        content_type="application/json",
+    )
+    page = client.post(
+        f"/moderation/appeals/{appeal.pk}/decision/",
+        {"action": "grant", "answer": "Yes."},
+        follow=True,
+    )
+    again = client.post(
+        f"/moderation/posts/{post.pk}/decision/", {"action": "approve"}, follow=True
+    )
+
+    assert api.status_code == 409 and "already been decided" in api.json()["detail"]
+    assert (
+        page.status_code == 200 and "This appeal has already been decided." in page.content.decode()
+    )
+    assert "This post has already been decided" in again.content.decode()
