@@ -43,6 +43,7 @@ class ClipUploadAccess(ApiAccess):
 
     def __call__(self, request):
         request.device_camera = None
+        request.protocol_headers = {"Tus-Resumable": TUS_VERSION}  # on a 401 or 403 too
         header = request.headers.get("Authorization", "")
         raw = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
         if not raw.startswith(DEVICE_TOKEN_PREFIX):

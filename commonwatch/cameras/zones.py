@@ -16,6 +16,9 @@ from commonwatch.geo.points import is_number
 MAX_ZONES = 16
 MIN_CORNERS = 3
 MAX_CORNERS = 32
+# A zone must cover at least this share of the frame, about 10 × 10 pixels of a 720p
+# picture: a sliver thinner than a pixel hides nothing and would seem to.
+MIN_AREA = 1e-4
 
 
 def checked_zones(zones) -> list[list[list[float]]]:
@@ -38,15 +41,19 @@ def _checked_polygon(number: int, polygon) -> list[list[float]]:
             % {"zone": number, "min": MIN_CORNERS, "max": MAX_CORNERS}
         )
     corners = [_checked_corner(number, corner) for corner in polygon]
-    if _area(corners) == 0:
+    if _area(corners) < MIN_AREA:
         raise ValidationError(
-            _("Zone %(zone)d covers no area: its corners lie on one line.") % {"zone": number}
+            _(
+                "Zone %(zone)d covers no area: its corners lie on one line, or too close "
+                "together to hide anything."
+            )
+            % {"zone": number}
         )
     return corners
 
 
 def _area(corners: list[list[float]]) -> float:
-    """The polygon's area (shoelace formula), 0 for corners on one line."""
+    """The polygon's area as a share of the frame (shoelace formula), 0 on one line."""
     pairs = zip(corners, corners[1:] + corners[:1], strict=True)
     return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in pairs)) / 2
 

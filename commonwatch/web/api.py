@@ -9,6 +9,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 
 from commonwatch.accounts.access import ApiAccess, DenyUndeclared
 from commonwatch.accounts.api import router as accounts_router
@@ -100,6 +101,16 @@ NOT_FOUND = _lazy("There is nothing at this address, or it is not yours to see."
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": str(NOT_FOUND)}, status=404)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    """ninja's own answers (401, 403 from the sign-in check), with the headers the
+    protocol an endpoint speaks puts on every answer (tus: Tus-Resumable)."""
+    response = api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    for name, value in getattr(request, "protocol_headers", {}).items():
+        response[name] = value
+    return response
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -178,6 +178,14 @@ def test_someone_elses_upload_is_as_unknown_as_one_that_never_was(client, device
     assert ClipUpload.objects.get().offset == 0
 
 
+def test_a_refused_sign_in_still_answers_in_tus(client):
+    """tus 1.0: every answer but OPTIONS carries Tus-Resumable, a 401 included."""
+    response = create(client, 10, HTTP_AUTHORIZATION="Bearer cwcam_not-a-token")
+
+    assert response.status_code == 401
+    assert response["Tus-Resumable"] == "1.0.0"
+
+
 def test_a_revoked_device_token_is_refused(client, camera, device):
     location = start(client, 10, device)
     Camera.objects.filter(pk=camera.pk).update(token_digest=None)

@@ -36,6 +36,8 @@ def test_zones_within_the_limits_are_kept_as_floats():
         ([[[0, 0], [1, 0], [1, 1, 1]]], "Each corner of zone 1 must be a pair"),
         ([[[0, 0], [1, 0], ["1", 1]]], "Each corner of zone 1 must be a pair"),
         ([[[0, 0], [0.5, 0.5], [1, 1]]], "Zone 1 covers no area"),
+        ([[[0, 0], [1, 0], [1, 1e-300]]], "Zone 1 covers no area"),
+        ([[[0, 0], [1e-9, 0], [0, 1e-9]]], "Zone 1 covers no area"),
     ],
 )
 def test_wrong_zones_are_refused_saying_which_and_why(zones, message):
