@@ -150,6 +150,7 @@ class QueueItem:
     after: list[Comment] = field(default_factory=list)
     established_flags: int = 0
     rejected_by_me: bool = False
+    written_by_me: bool = False  # the moderator's own post, comment, edit or appeal
     edit: dict | None = None  # an edit's word diff against the published text
     next_anchor: str = ""  # the item to bring into view once this one is decided
     place_label: str | None = None  # the name of the post's public cell, once it has one
@@ -252,11 +253,18 @@ def moderation_queue(user, filters: QueueFilters, page_number) -> QueuePage:
     places = place_labels(place_cell(item.post.lat, item.post.lng) for item in items if item.post)
     for i, item in enumerate(items):
         item.claim = claims.get(item.claim_key)
+        item.written_by_me = _author_id(item) == user.pk
         if item.post:
             item.place_label = places.get(place_cell(item.post.lat, item.post.lng))
         following = items[i + 1] if i + 1 < len(items) else items[i - 1] if i else None
         item.next_anchor = following.anchor if following else ""
     return QueuePage(items, page, counts, lone_moderator=moderators_count() < 2)
+
+
+def _author_id(item: QueueItem) -> int:
+    """Who wrote what the item asks to decide (an edit: its post's author)."""
+    obj = item.obj
+    return obj.post.author_id if isinstance(obj, PostRevision) else obj.author_id
 
 
 def moderators_count() -> int:

@@ -157,7 +157,12 @@ def test_a_moderator_decides_nothing_they_wrote(client, mod):
         with pytest.raises(NotAllowed, match="another moderator decides it"):
             attempt()
     sign_in(client, mod)
+    queue_page = client.get("/moderation/").content.decode()
     web = client.post(f"/moderation/posts/{own.pk}/decision/", {"action": "approve"}, follow=True)
+
+    assert "You wrote this, so another moderator decides it" in queue_page
+    assert f'action="/moderation/posts/{own.pk}/decision/"' not in queue_page
+    assert f'action="/moderation/appeals/{appeal.pk}/decision/"' not in queue_page
 
     assert "another moderator decides it" in web.content.decode()
     own.refresh_from_db()

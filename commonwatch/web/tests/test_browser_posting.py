@@ -56,6 +56,12 @@ def test_post_with_a_photo_fix_a_typo_and_delete_with_confirmation(open_page, se
     expect(page).to_have_url(path_is(reverse("community:new")))  # nothing was sent
     assert not Post.objects.exists()
 
+    # More files than a post takes are refused there too.
+    files.set_input_files(
+        [{"name": f"p{i}.jpg", "mimeType": "image/jpeg", "buffer": b"\xff" * 10} for i in range(5)]
+    )
+    expect(refusal).to_contain_text("You chose 5 files: a post takes at most 4 photos or videos.")
+
     # Chromium cannot decode HEIC: the preview says so, and the photo would still be sent.
     files.set_input_files(
         [{"name": "phone.heic", "mimeType": "image/heic", "buffer": heic_photo()}]

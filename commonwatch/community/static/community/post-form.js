@@ -1,5 +1,5 @@
-// The new-post form: a preview of each chosen photo beside its description, a size
-// check before anything is uploaded (the server's limits, from the input's data-*),
+// The new-post form: a preview of each chosen photo beside its description, a size and
+// count check before anything is uploaded (the server's limits, from the input's data-*),
 // and the author's time zone so "when did it happen" is read as their clock.
 (function () {
   "use strict";
@@ -62,6 +62,11 @@
   function refresh() {
     var files = Array.prototype.slice.call(input.files || []);
     var refusals = files.map(tooLarge).filter(Boolean);
+    // One description slot per file the server takes: more are refused before sending.
+    if (files.length > slots.length) {
+      refusals.unshift("You chose " + files.length + " files: a post takes at most " +
+        slots.length + " photos or videos.");
+    }
     input.setCustomValidity(refusals.join(" "));
     problem.textContent = refusals.join(" ");
     problem.hidden = refusals.length === 0;
