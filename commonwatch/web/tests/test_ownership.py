@@ -213,32 +213,6 @@ OWNERSHIP = {
     "POST /appeals": _neighbor_posts(
         "POST", "/appeals", {"post_id": "{w.rejected.pk}", "statement": "Not mine, but still."}
     ),
-    # A moderator's objects are the queue's: a rejected comment whose appeal is closed,
-    # and that closed appeal, are no longer anyone's to decide.
-    "moderation:decide_comment": (
-        "moderator",
-        "POST",
-        "/moderation/comments/{w.rejected_comment.pk}/decision/",
-        {"action": "approve"},
-    ),
-    "moderation:decide_appeal": (
-        "moderator",
-        "POST",
-        "/moderation/appeals/{w.closed_appeal.pk}/decision/",
-        {"grant": "on", "answer": "Fine."},
-    ),
-    "POST /moderation/comments/{comment_id}/decision": (
-        "moderator",
-        "POST",
-        "/moderation/comments/{w.rejected_comment.pk}/decision",
-        {"action": "approve"},
-    ),
-    "POST /moderation/appeals/{appeal_id}/decision": (
-        "moderator",
-        "POST",
-        "/moderation/appeals/{w.closed_appeal.pk}/decision",
-        {"action": "grant", "answer": "Fine."},
-    ),
     # An organisation's admin, on another organisation and its members.
     # tus: a neighbor's session (their own device tokens: cameras/tests/test_tus.py).
     "HEAD /clip-uploads/{upload_id}": _neighbor_posts("HEAD", "/clip-uploads/{w.clip_upload.pk}"),
@@ -271,11 +245,16 @@ OWNERSHIP = {
 # not with a 404: flagging a post the neighbor cannot see sends them to the feed with
 # one message whatever the post's state (docs/moderation.md).
 ANSWERED_AS_FOR_NONE = {"moderation:flag": "/moderation/posts/999999/flags/"}
-# Object URLs where every object is everyone's of the right kind: any pending post is
-# any moderator's to decide or claim (the queue has no owner), and so is any author's
-# edit waiting for one; an invitation link is its token.
+# Object URLs where every object is everyone's of the right kind: any post, comment or
+# appeal is any moderator's to decide or claim (the queue has no owner; one decided
+# already answers 409, test_queue.py), and so is any author's edit waiting for one; an
+# invitation link is its token.
 SHARED = {
     "moderation:decide_post",
+    "moderation:decide_comment",
+    "moderation:decide_appeal",
+    "POST /moderation/comments/{comment_id}/decision",
+    "POST /moderation/appeals/{appeal_id}/decision",
     "moderation:decide_edit",
     "POST /moderation/edits/{revision_id}/decision",
     "moderation:requeue_post",
