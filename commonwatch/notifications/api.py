@@ -139,8 +139,8 @@ def quiet_hours(request):
     if quiet is None:
         return {"starts": None, "ends": None, "time_zone": settings.TIME_ZONE}
     return {
-        "starts": quiet.starts.isoformat(),
-        "ends": quiet.ends.isoformat(),
+        "starts": quiet.starts.isoformat(timespec="seconds"),  # a fraction saved before
+        "ends": quiet.ends.isoformat(timespec="seconds"),  # forms dropped them, too
         "time_zone": quiet.time_zone,
     }
 

@@ -10,11 +10,20 @@ from .models import Delivery, QuietHours
 from .selectors import Choice
 
 
+class ClockTimeField(forms.TimeField):
+    """A time of day to the second: a fraction ("22:00:00.5"), which no clock the page
+    shows has and the API's HH:MM:SS cannot carry, is dropped."""
+
+    def to_python(self, value):
+        found = super().to_python(value)
+        return found.replace(microsecond=0) if found else found
+
+
 class ChoicesForm(forms.Form):
     """How each topic of each kind reaches the person, and their quiet hours."""
 
-    quiet_starts = forms.TimeField(label=_("Quiet from"), required=False)
-    quiet_ends = forms.TimeField(label=_("until"), required=False)
+    quiet_starts = ClockTimeField(label=_("Quiet from"), required=False)
+    quiet_ends = ClockTimeField(label=_("until"), required=False)
     time_zone = forms.ChoiceField(label=_("in the time zone"))
 
     def __init__(self, *args, choices: list[Choice], quiet: QuietHours | None, **kwargs):

@@ -27,8 +27,20 @@ LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
 def endpoint_allowed(endpoint: str) -> bool:
     """An https URL on a known push service; plain http only on a loopback host an
-    operator listed (the tests' push service)."""
+    operator listed (the tests' push service).
+
+    Only a plain address passes: with a backslash or user-info ("a\\@fcm…", "a@fcm…")
+    this parser and the HTTP client that sends the push read different hosts, and the
+    push would go to the one this check never saw."""
+    if "\\" in endpoint or any(c.isspace() or not c.isprintable() for c in endpoint):
+        return False
     parts = urlsplit(endpoint)
+    try:
+        port = parts.port
+    except ValueError:
+        return False
+    if "@" in parts.netloc or (port is not None and parts.scheme == "https"):
+        return False
     host = (parts.hostname or "").lower()
     if not host or not any(fnmatch(host, pattern.lower()) for pattern in settings.WEB_PUSH_HOSTS):
         return False

@@ -157,6 +157,13 @@ def test_quiet_hours_end_on_the_local_clock(at, starts, ends, until):
     [
         ("https://push.example.net/x", None),  # not a known push service
         ("http://fcm.googleapis.com/x", None),  # not https
+        # The HTTP client would connect to 127.0.0.1: the host read here must be the one
+        # it sends to (a backslash or user-info makes them differ).
+        ("https://127.0.0.1\\@fcm.googleapis.com/x", None),
+        ("https://127.0.0.1@fcm.googleapis.com/x", None),
+        ("https://a:b@fcm.googleapis.com/x", None),
+        ("https://fcm.googleapis.com:9443/x", None),
+        ("https://fcm.googleapis.com /x", None),
         ("PUSH", {"p256dh": "AAAA", "auth": "AAAA"}),  # keys of the wrong length
     ],
 )

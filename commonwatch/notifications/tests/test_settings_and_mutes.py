@@ -40,6 +40,21 @@ def test_quiet_hours_are_saved_with_both_times_or_refused_with_one(client):
     assert not QuietHours.objects.exists()
 
 
+def test_quiet_hours_typed_to_a_fraction_of_a_second_still_read_in_the_api(client):
+    """The page's field took "22:00:00.5", and the API's HH:MM:SS then answered 500."""
+    resident = UserFactory()
+    sign_in(client, resident)
+
+    client.post(
+        "/notifications/settings/",
+        {"quiet_starts": "22:00:00.5", "quiet_ends": "07:00", "time_zone": "UTC"},
+    )
+    answer = client.get("/api/v1/notifications/quiet-hours")
+
+    assert answer.status_code == 200
+    assert (answer.json()["starts"], answer.json()["ends"]) == ("22:00:00", "07:00:00")
+
+
 def test_a_thread_muted_from_the_inbox_leaves_it_and_is_unmuted_from_settings(client):
     resident = resident_at(CENTER[0] + 0.001, CENTER[1])
     post = published(resident_at(*CENTER), title="Loose dog on Pine")
