@@ -58,7 +58,13 @@ def key_valid(value: str, length: int) -> bool:
 
 def send(subscription: PushSubscription, payload: dict) -> bool:
     """Push one message to one device; False (and the subscription deleted) when the
-    push service says it is gone. Any other refusal raises, for the outbox to retry."""
+    push service says it is gone, or its address is not one this site may post to (a
+    subscription saved before a check was tightened). Any other refusal raises, for the
+    outbox to retry."""
+    if not endpoint_allowed(subscription.endpoint):
+        logger.warning("Push: a subscription to a host not allowed was removed unsent.")
+        subscription.delete()
+        return False
     try:
         webpush(
             subscription_info={

@@ -17,7 +17,7 @@ from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.community.alerts import POST_ALERT
 from commonwatch.community.tests.factories import CENTER, published, resident_at
 from commonwatch.core.models import OutboxMessage
-from commonwatch.notifications import links, selectors, services
+from commonwatch.notifications import links, push, selectors, services
 from commonwatch.notifications.models import Delivery, Notification, PushSubscription, QuietHours
 
 from .push_service import Browser, PushService
@@ -231,3 +231,16 @@ def test_signing_out_of_a_browser_stops_its_pushes_and_no_others(client, push_se
 
     left = PushSubscription.objects.filter(user=resident).values_list("endpoint", flat=True)
     assert list(left) == [push_service.endpoint("phone-app")]
+
+
+def test_a_subscription_saved_before_the_check_was_tightened_is_never_posted_to(push_service):
+    keys = Browser().keys()
+    saved = PushSubscription.objects.create(
+        user=resident_at(*NEARBY),
+        endpoint="https://127.0.0.1\\@fcm.googleapis.com/x",
+        p256dh=keys["p256dh"],
+        auth=keys["auth"],
+    )
+
+    assert push.send(saved, {"title": "x"}) is False
+    assert not PushSubscription.objects.exists()
