@@ -191,6 +191,7 @@ MIDDLEWARE = [
     # each answer at random against BREACH, and masks the CSRF token per answer.
     "django.middleware.gzip.GZipMiddleware",
     "commonwatch.core.middleware.PrivateResponsesMiddleware",
+    "commonwatch.web.middleware.ApiMethodNotAllowedMiddleware",  # JSON, as the rest of the API
     # Sessions, authentication and messages: Django's, stepping aside for API calls
     # with a personal token, which need none of them (accounts/browser_only.py).
     "commonwatch.accounts.browser_only.SessionMiddleware",

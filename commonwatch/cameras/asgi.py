@@ -27,6 +27,8 @@ from pathlib import Path
 
 from asgiref.sync import async_to_sync
 
+from commonwatch.media.asgi import declared_length
+
 PATCH_PATH = re.compile(r"/api/v1/clip-uploads/[0-9a-fA-F-]{32,36}")
 
 
@@ -65,7 +67,7 @@ class StagedClipBytes:
             **scope,
             "headers": [*headers, (b"content-length", b"0")],
             "clip_body": async_to_sync(stage),  # called from the view's thread
-            "clip_body_length": _declared_length(scope["headers"]),
+            "clip_body_length": declared_length(scope["headers"]),
         }
         given = False
 
@@ -84,14 +86,6 @@ class StagedClipBytes:
         finally:
             for each in staged:
                 each.path.unlink(missing_ok=True)
-
-
-def _declared_length(headers) -> int | None:
-    """The body's Content-Length, if the sender gave a plain one (else chunked or none)."""
-    values = [v for k, v in headers if k == b"content-length"]
-    if len(values) == 1 and values[0].isdigit():
-        return int(values[0])
-    return None
 
 
 async def _stage(receive) -> Staged | None:

@@ -16,16 +16,22 @@ from django.utils import timezone
 TIME_ZONE_COOKIE = "tz"
 
 
+# Names the zone database holds that name no place: the server's own clock (its
+# meaning changes with the machine) and the database's placeholder ("-00").
+NOT_PLACES = frozenset({"localtime", "Factory"})
+
+
 @lru_cache(maxsize=1)
-def _known_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
+def zone_names() -> frozenset[str]:
+    """The IANA zones a person may live in."""
+    return frozenset(available_timezones()) - NOT_PLACES
 
 
 @lru_cache(maxsize=64)
 def zone_named(name: str) -> ZoneInfo | None:
     """The IANA zone of that name, or None for anything else (only known names open a
     zone file: a cookie is whatever the sender wants it to be)."""
-    return ZoneInfo(name) if name in _known_zones() else None
+    return ZoneInfo(name) if name in zone_names() else None
 
 
 class BrowserTimeZoneMiddleware:

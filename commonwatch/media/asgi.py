@@ -24,7 +24,7 @@ class UploadSizeLimit:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         limit = settings.MEDIA_MAX_UPLOAD_BYTES
-        if _declared_length(scope) > limit:
+        if (declared_length(scope.get("headers", [])) or 0) > limit:
             return await _refuse(scope, send)
         received = 0
         refused = False
@@ -43,14 +43,13 @@ class UploadSizeLimit:
         return await self.app(scope, counted_receive, send)
 
 
-def _declared_length(scope) -> int:
-    for name, value in scope.get("headers", []):
-        if name == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return 0
-    return 0
+def declared_length(headers) -> int | None:
+    """The body's Content-Length, if the sender gave a plain one (else chunked or none:
+    the bytes are then counted as they come)."""
+    values = [value for name, value in headers if name == b"content-length"]
+    if len(values) == 1 and values[0].isdigit():
+        return int(values[0])
+    return None
 
 
 async def _refuse(scope, send) -> None:

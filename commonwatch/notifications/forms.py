@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from zoneinfo import available_timezones
-
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from commonwatch.core.time_zone import zone_names
 
 from .models import Delivery, QuietHours
 from .selectors import Choice
@@ -39,7 +39,7 @@ class ChoicesForm(forms.Form):
             )
         self.fields["quiet_starts"].widget = forms.TimeInput(attrs={"type": "time"})
         self.fields["quiet_ends"].widget = forms.TimeInput(attrs={"type": "time"})
-        self.fields["time_zone"].choices = [(z, z) for z in sorted(available_timezones())]
+        self.fields["time_zone"].choices = [(z, z) for z in sorted(zone_names())]
         self.fields["time_zone"].initial = quiet.time_zone if quiet else settings.TIME_ZONE
         if quiet is None:
             self.fields["time_zone"].widget.attrs["data-from-browser"] = ""

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
+
+from commonwatch.core.time_zone import zone_named
 
 from .kinds import KINDS, InboxEntry, Kind, get
 from .models import Delivery, MutedThread, Notification, Preference, PushSubscription, QuietHours
@@ -115,10 +117,7 @@ def is_muted(user, kind: str, subject_id: int) -> bool:
 
 
 def zone_of(quiet: QuietHours) -> ZoneInfo:
-    try:
-        return ZoneInfo(quiet.time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    return zone_named(quiet.time_zone) or ZoneInfo("UTC")
 
 
 def quiet_until(user, now: datetime) -> datetime | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import time
-from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from commonwatch.accounts.tasks import queue_email
 from commonwatch.core import outbox
 from commonwatch.core.errors import NotFound
+from commonwatch.core.time_zone import zone_names
 
 from . import links, push, selectors
 from .kinds import get
@@ -219,7 +219,7 @@ def set_quiet_hours(*, user, starts: time | None, ends: time | None, time_zone: 
     if starts is None or starts == ends:
         QuietHours.objects.filter(user=user).delete()
         return
-    if time_zone not in available_timezones():
+    if time_zone not in zone_names():
         raise ValidationError(_("Choose a time zone from the list."))
     QuietHours.objects.update_or_create(
         user=user, defaults={"starts": starts, "ends": ends, "time_zone": time_zone}

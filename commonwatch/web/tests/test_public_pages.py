@@ -77,6 +77,26 @@ def test_a_post_not_found_says_so_in_a_sentence_whatever_the_reason(client):
     assert answer.json() == {"detail": str(NOT_FOUND)}
 
 
+@pytest.mark.parametrize("method", ["put", "delete"])
+def test_a_method_an_api_address_does_not_take_is_named_in_the_apis_shape(client, method):
+    client.force_login(resident_at(*CENTER))
+
+    answer = getattr(client, method)("/api/v1/feed")
+
+    assert answer.status_code == 405
+    assert answer["Allow"] == "GET"
+    assert answer.json() == {
+        "detail": f"This address does not take {method.upper()}; it takes GET."
+    }
+
+
+def test_a_page_that_does_not_take_a_method_keeps_djangos_answer(client):
+    answer = client.post(reverse("web:basemap"))
+
+    assert answer.status_code == 405
+    assert not answer["Content-Type"].startswith("application/json")
+
+
 @override_settings(DEBUG=False)
 def test_the_404_page_never_names_who_is_signed_in(client):
     user = resident_at(*CENTER)
