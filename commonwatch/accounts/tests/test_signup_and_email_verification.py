@@ -6,6 +6,7 @@ import re
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import MD5PasswordHasher
+from django.core.cache import cache
 from django.test import Client, TestCase
 from django.urls import reverse
 
@@ -51,6 +52,24 @@ def test_a_new_account_cannot_sign_in_before_its_email_is_confirmed(db, client, 
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
     assert not client.get(reverse("accounts:home")).wsgi_request.user.is_authenticated
+
+
+def test_the_page_after_sign_up_says_how_to_get_a_new_link(db, client, mailoutbox):
+    _sign_up(client, "new.neighbor@example.org")
+    client.logout()
+    page = client.get(reverse("account_email_verification_sent")).content.decode()
+    assert "at most one every 3 minutes" in page
+    assert f'href="{reverse("account_login")}"' in page
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        _log_in(client, "new.neighbor@example.org")
+    assert len(mailoutbox) == 1  # within 3 minutes of the last: none
+    cache.clear()  # allauth's cooldown, passed
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        _log_in(client, "new.neighbor@example.org")  # as the page says: a new link
+
+    assert len(mailoutbox) == 2
+    assert mailoutbox[1].to == ["new.neighbor@example.org"] and LINK.search(mailoutbox[1].body)
 
 
 def test_following_the_confirmation_link_lets_the_new_account_sign_in(db, client, mailoutbox):
