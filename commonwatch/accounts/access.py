@@ -20,6 +20,7 @@ from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
 from commonwatch.core import policies
+from commonwatch.core.errors import SecondFactorRequired
 
 from .models import TokenScope
 from .policies import OPERATE, OWN_ACCOUNT, PUBLIC
@@ -47,13 +48,26 @@ class Rule:
         return self.policy.allows(user)
 
     def admits(self, user) -> bool:
-        """Allowed but for a second factor not yet passed in this session."""
-        signed_in = getattr(user, "is_authenticated", False) and user.is_active
-        return self.policy.staff and signed_in and bool(self.policy.test(user, None))
+        """Allowed but for a second factor (or security key) not passed in this session."""
+        return self.missing(user) is not None
+
+    def missing(self, user) -> SecondFactorRequired | None:
+        return policies.second_factor_missing(user, self.action)
 
     def allows_tokens(self) -> bool:
         """Whether a personal token may be used here at all (never for staff work)."""
         return not self.policy.staff
+
+
+def _confirm_on_the_website(missing: SecondFactorRequired) -> str:
+    if missing.security_key:
+        return _(
+            "This needs a security key or passkey confirmed in this session: sign in on "
+            "the website with it."
+        )
+    return _(
+        "This needs a second factor confirmed in this session: sign in on the website with it."
+    )
 
 
 def needs(action: str) -> Rule:
@@ -145,13 +159,8 @@ class ApiAccess(AuthBase):
             return user
         if not user.is_authenticated:
             return None
-        if self.rule.admits(user):
-            raise AuthorizationError(
-                message=_(
-                    "This needs a second factor confirmed in this session: sign in on the "
-                    "website with it."
-                )
-            )
+        if (missing := self.rule.missing(user)) is not None:
+            raise AuthorizationError(message=_confirm_on_the_website(missing))
         raise AuthorizationError(message=_("Your role does not give access to this endpoint."))
 
     def _token_user(self, request, raw: str):

@@ -70,8 +70,8 @@ class AccessRuleMiddleware:
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if rule.admits(request.user):
-            return second_factor_prompt(request, SecondFactorRequired())
+        if (missing := rule.missing(request.user)) is not None:
+            return second_factor_prompt(request, missing)
         return _refuse(request, _("Your role does not give access to this page."))
 
     def process_exception(self, request, exception):

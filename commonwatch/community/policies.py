@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 
 from commonwatch.accounts.models import Role
 from commonwatch.core.policies import policy, scope
-from commonwatch.organizations.memberships import holds
+from commonwatch.organizations.memberships import acts_for
 from commonwatch.organizations.models import Kind
 
 from .models import Comment, Post, PostRevision, Status
@@ -44,7 +44,7 @@ def _resolve(user, obj) -> bool:
     staff=True,
 )
 def _review(user, obj) -> bool:
-    return holds(user, kind=Kind.MODERATION)
+    return acts_for(user, kind=Kind.MODERATION)
 
 
 def _posts_or_comments(queryset: QuerySet) -> QuerySet:

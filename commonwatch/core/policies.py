@@ -10,7 +10,8 @@ Staff actions (moderating, an agency's or an oversight body's work, legal review
 operating the platform) also need a second factor passed in this session: the request's
 user carries ``sign_in_strength``, the second-factor types it passed (set by
 accounts.middleware; tokens and sockets never carry one). Without it, a staff action is
-refused whatever the memberships say: fail closed.
+refused whatever the memberships say: fail closed. A membership in an organisation that
+asks for security keys counts only in a session confirmed with one (``used_security_key``).
 """
 
 from __future__ import annotations
@@ -73,6 +74,25 @@ def passed_second_factor(user) -> bool:
     return bool(getattr(user, "sign_in_strength", frozenset()))
 
 
+SECURITY_KEY = "webauthn"  # allauth's name for security keys and passkeys
+
+
+def used_security_key(user) -> bool:
+    """Whether this session's second factor was a security key or passkey."""
+    return SECURITY_KEY in getattr(user, "sign_in_strength", frozenset())
+
+
+def _passes_with_security_key(rule: Policy, user, obj) -> bool:
+    """Would the rule let this user through in a session confirmed with a security key?
+    (An organisation that asks for keys counts its members only in such a session.)"""
+    strength = getattr(user, "sign_in_strength", frozenset())
+    user.sign_in_strength = strength | {SECURITY_KEY}
+    try:
+        return bool(rule.test(user, obj))
+    finally:
+        user.sign_in_strength = strength
+
+
 def get(action: str) -> Policy:
     try:
         return POLICIES[action]
@@ -85,18 +105,30 @@ def can(user, action: str, obj=None) -> bool:
 
 
 def require(user, action: str, obj=None, *, hidden: bool = False) -> None:
-    """Raise unless the user may: SecondFactorRequired when only the second factor is
-    missing, NotFound if they may not even know the object exists (`hidden`), NotAllowed
-    (403) if they may see it but not do this."""
-    rule = get(action)
-    if rule.allows(user, obj):
+    """Raise unless the user may: SecondFactorRequired when only the second factor (or a
+    security key) is missing, NotFound if they may not even know the object exists
+    (`hidden`), NotAllowed (403) if they may see it but not do this."""
+    if get(action).allows(user, obj):
         return
-    signed_in = getattr(user, "is_authenticated", False) and user.is_active
-    if rule.staff and signed_in and rule.test(user, obj):
-        raise SecondFactorRequired()
+    missing = second_factor_missing(user, action, obj)
+    if missing is not None:
+        raise missing
     if hidden:
         raise NotFound(_("This does not exist, or it is not yours to see."))
     raise NotAllowed(_("You may not do this."), code=action)
+
+
+def second_factor_missing(user, action: str, obj=None) -> SecondFactorRequired | None:
+    """What stands between a signed-in person and a staff action they are not allowed
+    now, if it is only a second factor, or a security key, not confirmed in this session."""
+    rule = get(action)
+    if not (rule.staff and getattr(user, "is_authenticated", False) and user.is_active):
+        return None
+    if rule.test(user, obj):
+        return SecondFactorRequired()
+    if _passes_with_security_key(rule, user, obj):
+        return SecondFactorRequired(security_key=True)
+    return None
 
 
 def restrict(queryset: QuerySet, user, action: str) -> QuerySet:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from commonwatch.core.policies import policy, scope
-from commonwatch.organizations.memberships import holds
+from commonwatch.organizations.memberships import acts_for, holds
 from commonwatch.organizations.models import Kind
 
 MODERATE = "moderation.moderate"
@@ -16,7 +16,7 @@ def is_moderator(user) -> bool:
 
 @policy(MODERATE, "members of a moderation team: the queue, decisions, appeals", staff=True)
 def _moderator(user, obj) -> bool:
-    return is_moderator(user)
+    return acts_for(user, kind=Kind.MODERATION)
 
 
 @scope(MODERATE)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from commonwatch.core.policies import used_security_key
+
 from .models import Membership
 
 
@@ -24,7 +26,22 @@ def forget_memberships(user) -> None:
 
 
 def holds(user, *, kind: str | None = None, role: str | None = None) -> bool:
-    return any(
-        (kind is None or m.organization.kind == kind) and (role is None or m.role == role)
-        for m in memberships_of(user)
+    """Whether the user is a member (of that kind, in that role), signed in as they are
+    or not: for what a page offers. Policies ask acts_for."""
+    return any(_is(m, kind, role) for m in memberships_of(user))
+
+
+def acts_for(user, *, kind: str | None = None, role: str | None = None) -> bool:
+    """Whether this session may do the work of such a membership: one in an organisation
+    that asks for security keys counts only in a session confirmed with one."""
+    return any(_is(m, kind, role) and in_reach(user, m.organization) for m in memberships_of(user))
+
+
+def in_reach(user, organization) -> bool:
+    return not organization.requires_security_keys or used_security_key(user)
+
+
+def _is(membership, kind, role) -> bool:
+    return (kind is None or membership.organization.kind == kind) and (
+        role is None or membership.role == role
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from commonwatch.accounts.models import Role as PlatformRole
 from commonwatch.core.policies import policy
 
-from .memberships import memberships_of
+from .memberships import in_reach, memberships_of
 from .models import Role
 
 MINE = "organizations.mine"
@@ -14,11 +14,6 @@ ACCEPT = "organizations.accept"
 VIEW = "organizations.view"
 MANAGE = "organizations.manage"
 CREATE = "organizations.create"
-
-
-def uses_security_key(user) -> bool:
-    """Whether this session's second factor was a security key or passkey."""
-    return "webauthn" in getattr(user, "sign_in_strength", frozenset())
 
 
 def _member_of(user, organization, *, role: str | None = None) -> bool:
@@ -30,10 +25,7 @@ def _member_of(user, organization, *, role: str | None = None) -> bool:
             continue
         if role is not None and membership.role != role:
             continue
-        keys_missing = membership.organization.requires_security_keys and not uses_security_key(
-            user
-        )
-        if organization is not None and keys_missing:
+        if organization is not None and not in_reach(user, membership.organization):
             continue
         return True
     return False

@@ -6,11 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonwatch.core.errors import NotFound, SecondFactorRequired
-from commonwatch.core.policies import require
+from commonwatch.core.policies import require, used_security_key
 
 from .memberships import memberships_of
 from .models import Invitation, Membership, Organization
-from .policies import VIEW, uses_security_key
+from .policies import VIEW
 
 
 def organization_for(user, slug: str, action: str = VIEW) -> Organization:
@@ -24,7 +24,7 @@ def organization_for(user, slug: str, action: str = VIEW) -> Organization:
     if membership is None:
         raise NotFound(_("There is no such organisation among yours."))
     organization = membership.organization
-    if organization.requires_security_keys and not uses_security_key(user):
+    if organization.requires_security_keys and not used_security_key(user):
         raise SecondFactorRequired(security_key=True)
     require(user, action, organization)
     return organization

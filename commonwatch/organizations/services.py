@@ -19,12 +19,12 @@ from commonwatch.accounts.models import User
 from commonwatch.accounts.tasks import queue_email
 from commonwatch.audit.services import record
 from commonwatch.core.errors import Conflict, NotAllowed, NotFound
-from commonwatch.core.policies import require
+from commonwatch.core.policies import require, used_security_key
 from commonwatch.geo.shapes import polygon_from_geojson, polygon_to_geojson
 
 from .memberships import forget_memberships, memberships_of
 from .models import Invitation, Kind, Membership, Organization, Role
-from .policies import ACCEPT, CREATE, MANAGE, uses_security_key
+from .policies import ACCEPT, CREATE, MANAGE
 
 INVITATION_DAYS = 7
 
@@ -248,7 +248,7 @@ def memberships_summary(user) -> str:
 def require_security_keys(*, admin, organization: Organization, required: bool) -> None:
     """An agency (or any organisation) can ask its members to sign in with keys only."""
     require(admin, MANAGE, organization)
-    if required and not uses_security_key(admin):
+    if required and not used_security_key(admin):
         raise Conflict(
             _(
                 "Sign in with a security key or passkey yourself first (add one under "

@@ -127,6 +127,39 @@ def test_an_officer_signed_in_with_a_key_reaches_a_key_only_agency(client, db):
     assert response.status_code == 200
 
 
+def test_a_key_only_moderation_team_refuses_its_work_to_a_totp_session(client, db):
+    moderator = member_of(organization(Kind.MODERATION, requires_security_keys=True))
+    sign_in(client, moderator)  # with the authenticator app's code
+
+    page = client.get(reverse("moderation:queue"))
+    answer = client.get("/api/v1/moderation/queue")
+    claim = client.post("/api/v1/moderation/claims/post/1")
+
+    assert page.status_code == 302 and page["Location"] == reverse("mfa_add_webauthn")
+    assert answer.status_code == 403
+    assert "security key" in answer.json()["detail"]
+    assert claim.status_code == 403
+
+
+def test_a_key_only_moderation_team_works_in_a_session_confirmed_with_a_key(client, db):
+    moderator = member_of(organization(Kind.MODERATION, requires_security_keys=True))
+    _security_key(moderator)
+    sign_in(client, moderator, second_factor=Authenticator.Type.WEBAUTHN)
+
+    assert client.get(reverse("moderation:queue")).status_code == 200
+    assert client.get("/api/v1/moderation/queue").status_code == 200
+
+
+def test_keys_asked_by_one_organisation_do_not_hold_back_anothers_work(client, db):
+    moderator = member_of(team(Kind.MODERATION))
+    member_of(
+        organization(Kind.AGENCY, requires_security_keys=True), user=moderator, second_factor=False
+    )
+    sign_in(client, moderator)  # with the authenticator app's code
+
+    assert client.get("/api/v1/moderation/queue").status_code == 200
+
+
 def _security_key(user) -> Authenticator:
     return Authenticator.objects.create(
         user=user, type=Authenticator.Type.WEBAUTHN, data={"name": "key", "credential": {}}
