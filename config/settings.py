@@ -189,7 +189,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",  # its files come compressed already
     # Pages and API answers compressed (the map's points: 388 KB → 76 KB); Django's pads
     # each answer at random against BREACH, and masks the CSRF token per answer.
-    "django.middleware.gzip.GZipMiddleware",
+    "commonwatch.core.compression.CompressionMiddleware",  # Django's GZip, byte ranges left alone
     "commonwatch.core.middleware.PrivateResponsesMiddleware",
     "commonwatch.web.middleware.ApiMethodNotAllowedMiddleware",  # JSON, as the rest of the API
     # Sessions, authentication and messages: Django's, stepping aside for API calls
@@ -343,6 +343,12 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CHANGE_EMAIL = True
+# Whoever holds a signed-in browser must not take the account: changing the address (the
+# way to a password reset) asks for the password or second factor again unless it was
+# given in the last 5 minutes, and the old address hears of every change of address
+# or password.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "commonwatch.accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "commonwatch.accounts.forms.SignupForm"}
@@ -357,7 +363,14 @@ ACCOUNT_SIGNUP_REDIRECT_URL = "accounts:home"
 # address's budget across all accounts (spraying); "login_failed" guards the second
 # factor, which only someone who knows the password reaches.
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
-ACCOUNT_RATE_LIMITS = {"password_failed": "100/10m/ip", "login_failed": "30/10m/ip,10/10m/key"}
+# "request_login_code" is per client address only: allauth's default also counts per
+# e-mail address, so anyone asking three codes a minute for someone's address kept the
+# owner from getting one. A code only signs in the browser that asked for it.
+ACCOUNT_RATE_LIMITS = {
+    "password_failed": "100/10m/ip",
+    "login_failed": "30/10m/ip,10/10m/key",
+    "request_login_code": "20/m/ip,60/h/ip",
+}
 # Behind a load balancer: how many proxies append to X-Forwarded-For, or the header a
 # trusted proxy sets to the client's address (e.g. X-Real-IP). Unset, the connection's.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

@@ -16,7 +16,6 @@ from django import forms
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from commonwatch.core import sealing
 
@@ -123,10 +122,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 def _wait_message(seconds: int, whole_account: bool) -> str:
-    wait = ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
-    if seconds >= 120:
-        minutes = (seconds + 59) // 60
-        wait = ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+    wait = throttle.wait_in_words(seconds)
     if whole_account:
         return _(
             "This account has had many wrong passwords. Try your password again in %(wait)s, "

@@ -5,11 +5,10 @@ from django import forms
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
+from . import throttle
 from .closing import WhatTheyWrote
 from .models import DEFAULT_ALERT_RADIUS_MI, MAX_ALERT_RADIUS_MI, MIN_ALERT_RADIUS_MI, TokenScope
 from .services import DEFAULT_TOKEN_LIFETIME_DAYS, TOKEN_LIFETIMES_DAYS
-
-RADIUS_CHOICES = [(r, _("%(r)s miles") % {"r": r}) for r in (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0)]
 
 
 class HomeForm(forms.Form):
@@ -20,8 +19,10 @@ class HomeForm(forms.Form):
         min_value=MIN_ALERT_RADIUS_MI,
         max_value=MAX_ALERT_RADIUS_MI,
         initial=DEFAULT_ALERT_RADIUS_MI,
+        # Any value: the API takes any radius in range (1.1 mi), and a browser refuses to
+        # send a form whose number is off its step.
         widget=forms.NumberInput(
-            attrs={"step": "0.25", "min": MIN_ALERT_RADIUS_MI, "max": MAX_ALERT_RADIUS_MI}
+            attrs={"step": "any", "min": MIN_ALERT_RADIUS_MI, "max": MAX_ALERT_RADIUS_MI}
         ),
         help_text=_("Between 0.25 and 5 miles. You get alerts for posts inside this circle."),
     )
@@ -53,14 +54,24 @@ class DeleteAccountForm(forms.Form):
     )
     password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, address: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.user, self.address = user, address
 
     def clean_password(self):
+        """Checked as signing in checks it (accounts.throttle): counted, and refused
+        unchecked while this address must wait."""
         password = self.cleaned_data["password"]
+        wait = throttle.password_wait(self.user, self.address)
+        if wait:
+            raise forms.ValidationError(
+                _("Too many wrong passwords. Try again in %(wait)s.")
+                % {"wait": throttle.wait_in_words(wait)},
+                code="throttled",
+            )
         if not self.user.check_password(password):
             raise forms.ValidationError(_("That is not your password."))
+        throttle.record_success(self.user.email, self.address)
         return password
 
 

@@ -111,14 +111,21 @@ class IdleSignOutMiddleware:
             now = int(time.time())
             last_seen = request.session.get(LAST_SEEN_KEY)
             if last_seen is not None and now - last_seen > settings.STAFF_IDLE_TIMEOUT_SECONDS:
-                logout(request)
-                minutes = settings.STAFF_IDLE_TIMEOUT_SECONDS // 60
-                messages.info(
-                    request,
-                    _("You were signed out after %(minutes)s minutes without activity.")
-                    % {"minutes": minutes},
-                )
-                query = urlencode({"next": request.get_full_path()})
-                return redirect(f"{reverse('account_login')}?{query}")
+                return _signed_out_for_idling(request)
             request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
+
+
+def _signed_out_for_idling(request):
+    """The sign-in page for a browser; for an API call (its URL is not resolved yet),
+    the API's 401 in JSON: a script must not follow a redirect to an HTML page."""
+    logout(request)
+    minutes = settings.STAFF_IDLE_TIMEOUT_SECONDS // 60
+    message = _("You were signed out after %(minutes)s minutes without activity.") % {
+        "minutes": minutes
+    }
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=401)
+    messages.info(request, message)
+    query = urlencode({"next": request.get_full_path()})
+    return redirect(f"{reverse('account_login')}?{query}")

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from allauth.account.adapter import get_adapter
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.utils.translation import ngettext
 
 logger = logging.getLogger(__name__)
 
@@ -132,3 +133,19 @@ def record_success(login: str, address: str) -> None:
     here, account = counters(login, address)
     here.clear()
     account.give_back()
+
+
+def wait_in_words(seconds: int) -> str:
+    """ "45 seconds", or whole minutes from two minutes on."""
+    if seconds >= 120:
+        minutes = (seconds + 59) // 60
+        return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+    return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
+
+
+def password_wait(user, address: str) -> int:
+    """Before a signed-in person's password is checked again (deleting the account): the
+    same places and waits as signing in, so a borrowed session cannot guess it fast.
+    Returns the seconds to wait (0: go ahead, the attempt counted)."""
+    wait, _whole_account = reserve_attempt(user.email, address)
+    return wait

@@ -16,7 +16,7 @@ from commonwatch.core.errors import RateLimited
 from commonwatch.geo import geocoding
 from commonwatch.geo.distance import m_to_miles
 
-from . import closing, services
+from . import closing, services, throttle
 from .access import SIGNED_IN, NavEntry, access, needs, visible_entries
 from .forms import ApiTokenForm, DeleteAccountForm, HomeForm, SessionForm
 from .policies import HOME
@@ -108,7 +108,8 @@ def revoke_api_token(request, token_id: int):
 @access(SIGNED_IN)
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
-    form = DeleteAccountForm(request.POST or None, user=request.user)
+    address = throttle.client_address(request)
+    form = DeleteAccountForm(request.POST or None, user=request.user, address=address)
     if request.method == "POST" and form.is_valid():
         user = request.user
         services.delete_account(user=user, what_they_wrote=form.cleaned_data["what_they_wrote"])

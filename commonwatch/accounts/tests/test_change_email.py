@@ -12,11 +12,18 @@ from commonwatch.accounts.tests.factories import PASSWORD
 LINK = re.compile(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)")
 
 
+def _signed_in_and_password_given_again(client, user):
+    """Changing the address asks for the password again (allauth's reauthentication)."""
+    client.force_login(user)
+    confirmed = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert confirmed.status_code == 302
+
+
 def test_a_new_address_becomes_primary_only_after_it_is_confirmed(
     client, resident, mailoutbox, django_capture_on_commit_callbacks
 ):
     old_email = resident.email
-    client.force_login(resident)
+    _signed_in_and_password_given_again(client, resident)
 
     with django_capture_on_commit_callbacks(execute=True):
         added = client.post(
@@ -48,3 +55,38 @@ def test_a_new_address_becomes_primary_only_after_it_is_confirmed(
     client.logout()
     refused = client.post(reverse("account_login"), {"login": old_email, "password": PASSWORD})
     assert refused.status_code == 200
+
+
+def test_changing_the_address_asks_for_the_password_again(
+    client, resident, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Whoever finds a signed-in browser must not be able to move the account to their
+    own address (and then reset its password there)."""
+    client.force_login(resident)  # the password not given again
+
+    with django_capture_on_commit_callbacks(execute=True):
+        added = client.post(
+            reverse("account_email"), {"email": "thief@example.org", "action_add": ""}
+        )
+
+    assert added.status_code == 302
+    assert added["Location"].startswith(reverse("account_reauthenticate"))
+    assert not EmailAddress.objects.filter(email="thief@example.org").exists()
+    assert mailoutbox == []
+
+
+def test_the_old_address_hears_that_the_account_moved(
+    client, resident, mailoutbox, django_capture_on_commit_callbacks
+):
+    old_email = resident.email
+    _signed_in_and_password_given_again(client, resident)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_email"), {"email": "moved@example.org", "action_add": ""})
+    confirm_path = LINK.search(mailoutbox[0].body).group(1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(confirm_path)
+
+    told = [message for message in mailoutbox if message.to == [old_email]]
+    assert len(told) == 1
+    assert "moved@example.org" in told[0].body

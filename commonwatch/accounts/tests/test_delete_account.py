@@ -10,7 +10,7 @@ from django.db.models import ProtectedError
 from django.test import TestCase
 from django.urls import reverse
 
-from commonwatch.accounts import services
+from commonwatch.accounts import services, throttle
 from commonwatch.accounts.closing import WhatTheyWrote
 from commonwatch.accounts.models import ApiToken, Home, User
 from commonwatch.accounts.tests.factories import PASSWORD, HomeFactory, UserFactory, sign_in
@@ -180,3 +180,20 @@ def test_an_account_cannot_be_deleted_twice_or_cascaded_away(resident):
         services.delete_account(user=resident, what_they_wrote=WhatTheyWrote.KEEP)
     with pytest.raises(ProtectedError):
         User.objects.filter(pk=resident.pk).delete()
+
+
+def test_the_password_on_the_delete_page_cannot_be_guessed_fast(client, monkeypatch):
+    """Whoever borrows a signed-in browser gets sign-in's waits, not an unlimited oracle."""
+    monkeypatch.setattr(throttle, "now", lambda: 1_900_000_000.0)  # the wait never passes
+    user = UserFactory()
+    client.force_login(user)
+    page = reverse("accounts:delete")
+    choice = WhatTheyWrote.REMOVE
+    for n in range(throttle.FREE_FAILURES):
+        wrong = client.post(page, {"password": f"guess {n}", "what_they_wrote": choice})
+        assert "That is not your password." in wrong.content.decode()
+
+    right = client.post(page, {"password": PASSWORD, "what_they_wrote": choice})
+
+    assert "Too many wrong passwords. Try again in 1 second." in right.content.decode()
+    assert User.objects.filter(pk=user.pk, is_active=True).exists()

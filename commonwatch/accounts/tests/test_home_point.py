@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -45,6 +46,19 @@ def test_a_resident_moves_their_home_through_the_api(client, resident):
     assert Home.objects.filter(user=resident).count() == 1
     assert client.get("/api/v1/me/home").json()["radius_mi"] == 0.25
     assert client.get("/api/v1/me").json()["has_home"] is True
+
+
+def test_a_radius_set_through_the_api_can_be_sent_back_by_the_page(client, resident):
+    """The page's number field takes any radius the API takes: a browser refuses to send
+    a form whose number is off the field's step (1.1 against steps of 0.25)."""
+    HomeFactory(user=resident)
+    client.force_login(resident)
+    _put_home(client, lat=SECRET_LAT, lng=SECRET_LNG, radius_mi=1.1)
+
+    page = client.get(reverse("accounts:home")).content.decode()
+
+    field = re.search(r'<input[^>]*name="radius_mi"[^>]*>', page).group(0)
+    assert 'value="1.1"' in field and 'step="any"' in field
 
 
 @pytest.mark.parametrize("radius_mi", [0.2, 5.5, 100])

@@ -35,6 +35,17 @@ def test_an_idle_staff_member_is_signed_out_and_sent_to_sign_in(client, cast, se
     assert client.get("/api/v1/me").status_code == 401
 
 
+def test_an_api_call_after_idling_is_told_in_json_not_sent_to_a_page(client, cast, settings):
+    sign_in(client, cast["officer_a"])
+    _last_seen(client, settings.STAFF_IDLE_TIMEOUT_SECONDS + 5)
+
+    answer = client.get("/api/v1/me")
+
+    assert answer.status_code == 401
+    assert answer.json() == {"detail": "You were signed out after 30 minutes without activity."}
+    assert client.get("/api/v1/me").status_code == 401  # and stays signed out
+
+
 def test_a_staff_member_active_within_the_timeout_stays_signed_in(client, cast, settings):
     sign_in(client, cast["officer_a"])
     _last_seen(client, settings.STAFF_IDLE_TIMEOUT_SECONDS - 60)

@@ -108,6 +108,24 @@ def test_guessing_from_many_addresses_asks_everyone_for_the_emailed_code(
     assert signed_in(owner)
 
 
+def test_codes_asked_for_an_address_elsewhere_do_not_keep_its_owner_from_one(resident, mailoutbox):
+    for _attempt in range(10):
+        Client(REMOTE_ADDR=ATTACKER).post(
+            reverse("account_request_login_code"), {"email": resident.email}
+        )
+    owner = Client(REMOTE_ADDR=OWNER)
+    sent_before = len(mailoutbox)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        asked = owner.post(reverse("account_request_login_code"), {"email": resident.email})
+
+    assert asked.status_code == 302
+    assert len(mailoutbox) == sent_before + 1
+    code = CODE.search(mailoutbox[-1].body).group(1)
+    assert owner.post(asked["Location"], {"code": code}).status_code == 302
+    assert signed_in(owner)
+
+
 def test_the_sign_in_page_always_offers_the_emailed_code(client, db):
     page = client.get(reverse("account_login"))
 
