@@ -94,6 +94,12 @@ class Membership(models.Model):
         return self.organization.title_of(self.role)
 
 
+class InvitationQuerySet(models.QuerySet):
+    def waiting(self) -> InvitationQuerySet:
+        """Neither accepted, withdrawn nor expired: their links still work."""
+        return self.filter(accepted_at=None, withdrawn_at=None, expires_at__gt=timezone.now())
+
+
 class Invitation(models.Model):
     """An admin's invitation of an e-mail address to a role; only its token's digest is
     stored, and only the account holding that address (verified) can accept it."""
@@ -111,6 +117,8 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"invitation to {self.organization_id} as {self.role}"

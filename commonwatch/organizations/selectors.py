@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonwatch.core.errors import NotFound, SecondFactorRequired
@@ -54,9 +53,5 @@ def invitation_in(organization: Organization, invitation_id: int) -> Invitation:
 
 def open_invitations(organization: Organization) -> list[Invitation]:
     return list(
-        organization.invitations.filter(
-            accepted_at=None, withdrawn_at=None, expires_at__gt=timezone.now()
-        )
-        .select_related("organization")
-        .order_by("-created_at")
+        organization.invitations.waiting().select_related("organization").order_by("-created_at")
     )

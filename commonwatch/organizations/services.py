@@ -10,11 +10,13 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from commonwatch.accounts.models import Role as PlatformRole
 from commonwatch.accounts.models import User
 from commonwatch.accounts.tasks import queue_email
 from commonwatch.audit.services import record
@@ -129,15 +131,36 @@ def withdraw_invitation(*, admin, invitation: Invitation) -> Invitation:
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.accepted_at is not None or invitation.withdrawn_at is not None:
             raise Conflict(_("This invitation was answered or withdrawn already."))
-        invitation.withdrawn_at = timezone.now()
-        invitation.save(update_fields=["withdrawn_at"])
-        record(
-            actor=admin,
-            action="organizations.invitation.withdrawn",
-            target=invitation.organization,
-            data={"invitation": invitation.pk, "role": invitation.role},
-        )
+        _withdraw(invitation, by=admin)
     return invitation
+
+
+def _withdraw(invitation: Invitation, *, by, reason: str = "") -> None:
+    invitation.withdrawn_at = timezone.now()
+    invitation.save(update_fields=["withdrawn_at"])
+    data = {"invitation": invitation.pk, "role": invitation.role}
+    record(
+        actor=by,
+        action="organizations.invitation.withdrawn",
+        target=invitation.organization,
+        data={**data, "reason": reason} if reason else data,
+    )
+
+
+def _withdraw_invitations_around(user, *, by, organization: Organization | None = None) -> None:
+    """Someone leaving takes the waiting invitations along: those addressed to them (an
+    admin invitation would bring them back) and those they sent (their picks, made as an
+    admin they no longer are). `organization`: only there; None: everywhere."""
+    addresses = {user.email.lower(), *(e.lower() for e in _addresses_of(user))}
+    waiting = Invitation.objects.waiting().filter(Q(invited_by=user) | Q(email__in=addresses))
+    if organization is not None:
+        waiting = waiting.filter(organization=organization)
+    for invitation in waiting.select_for_update().select_related("organization"):
+        _withdraw(invitation, by=by, reason="membership_ended")
+
+
+def _addresses_of(user) -> list[str]:
+    return list(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
 
 
 def _digest(raw: str) -> str:
@@ -145,25 +168,44 @@ def _digest(raw: str) -> str:
 
 
 def invitation_for(raw_token: str) -> Invitation:
-    """An invitation that can still be accepted, by its link's token."""
+    """An invitation that can still be accepted, by its link's token, from someone who
+    may still invite."""
     invitation = (
-        Invitation.objects.select_related("organization")
-        .filter(digest=_digest(raw_token), accepted_at=None, withdrawn_at=None)
-        .filter(expires_at__gt=timezone.now())
+        Invitation.objects.waiting()
+        .select_related("organization", "invited_by")
+        .filter(digest=_digest(raw_token))
         .first()
     )
-    if invitation is None:
-        raise NotFound(_("This invitation is not valid any more: ask for a new one."))
+    if invitation is None or not _inviter_may_still_invite(invitation):
+        raise _not_valid_any_more()
     return invitation
+
+
+def _not_valid_any_more() -> NotFound:
+    return NotFound(_("This invitation is not valid any more: ask for a new one."))
+
+
+def _inviter_may_still_invite(invitation: Invitation) -> bool:
+    """An invitation speaks for its inviter only while they are an admin there, or are
+    the operator who created the organisation and named its first admin."""
+    inviter = invitation.invited_by
+    if inviter is None:
+        return False
+    if inviter.role == PlatformRole.OPERATOR:
+        return invitation.role == Role.ADMIN
+    return Membership.objects.filter(
+        user=inviter, organization_id=invitation.organization_id, role=Role.ADMIN, revoked_at=None
+    ).exists()
 
 
 def accept_invitation(*, user, raw_token: str) -> Membership:
     """The invited person joins: only the account holding the invited address can."""
     with transaction.atomic():
-        invitation = invitation_for(raw_token)
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        invitation = Invitation.objects.select_for_update().get(pk=invitation_for(raw_token).pk)
         if invitation.accepted_at is not None:
             raise Conflict(_("This invitation was accepted already."))
+        if invitation.withdrawn_at is not None:  # while we looked
+            raise _not_valid_any_more()
         if not _holds_address(user, invitation.email):
             raise NotAllowed(
                 _("This invitation is for another e-mail address. Sign in with that one.")
@@ -224,6 +266,7 @@ def end_memberships_of_closed_account(user, what_they_wrote: str) -> None:
     as its last admin (an operator then invites a new one)."""
     for membership in Membership.objects.select_for_update().filter(user=user, revoked_at=None):
         _end(membership, by=user)
+    _withdraw_invitations_around(user, by=user)
     forget_memberships(user)
 
 
@@ -236,6 +279,7 @@ def _end(membership: Membership, *, by) -> None:
         target=membership,
         data={"user": membership.user_id, "organization": membership.organization_id},
     )
+    _withdraw_invitations_around(membership.user, by=by, organization=membership.organization)
 
 
 def memberships_summary(user) -> str:

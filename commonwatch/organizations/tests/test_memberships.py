@@ -3,11 +3,9 @@ members, and every change lands in the audit trail."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from allauth.mfa.models import Authenticator
-from django.test import Client, TestCase
+from django.test import TestCase
 from django.urls import reverse
 
 from commonwatch.accounts.tests.factories import UserFactory, sign_in
@@ -16,29 +14,9 @@ from commonwatch.core.errors import Conflict
 from commonwatch.organizations.models import Invitation, Kind, Membership, Organization, Role
 from commonwatch.organizations.services import revoke_membership
 from commonwatch.organizations.tests.factories import member_of, organization
+from commonwatch.organizations.tests.steps import accept, audited, client_for, invite, token_in
 
 pytestmark = pytest.mark.django_db
-LINK = re.compile(r"https?://\S+/organizations/invitations/(\S+)/")
-
-
-def audited(action: str) -> list[AuditEntry]:
-    return list(AuditEntry.objects.filter(action=action).order_by("sequence"))
-
-
-def invite(client, org, email, role=Role.MEMBER, mailoutbox=None):
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        response = client.post(
-            reverse("organizations:invite", args=[org.slug]), {"email": email, "role": role}
-        )
-    return response
-
-
-def accept(client, token: str):
-    return client.post(reverse("organizations:invitation", args=[token]), follow=True)
-
-
-def token_in(message) -> str:
-    return LINK.search(message.body).group(1)
 
 
 def test_an_operator_creates_an_agency_and_its_first_admin_accepts(client, cast, mailoutbox):
@@ -78,7 +56,7 @@ def test_an_agency_admin_invites_an_officer_who_joins_with_their_own_account(
     assert b"new.officer@example.org" in page.content  # waiting for an answer
 
     officer = UserFactory(email="new.officer@example.org")
-    other = Client_for(UserFactory())
+    other = client_for(UserFactory())
     refused = other.post(reverse("organizations:invitation", args=[token_in(mailoutbox[-1])]))
     assert b"another e-mail address" in refused.content
     client.logout()
@@ -91,12 +69,6 @@ def test_an_agency_admin_invites_an_officer_who_joins_with_their_own_account(
     assert officer.staff_rules_apply
     granted = audited("organizations.membership.granted")[-1]
     assert granted.actor_id == agency_admin.pk and granted.data["user"] == officer.pk
-
-
-def Client_for(user):  # noqa: N802 - reads as a constructor
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_an_invitation_is_used_once(client, agency_admin, mailoutbox):
@@ -139,7 +111,7 @@ def test_an_admin_withdraws_an_invitation_whose_link_then_fails(client, agency_a
 def test_an_admin_removes_an_officer_who_loses_access_at_once(client, agency_admin):
     agency = agency_admin.memberships.get().organization
     officer = member_of(agency)
-    officer_client = sign_in(Client_for(officer), officer)
+    officer_client = sign_in(client_for(officer), officer)
     page = reverse("organizations:organization", args=[agency.slug])
     assert officer_client.get(page).status_code == 200
     sign_in(client, agency_admin)
