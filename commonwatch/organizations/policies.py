@@ -31,13 +31,15 @@ def _member_of(user, organization, *, role: str | None = None) -> bool:
     return False
 
 
-@policy(MINE, "members of any organisation, and operators: their own organisations", staff=True)
+@policy(MINE, "members of any organisation: their own; operators: to create one", staff=True)
 def _mine(user, obj) -> bool:
     return user.holds_staff_membership or user.role == PlatformRole.OPERATOR
 
 
-@policy(ACCEPT, "anyone signed in, holding the invited e-mail address")
+@policy(ACCEPT, "anyone signed in but operators (who stay apart), holding the invited address")
 def _accept(user, obj) -> bool:
+    if user.role == PlatformRole.OPERATOR:
+        return False
     return obj is None or obj.email.lower() == user.email.lower()
 
 

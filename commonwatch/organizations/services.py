@@ -91,6 +91,16 @@ def _invite(*, by, organization: Organization, email: str, role: str) -> Invitat
     email = User.objects.normalize_email(email.strip()).lower()
     if "@" not in email:
         raise ValidationError({"email": _("Give the e-mail address to invite.")})
+    if _belongs_to_an_operator(email):
+        raise ValidationError(
+            {
+                "email": _(
+                    "%(email)s belongs to an operator: operators run the service and stay "
+                    "apart from organisations' work. Invite another address."
+                )
+                % {"email": email}
+            }
+        )
     raw = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         organization=organization,
@@ -122,6 +132,11 @@ def _invite(*, by, organization: Organization, email: str, role: str) -> Invitat
         to=[email],
     )
     return invitation
+
+
+def _belongs_to_an_operator(email: str) -> bool:
+    operators = User.objects.filter(role=PlatformRole.OPERATOR)
+    return operators.filter(Q(email__iexact=email) | Q(emailaddress__email__iexact=email)).exists()
 
 
 def withdraw_invitation(*, admin, invitation: Invitation) -> Invitation:
@@ -206,6 +221,13 @@ def accept_invitation(*, user, raw_token: str) -> Membership:
             raise Conflict(_("This invitation was accepted already."))
         if invitation.withdrawn_at is not None:  # while we looked
             raise _not_valid_any_more()
+        if user.role == PlatformRole.OPERATOR:
+            raise NotAllowed(
+                _(
+                    "Operators run the service and stay apart from organisations' work, so "
+                    "an operator's account cannot join one."
+                )
+            )
         if not _holds_address(user, invitation.email):
             raise NotAllowed(
                 _("This invitation is for another e-mail address. Sign in with that one.")

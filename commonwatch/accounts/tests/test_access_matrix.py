@@ -45,7 +45,7 @@ MATRIX: dict[str, frozenset] = {
     "organizations:revoke": NOBODY,
     "organizations:withdraw": NOBODY,
     "organizations:security_keys": NOBODY,
-    "organizations:invitation": SIGNED_IN,
+    "organizations:invitation": RESIDENTS,  # operators stay apart from organisations
     "accounts:api_tokens": SIGNED_IN,
     "accounts:revoke_api_token": SIGNED_IN,
     "accounts:delete": SIGNED_IN,
