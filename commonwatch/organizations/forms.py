@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Kind, Role
+from .models import Kind, Role, validate_one_line
 
 
 class InviteForm(forms.Form):
@@ -18,7 +18,7 @@ class InviteForm(forms.Form):
 
 class OrganizationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = forms.CharField(label=_("Name"), max_length=120, validators=[validate_one_line])
     first_admin_email = forms.EmailField(
         label=_("E-mail of its first admin"),
         help_text=_("They get an invitation; the admin then invites the others."),

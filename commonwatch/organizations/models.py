@@ -7,7 +7,10 @@ are how people join: an admin invites an e-mail address, its owner accepts.
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -35,9 +38,23 @@ TITLES = {
 }
 
 
+# Control characters, invisible formatting (bidi overrides) and line or paragraph breaks.
+NOT_ONE_LINE = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def validate_one_line(value: str) -> None:
+    """A name goes into e-mail subjects and page titles: a line break there stops the
+    e-mail for good (BadHeaderError), so it is one line of plain text."""
+    if any(unicodedata.category(c) in NOT_ONE_LINE for c in value):
+        raise ValidationError(
+            _("A name is one line of plain text, without line breaks or control characters."),
+            code="not_one_line",
+        )
+
+
 class Organization(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[validate_one_line])
     slug = models.SlugField(unique=True)
     area = models.JSONField(
         _("area"),

@@ -25,10 +25,12 @@ from commonwatch.core.policies import require, used_security_key
 from commonwatch.geo.shapes import polygon_from_geojson, polygon_to_geojson
 
 from .memberships import forget_memberships, memberships_of
-from .models import Invitation, Kind, Membership, Organization, Role
+from .models import Invitation, Kind, Membership, Organization, Role, validate_one_line
 from .policies import ACCEPT, CREATE, MANAGE
 
 INVITATION_DAYS = 7
+# The fixed first segments of addresses under /organizations/ (urls.py): no slug takes one.
+RESERVED_SLUGS = frozenset({"new", "invitations"})
 
 
 def create_organization(
@@ -47,6 +49,10 @@ def create_organization(
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Give the organisation its name.")})
+    try:
+        validate_one_line(name)
+    except ValidationError as exc:
+        raise ValidationError({"name": exc.messages}) from exc
     if area is not None:
         area = polygon_to_geojson(polygon_from_geojson(area))
     with transaction.atomic():
@@ -72,7 +78,7 @@ def create_organization(
 def _free_slug(name: str) -> str:
     base = slugify(name)[:40] or "organisation"
     slug, n = base, 1
-    while Organization.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Organization.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -119,7 +125,9 @@ def _invite(*, by, organization: Organization, email: str, role: str) -> Invitat
     link = settings.SITE_URL + reverse("organizations:invitation", args=[raw])
     title = organization.title_of(role)
     queue_email(
-        subject=_("You are invited to join %(org)s on Commonwatch") % {"org": organization},
+        subject=_one_line(
+            _("You are invited to join %(org)s on Commonwatch") % {"org": organization}
+        ),
         body=_(
             "You are invited to join %(org)s as %(title)s.\n\n"
             "Accept within %(days)d days, signed in with this e-mail address:\n%(link)s\n\n"
@@ -137,6 +145,11 @@ def _invite(*, by, organization: Organization, email: str, role: str) -> Invitat
 def _belongs_to_an_operator(email: str) -> bool:
     operators = User.objects.filter(role=PlatformRole.OPERATOR)
     return operators.filter(Q(email__iexact=email) | Q(emailaddress__email__iexact=email)).exists()
+
+
+def _one_line(text: str) -> str:
+    """A header's value: a name saved before names were checked must not stop the e-mail."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 def withdraw_invitation(*, admin, invitation: Invitation) -> Invitation:
