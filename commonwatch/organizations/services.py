@@ -118,6 +118,7 @@ def _invite(*, by, organization: Organization, email: str, role: str) -> Invitat
     )
     record(
         actor=by,
+        actor_role=_acting_as(by, organization),
         action="organizations.invitation.sent",
         target=organization,
         data={"invitation": invitation.pk, "role": role},
@@ -169,6 +170,7 @@ def _withdraw(invitation: Invitation, *, by, reason: str = "") -> None:
     data = {"invitation": invitation.pk, "role": invitation.role}
     record(
         actor=by,
+        actor_role=_acting_as(by, invitation.organization),
         action="organizations.invitation.withdrawn",
         target=invitation.organization,
         data={**data, "reason": reason} if reason else data,
@@ -251,6 +253,7 @@ def accept_invitation(*, user, raw_token: str) -> Membership:
             organization=invitation.organization,
             role=invitation.role,
             granted_by=invitation.invited_by,
+            invitation=invitation,
         )
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
@@ -261,8 +264,11 @@ def _holds_address(user, email: str) -> bool:
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
-def grant_membership(*, user, organization: Organization, role: str, granted_by) -> Membership:
-    """Make the user a member (accept_invitation's last step; the demo city seeds with it)."""
+def grant_membership(
+    *, user, organization: Organization, role: str, granted_by, invitation: Invitation | None = None
+) -> Membership:
+    """Make the user a member (accept_invitation's last step; the demo city seeds with it).
+    Through an invitation, joining is the accepting person's act, on the record as theirs."""
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -271,11 +277,15 @@ def grant_membership(*, user, organization: Organization, role: str, granted_by)
                 )
         except IntegrityError as exc:
             raise Conflict(_("You are a member already.")) from exc
+        data = {"user": user.pk, "organization": organization.pk, "role": role}
+        if invitation is not None:
+            data |= {"invitation": invitation.pk, "invited_by": invitation.invited_by_id}
         record(
-            actor=granted_by,
+            actor=user if invitation is not None else granted_by,
+            actor_role="" if invitation is not None else _acting_as(granted_by, organization),
             action="organizations.membership.granted",
             target=membership,
-            data={"user": user.pk, "organization": organization.pk, "role": role},
+            data=data,
         )
         refresh_staff_flags(user)
     return membership
@@ -310,11 +320,22 @@ def _end(membership: Membership, *, by) -> None:
     membership.save(update_fields=["revoked_at", "revoked_by"])
     record(
         actor=by,
+        actor_role=_acting_as(by, membership.organization),
         action="organizations.membership.revoked",
         target=membership,
         data={"user": membership.user_id, "organization": membership.organization_id},
     )
     _withdraw_invitations_around(membership.user, by=by, organization=membership.organization)
+
+
+def _acting_as(user, organization: Organization) -> str:
+    """The role an entry names: an admin acts as the organisation's admin ("agency
+    admin"), not as the resident their account is; anyone else as their platform role."""
+    if user is not None and any(
+        m.organization_id == organization.pk and m.role == Role.ADMIN for m in memberships_of(user)
+    ):
+        return f"{organization.kind} admin"
+    return ""
 
 
 def memberships_summary(user) -> str:
@@ -339,6 +360,7 @@ def require_security_keys(*, admin, organization: Organization, required: bool) 
         organization.save(update_fields=["requires_security_keys"])
         record(
             actor=admin,
+            actor_role=_acting_as(admin, organization),
             action="organizations.security_keys.required",
             target=organization,
             data={"required": required},

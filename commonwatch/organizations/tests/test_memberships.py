@@ -68,7 +68,7 @@ def test_an_agency_admin_invites_an_officer_who_joins_with_their_own_account(
     officer.refresh_from_db()
     assert officer.staff_rules_apply
     granted = audited("organizations.membership.granted")[-1]
-    assert granted.actor_id == agency_admin.pk and granted.data["user"] == officer.pk
+    assert granted.actor_id == officer.pk and granted.data["invited_by"] == agency_admin.pk
 
 
 def test_an_invitation_is_used_once(client, agency_admin, mailoutbox):
