@@ -111,6 +111,10 @@ class Membership(models.Model):
         return self.organization.title_of(self.role)
 
 
+EMAIL_MAX_LENGTH = 254  # as Django's EmailField, the longest address SMTP can carry
+EMAIL_TOO_LONG = _("An e-mail address has at most %(limit_value)d characters.")
+
+
 class InvitationQuerySet(models.QuerySet):
     def waiting(self) -> InvitationQuerySet:
         """Neither accepted, withdrawn nor expired: their links still work."""
@@ -124,7 +128,7 @@ class Invitation(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="invitations"
     )
-    email = models.EmailField()
+    email = models.EmailField(max_length=EMAIL_MAX_LENGTH)
     role = models.CharField(max_length=8, choices=Role.choices, default=Role.MEMBER)
     digest = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(

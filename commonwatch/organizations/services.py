@@ -25,7 +25,16 @@ from commonwatch.core.policies import require, used_security_key
 from commonwatch.geo.shapes import polygon_from_geojson, polygon_to_geojson
 
 from .memberships import forget_memberships, memberships_of
-from .models import Invitation, Kind, Membership, Organization, Role, validate_one_line
+from .models import (
+    EMAIL_MAX_LENGTH,
+    EMAIL_TOO_LONG,
+    Invitation,
+    Kind,
+    Membership,
+    Organization,
+    Role,
+    validate_one_line,
+)
 from .policies import ACCEPT, CREATE, MANAGE
 
 INVITATION_DAYS = 7
@@ -97,6 +106,8 @@ def _invite(*, by, organization: Organization, email: str, role: str) -> Invitat
     email = User.objects.normalize_email(email.strip()).lower()
     if "@" not in email:
         raise ValidationError({"email": _("Give the e-mail address to invite.")})
+    if len(email) > EMAIL_MAX_LENGTH:
+        raise ValidationError({"email": EMAIL_TOO_LONG % {"limit_value": EMAIL_MAX_LENGTH}})
     if _belongs_to_an_operator(email):
         raise ValidationError(
             {

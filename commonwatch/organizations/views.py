@@ -56,7 +56,8 @@ def invite(request, slug: str):
     org = selectors.organization_for(request.user, slug, MANAGE)
     form = InviteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give a valid e-mail address and a role."))
+        for message in (m for errors in form.errors.values() for m in errors):
+            messages.error(request, message)
     else:
         report_outcome(
             request,

@@ -1,0 +1,42 @@
+"""Who can be invited: an address that fits (254 characters at most), once at a time,
+not a member already, and not by the hundred."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import TestCase
+from django.urls import reverse
+
+from commonwatch.accounts.tests.factories import sign_in
+from commonwatch.organizations.models import Invitation, Kind, Organization
+from commonwatch.organizations.services import invite as send_invitation
+from commonwatch.organizations.tests.steps import invite
+
+pytestmark = pytest.mark.django_db
+TOO_LONG = f"{'a' * 64}@{'b' * 63}.{'c' * 63}.{'d' * 60}.test"  # 259 characters
+
+
+def test_an_address_longer_than_254_characters_is_refused_with_its_reason(client, agency_admin):
+    agency = agency_admin.memberships.get().organization
+    sign_in(client, agency_admin)
+
+    page = invite(client, agency, TOO_LONG, follow=True)
+
+    assert b"An e-mail address has at most 254 characters." in page.content
+    assert not Invitation.objects.exists()
+    with pytest.raises(ValidationError, match="at most 254 characters"):
+        send_invitation(admin=agency_admin, organization=agency, email=TOO_LONG)
+
+
+def test_a_first_admin_address_longer_than_254_characters_is_refused(client, cast, mailoutbox):
+    sign_in(client, cast["operator"])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        page = client.post(
+            reverse("organizations:create"),
+            {"kind": Kind.AGENCY, "name": "Long Police", "first_admin_email": TOO_LONG},
+        )
+
+    assert b"An e-mail address has at most 254 characters." in page.content
+    assert not Organization.objects.filter(name="Long Police").exists()
+    assert not mailoutbox
