@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from datetime import timedelta
 
@@ -20,7 +21,7 @@ from commonwatch.accounts.models import Role as PlatformRole
 from commonwatch.accounts.models import User
 from commonwatch.accounts.tasks import queue_email
 from commonwatch.audit.services import record
-from commonwatch.core.errors import Conflict, NotAllowed, NotFound
+from commonwatch.core.errors import Conflict, NotAllowed, NotFound, RateLimited
 from commonwatch.core.policies import require, used_security_key
 from commonwatch.geo.shapes import polygon_from_geojson, polygon_to_geojson
 
@@ -38,6 +39,7 @@ from .models import (
 from .policies import ACCEPT, CREATE, MANAGE
 
 INVITATION_DAYS = 7
+INVITATIONS_PER_HOUR = 20  # per admin: a mistake or a stolen session, not a mailing list
 # The fixed first segments of addresses under /organizations/ (urls.py): no slug takes one.
 RESERVED_SLUGS = frozenset({"new", "invitations"})
 
@@ -99,7 +101,29 @@ def invite(*, admin, organization: Organization, email: str, role: str = Role.ME
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a role.")})
     with transaction.atomic():
+        # One invitation at a time per organisation, so two at once cannot both be first.
+        Organization.objects.select_for_update().filter(pk=organization.pk).first()
+        _require_invitations_left(admin)
         return _invite(by=admin, organization=organization, email=email, role=role)
+
+
+def _require_invitations_left(admin) -> None:
+    hour = timedelta(hours=1)
+    sent = list(
+        Invitation.objects.filter(invited_by=admin, created_at__gt=timezone.now() - hour)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:INVITATIONS_PER_HOUR]
+    )
+    if len(sent) < INVITATIONS_PER_HOUR:
+        return
+    retry_at = sent[-1] + hour
+    minutes = math.ceil((retry_at - timezone.now()).total_seconds() / 60)
+    raise RateLimited(
+        _("An admin sends at most %(n)d invitations an hour: the next one in %(minutes)d min.")
+        % {"n": INVITATIONS_PER_HOUR, "minutes": minutes},
+        retry_at=retry_at,
+        code="invitations",
+    )
 
 
 def _invite(*, by, organization: Organization, email: str, role: str) -> Invitation:
@@ -108,6 +132,7 @@ def _invite(*, by, organization: Organization, email: str, role: str) -> Invitat
         raise ValidationError({"email": _("Give the e-mail address to invite.")})
     if len(email) > EMAIL_MAX_LENGTH:
         raise ValidationError({"email": EMAIL_TOO_LONG % {"limit_value": EMAIL_MAX_LENGTH}})
+    _require_not_invited_yet(organization, email)
     if _belongs_to_an_operator(email):
         raise ValidationError(
             {
@@ -154,9 +179,24 @@ def _invite(*, by, organization: Organization, email: str, role: str) -> Invitat
     return invitation
 
 
+def _require_not_invited_yet(organization: Organization, email: str) -> None:
+    """One waiting invitation per address, none to a member: a second would only be
+    another e-mail, and a member's could never be accepted."""
+    if organization.memberships.filter(_holds(email, "user__"), revoked_at=None).exists():
+        raise Conflict(_("%(email)s is a member already.") % {"email": email})
+    if organization.invitations.waiting().filter(email=email).exists():
+        raise Conflict(
+            _("An invitation to this address is waiting already: withdraw it to send a new one.")
+        )
+
+
 def _belongs_to_an_operator(email: str) -> bool:
-    operators = User.objects.filter(role=PlatformRole.OPERATOR)
-    return operators.filter(Q(email__iexact=email) | Q(emailaddress__email__iexact=email)).exists()
+    return User.objects.filter(_holds(email), role=PlatformRole.OPERATOR).exists()
+
+
+def _holds(email: str, user: str = "") -> Q:
+    """An account holding this address, as its e-mail or one of its addresses."""
+    return Q(**{f"{user}email__iexact": email}) | Q(**{f"{user}emailaddress__email__iexact": email})
 
 
 def _one_line(text: str) -> str:
