@@ -41,6 +41,11 @@ def _checked_polygon(number: int, polygon) -> list[list[float]]:
             % {"zone": number, "min": MIN_CORNERS, "max": MAX_CORNERS}
         )
     corners = [_checked_corner(number, corner) for corner in polygon]
+    if edges_cross(corners):
+        raise ValidationError(
+            _("The edges of zone %(zone)d cross: draw its corners in order around it.")
+            % {"zone": number}
+        )
     if _area(corners) < MIN_AREA:
         raise ValidationError(
             _(
@@ -56,6 +61,43 @@ def _area(corners: list[list[float]]) -> float:
     """The polygon's area as a share of the frame (shoelace formula), 0 on one line."""
     pairs = zip(corners, corners[1:] + corners[:1], strict=True)
     return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in pairs)) / 2
+
+
+def edges_cross(corners: list[list[float]]) -> bool:
+    """Whether two edges that do not share a corner meet. Such a polygon (a star, or a
+    rectangle tapped corner to corner in "Z" order) has no single inside: painting rules
+    disagree on which parts it covers, so the owner cannot tell what would be hidden.
+    A corner tapped twice in a row is one corner, not a crossing."""
+    corners = [corner for i, corner in enumerate(corners) if corner != corners[i - 1]]
+    edges = list(zip(corners, corners[1:] + corners[:1], strict=True))
+    last = len(edges) - 1
+    return any(
+        _segments_meet(*edges[i], *edges[j])
+        for i in range(len(edges))
+        for j in range(i + 2, len(edges))
+        if not (i == 0 and j == last)
+    )
+
+
+def _segments_meet(a, b, c, d) -> bool:
+    """Whether segment ab and segment cd have a point in common (touching counts)."""
+    turns = (_turn(a, b, c), _turn(a, b, d), _turn(c, d, a), _turn(c, d, b))
+    if turns[0] * turns[1] < 0 and turns[2] * turns[3] < 0:
+        return True
+    return any(
+        turn == 0 and _within(p, q, r)
+        for turn, (p, q, r) in zip(turns, ((a, b, c), (a, b, d), (c, d, a), (c, d, b)), strict=True)
+    )
+
+
+def _turn(a, b, c) -> float:
+    """Positive if a→b→c turns left, negative if right, 0 if the three are on one line."""
+    return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
+
+def _within(p, q, r) -> bool:
+    """Whether r, on the line through p and q, lies between them."""
+    return min(p[0], q[0]) <= r[0] <= max(p[0], q[0]) and min(p[1], q[1]) <= r[1] <= max(p[1], q[1])
 
 
 def _checked_corner(number: int, corner) -> list[float]:

@@ -294,18 +294,44 @@ def _encode(out, stream, frame) -> None:
 
 def _blackout_masks(polygons, width: int, height: int):
     """Which pixels each privacy zone covers, in the stored size: a luma mask, and a
-    chroma mask (half size) that covers a sample if any of its four pixels is covered."""
+    chroma mask (half size) that covers a sample if any of its four pixels is covered.
+
+    A zone covers what the zones page shows covered: its outline and every point the
+    polygon winds around (the nonzero rule of the page's canvas). Pillow alone fills by
+    the even-odd rule, which leaves the overlap of a zone whose edges cross (a star's
+    middle) visible; zones are refused such edges now, but older ones may have them.
+    Not the convex hull: that would also hide the bays of a concave zone the owner left
+    visible on purpose."""
     if not polygons:
         return None
     canvas = Image.new("1", (width, height), 0)
     draw = ImageDraw.Draw(canvas)
+    luma = np.zeros((height, width), dtype=bool)
     for polygon in polygons:
         points = [(x * width, y * height) for x, y in polygon]
         if len(points) >= 3:
             draw.polygon(points, fill=1, outline=1)
-    luma = np.array(canvas, dtype=bool)
+            luma |= _wound_around(points, width, height)
+    luma |= np.array(canvas, dtype=bool)
     chroma = luma.reshape(height // 2, 2, width // 2, 2).any(axis=(1, 3))
     return luma, chroma
+
+
+def _wound_around(points, width: int, height: int) -> np.ndarray:
+    """Pixels whose centre the polygon winds around at least once (its winding number is
+    not 0), counted only within the polygon's bounding box."""
+    mask = np.zeros((height, width), dtype=bool)
+    left, top = (max(0, int(min(p[i] for p in points))) for i in (0, 1))
+    right, bottom = (int(max(p[i] for p in points)) + 1 for i in (0, 1))
+    xs = np.arange(left, min(right, width)) + 0.5
+    ys = (np.arange(top, min(bottom, height)) + 0.5)[:, None]
+    winding = np.zeros((len(ys), len(xs)), dtype=np.int16)
+    for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True):
+        side = (x2 - x1) * (ys - y1) - (xs - x1) * (y2 - y1)
+        winding += (y1 <= ys) & (ys < y2) & (side > 0)
+        winding -= (y2 <= ys) & (ys < y1) & (side < 0)
+    mask[top : top + len(ys), left : left + len(xs)] = winding != 0
+    return mask
 
 
 def _paint_black(frame, masks) -> None:

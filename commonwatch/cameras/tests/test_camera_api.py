@@ -79,6 +79,11 @@ def test_changing_sends_only_what_changes_and_keeps_the_rest(resident):
             "outside the frame",
         ),
         ({"motion_zones": [SQUARE] * 17}, "motion_zones", "At most 16 zones"),
+        (
+            {"privacy_zones": [[[0.1, 0.1], [0.4, 0.1], [0.1, 0.3], [0.4, 0.3]]]},
+            "privacy_zones",
+            "The edges of zone 1 cross: draw its corners in order around it.",
+        ),
         ({"motion_zones": [[[0, 0], [0.5, 0.5], [1, 1]]]}, "motion_zones", "covers no area"),
         ({"motion_zones": [[[True, 0], [0.5, 0], [0.5, 1]]]}, "motion_zones", "pair of numbers"),
         ({"privacy_zones": "all"}, "privacy_zones", "list"),

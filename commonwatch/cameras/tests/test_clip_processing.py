@@ -78,6 +78,19 @@ def test_the_thumbnail_has_the_privacy_zones_blacked_out_too():
     assert thumb[height // 2 + 3 :, width // 2 + 3 :].min() >= 200
 
 
+def test_a_zone_saved_with_crossing_edges_is_black_all_over_as_its_page_shows_it():
+    star = [[0.5, 0.1], [0.735, 0.824], [0.12, 0.376], [0.88, 0.376], [0.265, 0.824]]
+    camera = CameraFactory(privacy_zones=[star])
+
+    clip = clip_arrived(camera, bright_video(seconds=1, fps=10, size=(320, 240)))
+
+    for frame in stored_frames(clip):
+        # The star's middle, where its edges overlap, and one of its points.
+        assert frame[110:130, 150:170].max() <= 24
+        assert frame[40:60, 155:165].max() <= 24
+        assert frame[10:20, 10:310].min() >= 200
+
+
 def test_a_camera_without_privacy_zones_keeps_the_whole_picture():
     clip = clip_arrived(CameraFactory(), bright_video(size=(320, 240)))
     assert all(frame.min() >= 200 for frame in stored_frames(clip))

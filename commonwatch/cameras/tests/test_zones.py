@@ -14,6 +14,10 @@ from .factories import CameraFactory, clip_of
 from .helpers import SQUARE
 
 TRIANGLE = [[0.5, 0.0], [1.0, 1.0], [0.0, 1.0]]
+# Five corners tapped in star order, and a rectangle's corners tapped in "Z" order.
+STAR = [[0.5, 0.1], [0.735, 0.824], [0.12, 0.376], [0.88, 0.376], [0.265, 0.824]]
+BOWTIE = [[0.1, 0.1], [0.4, 0.1], [0.1, 0.3], [0.4, 0.3]]
+CROSSING = "The edges of zone 2 cross: draw its corners in order around it."
 
 
 def test_zones_within_the_limits_are_kept_as_floats():
@@ -38,6 +42,9 @@ def test_zones_within_the_limits_are_kept_as_floats():
         ([[[0, 0], [0.5, 0.5], [1, 1]]], "Zone 1 covers no area"),
         ([[[0, 0], [1, 0], [1, 1e-300]]], "Zone 1 covers no area"),
         ([[[0, 0], [1e-9, 0], [0, 1e-9]]], "Zone 1 covers no area"),
+        ([SQUARE, STAR], CROSSING),
+        ([SQUARE, BOWTIE], CROSSING),
+        ([SQUARE, [[0.1, 0.1], [0.4, 0.1], [0.4, 0.3], [0.25, 0.1], [0.1, 0.3]]], CROSSING),
     ],
 )
 def test_wrong_zones_are_refused_saying_which_and_why(zones, message):
@@ -45,6 +52,12 @@ def test_wrong_zones_are_refused_saying_which_and_why(zones, message):
         checked_zones(zones)
 
     assert message in refused.value.messages[0]
+
+
+@pytest.mark.django_db
+def test_a_corner_tapped_twice_is_no_crossing():
+    doubled = [SQUARE[0], SQUARE[1], SQUARE[1], SQUARE[2], SQUARE[3], SQUARE[3]]
+    assert checked_zones([doubled]) == [doubled]
 
 
 @pytest.mark.django_db
@@ -80,7 +93,11 @@ def test_saving_the_zones_page_keeps_both_kinds(client, resident):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("sent", "message"),
-    [("[[[0, 0], [2, 0], [1, 1]]]", "outside the frame"), ("[[[0,0]", "could not be read")],
+    [
+        ("[[[0, 0], [2, 0], [1, 1]]]", "outside the frame"),
+        ("[[[0,0]", "could not be read"),
+        (json.dumps([STAR]), "The edges of zone 1 cross: draw its corners in order around it."),
+    ],
 )
 def test_wrong_zones_on_the_page_are_refused_and_the_saved_ones_stay(
     client, resident, sent, message
