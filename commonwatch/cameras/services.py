@@ -26,6 +26,8 @@ from .models import (
     Camera,
     CameraKind,
     Clip,
+    ClipImport,
+    ClipImportFile,
     ClipKeeping,
     RecordedAtSource,
 )
@@ -195,11 +197,24 @@ def close_camera_owner(user, what_they_wrote: str) -> None:
 def _remove(camera: Camera) -> None:
     with transaction.atomic():
         record(actor=camera.owner, action="cameras.camera.removed", target=camera)
+        waiting = _waiting_import_bytes(camera)
         media_ids = list(Clip.objects.filter(camera=camera).values_list("media_id", flat=True))
         parts = list(camera.uploads.values_list("part_name", flat=True))
-        camera.delete()
+        camera.delete()  # its imports and their files with it
         media_services.discard(media_ids)
-        transaction.on_commit(partial(_delete_all_quietly, parts), robust=True)
+        transaction.on_commit(partial(_delete_all_quietly, [*parts, *waiting]), robust=True)
+
+
+def _waiting_import_bytes(camera: Camera) -> list[str]:
+    """The camera's zips not yet opened and imported files not yet made clips. Its
+    imports are locked first, so a worker busy with one finishes before they are listed
+    and cannot keep bytes for a camera that is gone."""
+    archives = ClipImport.objects.select_for_update().filter(camera=camera)
+    files = ClipImportFile.objects.filter(clip_import__camera=camera).exclude(upload_name="")
+    return [
+        *(name for name in archives.values_list("archive_name", flat=True) if name),
+        *files.values_list("upload_name", flat=True),
+    ]
 
 
 def rotate_device_token(*, owner, camera: Camera) -> str:

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from commonwatch.cameras import services as camera_services
 from commonwatch.cameras.imports import services
 from commonwatch.cameras.imports.selectors import progress_of
 from commonwatch.cameras.imports.sources import upload_entries
@@ -20,6 +21,7 @@ from commonwatch.cameras.models import (
     ImportOutcome,
     ImportState,
 )
+from commonwatch.core import outbox
 from commonwatch.core.errors import Conflict, NotFound
 from commonwatch.media.storage import media_storage
 from commonwatch.media.tests.factories import jpeg_with_gps, upload
@@ -294,3 +296,23 @@ def test_an_import_whose_browser_stopped_sending_is_closed_at_the_next_import(se
     abandoned.refresh_from_db()
     recent.refresh_from_db()
     assert (abandoned.state, recent.state) == (ImportState.DONE, ImportState.RECEIVING)
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"export.zip": zipped({"2026-11-21T09-00-00.mp4": exported_video(8)})},
+        {"2026-11-21T09-00-00.mp4": exported_video(8), "2026-11-21.mp4": exported_video(9)},
+    ],
+    ids=["zip not yet opened", "folder files waiting"],
+)
+def test_removing_a_camera_mid_import_deletes_the_files_waiting_for_it(monkeypatch, files):
+    camera = CameraFactory()
+    monkeypatch.setattr(outbox, "dispatch", lambda message_id: False)  # no worker running
+    run(camera, files)
+    assert incoming_left() != []
+
+    camera_services.remove_camera(owner=camera.owner, camera=camera)
+
+    assert incoming_left() == []
+    assert not ClipImport.objects.exists() and not ClipImportFile.objects.exists()
