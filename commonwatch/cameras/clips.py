@@ -27,9 +27,11 @@ from .models import (
     Clip,
     ClipAccess,
     ClipAccessAction,
+    ClipImportFile,
     ClipKeeping,
     ClipRefusal,
     ClipUpload,
+    ImportOutcome,
     RecordedAtSource,
 )
 
@@ -66,10 +68,14 @@ def ready_hook(media_file, cleaned: Cleaned) -> None:
 
 def refused_hook(media_file, reason: str) -> None:
     """A refused clip leaves nothing behind (no clip, no file, no media row), only a
-    notice to its owner saying which file was refused and why."""
+    notice to its owner saying which file was refused and why; an import that brought
+    it counts it as failed, for that reason, not as imported."""
     clip = Clip.objects.filter(media=media_file).first()
     if clip is None:
         return
+    ClipImportFile.objects.filter(clip=clip).update(
+        outcome=ImportOutcome.FAILED, reason=reason[:300]
+    )
     ClipRefusal.objects.create(
         owner_id=clip.owner_id,
         camera_id=clip.camera_id,

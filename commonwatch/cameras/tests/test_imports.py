@@ -23,6 +23,7 @@ from commonwatch.cameras.models import (
 )
 from commonwatch.core import outbox
 from commonwatch.core.errors import Conflict, NotFound
+from commonwatch.media.cleaning import NOT_A_VIDEO
 from commonwatch.media.storage import media_storage
 from commonwatch.media.tests.factories import jpeg_with_gps, upload
 
@@ -316,3 +317,19 @@ def test_removing_a_camera_mid_import_deletes_the_files_waiting_for_it(monkeypat
 
     assert incoming_left() == []
     assert not ClipImport.objects.exists() and not ClipImportFile.objects.exists()
+
+
+def test_a_file_the_media_pipeline_refuses_counts_as_failed_with_its_reason(settings):
+    settings.CAMERA_MAX_CLIP_SECONDS = 0.5
+    whole = exported_video(10)
+    done = run(
+        CameraFactory(),
+        {"2026-11-26T09-00-00.mp4": whole[: len(whole) // 2], "2026-11-26T09-30-00.mp4": whole},
+    )
+
+    found = outcomes(done)
+    assert found["2026-11-26T09-00-00.mp4"] == (ImportOutcome.FAILED, str(NOT_A_VIDEO))
+    assert found["2026-11-26T09-30-00.mp4"][0] == ImportOutcome.FAILED
+    assert "seconds" in found["2026-11-26T09-30-00.mp4"][1]
+    counts = progress_of(done).counts
+    assert (counts["imported"], counts["failed"]) == (0, 2)
