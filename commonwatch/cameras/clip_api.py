@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from commonwatch.accounts.access import api_access, needs
+from commonwatch.core.cursors import cursor_at, decode_cursor
 from commonwatch.core.schemas import Id, Moment, answers, binary
 from commonwatch.media import serving
 
@@ -48,7 +49,11 @@ class ClipOut(Schema):
 
 class ClipList(Schema):
     clips: list[ClipOut]
-    more: bool = Field(description="More clips match: ask again with `to` = the last one's time.")
+    more: bool = Field(description="More clips match: ask again with `after` = `next`.")
+    next: str | None = Field(
+        description="Where this page ends (opaque): pass it as `after` for the next page, "
+        "with the same filters. Null on the last page."
+    )
 
 
 class RefusalOut(Schema):
@@ -65,20 +70,42 @@ class ClipFilters(Schema):
     camera: Id | None = Field(None, description="Only this camera's clips.")
     from_: Moment = Field(None, alias="from", description="Recorded at or after (ISO 8601).")
     to: Moment = Field(None, description="Recorded before (ISO 8601).")
+    after: str | None = Field(
+        None, max_length=100, description="Only clips after this position: a page's `next`."
+    )
     limit: int = Field(library.LIBRARY_LIMIT, ge=1, le=library.LIBRARY_LIMIT)
 
 
 @router.get("/clips", response=answers({200: ClipList}), auth=OWN_CLIPS)
 def list_clips(request, filters: Query[ClipFilters]):
-    """Your clips, newest first, optionally of one camera and recorded in [from, to).
-    A time without a zone is in the site's time zone."""
+    """Your clips, newest first, optionally of one camera and recorded in [from, to),
+    a page at a time: ask again with `after` = `next` for the following page. A time
+    without a zone is in the site's time zone."""
     start, end = _aware(filters.from_), _aware(filters.to)
     if start and end and end <= start:
         raise ValidationError({"to": _("The range ends before it starts.")})
     found = library.clips_of(
-        request.auth, camera_id=filters.camera, start=start, end=end, limit=filters.limit
-    )
-    return {"clips": [library.clip_card(c) for c in found], "more": len(found) == filters.limit}
+        request.auth, camera_id=filters.camera, start=start, end=end,
+        after=_position(filters.after), limit=filters.limit + 1,
+    )  # fmt: skip
+    page = found[: filters.limit]
+    more = len(found) > filters.limit
+    return {
+        "clips": [library.clip_card(c) for c in page],
+        "more": more,
+        "next": cursor_at(page[-1].recorded_at, page[-1].pk) if more else None,
+    }
+
+
+def _position(after: str | None) -> tuple[datetime, int] | None:
+    if not after:
+        return None
+    try:
+        return decode_cursor(after)
+    except ValueError:
+        raise ValidationError(
+            {"after": _("This is not a position this list gave: use a page's `next` as is.")}
+        ) from None
 
 
 def _aware(value: datetime | None) -> datetime | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from .clip_policies import CLIPS
 from .models import Camera, Clip, ClipAccess, ClipRefusal, RecordedAtSource
 
 # The most clips one page of the library (or one API answer) holds; narrow the time
-# range (or ask again with `to` at the last one) for more.
+# range (or ask the API again with its `next` cursor) for more.
 LIBRARY_LIMIT = 200
 MINUTES_A_DAY = 24 * 60
 # The shortest mark on a day's time axis, in minutes: a 10 s clip must still show.
@@ -70,10 +70,15 @@ def clips_of(
     camera_id: int | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
+    after: tuple[datetime, int] | None = None,
     limit: int = LIBRARY_LIMIT,
 ) -> list[Clip]:
-    """The owner's clips, newest first, of one camera or all, recorded in [start, end)."""
+    """The owner's clips, newest first, of one camera or all, recorded in [start, end);
+    `after` a (recorded_at, id) position, only those listed after it."""
     clips = own_clips(user).select_related("camera", "media")
+    if after is not None:
+        moment, clip_id = after
+        clips = clips.filter(Q(recorded_at__lt=moment) | Q(recorded_at=moment, pk__lt=clip_id))
     if camera_id is not None:
         clips = clips.filter(camera_id=camera_id)
     if start is not None:

@@ -6,21 +6,19 @@ published, except to its author (own posts) and moderators (the queue).
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import lru_cache
 
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from commonwatch.accounts.selectors import home_of
+from commonwatch.core.cursors import cursor_at, decode_cursor
 from commonwatch.core.policies import can, restrict
 from commonwatch.geo.approximate import location_seen_by
 from commonwatch.geo.cells import cell_outline, h3_hex
@@ -81,34 +79,6 @@ def published_posts(user, *, category: str | None = None, period: str | None = N
 
 def encode_cursor(post: Post) -> str:
     return cursor_at(post.published_at, post.pk)
-
-
-def cursor_at(moment: datetime, post_id: int = 0) -> str:
-    """A feed position: just before post_id at that moment (0: the moment itself)."""
-    raw = f"{moment.isoformat()}|{post_id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-# Cursors name a moment the feed can have reached: after Commonwatch existed, not
-# later than a little ahead of now (clocks differ), and always with a UTC offset.
-EARLIEST_CURSOR = datetime(2000, 1, 1, tzinfo=UTC)
-CURSOR_CLOCK_SKEW = timedelta(days=1)
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    """The (published_at, id) a page link continues from; ValueError if it is not one."""
-    try:
-        when, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        moment = parse_datetime(when)
-        post_id = int(pk)
-    except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
-        raise ValueError(_("This page link is not valid.")) from exc
-    latest = timezone.now() + CURSOR_CLOCK_SKEW
-    if moment is None or timezone.is_naive(moment) or not EARLIEST_CURSOR <= moment <= latest:
-        raise ValueError(_("This page link is not valid."))
-    if not 0 <= post_id < 2**63:
-        raise ValueError(_("This page link is not valid."))
-    return moment, post_id
 
 
 def feed_for(

@@ -66,6 +66,43 @@ def test_the_list_says_when_more_clips_match(client, library):
     assert len(answer["clips"]) == 2 and answer["more"] is True
 
 
+def test_paging_with_next_lists_every_clip_once_even_those_recorded_at_one_time(client, library):
+    door = library["door"]
+    same = [clip_of(door, recorded_at=at(15, 8), data=short_video(fps=f)) for f in (8, 9, 10)]
+    sign_in(client, door.owner)
+
+    seen, after, pages = [], None, 0
+    while True:
+        answer = client.get("/api/v1/clips", {"limit": 2, **({"after": after} if after else {})})
+        seen += ids(answer)
+        pages += 1
+        after = answer.json()["next"]
+        if not after:
+            break
+
+    expected = [library["yard_clip"], library["late"], *reversed(same), library["early"]]
+    assert seen == [clip.pk for clip in expected] and pages == 3
+    assert answer.json()["more"] is False
+
+
+@pytest.mark.parametrize(
+    ("after", "message"),
+    [
+        ("not-a-cursor", "not a position this list gave"),
+        ("MTk5OS0wMS0wMVQwMDowMDowMCswMDowMHwx", "not a position this list gave"),  # 1999
+        ("x" * 101, "at most 100 characters"),
+    ],
+)
+def test_a_position_the_list_did_not_give_is_a_422_that_says_so(client, library, after, message):
+    sign_in(client, library["door"].owner)
+
+    answer = client.get("/api/v1/clips", {"after": after})
+
+    assert answer.status_code == 422
+    error = answer.json()["detail"][0]
+    assert error["loc"][-1] == "after" and message in error["msg"]
+
+
 def test_a_range_that_ends_before_it_starts_is_a_422(client, library):
     sign_in(client, library["door"].owner)
 
