@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -28,17 +28,26 @@ class LibraryFilterForm(forms.Form):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError(_("The range ends before it starts."))
+        try:
+            self.times = {
+                "start": _midnight(data["start"]) if data.get("start") else None,
+                "end": _midnight(data["end"] + timedelta(days=1)) if data.get("end") else None,
+            }
+        except OverflowError:
+            raise forms.ValidationError(
+                _("No clip can be recorded on a day so far away: choose another day.")
+            ) from None
         return data
 
     def range(self) -> dict:
         """Selector arguments: the camera's id, and the days as [start, end) times."""
-        data = self.cleaned_data
-        return {
-            "camera_id": data["camera"].pk if data.get("camera") else None,
-            "start": _midnight(data["start"]) if data.get("start") else None,
-            "end": _midnight(data["end"] + timedelta(days=1)) if data.get("end") else None,
-        }
+        camera = self.cleaned_data.get("camera")
+        return {"camera_id": camera.pk if camera else None, **self.times}
 
 
 def _midnight(day) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+    """The day's first moment in the current time zone; OverflowError for a day at the
+    calendar's ends, whose midnight no database could hold in UTC."""
+    moment = timezone.make_aware(datetime.combine(day, time.min))
+    moment.astimezone(UTC)
+    return moment

@@ -83,6 +83,16 @@ def test_a_range_that_ends_before_it_starts_or_another_owners_camera_is_refused(
     assert foreign.status_code == 400 and someone_elses.name.encode() not in foreign.content
 
 
+@pytest.mark.parametrize(("field", "day"), [("end", "9999-12-31"), ("start", "0001-01-01")])
+def test_a_day_at_the_calendars_end_is_refused_as_a_bad_filter(owner_client, field, day):
+    owner_client.cookies["tz"] = "Asia/Tokyo"
+
+    answer = owner_client.get("/clips/", {field: day})
+
+    assert answer.status_code == 400
+    assert b"No clip can be recorded on a day so far away" in answer.content
+
+
 def test_the_clip_page_plays_the_video_with_byte_ranges(owner_client):
     clip = clip_of(owner_client.camera)
 
