@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, AgencyVisibility, CameraKind
 from .services import MAX_BRAND_CHARS, MAX_NAME_CHARS
+from .zones import read_zones
 
 
 class CameraForm(forms.Form):
@@ -50,12 +51,7 @@ class ZonesField(forms.CharField):
 
     def to_python(self, value):
         value = super().to_python(value)
-        if not value:
-            return []
-        try:
-            return json.loads(value)
-        except ValueError:
-            raise forms.ValidationError(_("The zones could not be read.")) from None
+        return read_zones(value) if value else []
 
     def prepare_value(self, value):
         return value if isinstance(value, str) else json.dumps(value or [])

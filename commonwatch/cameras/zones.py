@@ -6,6 +6,7 @@ camera agent where motion counts. Both are checked here, once, for the pages and
 
 from __future__ import annotations
 
+import json
 import math
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,21 @@ MAX_CORNERS = 32
 # A zone must cover at least this share of the frame, about 10 × 10 pixels of a 720p
 # picture: a sliver thinner than a pixel hides nothing and would seem to.
 MIN_AREA = 1e-4
+# The longest JSON text the most zones could need: every corner's two numbers written
+# with full precision (up to 24 characters each) and their brackets and commas.
+MAX_ZONES_CHARS = MAX_ZONES * MAX_CORNERS * 64
+
+
+def read_zones(text: str) -> list:
+    """Zones sent as JSON text (the zones page), not yet checked: ValidationError for
+    text that is not JSON, nested past what the parser can follow, or longer than the
+    most corners allowed could take (so a megabyte of brackets is not even parsed)."""
+    if len(text) > MAX_ZONES_CHARS:
+        raise ValidationError(_("The zones could not be read: they are too long."))
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        raise ValidationError(_("The zones could not be read.")) from None
 
 
 def checked_zones(zones) -> list[list[list[float]]]:

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from commonwatch.cameras.zones import MAX_ZONES, checked_zones
+from commonwatch.cameras.zones import MAX_ZONES, checked_zones, read_zones
 
 from .factories import CameraFactory, clip_of
 from .helpers import SQUARE
@@ -55,6 +55,13 @@ def test_wrong_zones_are_refused_saying_which_and_why(zones, message):
 
 
 @pytest.mark.django_db
+def test_the_longest_zones_allowed_can_be_sent_as_text():
+    corner = [0.123456789012345678, 0.987654321098765432]
+    most = [[corner, [1 - 1e-17, 1e-17], [1e-17, 1 - 1e-17]] + [corner] * 29] * MAX_ZONES
+
+    assert read_zones(json.dumps(most)) == most
+
+
 def test_a_corner_tapped_twice_is_no_crossing():
     doubled = [SQUARE[0], SQUARE[1], SQUARE[1], SQUARE[2], SQUARE[3], SQUARE[3]]
     assert checked_zones([doubled]) == [doubled]
@@ -97,6 +104,8 @@ def test_saving_the_zones_page_keeps_both_kinds(client, resident):
         ("[[[0, 0], [2, 0], [1, 1]]]", "outside the frame"),
         ("[[[0,0]", "could not be read"),
         (json.dumps([STAR]), "The edges of zone 1 cross: draw its corners in order around it."),
+        ("[" * 3000, "could not be read"),
+        ("[" * 100_000, "could not be read: they are too long"),
     ],
 )
 def test_wrong_zones_on_the_page_are_refused_and_the_saved_ones_stay(
