@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import signal
 import sys
@@ -27,6 +28,33 @@ logger = logging.getLogger("commonwatch.agent")
 
 TOKEN_PREFIX = "cwcam_"  # noqa: S105 (the prefix every device token starts with)
 TOKEN_ENV = "COMMONWATCH_AGENT_TOKEN"  # noqa: S105 (a variable's name)
+
+
+# The longest pre- and post-roll: the pre-roll is a buffer of frames held in memory.
+MAX_ROLL_S = 60.0
+
+
+def _number(low: float, high: float = math.inf, *, above: bool = False):
+    """An argparse type: a finite number in [low, high], or above low with `above`."""
+    bounds = f"> {low:g}" if above else f">= {low:g}"
+    if high < math.inf:
+        bounds += f" and <= {high:g}"
+
+    def number(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        inside = value > low if above else value >= low
+        if not (inside and value <= high and math.isfinite(value)):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number {bounds}")
+        return value
+
+    return number
+
+
+POSITIVE = _number(0, above=True)
+SECONDS_ROLLED = _number(0, MAX_ROLL_S)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -53,30 +81,39 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--min-area", type=float, default=0.005, help="share of the zones that must move"
     )
-    p.add_argument("--pre-roll", type=float, default=3.0, help="seconds kept before motion")
-    p.add_argument("--post-roll", type=float, default=3.0, help="seconds kept after motion")
+    p.add_argument(
+        "--pre-roll", type=SECONDS_ROLLED, default=3.0, help="seconds kept before motion (0-60)"
+    )
+    p.add_argument(
+        "--post-roll", type=SECONDS_ROLLED, default=3.0, help="seconds kept after motion (0-60)"
+    )
     p.add_argument("--max-clip", type=float, default=60.0, help="longest clip, in seconds")
-    p.add_argument("--settle", type=float, default=5.0, help="seconds a new recording must rest")
-    p.add_argument("--poll", type=float, default=2.0, help="seconds between folder scans")
+    p.add_argument(
+        "--settle", type=_number(0), default=5.0, help="seconds a new recording must rest"
+    )
+    p.add_argument("--poll", type=POSITIVE, default=2.0, help="seconds between folder scans")
     p.add_argument("--chunk-size", type=int, default=4 << 20, help="bytes per upload request")
-    p.add_argument("--retry-min", type=float, default=1.0, help="first wait after a failure")
-    p.add_argument("--retry-max", type=float, default=300.0, help="longest wait between tries")
+    p.add_argument("--retry-min", type=POSITIVE, default=1.0, help="first wait after a failure")
+    p.add_argument("--retry-max", type=POSITIVE, default=300.0, help="longest wait between tries")
     p.add_argument("-v", "--verbose", action="store_true")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    options = parser()
+    args = options.parse_args(argv)
+    if args.retry_min > args.retry_max:
+        options.error("--retry-min must not be longer than --retry-max")
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s commonwatch-agent %(levelname)s %(message)s",
     )
     try:
         token, zones, kind = _checked(args)
+        spool = _opened_spool(args.spool)
     except (ValueError, OSError) as error:
         print(f"commonwatch-agent: {error}", file=sys.stderr)
         return 2
-    spool = Spool(args.spool).open()
     give_requests_a_timeout(network_timeout(args.chunk_size))
     sender = Sender(
         spool,
@@ -101,8 +138,8 @@ def _checked(args) -> tuple[str, list, str]:
     zones = parse_zones(args.zones)
     if not args.server.startswith(("http://", "https://")):
         raise ValueError("--server is an http:// or https:// address")
-    if not 0 < args.min_area <= 1 or min(args.pre_roll, args.post_roll) < 0:
-        raise ValueError("--min-area is in (0, 1], the rolls are >= 0")
+    if not 0 < args.min_area <= 1:
+        raise ValueError("--min-area is in (0, 1]")
     if args.chunk_size <= 0 or args.max_clip <= 0:
         raise ValueError("--chunk-size and --max-clip are > 0")
     if "://" in args.source:
@@ -199,6 +236,15 @@ class Watch:
             self.sender.wake.set()
             time.sleep(0.2)
         self.sender.stopping.set()
+
+
+def _opened_spool(path: Path) -> Spool:
+    try:
+        return Spool(path).open()
+    except OSError as error:
+        raise ValueError(
+            f"cannot use {path} as the spool folder: {error.strerror or error}"
+        ) from None
 
 
 def _token(args) -> str:

@@ -14,6 +14,9 @@ import cv2
 import numpy as np
 
 Polygon = list[list[float]]
+# The smallest zone, as a share of the frame: the server's rule (cameras.zones.MIN_AREA,
+# which the agent may not import), so a zone the server refuses is refused here too.
+MIN_AREA = 1e-4
 
 
 class ZoneError(ValueError):
@@ -51,8 +54,18 @@ def validated(zones) -> list[Polygon]:
             ):
                 raise ZoneError(f"zone {number}: each point is [x, y] with 0 <= x, y <= 1")
             points.append([float(point[0]), float(point[1])])
+        if area(points) < MIN_AREA:
+            raise ZoneError(
+                f"zone {number} covers no area: its points lie on one line, or too close together"
+            )
         result.append(points)
     return result
+
+
+def area(polygon: Polygon) -> float:
+    """The polygon's area as a share of the frame (shoelace formula), 0 on one line."""
+    pairs = zip(polygon, polygon[1:] + polygon[:1], strict=True)
+    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in pairs)) / 2
 
 
 def zone_mask(zones: list[Polygon], width: int, height: int) -> np.ndarray:

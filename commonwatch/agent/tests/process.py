@@ -15,12 +15,20 @@ from commonwatch.core.tests.processes import process_env
 
 AGENT = Path(sys.executable).parent / "commonwatch-agent"
 TOKEN = "cwcam_" + "t" * 40
+# The checkout under test: the installed script would otherwise import the code of the
+# checkout the environment was installed from (an editable install), not this one.
+CHECKOUT = Path(__file__).resolve().parents[3]
+
+
+def agent_env(base: dict[str, str], **extra: str) -> dict[str, str]:
+    """An environment in which the installed agent runs this checkout's code."""
+    return {**base, "PYTHONPATH": str(CHECKOUT), **extra}
 
 
 def start_agent(source, spool: Path, server: str, *extra: str, token: str = TOKEN):
     """The agent, logging to agent.log beside its spool (a file: a pipe nobody reads
     would fill up and stop it)."""
-    env = dict(os.environ, COMMONWATCH_AGENT_TOKEN=token)
+    env = agent_env(dict(os.environ), COMMONWATCH_AGENT_TOKEN=token)
     # Quick rolls and retries keep the tests short; the rest are the defaults.
     command = [str(AGENT), str(source), "--server", server, "--spool", str(spool)]
     command += ["--pre-roll", "2", "--post-roll", "2", "--retry-min", "0.2", "--retry-max", "1"]

@@ -7,11 +7,11 @@ import pytest
 from commonwatch.agent.upload import Backoff
 from commonwatch.agent.zones import ZoneError, parse_zones
 
-from .process import AGENT, TOKEN
+from .process import AGENT, TOKEN, agent_env
 
 
 def run(*args, token=TOKEN):
-    env = {"COMMONWATCH_AGENT_TOKEN": token, "PATH": "/usr/bin:/bin"}
+    env = agent_env({"COMMONWATCH_AGENT_TOKEN": token, "PATH": "/usr/bin:/bin"})
     return subprocess.run([str(AGENT), *args], env=env, capture_output=True, text=True, timeout=60)
 
 
@@ -30,6 +30,7 @@ def test_the_agent_is_installed_with_the_project():
         (TOKEN, "[[[0, 0], [1, 1]]]", "zone 1 needs at least 3 points"),
         (TOKEN, "[[[0, 0], [2, 0], [1, 1]]]", "zone 1: each point is [x, y]"),
         (TOKEN, "{", "zones are not valid JSON"),
+        (TOKEN, "[[[0, 0], [0.5, 0.5], [1, 1]]]", "zone 1 covers no area"),
     ],
 )
 def test_bad_settings_stop_the_agent_with_a_clear_message(tmp_path, token, zones, message):
@@ -47,6 +48,49 @@ def test_bad_settings_stop_the_agent_with_a_clear_message(tmp_path, token, zones
     assert result.returncode == 2
     assert message in result.stderr
     assert not (tmp_path / "s").exists()
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        (["--retry-min", "0"], "argument --retry-min: '0' is not a number > 0"),
+        (["--retry-max", "-1"], "argument --retry-max: '-1' is not a number > 0"),
+        (["--retry-min", "10", "--retry-max", "1"], "--retry-min must not be longer than"),
+        (["--poll", "0"], "argument --poll: '0' is not a number > 0"),
+        (["--poll", "inf"], "argument --poll: 'inf' is not a number > 0"),
+        (["--settle", "-5"], "argument --settle: '-5' is not a number >= 0"),
+        (["--pre-roll", "1e9"], "argument --pre-roll: '1e9' is not a number >= 0 and <= 60"),
+        (["--post-roll", "nan"], "argument --post-roll: 'nan' is not a number >= 0 and <= 60"),
+    ],
+)
+def test_numbers_out_of_their_bounds_stop_the_agent_with_argparses_message(
+    tmp_path, setting, message
+):
+    result = run(str(tmp_path), "--server", "http://127.0.0.1:9", "--spool", "s", *setting)
+
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("spool", ["a-file", "/proc/nope"])
+def test_a_spool_that_cannot_be_a_folder_is_named_in_one_line(tmp_path, spool):
+    (tmp_path / "a-file").write_text("token")
+    path = spool if spool.startswith("/") else str(tmp_path / spool)
+
+    result = run(str(tmp_path), "--server", "http://127.0.0.1:9", "--spool", path)
+
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"commonwatch-agent: cannot use {path} as the spool folder")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_agent_refuses_the_zones_the_server_refuses_by_the_same_least_area():
+    from commonwatch.agent import zones as agent_zones
+    from commonwatch.cameras import zones as server_zones
+
+    sliver = [[0, 0], [1, 0], [1, 1e-5]]
+    assert agent_zones.MIN_AREA == server_zones.MIN_AREA
+    assert agent_zones.area(sliver) == server_zones._area(sliver)
 
 
 def test_a_missing_source_is_named(tmp_path):
