@@ -87,6 +87,7 @@ class RecordedAtSource(models.TextChoices):
 
     UPLOAD = "upload", _("Given when it was sent")
     FILE = "file", _("Read from the video file")
+    NAME = "name", _("Read from the file's name")
     ARRIVAL = "arrival", _("Unknown: when it arrived")
 
 

@@ -279,6 +279,7 @@ def add_clip(
     size: int,
     received_sha256: str,
     recorded_at=None,
+    recorded_at_from: str = RecordedAtSource.UPLOAD,
     source: str,
     original_name: str = "",
 ) -> tuple[Clip, bool]:
@@ -286,7 +287,8 @@ def add_clip(
     processing (media pipeline). Returns (clip, created): the same bytes sent again by
     the same owner give the clip made the first time, and the new copy is deleted.
     `recorded_at` None means unknown: processing reads it from the file if it can, and
-    until then (or else) the clip stands at the time it arrived (RecordedAtSource)."""
+    until then (or else) the clip stands at the time it arrived (RecordedAtSource);
+    `recorded_at_from` says where a known one was read."""
     known = recorded_at is not None
     try:
         with transaction.atomic():
@@ -298,7 +300,7 @@ def add_clip(
                 owner=camera.owner,
                 media=media,
                 recorded_at=recorded_at if known else timezone.now(),
-                recorded_at_source=RecordedAtSource.UPLOAD if known else RecordedAtSource.ARRIVAL,
+                recorded_at_source=recorded_at_from if known else RecordedAtSource.ARRIVAL,
                 source=source,
                 received_sha256=received_sha256,
                 original_name=original_name[:255],

@@ -144,4 +144,5 @@ def storage(request):
             messages.success(request, _("Your clip settings are saved."))
             return redirect(reverse("cameras:storage"))
     context = {"form": form, "storage": selectors.storage_of(request.user)}
-    return render(request, "cameras/camera_storage.html", context)
+    status = 400 if form.errors else 200
+    return render(request, "cameras/camera_storage.html", context, status=status)

@@ -11,6 +11,7 @@ so it is preferred; a time before 2000 or in the future is a camera without a cl
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
@@ -55,15 +56,24 @@ def from_metadata(readable) -> datetime | None:
 
 def from_name(name: str) -> datetime | None:
     """The time a file's name carries, by the first pattern of NAME_PATTERNS it fits."""
+    return next((found for found in _times_in(name) if is_plausible(found)), None)
+
+
+def implausible_time_in_name(name: str) -> datetime | None:
+    """A time the name carries that no recording can have (ahead of now, before 2000),
+    when it carries no plausible one: the importer says so instead of "no time"."""
+    if from_name(name) is not None:
+        return None
+    return next(_times_in(name), None)
+
+
+def _times_in(name: str) -> Iterator[datetime]:
     stem = PurePosixPath(name.replace("\\", "/")).stem
     for _label, pattern in NAME_PATTERNS:
         match = pattern.search(stem)
-        if match is None:
-            continue
-        found = _from_match(match)
-        if found is not None and is_plausible(found):
-            return found
-    return None
+        found = _from_match(match) if match is not None else None
+        if found is not None:
+            yield found
 
 
 def _from_match(match: re.Match) -> datetime | None:

@@ -28,6 +28,7 @@ from django.core.files import File
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from commonwatch.core import outbox
@@ -40,7 +41,15 @@ from commonwatch.media.storage import media_storage
 
 from .. import selectors as camera_selectors
 from .. import services as camera_services
-from ..models import Camera, Clip, ClipImport, ClipImportFile, ClipSource, ImportOutcome
+from ..models import (
+    Camera,
+    Clip,
+    ClipImport,
+    ClipImportFile,
+    ClipSource,
+    ImportOutcome,
+    RecordedAtSource,
+)
 from ..models import ImportState as State
 from . import policies, recorded_time
 from .sources import (
@@ -292,11 +301,11 @@ def _settle(clip_import: ClipImport, file: ClipImportFile) -> None:
     owner = clip_import.owner
     kept = file.upload_name
     with media_storage().open(kept, "rb") as data:
-        when, _found_in = recorded_time.recorded_at(data, file.name)
+        when, found_in = recorded_time.recorded_at(data, file.name)
     used, quota = camera_selectors.storage_used(owner), camera_selectors.quota_of(owner)
     keep_days = camera_selectors.keeping_of(owner).retention_days
     if when is None:
-        _drop(file, ImportOutcome.SKIPPED, no_time_message())
+        _drop(file, ImportOutcome.SKIPPED, no_time_message(file.name))
     elif when < timezone.now() - timedelta(days=keep_days):
         _drop(file, ImportOutcome.SKIPPED, too_old_message(keep_days))
     elif used + file.size > quota:
@@ -305,14 +314,25 @@ def _settle(clip_import: ClipImport, file: ClipImportFile) -> None:
         clip, created = camera_services.add_clip(
             camera=clip_import.camera, upload_name=kept, size=file.size,
             received_sha256=file.sha256, recorded_at=when, source=ClipSource.IMPORT,
-            original_name=file.name,
+            recorded_at_from=RECORDED_AT_FROM[found_in], original_name=file.name,
         )  # fmt: skip
         file.outcome = ImportOutcome.IMPORTED if created else ImportOutcome.ALREADY
         file.clip, file.upload_name = clip, ""
         file.save(update_fields=["outcome", "clip", "upload_name"])
 
 
-def no_time_message() -> str:
+# Where recorded_time found a file's time, as the clip records it.
+RECORDED_AT_FROM = {"metadata": RecordedAtSource.FILE, "name": RecordedAtSource.NAME}
+
+
+def no_time_message(name: str) -> str:
+    impossible = recorded_time.implausible_time_in_name(name)
+    if impossible is not None:
+        return _(
+            "Its name says it was recorded on %(when)s, which cannot be: that is in the "
+            "future or before 2000. Check the camera's clock, rename the file and import "
+            "it again."
+        ) % {"when": date_format(timezone.localtime(impossible), "DATETIME_FORMAT")}
     return _(
         "Neither the video nor its name says when it was recorded. Name it like "
         "2026-11-03 14.22.05.mp4 and import it again."

@@ -31,7 +31,7 @@ def test_a_keeping_outside_1_to_180_days_is_refused(client, resident, days):
 
     response = client.post(reverse("cameras:storage"), {"retention_days": days})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors["retention_days"]
     assert not ClipKeeping.objects.exists()
 

@@ -20,6 +20,7 @@ from commonwatch.cameras.models import (
     ClipSource,
     ImportOutcome,
     ImportState,
+    RecordedAtSource,
 )
 from commonwatch.core import outbox
 from commonwatch.core.errors import Conflict, NotFound
@@ -73,6 +74,8 @@ def test_a_folder_imports_each_video_with_its_time_from_metadata_or_name():
     assert clips["2026-11-20T14-22-05.mp4"].recorded_at == local
     assert clips["export.mp4"].recorded_at.isoformat() == "2026-11-25T10:00:00+00:00"
     assert {c.source for c in clips.values()} == {ClipSource.IMPORT}
+    assert clips["2026-11-20T14-22-05.mp4"].recorded_at_source == RecordedAtSource.NAME
+    assert clips["export.mp4"].recorded_at_source == RecordedAtSource.FILE
     assert all(c.media.is_ready for c in clips.values())  # through the real pipeline
     progress = progress_of(done)
     assert (progress.total, progress.done, progress.counts["imported"]) == (2, 2, 2)
@@ -223,6 +226,15 @@ def test_clips_older_than_the_owners_keeping_are_skipped_and_say_so():
     found = outcomes(run(camera, {"2026-10-01T09-00-00.mp4": exported_video(15)}))
     outcome, reason = found["2026-10-01T09-00-00.mp4"]
     assert outcome == ImportOutcome.SKIPPED and "kept 7 days" in reason
+
+
+def test_a_name_whose_time_cannot_be_says_so_instead_of_saying_nothing():
+    found = outcomes(run(CameraFactory(), {"2099-01-01T09-00-00.mp4": exported_video(16)}))
+
+    outcome, reason = found["2099-01-01T09-00-00.mp4"]
+    assert outcome == ImportOutcome.SKIPPED
+    assert "Its name says it was recorded on" in reason and "2099" in reason
+    assert "Neither the video nor its name" not in reason
 
 
 def test_nobody_imports_into_another_owners_camera():
