@@ -20,6 +20,7 @@ import logging
 from django.contrib.admin import AdminSite, ModelAdmin
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models.constants import LOOKUP_SEP
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
@@ -65,3 +66,12 @@ class OperatorAdminSite(AdminSite):
         """Without "view on site" (/admin/r/…): it resolves any content type and id,
         and the operator's models have no page on the site."""
         return [url for url in super().get_urls() if getattr(url, "name", "") != "view_on_site"]
+
+    def password_change(self, request, extra_context=None):
+        """The account's own password page instead: it e-mails the owner that the password
+        changed and ends their other sessions; the admin's form did neither. The URL names
+        stay, since the admin's templates reverse them."""
+        return redirect("account_change_password")
+
+    def password_change_done(self, request, extra_context=None):
+        return redirect("account_change_password")

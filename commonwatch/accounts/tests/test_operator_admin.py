@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 
 from commonwatch.accounts.models import Role, User
-from commonwatch.accounts.tests.factories import sign_in
+from commonwatch.accounts.tests.factories import PASSWORD, sign_in
 from commonwatch.community import services as community
 from commonwatch.community.tests.factories import CENTER, published, resident_at
 from commonwatch.core.admin_site import OPERATOR_MODELS
@@ -154,3 +154,18 @@ def test_the_pages_own_filters_still_work(operator_client, resident):
 
 def test_there_is_no_view_on_site_shortcut(operator_client, resident):
     assert operator_client.get(f"/admin/r/1/{resident.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("page", ["admin:password_change", "admin:password_change_done"])
+def test_the_admins_password_pages_lead_to_the_accounts_own(operator_client, cast, page):
+    """The admin's form changed the password with no notice to the owner; the account's
+    page e-mails one. Its link stays in the admin's header, so the URL must resolve."""
+    new = "Another-pass-99"
+    answer = operator_client.post(
+        reverse(page), {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    )
+
+    assert answer.status_code == 302
+    assert answer.url == reverse("account_change_password")
+    cast["operator"].refresh_from_db()
+    assert not cast["operator"].check_password(new)
