@@ -1,9 +1,23 @@
-"""Deploy checks (manage.py check --deploy) for what only an operator can set right."""
+"""Deploy checks (manage.py check --deploy) for what only an operator can set right.
+
+DEBUG (the demo and the tests) skips the ones about e-mail and addresses: it runs on a
+laptop, where the console is the right place for e-mail.
+"""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
+
+# Django's e-mail backends that deliver nothing: what they "send" stays on this machine.
+UNDELIVERED_EMAIL = {
+    "django.core.mail.backends.console.EmailBackend": "writes every e-mail to the log",
+    "django.core.mail.backends.filebased.EmailBackend": "writes every e-mail to a file",
+    "django.core.mail.backends.locmem.EmailBackend": "keeps every e-mail in memory",
+    "django.core.mail.backends.dummy.EmailBackend": "drops every e-mail",
+}
 
 
 @register(Tags.security, deploy=True)
@@ -22,3 +36,37 @@ def client_addresses_behind_a_load_balancer(app_configs, **kwargs) -> list[Warni
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def email_is_delivered(app_configs, **kwargs) -> list[Error]:
+    """Sign-in codes, password-reset and confirmation links go out by e-mail: the default
+    console backend prints them where anyone who reads the logs can use them, and nobody
+    receives them."""
+    fate = UNDELIVERED_EMAIL.get(settings.EMAIL_BACKEND)
+    if settings.DEBUG or fate is None:
+        return []
+    return [
+        Error(
+            f"EMAIL_URL sends no e-mail: its backend {fate}, sign-in codes and reset links "
+            "included.",
+            hint="Set EMAIL_URL to your SMTP relay, e.g. smtp+tls://user:password@host:587.",
+            id="commonwatch.E001",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def site_url_is_this_sites_https_address(app_configs, **kwargs) -> list[Error]:
+    """Links in e-mails and alerts are built on SITE_URL: unset, they lead to 127.0.0.1."""
+    url = urlsplit(settings.SITE_URL)
+    if settings.DEBUG or (url.scheme == "https" and url.hostname):
+        return []
+    return [
+        Error(
+            "SITE_URL is not this site's https:// address: links in e-mails and alerts "
+            "would lead elsewhere.",
+            hint="Set SITE_URL to the address residents open, e.g. https://watch.example.org.",
+            id="commonwatch.E002",
+        )
+    ]
