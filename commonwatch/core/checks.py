@@ -9,7 +9,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.staticfiles.finders import get_finders
+from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core.checks import Error, Tags, Warning, register
+from django.core.files.storage import storages
 
 # Django's e-mail backends that deliver nothing: what they "send" stays on this machine.
 UNDELIVERED_EMAIL = {
@@ -18,6 +21,8 @@ UNDELIVERED_EMAIL = {
     "django.core.mail.backends.locmem.EmailBackend": "keeps every e-mail in memory",
     "django.core.mail.backends.dummy.EmailBackend": "drops every e-mail",
 }
+# collectstatic's own default: what it leaves out, the manifest never lists.
+COLLECTSTATIC_IGNORES = ["CVS", ".*", "*~"]
 
 
 @register(Tags.security, deploy=True)
@@ -68,5 +73,31 @@ def site_url_is_this_sites_https_address(app_configs, **kwargs) -> list[Error]:
             "would lead elsewhere.",
             hint="Set SITE_URL to the address residents open, e.g. https://watch.example.org.",
             id="commonwatch.E002",
+        )
+    ]
+
+
+@register(Tags.staticfiles, deploy=True)
+def static_files_are_collected(app_configs, **kwargs) -> list[Error]:
+    """Production serves static files by their hashed names, read from the manifest that
+    collectstatic writes: a file it does not list makes every page naming it a 500."""
+    storage = storages["staticfiles"]
+    if not isinstance(storage, ManifestFilesMixin):
+        return []
+    listed = storage.hashed_files  # read from the manifest; empty when there is none
+    missing = sorted(
+        path
+        for finder in get_finders()
+        for path, _ in finder.list(COLLECTSTATIC_IGNORES)
+        if path not in listed
+    )
+    if not missing:
+        return []
+    return [
+        Error(
+            f"{len(missing)} static files are not collected (such as {missing[0]}): "
+            "every page naming one answers 500.",
+            hint="Run: python manage.py collectstatic --noinput (again after each upgrade).",
+            id="commonwatch.E003",
         )
     ]

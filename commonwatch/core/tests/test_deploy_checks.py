@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.core.management import call_command
 
 from commonwatch.core.checks import (
     email_is_delivered,
     site_url_is_this_sites_https_address,
+    static_files_are_collected,
 )
 
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
@@ -53,3 +55,23 @@ def test_the_sites_https_address_or_the_demo_raise_nothing(production):
 
     production.DEBUG, production.SITE_URL = True, "http://127.0.0.1:8000"
     assert site_url_is_this_sites_https_address(None) == []
+
+
+def test_static_files_not_collected_are_an_error_until_collectstatic_runs(production, tmp_path):
+    production.STATIC_ROOT = tmp_path / "static"
+    production.STORAGES = {
+        **production.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+
+    [error] = static_files_are_collected(None)
+    assert error.id == "commonwatch.E003"
+    assert "collectstatic" in error.hint
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    assert static_files_are_collected(None) == []
+
+
+def test_without_hashed_names_there_is_no_manifest_to_look_for():
+    """The demo and the tests serve static files by their own names."""
+    assert static_files_are_collected(None) == []
