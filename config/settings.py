@@ -108,13 +108,27 @@ def _b64url(raw: bytes) -> str:
 
 
 def _vapid_public_key(private_key: str) -> str:
-    """The browser's applicationServerKey: the uncompressed P-256 point of the private key."""
+    """The browser's applicationServerKey: the uncompressed P-256 point of the private key.
+
+    Only the raw 32-byte value is taken: a lenient decoder made "abc" a 2-byte key and
+    a PEM file a traceback about integers."""
     import base64
+    import binascii
 
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    raw = base64.urlsafe_b64decode(private_key + "=" * (-len(private_key) % 4))
+    try:
+        padded = private_key + "=" * (-len(private_key) % 4)
+        raw = base64.b64decode(padded, altchars=b"-_", validate=True)
+    except binascii.Error:
+        raw = b""
+    if len(raw) != 32:
+        raise ValueError(
+            "it must be a raw 32-byte P-256 private value in base64url (not a PEM file). "
+            "Generate one with: DEBUG=true python -c "
+            "'from config.settings import _vapid_private_key as k; print(k())'"
+        )
     public = ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1()).public_key()
     point = public.public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
@@ -128,7 +142,9 @@ def _vapid_public_key(private_key: str) -> str:
 VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="") or (
     _secret("VAPID_PRIVATE_KEY", _vapid_private_key, "") if DEBUG else ""
 )
-VAPID_PUBLIC_KEY = _vapid_public_key(VAPID_PRIVATE_KEY) if VAPID_PRIVATE_KEY else ""
+VAPID_PUBLIC_KEY = (
+    _read("VAPID_PRIVATE_KEY", VAPID_PRIVATE_KEY, _vapid_public_key) if VAPID_PRIVATE_KEY else ""
+)
 if env.str("VAPID_PUBLIC_KEY", default="") not in ("", VAPID_PUBLIC_KEY):
     raise ImproperlyConfigured("VAPID_PUBLIC_KEY is not the public half of VAPID_PRIVATE_KEY.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])

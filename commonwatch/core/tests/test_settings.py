@@ -138,6 +138,21 @@ def test_a_setting_that_cannot_work_stops_the_start_naming_it(tmp_path, name, va
     assert "hunter2" not in started.stderr
 
 
+PEM_KEY = """-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg0j5zBzCIZ7Yq1f5w
+-----END PRIVATE KEY-----"""
+
+
+@pytest.mark.parametrize("value", ["!!!!", "abc", PEM_KEY, "A" * 44])
+def test_a_vapid_key_that_is_not_32_raw_bytes_is_refused_saying_how_to_make_one(tmp_path, value):
+    """ "abc" once passed as a 2-byte key, and a PEM key gave a traceback naming nothing."""
+    started = load_settings(tmp_path, DEBUG="true", VAPID_PRIVATE_KEY=value)
+
+    assert started.returncode != 0
+    assert "VAPID_PRIVATE_KEY cannot be read" in started.stderr
+    assert "32-byte" in started.stderr and "_vapid_private_key" in started.stderr
+
+
 @pytest.fixture
 def shared_redis():
     server = PrivateRedis()
