@@ -5,7 +5,10 @@ import os
 
 import django
 
+from config.startup import load_settings_or_exit
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+load_settings_or_exit()
 django.setup(set_prefix=False)  # as get_asgi_application does
 
 from commonwatch.core.asgi import SyncStackASGIHandler  # noqa: E402

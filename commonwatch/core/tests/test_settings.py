@@ -31,6 +31,11 @@ print(json.dumps({
 
 
 def load_settings(tmp_path, **env: str) -> subprocess.CompletedProcess:
+    return start(tmp_path, "-c", f"import django; django.setup(); {PRINT_SETTINGS}", **env)
+
+
+def start(tmp_path, *arguments: str, **env: str) -> subprocess.CompletedProcess:
+    """python *arguments with this test's environment only, from the project's root."""
     ours = (
         "DEBUG",
         "SECRET_KEY",
@@ -41,7 +46,7 @@ def load_settings(tmp_path, **env: str) -> subprocess.CompletedProcess:
     )
     clean = {key: value for key, value in os.environ.items() if key not in ours}
     return subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {PRINT_SETTINGS}"],
+        [sys.executable, *arguments],
         cwd=settings.BASE_DIR,
         env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", "DATA_DIR": str(tmp_path)} | env,
         capture_output=True,
@@ -136,6 +141,27 @@ def test_a_setting_that_cannot_work_stops_the_start_naming_it(tmp_path, name, va
     assert started.returncode != 0
     assert said in started.stderr
     assert "hunter2" not in started.stderr
+
+
+@pytest.mark.parametrize(
+    "entry", [["manage.py", "check"], ["-c", "import config.asgi"], ["-c", "import config.wsgi"]]
+)
+def test_a_refused_setting_is_one_sentence_not_a_traceback(tmp_path, entry):
+    """What a service's log shows when a variable is missing: the sentence, nothing else."""
+    started = start(tmp_path, *entry)
+
+    assert started.returncode == 1
+    assert started.stderr.startswith("SECRET_KEY must be set (DEBUG is off).")
+    assert started.stderr.count("\n") == 1
+
+
+def test_other_errors_at_start_up_keep_their_traceback(tmp_path):
+    (tmp_path / "a-file").touch()
+
+    started = start(tmp_path, "manage.py", "check", DEBUG="true", DATA_DIR=str(tmp_path / "a-file"))
+
+    assert started.returncode != 0
+    assert "Traceback" in started.stderr and "FileExistsError" in started.stderr
 
 
 PEM_KEY = """-----BEGIN PRIVATE KEY-----
