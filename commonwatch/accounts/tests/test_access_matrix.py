@@ -40,6 +40,9 @@ MATRIX: dict[str, frozenset] = {
     "accounts:settings": SIGNED_IN,
     "organizations:mine": MEMBERS,
     "organizations:create": OPERATORS,
+    # The admin's password pages, ours since they lead to the account's own page.
+    "admin:password_change": OPERATORS,
+    "admin:password_change_done": OPERATORS,
     "organizations:organization": AGENCY_A,
     "organizations:invite": NOBODY,
     "organizations:revoke": NOBODY,
