@@ -543,6 +543,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Load balancers probe the app server itself over plain HTTP: a redirect is no answer.
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz)$"]
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

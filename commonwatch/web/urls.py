@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import basemap, views
+from . import basemap, health, views
 
 app_name = "web"
 urlpatterns = [
@@ -9,4 +9,6 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("terms/", views.terms, name="terms"),
     path("basemap.pmtiles", basemap.basemap_file, name="basemap"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]

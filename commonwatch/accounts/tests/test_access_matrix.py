@@ -36,6 +36,8 @@ MATRIX: dict[str, frozenset] = {
     "web:privacy": EVERYONE,
     "web:terms": EVERYONE,
     "web:basemap": EVERYONE,
+    "web:healthz": EVERYONE,
+    "web:readyz": EVERYONE,
     "accounts:home": RESIDENTS,
     "accounts:settings": SIGNED_IN,
     "organizations:mine": MEMBERS,
