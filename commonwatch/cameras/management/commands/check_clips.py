@@ -27,9 +27,14 @@ class Command(BaseCommand):
             help="leave younger files alone",
         )
 
-    def handle(self, *args, fix: bool, older_than_minutes: int, **options):
+    def handle(self, *args, fix: bool, older_than_minutes: int, verbosity: int, **options):
         age = timedelta(minutes=older_than_minutes)
         found = repair.repair(older_than=age) if fix else repair.check(older_than=age)
+        if found.clean:
+            # Silent by default: cron mails whatever a daily job prints.
+            if verbosity >= 2:
+                self.stdout.write("Clips and stored files match.")
+            return
         for name in found.orphan_files:
             self.stdout.write(f"file without a record: {name}")
         for pk in found.clips_without_files:
@@ -39,5 +44,3 @@ class Command(BaseCommand):
             f"{len(found.orphan_files)} orphan file(s) and "
             f"{len(found.clips_without_files)} clip(s) without files {verb}."
         )
-        if found.clean:
-            self.stdout.write("Clips and stored files match.")
