@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from commonwatch.geo.distance import miles_to_m
@@ -47,8 +47,18 @@ class AccountManager(UserManager):
         return self._create_user(None, email, password, **extra_fields)
 
     def create_superuser(self, email=None, password=None, **extra_fields):
+        """An operator, made by `manage.py createsuperuser` at the server's shell: whoever
+        can run it needs no e-mail to prove the address, and the install's e-mail may not
+        work yet, so the address comes confirmed and the first sign-in asks for none."""
+        from allauth.account.models import EmailAddress
+
         extra_fields.update(role=Role.OPERATOR)
-        return self._create_user(None, email, password, **extra_fields)
+        with transaction.atomic(using=self._db):
+            user = self._create_user(None, email, password, **extra_fields)
+            EmailAddress.objects.db_manager(self._db).create(
+                user=user, email=user.email, verified=True, primary=True
+            )
+        return user
 
 
 class User(AbstractUser):
