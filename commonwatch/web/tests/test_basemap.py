@@ -111,3 +111,17 @@ def test_the_demo_basemap_holds_named_streets(tmp_path, settings):
     assert {"earth", "roads"} <= set(layers)
     names = {feature["properties"]["name"] for feature in layers["roads"]["features"]}
     assert "41st Ave" in names
+
+
+def test_a_map_tiles_path_that_is_no_file_stops_the_checks_naming_it(settings, tmp_path):
+    from commonwatch.web.checks import basemap_file_is_readable as check
+
+    settings.MAP_TILES = str(tmp_path / "missing.pmtiles")
+    [error] = check(None)
+    assert error.id == "web.E001"
+    assert "MAP_TILES" in error.msg and "missing.pmtiles" in error.msg
+
+    (tmp_path / "missing.pmtiles").write_bytes(b"PMTiles")
+    assert check(None) == []
+    settings.MAP_TILES = "https://tiles.example.org/{z}/{x}/{y}.png"
+    assert check(None) == []
