@@ -1,3 +1,9 @@
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
 from commonwatch.demo.streets import (
     creek,
     grid_point,
@@ -30,3 +36,23 @@ def test_ordinals_read_like_addresses():
 def test_the_creek_runs_across_the_city():
     coords = creek(CENTRE).coords
     assert coords[0][1] < CENTRE[1] < coords[-1][1]
+
+
+def test_the_demo_builds_the_basemap_that_map_tiles_already_names(tmp_path):
+    """scripts/demo.sh names the file in MAP_TILES before its first build: the check that
+    the file exists must not stop the command that makes it."""
+    output = tmp_path / "demo-basemap.pmtiles"
+    env = {**os.environ, "DEBUG": "true", "DATA_DIR": str(tmp_path), "MAP_TILES": str(output)}
+    env.pop("DATABASE_URL", None)
+
+    built = subprocess.run(
+        [sys.executable, "manage.py", "build_demo_basemap", "--output", str(output)],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert built.returncode == 0, built.stderr
+    assert output.is_file()
