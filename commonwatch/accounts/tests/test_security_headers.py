@@ -5,15 +5,13 @@ from __future__ import annotations
 import os
 import secrets
 import string
-import subprocess
-import sys
 
 import pytest
 from cryptography.fernet import Fernet
-from django.conf import settings
 from django.urls import reverse
 
 from commonwatch.accounts.tests.factories import sign_in
+from commonwatch.core.tests.processes import manage
 from config.settings import _vapid_private_key
 
 
@@ -52,18 +50,8 @@ def test_the_deploy_check_is_clean_with_production_settings(tmp_path):
     }
     env.pop("DATABASE_URL", None)
 
-    def manage(*command: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=settings.BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-
-    assert manage("collectstatic", "--noinput").returncode == 0  # the checklist's step 2
-    result = manage("check", "--deploy")
+    assert manage("collectstatic", "--noinput", env=env).returncode == 0  # the checklist's step
+    result = manage("check", "--deploy", env=env)
 
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
