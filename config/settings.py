@@ -360,11 +360,17 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CHANGE_EMAIL = True
 # Whoever holds a signed-in browser must not take the account: changing the address (the
-# way to a password reset) asks for the password or second factor again unless it was
-# given in the last 5 minutes, and the old address hears of every change of address
-# or password.
+# way to a password reset) asks for the password or second factor again (once more
+# within 5 minutes needs neither; signing in does not count), and the old address hears
+# of every change of address or password.
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
+# allauth keeps an account with a second factor from adding an unverified address, lest
+# an unverified sign-up turn on a second factor against the address's owner. Here no
+# unverified account signs in (mandatory verification) and an added address counts only
+# once confirmed; without this, staff (who must have a second factor) could never move
+# to a new address.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "commonwatch.accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "commonwatch.accounts.forms.SignupForm"}

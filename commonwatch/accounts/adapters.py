@@ -16,6 +16,7 @@ from django import forms
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from commonwatch.core import sealing
 
@@ -66,6 +67,15 @@ landing_pages: list[Callable[[object], str | None]] = []
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    # allauth says "Too many failed login attempts" for every limit on sign-in, also
+    # after nothing failed (too many codes asked from one address).
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": _lazy(
+            "Too many tries from here in a short time. Wait a few minutes, then try again."
+        ),
+    }
+
     def get_login_redirect_url(self, request):
         """Where sign-in lands when the sign-in asked for no page (allauth reads `next`
         first): the user's working page if an app names one, else the home page."""
@@ -104,7 +114,11 @@ class AccountAdapter(DefaultAccountAdapter):
         login, address = credentials.get("email", ""), throttle.client_address(request)
         wait, whole_account = throttle.reserve_attempt(login, address)
         if wait:
-            raise forms.ValidationError(_wait_message(wait, whole_account), code="throttled")
+            if request.user.is_authenticated:  # giving the password again: no code offered
+                message = throttle.wait_message_signed_in(wait)
+            else:
+                message = _wait_message(wait, whole_account)
+            raise forms.ValidationError(message, code="throttled")
         # allauth takes this usage back when the password is right (authenticate()).
         self._login_failed_rl_usage = ratelimit.consume(
             request, app="allauth.account", action="password_failed"

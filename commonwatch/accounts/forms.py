@@ -64,11 +64,7 @@ class DeleteAccountForm(forms.Form):
         password = self.cleaned_data["password"]
         wait = throttle.password_wait(self.user, self.address)
         if wait:
-            raise forms.ValidationError(
-                _("Too many wrong passwords. Try again in %(wait)s.")
-                % {"wait": throttle.wait_in_words(wait)},
-                code="throttled",
-            )
+            raise forms.ValidationError(throttle.wait_message_signed_in(wait), code="throttled")
         if not self.user.check_password(password):
             raise forms.ValidationError(_("That is not your password."))
         throttle.record_success(self.user.email, self.address)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from allauth.account.adapter import get_adapter
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 logger = logging.getLogger(__name__)
@@ -149,3 +150,9 @@ def password_wait(user, address: str) -> int:
     Returns the seconds to wait (0: go ahead, the attempt counted)."""
     wait, _whole_account = reserve_attempt(user.email, address)
     return wait
+
+
+def wait_message_signed_in(seconds: int) -> str:
+    """For a password asked again of someone signed in (deleting the account, changing
+    the address): sign-in's wait, without the e-mailed code they cannot use there."""
+    return _("Too many wrong passwords. Try again in %(wait)s.") % {"wait": wait_in_words(seconds)}

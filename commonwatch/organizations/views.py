@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commonwatch.accounts.access import access, needs
-from commonwatch.core.errors import DomainError
+from commonwatch.core.errors import Conflict, DomainError, NotAllowed, RateLimited
 from commonwatch.core.forms import add_errors
 from commonwatch.core.outcomes import report_outcome
 
@@ -31,15 +31,19 @@ def mine(request):
 def organization(request, slug: str):
     """An organisation for its members; its admins also invite and remove people here."""
     org = selectors.organization_for(request.user, slug)
+    return _organization_page(request, org, InviteForm(organization=org))
+
+
+def _organization_page(request, org, invite_form: InviteForm, status: int = 200):
     manages = _manages(request.user, org)
     context = {
         "organization": org,
         "members": selectors.members_of(org),
         "invitations": selectors.open_invitations(org) if manages else [],
         "manages": manages,
-        "invite_form": InviteForm(organization=org),
+        "invite_form": invite_form,
     }
-    return render(request, "organizations/organization.html", context)
+    return render(request, "organizations/organization.html", context, status=status)
 
 
 def _manages(user, org) -> bool:
@@ -53,18 +57,23 @@ def _manages(user, org) -> bool:
 @access(needs(MANAGE))
 @require_POST
 def invite(request, slug: str):
+    """Sent: back to the page with a note. Refused: the page again, the address kept and
+    each reason beside its field (a waiting invitation, a member, an operator's address)."""
     org = selectors.organization_for(request.user, slug, MANAGE)
-    form = InviteForm(request.POST)
-    if not form.is_valid():
-        for message in (m for errors in form.errors.values() for m in errors):
-            messages.error(request, message)
-    else:
-        report_outcome(
-            request,
-            lambda: services.invite(admin=request.user, organization=org, **form.cleaned_data),
-            _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
-        )
-    return redirect("organizations:organization", slug=org.slug)
+    form, status = InviteForm(request.POST, organization=org), 400
+    if form.is_valid():
+        try:
+            services.invite(admin=request.user, organization=org, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        except (Conflict, NotAllowed, RateLimited) as exc:
+            form.add_error(None if isinstance(exc, RateLimited) else "email", exc.message)
+            status = exc.status
+        else:
+            sent = _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+            messages.success(request, sent)
+            return redirect("organizations:organization", slug=org.slug)
+    return _organization_page(request, org, form, status=status)
 
 
 @access(needs(MANAGE))

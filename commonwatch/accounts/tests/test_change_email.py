@@ -7,7 +7,9 @@ import re
 from allauth.account.models import EmailAddress
 from django.urls import reverse
 
-from commonwatch.accounts.tests.factories import PASSWORD
+from commonwatch.accounts import throttle
+from commonwatch.accounts.tests.factories import PASSWORD, sign_in
+from commonwatch.accounts.tests.test_mfa_login import current_code
 
 LINK = re.compile(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)")
 
@@ -90,3 +92,37 @@ def test_the_old_address_hears_that_the_account_moved(
     told = [message for message in mailoutbox if message.to == [old_email]]
     assert len(told) == 1
     assert "moved@example.org" in told[0].body
+
+
+def test_staff_with_an_authenticator_app_move_to_a_new_address(
+    client, cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Staff must have a second factor; allauth's default would keep them from ever adding
+    an address. They confirm the factor again, then the new address gets its link."""
+    moderator = cast["moderator"]
+    sign_in(client, moderator)
+    confirmed = client.post(
+        reverse("mfa_reauthenticate"), {"code": current_code(moderator.totp_secret)}
+    )
+    assert confirmed.status_code == 302
+
+    with django_capture_on_commit_callbacks(execute=True):
+        added = client.post(
+            reverse("account_email"), {"email": "moved.mod@example.org", "action_add": ""}
+        )
+
+    assert added.status_code == 302, added.content.decode()[:500]
+    assert [m.to for m in mailoutbox] == [["moved.mod@example.org"]]
+
+
+def test_giving_the_password_again_is_slowed_without_offering_a_code(client, resident, monkeypatch):
+    monkeypatch.setattr(throttle, "now", lambda: 1_900_000_000.0)  # the wait never passes
+    client.force_login(resident)
+    for n in range(throttle.FREE_FAILURES):
+        client.post(reverse("account_reauthenticate"), {"password": f"guess {n}"})
+
+    page = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+
+    text = page.content.decode()
+    assert "Too many wrong passwords. Try again in 1 second." in text
+    assert "code sent to your e-mail" not in text

@@ -199,7 +199,9 @@ def test_a_burst_of_simultaneous_guesses_is_counted_one_by_one(settings, clock):
         start.wait()
         try:
             answer = log_in(attacker, owner.email, f"wrong {n}")
-            checked.append(TOO_MANY_FROM_HERE not in answer.content)
+            # allauth's own per-address limit on the sign-in page may answer 429 before
+            # anything is checked, as a busy machine spreads the burst out in time.
+            checked.append(answer.status_code == 200 and TOO_MANY_FROM_HERE not in answer.content)
         finally:
             close_old_connections()
 

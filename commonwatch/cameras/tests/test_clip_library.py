@@ -190,3 +190,11 @@ def test_the_library_reads_a_bounded_number_of_queries(owner_client, django_asse
 
     with django_assert_max_num_queries(12):
         assert owner_client.get("/clips/").status_code == 200
+
+
+def test_the_library_names_the_time_zone_its_times_are_in(owner_client):
+    owner_client.cookies["tz"] = "Asia/Kolkata"  # the browser's zone (web/time-zone.js)
+
+    page = owner_client.get("/clips/").content.decode()
+
+    assert "Times are shown in the time zone Asia/Kolkata." in page

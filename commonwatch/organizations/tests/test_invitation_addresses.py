@@ -51,8 +51,21 @@ def test_a_second_invitation_to_a_waiting_address_is_refused(client, agency_admi
 
     page = invite(client, agency, "Victim@Example.org", follow=True)
 
+    assert page.status_code == 409
     assert b"An invitation to this address is waiting already" in page.content
     assert Invitation.objects.count() == len(mailoutbox) == 1
+
+
+def test_a_refused_invitation_keeps_the_address_and_says_why_beside_it(client, agency_admin, cast):
+    agency = agency_admin.memberships.get().organization
+    sign_in(client, agency_admin)
+    member = cast["officer_a"].email
+
+    page = invite(client, agency, member, follow=True)
+
+    form = page.context["invite_form"]
+    assert form.errors["email"] == [f"{member} is a member already."]
+    assert f'value="{member}"' in page.content.decode()
 
 
 def test_a_member_is_not_invited_again(client, agency_admin, cast):
