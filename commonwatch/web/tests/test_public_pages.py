@@ -114,3 +114,18 @@ def test_a_failure_answers_the_sites_static_500_page():
     assert "Something went wrong" in page
     assert "a failure the visitor must not see" not in page
     assert "site.css" in page
+
+
+def test_too_many_tries_answers_the_sites_own_page(rf):
+    """allauth's limits (sign-in, codes, giving the password again) answer with it."""
+    from allauth.core.internal.ratelimit import handler429
+    from django.contrib.auth.models import AnonymousUser
+
+    request = rf.get("/accounts/reauthenticate/")
+    request.user = AnonymousUser()
+
+    response = handler429(request)
+
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Too many tries" in page and f'href="{reverse("web:guidelines")}"' in page
