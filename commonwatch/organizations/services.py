@@ -133,7 +133,10 @@ def _invite(*, by, organization: Organization, email: str, role: str) -> Invitat
     if len(email) > EMAIL_MAX_LENGTH:
         raise ValidationError({"email": EMAIL_TOO_LONG % {"limit_value": EMAIL_MAX_LENGTH}})
     _require_not_invited_yet(organization, email)
-    if _belongs_to_an_operator(email):
+    # Only an operator is told at once (creating an organisation): an admin told "this is
+    # an operator's address" would learn who has an account, and of what kind. Theirs
+    # goes out like any other and cannot be accepted (accept_invitation).
+    if by.role == PlatformRole.OPERATOR and _belongs_to_an_operator(email):
         raise ValidationError(
             {
                 "email": _(

@@ -58,7 +58,7 @@ def _manages(user, org) -> bool:
 @require_POST
 def invite(request, slug: str):
     """Sent: back to the page with a note. Refused: the page again, the address kept and
-    each reason beside its field (a waiting invitation, a member, an operator's address)."""
+    each reason beside its field (a waiting invitation, a member)."""
     org = selectors.organization_for(request.user, slug, MANAGE)
     form, status = InviteForm(request.POST, organization=org), 400
     if form.is_valid():
