@@ -32,7 +32,16 @@ PG_URL = os.environ.get("BENCH_HTTP_PG_URL", "postgres://postgres@127.0.0.1:5432
 # What the map page fetches for its default view; more URLs (the H3 view) via --map-url.
 MAP_URLS = ("/api/v1/map", "/api/v1/map?period=week")
 READERS = 20  # residents per radius in the data; the 1 mi ones hold the tokens
-SERVER_OPTIONS = ["--loop", "uvloop", "--ws", "websockets-sansio", "--lifespan", "off"]
+SERVER_OPTIONS = [
+    "--loop",
+    "uvloop",
+    "--http",
+    "httptools",
+    "--ws",
+    "websockets-sansio",
+    "--lifespan",
+    "off",
+]
 # The map page as it opens today, and on the last 7 days (what issue 16 asks it to open on).
 PAGES = ("/feed/", "/feed/map/", "/feed/map/?period=week")
 

@@ -75,8 +75,8 @@ def render(results: dict, args, started: datetime) -> str:
         f"## HTTP bench, run {started:%Y-%m-%d %H:%M}–{datetime.now(UTC):%H:%M} UTC",
         "",
         f"{args.points:,} posts, {args.homes:,} homes; `uvicorn config.asgi:application "
-        f"--loop uvloop --ws websockets-sansio --lifespan off`, DEBUG off. Load average at "
-        f"the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())} "
+        "--loop uvloop --http httptools --ws websockets-sansio --lifespan off`, DEBUG off. "
+        f"Load average at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())} "
         f"(nproc {os.cpu_count()}).",
         "",
     ]
