@@ -13,6 +13,7 @@ from commonwatch.geo.cells import cells_covering_circle
 from commonwatch.geo.distance import haversine_m, miles_to_m
 from commonwatch.geo.models import CellTally
 from commonwatch.geo.selectors import (
+    NearbySearch,
     circles_covering,
     forget_tallies,
     inside_polygon,
@@ -267,3 +268,34 @@ def test_a_filter_through_a_multi_valued_relation_gives_each_row_once_via_pk_in(
     got = newest_within(with_tokens, *CENTER, 50_000, layer="none", time_field="updated_at")
 
     assert sorted(home.pk for home in got) == sorted(home.pk for home in homes[:10])
+
+
+@pytest.mark.parametrize(
+    "narrowed",
+    [
+        lambda homes: homes,
+        lambda homes: homes.filter(radius_m__gte=800, user__isnull=False),
+        lambda homes: homes.filter(pk__in=Home.objects.filter(user__email__endswith=".org")),
+        lambda homes: homes.exclude(radius_class=2).order_by("-radius_m"),
+        lambda homes: homes.filter(pk__in=[]),
+    ],
+    ids=["every row", "filtered", "pk__in subquery", "excluded and ordered", "nothing"],
+)
+def test_the_search_wraps_the_sql_django_itself_writes(narrowed):
+    """WholeRows compiles only the WHERE of each queryset and reuses the rest: the text
+    and parameters are what Django's own compiler gives for the whole query."""
+    from django.db import connection
+
+    homes = narrowed(Home.objects.all())
+    expected = homes.order_by().query.get_compiler(connection=connection, elide_empty=False)
+    sql, params = expected.as_sql()
+    search = NearbySearch(homes, "updated_at", *CENTER, 1000)
+    assert (search.inner_sql, search.inner_params) == (sql, tuple(params))
+
+
+def test_a_queryset_that_matches_nothing_finds_nothing():
+    place_homes(clustered_points(random.Random(3), 20))
+    got = newest_within(
+        Home.objects.filter(pk__in=[]), *CENTER, 50_000, layer="none", time_field="updated_at"
+    )
+    assert got == []
