@@ -490,6 +490,11 @@ CAMERA_MAX_CLIP_BYTES = env.int(
 )
 if CAMERA_MAX_CLIP_BYTES > MEDIA_MAX_UPLOAD_BYTES:
     raise ImproperlyConfigured("CAMERA_MAX_CLIP_BYTES must not exceed MEDIA_MAX_UPLOAD_BYTES.")
+# Clip uploads whose bytes an app process receives at once (each holds a thread and a
+# database connection; more wait, unread), and how long one may send nothing before it
+# is dropped (the camera resumes from its offset).
+CAMERA_UPLOADS_AT_ONCE = env.int("CAMERA_UPLOADS_AT_ONCE", default=8)
+CAMERA_UPLOAD_IDLE_SECONDS = env.float("CAMERA_UPLOAD_IDLE_SECONDS", default=60)
 FILE_UPLOAD_HANDLERS = [
     "commonwatch.media.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

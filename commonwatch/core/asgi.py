@@ -22,6 +22,12 @@ from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.urls import set_script_prefix
 
+# A request whose view waits for its body while it streams in (cameras.asgi: a clip's
+# bytes) names under this scope key the executor its Django code runs on. Waiting in the
+# process's one sync thread would hold every other request up for as long as a camera
+# takes to send, and for good if it pauses.
+OWN_THREADS = "commonwatch.own_threads"
+
 
 class SyncStackASGIHandler(ASGIHandler):
     def load_middleware(self, is_async=False):
@@ -48,7 +54,7 @@ class SyncStackASGIHandler(ASGIHandler):
             return
         set_script_prefix(get_script_prefix(scope))
         try:
-            response = await sync_to_async(self._respond, thread_sensitive=True)(scope, body_file)
+            response = await self._in_thread(scope)(scope, body_file)
             try:
                 await self.send_response(response, send)
             finally:
@@ -56,6 +62,11 @@ class SyncStackASGIHandler(ASGIHandler):
                     await sync_to_async(response.close, thread_sensitive=True)()
         finally:
             body_file.close()
+
+    def _in_thread(self, scope):
+        if (own := scope.get(OWN_THREADS)) is not None:
+            return sync_to_async(self._respond, thread_sensitive=False, executor=own)
+        return sync_to_async(self._respond, thread_sensitive=True)
 
     def _respond(self, scope, body_file):
         signals.request_started.send(sender=self.__class__, scope=scope)

@@ -193,3 +193,78 @@ def test_the_same_bytes_sent_twice_at_once_to_two_servers_make_one_clip(tmp_path
     assert upload.offset == len(video) and upload.clip is not None
     assert Clip.objects.count() == 1
     assert Clip.objects.get().received_sha256 == hashlib.sha256(video).hexdigest()
+
+
+def _start_patch(port: int, url: str, headers: dict, body: bytes) -> socket.socket:
+    """A PATCH for the whole body, of which only the first half is sent so far."""
+    path = url.split(f":{port}", 1)[1]
+    head = [
+        f"PATCH {path} HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        "Tus-Resumable: 1.0.0",
+        "Content-Type: application/offset+octet-stream",
+        "Upload-Offset: 0",
+        f"Content-Length: {len(body)}",
+        *(f"{name}: {value}" for name, value in headers.items()),
+    ]
+    conn = socket.create_connection(("127.0.0.1", port), timeout=10)
+    conn.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + body[: len(body) // 2])
+    return conn
+
+
+def _new_upload(server, headers: dict, length: int) -> str:
+    created = requests.post(
+        endpoint(server),
+        headers={**headers, "Tus-Resumable": "1.0.0", "Upload-Length": str(length)},
+        timeout=10,
+    )
+    assert created.status_code == 201
+    return created.headers["Location"]
+
+
+def test_a_camera_pausing_mid_clip_holds_up_no_one_else(server, video):
+    """While one camera's bytes trickle in, the same app process answers everyone else
+    (its Django code once ran in the one thread all requests share, waiting there)."""
+    camera = CameraFactory()
+    headers = {"Authorization": f"Bearer {device_token(camera)}"}
+    url = _new_upload(server, headers, len(video))
+    conn = _start_patch(server.port, url, headers, video)
+    try:
+        time.sleep(0.3)  # the view now waits for the rest of the body
+        other = requests.get(
+            f"http://127.0.0.1:{server.port}/api/v1/me", headers=headers, timeout=5
+        )
+        assert other.status_code in (401, 403)  # answered (a device token reads nothing)
+        assert requests.get(f"http://127.0.0.1:{server.port}/healthz", timeout=5).ok
+
+        conn.sendall(video[len(video) // 2 :])
+        answer = conn.recv(4096).decode()
+    finally:
+        conn.close()
+    assert answer.startswith("HTTP/1.1 204")
+    assert Clip.objects.get().received_sha256 == hashlib.sha256(video).hexdigest()
+
+
+def test_a_camera_silent_mid_clip_is_dropped_and_resumes(tmp_path, video):
+    env = process_env(tmp_path, TASK_BACKEND="immediate", CAMERA_UPLOAD_IDLE_SECONDS="0.5")
+    env.pop("REDIS_URL", None)
+    app = AsgiServer("app", env, tmp_path)
+    try:
+        wait_ready_all([app])
+        camera = CameraFactory()
+        headers = {"Authorization": f"Bearer {device_token(camera)}"}
+        url = _new_upload(app, headers, len(video))
+        with _start_patch(app.port, url, headers, video) as conn:
+            answer = conn.recv(4096).decode()  # after half a second of silence
+        assert answer.startswith("HTTP/1.1 400")
+        assert _staging_left(tmp_path) == []
+        where = requests.head(url, headers={**headers, "Tus-Resumable": "1.0.0"}, timeout=5)
+        assert where.headers["Upload-Offset"] == "0"  # nothing half-kept: it sends it again
+
+        again = requests.patch(
+            url, data=video, headers={**headers, **TUS_PATCH, "Upload-Offset": "0"}, timeout=10
+        )
+    finally:
+        app.stop()
+    assert again.status_code == 204
+    assert Clip.objects.get().received_sha256 == hashlib.sha256(video).hexdigest()
