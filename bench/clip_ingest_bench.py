@@ -3,15 +3,17 @@ against a plain file copy of the same bytes on the same disk.
 
     .venv/bin/python bench/clip_ingest_bench.py                       # SQLite, 40 clips of 8 MB
     .venv/bin/python bench/clip_ingest_bench.py --db postgres --clips 100 --mb 5 --chunk-mb 2
+    .venv/bin/python bench/clip_ingest_bench.py --cameras 4            # four cameras at once
 
 Writes the clips (random bytes: ingest does not look inside them) under
 bench/results/clip-ingest/, then takes turns, --rounds times: copy every clip to a new
-folder on the same disk (shutil.copyfile, as `cp` does), and send every clip as a camera
-would, one after the other over one keep-alive connection (POST to create, PATCH with the
-bytes, in --chunk-mb requests), to `uvicorn config.asgi:application` run as in production
+folder on the same disk (shutil.copyfile, as `cp` does), and send every clip as cameras
+would: --cameras of them at once, each its share of the clips one after the other over
+its own keep-alive connection (POST to create, PATCH with the bytes, in --chunk-mb
+requests), to `uvicorn config.asgi:application` run as in production
 (DEBUG off) on a fresh database, and the same requests to a bare ASGI sink on the same
 uvicorn command (bench/sink_asgi.py: the server's own ceiling). Each round sends as a new
-owner's camera, so no clip folds into an earlier one. Prints a markdown table (also
+owner's cameras, so no clip folds into an earlier one. Prints a markdown table (also
 bench/results/clip-ingest-<time>.md). The media pipeline's processing is not counted: no
 task worker runs (see bench/clip_processing_bench.py for that).
 """
@@ -28,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -74,8 +77,8 @@ def fresh_database(db: str, env: dict[str, str]) -> None:
 
 
 def device_tokens(env: dict[str, str], count: int) -> list[str]:
-    """One camera of its own owner per round, with a device token (made in a subprocess
-    on the server's settings)."""
+    """Cameras of their own owners, one per camera and round, with device tokens (made in
+    a subprocess on the server's settings)."""
     command = [sys.executable, __file__, "--worker", str(count)]
     made = subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True, text=True)
     return json.loads(made.stdout.strip().splitlines()[-1])
@@ -133,14 +136,24 @@ def copy_round(clips: list[Path], n: int) -> float:
     return elapsed
 
 
-def tus_round(clips: list[Path], port: int, token: str, chunk: int) -> float:
+def tus_round(clips: list[Path], port: int, tokens: list[str], chunk: int) -> float:
+    """Every clip sent, by as many cameras at once as there are tokens (each its own
+    connection and its share of the clips, in turn)."""
+    shares = [clips[n :: len(tokens)] for n in range(len(tokens))]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(len(tokens)) as cameras:
+        list(cameras.map(lambda share, token: _send(share, port, token, chunk), shares, tokens))
+    return time.perf_counter() - started
+
+
+def _send(clips: list[Path], port: int, token: str, chunk: int) -> None:
+    """One camera's clips, one after the other over one keep-alive connection."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     base = {
         "Tus-Resumable": "1.0.0",
         "Authorization": f"Bearer {token}",
         "X-Forwarded-Proto": "https",  # as the TLS-terminating proxy says (production)
     }
-    started = time.perf_counter()
     for clip in clips:
         size = clip.stat().st_size
         location = _ask(
@@ -171,9 +184,7 @@ def tus_round(clips: list[Path], port: int, token: str, chunk: int) -> float:
                 if answer.status != 204:
                     raise RuntimeError(f"PATCH answered {answer.status}")
                 offset = int(answer.getheader("Upload-Offset"))
-    elapsed = time.perf_counter() - started
     conn.close()
-    return elapsed
 
 
 def _ask(conn, method: str, url: str, headers: dict, expected: int) -> str:
@@ -202,7 +213,8 @@ def report(args, rows: list[tuple[str, int, float]], load: tuple, size: int) -> 
     total_mb = args.clips * size / 2**20
     lines = [
         f"Clip ingest, {args.clips} clips of {size / 2**20:.1f} MB ({total_mb:.0f} MB) per "
-        f"round, {args.db}, PATCH requests of {args.chunk_mb} MB, load average "
+        f"round, {args.db}, PATCH requests of {args.chunk_mb} MB, {args.cameras} camera(s) "
+        f"sending at once, load average "
         f"{load[0]:.1f} → {load[1]:.1f} on {os.cpu_count()} CPUs "
         f"({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
         "",
@@ -236,6 +248,9 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=8, help="size of each clip")
     parser.add_argument("--chunk-mb", type=float, default=8, help="bytes per PATCH request")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--cameras", type=int, default=1, help="cameras sending at once (one connection each)"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -248,7 +263,7 @@ def main() -> None:
     env = server_env(args.db)
     env["CAMERA_MAX_CLIP_BYTES"] = str(max(size, 2**20))
     fresh_database(args.db, env)
-    tokens = device_tokens(env, args.rounds)
+    tokens = device_tokens(env, args.rounds * args.cameras)
     app = Server(f"clip-ingest-{args.db}", "config.asgi:application", env, _free_port())
     sink = Server(f"clip-ingest-sink-{args.db}", "bench.sink_asgi:app", env, _free_port())
     rows, load = [], [os.getloadavg()[0]]
@@ -257,8 +272,9 @@ def main() -> None:
         sink.wait_ready()
         for n in range(1, args.rounds + 1):
             rows.append(("copy", n, copy_round(clips, n)))
-            rows.append(("sink", n, tus_round(clips, sink.port, "none", chunk)))
-            rows.append(("tus", n, tus_round(clips, app.port, tokens[n - 1], chunk)))
+            rows.append(("sink", n, tus_round(clips, sink.port, ["none"] * args.cameras, chunk)))
+            mine = tokens[(n - 1) * args.cameras : n * args.cameras]
+            rows.append(("tus", n, tus_round(clips, app.port, mine, chunk)))
     finally:
         app.stop()
         sink.stop()
