@@ -2,6 +2,7 @@
 
 import gc
 import os
+import re
 
 import django
 
@@ -20,12 +21,20 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from commonwatch.cameras.asgi import StagedClipBytes  # noqa: E402
+from commonwatch.core.asgi import OwnThreads  # noqa: E402
 from commonwatch.media.asgi import UploadSizeLimit  # noqa: E402
 from config.websockets import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": UploadSizeLimit(StagedClipBytes(django_asgi_app)),
+        "http": UploadSizeLimit(
+            StagedClipBytes(
+                # An address search waits for the geocoder (up to GEOCODER_TIMEOUT_SECONDS).
+                OwnThreads(
+                    django_asgi_app, path=re.compile("/api/v1/places"), threads=4, name="geocoder"
+                )
+            )
+        ),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

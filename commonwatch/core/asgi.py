@@ -16,17 +16,33 @@ process per core (docs/scale.md). Reading the body and writing the answer stay a
 
 from __future__ import annotations
 
+import re
+from concurrent.futures import ThreadPoolExecutor
+
 from asgiref.sync import sync_to_async
 from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.urls import set_script_prefix
 
-# A request whose view waits for its body while it streams in (cameras.asgi: a clip's
-# bytes) names under this scope key the executor its Django code runs on. Waiting in the
-# process's one sync thread would hold every other request up for as long as a camera
-# takes to send, and for good if it pauses.
+# A request whose view waits on the network (a clip's bytes still streaming in, another
+# server's answer) names under this scope key the executor its Django code runs on:
+# waiting in the process's one sync thread would hold every other request up as long.
 OWN_THREADS = "commonwatch.own_threads"
+
+
+class OwnThreads:
+    """ASGI layer: requests to `path` run their Django code on `threads` threads of their
+    own (more wait their turn), each with its own database connection."""
+
+    def __init__(self, app, *, path: re.Pattern, threads: int, name: str):
+        self.app, self.path = app, path
+        self.executor = ThreadPoolExecutor(threads, thread_name_prefix=name)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and self.path.fullmatch(scope["path"]):
+            scope = {**scope, OWN_THREADS: self.executor}
+        return await self.app(scope, receive, send)
 
 
 class SyncStackASGIHandler(ASGIHandler):

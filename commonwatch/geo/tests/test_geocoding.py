@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -48,9 +49,10 @@ PHOTON_REVERSE = {
 
 
 class StandIn:
-    """A geocoding server on loopback answering fixed JSON per path, recording each request."""
+    """A geocoding server on loopback answering fixed JSON per path (after `delay`
+    seconds), recording each request."""
 
-    def __init__(self, answers: dict[str, object], status: int = 200):
+    def __init__(self, answers: dict[str, object], status: int = 200, delay: float = 0):
         self.answers, self.status, self.requests = answers, status, []
         stand_in = self
 
@@ -60,6 +62,7 @@ class StandIn:
                 stand_in.requests.append(
                     (parts.path, parse_qs(parts.query), self.headers.get("User-Agent"))
                 )
+                time.sleep(delay)
                 body = json.dumps(stand_in.answers.get(parts.path, {})).encode()
                 self.send_response(stand_in.status if parts.path in stand_in.answers else 404)
                 self.send_header("Content-Type", "application/json")
