@@ -13,12 +13,13 @@ import re
 
 from django.conf import settings
 from django.http import (
-    FileResponse,
     Http404,
     HttpResponse,
     HttpResponseNotModified,
     HttpResponseRedirect,
 )
+
+from commonwatch.core.streaming import BLOCK, FileSent, RangeSent
 
 from .models import MediaFile
 from .storage import media_storage
@@ -62,7 +63,7 @@ def _from_disk(request, name: str, content_type: str) -> HttpResponse:
     size = storage.size(name)
     wanted = _byte_range(request.headers.get("Range", ""), size)
     if wanted is None:
-        response = FileResponse(storage.open(name, "rb"), content_type=content_type)
+        response = FileSent(storage.open(name, "rb"), content_type=content_type)
         response["Accept-Ranges"] = "bytes"
         return response
     start, end = wanted
@@ -70,10 +71,14 @@ def _from_disk(request, name: str, content_type: str) -> HttpResponse:
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
         return response
-    with storage.open(name, "rb") as data:
-        data.seek(start)
-        body = data.read(end - start + 1)
-    response = HttpResponse(body, status=206, content_type=content_type)
+    length = end - start + 1
+    if length <= BLOCK:  # one block: no stream to set up
+        with storage.open(name, "rb") as data:
+            data.seek(start)
+            response = HttpResponse(data.read(length), status=206, content_type=content_type)
+    else:
+        data = storage.open(name, "rb")
+        response = RangeSent(data, start, length, status=206, content_type=content_type)
     response["Content-Range"] = f"bytes {start}-{end}/{size}"
     response["Accept-Ranges"] = "bytes"
     return response

@@ -8,23 +8,22 @@ sends can name another file.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from commonwatch.accounts.access import EVERYONE, access
+from commonwatch.core.streaming import BLOCK, RangeSent
 
 VECTOR_SUFFIXES = (".pmtiles", ".mvt", ".pbf")
 # Tile and directory reads are a few KB: answered from one read. Longer ranges stream.
-SMALL_BODY = 256 * 1024
-CHUNK = 256 * 1024
+SMALL_BODY = BLOCK
 # Clients revalidate with the ETag after this; a rebuilt file gets a new one.
 MAX_AGE_S = 3600
 SINGLE_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -82,21 +81,6 @@ def requested_range(header: str, size: int) -> tuple[int, int] | None:
     return start, end
 
 
-async def _stream(path: Path, start: int, end: int):
-    """The bytes start..end of the file, read off the event loop in CHUNK pieces."""
-    fd = await asyncio.to_thread(os.open, path, os.O_RDONLY)
-    try:
-        position = start
-        while position <= end:
-            chunk = await asyncio.to_thread(os.pread, fd, min(CHUNK, end - position + 1), position)
-            if not chunk:
-                break
-            position += len(chunk)
-            yield chunk
-    finally:
-        os.close(fd)
-
-
 def _body(path: Path, start: int, end: int, status: int):
     length = end - start + 1
     if length <= SMALL_BODY:
@@ -106,10 +90,9 @@ def _body(path: Path, start: int, end: int, status: int):
         finally:
             os.close(fd)
         response = HttpResponse(data, status=status)
-    else:
-        response = StreamingHttpResponse(_stream(path, start, end), status=status)
-    response["Content-Length"] = str(length)
-    return response
+        response["Content-Length"] = str(length)
+        return response
+    return RangeSent(path.open("rb"), start, length, status=status)
 
 
 @access(EVERYONE)

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from commonwatch.accounts.tests.factories import UserFactory
+from commonwatch.media import serving
 from commonwatch.media.storage import media_storage
 from commonwatch.media.tests.factories import jpeg_with_gps, processed, short_video
 
@@ -79,6 +80,22 @@ def test_a_video_can_be_read_by_byte_ranges(client):
     assert first["Content-Range"] == f"bytes 0-99/{len(whole)}"
     assert tail.status_code == 206 and tail.content == whole[-10:]
     assert beyond.status_code == 416
+
+
+def test_a_long_range_is_streamed_block_by_block(client, monkeypatch):
+    """A range longer than a block is read as it is sent (core.streaming), not whole."""
+    monkeypatch.setattr(serving, "BLOCK", 10)
+    owner = UserFactory()
+    item = processed(owner, short_video(seconds=1))
+    whole = media_storage().open(item.name).read()
+    client.force_login(owner)
+
+    middle = client.get(_url(item), headers={"Range": "bytes=50-149"})
+
+    assert middle.status_code == 206 and middle.streaming
+    assert b"".join(middle.streaming_content) == whole[50:150]
+    assert middle["Content-Length"] == "100"
+    assert middle["Content-Range"] == f"bytes 50-149/{len(whole)}"
 
 
 def test_behind_nginx_the_file_is_sent_by_an_internal_redirect(client, settings):

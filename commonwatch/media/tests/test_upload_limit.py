@@ -115,9 +115,11 @@ def test_at_the_asgi_door_a_streamed_body_is_cut_off_at_the_limit(small_limit):
 
 def test_the_asgi_app_is_wrapped():
     from commonwatch.cameras.asgi import StagedClipBytes
+    from commonwatch.core.asgi import OwnThreads
     from config.asgi import application
 
     door = application.application_mapping["http"]
     assert isinstance(door, UploadSizeLimit)
     assert isinstance(door.app, StagedClipBytes)  # tus clip bytes: inside the door's count
-    assert isinstance(door.app.app, ASGIHandler)
+    assert isinstance(door.app.app, OwnThreads)  # address searches: off the shared thread
+    assert isinstance(door.app.app.app, ASGIHandler)

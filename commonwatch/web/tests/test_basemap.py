@@ -68,7 +68,6 @@ def test_an_unchanged_file_is_not_sent_again(client, tiles_file):
 
 def test_a_large_range_streams(client, tiles_file, monkeypatch):
     monkeypatch.setattr(basemap, "SMALL_BODY", 100)
-    monkeypatch.setattr(basemap, "CHUNK", 64)
     response = client.get(reverse("web:basemap"), HTTP_RANGE="bytes=50-5049")
     assert response.status_code == 206 and response.streaming
     assert b"".join(response) == DATA[50:5050]
