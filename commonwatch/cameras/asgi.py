@@ -20,21 +20,27 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import re
 import uuid
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from commonwatch.core.asgi import OWN_THREADS
 from commonwatch.media.asgi import declared_length
 
 PATCH_PATH = re.compile(r"/api/v1/clip-uploads/[0-9a-fA-F-]{32,36}")
 STAGING_BATCH = 1 << 20
-# Each upload receiving its bytes holds one of each; more wait their turn, unread.
+# A body must come at least this fast on average (a camera on a 256 kbit/s uplink), so
+# one that trickles a byte now and then cannot hold an upload thread for good.
+MIN_BYTES_PER_SECOND = 32 * 1024
+BUSY_RETRY_SECONDS = 5
+# Each upload receiving its bytes holds one of each (past CAMERA_UPLOADS_AT_ONCE: 503).
 UPLOAD_THREADS = ThreadPoolExecutor(
     settings.CAMERA_UPLOADS_AT_ONCE, thread_name_prefix="clip-upload"
 )
@@ -53,6 +59,7 @@ class Staged:
 class StagedClipBytes:
     def __init__(self, app):
         self.app = app
+        self.in_flight = 0  # this process's PATCHes, each on an upload thread
 
     async def __call__(self, scope, receive, send):
         if not (
@@ -61,12 +68,21 @@ class StagedClipBytes:
             and PATCH_PATH.fullmatch(scope["path"])
         ):
             return await self.app(scope, receive, send)
+        if self.in_flight >= settings.CAMERA_UPLOADS_AT_ONCE:
+            return await _busy(send)  # no queue to wait in: the camera tries again
+        self.in_flight += 1
+        try:
+            await self._patch(scope, receive, send)
+        finally:
+            self.in_flight -= 1
+
+    async def _patch(self, scope, receive, send):
         staged: list[Staged] = []
         body_read = asyncio.Event()
 
         async def stage() -> Staged | None:
             try:
-                result = await _stage(receive)
+                result = await _stage(receive, declared_length(scope["headers"]))
             finally:
                 body_read.set()
             if result is not None:
@@ -100,7 +116,21 @@ class StagedClipBytes:
                 each.path.unlink(missing_ok=True)
 
 
-async def _stage(receive) -> Staged | None:
+async def _busy(send) -> None:
+    body = json.dumps(
+        {"detail": _("Too many clips are arriving at once: send again in a few seconds.")}
+    ).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"retry-after", str(BUSY_RETRY_SECONDS).encode()),
+        (b"tus-resumable", b"1.0.0"),
+    ]
+    await send({"type": "http.response.start", "status": 503, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _stage(receive, length: int | None = None) -> Staged | None:
     """Receive the body into a staging file, or None if the sender went away or fell
     silent. A staging thread writes and hashes the bytes: on the event loop, hashing an
     8 MB clip stalled every other connection of the process for ~5 ms, and a write held
@@ -110,21 +140,22 @@ async def _stage(receive) -> Staged | None:
     path = staging_path(uuid.uuid4().hex)
     path.parent.mkdir(parents=True, exist_ok=True)
     writer = _StagingWriter(path)
-    idle = settings.CAMERA_UPLOAD_IDLE_SECONDS
-    loop = asyncio.get_running_loop()
+    idle, loop = settings.CAMERA_UPLOAD_IDLE_SECONDS, asyncio.get_running_loop()
+    expected = length if length is not None else settings.CAMERA_MAX_CLIP_BYTES
+    deadline = loop.time() + idle + expected / MIN_BYTES_PER_SECOND
     try:
         async with asyncio.timeout(idle) as silence:
             while True:
                 message = await receive()
                 if message["type"] == "http.disconnect":
                     break
-                silence.reschedule(loop.time() + idle)
+                silence.reschedule(min(loop.time() + idle, deadline))
                 await writer.add(message.get("body", b""))
                 if not message.get("more_body", False):
                     await writer.finish()
                     return Staged(path=path, size=writer.size, sha256=writer.digest)
     except TimeoutError:
-        pass  # a sender silent this long is as good as gone
+        pass  # a sender silent (or this slow) for so long is as good as gone
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -173,7 +204,9 @@ class _StagingWriter:
         self.digest.update(data)
 
     def close(self) -> None:
-        """Once the batch in flight is written (or failed), never while it is."""
-        if self.writing is not None:
-            wait([self.writing])
-        self.out.close()
+        """Once the batch in flight is written (or failed), never while it is; without
+        waiting for it here, on the event loop."""
+        if self.writing is None or self.writing.done():
+            self.out.close()
+        else:
+            self.writing.add_done_callback(lambda _written: self.out.close())

@@ -34,6 +34,7 @@ class RangeSent(_SentInBlocks, StreamingHttpResponse):
 
     def __init__(self, data, start: int, length: int, **kwargs):
         super().__init__(_blocks(data, start, length), **kwargs)
+        self._resource_closers.append(data.close)  # also if never sent
         self["Content-Length"] = str(length)
 
 

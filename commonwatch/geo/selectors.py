@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import time
-import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
@@ -18,6 +17,7 @@ import numpy as np
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections
 from django.db.models import Count, F, QuerySet
+from django.db.models.sql import Query
 from django.utils import timezone
 from h3.api import basic_int as h3
 from shapely.geometry import Point, Polygon
@@ -168,7 +168,8 @@ class WholeRows:
     """
 
     def __init__(self, model, connection):
-        every_row = model._base_manager.db_manager(connection.alias).order_by().query
+        every_row = Query(model)  # no manager's filters, no default ordering
+        every_row.clear_ordering(force=True)
         self.compiler = every_row.get_compiler(connection=connection)
         self.select_from, _params = self.compiler.as_sql()  # no WHERE: all rows
         # A plain queryset selects every concrete field, in the model's order.
@@ -188,13 +189,10 @@ class WholeRows:
         return (f"{self.select_from} WHERE {where}" if where else self.select_from), tuple(params)
 
 
-# Per connection object (each thread has its own), so converters bound to one are
-# never called with another; entries go with their connection.
-_WHOLE_ROWS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def whole_rows(model, connection) -> WholeRows:
-    per_model = _WHOLE_ROWS.setdefault(connection, {})
+    """Kept on the connection object itself (each thread has its own): converters bound
+    to one are never called with another, and they go together."""
+    per_model = vars(connection).setdefault("commonwatch_whole_rows", {})
     if model not in per_model:
         per_model[model] = WholeRows(model, connection)
     return per_model[model]
@@ -208,7 +206,8 @@ def _is_plain(query) -> bool:
     """
     joined = [alias for alias, count in query.alias_refcount.items() if count]
     return len(joined) <= 1 and not (
-        query.select_related
+        query.extra_tables
+        or query.select_related
         or query.annotations
         or query.is_sliced
         or query.distinct

@@ -9,6 +9,7 @@ import socket
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from io import BytesIO
 
 import pytest
@@ -42,14 +43,22 @@ def video() -> bytes:
     return short_video(3, fps=15, size=(160, 120))
 
 
-@pytest.fixture
-def server(tmp_path):
-    env = process_env(tmp_path, TASK_BACKEND="immediate")
+@contextmanager
+def app_server(tmp_path, **settings_env):
+    env = process_env(tmp_path, TASK_BACKEND="immediate", **settings_env)
     env.pop("REDIS_URL", None)
     app = AsgiServer("app", env, tmp_path)
-    wait_ready_all([app])
-    yield app
-    app.stop()
+    try:
+        wait_ready_all([app])
+        yield app
+    finally:
+        app.stop()
+
+
+@pytest.fixture
+def server(tmp_path):
+    with app_server(tmp_path) as app:
+        yield app
 
 
 def endpoint(server) -> str:
@@ -246,11 +255,7 @@ def test_a_camera_pausing_mid_clip_holds_up_no_one_else(server, video):
 
 
 def test_a_camera_silent_mid_clip_is_dropped_and_resumes(tmp_path, video):
-    env = process_env(tmp_path, TASK_BACKEND="immediate", CAMERA_UPLOAD_IDLE_SECONDS="0.5")
-    env.pop("REDIS_URL", None)
-    app = AsgiServer("app", env, tmp_path)
-    try:
-        wait_ready_all([app])
+    with app_server(tmp_path, CAMERA_UPLOAD_IDLE_SECONDS="0.5") as app:
         camera = CameraFactory()
         headers = {"Authorization": f"Bearer {device_token(camera)}"}
         url = _new_upload(app, headers, len(video))
@@ -264,7 +269,48 @@ def test_a_camera_silent_mid_clip_is_dropped_and_resumes(tmp_path, video):
         again = requests.patch(
             url, data=video, headers={**headers, **TUS_PATCH, "Upload-Offset": "0"}, timeout=10
         )
-    finally:
-        app.stop()
     assert again.status_code == 204
     assert Clip.objects.get().received_sha256 == hashlib.sha256(video).hexdigest()
+
+
+def test_a_camera_trickling_a_byte_now_and_then_is_dropped(tmp_path, video):
+    """Never silent for long, but far slower than MIN_BYTES_PER_SECOND: dropped once its
+    whole body should have come, so it cannot hold an upload thread for good."""
+    with app_server(tmp_path, CAMERA_UPLOAD_IDLE_SECONDS="0.5") as app:
+        camera = CameraFactory()
+        headers = {"Authorization": f"Bearer {device_token(camera)}"}
+        url = _new_upload(app, headers, len(video))
+        with _start_patch(app.port, url, headers, video) as conn:
+            conn.settimeout(0.3)
+            answer, started = "", time.monotonic()
+            while not answer and time.monotonic() - started < 20:
+                try:
+                    answer = conn.recv(4096).decode()
+                except TimeoutError:
+                    conn.sendall(b"x")  # a byte every 0.3 s: never idle for 0.5 s
+    assert answer.startswith("HTTP/1.1 400")
+    assert not Clip.objects.exists()
+
+
+def test_past_the_uploads_a_process_takes_at_once_a_camera_is_told_to_retry(tmp_path, video):
+    with app_server(tmp_path, CAMERA_UPLOADS_AT_ONCE="1") as app:
+        camera = CameraFactory()
+        headers = {"Authorization": f"Bearer {device_token(camera)}"}
+        first, second = (_new_upload(app, headers, len(video)) for _ in range(2))
+        with _start_patch(app.port, first, headers, video) as conn:
+            time.sleep(0.3)  # the first now waits for the rest of its bytes
+            busy = requests.patch(
+                second,
+                data=video,
+                headers={**headers, **TUS_PATCH, "Upload-Offset": "0"},
+                timeout=10,
+            )
+            conn.sendall(video[len(video) // 2 :])
+            done = conn.recv(4096).decode()
+        again = requests.patch(
+            second, data=video, headers={**headers, **TUS_PATCH, "Upload-Offset": "0"}, timeout=10
+        )
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "5"
+    assert "send again" in busy.json()["detail"]
+    assert done.startswith("HTTP/1.1 204") and again.status_code == 204
+    assert Clip.objects.count() == 1  # the same bytes twice: one clip

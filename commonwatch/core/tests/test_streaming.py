@@ -59,3 +59,10 @@ def test_a_synchronous_server_reads_them_as_before(stored):
     response = RangeSent(stored.open("rb"), 5, 100)
     assert b"".join(response.streaming_content) == DATA[5:105]
     assert b"".join(FileSent(stored.open("rb")).streaming_content) == DATA
+
+
+@pytest.mark.django_db  # closing an answer ends its request: connections are checked
+def test_a_range_never_sent_still_closes_its_file(stored):
+    data = stored.open("rb")
+    RangeSent(data, 0, 10).close()
+    assert data.closed

@@ -174,8 +174,17 @@ def test_newest_within_keeps_the_querysets_own_filters():
         lambda homes: homes.distinct(),
         lambda homes: homes.filter(user__api_tokens__name="script"),
         lambda homes: homes.filter(user__is_active=True),
+        lambda homes: homes.extra(tables=["accounts_user"]),
     ],
-    ids=["joined", "deferred", "sliced", "distinct", "multi-valued join", "filtered join"],
+    ids=[
+        "joined",
+        "deferred",
+        "sliced",
+        "distinct",
+        "multi-valued join",
+        "filtered join",
+        "extra table",
+    ],
 )
 def test_newest_within_refuses_a_queryset_it_cannot_wrap(narrowed):
     homes = narrowed(Home.objects.all())
