@@ -187,7 +187,9 @@ def append_to_upload(request, upload_id: str):
         uploads.may_append(uploader=uploader, upload_id=upload_id, offset=offset, declared=length)
         body = receive_body()
         if body is None:
-            return _tus(HttpResponse(status=400))  # the sender went away mid-body
+            # The sender went away mid-body, or fell silent or too slow: 408, which
+            # tells a camera still there to ask where the upload stands and go on.
+            return _tus(HttpResponse(status=408))
     upload = uploads.append(
         uploader=uploader, upload_id=upload_id, offset=offset, body=body, declared=declared
     )

@@ -261,7 +261,7 @@ def test_a_camera_silent_mid_clip_is_dropped_and_resumes(tmp_path, video):
         url = _new_upload(app, headers, len(video))
         with _start_patch(app.port, url, headers, video) as conn:
             answer = conn.recv(4096).decode()  # after half a second of silence
-        assert answer.startswith("HTTP/1.1 400")
+        assert answer.startswith("HTTP/1.1 408")
         assert _staging_left(tmp_path) == []
         where = requests.head(url, headers={**headers, "Tus-Resumable": "1.0.0"}, timeout=5)
         assert where.headers["Upload-Offset"] == "0"  # nothing half-kept: it sends it again
@@ -288,7 +288,7 @@ def test_a_camera_trickling_a_byte_now_and_then_is_dropped(tmp_path, video):
                     answer = conn.recv(4096).decode()
                 except TimeoutError:
                     conn.sendall(b"x")  # a byte every 0.3 s: never idle for 0.5 s
-    assert answer.startswith("HTTP/1.1 400")
+    assert answer.startswith("HTTP/1.1 408")
     assert not Clip.objects.exists()
 
 

@@ -54,6 +54,12 @@
         endpoint: endpoint,
         chunkSize: chunkSize,
         retryDelays: [0, 1000, 3000, 5000],
+        // tus-js-client's own rule, and 408: the server dropped bytes that stopped coming.
+        onShouldRetry: function (error) {
+          const status = error.originalResponse ? error.originalResponse.getStatus() : 0;
+          const later = status < 400 || status >= 500 || [408, 409, 423].includes(status);
+          return later && navigator.onLine !== false;
+        },
         removeFingerprintOnSuccess: true,
         headers: { "X-CSRFToken": csrf },
         metadata: { camera: camera, filename: file.name, filetype: file.type },
