@@ -48,7 +48,11 @@ def _view(user, organization) -> bool:
     return _member_of(user, organization)
 
 
-@policy(MANAGE, "the organisation's admins: invite, remove, require security keys", staff=True)
+@policy(
+    MANAGE,
+    "the organisation's admins: invite, remove, change roles, require security keys",
+    staff=True,
+)
 def _manage(user, organization) -> bool:
     return _member_of(user, organization, role=Role.ADMIN)
 

@@ -360,6 +360,65 @@ def revoke_membership(*, admin, membership: Membership) -> Membership:
     return membership
 
 
+def change_role(*, admin, membership: Membership, role: str) -> Membership:
+    """An admin makes a member an admin, or an admin a member (themselves included), from
+    their next request on; an organisation keeps at least one admin."""
+    require(admin, MANAGE, membership.organization)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    organization = membership.organization
+    with transaction.atomic():
+        # One change of admins at a time per organisation: two admins demoting each other
+        # at once must not both succeed and leave it without one.
+        Organization.objects.select_for_update().filter(pk=organization.pk).first()
+        forget_memberships(admin)  # an admin demoted a moment ago no longer decides
+        require(admin, MANAGE, organization)
+        membership = (
+            Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+        )
+        if membership.revoked_at is not None:
+            raise Conflict(_("This membership has ended already."))
+        if membership.role == role:
+            raise Conflict(
+                _("%(email)s is %(title)s already.")
+                % {"email": membership.user.email, "title": organization.title_of(role)}
+            )
+        others = organization.memberships.filter(role=Role.ADMIN, revoked_at=None)
+        if membership.role == Role.ADMIN and not others.exclude(pk=membership.pk).exists():
+            raise Conflict(
+                _("An organisation keeps at least one admin: make another member admin first.")
+            )
+        before, acting_as = membership.role, _acting_as(admin, organization)
+        membership.role = role
+        membership.save(update_fields=["role"])
+        record(
+            actor=admin,
+            actor_role=acting_as,
+            action="organizations.membership.role_changed",
+            target=membership,
+            data={
+                "user": membership.user_id,
+                "organization": organization.pk,
+                "before": before,
+                "after": role,
+            },
+        )
+        if before == Role.ADMIN:
+            _withdraw_invitations_sent_by(membership.user, organization, by=admin)
+        refresh_staff_flags(membership.user)
+        if membership.user_id == admin.pk:  # their own: the rest of this request knows too
+            forget_memberships(admin)
+    return membership
+
+
+def _withdraw_invitations_sent_by(user, organization: Organization, *, by) -> None:
+    """An admin made a member takes back the invitations they sent there: their picks,
+    made as an admin they no longer are, could not be accepted any more."""
+    waiting = Invitation.objects.waiting().filter(invited_by=user, organization=organization)
+    for invitation in waiting.select_for_update().select_related("organization"):
+        _withdraw(invitation, by=by, reason="role_changed")
+
+
 def end_memberships_of_closed_account(user, what_they_wrote: str) -> None:
     """accounts.closing: a closed account leaves every organisation, on the record, even
     as its last admin (an operator then invites a new one)."""

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:slug>/", views.organization, name="organization"),
     path("<slug:slug>/invite/", views.invite, name="invite"),
     path("<slug:slug>/members/<int:membership_id>/revoke/", views.revoke, name="revoke"),
+    path("<slug:slug>/members/<int:membership_id>/role/", views.change_role, name="change_role"),
     path(
         "<slug:slug>/invitations/<int:invitation_id>/withdraw/",
         views.withdraw,

@@ -16,6 +16,7 @@ from commonwatch.core.outcomes import report_outcome
 from . import selectors, services
 from .forms import InviteForm, OrganizationForm, SecurityKeysForm
 from .memberships import memberships_of
+from .models import Role
 from .policies import ACCEPT, CREATE, MANAGE, MINE, VIEW
 
 
@@ -29,7 +30,8 @@ def mine(request):
 @access(needs(VIEW))
 @require_GET
 def organization(request, slug: str):
-    """An organisation for its members; its admins also invite and remove people here."""
+    """An organisation for its members; its admins also invite and remove people and
+    change their roles here."""
     org = selectors.organization_for(request.user, slug)
     return _organization_page(request, org, InviteForm(organization=org))
 
@@ -41,6 +43,7 @@ def _organization_page(request, org, invite_form: InviteForm, status: int = 200)
         "members": selectors.members_of(org),
         "invitations": selectors.open_invitations(org) if manages else [],
         "manages": manages,
+        "roles": [(role, org.title_of(role)) for role in Role.values] if manages else [],
         "invite_form": invite_form,
     }
     return render(request, "organizations/organization.html", context, status=status)
@@ -85,6 +88,22 @@ def revoke(request, slug: str, membership_id: int):
         request,
         lambda: services.revoke_membership(admin=request.user, membership=membership),
         _("%(email)s is no longer a member.") % {"email": membership.user.email},
+    )
+    return redirect("organizations:organization", slug=org.slug)
+
+
+@access(needs(MANAGE))
+@require_POST
+def change_role(request, slug: str, membership_id: int):
+    """Changed or refused (the last admin, an unknown role): back to the page with a note."""
+    org = selectors.organization_for(request.user, slug, MANAGE)
+    membership = selectors.membership_in(org, membership_id)
+    role = request.POST.get("role", "")
+    report_outcome(
+        request,
+        lambda: services.change_role(admin=request.user, membership=membership, role=role),
+        _("%(email)s is now %(title)s.")
+        % {"email": membership.user.email, "title": org.title_of(role)},
     )
     return redirect("organizations:organization", slug=org.slug)
 

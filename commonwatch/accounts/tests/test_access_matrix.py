@@ -48,6 +48,7 @@ MATRIX: dict[str, frozenset] = {
     "organizations:organization": AGENCY_A,
     "organizations:invite": NOBODY,
     "organizations:revoke": NOBODY,
+    "organizations:change_role": NOBODY,
     "organizations:withdraw": NOBODY,
     "organizations:security_keys": NOBODY,
     "organizations:invitation": RESIDENTS,  # operators stay apart from organisations

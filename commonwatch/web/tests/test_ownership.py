@@ -234,6 +234,12 @@ OWNERSHIP = {
         "POST",
         "/organizations/agency-a/members/{w.officer_b.pk}/revoke/",
     ),
+    "organizations:change_role": (
+        "admin_a",
+        "POST",
+        "/organizations/agency-a/members/{w.officer_b.pk}/role/",
+        {"role": "admin"},
+    ),
     "organizations:security_keys": ("admin_a", "POST", "/organizations/agency-b/security-keys/"),
     "organizations:withdraw": (
         "admin_a",
@@ -313,7 +319,7 @@ def _snapshot():
         Flag.objects.count(),
         sorted(Appeal.objects.values_list("pk", "status")),
         ApiToken.objects.count(),
-        sorted(Membership.objects.values_list("pk", "revoked_at")),
+        sorted(Membership.objects.values_list("pk", "role", "revoked_at")),
         sorted(Membership.objects.values_list("organization__requires_security_keys")),
         sorted(Camera.objects.values_list("pk", "name", "agency_visibility", "token_digest")),
         sorted(ClipImport.objects.values_list("pk", "state")),
