@@ -26,22 +26,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from config.app_server import UVICORN_OPTIONS  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results"
 DATABASES = ("postgres", "sqlite")
 PG_URL = os.environ.get("BENCH_HTTP_PG_URL", "postgres://postgres@127.0.0.1:5432/cw_http_bench")
 # What the map page fetches for its default view; more URLs (the H3 view) via --map-url.
 MAP_URLS = ("/api/v1/map", "/api/v1/map?period=week")
 READERS = 20  # residents per radius in the data; the 1 mi ones hold the tokens
-SERVER_OPTIONS = [
-    "--loop",
-    "uvloop",
-    "--http",
-    "httptools",
-    "--ws",
-    "websockets-sansio",
-    "--lifespan",
-    "off",
-]
 # The map page as it opens today, and on the last 7 days (what issue 16 asks it to open on).
 PAGES = ("/feed/", "/feed/map/", "/feed/map/?period=week")
 
@@ -71,7 +65,6 @@ def _database_url(db: str, args) -> str:
 
 def _worker(args) -> None:
     """In its own process: load the data (once per signature), or prepare the callers."""
-    sys.path.insert(0, str(ROOT))
     os.environ.update(_db_env(args.db, args))
     import django
 
@@ -150,7 +143,7 @@ class Server:
         self.log_path = RESULTS / f"http-{name}.log"
         self._log = self.log_path.open("w")
         command = [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1"]
-        command += ["--port", str(port), *SERVER_OPTIONS, "--no-access-log"]
+        command += ["--port", str(port), *UVICORN_OPTIONS, "--no-access-log"]
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT
         )
@@ -243,7 +236,6 @@ def main() -> None:
     args.map_urls = args.map_urls or list(MAP_URLS)
     args.only = set(args.only.split(","))
     databases = [d for d in args.db.split(",") if d]
-    sys.path.insert(0, str(ROOT))
     RESULTS.mkdir(parents=True, exist_ok=True)
     started = datetime.now(UTC)
     stamp = started.strftime("%Y%m%d-%H%M%S")

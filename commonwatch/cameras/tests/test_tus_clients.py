@@ -151,19 +151,9 @@ def _staging_left(data_dir) -> list:
 def _drop_mid_request(port: int, url: str, headers: dict, *, offset: int, body: bytes) -> None:
     """A PATCH announcing the whole rest, of which only a part is sent before the socket
     closes: what a connection lost on the way looks like to the server."""
-    path = url.split(f":{port}", 1)[1]
-    head = [
-        f"PATCH {path} HTTP/1.1",
-        f"Host: 127.0.0.1:{port}",
-        "Tus-Resumable: 1.0.0",
-        "Content-Type: application/offset+octet-stream",
-        f"Upload-Offset: {offset}",
-        f"Content-Length: {len(body)}",
-        *(f"{name}: {value}" for name, value in headers.items()),
-    ]
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
-        conn.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + body[: len(body) // 2])
-    assert uuid.UUID(path.rsplit("/", 1)[1])
+    with _start_patch(port, url, headers, body, offset=offset):
+        pass
+    assert uuid.UUID(url.rsplit("/", 1)[1])
 
 
 def test_the_same_bytes_sent_twice_at_once_to_two_servers_make_one_clip(tmp_path, video):
@@ -204,15 +194,14 @@ def test_the_same_bytes_sent_twice_at_once_to_two_servers_make_one_clip(tmp_path
     assert Clip.objects.get().received_sha256 == hashlib.sha256(video).hexdigest()
 
 
-def _start_patch(port: int, url: str, headers: dict, body: bytes) -> socket.socket:
-    """A PATCH for the whole body, of which only the first half is sent so far."""
-    path = url.split(f":{port}", 1)[1]
+def _start_patch(port: int, url: str, headers: dict, body: bytes, *, offset=0) -> socket.socket:
+    """A PATCH announcing the whole body, of which only the first half is sent so far."""
     head = [
-        f"PATCH {path} HTTP/1.1",
+        f"PATCH {url.split(f':{port}', 1)[1]} HTTP/1.1",
         f"Host: 127.0.0.1:{port}",
         "Tus-Resumable: 1.0.0",
         "Content-Type: application/offset+octet-stream",
-        "Upload-Offset: 0",
+        f"Upload-Offset: {offset}",
         f"Content-Length: {len(body)}",
         *(f"{name}: {value}" for name, value in headers.items()),
     ]

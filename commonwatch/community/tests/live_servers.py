@@ -30,23 +30,13 @@ from django.test import Client
 
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.core.tests.processes import process_env
+from config.app_server import UVICORN_OPTIONS as SERVER_OPTIONS
 from config.asgi import application
 
 ORIGIN = "http://127.0.0.1"
 READY_TIMEOUT_S = 20
 WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 LISTENING = re.compile(r"Uvicorn running on http://127\.0\.0\.1:(\d+)")
-# As docs/scale.md runs it; channels' router has no lifespan protocol.
-SERVER_OPTIONS = [
-    "--loop",
-    "uvloop",
-    "--http",
-    "httptools",
-    "--ws",
-    "websockets-sansio",
-    "--lifespan",
-    "off",
-]
 
 
 def session_cookie(user) -> str:
