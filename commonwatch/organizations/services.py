@@ -349,6 +349,7 @@ def revoke_membership(*, admin, membership: Membership) -> Membership:
     """An admin removes a member (not the last admin: someone must run it)."""
     require(admin, MANAGE, membership.organization)
     with transaction.atomic():
+        _lock_admins(admin, membership.organization)
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         if membership.revoked_at is not None:
             raise Conflict(_("This membership has ended already."))
@@ -360,6 +361,15 @@ def revoke_membership(*, admin, membership: Membership) -> Membership:
     return membership
 
 
+def _lock_admins(admin, organization: Organization) -> None:
+    """One change of admins at a time per organisation: two admins removing or demoting
+    each other at once must not both succeed and leave it without one. The acting admin's
+    own standing is read again under the lock: one removed a moment ago no longer decides."""
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+    forget_memberships(admin)
+    require(admin, MANAGE, organization)
+
+
 def change_role(*, admin, membership: Membership, role: str) -> Membership:
     """An admin makes a member an admin, or an admin a member (themselves included), from
     their next request on; an organisation keeps at least one admin."""
@@ -368,11 +378,7 @@ def change_role(*, admin, membership: Membership, role: str) -> Membership:
         raise ValidationError({"role": _("Choose a role.")})
     organization = membership.organization
     with transaction.atomic():
-        # One change of admins at a time per organisation: two admins demoting each other
-        # at once must not both succeed and leave it without one.
-        Organization.objects.select_for_update().filter(pk=organization.pk).first()
-        forget_memberships(admin)  # an admin demoted a moment ago no longer decides
-        require(admin, MANAGE, organization)
+        _lock_admins(admin, organization)
         membership = (
             Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
         )

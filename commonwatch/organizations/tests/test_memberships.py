@@ -10,8 +10,10 @@ from django.urls import reverse
 
 from commonwatch.accounts.tests.factories import UserFactory, sign_in
 from commonwatch.audit.models import AuditEntry
-from commonwatch.core.errors import Conflict
+from commonwatch.core.errors import Conflict, NotAllowed
+from commonwatch.core.policies import require
 from commonwatch.organizations.models import Invitation, Kind, Membership, Organization, Role
+from commonwatch.organizations.policies import MANAGE
 from commonwatch.organizations.services import revoke_membership
 from commonwatch.organizations.tests.factories import member_of, organization
 from commonwatch.organizations.tests.steps import accept, audited, client_for, invite, token_in
@@ -131,6 +133,20 @@ def test_an_admin_removes_an_officer_who_loses_access_at_once(client, agency_adm
 def test_the_last_admin_cannot_be_removed(agency_admin):
     with pytest.raises(Conflict, match="at least one admin"):
         revoke_membership(admin=agency_admin, membership=agency_admin.memberships.get())
+
+
+def test_an_admin_removed_during_their_own_request_removes_no_one(agency_admin):
+    """Two admins removing each other at once: the one removed first, whose request
+    already found them an admin, is refused once it gets the organisation's lock."""
+    agency = agency_admin.memberships.get().organization
+    second = member_of(agency, role=Role.ADMIN)
+    third = member_of(agency, role=Role.ADMIN)
+    require(second, MANAGE, agency)  # the request in flight: it knows second as an admin
+    revoke_membership(admin=agency_admin, membership=second.memberships.get())
+
+    with pytest.raises(NotAllowed):
+        revoke_membership(admin=second, membership=third.memberships.get())
+    assert third.memberships.get().revoked_at is None
 
 
 def test_an_officer_may_see_the_agency_but_not_invite_or_remove(client, cast, agency_admin):
