@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 
 
@@ -18,9 +18,20 @@ def seal_text(text: str) -> str:
     return key_ring().encrypt(text.encode()).decode()
 
 
+class UnknownSealingKey(InvalidToken):
+    """cryptography's InvalidToken says nothing; this one names the setting to look at
+    (what an operator sees, e.g. as an outbox message's last error)."""
+
+
 def open_text(sealed: str) -> str:
-    """Raises cryptography.fernet.InvalidToken if no key of the ring sealed it."""
-    return key_ring().decrypt(sealed.encode()).decode()
+    """Raises UnknownSealingKey (an InvalidToken) if no key of the ring sealed it."""
+    try:
+        return key_ring().decrypt(sealed.encode()).decode()
+    except InvalidToken as exc:
+        raise UnknownSealingKey(
+            "No key in ENCRYPTION_KEYS opens this: it was sealed with a key since removed "
+            "or changed (keep the old key after the new one while rotating)."
+        ) from exc
 
 
 def seal(data: dict) -> str:

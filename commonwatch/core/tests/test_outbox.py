@@ -201,3 +201,30 @@ def test_a_sealed_payload_is_unreadable_in_the_database_and_whole_for_its_handle
 
     assert "k3y" not in str(stored) and set(stored) == {"sealed"}
     assert received == [{"link": "https://example.org/reset/k3y"}]
+
+
+@pytest.mark.django_db
+def test_a_payload_sealed_with_a_key_since_removed_fails_naming_the_setting(settings):
+    """What the operator finds on the message, instead of a bare 'InvalidToken: '."""
+    from cryptography.fernet import Fernet
+
+    from commonwatch.core import sealing
+
+    received = []
+
+    @outbox.handler("test.sealed")
+    def sealed(**payload):
+        received.append(payload)
+
+    try:
+        message = OutboxMessage.objects.create(
+            kind="test.sealed", payload={"sealed": sealing.seal({"link": "https://e.org/k3y"})}
+        )
+        settings.ENCRYPTION_KEYS = [Fernet.generate_key().decode()]  # the old key is gone
+        assert outbox.carry_out.call(message_id=message.pk) is False
+    finally:
+        del outbox.HANDLERS["test.sealed"]
+
+    failed = OutboxMessage.objects.get(pk=message.pk)
+    assert received == [] and failed.done_at is None
+    assert "ENCRYPTION_KEYS" in failed.last_error
