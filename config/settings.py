@@ -494,6 +494,8 @@ if CAMERA_MAX_CLIP_BYTES > MEDIA_MAX_UPLOAD_BYTES:
 # database connection; more wait, unread), and how long one may send nothing before it
 # is dropped (the camera resumes from its offset).
 CAMERA_UPLOADS_AT_ONCE = env.int("CAMERA_UPLOADS_AT_ONCE", default=8)
+# ... of which one owner's cameras may hold this many (one account cannot take them all).
+CAMERA_UPLOADS_PER_OWNER = env.int("CAMERA_UPLOADS_PER_OWNER", default=3)
 CAMERA_UPLOAD_IDLE_SECONDS = env.float("CAMERA_UPLOAD_IDLE_SECONDS", default=60)
 FILE_UPLOAD_HANDLERS = [
     "commonwatch.media.uploads.SizeLimitUploadHandler",

@@ -22,7 +22,9 @@ import asyncio
 import hashlib
 import json
 import re
+import threading
 import uuid
+from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +62,10 @@ class StagedClipBytes:
     def __init__(self, app):
         self.app = app
         self.in_flight = 0  # this process's PATCHes, each on an upload thread
+        # Per owner, counted from the views' threads once they know who sends: one
+        # account's slow uploads cannot take every upload thread of the process.
+        self.per_owner: Counter[int] = Counter()
+        self.per_owner_lock = threading.Lock()
 
     async def __call__(self, scope, receive, send):
         if not (
@@ -76,8 +82,25 @@ class StagedClipBytes:
         finally:
             self.in_flight -= 1
 
+    def _owner_sends(self, owner_id: int, held: list[int]) -> bool:
+        """Count one more upload of this owner's, unless they have as many as they may."""
+        with self.per_owner_lock:
+            if self.per_owner[owner_id] >= settings.CAMERA_UPLOADS_PER_OWNER:
+                return False
+            self.per_owner[owner_id] += 1
+        held.append(owner_id)
+        return True
+
+    def _owner_done(self, held: list[int]) -> None:
+        with self.per_owner_lock:
+            self.per_owner.subtract(held)
+            for owner_id in held:
+                if self.per_owner[owner_id] <= 0:
+                    del self.per_owner[owner_id]
+
     async def _patch(self, scope, receive, send):
         staged: list[Staged] = []
+        held: list[int] = []
         body_read = asyncio.Event()
 
         async def stage() -> Staged | None:
@@ -96,6 +119,8 @@ class StagedClipBytes:
             "clip_body": async_to_sync(stage),  # called from the view's thread
             OWN_THREADS: UPLOAD_THREADS,  # which is not the thread every other request needs
             "clip_body_length": declared_length(scope["headers"]),
+            # The view asks before the body: False if the owner sends too many already.
+            "clip_sender": lambda owner_id: self._owner_sends(owner_id, held),
         }
         given = False
 
@@ -112,6 +137,7 @@ class StagedClipBytes:
         try:
             await self.app(inner, empty_body_then_disconnect, send)
         finally:
+            self._owner_done(held)
             for each in staged:
                 each.path.unlink(missing_ok=True)
 

@@ -27,6 +27,7 @@ from commonwatch.accounts.access import EVERYONE, ApiAccess, api_access, needs
 from commonwatch.core.errors import DomainError
 
 from . import uploads
+from .asgi import BUSY_RETRY_SECONDS
 from .policies import UPLOAD_CLIPS
 from .selectors import DEVICE_TOKEN_PREFIX, camera_for_device_token
 
@@ -80,6 +81,22 @@ def _tus(response: HttpResponse, upload=None) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     if upload is not None and upload.finished_at is None:
         response["Upload-Expires"] = format_datetime(upload.expires_at, usegmt=True)
+    return response
+
+
+def _owner_busy() -> HttpResponse:
+    """503 with when to try again: the owner's other clips are still arriving."""
+    busy = uploads.UploadRefused(
+        _(
+            "Your cameras are sending %(count)d clips at once already: "
+            "send this one again in a few seconds."
+        )
+        % {"count": settings.CAMERA_UPLOADS_PER_OWNER},
+        status=503,
+        code="busy",
+    )
+    response = _refusal(busy)
+    response["Retry-After"] = str(BUSY_RETRY_SECONDS)
     return response
 
 
@@ -185,6 +202,8 @@ def append_to_upload(request, upload_id: str):
         # On the app server the body is still on the wire: read it only if it is wanted.
         length = scope["clip_body_length"]
         uploads.may_append(uploader=uploader, upload_id=upload_id, offset=offset, declared=length)
+        if not scope["clip_sender"](uploader.user.pk):
+            return _owner_busy()
         body = receive_body()
         if body is None:
             # The sender went away mid-body, or fell silent or too slow: 408, which

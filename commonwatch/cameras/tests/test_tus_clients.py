@@ -303,3 +303,34 @@ def test_past_the_uploads_a_process_takes_at_once_a_camera_is_told_to_retry(tmp_
     assert "send again" in busy.json()["detail"]
     assert done.startswith("HTTP/1.1 204") and again.status_code == 204
     assert Clip.objects.count() == 1  # the same bytes twice: one clip
+
+
+def test_one_owner_cannot_take_every_upload_thread(tmp_path, video):
+    """Past CAMERA_UPLOADS_PER_OWNER of one owner's uploads at once, the next of theirs is
+    told to retry; another owner's still goes through, and so does theirs afterwards."""
+    with app_server(tmp_path, CAMERA_UPLOADS_PER_OWNER="1") as app:
+        camera, neighbours = CameraFactory(), CameraFactory()
+        mine = {"Authorization": f"Bearer {device_token(camera)}"}
+        theirs = {"Authorization": f"Bearer {device_token(neighbours)}"}
+        first, second = (_new_upload(app, mine, len(video)) for _ in range(2))
+        other = _new_upload(app, theirs, len(video))
+
+        def send(url, headers):
+            return requests.patch(
+                url,
+                data=video,
+                headers={**headers, **TUS_PATCH, "Upload-Offset": "0"},
+                timeout=10,
+            )
+
+        with _start_patch(app.port, first, mine, video) as conn:
+            time.sleep(0.3)  # the first now waits for the rest of its bytes
+            busy, elsewhere = send(second, mine), send(other, theirs)
+            conn.sendall(video[len(video) // 2 :])
+            done = conn.recv(4096).decode()
+        again = send(second, mine)
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "5"
+    assert busy.json()["code"] == "busy" and "send this one again" in busy.json()["detail"]
+    assert elsewhere.status_code == 204
+    assert done.startswith("HTTP/1.1 204") and again.status_code == 204
+    assert Clip.objects.filter(camera=neighbours).count() == 1
