@@ -34,7 +34,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from commonwatch.core.asgi import OWN_THREADS
-from commonwatch.media.asgi import declared_length
+from commonwatch.media.asgi import answer, declared_length
 
 PATCH_PATH = re.compile(r"/api/v1/clip-uploads/[0-9a-fA-F-]{32,36}")
 STAGING_BATCH = 1 << 20
@@ -143,17 +143,14 @@ class StagedClipBytes:
 
 
 async def _busy(send) -> None:
-    body = json.dumps(
-        {"detail": _("Too many clips are arriving at once: send again in a few seconds.")}
-    ).encode()
+    """503 in the endpoint's error shape, as the view answers an owner's one too many."""
+    detail = _("Too many clips are arriving at once: send again in a few seconds.")
     headers = [
         (b"content-type", b"application/json"),
-        (b"content-length", str(len(body)).encode()),
         (b"retry-after", str(BUSY_RETRY_SECONDS).encode()),
         (b"tus-resumable", b"1.0.0"),
     ]
-    await send({"type": "http.response.start", "status": 503, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    await answer(send, 503, json.dumps({"detail": detail, "code": "busy"}).encode(), headers)
 
 
 async def _stage(receive, length: int | None = None) -> Staged | None:

@@ -58,15 +58,11 @@ async def _refuse(scope, send) -> None:
         body, kind = json.dumps({"detail": too_large_message()}).encode(), b"application/json"
     else:
         body, kind = too_large_message().encode(), b"text/plain; charset=utf-8"
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", kind),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
+    await answer(send, 413, body, [(b"content-type", kind), (b"connection", b"close")])
+
+
+async def answer(send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+    """A whole answer sent at the ASGI door, before Django sees the request."""
+    length = [(b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers + length})
     await send({"type": "http.response.body", "body": body})

@@ -300,7 +300,7 @@ def test_past_the_uploads_a_process_takes_at_once_a_camera_is_told_to_retry(tmp_
             second, data=video, headers={**headers, **TUS_PATCH, "Upload-Offset": "0"}, timeout=10
         )
     assert busy.status_code == 503 and busy.headers["Retry-After"] == "5"
-    assert "send again" in busy.json()["detail"]
+    assert "send again" in busy.json()["detail"] and busy.json()["code"] == "busy"
     assert done.startswith("HTTP/1.1 204") and again.status_code == 204
     assert Clip.objects.count() == 1  # the same bytes twice: one clip
 
