@@ -16,6 +16,7 @@ process per core (docs/scale.md). Reading the body and writing the answer stay a
 
 from __future__ import annotations
 
+import asyncio
 import re
 from concurrent.futures import ThreadPoolExecutor
 
@@ -61,8 +62,8 @@ class SyncStackASGIHandler(ASGIHandler):
         Django sends request_started, gets the response and closes it (request_finished)
         in three separate hops to the thread, and races the view against a disconnect
         listener, which cannot stop a synchronous view anyway. Here one hop does all
-        three for an answer held in memory; a streamed one (files) is still closed
-        after its last byte is sent.
+        three for an answer held in memory; a streamed one (files) is closed after its
+        last byte is sent, or as soon as the client is gone.
         """
         try:
             body_file = await self.read_body(receive)
@@ -72,12 +73,37 @@ class SyncStackASGIHandler(ASGIHandler):
         try:
             response = await self._in_thread(scope)(scope, body_file)
             try:
-                await self.send_response(response, send)
+                if response.streaming:
+                    await self._send_while_connected(response, send, receive)
+                else:
+                    await self.send_response(response, send)
             finally:
                 if response.streaming:
                     await sync_to_async(response.close, thread_sensitive=True)()
         finally:
             body_file.close()
+
+    async def _send_while_connected(self, response, send, receive):
+        """Stop sending (and reading the file) once the client has gone.
+
+        uvicorn drops what is sent to a closed connection without a word, so a 50 MB clip
+        abandoned after its first block was still read to its end, for nobody. The body
+        has been read: the next message is the disconnect. Stopping between two sends, not
+        by cancelling, never closes the file under a block being read on a worker thread.
+        """
+        gone = asyncio.ensure_future(receive())
+
+        async def send_while_connected(message):
+            if gone.done():
+                raise RequestAborted
+            await send(message)
+
+        try:
+            await self.send_response(response, send_while_connected)
+        except RequestAborted:
+            pass
+        finally:
+            gone.cancel()
 
     def _in_thread(self, scope):
         if (own := scope.get(OWN_THREADS)) is not None:
