@@ -17,6 +17,7 @@ from commonwatch.media.models import Status
 from commonwatch.media.storage import media_storage
 
 from .clips import _forget
+from .imports.services import clips_lost
 from .models import Clip
 
 
@@ -39,13 +40,16 @@ def check(*, older_than: timedelta = sweeping.GRACE) -> Findings:
 
 
 def repair(*, older_than: timedelta = sweeping.GRACE) -> Findings:
-    """Delete the orphan files, and the clips without files (with what is left of them)."""
+    """Delete the orphan files, and the clips without files (with what is left of them);
+    an import that brought such a clip counts it as failed, no longer as imported."""
     found = check(older_than=older_than)
     storage = media_storage()
     for name in found.orphan_files:
         storage.delete(name)
     with transaction.atomic():
-        _forget(Clip.objects.select_for_update().filter(pk__in=found.clips_without_files))
+        lost = list(Clip.objects.select_for_update().filter(pk__in=found.clips_without_files))
+        clips_lost([clip.pk for clip in lost])  # before the delete unlinks their imports
+        _forget(lost)
     return found
 
 

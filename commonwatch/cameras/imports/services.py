@@ -352,6 +352,22 @@ def _drop(file: ClipImportFile, outcome: str, reason: str) -> None:
     file.save(update_fields=["outcome", "reason", "upload_name"])
 
 
+def clips_lost(clip_ids) -> None:
+    """Clips deleted because their stored files were lost (cameras.repair): the imports
+    that brought them count them as failed, saying so, not as imported. Nothing else
+    remembers their bytes, so importing the same file again makes it a clip again."""
+    ClipImportFile.objects.filter(clip_id__in=clip_ids).update(
+        outcome=ImportOutcome.FAILED, reason=lost_message()[:300]
+    )
+
+
+def lost_message() -> str:
+    return _(
+        "Imported, but its stored video was later lost, so the clip was removed. "
+        "Import this file again to get it back."
+    )
+
+
 def close_abandoned(owner) -> None:
     """Imports whose browser stopped sending parts (closed, offline) for longer than an
     unfinished upload is kept: the parts received are imported, and they finish."""

@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
 from commonwatch.cameras import services as camera_services
@@ -345,3 +346,27 @@ def test_a_file_the_media_pipeline_refuses_counts_as_failed_with_its_reason(sett
     assert "seconds" in found["2026-11-26T09-30-00.mp4"][1]
     counts = progress_of(done).counts
     assert (counts["imported"], counts["failed"]) == (0, 2)
+
+
+def test_a_clip_deleted_by_the_repair_for_its_lost_file_no_longer_counts_as_imported():
+    """check_clips --repair deletes a clip whose stored video is gone: the import that
+    brought it says so (failed, and why), and the same file imports again."""
+    camera = CameraFactory()
+    video = exported_video(12)
+    done = run(camera, {"2026-11-26T10-00-00.mp4": video})
+    clip = Clip.objects.get(camera=camera)
+    media_storage().delete(clip.media.name)  # lost on disk
+
+    call_command("check_clips", "--repair", stdout=io.StringIO())
+
+    assert not Clip.objects.exists()
+    outcome, reason = outcomes(done)["2026-11-26T10-00-00.mp4"]
+    assert outcome == ImportOutcome.FAILED
+    assert "lost" in reason and "import" in reason.lower()
+    counts = progress_of(done).counts
+    assert (counts["imported"], counts["failed"]) == (0, 1)
+
+    again = run(camera, {"2026-11-26T10-00-00.mp4": video})
+
+    assert outcomes(again)["2026-11-26T10-00-00.mp4"] == (ImportOutcome.IMPORTED, "")
+    assert Clip.objects.get(camera=camera).media.is_ready
