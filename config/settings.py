@@ -373,7 +373,10 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 MFA_ALLOW_UNVERIFIED_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "commonwatch.accounts.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "commonwatch.accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "commonwatch.accounts.forms.SignupForm",
+    "request_login_code": "commonwatch.accounts.forms.RequestLoginCodeForm",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # Confirming the address signs in the browser that signed up (allauth keeps that
 # sign-up in its session for ACCOUNT_LOGIN_TIMEOUT) and lands on choosing a home; a
@@ -381,18 +384,28 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SIGNUP_REDIRECT_URL = "accounts:home"
 # Wrong passwords slow down per account and client address (accounts.throttle), never
-# lock the owner out; an e-mailed code always signs them in. "password_failed" is one
-# address's budget across all accounts (spraying); "login_failed" guards the second
-# factor, which only someone who knows the password reaches.
+# lock the owner out; an e-mailed code signs them in (capped per inbox, below, except
+# from where they signed in before). "password_failed" is one address's budget across
+# all accounts (spraying); "login_failed" guards the second factor, which only someone
+# who knows the password reaches.
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 # "request_login_code" is per client address only: allauth's default also counts per
 # e-mail address, so anyone asking three codes a minute for someone's address kept the
-# owner from getting one. A code only signs in the browser that asked for it.
+# owner from getting one. A code only signs in the browser that asked for it. What one
+# inbox receives is capped instead, per recipient (LOGIN_CODE_EMAILS_PER_HOUR).
 ACCOUNT_RATE_LIMITS = {
     "password_failed": "100/10m/ip",
     "login_failed": "30/10m/ip,10/10m/key",
     "request_login_code": "20/m/ip,60/h/ip",
 }
+# So someone with many client addresses cannot flood one inbox with codes: at most
+# this many code e-mails to one address an hour (accounts.login_codes), whether or not
+# an account has it. Past it nothing is sent, and the page says a code went there
+# recently, in the same words either way; the code the asking browser waits for still
+# works, as does the password. A client address the account signed in from in the last
+# 30 days still gets codes: a full cap must not leave the owner only the password while
+# someone may be guessing it (accounts.throttle then slows it for everyone).
+LOGIN_CODE_EMAILS_PER_HOUR = env.int("LOGIN_CODE_EMAILS_PER_HOUR", default=5)
 # Behind a load balancer: how many proxies append to X-Forwarded-For, or the header a
 # trusted proxy sets to the client's address (e.g. X-Real-IP). Unset, the connection's.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

@@ -74,6 +74,13 @@ class AccountAdapter(DefaultAccountAdapter):
         "too_many_login_attempts": _lazy(
             "Too many tries from here in a short time. Wait a few minutes, then try again."
         ),
+        # Past the cap on code e-mails to one address (accounts.login_codes): the same
+        # words whether or not an account has it.
+        "login_codes_capped": _lazy(
+            "A sign-in code was e-mailed to this address recently, and no more are sent "
+            "to it for a while. Use the latest code you got, in the browser that asked for "
+            "it, or sign in with your password."
+        ),
     }
 
     def get_login_redirect_url(self, request):

@@ -1,0 +1,114 @@
+"""E-mailed sign-in codes are capped per recipient: someone with many client addresses
+cannot flood one inbox, the answer past the cap tells nobody whether an account has
+the address, and the owner still signs in."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client, TestCase
+from django.urls import reverse
+
+from commonwatch.accounts.tests.factories import PASSWORD, UserFactory
+
+CODE = re.compile(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b")
+CAPPED = "A sign-in code was e-mailed to this address recently"
+OWNER = "198.51.100.7"
+NOBODY = "nobody-here@example.org"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def cap(settings):
+    settings.LOGIN_CODE_EMAILS_PER_HOUR = 3
+    return 3
+
+
+def ask(client, email):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("account_request_login_code"), {"email": email})
+
+
+def ask_from_elsewhere(email, times):
+    """Codes asked for `email` from `times` client addresses, one each (past any limit
+    per client address)."""
+    return [ask(Client(REMOTE_ADDR=f"192.0.2.{n + 1}"), email) for n in range(times)]
+
+
+def sent_to(mailoutbox, email) -> int:
+    return sum(email in message.to for message in mailoutbox)
+
+
+def seen(response, email) -> tuple:
+    """What the asker sees, without what differs for every response or is theirs."""
+    body = response.content.decode().replace(email, "EMAIL")
+    body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "CSRF", body)
+    body = re.sub(r'nonce="[^"]*"', "NONCE", body)
+    return response.status_code, response.get("Location"), body
+
+
+def test_past_the_cap_no_more_code_emails_go_to_one_address(cap, resident, mailoutbox):
+    answers = ask_from_elsewhere(resident.email, cap + 1)
+
+    assert sent_to(mailoutbox, resident.email) == cap
+    assert [a.status_code for a in answers] == [302] * cap + [200]
+    assert CAPPED in answers[-1].content.decode()
+    assert "sign in with your password" in answers[-1].content.decode()
+
+
+def test_the_answer_is_the_same_whether_or_not_an_account_has_the_address(
+    cap, resident, mailoutbox
+):
+    below = [ask_from_elsewhere(email, cap) for email in (resident.email, NOBODY)]
+    assert [seen(a, resident.email) for a in below[0]] == [seen(a, NOBODY) for a in below[1]]
+    assert sent_to(mailoutbox, resident.email) == sent_to(mailoutbox, NOBODY) == cap
+
+    for_account = ask(Client(REMOTE_ADDR="203.0.113.1"), resident.email)
+    for_nobody = ask(Client(REMOTE_ADDR="203.0.113.2"), NOBODY)
+
+    assert CAPPED in for_account.content.decode()
+    assert seen(for_account, resident.email) == seen(for_nobody, NOBODY)
+    assert sent_to(mailoutbox, resident.email) == sent_to(mailoutbox, NOBODY) == cap
+
+
+def test_the_owner_signs_in_with_the_last_code_they_got_or_their_password(
+    cap, resident, mailoutbox
+):
+    owner = Client(REMOTE_ADDR=OWNER)
+    asked = ask(owner, resident.email)
+    code = CODE.search(mailoutbox[-1].body).group(1)
+    ask_from_elsewhere(resident.email, cap)  # the cap is full
+
+    again = ask(owner, resident.email)  # allauth: back to the code it waits for
+
+    assert again["Location"] == asked["Location"]
+    assert CAPPED in ask(Client(REMOTE_ADDR=OWNER), resident.email).content.decode()
+    assert sent_to(mailoutbox, resident.email) == cap
+    assert owner.post(asked["Location"], {"code": code}).status_code == 302
+    assert owner.get(reverse("web:home")).wsgi_request.user == resident
+
+    elsewhere = Client(REMOTE_ADDR="203.0.113.9")
+    login = {"login": resident.email, "password": PASSWORD}
+    assert elsewhere.post(reverse("account_login"), login).status_code == 302
+
+
+def test_where_the_owner_signed_in_before_still_gets_codes_past_the_cap(cap, resident, mailoutbox):
+    owner = Client(REMOTE_ADDR=OWNER)
+    login = {"login": resident.email, "password": PASSWORD}
+    assert owner.post(reverse("account_login"), login).status_code == 302
+    owner.post(reverse("account_logout"))
+    ask_from_elsewhere(resident.email, cap)
+    other = UserFactory()
+    ask_from_elsewhere(other.email, cap)
+
+    asked = ask(owner, resident.email)
+
+    assert asked.status_code == 302
+    assert sent_to(mailoutbox, resident.email) == cap + 1
+    code = CODE.search(mailoutbox[-1].body).group(1)
+    assert owner.post(asked["Location"], {"code": code}).status_code == 302
+    owner.post(reverse("account_logout"))
+    # Their address is theirs, not a way past anybody's cap.
+    assert CAPPED in ask(owner, other.email).content.decode()
