@@ -1,0 +1,151 @@
+"""Tables as cards on a phone (table.stacked), in real Chromium under the app's strict CSP.
+
+On a 390 px wide screen an organisation's members table is laid out as one card per
+member (who, role, since, then the admin's controls on their own line), so an admin
+changes a role or removes someone without scrolling sideways; on a desktop it stays a
+table. So does the owner's list of cameras. Both stay tables for screen readers, and
+the pages pass axe-core.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from commonwatch.accounts.tests.factories import HomeFactory, UserFactory
+from commonwatch.cameras.tests.factories import CameraFactory
+from commonwatch.organizations.models import Kind, Membership, Role
+from commonwatch.organizations.tests.factories import member_of, organization
+from commonwatch.web.tests.conftest import DESKTOP, PHONE
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
+
+# Long but ordinary addresses: the widest cell a member row has.
+MEMBERS = (
+    "alexandra.konstantinopoulou@riverside-police.example.org",
+    "sam.okafor@riverside-police.example.org",
+    "jo.lee@example.org",
+    "maria-fernanda.dos-santos@oversight.example.org",
+)
+
+
+def fits_the_screen(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def within_viewport(page, locator) -> bool:
+    box = locator.bounding_box()
+    return (
+        box is not None and box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"]
+    )
+
+
+def accessibility_tree(checked) -> set[tuple[str, str]]:
+    """The (role, name) pairs of the page's table parts as Chromium exposes them."""
+    cdp = checked.context.new_cdp_session(checked.page)
+    try:
+        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        cdp.detach()
+    parts = {"table", "row", "columnheader", "rowheader", "cell"}
+    return {
+        (node["role"]["value"], node.get("name", {}).get("value", ""))
+        for node in nodes
+        if not node.get("ignored") and node["role"]["value"] in parts
+    }
+
+
+def test_an_admin_manages_members_on_a_phone_without_scrolling_sideways(open_page):
+    agency = organization(Kind.OVERSIGHT, name="Riverside Oversight Board")
+    admin = member_of(agency, Role.ADMIN)
+    for email in MEMBERS:
+        member_of(agency, user=UserFactory(email=email))
+    checked = open_page()
+    checked.sign_in_as(admin)
+    page = checked.page
+    assert page.viewport_size == PHONE
+
+    page.goto(reverse("organizations:organization", args=[agency.slug]))
+    page.wait_for_load_state("load")
+    expect(page.locator("tr[data-member]")).to_have_count(len(MEMBERS) + 1)
+    assert fits_the_screen(page)
+    table_box = page.locator(".table-scroll")
+    assert table_box.evaluate("box => box.scrollWidth <= box.clientWidth"), (
+        "the members table scrolls sideways in its box"
+    )
+
+    # Each card shows what the column headers say on a desktop, and the controls fit.
+    row = page.locator(f'tr[data-member="{MEMBERS[0]}"]')
+    expect(row.locator("td[data-label]").first).to_be_visible()
+    labels = row.locator("td[data-label]").evaluate_all(
+        "cells => cells.map(c => getComputedStyle(c, '::before').content)"
+    )
+    assert any("Role" in label for label in labels) and any("Since" in label for label in labels)
+    change = row.get_by_role("button", name=f"Change role of {MEMBERS[0]}")
+    remove = row.get_by_role("button", name="Remove")
+    select = row.get_by_label(f"Role of {MEMBERS[0]}")
+    for control in (select, change, remove):
+        expect(control).to_be_visible()
+        assert within_viewport(page, control), f"{control} is off the screen"
+
+    # Still a table to assistive technology (Chromium's own accessibility tree, not the
+    # markup): column headers, the member as row header, cells without the visual labels.
+    tree = accessibility_tree(checked)
+    assert ("table", "") in tree
+    assert {("columnheader", "Role"), ("columnheader", "Since")} <= tree
+    assert ("rowheader", MEMBERS[0]) in tree
+    assert ("cell", "Oversight member") in tree
+
+    # The keyboard reaches the controls and shows where it is.
+    select.focus()
+    page.keyboard.press("Tab")
+    expect(change).to_be_focused()
+    assert change.evaluate("b => getComputedStyle(b).outlineStyle") == "solid"
+    change.blur()
+    checked.check("organization-members")
+
+    # The controls work from the card: the admin makes one member an admin, removes another.
+    select.select_option(label="Oversight admin")
+    change.click()
+    expect(page.get_by_text(f"{MEMBERS[0]} is now Oversight admin.")).to_be_visible()
+    expect(row.get_by_role("cell").first).to_have_text("Oversight admin")
+    assert Membership.objects.get(user__email=MEMBERS[0], organization=agency).role == Role.ADMIN
+    gone = page.locator(f'tr[data-member="{MEMBERS[1]}"]')
+    gone.get_by_role("button", name="Remove").click()
+    expect(gone).to_have_count(0)
+    assert fits_the_screen(page)
+
+    # A desktop keeps the table: one row per member, the headers shown, no labels repeated.
+    page.set_viewport_size(DESKTOP)
+    expect(page.locator("thead th").first).to_be_visible()
+    cells = row.locator("td, th").evaluate_all(
+        "cells => cells.map(c => getComputedStyle(c).display)"
+    )
+    assert set(cells) == {"table-cell"}
+    assert row.locator("td[data-label]").first.evaluate(
+        "c => getComputedStyle(c, '::before').content"
+    ) in ("none", "normal")
+    checked.check()
+
+
+def test_an_owner_reads_every_column_of_their_cameras_on_a_phone(open_page):
+    owner = HomeFactory().user
+    CameraFactory(owner=owner, name="Back garden")
+    CameraFactory(owner=owner, name="Front door doorbell by the garage")
+    checked = open_page()
+    checked.sign_in_as(owner)
+    page = checked.page
+
+    page.goto(reverse("cameras:list"))
+    page.wait_for_load_state("load")
+    card = page.get_by_role("row", name="Front door doorbell by the garage")
+    zones = card.get_by_role("link", name="0 privacy zones")
+    expect(zones).to_be_visible()
+    assert within_viewport(page, zones)
+    assert within_viewport(page, card.get_by_role("link", name="none"))
+    assert fits_the_screen(page)
+    assert page.locator(".table-scroll").evaluate("box => box.scrollWidth <= box.clientWidth")
+    tree = accessibility_tree(checked)
+    assert ("columnheader", "Device token") in tree and ("rowheader", "Back garden Acme") in tree
+    checked.check("camera-list")
