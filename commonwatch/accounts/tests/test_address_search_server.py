@@ -11,8 +11,7 @@ import requests
 from django.conf import settings
 
 from commonwatch.accounts.tests.factories import UserFactory
-from commonwatch.community.tests.live_servers import AsgiServer, session_cookie, wait_ready_all
-from commonwatch.core.tests.processes import process_env
+from commonwatch.community.tests.live_servers import app_server, session_cookie
 from commonwatch.geo.tests.test_geocoding import NOMINATIM_SEARCH, StandIn
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,28 +21,24 @@ def test_a_slow_geocoder_holds_up_no_one_else(tmp_path):
     """The search's Django code once waited for the geocoder in the one thread every
     request of the process shares: for as long, nobody else was answered."""
     geocoder = StandIn({"/geo/search": NOMINATIM_SEARCH}, delay=2)
-    env = process_env(tmp_path, GEOCODER="nominatim", GEOCODER_URL=geocoder.url)
-    env.pop("REDIS_URL", None)
-    app = AsgiServer("app", env, tmp_path)
     try:
-        wait_ready_all([app])
-        site = f"http://127.0.0.1:{app.port}"
-        cookie = f"{settings.SESSION_COOKIE_NAME}={session_cookie(UserFactory())}"
-        with ThreadPoolExecutor(1) as pool:
-            search = pool.submit(
-                requests.get,
-                f"{site}/api/v1/places",
-                params={"q": "4100 Elm St"},
-                headers={"Cookie": cookie},
-                timeout=10,
-            )
-            while not geocoder.requests:  # the search now waits for the geocoder
-                time.sleep(0.02)
-            health = requests.get(f"{site}/healthz", timeout=1.5)
-            still_waiting = not search.done()
-            found = search.result()
+        with app_server(tmp_path, GEOCODER="nominatim", GEOCODER_URL=geocoder.url) as app:
+            site = f"http://127.0.0.1:{app.port}"
+            cookie = f"{settings.SESSION_COOKIE_NAME}={session_cookie(UserFactory())}"
+            with ThreadPoolExecutor(1) as pool:
+                search = pool.submit(
+                    requests.get,
+                    f"{site}/api/v1/places",
+                    params={"q": "4100 Elm St"},
+                    headers={"Cookie": cookie},
+                    timeout=10,
+                )
+                while not geocoder.requests:  # the search now waits for the geocoder
+                    time.sleep(0.02)
+                health = requests.get(f"{site}/healthz", timeout=1.5)
+                still_waiting = not search.done()
+                found = search.result()
     finally:
-        app.stop()
         geocoder.close()
     assert health.ok and still_waiting
     assert found.status_code == 200

@@ -9,7 +9,6 @@ import socket
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from io import BytesIO
 
 import pytest
@@ -22,6 +21,7 @@ from tusclient.storage.filestorage import FileStorage
 from commonwatch.cameras.models import Clip, ClipSource, ClipUpload
 from commonwatch.community.tests.live_servers import (
     AsgiServer,
+    app_server,
     session_cookie,
     stop_all,
     wait_ready_all,
@@ -41,18 +41,6 @@ TUS_PATCH = {"Tus-Resumable": "1.0.0", "Content-Type": "application/offset+octet
 @pytest.fixture(scope="module")
 def video() -> bytes:
     return short_video(3, fps=15, size=(160, 120))
-
-
-@contextmanager
-def app_server(tmp_path, **settings_env):
-    env = process_env(tmp_path, TASK_BACKEND="immediate", **settings_env)
-    env.pop("REDIS_URL", None)
-    app = AsgiServer("app", env, tmp_path)
-    try:
-        wait_ready_all([app])
-        yield app
-    finally:
-        app.stop()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ import struct
 import subprocess
 import sys
 import time
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 from channels.testing import WebsocketCommunicator
@@ -133,6 +133,20 @@ def stop_all(servers: list[AsgiServer]) -> None:
             server.process.terminate()
     for server in servers:
         server.stop()
+
+
+@contextmanager
+def app_server(tmp_path, **settings_env):
+    """One app process on this run's database, tasks run at once, no Redis: for tests
+    of what the app server itself does (streams, limits, threads)."""
+    env = process_env(tmp_path, TASK_BACKEND="immediate", **settings_env)
+    env.pop("REDIS_URL", None)
+    app = AsgiServer("app", env, tmp_path)
+    try:
+        wait_ready_all([app])
+        yield app
+    finally:
+        app.stop()
 
 
 def server_env(*, redis_url: str, data_dir: Path) -> dict[str, str]:

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from commonwatch.community.tests.live_servers import AsgiServer, wait_ready_all
+from commonwatch.community.tests.live_servers import app_server
 from commonwatch.core.streaming import BLOCK
-from commonwatch.core.tests.processes import process_env
 
 SIZE = 256 * 1024 * 1024  # sparse: read from no disk, but read all the same
 
@@ -27,12 +26,8 @@ def tiles(tmp_path) -> Path:
 
 @pytest.fixture
 def server(tmp_path, tiles):
-    env = process_env(tmp_path, TASK_BACKEND="immediate", MAP_TILES=str(tiles))
-    env.pop("REDIS_URL", None)
-    app = AsgiServer("app", env, tmp_path)
-    wait_ready_all([app])
-    yield app
-    app.stop()
+    with app_server(tmp_path, MAP_TILES=str(tiles)) as app:
+        yield app
 
 
 def _bytes_read(pid: int) -> int:

@@ -8,8 +8,7 @@ import time
 
 import pytest
 
-from commonwatch.community.tests.live_servers import AsgiServer, wait_ready_all
-from commonwatch.core.tests.processes import process_env
+from commonwatch.community.tests.live_servers import app_server
 
 LIMIT = 256 * 1024
 CHUNK = 64 * 1024
@@ -18,12 +17,8 @@ THREE_HUNDRED_MB = 300 * 1024 * 1024
 
 @pytest.fixture
 def server(tmp_path):
-    env = process_env(tmp_path, TASK_BACKEND="immediate", MEDIA_MAX_UPLOAD_BYTES=str(LIMIT))
-    env.pop("REDIS_URL", None)
-    app = AsgiServer("app", env, tmp_path)
-    wait_ready_all([app])
-    yield app
-    app.stop()
+    with app_server(tmp_path, MEDIA_MAX_UPLOAD_BYTES=str(LIMIT)) as app:
+        yield app
 
 
 def _send_until_answered(port: int, head: bytes, chunk: bytes, most: int) -> tuple[bytes, int]:
