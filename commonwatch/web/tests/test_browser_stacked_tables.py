@@ -9,6 +9,8 @@ the pages pass axe-core.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -83,11 +85,21 @@ def test_an_admin_manages_members_on_a_phone_without_scrolling_sideways(open_pag
     )
     assert any("Role" in label for label in labels) and any("Since" in label for label in labels)
     change = row.get_by_role("button", name=f"Change role of {MEMBERS[0]}")
-    remove = row.get_by_role("button", name="Remove")
+    remove = row.get_by_role("button", name=f"Remove {MEMBERS[0]}", exact=True)
     select = row.get_by_label(f"Role of {MEMBERS[0]}")
     for control in (select, change, remove):
         expect(control).to_be_visible()
         assert within_viewport(page, control), f"{control} is off the screen"
+    # Each row's buttons say whom they act on to a screen reader, as the row says it to the
+    # eye: a list of the page's buttons does not offer four alike "Remove".
+    removes = page.locator("tr[data-member]").get_by_role("button", name=re.compile("^Remove"))
+    expect(removes).to_have_count(len(MEMBERS))  # not the admin's own row
+    for email in MEMBERS:
+        expect(
+            page.locator(f'tr[data-member="{email}"]').get_by_role(
+                "button", name=f"Remove {email}", exact=True
+            )
+        ).to_have_count(1)
 
     # Still a table to assistive technology (Chromium's own accessibility tree, not the
     # markup): column headers, the member as row header, cells without the visual labels.
@@ -112,7 +124,7 @@ def test_an_admin_manages_members_on_a_phone_without_scrolling_sideways(open_pag
     expect(row.get_by_role("cell").first).to_have_text("Oversight admin")
     assert Membership.objects.get(user__email=MEMBERS[0], organization=agency).role == Role.ADMIN
     gone = page.locator(f'tr[data-member="{MEMBERS[1]}"]')
-    gone.get_by_role("button", name="Remove").click()
+    gone.get_by_role("button", name=f"Remove {MEMBERS[1]}", exact=True).click()
     expect(gone).to_have_count(0)
     assert fits_the_screen(page)
 
