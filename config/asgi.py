@@ -22,7 +22,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from commonwatch.cameras.asgi import StagedClipBytes  # noqa: E402
 from commonwatch.core.asgi import OwnThreads  # noqa: E402
-from commonwatch.media.asgi import UploadSizeLimit  # noqa: E402
+from commonwatch.media.asgi import FileUploadThreads, UploadSizeLimit  # noqa: E402
 from config.websockets import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
@@ -31,7 +31,11 @@ application = ProtocolTypeRouter(
             StagedClipBytes(
                 # An address search waits for the geocoder (up to GEOCODER_TIMEOUT_SECONDS).
                 OwnThreads(
-                    django_asgi_app, path=re.compile("/api/v1/places"), threads=4, name="geocoder"
+                    # A request carrying files waits for the storage (S3) to take them.
+                    FileUploadThreads(django_asgi_app),
+                    path=re.compile("/api/v1/places"),
+                    threads=4,
+                    name="geocoder",
                 )
             )
         ),

@@ -510,6 +510,13 @@ CAMERA_UPLOADS_AT_ONCE = env.int("CAMERA_UPLOADS_AT_ONCE", default=8)
 # ... of which one owner's cameras may hold this many (one account cannot take them all).
 CAMERA_UPLOADS_PER_OWNER = env.int("CAMERA_UPLOADS_PER_OWNER", default=3)
 CAMERA_UPLOAD_IDLE_SECONDS = env.float("CAMERA_UPLOAD_IDLE_SECONDS", default=60)
+# Requests carrying files (multipart/form-data: posts with photos, clip imports) whose
+# Django code an app process runs at once, each in a thread of its own with its own
+# database connection, so a slow object store holds up no other request; one more is
+# answered 503 with Retry-After.
+FILE_UPLOADS_AT_ONCE = env.int("FILE_UPLOADS_AT_ONCE", default=4)
+if FILE_UPLOADS_AT_ONCE < 1:
+    raise ImproperlyConfigured("FILE_UPLOADS_AT_ONCE must be at least 1.")
 FILE_UPLOAD_HANDLERS = [
     "commonwatch.media.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

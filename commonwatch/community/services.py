@@ -162,27 +162,36 @@ def submit_post(
     held_by_check = _require_text_passes(title=title, body=body, as_written=as_written)
     for upload in uploads:
         media.check_upload(upload)
-    with transaction.atomic():
-        post = Post(
-            author=author,
-            category=category,
-            title=title.strip(),
-            body=body.strip(),
-            occurred_at=occurred_at,
-            created_at=now,
-            media_count=len(uploads),
-            held_by_check=held_by_check,
-        )
-        post.place(lat, lng)
-        post.full_clean()
-        post.save()
-        ThreadAlias.objects.create(post=post, user=author, number=1)
-        for upload, description in zip(uploads, descriptions, strict=True):
-            PostMedia.objects.create(
-                post=post,
-                media_file=media.accept_upload(owner=author, upload=upload),
-                description=description,
-            )
+    post = Post(
+        author=author,
+        category=category,
+        title=title.strip(),
+        body=body.strip(),
+        occurred_at=occurred_at,
+        created_at=now,
+        media_count=len(uploads),
+        held_by_check=held_by_check,
+    )
+    post.place(lat, lng)
+    post.full_clean()
+    # The files are stored first, outside the transaction: an object store slow to take
+    # them then holds no transaction open (on SQLite, no other writer waits for it).
+    stored: list[dict] = []
+    try:
+        for upload in uploads:
+            stored.append(media.store_upload(upload))
+        with transaction.atomic():
+            post.save()
+            ThreadAlias.objects.create(post=post, user=author, number=1)
+            for kept, description in zip(stored, descriptions, strict=True):
+                PostMedia.objects.create(
+                    post=post,
+                    media_file=media.accept_stored(owner=author, **kept),
+                    description=description,
+                )
+    except BaseException:
+        media.discard_stored(stored)
+        raise
     return post
 
 

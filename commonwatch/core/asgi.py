@@ -27,8 +27,9 @@ from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.urls import set_script_prefix
 
 # A request whose view waits on the network (a clip's bytes still streaming in, another
-# server's answer) names under this scope key the executor its Django code runs on:
-# waiting in the process's one sync thread would hold every other request up as long.
+# server's answer, the object store taking uploaded files) names under this scope key the
+# executor its Django code runs on: waiting in the process's one sync thread would hold
+# every other request up as long.
 OWN_THREADS = "commonwatch.own_threads"
 
 

@@ -1,19 +1,31 @@
-"""The upload size limit at the ASGI door, where a body streams in.
+"""Requests that carry files, at the ASGI door, where a body streams in.
 
-Django's ASGI handler reads a whole request body into a temporary file before any
-middleware or upload handler runs, so there the limit must act sooner: a body declared
-larger than settings.MEDIA_MAX_UPLOAD_BYTES is answered 413 without reading a byte of it,
-and one that arrives without a declared length (chunked) is counted as it comes and
-answered 413 the moment it passes the limit, the rest never read.
+UploadSizeLimit: Django's ASGI handler reads a whole request body into a temporary file
+before any middleware or upload handler runs, so there the limit must act sooner: a body
+declared larger than settings.MEDIA_MAX_UPLOAD_BYTES is answered 413 without reading a
+byte of it, and one that arrives without a declared length (chunked) is counted as it
+comes and answered 413 the moment it passes the limit, the rest never read.
+
+FileUploadThreads: a request that carries files (multipart/form-data with a body) runs
+its Django code on a few threads of its own, because its view stores them (in S3 with
+MEDIA_STORAGE=s3) and waiting on the object store in the one thread every request of the
+process shares would hold every page, API call and health check up as long.
 """
 
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+
+from commonwatch.core.asgi import OWN_THREADS
 
 from .uploads import too_large_message
+
+MULTIPART = b"multipart/form-data"
+BUSY_RETRY_SECONDS = 5
 
 
 class UploadSizeLimit:
@@ -66,3 +78,86 @@ async def answer(send, status: int, body: bytes, headers: list[tuple[bytes, byte
     length = [(b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers + length})
     await send({"type": "http.response.body", "body": body})
+
+
+class FileUploadThreads:
+    """ASGI layer: a request carrying files runs its Django code on one of
+    settings.FILE_UPLOADS_AT_ONCE threads of its own, each with its own database
+    connection; past that many at once it is answered 503 with Retry-After.
+
+    Its body is still read as every body is, on the event loop (no thread is held while a
+    phone sends its photos); the request takes a thread when its last byte has come, and
+    gives it back once its answer is sent. If every thread is taken then (the object store
+    is slow), it is told to send again, and nothing of it is stored: its Django code never
+    ran. Told so at once, without reading the body, if every thread is taken when it
+    arrives. Not queued: a web form waiting behind a stalled store would wait past the
+    proxy's timeout, and its post would be made after the browser had given up on it.
+
+    Placed inside UploadSizeLimit (an oversized body is refused before this counts it)
+    and inside the layers that give a request threads of their own already (tus clip
+    bytes, address searches): those keep theirs.
+    """
+
+    def __init__(self, app, *, threads: int | None = None):
+        self.app = app
+        self.threads = threads if threads is not None else settings.FILE_UPLOADS_AT_ONCE
+        self.executor = ThreadPoolExecutor(self.threads, thread_name_prefix="file-upload")
+        self.running = 0  # requests holding a thread, counted on the event loop only
+
+    async def __call__(self, scope, receive, send):
+        if not (
+            scope["type"] == "http"
+            and OWN_THREADS not in scope
+            and carries_files(scope.get("headers", []))
+        ):
+            return await self.app(scope, receive, send)
+        if self.running >= self.threads:
+            return await _busy(scope, send, unread=True)
+        holding = False
+
+        async def receive_then_take_a_thread():
+            nonlocal holding
+            message = await receive()
+            if holding or message["type"] != "http.request" or message.get("more_body", False):
+                return message
+            # The body's last bytes: Django hops to a thread as soon as it has them.
+            if self.running >= self.threads:
+                await _busy(scope, send)
+                return {"type": "http.disconnect"}  # Django stops, answers nothing, runs nothing
+            self.running += 1
+            holding = True
+            return message
+
+        try:
+            await self.app({**scope, OWN_THREADS: self.executor}, receive_then_take_a_thread, send)
+        finally:
+            if holding:
+                self.running -= 1
+
+
+def carries_files(headers) -> bool:
+    """A multipart/form-data request with a body (a declared non-zero length, or chunked)."""
+    kind, has_body = b"", False
+    for name, value in headers:
+        if name == b"content-type":
+            kind = value.split(b";", 1)[0].strip().lower()
+        elif name == b"transfer-encoding":
+            has_body = True
+        elif name == b"content-length":
+            has_body = has_body or not value.strip().isdigit() or int(value) > 0
+    return kind == MULTIPART and has_body
+
+
+async def _busy(scope, send, *, unread: bool = False) -> None:
+    """503 with Retry-After, in the API's error shape under /api/ (as the tus 503), else as
+    a sentence; the connection closes if the body was left unread."""
+    detail = _("Too many uploads are arriving at once: send again in a few seconds.")
+    if scope.get("path", "").startswith("/api/"):
+        body = json.dumps({"detail": detail, "code": "busy"}).encode()
+        kind = b"application/json"
+    else:
+        body, kind = detail.encode(), b"text/plain; charset=utf-8"
+    headers = [(b"content-type", kind), (b"retry-after", str(BUSY_RETRY_SECONDS).encode())]
+    if unread:
+        headers.append((b"connection", b"close"))
+    await answer(send, 503, body, headers)

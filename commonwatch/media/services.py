@@ -58,9 +58,30 @@ def check_upload(upload) -> str:
 @transaction.atomic
 def accept_upload(*, owner, upload) -> MediaFile:
     """Keep the upload privately and queue its processing; nobody else can see it yet."""
+    return accept_stored(owner=owner, **store_upload(upload))
+
+
+def store_upload(upload) -> dict:
+    """Check the upload and keep it privately as it came, in no transaction of its own:
+    what accept_stored needs (kind, upload_name, size). Storing before the transaction
+    that records it keeps that transaction short (an object store slow to take the bytes
+    would hold it open, and on SQLite every writer of every process with it); a file
+    whose transaction then fails is deleted by the caller (discard_stored), or else by
+    sweep_media."""
     kind = check_upload(upload)
     upload_name = media_storage().save(incoming_name(), upload)
-    return accept_stored(owner=owner, kind=kind, upload_name=upload_name, size=upload.size)
+    return {"kind": kind, "upload_name": upload_name, "size": upload.size}
+
+
+def discard_stored(stored: list[dict]) -> None:
+    """Delete files store_upload kept that no record will name (their transaction failed),
+    without hiding why it failed: what cannot be deleted now is left to sweep_media."""
+    storage = media_storage()
+    for each in stored:
+        try:
+            storage.delete(each["upload_name"])
+        except Exception:
+            logger.exception("Media: could not delete %s", each["upload_name"])
 
 
 def incoming_name() -> str:

@@ -8,6 +8,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection
 from django.test import TestCase
 from PIL import Image
 
@@ -42,6 +43,32 @@ def test_a_post_with_a_bad_file_leaves_nothing_behind():
         submit(author, uploads=[upload("a.jpg", jpeg_with_gps()), upload("b.jpg", b"junk")])
     assert not author.posts.exists()
     assert not PostMedia.objects.exists() and not MediaFile.objects.exists()
+
+
+def test_photos_are_stored_before_the_transaction_and_deleted_if_it_fails(monkeypatch, settings):
+    """An object store slow to take them holds no transaction open; a post that then
+    fails to be recorded leaves no stored file behind."""
+    author = resident_at(*CENTER)
+    real_save = media_storage().save
+    around = len(connection.atomic_blocks)  # the test's own
+    in_transaction = []
+
+    def save(*args, **kwargs):
+        in_transaction.append(len(connection.atomic_blocks) > around)
+        return real_save(*args, **kwargs)
+
+    def refuse(**kwargs):
+        raise DatabaseError("the database went away")
+
+    monkeypatch.setattr(media_storage(), "save", save)
+    monkeypatch.setattr(services.ThreadAlias.objects, "create", refuse)
+    with pytest.raises(DatabaseError):
+        submit(author, uploads=[upload("a.jpg", jpeg_with_gps()), upload("b.jpg", jpeg_with_gps())])
+
+    assert in_transaction == [False, False]
+    assert not author.posts.exists() and not MediaFile.objects.exists()
+    media = settings.MEDIA_ROOT
+    assert not media.exists() or not [p for p in media.rglob("*") if p.is_file()]
 
 
 def test_too_many_files_are_refused():

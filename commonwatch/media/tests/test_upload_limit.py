@@ -10,7 +10,7 @@ from django.core.files.uploadhandler import StopUpload
 from django.core.handlers.asgi import ASGIHandler
 
 from commonwatch.community.tests.factories import CENTER, resident_at
-from commonwatch.media.asgi import UploadSizeLimit
+from commonwatch.media.asgi import FileUploadThreads, UploadSizeLimit
 from commonwatch.media.models import MediaFile
 from commonwatch.media.tests.factories import short_video, upload
 from commonwatch.media.uploads import SizeLimitUploadHandler
@@ -122,4 +122,5 @@ def test_the_asgi_app_is_wrapped():
     assert isinstance(door, UploadSizeLimit)
     assert isinstance(door.app, StagedClipBytes)  # tus clip bytes: inside the door's count
     assert isinstance(door.app.app, OwnThreads)  # address searches: off the shared thread
-    assert isinstance(door.app.app.app, ASGIHandler)
+    assert isinstance(door.app.app.app, FileUploadThreads)  # files: off it too, counted
+    assert isinstance(door.app.app.app.app, ASGIHandler)

@@ -41,22 +41,34 @@
     data.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
     Object.keys(fields).forEach(function (key) { data.append(key, fields[key]); });
     files.forEach(function (file) { data.append("folder", file, file.name); });
-    var xhr = new XMLHttpRequest();
-    xhr.open("POST", url);
-    xhr.setRequestHeader("Accept", "application/json");
-    xhr.upload.addEventListener("progress", function (event) { progress(event.loaded); });
-    xhr.addEventListener("load", function () {
-      var answer = {};
-      try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = {}; }
-      if (xhr.status === 200) { done(answer); return; }
-      say(answer.detail || xhr.responseText || ("The server answered " + xhr.status + "."));
-      failed();
-    });
-    xhr.addEventListener("error", function () {
-      say("The connection was lost: nothing more was sent.");
-      failed();
-    });
-    xhr.send(data);
+    var busyTries = 0;
+    function send() {
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", url);
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.upload.addEventListener("progress", function (event) { progress(event.loaded); });
+      xhr.addEventListener("load", function () {
+        var answer = {};
+        try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = {}; }
+        if (xhr.status === 200) { done(answer); return; }
+        // Busy (503): nothing of this part was kept; it goes again when the server says.
+        if (xhr.status === 503 && busyTries < 12) {
+          busyTries += 1;
+          var wait = Number(xhr.getResponseHeader("Retry-After")) || 5;
+          say("The server is busy: sending this part again in " + wait + " s…");
+          window.setTimeout(send, wait * 1000);
+          return;
+        }
+        say(answer.detail || xhr.responseText || ("The server answered " + xhr.status + "."));
+        failed();
+      });
+      xhr.addEventListener("error", function () {
+        say("The connection was lost: nothing more was sent.");
+        failed();
+      });
+      xhr.send(data);
+    }
+    send();
   }
 
   function sendParts(parts, count, left) {
