@@ -10,8 +10,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from commonwatch.community.tests.live_servers import AsgiServer, wait_ready_all
-from commonwatch.core.tests.processes import process_env
+from commonwatch.community.tests.live_servers import app_server
 
 AGENT = Path(sys.executable).parent / "commonwatch-agent"
 TOKEN = "cwcam_" + "t" * 40
@@ -52,11 +51,5 @@ def wait_for(condition, timeout: float, what: str, step: float = 0.05):
 @contextmanager
 def app_server_running(tmp_path, **settings):
     """The app server, with settings (environment variables) of the test's own."""
-    env = process_env(tmp_path / "server", TASK_BACKEND="immediate", **settings)
-    env.pop("REDIS_URL", None)
-    server = AsgiServer("app", env, tmp_path)
-    try:
-        wait_ready_all([server])
+    with app_server(tmp_path, data_dir=tmp_path / "server", **settings) as server:
         yield f"http://127.0.0.1:{server.port}"
-    finally:
-        server.stop()

@@ -136,10 +136,10 @@ def stop_all(servers: list[AsgiServer]) -> None:
 
 
 @contextmanager
-def app_server(tmp_path, **settings_env):
-    """One app process on this run's database, tasks run at once, no Redis: for tests
-    of what the app server itself does (streams, limits, threads)."""
-    env = process_env(tmp_path, TASK_BACKEND="immediate", **settings_env)
+def app_server(tmp_path, *, data_dir: Path | None = None, **settings_env):
+    """One app process on this run's database, tasks run at once (unless settings_env
+    says otherwise), no Redis: for tests of what the app server itself does."""
+    env = process_env(data_dir or tmp_path, **{"TASK_BACKEND": "immediate", **settings_env})
     env.pop("REDIS_URL", None)
     app = AsgiServer("app", env, tmp_path)
     try:

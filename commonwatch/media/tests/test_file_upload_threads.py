@@ -20,9 +20,8 @@ from urllib3.filepost import encode_multipart_formdata
 
 from commonwatch.community.models import Post
 from commonwatch.community.tests.factories import CENTER, resident_at
-from commonwatch.community.tests.live_servers import AsgiServer, session_cookie, wait_ready_all
+from commonwatch.community.tests.live_servers import app_server, session_cookie
 from commonwatch.core.asgi import OWN_THREADS
-from commonwatch.core.tests.processes import process_env
 from commonwatch.media.asgi import FileUploadThreads, carries_files
 from commonwatch.media.models import MediaFile
 
@@ -40,20 +39,16 @@ FORM = {
 
 @contextmanager
 def stalling_server(tmp_path, **settings_env):
-    env = process_env(
+    with app_server(
         tmp_path,
         DJANGO_SETTINGS_MODULE="commonwatch.media.tests.stalling_settings",
         TASK_BACKEND="database",  # queued, never processed here: stored files are uploads
         **settings_env,
-    )
-    env.pop("REDIS_URL", None)
-    app = AsgiServer("app", env, tmp_path)
-    try:
-        wait_ready_all([app])
-        yield f"http://127.0.0.1:{app.port}"
-    finally:
-        let_saves_finish(tmp_path)  # never leave a request of the server hanging
-        app.stop()
+    ) as app:
+        try:
+            yield f"http://127.0.0.1:{app.port}"
+        finally:
+            let_saves_finish(tmp_path)  # never leave a request of the server hanging
 
 
 class Resident:
