@@ -207,8 +207,9 @@ def _remove(camera: Camera) -> None:
 
 def _waiting_import_bytes(camera: Camera) -> list[str]:
     """The camera's zips not yet opened and imported files not yet made clips. Its
-    imports are locked first, so a worker busy with one finishes before they are listed
-    and cannot keep bytes for a camera that is gone."""
+    imports are locked first, so a worker recording one finishes before they are listed;
+    one still keeping bytes (in no transaction) finds the import gone when it comes to
+    record them, and deletes them (imports.services)."""
     archives = ClipImport.objects.select_for_update().filter(camera=camera)
     files = ClipImportFile.objects.filter(clip_import__camera=camera).exclude(upload_name="")
     return [
@@ -309,7 +310,9 @@ def add_clip(
         existing = Clip.objects.filter(owner=camera.owner, received_sha256=received_sha256).first()
         if existing is None:
             raise
-        _delete_quietly(upload_name)
+        # Once the caller's transaction (if any) commits: a rollback leaves the bytes to
+        # whatever still names them (an import's waiting file).
+        transaction.on_commit(partial(_delete_quietly, upload_name), robust=True)
         return existing, False
     return clip, True
 

@@ -11,14 +11,26 @@ A file whose time neither its metadata nor its name gives is skipped, not dated 
 file time: a browser does not send that, and copying or unzipping resets it, so the
 whole export would land on the day of the import, misplaced on the timeline and kept
 for the wrong days. The reason tells the owner how to name it so it imports.
+
+No slow file work happens inside a transaction: unpacking a zip, hashing, storing the
+bytes (an object store may be slow to take them) and reading a file's time are done
+first, in none; then the rows are written in one short transaction, under the import's
+lock, which checks the duplicates again (another part of the same import may have kept
+the same bytes meanwhile). On SQLite each transaction holds the database's one write
+lock, so a long one would make every other writer of the site wait, and fail after the
+busy timeout. Bytes kept for rows that are then not written (an error, a refusal, the
+import gone meanwhile) are deleted at once; what a crash leaves in incoming/ is no row's
+and goes with the media sweep (sweep_media, check_clips --repair).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial
 
@@ -62,10 +74,13 @@ from .sources import (
     zip_entries,
 )
 
+logger = logging.getLogger(__name__)
+
 OPEN_ARCHIVE = "cameras.import_open_archive"
 IMPORT_FILE = "cameras.import_file"
 HEAD_BYTES = 16
 BLOCK = 1 << 20
+IN_BATCH = 500  # hashes asked about in one query
 
 
 def start_import(
@@ -88,20 +103,28 @@ def start_import(
     return _start_files(owner, camera, [*upload_entries(uploads), *left_out], name, state)
 
 
-@transaction.atomic
 def add_files(*, owner, clip_import: ClipImport, uploads, last: bool, left_out=()) -> ClipImport:
     """Another part of a folder sent in parts (a browser sends a large folder so, each
     part within the upload limits); the `last` one lets the import finish."""
     require(owner, policies.IMPORT, clip_import, hidden=True)
-    clip_import = ClipImport.objects.select_for_update().get(pk=clip_import.pk)
+    _require_receiving(ClipImport.objects.filter(pk=clip_import.pk).first())
+    _check_room(owner, sum(u.size for u in uploads))
+    files = keep_bytes(clip_import, [*upload_entries(uploads), *left_out])
+    with _discarded_unless_recorded(files), transaction.atomic():
+        clip_import = ClipImport.objects.select_for_update().filter(pk=clip_import.pk).first()
+        _require_receiving(clip_import)  # again, under the lock: the last part came meanwhile
+        if last:
+            clip_import.state = State.IMPORTING
+            clip_import.save(update_fields=["state"])
+        _queue(clip_import, _record(clip_import, files))
+    return clip_import
+
+
+def _require_receiving(clip_import: ClipImport | None) -> None:
+    if clip_import is None:  # its camera was removed meanwhile
+        raise NotFound(_("This does not exist, or it is not yours to see."))
     if clip_import.state != State.RECEIVING:
         raise Conflict(_("This import has received all its files already."), code="received")
-    _check_room(owner, sum(u.size for u in uploads))
-    if last:
-        clip_import.state = State.IMPORTING
-        clip_import.save(update_fields=["state"])
-    _queue(clip_import, stage_all(clip_import, [*upload_entries(uploads), *left_out]))
-    return clip_import
 
 
 def _is_zip(upload) -> bool:
@@ -143,47 +166,113 @@ def _start_archive(owner, camera, upload, name: str) -> ClipImport:
     return clip_import
 
 
-@transaction.atomic
 def _start_files(owner, camera, entries: list[Entry], name: str, state: str) -> ClipImport:
-    clip_import = ClipImport.objects.create(
-        owner=owner, camera=camera, name=name[:255], state=state
-    )
-    _queue(clip_import, stage_all(clip_import, entries))
+    files = keep_bytes(ClipImport(owner=owner, camera=camera), entries)
+    with _discarded_unless_recorded(files), transaction.atomic():
+        clip_import = ClipImport.objects.create(
+            owner=owner, camera=camera, name=name[:255], state=state
+        )
+        _queue(clip_import, _record(clip_import, files))
     return clip_import
 
 
 def stage_all(clip_import: ClipImport, entries) -> list[ClipImportFile]:
-    """Judge every entry, keep the bytes of those that wait; returns those that wait.
+    """Judge every entry and keep the bytes of those that wait (keep_bytes), then record
+    them all in one short transaction (_record); returns those that wait, not yet queued.
     If anything fails midway, the bytes kept so far are deleted with it."""
-    waiting: list[ClipImportFile] = []
+    files = keep_bytes(clip_import, entries)
+    with _discarded_unless_recorded(files), transaction.atomic():
+        ClipImport.objects.select_for_update().get(pk=clip_import.pk)
+        return _record(clip_import, files)
+
+
+def keep_bytes(clip_import: ClipImport, entries: Iterable[Entry]) -> list[ClipImportFile]:
+    """Judge every entry and keep the bytes of those that will wait, in no transaction
+    (call it in none): unsaved rows, in order, for _record. A file whose bytes the owner
+    has already (a clip, a file of this import waiting, an earlier entry here) is not
+    kept. If anything fails midway, the bytes kept so far are deleted with it."""
+    files: list[ClipImportFile] = []
+    hashes: set[str] = set()
     try:
         for entry in entries:
-            staged = stage(clip_import, entry)
-            if staged.outcome == ImportOutcome.WAITING:
-                waiting.append(staged)
+            files.append(_keep(clip_import, entry, hashes))
     except BaseException:
-        for staged in waiting:
-            media_storage().delete(staged.upload_name)
+        discard(files)
         raise
-    return waiting
+    return files
 
 
-def stage(clip_import: ClipImport, entry: Entry) -> ClipImportFile:
-    """Record one entry: skipped (with why), already imported, or kept and waiting."""
-    file = ClipImportFile(clip_import=clip_import, name=entry.name[:255], size=entry.size)
+def _keep(clip_import: ClipImport, entry: Entry, hashes: set[str]) -> ClipImportFile:
+    """One entry judged: skipped (with why), already imported, or its bytes kept."""
+    file = ClipImportFile(name=entry.name[:255], size=entry.size)
     refusal = entry.refusal or refusal_by_size(entry.size)
     if not refusal:
         refusal, file.sha256 = _read(entry)
     if refusal:
         file.outcome, file.reason = ImportOutcome.SKIPPED, refusal
-    elif _known(clip_import, file.sha256):
-        file.outcome = ImportOutcome.ALREADY
-        file.reason = _("The same video is already among your clips.")
+    elif file.sha256 in hashes or _known(clip_import, [file.sha256]):
+        _already(file)
     else:
         with entry.open() as data:
             file.upload_name = media_storage().save(incoming_name(), File(data))
-    file.save()
+        hashes.add(file.sha256)
     return file
+
+
+def _already(file: ClipImportFile) -> None:
+    file.outcome = ImportOutcome.ALREADY
+    file.reason = _("The same video is already among your clips.")
+
+
+def _record(clip_import: ClipImport, files: list[ClipImportFile]) -> list[ClipImportFile]:
+    """Save the rows keep_bytes made, in the caller's transaction and under the import's
+    lock; returns those that wait. Bytes that became known since they were kept (another
+    part of this import, a clip made meanwhile) count as already imported, and go once
+    this commits."""
+    late = _known(clip_import, [f.sha256 for f in files if f.upload_name])
+    for file in files:
+        file.clip_import = clip_import
+        if file.upload_name and file.sha256 in late:
+            transaction.on_commit(partial(_delete_quietly, file.upload_name), robust=True)
+            file.upload_name = ""
+            _already(file)
+    ClipImportFile.objects.bulk_create(files, batch_size=IN_BATCH)
+    return [file for file in files if file.outcome == ImportOutcome.WAITING]
+
+
+class _discarded_unless_recorded:  # noqa: N801 (used as a context manager, like atomic)
+    """Delete the bytes keep_bytes kept if the block that records them fails; the names
+    are taken on entering, as _record empties those it finds duplicates."""
+
+    def __init__(self, files: list[ClipImportFile]):
+        self.names = [file.upload_name for file in files if file.upload_name]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback) -> bool:
+        if kind is not None:
+            _delete_all_quietly(self.names)
+        return False
+
+
+def discard(files: list[ClipImportFile]) -> None:
+    """Delete the bytes kept for rows no transaction recorded."""
+    _delete_all_quietly([file.upload_name for file in files if file.upload_name])
+
+
+def _delete_all_quietly(names: list[str]) -> None:
+    """Without hiding why the caller failed: what cannot be deleted now is left to the
+    media sweep, which finds no row naming it."""
+    for name in names:
+        _delete_quietly(name)
+
+
+def _delete_quietly(name: str) -> None:
+    try:
+        media_storage().delete(name)
+    except Exception:
+        logger.exception("Imports: could not delete %s", name)
 
 
 def _read(entry: Entry) -> tuple[str, str]:
@@ -211,12 +300,18 @@ def _judge(name: str, data) -> tuple[str, str]:
     return "", digest.hexdigest()
 
 
-def _known(clip_import: ClipImport, sha256: str) -> bool:
-    """Already a clip of the owner, or already kept by this import."""
-    return (
-        Clip.objects.filter(owner_id=clip_import.owner_id, received_sha256=sha256).exists()
-        or clip_import.files.filter(sha256=sha256).exclude(upload_name="").exists()
-    )
+def _known(clip_import: ClipImport, hashes: list[str]) -> set[str]:
+    """Those of `hashes` that are already a clip of the owner, or already kept by this
+    import (a file of it waiting)."""
+    found: set[str] = set()
+    for start in range(0, len(hashes), IN_BATCH):
+        batch = hashes[start : start + IN_BATCH]
+        clips = Clip.objects.filter(owner_id=clip_import.owner_id, received_sha256__in=batch)
+        found.update(clips.values_list("received_sha256", flat=True))
+        if clip_import.pk is not None:
+            kept = clip_import.files.filter(sha256__in=batch).exclude(upload_name="")
+            found.update(kept.values_list("sha256", flat=True))
+    return found
 
 
 def _queue(clip_import: ClipImport, waiting: list[ClipImportFile]) -> None:
@@ -228,38 +323,48 @@ def _queue(clip_import: ClipImport, waiting: list[ClipImportFile]) -> None:
 @outbox.handler(OPEN_ARCHIVE)
 def open_archive(*, import_id: int) -> None:
     """Check the zip as a whole, then judge and keep its members. Repeating it is
-    harmless: an import past OPENING is left alone."""
-    with transaction.atomic():
-        clip_import = (
-            ClipImport.objects.select_for_update().filter(pk=import_id, state=State.OPENING).first()
-        )
-        if clip_import is None:
+    harmless: an import past OPENING is left alone, and a run that finds it so only when
+    recording (another run was first) deletes the bytes it kept."""
+    clip_import = ClipImport.objects.filter(pk=import_id, state=State.OPENING).first()
+    if clip_import is None:
+        return
+    refusal, files = _open_archive(clip_import)
+    with _discarded_unless_recorded(files), transaction.atomic():
+        locked = (
+            ClipImport.objects.select_for_update().filter(pk=import_id, state=State.OPENING)
+        ).first()
+        if locked is None:  # opened by another run meanwhile, or its camera removed
+            discard(files)
             return
-        with tempfile.TemporaryDirectory(prefix="commonwatch-import-") as workdir:
-            local = f"{workdir}/archive.zip"
-            _copy_here(clip_import.archive_name, local)
-            _open_local_archive(clip_import, local)
-        transaction.on_commit(partial(media_storage().delete, clip_import.archive_name))
+        if refusal:
+            refuse(locked, refusal)
+        else:
+            locked.state = State.IMPORTING
+            locked.save(update_fields=["state"])
+            _queue(locked, _record(locked, files))
+        transaction.on_commit(partial(_delete_quietly, locked.archive_name), robust=True)
         ClipImport.objects.filter(pk=import_id).update(archive_name="")
+
+
+def _open_archive(clip_import: ClipImport) -> tuple[str, list[ClipImportFile]]:
+    """(why the whole zip is refused, or "" and its members judged and kept), in no
+    transaction: unpacking and storing a large zip takes long."""
+    with tempfile.TemporaryDirectory(prefix="commonwatch-import-") as workdir:
+        local = f"{workdir}/archive.zip"
+        _copy_here(clip_import.archive_name, local)
+        try:
+            with zipfile.ZipFile(local) as archive:
+                return "", keep_bytes(clip_import, zip_entries(archive))
+        except zipfile.BadZipFile:
+            return _("This is not a readable zip file."), []
+        except ArchiveRefused as refusal:
+            return str(refusal), []
 
 
 def _copy_here(name: str, local: str) -> None:
     """A zip is read by seeking around in it: on local disk, whatever the storage."""
     with media_storage().open(name, "rb") as source, open(local, "wb") as copy:
         shutil.copyfileobj(source, copy, BLOCK)
-
-
-def _open_local_archive(clip_import: ClipImport, path) -> None:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            entries = zip_entries(archive)
-            clip_import.state = State.IMPORTING
-            clip_import.save(update_fields=["state"])
-            _queue(clip_import, stage_all(clip_import, entries))
-    except zipfile.BadZipFile:
-        refuse(clip_import, _("This is not a readable zip file."))
-    except ArchiveRefused as refusal:
-        refuse(clip_import, str(refusal))
 
 
 def waiting_bytes_hook(names: list[str]) -> set[str]:
@@ -280,28 +385,44 @@ def refuse(clip_import: ClipImport, reason: str) -> None:
 
 @outbox.handler(IMPORT_FILE)
 def import_file(*, file_id: int) -> str:
-    """Make a clip of one waiting file, or say why not. One file of an import at a time
-    (the import's row is locked), so two cannot pass the quota together."""
+    """Make a clip of one waiting file, or say why not. Its time is read from the stored
+    bytes first, in no transaction; then one file of an import at a time (the import's
+    row is locked), so two cannot pass the quota together."""
+    file = ClipImportFile.objects.filter(pk=file_id).first()
+    if file is None:
+        return "gone"  # its camera was removed meanwhile, and the import with it
+    if file.outcome != ImportOutcome.WAITING:
+        return file.outcome
+    try:
+        when, found_in = _recorded_at(file)
+    except Exception:
+        if ClipImportFile.objects.filter(pk=file_id, upload_name=file.upload_name).exists():
+            raise
+        return "gone"  # its bytes went with its camera (or another run) while being read
     with transaction.atomic():
-        import_id = ClipImportFile.objects.filter(pk=file_id).values("clip_import_id")[:1]
         clip_import = (
-            ClipImport.objects.select_for_update().select_related("camera").filter(pk=import_id)
+            ClipImport.objects.select_for_update()
+            .select_related("camera")
+            .filter(pk=file.clip_import_id)
         ).first()
         if clip_import is None:
-            return "gone"  # its camera was removed meanwhile, and the import with it
+            return "gone"
         file = ClipImportFile.objects.get(pk=file_id)  # read again, under the import's lock
         if file.outcome != ImportOutcome.WAITING:
             return file.outcome
-        _settle(clip_import, file)
+        _settle(clip_import, file, when, found_in)
         finish_if_settled(clip_import)
     return file.outcome
 
 
-def _settle(clip_import: ClipImport, file: ClipImportFile) -> None:
+def _recorded_at(file: ClipImportFile):
+    with media_storage().open(file.upload_name, "rb") as data:
+        return recorded_time.recorded_at(data, file.name)
+
+
+def _settle(clip_import: ClipImport, file: ClipImportFile, when, found_in: str) -> None:
     owner = clip_import.owner
     kept = file.upload_name
-    with media_storage().open(kept, "rb") as data:
-        when, found_in = recorded_time.recorded_at(data, file.name)
     used, quota = camera_selectors.storage_used(owner), camera_selectors.quota_of(owner)
     keep_days = camera_selectors.keeping_of(owner).retention_days
     if when is None:

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from tqdm import tqdm
 
 from commonwatch.cameras.imports import services
@@ -56,8 +55,9 @@ class Command(BaseCommand):
 
     def _stage_entries(self, clip_import: ClipImport, entries):
         reading = tqdm(entries, desc="Reading", unit="file", disable=self.verbosity < 1)
-        with transaction.atomic():
-            waiting = services.stage_all(clip_import, reading)
+        # In no transaction of ours: stage_all keeps the bytes first, then records them in
+        # a short one (a long one would hold every other writer of the site on SQLite).
+        waiting = services.stage_all(clip_import, reading)
         services.finish_if_settled(clip_import)
         return waiting
 
