@@ -3,7 +3,6 @@ the acting owner's own camera (policies.OWN)."""
 
 from __future__ import annotations
 
-import logging
 from functools import partial
 
 from django.core.exceptions import ValidationError
@@ -17,7 +16,6 @@ from commonwatch.core.policies import require
 from commonwatch.geo.points import require_point
 from commonwatch.media import services as media_services
 from commonwatch.media.models import Kind
-from commonwatch.media.storage import media_storage
 
 from .models import (
     MAX_RETENTION_DAYS,
@@ -34,8 +32,6 @@ from .models import (
 from .policies import OWN
 from .selectors import DEVICE_TOKEN_PREFIX
 from .zones import checked_zones
-
-logger = logging.getLogger(__name__)
 
 MAX_NAME_CHARS = 80
 MAX_BRAND_CHARS = 80
@@ -202,7 +198,9 @@ def _remove(camera: Camera) -> None:
         parts = list(camera.uploads.values_list("part_name", flat=True))
         camera.delete()  # its imports and their files with it
         media_services.discard(media_ids)
-        transaction.on_commit(partial(_delete_all_quietly, [*parts, *waiting]), robust=True)
+        transaction.on_commit(
+            partial(media_services.delete_stored, [*parts, *waiting]), robust=True
+        )
 
 
 def _waiting_import_bytes(camera: Camera) -> list[str]:
@@ -312,18 +310,6 @@ def add_clip(
             raise
         # Once the caller's transaction (if any) commits: a rollback leaves the bytes to
         # whatever still names them (an import's waiting file).
-        transaction.on_commit(partial(_delete_quietly, upload_name), robust=True)
+        transaction.on_commit(partial(media_services.delete_stored, [upload_name]), robust=True)
         return existing, False
     return clip, True
-
-
-def _delete_all_quietly(names: list[str]) -> None:
-    for name in names:
-        _delete_quietly(name)
-
-
-def _delete_quietly(name: str) -> None:
-    try:
-        media_storage().delete(name)
-    except OSError:
-        logger.exception("Cameras: could not delete the duplicate upload %s", name)

@@ -74,14 +74,19 @@ def store_upload(upload) -> dict:
 
 
 def discard_stored(stored: list[dict]) -> None:
-    """Delete files store_upload kept that no record will name (their transaction failed),
-    without hiding why it failed: what cannot be deleted now is left to sweep_media."""
+    """Delete files store_upload kept that no record will name (their transaction failed)."""
+    delete_stored(each["upload_name"] for each in stored)
+
+
+def delete_stored(names) -> None:
+    """Delete stored files no record names (any more), without hiding why the caller
+    failed: what cannot be deleted now is logged and left to sweep_media."""
     storage = media_storage()
-    for each in stored:
+    for name in names:
         try:
-            storage.delete(each["upload_name"])
+            storage.delete(name)
         except Exception:
-            logger.exception("Media: could not delete %s", each["upload_name"])
+            logger.exception("Media: could not delete %s", name)
 
 
 def incoming_name() -> str:
@@ -190,13 +195,4 @@ def discard(media_ids) -> None:
 
 def _delete_after_commit(names: list[str]) -> None:
     if names:
-        transaction.on_commit(partial(_delete_files, names), robust=True)
-
-
-def _delete_files(names: list[str]) -> None:
-    storage = media_storage()
-    for name in names:
-        try:
-            storage.delete(name)
-        except OSError:
-            logger.exception("Media: could not delete %s", name)
+        transaction.on_commit(partial(delete_stored, names), robust=True)

@@ -26,7 +26,6 @@ and goes with the media sweep (sweep_media, check_clips --repair).
 from __future__ import annotations
 
 import hashlib
-import logging
 import shutil
 import tempfile
 import zipfile
@@ -48,7 +47,7 @@ from commonwatch.core.errors import Conflict, NotFound
 from commonwatch.core.policies import require
 from commonwatch.media import cleaning
 from commonwatch.media.models import Kind
-from commonwatch.media.services import incoming_name
+from commonwatch.media.services import delete_stored, incoming_name
 from commonwatch.media.storage import media_storage
 
 from .. import selectors as camera_selectors
@@ -73,8 +72,6 @@ from .sources import (
     upload_entries,
     zip_entries,
 )
-
-logger = logging.getLogger(__name__)
 
 OPEN_ARCHIVE = "cameras.import_open_archive"
 IMPORT_FILE = "cameras.import_file"
@@ -233,7 +230,7 @@ def _record(clip_import: ClipImport, files: list[ClipImportFile]) -> list[ClipIm
     for file in files:
         file.clip_import = clip_import
         if file.upload_name and file.sha256 in late:
-            transaction.on_commit(partial(_delete_quietly, file.upload_name), robust=True)
+            transaction.on_commit(partial(delete_stored, [file.upload_name]), robust=True)
             file.upload_name = ""
             _already(file)
     ClipImportFile.objects.bulk_create(files, batch_size=IN_BATCH)
@@ -252,27 +249,13 @@ class _discarded_unless_recorded:  # noqa: N801 (used as a context manager, like
 
     def __exit__(self, kind, error, traceback) -> bool:
         if kind is not None:
-            _delete_all_quietly(self.names)
+            delete_stored(self.names)
         return False
 
 
 def discard(files: list[ClipImportFile]) -> None:
     """Delete the bytes kept for rows no transaction recorded."""
-    _delete_all_quietly([file.upload_name for file in files if file.upload_name])
-
-
-def _delete_all_quietly(names: list[str]) -> None:
-    """Without hiding why the caller failed: what cannot be deleted now is left to the
-    media sweep, which finds no row naming it."""
-    for name in names:
-        _delete_quietly(name)
-
-
-def _delete_quietly(name: str) -> None:
-    try:
-        media_storage().delete(name)
-    except Exception:
-        logger.exception("Imports: could not delete %s", name)
+    delete_stored(file.upload_name for file in files if file.upload_name)
 
 
 def _read(entry: Entry) -> tuple[str, str]:
@@ -342,7 +325,7 @@ def open_archive(*, import_id: int) -> None:
             locked.state = State.IMPORTING
             locked.save(update_fields=["state"])
             _queue(locked, _record(locked, files))
-        transaction.on_commit(partial(_delete_quietly, locked.archive_name), robust=True)
+        transaction.on_commit(partial(delete_stored, [locked.archive_name]), robust=True)
         ClipImport.objects.filter(pk=import_id).update(archive_name="")
 
 
