@@ -13,7 +13,9 @@
   var sending = document.getElementById("import-sending");
   var bar = sending.querySelector("progress");
   var said = sending.querySelector("[role=status]");
+  var text = form.dataset;  // the page's sentences, translated (data-text-*)
   var MARGIN = 1048576; // room for the multipart framing of each part
+  var BUSY_TRIES = 12;  // a part refused as busy (503) is sent again up to this many times
   var maxBytes = Number(form.dataset.maxBytes) - MARGIN;
   var maxFiles = Number(form.dataset.maxFiles);
   // Larger than this no file is sent: it could not go in one part, or be a clip. Such
@@ -34,15 +36,22 @@
     return { parts: parts, left: left };
   }
 
-  function say(text) { said.textContent = text; }
+  function say(sentence) { said.textContent = sentence; }
 
-  function post(url, fields, files, progress, done, failed) {
+  // Sends one part; done(answer) once it is taken. A part refused as busy (503: the
+  // server ran nothing of it) goes again after its Retry-After, up to BUSY_TRIES times,
+  // the status saying so while it waits; then failed("busy"), and the caller says what
+  // became of the import. Any other refusal is said here, then failed(). A quiet post
+  // (closing an import after a failure) says nothing: the failure stays on the page.
+  function post(url, fields, files, progress, done, failed, quiet) {
     var data = new FormData();
     data.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
     Object.keys(fields).forEach(function (key) { data.append(key, fields[key]); });
     files.forEach(function (file) { data.append("folder", file, file.name); });
-    var busyTries = 0;
+    var busyTries = 0, saidBefore = "";
+    function tell(sentence) { if (!quiet) { say(sentence); } }
     function send() {
+      if (busyTries) { tell(saidBefore); }  // no longer waiting: sending again
       var xhr = new XMLHttpRequest();
       xhr.open("POST", url);
       xhr.setRequestHeader("Accept", "application/json");
@@ -52,18 +61,21 @@
         try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = {}; }
         if (xhr.status === 200) { done(answer); return; }
         // Busy (503): nothing of this part was kept; it goes again when the server says.
-        if (xhr.status === 503 && busyTries < 12) {
+        if (xhr.status === 503) {
+          if (busyTries === BUSY_TRIES) { failed("busy"); return; }
+          if (!busyTries) { saidBefore = said.textContent; }
           busyTries += 1;
-          var wait = Number(xhr.getResponseHeader("Retry-After")) || 5;
-          say("The server is busy: sending this part again in " + wait + " s…");
+          // Seconds (an HTTP date, or none, counts as 5), within reason.
+          var wait = Math.min(Math.max(Number(xhr.getResponseHeader("Retry-After")) || 5, 1), 60);
+          tell(text.textBusy.replace("%(seconds)s", String(wait)));
           window.setTimeout(send, wait * 1000);
           return;
         }
-        say(answer.detail || xhr.responseText || ("The server answered " + xhr.status + "."));
+        tell(answer.detail || xhr.responseText || ("The server answered " + xhr.status + "."));
         failed();
       });
       xhr.addEventListener("error", function () {
-        say("The connection was lost: nothing more was sent.");
+        tell("The connection was lost: nothing more was sent.");
         failed();
       });
       xhr.send(data);
@@ -88,9 +100,12 @@
       post(first ? form.action : filesUrl, fields, parts[i], progress, function (answer) {
         sentBefore += parts[i].reduce(function (s, f) { return s + f.size; }, 0);
         sendPart(i + 1, answer.files_url, answer.url);
-      }, function () {
+      }, function (why) {
+        if (why === "busy") { say(first ? text.textBusyNothingSent : text.textBusyRestNotSent); }
         // The parts already sent are imported: close the import so it can finish.
-        if (!first) { closeImport(filesUrl); }
+        if (!first) { closeImport(filesUrl); return; }
+        // Nothing was recorded: the owner may send it all again.
+        form.querySelector("button[type=submit]").disabled = false;
       });
     }
     sendPart(0, null, null);
@@ -98,7 +113,7 @@
 
   function nothing() {}
 
-  function closeImport(filesUrl) { post(filesUrl, { last: "1" }, [], nothing, nothing, nothing); }
+  function closeImport(filesUrl) { post(filesUrl, { last: "1" }, [], nothing, nothing, nothing, true); }
 
   // The next part of the unpacked files: as many as one request may carry (at least one).
   function takePart(ready) {
@@ -185,8 +200,10 @@
     }
     say("Unpacking the zip…");
     pump().then(function () { window.location.assign(pageUrl); }, function (error) {
+      if (error === "busy") { say(filesUrl ? text.textBusyRestNotSent : text.textBusyNothingSent); }
       if (error && error.message) { say("This zip could not be read: " + error.message); }
-      if (filesUrl) { closeImport(filesUrl); }  // what was sent is imported
+      if (filesUrl) { closeImport(filesUrl); return; }  // what was sent is imported
+      form.querySelector("button[type=submit]").disabled = false;  // nothing was: try again
     });
   }
 
