@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import re
 import threading
 import uuid
@@ -34,14 +33,13 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from commonwatch.core.asgi import OWN_THREADS
-from commonwatch.media.asgi import answer, declared_length
+from commonwatch.media.asgi import busy, declared_length
 
 PATCH_PATH = re.compile(r"/api/v1/clip-uploads/[0-9a-fA-F-]{32,36}")
 STAGING_BATCH = 1 << 20
 # A body must come at least this fast on average (a camera on a 256 kbit/s uplink), so
 # one that trickles a byte now and then cannot hold an upload thread for good.
 MIN_BYTES_PER_SECOND = 32 * 1024
-BUSY_RETRY_SECONDS = 5
 # Each upload receiving its bytes holds one of each (past CAMERA_UPLOADS_AT_ONCE: 503).
 UPLOAD_THREADS = ThreadPoolExecutor(
     settings.CAMERA_UPLOADS_AT_ONCE, thread_name_prefix="clip-upload"
@@ -145,12 +143,7 @@ class StagedClipBytes:
 async def _busy(send) -> None:
     """503 in the endpoint's error shape, as the view answers an owner's one too many."""
     detail = _("Too many clips are arriving at once: send again in a few seconds.")
-    headers = [
-        (b"content-type", b"application/json"),
-        (b"retry-after", str(BUSY_RETRY_SECONDS).encode()),
-        (b"tus-resumable", b"1.0.0"),
-    ]
-    await answer(send, 503, json.dumps({"detail": detail, "code": "busy"}).encode(), headers)
+    await busy(send, detail, as_json=True, headers=[(b"tus-resumable", b"1.0.0")])
 
 
 async def _stage(receive, length: int | None = None) -> Staged | None:

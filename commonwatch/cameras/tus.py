@@ -25,9 +25,9 @@ from ninja.errors import AuthorizationError
 
 from commonwatch.accounts.access import EVERYONE, ApiAccess, api_access, needs
 from commonwatch.core.errors import DomainError
+from commonwatch.media.asgi import BUSY_RETRY_SECONDS
 
 from . import uploads
-from .asgi import BUSY_RETRY_SECONDS
 from .policies import UPLOAD_CLIPS
 from .selectors import DEVICE_TOKEN_PREFIX, camera_for_device_token
 

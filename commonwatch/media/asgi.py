@@ -149,15 +149,20 @@ def carries_files(headers) -> bool:
 
 
 async def _busy(scope, send, *, unread: bool = False) -> None:
-    """503 with Retry-After, in the API's error shape under /api/ (as the tus 503), else as
-    a sentence; the connection closes if the body was left unread."""
+    """The pool's 503, in the API's error shape under /api/, else as a sentence; the
+    connection closes if the body was left unread."""
     detail = _("Too many uploads are arriving at once: send again in a few seconds.")
-    if scope.get("path", "").startswith("/api/"):
+    closing = [(b"connection", b"close")] if unread else []
+    await busy(send, detail, as_json=scope.get("path", "").startswith("/api/"), headers=closing)
+
+
+async def busy(send, detail: str, *, as_json: bool, headers=()) -> None:
+    """503 with Retry-After for an upload that came one too many: {"detail", "code":
+    "busy"} as JSON, or the sentence alone; the sender tries again (nothing was kept)."""
+    if as_json:
         body = json.dumps({"detail": detail, "code": "busy"}).encode()
         kind = b"application/json"
     else:
         body, kind = detail.encode(), b"text/plain; charset=utf-8"
-    headers = [(b"content-type", kind), (b"retry-after", str(BUSY_RETRY_SECONDS).encode())]
-    if unread:
-        headers.append((b"connection", b"close"))
-    await answer(send, 503, body, headers)
+    retry = (b"retry-after", str(BUSY_RETRY_SECONDS).encode())
+    await answer(send, 503, body, [(b"content-type", kind), retry, *headers])
