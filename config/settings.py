@@ -398,13 +398,14 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "30/10m/ip,10/10m/key",
     "request_login_code": "20/m/ip,60/h/ip",
 }
-# So someone with many client addresses cannot flood one inbox with codes: at most
-# this many code e-mails to one address an hour (accounts.login_codes), whether or not
-# an account has it. Past it nothing is sent, and the page says a code went there
-# recently, in the same words either way; the code the asking browser waits for still
-# works, as does the password. A client address the account signed in from in the last
-# 30 days still gets codes: a full cap must not leave the owner only the password while
-# someone may be guessing it (accounts.throttle then slows it for everyone).
+# So someone with many client addresses cannot flood one inbox: at most this many code
+# e-mails to one address an hour (accounts.login_codes), whether or not an account has
+# it. Past it the page is the same as below it and only the e-mail is withheld (a page
+# saying so would tell anyone when somebody else asked); everyone who asks is told of
+# the cap. The code the asking browser waits for still works, as does the password. A
+# client address the account signed in from in the last 30 days still gets codes: a
+# full cap must not leave the owner only the password while someone may be guessing it
+# (accounts.throttle then slows it for everyone).
 LOGIN_CODE_EMAILS_PER_HOUR = env.int("LOGIN_CODE_EMAILS_PER_HOUR", default=5)
 # Behind a load balancer: how many proxies append to X-Forwarded-For, or the header a
 # trusted proxy sets to the client's address (e.g. X-Real-IP). Unset, the connection's.

@@ -8,19 +8,21 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.core.internal import ratelimit  # as allauth's own adapter: usage with rollback
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from cryptography.fernet import InvalidToken
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from commonwatch.core import sealing
 
-from . import second_factor, throttle
+from . import login_codes, second_factor, throttle
 from .tasks import queue_email
 
 
@@ -74,13 +76,6 @@ class AccountAdapter(DefaultAccountAdapter):
         "too_many_login_attempts": _lazy(
             "Too many tries from here in a short time. Wait a few minutes, then try again."
         ),
-        # Past the cap on code e-mails to one address (accounts.login_codes): the same
-        # words whether or not an account has it.
-        "login_codes_capped": _lazy(
-            "A sign-in code was e-mailed to this address recently, and no more are sent "
-            "to it for a while. Use the latest code you got, in the browser that asked for "
-            "it, or sign in with your password."
-        ),
     }
 
     def get_login_redirect_url(self, request):
@@ -92,8 +87,18 @@ class AccountAdapter(DefaultAccountAdapter):
                 return url
         return super().get_login_redirect_url(request)
 
+    def add_message(self, request, level, message_template=None, *args, **kwargs):
+        """allauth's, and with "a code was sent", to everyone, the cap on code e-mails
+        (accounts.login_codes): past it none comes, and the page cannot say so."""
+        super().add_message(request, level, message_template, *args, **kwargs)
+        if message_template == "account/messages/login_code_sent.txt":
+            super().add_message(request, messages.INFO, message=login_codes.code_cap_notice())
+
     def send_mail(self, template_prefix, email, context):
-        """As allauth's, through the outbox, with the site named and every link on SITE_URL."""
+        """As allauth's, through the outbox, with the site named and every link on SITE_URL
+        (a code e-mail past its address's cap is not sent: accounts.login_codes)."""
+        if login_codes.mail_withheld(allauth_context.request, template_prefix):
+            return
         links = {
             key: on_site(url)
             for key, url in context.items()

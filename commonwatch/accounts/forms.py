@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from allauth.account.adapter import get_adapter
 from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context
@@ -16,15 +15,13 @@ from .services import DEFAULT_TOKEN_LIFETIME_DAYS, TOKEN_LIFETIMES_DAYS
 
 class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
     """allauth's, with a cap on the code e-mails one address gets (accounts.login_codes):
-    past it, nothing is sent, and the answer is the same whether or not an account has
-    the address. Refused here, before allauth starts a new code, so the browser's
-    earlier one still works."""
+    past it the flow goes on as below it, and only the e-mail is withheld."""
 
     def clean_email(self) -> str:
         email = super().clean_email()
         request = context.request
         if email and not login_codes.may_email(email, self._user, throttle.client_address(request)):
-            raise get_adapter(request).validation_error("login_codes_capped")
+            login_codes.withhold_mail(request)
         return email
 
 
