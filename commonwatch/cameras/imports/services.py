@@ -29,7 +29,8 @@ import hashlib
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import partial
 
@@ -237,20 +238,16 @@ def _record(clip_import: ClipImport, files: list[ClipImportFile]) -> list[ClipIm
     return [file for file in files if file.outcome == ImportOutcome.WAITING]
 
 
-class _discarded_unless_recorded:  # noqa: N801 (used as a context manager, like atomic)
+@contextmanager
+def _discarded_unless_recorded(files: list[ClipImportFile]) -> Iterator[None]:
     """Delete the bytes keep_bytes kept if the block that records them fails; the names
-    are taken on entering, as _record empties those it finds duplicates."""
-
-    def __init__(self, files: list[ClipImportFile]):
-        self.names = [file.upload_name for file in files if file.upload_name]
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, error, traceback) -> bool:
-        if kind is not None:
-            delete_stored(self.names)
-        return False
+    are taken first, as _record empties those it finds duplicates."""
+    names = [file.upload_name for file in files if file.upload_name]
+    try:
+        yield
+    except BaseException:
+        delete_stored(names)
+        raise
 
 
 def discard(files: list[ClipImportFile]) -> None:
