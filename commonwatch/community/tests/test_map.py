@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -110,4 +111,6 @@ def test_the_map_page_opens_on_the_last_7_days_with_a_list(client):
     html = page.content.decode()
     assert '<option value="week" selected>' in html
     assert "Grey cat" in html and 'id="map-list"' in html
+    # The list says a post's age as its card does ("now", "5 min"), the full time on hover.
+    assert re.search(r'<time datetime="[^"]+" title="[^"]+">now</time>', html)
     assert client.get(reverse("community:map"), {"period": "year"}).status_code == 400
