@@ -33,7 +33,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from commonwatch.core.asgi import OWN_THREADS
-from commonwatch.media.asgi import busy, declared_length
+from commonwatch.media.asgi import api_error, busy, declared_length
 
 PATCH_PATH = re.compile(r"/api/v1/clip-uploads/[0-9a-fA-F-]{32,36}")
 STAGING_BATCH = 1 << 20
@@ -143,7 +143,7 @@ class StagedClipBytes:
 async def _busy(send) -> None:
     """503 in the endpoint's error shape, as the view answers an owner's one too many."""
     detail = _("Too many clips are arriving at once: send again in a few seconds.")
-    await busy(send, detail, as_json=True, headers=[(b"tus-resumable", b"1.0.0")])
+    await busy(send, *api_error(detail, code="busy"), headers=[(b"tus-resumable", b"1.0.0")])
 
 
 async def _stage(receive, length: int | None = None) -> Staged | None:

@@ -10,14 +10,21 @@ FileUploadThreads: a request that carries files (multipart/form-data with a body
 its Django code on a few threads of its own, because its view stores them (in S3 with
 MEDIA_STORAGE=s3) and waiting on the object store in the one thread every request of the
 process shares would hold every page, API call and health check up as long.
+
+Either refusal is said in the API's error shape under /api/, as a small page of the site's
+to a browser (a resident sending a post with photos from a phone), else as a sentence.
 """
 
 from __future__ import annotations
 
 import json
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from commonwatch.core.asgi import OWN_THREADS
@@ -26,6 +33,10 @@ from .uploads import too_large_message
 
 MULTIPART = b"multipart/form-data"
 BUSY_RETRY_SECONDS = 5
+JSON = b"application/json"
+REFUSAL_PAGE = "upload_refused.html"
+# Off the event loop: the first render reads the template and the static files' manifest.
+_render = sync_to_async(render_to_string, thread_sensitive=False)
 
 
 class UploadSizeLimit:
@@ -65,12 +76,47 @@ def declared_length(headers) -> int | None:
 
 
 async def _refuse(scope, send) -> None:
-    """413 in the API's error shape ({"detail": ...}) under /api/, else as a sentence."""
-    if scope.get("path", "").startswith("/api/"):
-        body, kind = json.dumps({"detail": too_large_message()}).encode(), b"application/json"
-    else:
-        body, kind = too_large_message().encode(), b"text/plain; charset=utf-8"
+    """413, said as the sender reads it (see _said)."""
+    body, kind = await _said(scope, too_large_message(), heading=_("That upload is too large"))
     await answer(send, 413, body, [(b"content-type", kind), (b"connection", b"close")])
+
+
+async def _said(scope, detail: str, *, heading: str, retry_after=None, **fields):
+    """A refusal at the door as (body, content type): in the API's error shape under /api/;
+    to a browser, a small page of the site's, so a resident whose post or import was
+    refused is not left on a bare sentence with no way back; else the sentence alone."""
+    if scope.get("path", "").startswith("/api/"):
+        return api_error(detail, **fields)
+    headers = scope.get("headers", [])
+    if not accepts_html(headers):
+        return detail.encode(), b"text/plain; charset=utf-8"
+    context = {"heading": heading, "detail": detail, "retry_after": retry_after}
+    page = await _render(REFUSAL_PAGE, {**context, "back": back_link(headers)})
+    return page.encode(), b"text/html; charset=utf-8"
+
+
+def api_error(detail: str, **fields) -> tuple[bytes, bytes]:
+    """The API's error shape, {"detail": ..., **fields}, and its content type."""
+    return json.dumps({"detail": detail, **fields}).encode(), JSON
+
+
+def accepts_html(headers) -> bool:
+    """A browser that sent a form (its Accept names text/html), not a script or an app."""
+    return any(name == b"accept" and b"text/html" in value.lower() for name, value in headers)
+
+
+def back_link(headers) -> str:
+    """The page the form was sent from (its Referer) if it is one of this site's, as a path
+    so the link cannot lead off the site; else the front page. The Referer is whatever
+    the sender wrote, so anything else (another site, javascript:) gives "/"."""
+    sent = {name: value.decode("latin-1") for name, value in headers}
+    referer, host = sent.get(b"referer", ""), sent.get(b"host", "")
+    if not host or not url_has_allowed_host_and_scheme(referer, allowed_hosts={host}):
+        return "/"
+    parts = urlsplit(referer)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    same_site = path.startswith("/") and url_has_allowed_host_and_scheme(path, allowed_hosts=None)
+    return path if same_site else "/"
 
 
 async def answer(send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
@@ -149,20 +195,22 @@ def carries_files(headers) -> bool:
 
 
 async def _busy(scope, send, *, unread: bool = False) -> None:
-    """The pool's 503, in the API's error shape under /api/, else as a sentence; the
-    connection closes if the body was left unread."""
+    """The pool's 503, said as the sender reads it (see _said); the connection closes if
+    the body was left unread."""
     detail = _("Too many uploads are arriving at once: send again in a few seconds.")
-    closing = [(b"connection", b"close")] if unread else []
-    await busy(send, detail, as_json=scope.get("path", "").startswith("/api/"), headers=closing)
+    body, kind = await _said(
+        scope,
+        detail,
+        heading=_("Too many uploads right now"),
+        retry_after=BUSY_RETRY_SECONDS,
+        code="busy",
+    )
+    await busy(send, body, kind, headers=[(b"connection", b"close")] if unread else [])
 
 
-async def busy(send, detail: str, *, as_json: bool, headers=()) -> None:
-    """503 with Retry-After for an upload that came one too many: {"detail", "code":
-    "busy"} as JSON, or the sentence alone; the sender tries again (nothing was kept)."""
-    if as_json:
-        body = json.dumps({"detail": detail, "code": "busy"}).encode()
-        kind = b"application/json"
-    else:
-        body, kind = detail.encode(), b"text/plain; charset=utf-8"
+async def busy(send, body: bytes, kind: bytes, *, headers=()) -> None:
+    """503 with Retry-After for an upload that came one too many, its body already in the
+    sender's shape (api_error(detail, code="busy") for a script); the sender tries again:
+    nothing of it was kept."""
     retry = (b"retry-after", str(BUSY_RETRY_SECONDS).encode())
     await answer(send, 503, body, [(b"content-type", kind), retry, *headers])

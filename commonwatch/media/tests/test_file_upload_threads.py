@@ -22,7 +22,7 @@ from commonwatch.community.models import Post
 from commonwatch.community.tests.factories import CENTER, resident_at
 from commonwatch.community.tests.live_servers import app_server, session_cookie
 from commonwatch.core.asgi import OWN_THREADS
-from commonwatch.media.asgi import FileUploadThreads, carries_files
+from commonwatch.media.asgi import FileUploadThreads, _busy, carries_files
 from commonwatch.media.models import MediaFile
 
 from .factories import jpeg_with_gps
@@ -59,12 +59,12 @@ class Resident:
         cookie = session_cookie(resident_at(*CENTER))
         self.cookies = f"{settings.SESSION_COOKIE_NAME}={cookie}; csrftoken={self.csrf}"
 
-    def post_with_a_photo(self, site: str, path: str = "/api/v1/posts", **kwargs):
+    def post_with_a_photo(self, site: str, path: str = "/api/v1/posts", accept="*/*", **kwargs):
         return requests.post(
             f"{site}{path}",
             data={**FORM, "csrfmiddlewaretoken": self.csrf},
             files={"media": ("a.jpg", jpeg_with_gps(), "image/jpeg")},
-            headers={"Cookie": self.cookies, "X-CSRFToken": self.csrf},
+            headers={"Cookie": self.cookies, "X-CSRFToken": self.csrf, "Accept": accept},
             allow_redirects=False,
             timeout=30,
             **kwargs,
@@ -126,6 +126,7 @@ def test_one_upload_past_the_threads_is_told_to_send_again_and_nothing_of_it_is_
 
         busy = resident.post_with_a_photo(site)
         busy_page = resident.post_with_a_photo(site, "/feed/new/")
+        busy_browser = resident.post_with_a_photo(site, "/feed/new/", accept="text/html")
         health = resident.get(f"{site}/healthz", timeout=2)
         saves_begun = len(stalled_saves(tmp_path))
 
@@ -140,6 +141,8 @@ def test_one_upload_past_the_threads_is_told_to_send_again_and_nothing_of_it_is_
     }
     assert busy_page.status_code == 503 and busy_page.headers["Retry-After"] == "5"
     assert busy_page.text.startswith("Too many uploads are arriving at once")
+    assert busy_browser.status_code == 503 and busy_browser.headers["Retry-After"] == "5"
+    assert "<h1>Too many uploads right now</h1>" in busy_browser.text
     assert health == 200
     assert saves_begun == 1, "the refused uploads reached the storage"
     assert posted.status_code == 201 and again.status_code == 201
@@ -256,3 +259,90 @@ def test_a_request_given_threads_already_keeps_them():
     ):
         asyncio.run(layer(scope, None, None))
     assert seen == [theirs, None, layer.executor]
+
+
+# --- How one too many is told -----------------------------------------------------------
+
+
+BUSY = "Too many uploads are arriving at once: send again in a few seconds."
+A_BROWSER = (b"accept", b"text/html,application/xhtml+xml,*/*;q=0.8")
+
+
+def _told_busy(path: str, headers, *, unread: bool = False) -> tuple[int, dict, bytes]:
+    """What _busy sends a request to `path` with these headers: status, headers, body."""
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(_busy({"type": "http", "path": path, "headers": headers}, send, unread=unread))
+    start, body = sent
+    return start["status"], dict(start["headers"]), body["body"]
+
+
+def _from(referer: bytes) -> list:
+    return [(b"host", b"commonwatch.example"), (b"referer", referer), A_BROWSER]
+
+
+def test_one_too_many_from_a_browser_is_told_on_a_page_with_when_to_send_again():
+    """A resident on a phone sees the site, when to try again, and a way back to the form
+    (the browser's Back button keeps what they typed; the link opens the form again)."""
+    status, headers, body = _told_busy(
+        "/feed/new/", _from(b"https://commonwatch.example/feed/new/"), unread=True
+    )
+    assert status == 503 and headers[b"retry-after"] == b"5"
+    assert headers[b"content-type"] == b"text/html; charset=utf-8"
+    assert headers[b"connection"] == b"close"
+    page = body.decode()
+    assert '<a class="brand" href="/">Commonwatch</a>' in page
+    assert "<h1>Too many uploads right now</h1>" in page
+    assert BUSY in page
+    assert "You can send it again in 5 seconds." in page
+    assert "what you typed is still in the form" in page
+    assert '<a class="button" href="/feed/new/">Back to the page you were on</a>' in page
+
+
+@pytest.mark.parametrize(
+    "referer",
+    [
+        b"https://elsewhere.example/feed/new/",  # another site
+        b"javascript:alert(document.cookie)",
+        b"//elsewhere.example/feed/new/",
+        b"https://commonwatch.example//elsewhere.example/",  # its path leads off the site
+        b"https://commonwatch.example/\\elsewhere.example/",
+        b"https://commonwatch.example.elsewhere.example/",
+        b"",
+    ],
+)
+def test_a_back_link_to_anywhere_but_this_site_is_the_front_page(referer):
+    _, _, body = _told_busy("/feed/new/", _from(referer))
+    page = body.decode()
+    assert '<a class="button" href="/">Go to the front page</a>' in page
+    assert "elsewhere" not in page and "javascript" not in page
+
+
+def test_a_back_link_is_escaped():
+    referer = b'https://commonwatch.example/feed/?q="><script>alert(1)</script>'
+    _, _, body = _told_busy("/feed/new/", _from(referer))
+    assert "<script>" not in body.decode()
+    assert 'href="/feed/?q=&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in body.decode()
+
+
+def test_one_too_many_not_asking_for_html_is_told_the_sentence():
+    """The clip import's script, curl, an app: the sentence alone, as before."""
+    headers = [(b"host", b"commonwatch.example"), (b"accept", b"application/json")]
+    status, sent_headers, body = _told_busy("/clips/import/", headers)
+    assert status == 503 and sent_headers[b"retry-after"] == b"5"
+    assert sent_headers[b"content-type"] == b"text/plain; charset=utf-8"
+    assert b"connection" not in sent_headers  # its body was read: the connection may stay
+    assert body.decode() == BUSY
+
+
+def test_one_too_many_under_the_api_is_told_in_its_json_even_to_a_browser():
+    status, headers, body = _told_busy("/api/v1/posts", _from(b"https://commonwatch.example/"))
+    assert status == 503 and headers[b"retry-after"] == b"5"
+    assert headers[b"content-type"] == b"application/json"
+    assert body == (
+        b'{"detail": "Too many uploads are arriving at once: send again in a few seconds.", '
+        b'"code": "busy"}'
+    )

@@ -67,8 +67,9 @@ def test_the_handler_stops_counting_bytes_at_the_limit(small_limit):
 class _Door:
     """Drives the ASGI guard with a body sent in chunks, recording what each side saw."""
 
-    def __init__(self, chunks, headers=()):
+    def __init__(self, chunks, headers=(), path="/api/v1/posts"):
         self.chunks = list(chunks)
+        self.path = path
         self.read = 0
         self.sent: list[dict] = []
         self.app_saw: list[dict] = []
@@ -90,7 +91,7 @@ class _Door:
                 return
 
     def run(self):
-        scope = {"type": "http", "method": "POST", "path": "/api/v1/posts", "headers": self.headers}
+        scope = {"type": "http", "method": "POST", "path": self.path, "headers": self.headers}
         asyncio.run(UploadSizeLimit(self.app)(scope, self.receive, self.send))
         return self
 
@@ -111,6 +112,48 @@ def test_at_the_asgi_door_a_streamed_body_is_cut_off_at_the_limit(small_limit):
     assert door.sent[0]["status"] == 413
     assert door.read <= LIMIT + 16 * 1024, "the rest of the body was never read"
     assert door.app_saw[-1] == {"type": "http.disconnect"}
+
+
+TOO_LARGE = (b"content-length", str(100 * 1024).encode())
+FROM_THE_FORM = [(b"host", b"testserver"), (b"referer", b"http://testserver/feed/new/?near=1&km=2")]
+A_BROWSER = (b"accept", b"text/html,application/xhtml+xml,*/*;q=0.8")
+
+
+def _headers(door) -> dict:
+    return {name: value for name, value in door.sent[0]["headers"]}
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_at_the_asgi_door_a_browser_is_told_on_a_page_with_a_way_back(small_limit, chunked):
+    """A resident posting photos from a phone sees the site, not a bare sentence."""
+    length = [] if chunked else [TOO_LARGE]
+    headers = [*length, *FROM_THE_FORM, A_BROWSER]
+    door = _Door([b"x" * 16 * 1024] * 100, headers=headers, path="/feed/new/").run()
+    assert door.sent[0]["status"] == 413
+    assert _headers(door)[b"content-type"] == b"text/html; charset=utf-8"
+    assert _headers(door)[b"connection"] == b"close"
+    page = door.sent[1]["body"].decode()
+    assert "<h1>That upload is too large</h1>" in page
+    assert "at most 64.0\xa0KB can be sent at once" in page
+    assert "what you typed is still in the form" in page
+    assert 'href="/feed/new/?near=1&amp;km=2"' in page
+
+
+def test_at_the_asgi_door_a_client_not_asking_for_html_gets_the_sentence(small_limit):
+    headers = [TOO_LARGE, *FROM_THE_FORM, (b"accept", b"*/*")]
+    door = _Door([b"x" * 1024] * 100, headers=headers, path="/feed/new/").run()
+    assert _headers(door)[b"content-type"] == b"text/plain; charset=utf-8"
+    assert door.sent[1]["body"].decode() == (
+        "This upload is too large: at most 64.0\xa0KB can be sent at once."
+    )
+
+
+def test_at_the_asgi_door_the_api_answers_its_json_even_to_a_browser(small_limit):
+    door = _Door([b"x" * 1024] * 100, headers=[TOO_LARGE, *FROM_THE_FORM, A_BROWSER]).run()
+    assert _headers(door)[b"content-type"] == b"application/json"
+    assert door.sent[1]["body"] == (
+        b'{"detail": "This upload is too large: at most 64.0\\u00a0KB can be sent at once."}'
+    )
 
 
 def test_the_asgi_app_is_wrapped():
