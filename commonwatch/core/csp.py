@@ -45,6 +45,17 @@ def _forget_policy(setting, **kwargs):
         _settings_policy.cache_clear()
 
 
+def site_policy_headers() -> list[tuple[bytes, bytes]]:
+    """The settings' policy headers, for a page answered before Django runs (an upload
+    refused at the ASGI door), so it is held to the same policy as every other page."""
+    return [
+        (header.lower().encode(), policy.encode())
+        for header in _SETTINGS
+        for policy, _excluded in [_settings_policy(header)]
+        if policy
+    ]
+
+
 class CSPMiddleware(DjangoCSPMiddleware):
     def process_response(self, request, response):
         own_policy = getattr(request, "_csp_nonce", None) is not None or any(

@@ -19,21 +19,21 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlsplit
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from commonwatch.core.asgi import OWN_THREADS
+from commonwatch.core.csp import site_policy_headers
 
 from .uploads import too_large_message
 
 MULTIPART = b"multipart/form-data"
 BUSY_RETRY_SECONDS = 5
 JSON = b"application/json"
+HTML = b"text/html; charset=utf-8"
 REFUSAL_PAGE = "upload_refused.html"
 # Off the event loop: the first render reads the template and the static files' manifest.
 _render = sync_to_async(render_to_string, thread_sensitive=False)
@@ -91,8 +91,7 @@ async def _said(scope, detail: str, *, heading: str, retry_after=None, **fields)
     if not accepts_html(headers):
         return detail.encode(), b"text/plain; charset=utf-8"
     context = {"heading": heading, "detail": detail, "retry_after": retry_after}
-    page = await _render(REFUSAL_PAGE, {**context, "back": back_link(headers)})
-    return page.encode(), b"text/html; charset=utf-8"
+    return (await _render(REFUSAL_PAGE, context)).encode(), HTML
 
 
 def api_error(detail: str, **fields) -> tuple[bytes, bytes]:
@@ -105,23 +104,12 @@ def accepts_html(headers) -> bool:
     return any(name == b"accept" and b"text/html" in value.lower() for name, value in headers)
 
 
-def back_link(headers) -> str:
-    """The page the form was sent from (its Referer) if it is one of this site's, as a path
-    so the link cannot lead off the site; else the front page. The Referer is whatever
-    the sender wrote, so anything else (another site, javascript:) gives "/"."""
-    sent = {name: value.decode("latin-1") for name, value in headers}
-    referer, host = sent.get(b"referer", ""), sent.get(b"host", "")
-    if not host or not url_has_allowed_host_and_scheme(referer, allowed_hosts={host}):
-        return "/"
-    parts = urlsplit(referer)
-    path = parts.path + (f"?{parts.query}" if parts.query else "")
-    same_site = path.startswith("/") and url_has_allowed_host_and_scheme(path, allowed_hosts=None)
-    return path if same_site else "/"
-
-
 async def answer(send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
-    """A whole answer sent at the ASGI door, before Django sees the request."""
-    length = [(b"content-length", str(len(body)).encode())]
+    """A whole answer sent at the ASGI door, before Django sees the request: with the
+    headers Django's security middleware would give it, and a page with the site's CSP."""
+    length = [(b"content-length", str(len(body)).encode()), (b"x-content-type-options", b"nosniff")]
+    if (b"content-type", HTML) in headers:
+        length += [(b"x-frame-options", settings.X_FRAME_OPTIONS.encode()), *site_policy_headers()]
     await send({"type": "http.response.start", "status": status, "headers": headers + length})
     await send({"type": "http.response.body", "body": body})
 

@@ -280,16 +280,17 @@ def _told_busy(path: str, headers, *, unread: bool = False) -> tuple[int, dict, 
     return start["status"], dict(start["headers"]), body["body"]
 
 
-def _from(referer: bytes) -> list:
-    return [(b"host", b"commonwatch.example"), (b"referer", referer), A_BROWSER]
+BROWSER_FROM_THE_FORM = [
+    (b"host", b"commonwatch.example"),
+    (b"referer", b"https://commonwatch.example/feed/new/"),
+    A_BROWSER,
+]
 
 
 def test_one_too_many_from_a_browser_is_told_on_a_page_with_when_to_send_again():
-    """A resident on a phone sees the site, when to try again, and a way back to the form
-    (the browser's Back button keeps what they typed; the link opens the form again)."""
-    status, headers, body = _told_busy(
-        "/feed/new/", _from(b"https://commonwatch.example/feed/new/"), unread=True
-    )
+    """A resident on a phone sees the site, when to try again, and that the browser's Back
+    button keeps what they typed (a link to the form would open it empty)."""
+    status, headers, body = _told_busy("/feed/new/", BROWSER_FROM_THE_FORM, unread=True)
     assert status == 503 and headers[b"retry-after"] == b"5"
     assert headers[b"content-type"] == b"text/html; charset=utf-8"
     assert headers[b"connection"] == b"close"
@@ -299,33 +300,16 @@ def test_one_too_many_from_a_browser_is_told_on_a_page_with_when_to_send_again()
     assert BUSY in page
     assert "You can send it again in 5 seconds." in page
     assert "what you typed is still in the form" in page
-    assert '<a class="button" href="/feed/new/">Back to the page you were on</a>' in page
-
-
-@pytest.mark.parametrize(
-    "referer",
-    [
-        b"https://elsewhere.example/feed/new/",  # another site
-        b"javascript:alert(document.cookie)",
-        b"//elsewhere.example/feed/new/",
-        b"https://commonwatch.example//elsewhere.example/",  # its path leads off the site
-        b"https://commonwatch.example/\\elsewhere.example/",
-        b"https://commonwatch.example.elsewhere.example/",
-        b"",
-    ],
-)
-def test_a_back_link_to_anywhere_but_this_site_is_the_front_page(referer):
-    _, _, body = _told_busy("/feed/new/", _from(referer))
-    page = body.decode()
     assert '<a class="button" href="/">Go to the front page</a>' in page
-    assert "elsewhere" not in page and "javascript" not in page
+    assert "/feed/new/" not in page  # nothing the sender wrote is written back
 
 
-def test_a_back_link_is_escaped():
-    referer = b'https://commonwatch.example/feed/?q="><script>alert(1)</script>'
-    _, _, body = _told_busy("/feed/new/", _from(referer))
-    assert "<script>" not in body.decode()
-    assert 'href="/feed/?q=&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in body.decode()
+def test_the_page_is_held_to_the_sites_policies(settings):
+    """Answered before Django's middleware, it still carries what that would have added."""
+    _, headers, _ = _told_busy("/feed/new/", BROWSER_FROM_THE_FORM)
+    assert headers[b"x-content-type-options"] == b"nosniff"
+    assert headers[b"x-frame-options"] == b"DENY"
+    assert b"default-src 'self'" in headers[b"content-security-policy"]
 
 
 def test_one_too_many_not_asking_for_html_is_told_the_sentence():
@@ -339,7 +323,7 @@ def test_one_too_many_not_asking_for_html_is_told_the_sentence():
 
 
 def test_one_too_many_under_the_api_is_told_in_its_json_even_to_a_browser():
-    status, headers, body = _told_busy("/api/v1/posts", _from(b"https://commonwatch.example/"))
+    status, headers, body = _told_busy("/api/v1/posts", BROWSER_FROM_THE_FORM)
     assert status == 503 and headers[b"retry-after"] == b"5"
     assert headers[b"content-type"] == b"application/json"
     assert body == (

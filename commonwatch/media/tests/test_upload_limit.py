@@ -136,7 +136,7 @@ def test_at_the_asgi_door_a_browser_is_told_on_a_page_with_a_way_back(small_limi
     assert "<h1>That upload is too large</h1>" in page
     assert "at most 64.0\xa0KB can be sent at once" in page
     assert "what you typed is still in the form" in page
-    assert 'href="/feed/new/?near=1&amp;km=2"' in page
+    assert '<a class="button" href="/">Go to the front page</a>' in page
 
 
 def test_at_the_asgi_door_a_client_not_asking_for_html_gets_the_sentence(small_limit):
