@@ -248,7 +248,8 @@ class ClipImport(models.Model):
     # What the owner sent: the zip's or the folder's name.
     name = models.CharField(max_length=255, blank=True)
     state = models.CharField(max_length=12, choices=ImportState.choices)
-    # Why the whole import was refused (an unsafe or unreadable zip).
+    # Why the whole import was refused (an unsafe or unreadable zip), or why it ended
+    # short (its page stopped sending parts: imports.services.close_abandoned).
     reason = models.TextField(blank=True)
     # A zip waiting to be opened, in the media storage's private incoming area.
     archive_name = models.CharField(max_length=255, blank=True)

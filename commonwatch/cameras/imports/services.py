@@ -469,14 +469,42 @@ def lost_message() -> str:
     )
 
 
-def close_abandoned(owner) -> None:
-    """Imports whose browser stopped sending parts (closed, offline) for longer than an
-    unfinished upload is kept: the parts received are imported, and they finish."""
+def close_abandoned(owner=None) -> int:
+    """End the imports (of `owner`, or of everyone) whose browser stopped sending parts
+    (closed, offline) longer ago than an unfinished upload is kept: the parts received
+    are imported, and they finish, saying the rest never came. Run at each owner's next
+    import and hourly by `purge_clip_uploads`, so an owner who never imports again does
+    not see "Receiving files" forever; how many it ended."""
     since = timezone.now() - timedelta(hours=settings.CAMERA_UPLOAD_EXPIRY_HOURS)
-    stale = ClipImport.objects.filter(owner=owner, state=State.RECEIVING, created_at__lt=since)
-    for clip_import in stale:
-        ClipImport.objects.filter(pk=clip_import.pk).update(state=State.IMPORTING)
+    stale = ClipImport.objects.filter(state=State.RECEIVING, created_at__lt=since)
+    if owner is not None:
+        stale = stale.filter(owner=owner)
+    return sum(_close(pk) for pk in stale.values_list("pk", flat=True))
+
+
+def _close(import_id: int) -> bool:
+    """Under the import's lock, as add_files takes it, so a last part that comes at
+    the same moment is either received first or refused; repeating it changes nothing."""
+    with transaction.atomic():
+        clip_import = (
+            ClipImport.objects.select_for_update()
+            .filter(pk=import_id, state=State.RECEIVING)
+            .first()
+        )
+        if clip_import is None:  # closed meanwhile (its last part, another run) or removed
+            return False
+        clip_import.state, clip_import.reason = State.IMPORTING, abandoned_message()
+        clip_import.save(update_fields=["state", "reason"])
         finish_if_settled(clip_import)
+    return True
+
+
+def abandoned_message() -> str:
+    return _(
+        "The page stopped sending before it had sent every file (it was closed, or went "
+        "offline). The files received are listed below; import the same files again for "
+        "the rest: those already imported are recognised and skipped."
+    )
 
 
 def finish_if_settled(clip_import: ClipImport) -> None:

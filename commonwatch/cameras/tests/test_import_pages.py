@@ -6,9 +6,12 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from commonwatch.accounts.tests.factories import sign_in
+from commonwatch.cameras.imports.services import abandoned_message
 from commonwatch.cameras.models import Clip, ClipImport, ImportState
 
 from .factories import CameraFactory, exported_video
@@ -235,3 +238,20 @@ def test_a_part_refused_is_answered_with_its_reason_in_json(client, camera, sett
 def test_an_owner_with_one_camera_finds_it_chosen(client, camera):
     page = client.get(PAGE).content.decode()
     assert f'<option value="{camera.pk}" selected>Front door</option>' in page
+
+
+def test_an_abandoned_import_reads_as_ended_after_the_hourly_job(client, camera):
+    sent = client.post(
+        PAGE,
+        {"camera": camera.pk, "folder": [video("2026-11-21T09-00-00.mp4", 9)], "more": "1"},
+        headers={"Accept": "application/json"},
+    )
+    ClipImport.objects.update(created_at=timezone.now() - timezone.timedelta(hours=25))
+    assert b"Receiving files" in client.get(PAGE).content
+
+    call_command("purge_clip_uploads", stdout=io.StringIO())
+
+    assert b"Receiving files" not in client.get(PAGE).content
+    shown = client.get(sent.json()["url"]).content.decode()
+    assert "Done" in shown and "Imported: 1" in shown and abandoned_message() in shown
+    assert 'hx-trigger="every 1s"' not in shown  # ended: the page stops asking

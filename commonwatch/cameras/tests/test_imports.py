@@ -312,6 +312,40 @@ def test_an_import_whose_browser_stopped_sending_is_closed_at_the_next_import(se
     assert (abandoned.state, recent.state) == (ImportState.DONE, ImportState.RECEIVING)
 
 
+def test_the_hourly_job_ends_every_owners_abandoned_import_without_a_new_import():
+    """purge_clip_uploads (hourly) ends an import whose page stopped sending parts, for
+    every owner, saying the rest never came; a live import is left receiving, and
+    running the job again changes nothing."""
+    camera, other = CameraFactory(), CameraFactory()
+    started = services.start_import(
+        owner=camera.owner,
+        camera=camera,
+        uploads=[upload("2026-11-21T09-00-00.mp4", exported_video(34))],
+        more=True,
+    )
+    day_ago = timezone.now() - timezone.timedelta(hours=25)
+    ClipImport.objects.filter(pk=started.pk).update(created_at=day_ago)
+    others = ClipImport.objects.create(
+        owner=other.owner, camera=other, state=ImportState.RECEIVING, created_at=day_ago
+    )
+    live = ClipImport.objects.create(owner=camera.owner, camera=camera, state=ImportState.RECEIVING)
+
+    out = io.StringIO()
+    call_command("purge_clip_uploads", stdout=out)
+
+    assert "2 abandoned import(s) ended." in out.getvalue()
+    ended = ClipImport.objects.get(pk=started.pk)
+    assert ended.state == ImportState.DONE and ended.finished_at is not None
+    assert ended.reason == services.abandoned_message()
+    assert progress_of(ended).counts["imported"] == 1  # what it received is kept
+    assert ClipImport.objects.get(pk=others.pk).state == ImportState.DONE
+    assert ClipImport.objects.get(pk=live.pk).state == ImportState.RECEIVING
+    finished_at = ended.finished_at
+
+    assert services.close_abandoned() == 0
+    assert ClipImport.objects.get(pk=started.pk).finished_at == finished_at
+
+
 @pytest.mark.parametrize(
     "files",
     [
