@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -11,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commonwatch.accounts.tests.factories import sign_in
+from commonwatch.cameras.clips import delete_clip
 from commonwatch.cameras.imports.services import abandoned_message
-from commonwatch.cameras.models import Clip, ClipImport, ImportState
+from commonwatch.cameras.models import Clip, ClipImport, ClipImportFile, ImportOutcome, ImportState
 
-from .factories import CameraFactory, exported_video
+from .factories import CameraFactory, clip_of, exported_video
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PAGE = reverse("clip_imports:imports")
@@ -255,3 +257,59 @@ def test_an_abandoned_import_reads_as_ended_after_the_hourly_job(client, camera)
     shown = client.get(sent.json()["url"]).content.decode()
     assert "Done" in shown and "Imported: 1" in shown and abandoned_message() in shown
     assert 'hx-trigger="every 1s"' not in shown  # ended: the page stops asking
+
+
+CLIP_LINK = re.compile(r'href="/clips/\d+/"')
+
+
+def clip_link(clip) -> str:
+    return f'href="{reverse("clips:clip", args=[clip.pk])}"'
+
+
+def test_a_file_already_imported_links_to_the_owners_clip_like_an_imported_one(client, camera):
+    before = clip_of(camera, data=exported_video(20))
+    folder = [video("2026-11-22T10-00-00.mp4", 20), video("2026-11-22T11-00-00.mp4", 21)]
+
+    response = client.post(PAGE, {"camera": camera.pk, "folder": folder})
+
+    shown = client.get(response["Location"]).content.decode()
+    assert "Already imported: 1" in shown and "Imported: 1" in shown
+    imported = Clip.objects.get(original_name="2026-11-22T11-00-00.mp4")
+    assert clip_link(before) in shown and clip_link(imported) in shown
+    assert client.get(reverse("clips:clip", args=[before.pk])).status_code == 200
+
+
+def test_a_clip_deleted_since_is_no_longer_linked(client, camera):
+    before = clip_of(camera, data=exported_video(22))
+    response = client.post(
+        PAGE, {"camera": camera.pk, "folder": [video("2026-11-22T10-00-00.mp4", 22)]}
+    )
+    delete_clip(owner=camera.owner, clip=before)
+
+    shown = client.get(response["Location"]).content.decode()
+    assert "Already imported: 1" in shown and "2026-11-22T10-00-00.mp4" in shown
+    assert not CLIP_LINK.search(shown)
+
+
+def test_nothing_of_another_owners_clips_is_linked_or_told(client, camera):
+    """The same bytes among a neighbour's clips are not "already imported" here: the
+    file becomes the owner's own clip, and only that is linked. A file of the import
+    whose bytes only a neighbour's clip has (the owner's own deleted since) links to
+    nothing."""
+    neighbors = clip_of(CameraFactory(), data=exported_video(23))
+    response = client.post(
+        PAGE, {"camera": camera.pk, "folder": [video("2026-11-22T10-00-00.mp4", 23)]}
+    )
+    mine = Clip.objects.get(owner=camera.owner)
+    ClipImportFile.objects.create(
+        clip_import=ClipImport.objects.get(),
+        name="copy.mp4",
+        sha256=neighbors.received_sha256,
+        outcome=ImportOutcome.ALREADY,
+    )
+    delete_clip(owner=camera.owner, clip=mine)
+
+    shown = client.get(response["Location"]).content.decode()
+    assert "Imported: 1" in shown and "Already imported: 1" in shown
+    assert not CLIP_LINK.search(shown)
+    assert clip_link(neighbors) not in shown
