@@ -376,6 +376,7 @@ ACCOUNT_ADAPTER = "commonwatch.accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {
     "signup": "commonwatch.accounts.forms.SignupForm",
     "request_login_code": "commonwatch.accounts.forms.RequestLoginCodeForm",
+    "reset_password": "commonwatch.accounts.forms.ResetPasswordForm",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # Confirming the address signs in the browser that signed up (allauth keeps that
@@ -389,24 +390,29 @@ ACCOUNT_SIGNUP_REDIRECT_URL = "accounts:home"
 # all accounts (spraying); "login_failed" guards the second factor, which only someone
 # who knows the password reaches.
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
-# "request_login_code" is per client address only: allauth's default also counts per
-# e-mail address, so anyone asking three codes a minute for someone's address kept the
-# owner from getting one. A code only signs in the browser that asked for it. What one
-# inbox receives is capped instead, per recipient (LOGIN_CODE_EMAILS_PER_HOUR).
+# "request_login_code" and "reset_password" are per client address only: allauth's
+# defaults also count per e-mail address, so anyone asking three codes a minute for
+# someone's address kept the owner from getting one, and past five reset e-mails a
+# minute its 429 page told anyone that somebody had just asked for that address. A code
+# only signs in the browser that asked for it. What one inbox receives is capped
+# instead, per recipient (LOGIN_CODE_EMAILS_PER_HOUR, PASSWORD_RESET_EMAILS_PER_HOUR).
 ACCOUNT_RATE_LIMITS = {
     "password_failed": "100/10m/ip",
     "login_failed": "30/10m/ip,10/10m/key",
     "request_login_code": "20/m/ip,60/h/ip",
+    "reset_password": "20/m/ip,60/h/ip",
 }
 # So someone with many client addresses cannot flood one inbox: at most this many code
-# e-mails to one address an hour (accounts.login_codes), whether or not an account has
-# it. Past it the page is the same as below it and only the e-mail is withheld (a page
-# saying so would tell anyone when somebody else asked); everyone who asks is told of
-# the cap. The code the asking browser waits for still works, as does the password. A
-# client address the account signed in from in the last 30 days still gets codes: a
-# full cap must not leave the owner only the password while someone may be guessing it
+# e-mails, and this many password-reset e-mails, to one address an hour (accounts.
+# mail_caps), whether or not an account has it. Past a cap the page is the same as below
+# it and only the e-mail is withheld (a page saying so would tell anyone when somebody
+# else asked); everyone who asks is told of the cap. The code the asking browser waits
+# for and the latest reset link still work, as does the password. A client address the
+# account signed in from in the last 30 days still gets them: a full cap must not leave
+# the owner only the password while someone may be guessing it
 # (accounts.throttle then slows it for everyone).
 LOGIN_CODE_EMAILS_PER_HOUR = env.int("LOGIN_CODE_EMAILS_PER_HOUR", default=5)
+PASSWORD_RESET_EMAILS_PER_HOUR = env.int("PASSWORD_RESET_EMAILS_PER_HOUR", default=5)
 # Behind a load balancer: how many proxies append to X-Forwarded-For, or the header a
 # trusted proxy sets to the client's address (e.g. X-Real-IP). Unset, the connection's.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

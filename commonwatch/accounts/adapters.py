@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from commonwatch.core import sealing
 
-from . import login_codes, second_factor, throttle
+from . import mail_caps, second_factor, throttle
 from .tasks import queue_email
 
 
@@ -89,15 +89,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def add_message(self, request, level, message_template=None, *args, **kwargs):
         """allauth's, and with "a code was sent", to everyone, the cap on code e-mails
-        (accounts.login_codes): past it none comes, and the page cannot say so."""
+        (accounts.mail_caps): past it none comes, and the page cannot say so."""
         super().add_message(request, level, message_template, *args, **kwargs)
         if message_template == "account/messages/login_code_sent.txt":
-            super().add_message(request, messages.INFO, message=login_codes.code_cap_notice())
+            super().add_message(request, messages.INFO, message=mail_caps.SIGN_IN_CODES.notice())
 
     def send_mail(self, template_prefix, email, context):
         """As allauth's, through the outbox, with the site named and every link on SITE_URL
-        (a code e-mail past its address's cap is not sent: accounts.login_codes)."""
-        if login_codes.mail_withheld(allauth_context.request, template_prefix):
+        (a code or reset e-mail past its address's cap is not sent: accounts.mail_caps)."""
+        if mail_caps.mail_withheld(allauth_context.request, template_prefix):
             return
         links = {
             key: on_site(url)

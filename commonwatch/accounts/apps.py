@@ -10,11 +10,11 @@ class AccountsConfig(AppConfig):
         from allauth.mfa.signals import authenticator_added
         from django.contrib.auth.signals import user_logged_in, user_logged_out
 
-        from . import live, login_codes, policies, second_factor, services, tasks  # noqa: F401 - actions, outbox handlers
+        from . import live, mail_caps, policies, second_factor, services, tasks  # noqa: F401 - actions, outbox handlers
 
         user_logged_in.connect(services.record_staff_sign_in, dispatch_uid="audit_staff_sign_in")
-        # Where the owner signs in from still gets e-mailed codes past their cap.
-        user_logged_in.connect(login_codes.remember_sign_in, dispatch_uid="login_code_home")
+        # Where the owner signs in from still gets codes and reset e-mails past their caps.
+        user_logged_in.connect(mail_caps.remember_sign_in, dispatch_uid="login_code_home")
         authenticator_added.connect(second_factor.record_enrolment, dispatch_uid="enrolment")
         # Open live sockets follow their account (accounts.live), whoever ends a session.
         user_logged_out.connect(live.on_signed_out, dispatch_uid="live_signed_out")

@@ -1,28 +1,44 @@
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
-from . import login_codes, throttle
+from . import mail_caps, throttle
 from .closing import WhatTheyWrote
 from .models import DEFAULT_ALERT_RADIUS_MI, MAX_ALERT_RADIUS_MI, MIN_ALERT_RADIUS_MI, TokenScope
 from .services import DEFAULT_TOKEN_LIFETIME_DAYS, TOKEN_LIFETIMES_DAYS
 
 
 class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
-    """allauth's, with a cap on the code e-mails one address gets (accounts.login_codes):
+    """allauth's, with a cap on the code e-mails one address gets (accounts.mail_caps):
     past it the flow goes on as below it, and only the e-mail is withheld."""
 
     def clean_email(self) -> str:
         email = super().clean_email()
-        request = context.request
-        if email and not login_codes.may_email(email, self._user, throttle.client_address(request)):
-            login_codes.withhold_mail(request)
+        if email:
+            users = [self._user] if self._user else []
+            mail_caps.SIGN_IN_CODES.ask(context.request, email, users)
         return email
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """allauth's, with a cap on the reset e-mails one address gets (accounts.mail_caps):
+    past it the page is the one shown below it, and only the e-mail is withheld (the
+    "no account has this address" one too). Everyone who asks is told of the cap."""
+
+    def save(self, request, **kwargs) -> str:
+        # Counted here, after the view's limit per client address let the request through.
+        cap = mail_caps.PASSWORD_RESETS
+        cap.ask(request, self.cleaned_data["email"], self.users)
+        get_adapter(request).add_message(request, messages.INFO, message=cap.notice())
+        return super().save(request, **kwargs)
 
 
 class HomeForm(forms.Form):

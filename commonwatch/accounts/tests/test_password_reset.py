@@ -1,12 +1,15 @@
-"""Forgotten password: a reset e-mail, a link, a new password that works."""
+"""Forgotten password: a reset e-mail, a link, a new password that works; and no more
+than a few reset e-mails to one address an hour, whoever asks."""
 
 from __future__ import annotations
 
 import re
 
+import pytest
+from django.test import Client, TestCase
 from django.urls import reverse
 
-from commonwatch.accounts.tests.factories import PASSWORD
+from commonwatch.accounts.tests.factories import PASSWORD, UserFactory
 
 NEW_PASSWORD = "another long passphrase 7 rivers"
 RESET_LINK = re.compile(r"https?://[^/\s]+(/accounts/password/reset/key/[^/\s]+/)")
@@ -45,3 +48,107 @@ def test_a_password_reset_for_an_unknown_address_reveals_nothing(
 
     assert response.status_code == 302
     assert all("reset/key" not in message.body for message in mailoutbox)
+
+
+# Reset e-mails are capped per recipient as sign-in codes are (accounts.mail_caps): the
+# answer past the cap is the answer below it, with or without an account, and tells
+# nobody whether anyone else asked; the owner still gets one where they signed in before.
+
+NOTICE = "One address gets at most 3 password-reset e-mails an hour"
+OWNER = "198.51.100.7"
+NOBODY = "nobody-here@example.org"
+
+
+@pytest.fixture
+def cap(settings):
+    settings.PASSWORD_RESET_EMAILS_PER_HOUR = 3
+    return 3
+
+
+def ask(client, email):
+    """The page a reset asked for `email` ends on (allauth redirects to "sent")."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("account_reset_password"), {"email": email}, follow=True)
+
+
+def ask_from_elsewhere(email, times):
+    """Resets asked for `email` from `times` client addresses, one each (past any limit
+    per client address)."""
+    return [ask(Client(REMOTE_ADDR=f"192.0.2.{n + 1}"), email) for n in range(times)]
+
+
+def sent_to(mailoutbox, email) -> int:
+    return sum(email in message.to for message in mailoutbox)
+
+
+def seen(response, email) -> tuple:
+    """What the asker sees, without what differs for every response or is theirs."""
+    body = response.content.decode().replace(email, "EMAIL")
+    body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "CSRF", body)
+    body = re.sub(r'nonce="[^"]*"', "NONCE", body)
+    return (
+        response.status_code,
+        response.redirect_chain,
+        [template.name for template in response.templates],
+        [str(message) for message in response.context["messages"]],
+        body,
+    )
+
+
+def sign_in_and_out(client, user):
+    login = {"login": user.email, "password": PASSWORD}
+    assert client.post(reverse("account_login"), login).status_code == 302
+    client.post(reverse("account_logout"))
+
+
+@pytest.mark.parametrize("account", [True, False], ids=["account", "no account"])
+def test_past_the_cap_no_more_reset_emails_go_to_one_address(cap, account, db, mailoutbox):
+    email = UserFactory().email if account else NOBODY  # allauth tells NOBODY it has none
+
+    answers = ask_from_elsewhere(email, cap + 2)
+
+    assert sent_to(mailoutbox, email) == cap
+    assert [a.status_code for a in answers] == [200] * (cap + 2)
+
+
+def test_the_answer_past_the_cap_is_the_one_below_it_with_or_without_an_account(
+    cap, resident, mailoutbox
+):
+    below = {email: ask_from_elsewhere(email, cap) for email in (resident.email, NOBODY)}
+    past = {email: ask(Client(REMOTE_ADDR="203.0.113.1"), email) for email in below}
+
+    first = seen(below[resident.email][0], resident.email)
+    assert first[2][0] == "account/password_reset_done.html"
+    assert [NOTICE in message for message in first[3]] == [True]
+    for email in (resident.email, NOBODY):
+        assert [seen(a, email) for a in below[email]] == [first] * cap
+        assert seen(past[email], email) == first
+        assert sent_to(mailoutbox, email) == cap
+
+
+def test_allauths_limit_per_address_never_answers(cap, resident, mailoutbox):
+    """allauth's default, five a minute per address, answered 429: somebody had just
+    asked for that address."""
+    answers = ask_from_elsewhere(resident.email, 8)
+
+    assert {a.status_code for a in answers} == {200}
+    assert {a.templates[0].name for a in answers} == {"account/password_reset_done.html"}
+
+
+def test_where_the_owner_signed_in_before_still_gets_reset_emails_past_the_cap(
+    cap, resident, mailoutbox
+):
+    owner = Client(REMOTE_ADDR=OWNER)
+    sign_in_and_out(owner, resident)
+    other = UserFactory()
+    for email in (resident.email, other.email):
+        ask_from_elsewhere(email, cap)
+
+    ask(owner, resident.email)
+
+    assert sent_to(mailoutbox, resident.email) == cap + 1
+    link = RESET_LINK.search(mailoutbox[-1].body).group(1)
+    assert owner.get(link, follow=True).status_code == 200
+    # Their address is theirs, not a way past anybody's cap.
+    ask(owner, other.email)
+    assert sent_to(mailoutbox, other.email) == cap
