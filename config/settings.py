@@ -407,9 +407,9 @@ ACCOUNT_RATE_LIMITS = {
 # mail_caps), whether or not an account has it. Past a cap the page is the same as below
 # it and only the e-mail is withheld (a page saying so would tell anyone when somebody
 # else asked); everyone who asks is told of the cap. The code the asking browser waits
-# for and the latest reset link still work, as does the password. A client address the
-# account signed in from in the last 30 days still gets them: a full cap must not leave
-# the owner only the password while someone may be guessing it
+# for and the latest reset link still work, as does the password. A client address (an
+# IPv6 /64) the account signed in from in the last 30 days still gets them: a full cap
+# must not leave the owner only the password while someone may be guessing it
 # (accounts.throttle then slows it for everyone).
 LOGIN_CODE_EMAILS_PER_HOUR = env.int("LOGIN_CODE_EMAILS_PER_HOUR", default=5)
 PASSWORD_RESET_EMAILS_PER_HOUR = env.int("PASSWORD_RESET_EMAILS_PER_HOUR", default=5)

@@ -19,7 +19,9 @@ still signs it in.
 The owner is not left with the password alone while someone keeps a cap full (that
 person may be guessing the password too, slowing it for everyone, accounts.throttle):
 a client address the account signed in from in the last KNOWN_FOR_S still gets these
-e-mails past the cap, held only to the per-address limits.
+e-mails past the cap, held only to the per-address limits. An IPv6 address counts as
+its /64 (`throttle.client_network`): a phone changes its privacy address within its
+network many times a day.
 
 Counts live in the cache (each process's memory while Redis is down, core.cache),
 keyed by hashes: the cache never holds an e-mail address or a client address.
@@ -118,7 +120,7 @@ def mail_withheld(request, template_prefix: str) -> bool:
 
 
 def remember_sign_in(sender, request, user, **kwargs) -> None:
-    """django.contrib.auth's user_logged_in: this client address is the account's own."""
+    """django.contrib.auth's user_logged_in: this client's network is the account's own."""
     address = throttle.client_address(request) if request is not None else ""
     if address:
         cache.set(_known_key(user, address), True, KNOWN_FOR_S)
@@ -127,4 +129,4 @@ def remember_sign_in(sender, request, user, **kwargs) -> None:
 def _known_key(user, address: str) -> str:
     # Under the namespace of the sign-in codes, where it began: the IPv4 addresses
     # remembered before resets were capped are still known.
-    return _key("signin-codes", "known", str(user.pk), address)
+    return _key("signin-codes", "known", str(user.pk), throttle.client_network(address))

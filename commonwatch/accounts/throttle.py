@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import ipaddress
 import logging
 import time
 from dataclasses import dataclass
@@ -88,6 +89,26 @@ def client_address(request) -> str:
     except (ImproperlyConfigured, PermissionDenied) as exc:
         logger.warning("Client address unknown (%s); using the connection's.", exc)
         return request.META.get("REMOTE_ADDR", "")
+
+
+def client_network(address: str) -> str:
+    """Where a client address stands for: an IPv4 address itself, an IPv6 address its /64.
+
+    An IPv6 device picks new privacy addresses inside its network's /64 many times a
+    day, so its address alone does not say it is the same device; the /64 is one home
+    or phone, as one IPv4 address is (allauth's rate limits count IPv6 the same way).
+    An IPv4 address written as IPv6 (::ffff:a.b.c.d, from a dual-stack socket) is that
+    IPv4 address. Anything that is no address comes back as it is.
+    """
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
 def _key(*parts: str) -> str:

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client, TestCase
 from django.urls import reverse
 
+from commonwatch.accounts import throttle
 from commonwatch.accounts.tests.factories import PASSWORD, UserFactory
 
 CODE = re.compile(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b")
@@ -123,3 +124,30 @@ def test_where_the_owner_signed_in_before_still_gets_codes_past_the_cap(cap, res
     # Their address is theirs, not a way past anybody's cap.
     ask(owner, other.email)
     assert sent_to(mailoutbox, other.email) == cap
+
+
+def test_a_phone_on_ipv6_is_known_across_its_privacy_addresses(cap, resident, mailoutbox):
+    login = {"login": resident.email, "password": PASSWORD}
+    phone = Client(REMOTE_ADDR="2001:db8:1:2:a1b2:c3d4:e5f6:1")
+    assert phone.post(reverse("account_login"), login).status_code == 302
+    phone.post(reverse("account_logout"))
+    ask_from_elsewhere(resident.email, cap)
+
+    ask(Client(REMOTE_ADDR="2001:db8:1:2:9e8d:7c6b:5a49:2"), resident.email)  # later that day
+    assert sent_to(mailoutbox, resident.email) == cap + 1
+    ask(Client(REMOTE_ADDR="2001:db8:1:3:a1b2:c3d4:e5f6:1"), resident.email)  # another /64
+    assert sent_to(mailoutbox, resident.email) == cap + 1
+
+
+@pytest.mark.parametrize(
+    ("address", "network"),
+    [
+        ("198.51.100.7", "198.51.100.7"),
+        ("2001:db8:1:2:a1b2:c3d4:e5f6:1", "2001:db8:1:2::/64"),
+        ("2001:DB8:1:2::9", "2001:db8:1:2::/64"),
+        ("::ffff:198.51.100.7", "198.51.100.7"),  # IPv4 on a dual-stack socket
+        ("", ""),
+    ],
+)
+def test_a_client_is_known_by_its_ipv4_address_or_its_ipv6_64(address, network):
+    assert throttle.client_network(address) == network

@@ -152,3 +152,13 @@ def test_where_the_owner_signed_in_before_still_gets_reset_emails_past_the_cap(
     # Their address is theirs, not a way past anybody's cap.
     ask(owner, other.email)
     assert sent_to(mailoutbox, other.email) == cap
+
+
+def test_a_phone_on_ipv6_is_known_across_its_privacy_addresses(cap, resident, mailoutbox):
+    sign_in_and_out(Client(REMOTE_ADDR="2001:db8:1:2:a1b2:c3d4:e5f6:1"), resident)
+    ask_from_elsewhere(resident.email, cap)
+
+    ask(Client(REMOTE_ADDR="2001:db8:1:2:9e8d:7c6b:5a49:2"), resident.email)  # the same /64
+    assert sent_to(mailoutbox, resident.email) == cap + 1
+    ask(Client(REMOTE_ADDR="2001:db8:1:3:a1b2:c3d4:e5f6:1"), resident.email)  # the next one
+    assert sent_to(mailoutbox, resident.email) == cap + 1
