@@ -96,9 +96,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         """As allauth's, through the outbox, with the site named and every link on SITE_URL
-        (a code or reset e-mail past its address's cap is not sent: accounts.mail_caps)."""
-        if mail_caps.mail_withheld(allauth_context.request, template_prefix):
-            return
+        (a code or reset e-mail past its address's cap is not sent: accounts.mail_caps).
+
+        A withheld e-mail is written and queued all the same, and dropped by the worker:
+        an answer that skipped that work would come sooner, and its timing would tell the
+        asker that somebody else had asked for mail to that address this hour."""
+        withheld = mail_caps.mail_withheld(allauth_context.request, template_prefix)
         links = {
             key: on_site(url)
             for key, url in context.items()
@@ -115,6 +118,7 @@ class AccountAdapter(DefaultAccountAdapter):
             from_email=message.from_email,
             to=list(message.to),
             html=html,
+            withheld=withheld,
         )
 
     def pre_authenticate(self, request, **credentials):

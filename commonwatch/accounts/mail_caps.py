@@ -10,7 +10,8 @@ e-mails go to one address in an hour, each counted whether or not an account has
 address (allauth e-mails an unknown address to say so).
 
 Past a cap the asker sees exactly what they see below it (the page that waits for the
-code, the page saying a reset e-mail was sent): only the e-mail is withheld. A page
+code, the page saying a reset e-mail was sent): only the e-mail is withheld, written
+and queued as any other and dropped by the worker, so the answer takes as long. A page
 saying "capped" would tell anyone who asks a few times whether somebody else asked for
 that address this hour, that is, when its owner was signing in. Everyone who asks is
 told of the cap instead (`MailCap.notice`), and a code a browser already waits for

@@ -23,7 +23,10 @@ def send_email(
     to: list[str],
     html: str | None = None,
     headers: dict[str, str] | None = None,
+    withheld: bool = False,
 ) -> int:
+    if withheld:
+        return 0
     message = EmailMultiAlternatives(subject, body, from_email, to, headers=headers)
     if html:
         message.attach_alternative(html, "text/html")
@@ -31,10 +34,19 @@ def send_email(
 
 
 def queue_email(
-    *, subject: str, body: str, from_email: str, to: list[str], html=None, headers=None
+    *,
+    subject: str,
+    body: str,
+    from_email: str,
+    to: list[str],
+    html=None,
+    headers=None,
+    withheld: bool = False,
 ) -> None:
     """Send an e-mail after the current transaction commits, retried until it goes out
-    (`headers`: e.g. List-Unsubscribe, set by the notifications that can be turned off)."""
+    (`headers`: e.g. List-Unsubscribe, set by the notifications that can be turned off).
+    A `withheld` one (past its address's cap: accounts.mail_caps) goes the same way and
+    is dropped by the worker, so asking for it costs the request the same."""
     outbox.put(
         EMAIL,
         sealed=True,
@@ -45,4 +57,5 @@ def queue_email(
         to=list(to),
         html=html,
         headers=dict(headers or {}),
+        withheld=withheld,
     )
