@@ -1,8 +1,9 @@
 """Slowing password guessing down without locking the account's owner out.
 
-Wrong passwords are counted per account *and* client address: after three, each
-further attempt from that address for that account must wait twice as long as the
-last (1 s, 2 s, 4 s … at most 15 minutes), and is refused unchecked until then. The
+Wrong passwords are counted per account *and* client address (an IPv6 one by its /64):
+after three, each further attempt from that address for that account must wait twice
+as long as the last (1 s, 2 s, 4 s … at most 15 minutes), and is refused unchecked
+until then. The
 owner, signing in from anywhere else, is never slowed by an attacker's failures.
 
 Guessing spread over many addresses is caught by a count per account: past thirty
@@ -117,10 +118,12 @@ def _key(*parts: str) -> str:
 
 
 def counters(login: str, address: str) -> tuple[Counter, Counter]:
-    """This address's count for this login, and the login's count from everywhere."""
+    """This address's count for this login, and the login's count from everywhere. An
+    IPv6 address counts as its /64 (client_network): a guesser picking a new address in
+    their own network for every try would otherwise never wait."""
     account = login.strip().lower()
     return (
-        Counter(_key("from", account, address), FREE_FAILURES),
+        Counter(_key("from", account, client_network(address)), FREE_FAILURES),
         Counter(_key("account", account), ACCOUNT_FREE_FAILURES),
     )
 

@@ -78,6 +78,19 @@ def test_after_three_failures_each_attempt_from_there_waits_twice_as_long(reside
     assert log_in(attacker, resident.email, PASSWORD).status_code == 302
 
 
+def test_a_guesser_on_ipv6_waits_across_the_addresses_of_their_64(resident, clock):
+    """A new privacy address in the same network for every try is still the same place;
+    the next network is somewhere else, as another IPv4 address is."""
+    for host in range(1, 5):
+        log_in(Client(REMOTE_ADDR=f"2001:db8:66:1::{host}"), resident.email, "wrong")
+
+    same_network = log_in(Client(REMOTE_ADDR="2001:db8:66:1::99"), resident.email, PASSWORD)
+    next_network = log_in(Client(REMOTE_ADDR="2001:db8:66:2::1"), resident.email, PASSWORD)
+
+    assert TOO_MANY_FROM_HERE in same_network.content
+    assert next_network.status_code == 302
+
+
 def test_the_wait_is_capped_at_fifteen_minutes(resident, clock):
     attacker = Client(REMOTE_ADDR=ATTACKER)
     for _attempt in range(20):
