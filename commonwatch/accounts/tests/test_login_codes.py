@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from commonwatch.accounts import throttle
 from commonwatch.accounts.tests.factories import PASSWORD, UserFactory
+from commonwatch.accounts.tests.mail_askers import from_many_addresses, page_seen, sent_to
 
 CODE = re.compile(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b")
 NOTICE = "One address gets at most 3 code e-mails an hour"
@@ -36,20 +37,12 @@ def ask(client, email):
 
 
 def ask_from_elsewhere(email, times):
-    """Codes asked for `email` from `times` client addresses, one each (past any limit
-    per client address)."""
-    return [ask(Client(REMOTE_ADDR=f"192.0.2.{n + 1}"), email) for n in range(times)]
-
-
-def sent_to(mailoutbox, email) -> int:
-    return sum(email in message.to for message in mailoutbox)
+    return from_many_addresses(ask, email, times)
 
 
 def seen(response, email) -> tuple:
     """What the asker sees, without what differs for every response or is theirs."""
-    body = response.content.decode().replace(email, "EMAIL")
-    body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "CSRF", body)
-    body = re.sub(r'nonce="[^"]*"', "NONCE", body)
+    body = page_seen(response, email)
     return response.status_code, response.get("Location"), body
 
 

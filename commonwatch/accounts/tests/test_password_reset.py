@@ -10,6 +10,7 @@ from django.test import Client, TestCase
 from django.urls import reverse
 
 from commonwatch.accounts.tests.factories import PASSWORD, UserFactory
+from commonwatch.accounts.tests.mail_askers import from_many_addresses, page_seen, sent_to
 
 NEW_PASSWORD = "another long passphrase 7 rivers"
 RESET_LINK = re.compile(r"https?://[^/\s]+(/accounts/password/reset/key/[^/\s]+/)")
@@ -72,20 +73,12 @@ def ask(client, email):
 
 
 def ask_from_elsewhere(email, times):
-    """Resets asked for `email` from `times` client addresses, one each (past any limit
-    per client address)."""
-    return [ask(Client(REMOTE_ADDR=f"192.0.2.{n + 1}"), email) for n in range(times)]
-
-
-def sent_to(mailoutbox, email) -> int:
-    return sum(email in message.to for message in mailoutbox)
+    return from_many_addresses(ask, email, times)
 
 
 def seen(response, email) -> tuple:
     """What the asker sees, without what differs for every response or is theirs."""
-    body = response.content.decode().replace(email, "EMAIL")
-    body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "CSRF", body)
-    body = re.sub(r'nonce="[^"]*"', "NONCE", body)
+    body = page_seen(response, email)
     return (
         response.status_code,
         response.redirect_chain,
