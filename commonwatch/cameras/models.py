@@ -254,6 +254,9 @@ class ClipImport(models.Model):
     # A zip waiting to be opened, in the media storage's private incoming area.
     archive_name = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When its latest part came (a folder sent in parts), none yet: how long its page has
+    # been silent is counted from here (imports.services.close_abandoned).
+    last_part_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -38,6 +38,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -111,9 +112,10 @@ def add_files(*, owner, clip_import: ClipImport, uploads, last: bool, left_out=(
     with _discarded_unless_recorded(files), transaction.atomic():
         clip_import = ClipImport.objects.select_for_update().filter(pk=clip_import.pk).first()
         _require_receiving(clip_import)  # again, under the lock: the last part came meanwhile
+        clip_import.last_part_at = timezone.now()
         if last:
             clip_import.state = State.IMPORTING
-            clip_import.save(update_fields=["state"])
+        clip_import.save(update_fields=["state", "last_part_at"])
         _queue(clip_import, _record(clip_import, files))
     return clip_import
 
@@ -471,12 +473,14 @@ def lost_message() -> str:
 
 def close_abandoned(owner=None) -> int:
     """End the imports (of `owner`, or of everyone) whose browser stopped sending parts
-    (closed, offline) longer ago than an unfinished upload is kept: the parts received
-    are imported, and they finish, saying the rest never came. Run at each owner's next
-    import and hourly by `purge_clip_uploads`, so an owner who never imports again does
-    not see "Receiving files" forever; how many it ended."""
+    (closed, offline) longer ago than an unfinished upload is kept, counted from its
+    latest part (a large folder on a slow line may take longer than that in all): the
+    parts received are imported, and they finish, saying the rest never came. Run at
+    each owner's next import and hourly by `purge_clip_uploads`, so an owner who never
+    imports again does not see "Receiving files" forever; how many it ended."""
     since = timezone.now() - timedelta(hours=settings.CAMERA_UPLOAD_EXPIRY_HOURS)
-    stale = ClipImport.objects.filter(state=State.RECEIVING, created_at__lt=since)
+    silent = Q(last_part_at__lt=since) | Q(last_part_at__isnull=True, created_at__lt=since)
+    stale = ClipImport.objects.filter(silent, state=State.RECEIVING)
     if owner is not None:
         stale = stale.filter(owner=owner)
     return sum(_close(pk) for pk in stale.values_list("pk", flat=True))

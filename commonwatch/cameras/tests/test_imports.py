@@ -312,6 +312,30 @@ def test_an_import_whose_browser_stopped_sending_is_closed_at_the_next_import(se
     assert (abandoned.state, recent.state) == (ImportState.DONE, ImportState.RECEIVING)
 
 
+def test_an_import_still_sending_parts_is_not_abandoned_however_long_it_takes():
+    """Silence is counted from its latest part: a large folder on a slow line may take
+    longer than a day in all, and is still receiving while its parts keep coming."""
+    camera = CameraFactory()
+    started = services.start_import(
+        owner=camera.owner,
+        camera=camera,
+        uploads=[upload("2026-11-21T09-00-00.mp4", exported_video(35))],
+        more=True,
+    )
+    day_ago = timezone.now() - timezone.timedelta(hours=25)
+    ClipImport.objects.filter(pk=started.pk).update(created_at=day_ago)
+    services.add_files(
+        owner=camera.owner,
+        clip_import=started,
+        uploads=[upload("2026-11-21T09-00-01.mp4", exported_video(36))],
+        last=False,
+    )
+
+    assert services.close_abandoned() == 0
+    ClipImport.objects.filter(pk=started.pk).update(last_part_at=day_ago)
+    assert services.close_abandoned() == 1
+
+
 def test_the_hourly_job_ends_every_owners_abandoned_import_without_a_new_import():
     """purge_clip_uploads (hourly) ends an import whose page stopped sending parts, for
     every owner, saying the rest never came; a live import is left receiving, and
