@@ -76,9 +76,11 @@ class MailCap:
         except ValueError:  # expired between add and incr
             cache.add(key, 1, WINDOW_S)
             count = 1
-        if count <= self.per_hour:
-            return True
-        return bool(address) and any(cache.get(_known_key(user, address)) is True for user in users)
+        # Asked below the cap too, and with a key for nobody when no account has the
+        # address: the answer takes as long whoever asked before and whoever has it.
+        keys = [_known_key(user, address) for user in users] or [_key(self.namespace, "nobody")]
+        known = any(value is True for value in cache.get_many(keys).values())
+        return count <= self.per_hour or (bool(address) and known)
 
     def ask(self, request, email: str, users: Sequence) -> None:
         """`request` asks for this e-mail to `email`: counted, and past the cap withheld

@@ -98,18 +98,33 @@ def client_network(address: str) -> str:
     An IPv6 device picks new privacy addresses inside its network's /64 many times a
     day, so its address alone does not say it is the same device; the /64 is one home
     or phone, as one IPv4 address is (allauth's rate limits count IPv6 the same way).
-    An IPv4 address written as IPv6 (::ffff:a.b.c.d, from a dual-stack socket) is that
-    IPv4 address. Anything that is no address comes back as it is.
+    An IPv6 address that carries an IPv4 client's address (::ffff:a.b.c.d from a
+    dual-stack socket, NAT64, 6to4, Teredo) is that IPv4 address: behind a translator
+    every IPv4 client shares one /64. Anything that is no address comes back as it is.
     """
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return address
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.IPv6Network((ip, 64), strict=False))
-    return str(ip)
+    if isinstance(ip, ipaddress.IPv4Address):
+        return str(ip)
+    carried = _carried_ipv4(ip)
+    if carried is not None:
+        return str(carried)
+    return str(ipaddress.IPv6Network((ip, 64), strict=False))
+
+
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052's well-known prefix
+
+
+def _carried_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip in NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    return ip.sixtofour
 
 
 def _key(*parts: str) -> str:

@@ -18,6 +18,7 @@ to a browser (a resident sending a post with photos from a phone), else as a sen
 from __future__ import annotations
 
 import json
+import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import sync_to_async
@@ -30,6 +31,7 @@ from commonwatch.core.csp import site_policy_headers
 
 from .uploads import too_large_message
 
+logger = logging.getLogger(__name__)
 MULTIPART = b"multipart/form-data"
 BUSY_RETRY_SECONDS = 5
 JSON = b"application/json"
@@ -52,6 +54,12 @@ class UploadSizeLimit:
         received = 0
         refused = False
 
+        async def send_unless_refused(message):
+            """The app's own answer, unless the door has answered already (a view that
+            takes the cut-off body for a sender gone may still answer, e.g. 408)."""
+            if not refused:
+                await send(message)
+
         async def counted_receive():
             nonlocal received, refused
             message = await receive()
@@ -63,7 +71,7 @@ class UploadSizeLimit:
                     return {"type": "http.disconnect"}  # Django stops reading, answers nothing
             return message
 
-        return await self.app(scope, counted_receive, send)
+        return await self.app(scope, counted_receive, send_unless_refused)
 
 
 def declared_length(headers) -> int | None:
@@ -91,7 +99,11 @@ async def _said(scope, detail: str, *, heading: str, retry_after=None, **fields)
     if not accepts_html(headers):
         return detail.encode(), b"text/plain; charset=utf-8"
     context = {"heading": heading, "detail": detail, "retry_after": retry_after}
-    return (await _render(REFUSAL_PAGE, context)).encode(), HTML
+    try:
+        return (await _render(REFUSAL_PAGE, context)).encode(), HTML
+    except Exception:  # a template or static manifest broken: refuse all the same
+        logger.exception("The page of an upload refused at the door could not be made.")
+        return detail.encode(), b"text/plain; charset=utf-8"
 
 
 def api_error(detail: str, **fields) -> tuple[bytes, bytes]:
@@ -105,13 +117,28 @@ def accepts_html(headers) -> bool:
 
 
 async def answer(send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
-    """A whole answer sent at the ASGI door, before Django sees the request: with the
-    headers Django's security middleware would give it, and a page with the site's CSP."""
-    length = [(b"content-length", str(len(body)).encode()), (b"x-content-type-options", b"nosniff")]
+    """A whole answer sent at the ASGI door, before Django sees the request: never kept
+    by a cache (it depends on the moment and on Accept), and, for a page, with the
+    headers Django's security and CSP middleware give every other page."""
+    sent = [
+        *headers,
+        (b"content-length", str(len(body)).encode()),
+        (b"cache-control", b"no-store"),
+        (b"x-content-type-options", b"nosniff"),
+    ]
     if (b"content-type", HTML) in headers:
-        length += [(b"x-frame-options", settings.X_FRAME_OPTIONS.encode()), *site_policy_headers()]
-    await send({"type": "http.response.start", "status": status, "headers": headers + length})
+        sent += [*_page_headers(), *site_policy_headers()]
+    await send({"type": "http.response.start", "status": status, "headers": sent})
     await send({"type": "http.response.body", "body": body})
+
+
+def _page_headers() -> list[tuple[bytes, bytes]]:
+    named = {
+        b"x-frame-options": settings.X_FRAME_OPTIONS,
+        b"referrer-policy": settings.SECURE_REFERRER_POLICY,
+        b"cross-origin-opener-policy": settings.SECURE_CROSS_ORIGIN_OPENER_POLICY,
+    }
+    return [(name, value.encode()) for name, value in named.items() if value]
 
 
 class FileUploadThreads:

@@ -161,6 +161,10 @@ def test_a_phone_on_ipv6_is_known_across_its_privacy_addresses(cap, resident, ma
         ("2001:db8:1:2:a1b2:c3d4:e5f6:1", "2001:db8:1:2::/64"),
         ("2001:DB8:1:2::9", "2001:db8:1:2::/64"),
         ("::ffff:198.51.100.7", "198.51.100.7"),  # IPv4 on a dual-stack socket
+        # IPv4 clients behind a translator: each its own, not one /64 for all of them
+        ("64:ff9b::c633:6407", "198.51.100.7"),  # NAT64
+        ("2002:c633:6407::1", "198.51.100.7"),  # 6to4
+        ("2001:0:4136:e378:8000:63bf:39cc:9bf8", "198.51.100.7"),  # Teredo
         ("", ""),
     ],
 )

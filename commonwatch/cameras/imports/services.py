@@ -483,19 +483,16 @@ def close_abandoned(owner=None) -> int:
     stale = ClipImport.objects.filter(silent, state=State.RECEIVING)
     if owner is not None:
         stale = stale.filter(owner=owner)
-    return sum(_close(pk) for pk in stale.values_list("pk", flat=True))
+    return sum(_close(stale, pk) for pk in stale.values_list("pk", flat=True))
 
 
-def _close(import_id: int) -> bool:
-    """Under the import's lock, as add_files takes it, so a last part that comes at
-    the same moment is either received first or refused; repeating it changes nothing."""
+def _close(stale, import_id: int) -> bool:
+    """Under the import's lock, as add_files takes it, and only if it is still `stale`
+    there: a part that comes at the same moment is either received first (and the
+    import lives on) or refused; repeating it changes nothing."""
     with transaction.atomic():
-        clip_import = (
-            ClipImport.objects.select_for_update()
-            .filter(pk=import_id, state=State.RECEIVING)
-            .first()
-        )
-        if clip_import is None:  # closed meanwhile (its last part, another run) or removed
+        clip_import = stale.select_for_update().filter(pk=import_id).first()
+        if clip_import is None:  # a part came, or closed meanwhile, or removed
             return False
         clip_import.state, clip_import.reason = State.IMPORTING, abandoned_message()
         clip_import.save(update_fields=["state", "reason"])

@@ -336,6 +336,26 @@ def test_an_import_still_sending_parts_is_not_abandoned_however_long_it_takes():
     assert services.close_abandoned() == 1
 
 
+def test_a_part_that_comes_while_the_job_runs_keeps_its_import_alive(monkeypatch):
+    """The job lists the silent imports, then ends each under its lock, asking again
+    there: a part received in between keeps the import receiving."""
+    camera = CameraFactory()
+    day_ago = timezone.now() - timezone.timedelta(hours=25)
+    started = ClipImport.objects.create(
+        owner=camera.owner, camera=camera, state=ImportState.RECEIVING, created_at=day_ago
+    )
+    close = services._close
+
+    def part_comes_first(stale, import_id):
+        ClipImport.objects.filter(pk=import_id).update(last_part_at=timezone.now())
+        return close(stale, import_id)
+
+    monkeypatch.setattr(services, "_close", part_comes_first)
+
+    assert services.close_abandoned() == 0
+    assert ClipImport.objects.get(pk=started.pk).state == ImportState.RECEIVING
+
+
 def test_the_hourly_job_ends_every_owners_abandoned_import_without_a_new_import():
     """purge_clip_uploads (hourly) ends an import whose page stopped sending parts, for
     every owner, saying the rest never came; a live import is left receiving, and

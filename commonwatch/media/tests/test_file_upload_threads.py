@@ -309,6 +309,9 @@ def test_the_page_is_held_to_the_sites_policies(settings):
     _, headers, _ = _told_busy("/feed/new/", BROWSER_FROM_THE_FORM)
     assert headers[b"x-content-type-options"] == b"nosniff"
     assert headers[b"x-frame-options"] == b"DENY"
+    assert headers[b"referrer-policy"] == b"same-origin"
+    assert headers[b"cross-origin-opener-policy"] == b"same-origin"
+    assert headers[b"cache-control"] == b"no-store"
     assert b"default-src 'self'" in headers[b"content-security-policy"]
 
 

@@ -10,6 +10,7 @@ from django.core.files.uploadhandler import StopUpload
 from django.core.handlers.asgi import ASGIHandler
 
 from commonwatch.community.tests.factories import CENTER, resident_at
+from commonwatch.media import asgi as media_asgi
 from commonwatch.media.asgi import FileUploadThreads, UploadSizeLimit
 from commonwatch.media.models import MediaFile
 from commonwatch.media.tests.factories import short_video, upload
@@ -87,7 +88,11 @@ class _Door:
         while True:
             message = await receive()
             self.app_saw.append(message)
-            if message["type"] == "http.disconnect" or not message.get("more_body"):
+            if message["type"] == "http.disconnect":  # as the clip PATCH's view: 408
+                await send({"type": "http.response.start", "status": 408, "headers": []})
+                await send({"type": "http.response.body", "body": b""})
+                return
+            if not message.get("more_body"):
                 return
 
     def run(self):
@@ -112,6 +117,7 @@ def test_at_the_asgi_door_a_streamed_body_is_cut_off_at_the_limit(small_limit):
     assert door.sent[0]["status"] == 413
     assert door.read <= LIMIT + 16 * 1024, "the rest of the body was never read"
     assert door.app_saw[-1] == {"type": "http.disconnect"}
+    assert [m["type"] for m in door.sent] == ["http.response.start", "http.response.body"]
 
 
 TOO_LARGE = (b"content-length", str(100 * 1024).encode())
@@ -137,6 +143,23 @@ def test_at_the_asgi_door_a_browser_is_told_on_a_page_with_a_way_back(small_limi
     assert "at most 64.0\xa0KB can be sent at once" in page
     assert "what you typed is still in the form" in page
     assert '<a class="button" href="/">Go to the front page</a>' in page
+
+
+def test_at_the_asgi_door_a_page_that_cannot_be_made_still_refuses(small_limit, monkeypatch):
+    """A broken template or static manifest: the sentence, still a 413, nothing read."""
+
+    async def broken(*args, **kwargs):
+        raise ValueError("Missing staticfiles manifest entry for 'web/site.css'")
+
+    monkeypatch.setattr(media_asgi, "_render", broken)
+    door = _Door(
+        [b"x" * 1024] * 100, headers=[TOO_LARGE, *FROM_THE_FORM, A_BROWSER], path="/feed/new/"
+    )
+    door.run()
+    assert door.sent[0]["status"] == 413
+    assert _headers(door)[b"content-type"] == b"text/plain; charset=utf-8"
+    assert door.sent[1]["body"].decode().startswith(MESSAGE)
+    assert door.read == 0
 
 
 def test_at_the_asgi_door_a_client_not_asking_for_html_gets_the_sentence(small_limit):
