@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import filter_users_by_email
 from allauth.core import context as allauth_context
 from allauth.core.internal import ratelimit  # as allauth's own adapter: usage with rollback
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -93,6 +94,15 @@ class AccountAdapter(DefaultAccountAdapter):
         super().add_message(request, level, message_template, *args, **kwargs)
         if message_template == "account/messages/login_code_sent.txt":
             super().add_message(request, messages.INFO, message=mail_caps.SIGN_IN_CODES.notice())
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        """Somebody signed up with an address that has an account: allauth e-mails its
+        owner a reset link instead, which anyone could repeat to flood that inbox. It
+        counts as a reset e-mail (mail_caps.PASSWORD_RESETS), withheld past the cap
+        without a word: a notice here would be shown only for addresses with an account."""
+        request = allauth_context.request
+        mail_caps.PASSWORD_RESETS.ask(request, email, filter_users_by_email(email))
+        super().send_account_already_exists_mail(email)
 
     def send_mail(self, template_prefix, email, context):
         """As allauth's, through the outbox, with the site named and every link on SITE_URL

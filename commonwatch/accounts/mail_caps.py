@@ -107,7 +107,12 @@ PASSWORD_RESETS = MailCap(
     namespace="password-resets",
     setting="PASSWORD_RESET_EMAILS_PER_HOUR",
     mails=frozenset(
-        {"account/email/password_reset_key", "account/email/password_reset_code", UNKNOWN_ACCOUNT}
+        {
+            "account/email/password_reset_key",
+            "account/email/password_reset_code",
+            "account/email/account_already_exists",  # a sign-up with the address
+            UNKNOWN_ACCOUNT,
+        }
     ),
     notice_text=_(
         "No e-mail after a few minutes? One address gets at most %(n)d password-reset "

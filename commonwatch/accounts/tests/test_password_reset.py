@@ -155,3 +155,24 @@ def test_a_phone_on_ipv6_is_known_across_its_privacy_addresses(cap, resident, ma
     assert sent_to(mailoutbox, resident.email) == cap + 1
     ask(Client(REMOTE_ADDR="2001:db8:1:3:a1b2:c3d4:e5f6:1"), resident.email)  # the next one
     assert sent_to(mailoutbox, resident.email) == cap + 1
+
+
+def test_sign_ups_with_someones_address_count_as_reset_emails(cap, resident, mailoutbox, settings):
+    """Signing up with an address that has an account e-mails its owner a reset link
+    (allauth, at most one per 3 minutes): anyone could repeat it to flood that inbox,
+    so it counts against the same cap, and the sign-up's answer past it is the one
+    below it."""
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "confirm_email": False}
+
+    def sign_up(client):
+        form = {"email": resident.email, "password1": "x" + PASSWORD, "password2": "x" + PASSWORD}
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return client.post(reverse("account_signup"), form)
+
+    below = [sign_up(Client(REMOTE_ADDR=f"192.0.2.{n + 1}")) for n in range(cap)]
+    past = sign_up(Client(REMOTE_ADDR="203.0.113.1"))
+    reset_past_it = ask(Client(REMOTE_ADDR="203.0.113.2"), resident.email)
+
+    assert sent_to(mailoutbox, resident.email) == cap
+    assert (past.status_code, past["Location"]) == (below[0].status_code, below[0]["Location"])
+    assert reset_past_it.status_code == 200
