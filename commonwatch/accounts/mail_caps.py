@@ -7,7 +7,8 @@ address let anyone keep the owner from getting a code, and allauth's answer past
 with many client addresses could have e-mails sent to one person without end. Here at
 most LOGIN_CODE_EMAILS_PER_HOUR code e-mails and PASSWORD_RESET_EMAILS_PER_HOUR reset
 e-mails go to one address in an hour, each counted whether or not an account has that
-address (allauth e-mails an unknown address to say so).
+address (allauth e-mails an unknown address to say so), and every spelling of one inbox
+counted as one (`inbox_of`).
 
 Past a cap the asker sees exactly what they see below it (the page that waits for the
 code, the page saying a reset e-mail was sent): only the e-mail is withheld, written
@@ -47,6 +48,23 @@ WITHHELD = "commonwatch_mail_withheld"  # on the request: the template prefixes 
 UNKNOWN_ACCOUNT = "account/email/unknown_account"  # "no account has this address"
 
 
+# Providers whose addresses ignore dots in the name (j.doe@ and jdoe@ are one inbox).
+DOTS_IGNORED = frozenset({"gmail.com", "googlemail.com"})
+
+
+def inbox_of(email: str) -> str:
+    """The inbox an address reaches, as far as a cap must know: a "+tag" or, where the
+    provider ignores them, dots in the name reach the same person, so they count as one
+    (else each spelling would get its own cap and the inbox many)."""
+    name, at, domain = email.strip().lower().rpartition("@")
+    if not at:
+        return domain  # no address: as it is
+    name = name.split("+", 1)[0]
+    if domain in DOTS_IGNORED:
+        name, domain = name.replace(".", ""), "gmail.com"
+    return f"{name}@{domain}"
+
+
 def _key(namespace: str, *parts: str) -> str:
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return f"{namespace}:{digest}"
@@ -69,7 +87,7 @@ class MailCap:
         """Count one e-mail to `email` (for the accounts with that address, `users`: none,
         one, or in a corner of allauth's a few), asked from `address`; whether it may be
         sent."""
-        key = _key(self.namespace, "sent", email.strip().lower())
+        key = _key(self.namespace, "sent", inbox_of(email))
         cache.add(key, 0, WINDOW_S)  # the hour starts with the first e-mail
         try:
             count = cache.incr(key)

@@ -13,7 +13,7 @@ from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from commonwatch.accounts import throttle
+from commonwatch.accounts import mail_caps, throttle
 from commonwatch.accounts.tests.factories import PASSWORD, UserFactory
 from commonwatch.accounts.tests.mail_askers import from_many_addresses, page_seen, sent_to
 
@@ -170,3 +170,24 @@ def test_a_phone_on_ipv6_is_known_across_its_privacy_addresses(cap, resident, ma
 )
 def test_a_client_is_known_by_its_ipv4_address_or_its_ipv6_64(address, network):
     assert throttle.client_network(address) == network
+
+
+@pytest.mark.parametrize(
+    ("address", "inbox"),
+    [
+        ("Jane.Doe@Example.org", "jane.doe@example.org"),
+        ("jane.doe+alerts@example.org", "jane.doe@example.org"),
+        ("j.a.n.e.doe+1@googlemail.com", "janedoe@gmail.com"),
+        ("nobody", "nobody"),
+    ],
+)
+def test_an_address_is_capped_by_the_inbox_it_reaches(address, inbox):
+    assert mail_caps.inbox_of(address) == inbox
+
+
+def test_spellings_of_one_inbox_share_its_cap(cap, mailoutbox):
+    spellings = [f"someone+{n}@example.org" for n in range(cap + 2)]
+    for n, spelling in enumerate(spellings):
+        ask(Client(REMOTE_ADDR=f"192.0.2.{n + 1}"), spelling)
+
+    assert sum(len(message.to) for message in mailoutbox) == cap
