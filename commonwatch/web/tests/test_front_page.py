@@ -28,12 +28,24 @@ def test_the_front_page_shows_the_app_with_a_described_picture(client):
     assert 'alt="A phone showing the Near you feed of the demo city' in page
 
 
-def test_the_front_page_promises_cameras_and_agencies_only_as_coming(client, settings):
+def test_the_front_page_lists_cameras_and_push_and_promises_agencies_only_as_coming(
+    client, settings
+):
     settings.GEOCODER = ""
     page = client.get("/").content.decode()
+    assert "Your own camera footage, kept for you alone" in page
+    assert "a push message on your phone or computer" in page
+    assert "Local agencies posting alerts and asking residents for footage" in page
     assert "are being built" in page
     for not_built in ("puts every agency request", "Every agency action is public", "portal"):
         assert not_built not in page
     assert "set it by address" not in page  # no geocoder, no address search promised
     settings.GEOCODER = "demo"
     assert "set it by address" in client.get("/").content.decode()
+
+
+def test_the_privacy_policy_says_what_cameras_keep_and_that_only_the_owner_sees_clips(client):
+    page = client.get("/privacy/").content.decode()
+    assert "If you add cameras" in page
+    assert "Your cameras and clips: only you" in page
+    assert "Cameras, agencies and their requests are not part" not in page
