@@ -87,7 +87,10 @@
         applicationServerKey: keyBytes(panel.dataset.vapidKey),
       });
     } catch (error) {
-      status.textContent = "Your browser could not reach its push service (" + error.message + "). Try again when you are online.";
+      // Browsers word this for developers ("Registration failed - permission denied"
+      // when their push service is out of reach): the page says what a person can do.
+      console.warn("Push subscription failed:", error);
+      status.textContent = "Your browser could not reach its push service. Check that you are online and that notifications are allowed for this site, then try again.";
       return;
     }
     const response = await send(api, subscription.toJSON());
