@@ -400,6 +400,13 @@ def appeal_state(target: str) -> dict:
     }
 
 
+def flag_by(user, post_id: int) -> Flag | None:
+    """The user's own flag on a post, if they flagged it (one each: they cannot again)."""
+    if not user.is_authenticated:
+        return None
+    return Flag.objects.filter(post_id=post_id, user=user).first()
+
+
 def posts_by(user):
     """The author's own posts, newest first, with the state of any appeal."""
     return (

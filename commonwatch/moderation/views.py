@@ -288,7 +288,8 @@ def flag_panel(request, card: dict) -> str:
     author). It posts to flag(), which checks who may."""
     if card["mine"] or card["status"] != "published":
         return ""
-    context = {"post": card, "flag_form": FlagForm()}
+    flagged = selectors.flag_by(request.user, card["id"])
+    context = {"post": card, "flag_form": FlagForm(), "flagged": flagged}
     return render_to_string("moderation/_flag_panel.html", context, request=request)
 
 

@@ -284,7 +284,7 @@ def test_nobody_but_the_author_may_resolve(client, author, neighbor):
 
     client.force_login(neighbor)
     page = client.get(reverse("community:post", args=[post.pk])).content.decode()
-    assert "Mark as Found" not in page
+    assert "Mark as found" not in page
     refused = client.post(reverse("community:resolve", args=[post.pk]), {"resolved": "on"})
     assert refused.status_code == 404
     api = client.put(
@@ -301,7 +301,7 @@ def test_nobody_but_the_author_may_resolve(client, author, neighbor):
 def test_the_author_resolves_on_the_page_and_through_the_api(client, author, neighbor):
     post = published(author, title="Lost cat", category="lost_pet")
     client.force_login(author)
-    assert "Mark as Found" in client.get(reverse("community:post", args=[post.pk])).content.decode()
+    assert "Mark as found" in client.get(reverse("community:post", args=[post.pk])).content.decode()
 
     response = client.post(reverse("community:resolve", args=[post.pk]), {"resolved": "on"})
     assert response.status_code == 302

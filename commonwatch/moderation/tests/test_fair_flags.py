@@ -161,7 +161,11 @@ def test_the_flagger_is_told_it_stays_up_until_a_moderator_decides(client, autho
     answer = client.post(f"/moderation/posts/{post.pk}/flags/", {"reason": "false"}, follow=True)
 
     assert answer.redirect_chain[-1][0] == f"/feed/posts/{post.pk}/"
-    assert "A moderator will review it; it stays visible until then." in answer.content.decode()
+    page = answer.content.decode()
+    assert "A moderator will review it; it stays visible until then." in page
+    # The post now says they flagged it, instead of offering a flag they cannot add.
+    assert "You flagged this post: False or misleading." in page
+    assert "Flag for moderators" not in page
 
 
 def test_the_flagger_whose_flag_hides_the_post_lands_on_the_feed_not_a_404(client, author, mod):

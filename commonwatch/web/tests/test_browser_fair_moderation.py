@@ -58,6 +58,7 @@ def test_three_new_accounts_flag_a_post_and_it_stays_up_until_a_moderator_decide
             "A moderator will review it; it stays visible until then."
         )
         expect(f.page.locator("main h1")).to_contain_text(TITLE)
+        expect(f.page.locator(".flag-panel")).to_contain_text("You flagged this post")
         if n == len(NOTES) - 1:
             f.check(screenshot="flag-told-it-stays-up")
 

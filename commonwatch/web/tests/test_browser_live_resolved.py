@@ -39,7 +39,7 @@ def test_found_shows_live_on_neighbors_feed_and_post_page(open_asgi_page):
 
     owner = open_asgi_page(author)
     owner.page.goto(reverse("community:post", args=[post.pk]))
-    owner.page.get_by_role("button", name="Mark as Found").click()
+    owner.page.get_by_role("button", name="Mark as found").click()
     expect(owner.page.locator("#resolved-badge")).to_have_text("Found")
 
     expect(card.locator(".badge.resolved")).to_have_text("Found", timeout=LIVE_TIMEOUT_MS)

@@ -160,7 +160,7 @@ def test_post_page_map_carousel_lightbox_share_and_found(open_page):
     owner.sign_in_as(author)
     owner.page.set_viewport_size(DESKTOP)
     owner.page.goto(reverse("community:post", args=[post.pk]))
-    owner.page.get_by_role("button", name="Mark as Found").click()
+    owner.page.get_by_role("button", name="Mark as found").click()
     expect(owner.page.locator("#resolved-badge")).to_have_text("Found")
     expect(owner.page.get_by_role("button", name="Open again")).to_be_visible()
     owner.check(screenshot="reading-post-found")
