@@ -171,3 +171,11 @@ def test_signing_up_with_a_taken_address_does_the_same_work_as_a_new_one(
 
     assert work["new@example.org"] == work[resident.email]
     assert work["new@example.org"][:2] == (1, 1)
+
+
+def test_the_sign_up_page_says_what_joining_means(db, client):
+    page = client.get(reverse("account_signup")).content.decode()
+    assert "By signing up you agree to the" in page
+    for name in ("web:terms", "web:guidelines", "web:privacy"):
+        assert f'href="{reverse(name)}"' in page
+    assert page.count('name="email"') == 1  # allauth's form is there, once
