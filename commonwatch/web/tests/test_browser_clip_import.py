@@ -93,9 +93,11 @@ def test_a_zip_too_large_for_one_request_is_unpacked_by_the_browser_and_sent_in_
         "Nov. 22, 2026, 10:15 a.m."
     )
     expect(page.get_by_text("ring-export.zip")).to_be_visible()
-    # On a phone the long names wrap and the table scrolls in its own box: the page
-    # itself never gets wider than the screen.
+    # On a phone each file is a card whose reason is on screen, and the page itself never
+    # gets wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    reason = page.get_by_text("Not a video.").bounding_box()
+    assert reason["x"] + reason["width"] <= page.viewport_size["width"]
     owner.check("clip-import-unpacked-zip")
     assert Clip.objects.filter(camera=camera).count() == 3
     assert ClipImport.objects.get().state == ImportState.DONE
