@@ -49,3 +49,10 @@ def test_the_privacy_policy_says_what_cameras_keep_and_that_only_the_owner_sees_
     assert "If you add cameras" in page
     assert "Your cameras and clips: only you" in page
     assert "Cameras, agencies and their requests are not part" not in page
+
+
+def test_the_menu_marks_the_page_you_are_on(client):
+    client.force_login(resident_at(*CENTER))
+    page = client.get("/feed/map/").content.decode()
+    assert page.count('aria-current="page"') == 1
+    assert '<a href="/feed/map/" aria-current="page">' in page
