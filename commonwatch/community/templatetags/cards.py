@@ -1,4 +1,5 @@
-"""How a card says when and how far: "2 h", "0.3 mi", short enough for a phone."""
+"""How a card says when and how far: "2 h", "0.3 mi", short enough for a phone; and how
+long in words, for a sentence ("waiting 3 hours, 5 minutes")."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
 from commonwatch.geo.distance import METERS_PER_MILE
@@ -31,6 +33,19 @@ def short_age(moment: datetime | None, now: datetime | None = None) -> str:
     if seconds < 30 * DAY:
         return _("%(n)d d") % {"n": seconds // DAY}
     return date_format(timezone.localtime(moment), "M j")
+
+
+@register.filter
+def time_since(moment: datetime | None, now: datetime | None = None) -> str:
+    """How long ago in words for a sentence: "less than a minute" where Django's
+    timesince would say "0 minutes" (also for a moment a little ahead of this clock),
+    else its "3 hours, 5 minutes"."""
+    if moment is None:
+        return ""
+    now = now or timezone.now()
+    if (now - moment).total_seconds() < MINUTE:
+        return _("less than a minute")
+    return timesince(moment, now)
 
 
 @register.filter

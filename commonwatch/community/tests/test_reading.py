@@ -16,7 +16,7 @@ from commonwatch.audit.models import AuditEntry
 from commonwatch.community import selectors, services, transitions
 from commonwatch.community.models import Post
 from commonwatch.community.search import MAX_SEARCH_CHARS, ensure_sqlite_index
-from commonwatch.community.templatetags.cards import miles, short_age
+from commonwatch.community.templatetags.cards import miles, short_age, time_since
 from commonwatch.community.tests.factories import (
     CENTER,
     moderator,
@@ -186,6 +186,10 @@ def test_short_ages_and_miles():
     assert short_age(now - timedelta(minutes=5), now) == "5 min"
     assert short_age(now - timedelta(hours=2, minutes=59), now) == "2 h"
     assert short_age(now - timedelta(days=3, hours=1), now) == "3 d"
+    assert time_since(now - timedelta(seconds=59), now) == "less than a minute"
+    assert time_since(now + timedelta(seconds=5), now) == "less than a minute"
+    assert time_since(now - timedelta(minutes=1), now) == "1\xa0minute"
+    assert time_since(now - timedelta(hours=2, minutes=5), now) == "2\xa0hours, 5\xa0minutes"
     assert miles(100) == "< 0.1 mi"
     assert miles(483) == "0.3 mi"
     assert miles(20_000) == "12 mi"

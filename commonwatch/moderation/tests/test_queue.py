@@ -9,6 +9,7 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 from django.utils import timezone
 from django.utils.html import escape
@@ -220,6 +221,26 @@ def test_the_location_is_a_small_map_of_the_hexagon_named_when_known(client, aut
     assert f"{post.lat:.3f}" not in text, "the name replaces the coordinates"
     assert str(post.exact_lat) not in item
     assert "community/area-map.js" in page
+
+
+def test_durations_read_naturally_under_a_minute_and_after(client, author, mod):
+    fresh = submit(author, title="Just sent")
+    older = submit(resident_at(*CENTER), title="Sent two hours ago")
+    Post.objects.filter(pk=older.pk).update(updated_at=timezone.now() - timedelta(hours=2))
+    get_user_model().objects.filter(pk=older.author_id).update(
+        date_joined=timezone.now() - timedelta(days=3)
+    )
+    sign_in(client, mod)
+
+    page = client.get("/moderation/").content.decode()
+    new = page.split(f'id="item-post-{fresh.pk}"')[1].split("</article>")[0]
+    old = page.split(f'id="item-post-{older.pk}"')[1].split("</article>")[0]
+
+    assert "0\xa0minutes" not in page and "0 minutes" not in page
+    assert "waiting less than a minute" in new
+    assert "Account less than a minute old" in new
+    assert "waiting 2\xa0hours" in old
+    assert "Account 3\xa0days old" in old
 
 
 def test_the_api_lists_filters_and_claims(client, author, mod):
