@@ -194,8 +194,12 @@ def test_each_item_shows_location_standing_earlier_decisions_flags_and_thread(cl
     assert (
         "Seen it at noon." in page and "The comment to decide." in page and "Gone by three." in page
     )
-    assert f"cell {format(post.cell, 'x')}" in page
-    assert f"{post.lat:.3f}, {post.lng:.3f}" in page
+    # No place name yet: said so; the coordinates and cell wait in "Location details".
+    item = page.split(f'id="item-comment-{waiting.pk}"')[1].split("</article>")[0]
+    assert "Approximate location: no place name yet" in item
+    details = _location_details(item)
+    assert f"cell {format(post.cell, 'x')}" in details
+    assert f"{post.lat:.3f}, {post.lng:.3f}" in details
     assert f"{post.exact_lat:.5f}" not in page
     area = json.dumps(approximate_area(post.lat, post.lng))
     assert 'class="map small area-map"' in page and f'data-area="{escape(area)}"' in page
@@ -216,11 +220,21 @@ def test_the_location_is_a_small_map_of_the_hexagon_named_when_known(client, aut
     corners = json.loads(unescape(item.split('data-area="')[1].split('"')[0]))
     assert corners == [list(c) for c in approximate_area(post.lat, post.lng)]
     assert len(corners) == 6, "the ~100 m hexagon of the public point, not a point"
-    assert "Approximate location: near Elm St &amp; 5th Ave" in item
     text = item.split('<p class="meta location">')[1].split("</p>")[0]
-    assert f"{post.lat:.3f}" not in text, "the name replaces the coordinates"
+    assert text.startswith("Approximate location: near Elm St &amp; 5th Ave")
+    assert f"{post.lat:.3f}" not in text and "cell" not in text, "the name replaces the codes"
+    details = _location_details(item)
+    assert f"{post.lat:.3f}, {post.lng:.3f}" in details, "kept, folded away, for who needs them"
+    assert f"H3 cell {format(post.cell, 'x')}" in details
     assert str(post.exact_lat) not in item
     assert "community/area-map.js" in page
+
+
+def _location_details(item: str) -> str:
+    """The folded "Location details" of a queue item: closed until the moderator opens it."""
+    opening = '<details class="meta location-details"><summary>Location details</summary>'
+    assert item.count(opening) == 1, "closed (no open attribute), once per item"
+    return item.split(opening)[1].split("</details>")[0]
 
 
 def test_durations_read_naturally_under_a_minute_and_after(client, author, mod):
