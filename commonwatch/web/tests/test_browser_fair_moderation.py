@@ -6,7 +6,8 @@ queue from the first flag, with every reason and note, claims it and decides. A 
 moderator decides an appeal by asking the author for an edit: the author reads the
 request and sends the edited post back to review. An author's edit of a published post
 waits in the same queue with its word diff and a small map of the area, and is applied
-from there with the moderator kept in place.
+from there with the moderator kept in place. Every item's small map draws, even far
+below the fold.
 """
 
 from __future__ import annotations
@@ -205,3 +206,59 @@ def test_an_edit_waits_in_the_queue_with_its_diff_and_area_map_and_is_applied_in
     m.check()
     post.refresh_from_db()
     assert post.body.startswith("Found her under the porch")
+
+
+def test_every_queue_item_draws_its_area_map_named_and_folded_without_scrolling(open_page):
+    """The review's queue: every item's small map draws its hexagon, even the ones below
+    the fold that nobody scrolled to (they stayed empty boxes); the place name is the
+    text, the codes are folded away; the lone-moderator notice is information, not an
+    error; a new item and a new account read "less than a minute", not "0 minutes"."""
+    author, mod = resident_at(*CENTER), moderator()
+    near = (CENTER[0] + 0.002, CENTER[1] - 0.002)
+    named = submit(author, title="Streetlight out on Elm", lat=near[0], lng=near[1])
+    PlaceLabel.objects.create(
+        cell=place_cell(named.lat, named.lng), label="Elm St & 41st Ave", geocoder="demo"
+    )
+    forget_place_labels(place_cell(named.lat, named.lng))
+    submit(author, title="Gate left open", lat=CENTER[0] - 0.002, lng=CENTER[1] + 0.002)
+    thread = published(author, mod, title="Grey cat missing")
+    community.add_comment(author=resident_at(*CENTER), post=thread, body="Seen her by the shed.")
+    submit(author, title="Bins blown over")
+    m = open_page()
+    m.sign_in_as(mod)
+    m.page.set_viewport_size(DESKTOP)
+    m.page.goto(reverse("moderation:queue"))
+
+    maps = m.page.locator(".queue-item .area-map")
+    expect(maps).to_have_count(4)
+    assert maps.last.bounding_box()["y"] > DESKTOP["height"] * 2, "far below, never scrolled to"
+    for n in range(4):
+        area = maps.nth(n)
+        expect(area).to_have_attribute("data-ready", "true")
+        expect(area.locator(".leaflet-control-zoom")).to_have_count(1)
+        expect(area.locator(".leaflet-overlay-pane path")).to_have_count(1)  # the hexagon
+        expect(area.locator(".leaflet-marker-icon")).to_have_count(0)  # never a point
+        box = area.locator(".leaflet-overlay-pane path").evaluate(
+            "p => { const r = p.getBoundingClientRect(); return [r.width, r.height]; }"
+        )
+        assert min(box) > 20, f"map {n} drew its hexagon at a visible size, not {box}"
+
+    item = m.page.locator(f'.queue-item[data-post-id="{named.pk}"]')
+    expect(item.locator(".location")).to_contain_text("Approximate location: near Elm St & 41st")
+    expect(item.locator(".location")).not_to_contain_text("cell")
+    details = item.locator(".location-details")
+    expect(details.get_by_text(f"{named.lat:.3f}, {named.lng:.3f}")).to_be_hidden()
+    details.get_by_text("Location details").click()
+    expect(details).to_contain_text(f"{named.lat:.3f}, {named.lng:.3f}")
+    expect(details).to_contain_text(f"H3 cell {format(named.cell, 'x')}")
+    expect(item).to_contain_text("waiting less than a minute")
+    expect(item).to_contain_text("Account less than a minute old")
+    expect(m.page.locator("main")).not_to_contain_text("0 minutes")
+
+    lone = m.page.locator(".lone-moderator")
+    expect(lone).to_have_class(re.compile(r"\bnotice\b"))
+    expect(lone).not_to_have_class(re.compile(r"\b(message|warning|error)\b"))
+    assert lone.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(241, 245, 243)"
+    m.check(screenshot="moderation-queue-every-map")
+    m.page.emulate_media(color_scheme="dark")
+    m.check(screenshot="moderation-queue-every-map-dark")

@@ -1,7 +1,10 @@
 // Small maps of a post's approximate area (the post page, the moderation queue): each
 // .area-map draws the ~100 m hexagon around the public point from its corners
-// (data-area), with no point marker, so a map never points at a spot. A page with many
-// draws each when it comes into view. Without script the text beside it says where.
+// (data-area), with no point marker, so a map never points at a spot. Every map on the
+// page is drawn at once: a page holds at most one queue page of them (moderation
+// QUEUE_PAGE), and one drawn only when scrolled into view stayed an empty box wherever
+// the page is seen without scrolling it (a full-page capture, a printout). Without
+// script the text beside it says where.
 (function () {
   "use strict";
 
@@ -15,19 +18,6 @@
     el.dataset.ready = "true";
   }
 
-  var maps = Array.prototype.slice.call(document.querySelectorAll(".area-map[data-area]"));
-  if (!maps.length || typeof L === "undefined") { return; }
-  if (maps.length === 1 || !("IntersectionObserver" in window)) {
-    maps.forEach(draw);
-    return;
-  }
-  var watcher = new IntersectionObserver(function (entries) {
-    entries.forEach(function (entry) {
-      if (entry.isIntersecting) {
-        watcher.unobserve(entry.target);
-        draw(entry.target);
-      }
-    });
-  }, { rootMargin: "200px" });
-  maps.forEach(function (el) { watcher.observe(el); });
+  if (typeof L === "undefined") { return; }
+  Array.prototype.forEach.call(document.querySelectorAll(".area-map[data-area]"), draw);
 })();
