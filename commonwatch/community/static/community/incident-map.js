@@ -3,12 +3,16 @@
 // arrive over the feed's live socket: the map redraws and the list under it grows.
 (function () {
   "use strict";
+  // The site's accent for the alert circle: dark green on a light map, light in dark mode.
+  function accentColour() {
+    return getComputedStyle(document.documentElement).getPropertyValue("--accent").trim() || "#0b5d4b";
+  }
   var el = document.getElementById("incident-map");
   if (!el || typeof L === "undefined") { return; }
   var home = [parseFloat(el.dataset.homeLat), parseFloat(el.dataset.homeLng)];
   var map = L.map(el, { maxZoom: 19 }).setView(home, 14);
   window.commonwatch.addBasemap(map, el);
-  var circle = L.circle(home, { radius: parseFloat(el.dataset.radiusM), color: "#0b5d4b", weight: 2, fill: false }).addTo(map);
+  var circle = L.circle(home, { radius: parseFloat(el.dataset.radiusM), color: accentColour(), weight: 2, fill: false }).addTo(map);
   map.fitBounds(circle.getBounds(), { padding: [10, 10] });
   var drawn = L.layerGroup().addTo(map);
   // Density classes, lightest to darkest: each a share of the busiest hexagon.

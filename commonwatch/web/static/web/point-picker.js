@@ -6,6 +6,10 @@
 // tied to the map by data-place-finder="<map id>".
 (function () {
   "use strict";
+  // The site's accent for the alert circle: dark green on a light map, light in dark mode.
+  function accentColour() {
+    return getComputedStyle(document.documentElement).getPropertyValue("--accent").trim() || "#0b5d4b";
+  }
   var METERS_PER_MILE = 1609.344;
   var METERS_PER_DEGREE = 111320;
   var STEP_M = 10;
@@ -63,7 +67,7 @@
       marker.setLatLng(at);
       if (radiusInput) {
         if (!circle) {
-          circle = L.circle(at, { radius: radiusMeters(), color: "#0b5d4b", fillOpacity: 0.12, interactive: false }).addTo(map);
+          circle = L.circle(at, { radius: radiusMeters(), color: accentColour(), fillOpacity: 0.12, interactive: false }).addTo(map);
         }
         circle.setLatLng(at);
         circle.setRadius(radiusMeters());
