@@ -39,7 +39,9 @@ class CameraIn(Schema):
     name: Name  # type: ignore[valid-type]
     kind: Kind
     brand: Brand = ""  # type: ignore[valid-type]
-    lat: Latitude = Field(description="The exact point: only you ever see it.")
+    lat: Latitude = Field(
+        description="The exact point: only you see it, unless agency_visibility is `exact`."
+    )
     lng: Longitude
     agency_visibility: Visibility = AgencyVisibility.AGGREGATE.value
     record_audio: StrictBool = False

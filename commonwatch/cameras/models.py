@@ -33,9 +33,20 @@ class CameraKind(models.TextChoices):
 class AgencyVisibility(models.TextChoices):
     """How agencies may count this camera when they ask an area for footage."""
 
-    HIDDEN = "hidden", _("Hidden: never counted or asked")
-    AGGREGATE = "aggregate", _("Counted only in an aggregate")
-    EXACT = "exact", _("Exact location")
+    HIDDEN = "hidden", _("Hidden: agencies never count it or ask you for its footage")
+    AGGREGATE = (
+        "aggregate",
+        _("Counted in an area total only: agencies see how many cameras, not where"),
+    )
+    EXACT = "exact", _("Exact location: agencies see where this camera is")
+
+
+# The same choices in a word or two, for a table cell (My cameras); the form says it all.
+AGENCY_VISIBILITY_SHORT = {
+    AgencyVisibility.HIDDEN: _("Hidden"),
+    AgencyVisibility.AGGREGATE: _("Area total only"),
+    AgencyVisibility.EXACT: _("Exact location"),
+}
 
 
 class Camera(PrivatelyLocatedModel):
@@ -74,6 +85,10 @@ class Camera(PrivatelyLocatedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def agency_visibility_short(self) -> str:
+        return AGENCY_VISIBILITY_SHORT[self.agency_visibility]
 
 
 class ClipSource(models.TextChoices):

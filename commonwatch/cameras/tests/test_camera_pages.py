@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from commonwatch.accounts.tests.factories import HomeFactory, UserFactory
+from commonwatch.cameras import services
 from commonwatch.cameras.models import AgencyVisibility, Camera, Clip
 from commonwatch.cameras.selectors import camera_for_device_token
 from commonwatch.geo.approximate import approximate_location
@@ -17,7 +18,7 @@ from commonwatch.media.storage import media_storage
 from commonwatch.media.tests.factories import short_video
 
 from .factories import CameraFactory, clip_of
-from .helpers import PLACE, shown_token
+from .helpers import PLACE, SQUARE, shown_token
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +123,44 @@ def test_my_cameras_lists_mine_and_never_a_neighbors(client, resident):
 
     assert "Porch" in page and reverse("cameras:camera", args=[mine.pk]) in page
     assert "Neighbor&#x27;s yard" not in page and "Neighbor's yard" not in page
+
+
+def test_my_cameras_say_what_to_do_when_a_camera_has_no_token_or_zone(client, resident):
+    bare = CameraFactory(owner=resident, name="Bare")
+    ready = CameraFactory(owner=resident, name="Ready", privacy_zones=[SQUARE])
+    two = CameraFactory(owner=resident, name="Two zones", privacy_zones=[SQUARE, SQUARE])
+    services.rotate_device_token(owner=resident, camera=ready)
+    ready.refresh_from_db()
+    client.force_login(resident)
+
+    page = client.get(reverse("cameras:list")).content.decode()
+
+    token, zones = (reverse(name, args=[bare.pk]) for name in ("cameras:token", "cameras:zones"))
+    assert f'<a href="{token}">not connected — make one</a>' in page
+    assert f'<a href="{zones}">none yet — draw one</a>' in page
+    assert f"<code>{ready.token_prefix}…</code>" in page
+    assert f'<a href="{reverse("cameras:zones", args=[ready.pk])}">1 zone</a>' in page
+    assert f'<a href="{reverse("cameras:zones", args=[two.pk])}">2 zones</a>' in page
+    assert 'data-label="Privacy zones"' in page and ">none<" not in page
+    assert "privacy zones</a>" not in page  # the column says what kind of zone
+    assert 'data-label="Agencies">Area total only</td>' in page  # the form says it in full
+
+
+def test_the_camera_form_tells_the_truth_about_who_sees_its_point(client, resident):
+    client.force_login(resident)
+
+    page = client.get(reverse("cameras:new")).content.decode()
+
+    assert "Only you ever see this point" not in page
+    assert "Only you see this point, unless you choose “Exact location” for agencies below." in (
+        page
+    )
+    checked = re.search(r'value="aggregate"[^>]* checked>\s*([^<]+)</label>', page)
+    assert checked.group(1).strip() == (
+        "Counted in an area total only: agencies see how many cameras, not where"
+    )
+    assert "Hidden: agencies never count it or ask you for its footage" in page
+    assert "Exact location: agencies see where this camera is" in page
 
 
 def test_my_cameras_and_clip_settings_take_a_few_queries_however_many_cameras(

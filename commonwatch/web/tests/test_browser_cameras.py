@@ -56,7 +56,8 @@ def test_an_owner_registers_a_camera_on_the_map_and_draws_a_privacy_zone(open_pa
     page.goto(reverse("cameras:list"))
     page.get_by_role("link", name="Register a camera").click()
     expect(page).to_have_url(path_is(reverse("cameras:new")))
-    expect(page.get_by_label("Counted only in an aggregate")).to_be_checked()
+    expect(page.get_by_label("Counted in an area total only")).to_be_checked()
+    expect(page.get_by_text("Only you see this point, unless you choose")).to_be_visible()
     expect(page.get_by_label("Keep the sound of its clips")).not_to_be_checked()
     a.check(f"cameras-new-{size}")
 
