@@ -99,20 +99,30 @@ def camera_zones(request, camera_id: int):
 @access(OWNER)
 @require_http_methods(["GET", "POST"])
 def camera_token(request, camera_id: int):
-    """The device token's state; POST `rotate` makes a new one (shown once), `revoke`
-    ends it."""
+    """The device token's state; POST `rotate` makes a new one (shown once). Revoking
+    asks first, on a page of its own (revoke_token)."""
     camera = selectors.camera_for_owner(request.user, camera_id)
     context = {"camera": camera, "new_token": None}
-    action = request.POST.get("action")
-    if request.method == "POST" and action == "rotate":
+    if request.method == "POST" and request.POST.get("action") == "rotate":
         context["new_token"] = services.rotate_device_token(owner=request.user, camera=camera)
-    elif request.method == "POST" and action == "revoke":
-        services.revoke_device_token(owner=request.user, camera=camera)
-        messages.success(request, _("The device token was revoked: uploads with it now fail."))
-        return redirect("cameras:token", camera_id=camera.pk)
     elif request.method == "POST":
         return render(request, "cameras/camera_token.html", context, status=400)
     return render(request, "cameras/camera_token.html", context)
+
+
+@access(OWNER)
+@require_http_methods(["GET", "POST"])
+def revoke_token(request, camera_id: int):
+    """GET asks "are you sure?" on a page of its own (no script needed), as deleting a
+    post does; POST ends the token. A camera without one has nothing to revoke."""
+    camera = selectors.camera_for_owner(request.user, camera_id)
+    if not camera.token_prefix:
+        return redirect("cameras:token", camera_id=camera.pk)
+    if request.method == "GET":
+        return render(request, "cameras/camera_token_revoke.html", {"camera": camera})
+    services.revoke_device_token(owner=request.user, camera=camera)
+    messages.success(request, _("The device token was revoked: uploads with it now fail."))
+    return redirect("cameras:token", camera_id=camera.pk)
 
 
 @access(OWNER)

@@ -132,6 +132,7 @@ MATRIX: dict[str, frozenset] = {
     "cameras:camera": RESIDENTS,
     "cameras:zones": RESIDENTS,
     "cameras:token": RESIDENTS,
+    "cameras:revoke_token": RESIDENTS,
     "cameras:remove": RESIDENTS,
     "GET /cameras": RESIDENTS,
     "POST /cameras": RESIDENTS,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -35,14 +37,56 @@ def test_rotating_on_the_page_shows_a_new_token_once_and_the_old_one_stops(clien
     assert _actions(camera) == ["cameras.token.created", "cameras.token.rotated"]
 
 
-def test_revoking_on_the_page_ends_the_token_and_says_so(client, resident):
+def test_the_new_token_is_in_the_header_sentence_with_a_copy_button_first(client, resident):
+    """What the owner copies into the camera: the header, whole, with this very token."""
+    camera = CameraFactory(owner=resident)
+    services.rotate_device_token(owner=resident, camera=camera)
+    client.force_login(resident)
+
+    response = client.post(reverse("cameras:token", args=[camera.pk]), {"action": "rotate"})
+
+    raw = shown_token(response)
+    page = response.content.decode()
+    assert f"in the header <code>Authorization: Bearer {raw}</code>." in page
+    assert "Bearer ." not in page and "<token>" not in page
+    # Copy token is the one filled button; making yet another token is the outline one.
+    copy = re.search(r'<button type="button" class="button" id="copy-token"[^>]*>Copy token<', page)
+    assert copy and 'data-copied="Copied."' in copy.group(0)
+    assert 'id="copy-token-status" class="copy-status" role="status" aria-live="polite"' in page
+    assert re.search(r'<script src="[^"]*cameras/device-token[.\w]*\.js" defer>', page)
+    assert re.search(
+        r'class="button secondary">Make a new token \(the current one stops working\)<', page
+    )
+    assert re.findall(r'class="button"', page) == ['class="button"']
+
+
+def test_the_token_page_says_the_header_in_words_when_no_token_is_shown(client, resident):
+    camera = CameraFactory(owner=resident)
+    client.force_login(resident)
+
+    page = client.get(reverse("cameras:token", args=[camera.pk])).content.decode()
+
+    header = "in the header <code>Authorization: Bearer</code>, followed by a space and the token"
+    assert header in page
+    assert 'id="copy-token"' not in page and "device-token.js" not in page
+    assert '<button type="submit" class="button">Make a token</button>' in page  # the first
+
+
+def test_revoking_asks_first_then_ends_the_token_and_says_so(client, resident):
     camera = CameraFactory(owner=resident)
     raw = services.rotate_device_token(owner=resident, camera=camera)
     client.force_login(resident)
+    token_page = client.get(reverse("cameras:token", args=[camera.pk])).content.decode()
+    revoke_url = reverse("cameras:revoke_token", args=[camera.pk])
+    assert f'<a class="button danger" href="{revoke_url}">Revoke the token</a>' in token_page
 
-    response = client.post(
-        reverse("cameras:token", args=[camera.pk]), {"action": "revoke"}, follow=True
-    )
+    asked = client.get(revoke_url).content.decode()
+    assert "Revoke this device token?" in asked and camera.token_prefix in asked
+    assert f'<form method="post" action="{revoke_url}"' in asked
+    assert "Yes, revoke it" in asked and "No, keep it" in asked
+    assert camera_for_device_token(raw) == camera  # asking changed nothing
+
+    response = client.post(revoke_url, follow=True)
 
     assert camera_for_device_token(raw) is None
     assert b"uploads with it now fail" in response.content
@@ -50,6 +94,29 @@ def test_revoking_on_the_page_ends_the_token_and_says_so(client, resident):
     assert _actions(camera)[-1] == "cameras.token.revoked"
     entry = AuditEntry.objects.get(action="cameras.token.revoked")
     assert entry.actor_id == resident.pk and entry.data == {}
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_camera_without_a_token_has_nothing_to_revoke(client, resident, method):
+    camera = CameraFactory(owner=resident)
+    client.force_login(resident)
+
+    response = getattr(client, method)(reverse("cameras:revoke_token", args=[camera.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cameras:token", args=[camera.pk])
+    assert "cameras.token.revoked" not in _actions(camera)
+
+
+def test_the_token_page_no_longer_revokes_without_asking(client, resident):
+    camera = CameraFactory(owner=resident)
+    raw = services.rotate_device_token(owner=resident, camera=camera)
+    client.force_login(resident)
+
+    response = client.post(reverse("cameras:token", args=[camera.pk]), {"action": "revoke"})
+
+    assert response.status_code == 400
+    assert camera_for_device_token(raw) == camera
 
 
 def test_an_unknown_action_changes_nothing(client, resident):

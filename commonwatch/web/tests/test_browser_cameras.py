@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from commonwatch.accounts.tests.factories import HomeFactory
 from commonwatch.cameras.models import Camera
 from commonwatch.cameras.selectors import camera_for_device_token
-from commonwatch.cameras.tests.factories import clip_of
+from commonwatch.cameras.tests.factories import CameraFactory, clip_of
 from commonwatch.demo.videos import mp4_of
 from commonwatch.web.tests.conftest import (
     DESKTOP,
@@ -76,7 +76,20 @@ def test_an_owner_registers_a_camera_on_the_map_and_draws_a_privacy_zone(open_pa
     expect(token).to_contain_text("cwcam_")
     camera = Camera.objects.get(owner=owner)
     assert camera.exact_lat == lat
-    assert camera_for_device_token(token.inner_text()) == camera
+    raw = token.inner_text()
+    assert camera_for_device_token(raw) == camera
+    # The header to set on the camera, token included; one click copies the token.
+    expect(page.locator("#token-use code")).to_have_text(f"Authorization: Bearer {raw}")
+    a.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=a.base_url)
+    copy = page.get_by_role("button", name="Copy token")
+    assert copy.evaluate("b => getComputedStyle(b).backgroundColor") != (
+        page.get_by_role("button", name="Make a new token").evaluate(
+            "b => getComputedStyle(b).backgroundColor"
+        )
+    )  # the filled button is Copy token; making another token is the outline one
+    copy.click()
+    expect(page.get_by_role("status").filter(has_text="Copied.")).to_be_visible()
+    assert page.evaluate("() => navigator.clipboard.readText()") == raw
     a.check(f"cameras-token-{size}")
 
     if viewport == DESKTOP:  # a first clip: its thumbnail becomes the frame to draw on
@@ -138,3 +151,34 @@ def test_an_owner_registers_a_camera_on_the_map_and_draws_a_privacy_zone(open_pa
     assert (x1, y1) == pytest.approx((0.6, 0.1), abs=0.01)
     assert (x2, y2) == pytest.approx((0.9, 0.5), abs=0.01)
     expect(zones).to_have_count(1)  # drawn again from what was saved
+
+
+def test_without_a_clipboard_the_token_is_selected_and_revoking_asks_first(open_page):
+    """The copy button's fallback (an http:// address has no navigator.clipboard): the
+    token is selected for the owner to copy. Then the token is revoked, after a question."""
+    owner = HomeFactory().user
+    camera = CameraFactory(owner=owner, name="Porch")
+    a = open_page()
+    a.context.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
+    a.sign_in_as(owner)
+    page = a.page
+
+    page.goto(reverse("cameras:token", args=[camera.pk]))
+    page.get_by_role("button", name="Make a token").click()
+    raw = page.locator("#new-token").inner_text()
+    page.get_by_role("button", name="Copy token").click()
+    expect(page.locator("#copy-token-status")).not_to_be_empty()
+    assert page.evaluate("() => window.getSelection().toString()").strip() == raw
+
+    page.get_by_role("link", name="Revoke the token").click()
+    expect(page.get_by_role("heading", name="Revoke this device token?")).to_be_visible()
+    a.check("cameras-token-revoke")
+    assert camera_for_device_token(raw) == camera
+    page.get_by_role("button", name="Yes, revoke it").click()
+    expect(page.locator(".messages")).to_contain_text("uploads with it now fail")
+    assert camera_for_device_token(raw) is None
+
+    page.goto(reverse("cameras:list"))
+    row = page.get_by_role("row", name="Porch")
+    expect(row.get_by_role("link", name="not connected — make one")).to_be_visible()
+    expect(row.get_by_role("link", name="none yet — draw one")).to_be_visible()

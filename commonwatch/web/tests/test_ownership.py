@@ -171,6 +171,10 @@ OWNERSHIP = {
     ),
     "cameras:zones": _neighbor_posts("POST", "/cameras/{w.camera.pk}/zones/"),
     "cameras:token": _neighbor_posts("POST", "/cameras/{w.camera.pk}/token/", {"action": "rotate"}),
+    # The upload's camera has a device token: a revoke let through would show in the snapshot.
+    "cameras:revoke_token": _neighbor_posts(
+        "POST", "/cameras/{w.clip_upload.camera_id}/token/revoke/"
+    ),
     "cameras:remove": _neighbor_posts("POST", "/cameras/{w.camera.pk}/remove/"),
     "GET /cameras/{camera_id}": _neighbor_posts("GET", "/cameras/{w.camera.pk}"),
     "PATCH /cameras/{camera_id}": _neighbor_posts(
