@@ -55,7 +55,13 @@ def clip_library(request):
 @require_GET
 def clip_page(request, clip_id: int):
     clip = library.clip_for_owner(request.user, clip_id)
-    context = {"clip": library.clip_card(clip), "history": library.history_of(clip)}
+    history = library.history_of(clip)
+    context = {
+        "clip": library.clip_card(clip),
+        "history": history,
+        # The page says nobody else opened the clip only while that is what its history says.
+        "others_opened": any(entry.actor_id != request.user.pk for entry in history),
+    }
     return render(request, "cameras/clip_detail.html", context)
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.test import TestCase
 from django.utils import timezone
 
-from commonwatch.accounts.tests.factories import sign_in
+from commonwatch.accounts.tests.factories import UserFactory, sign_in
 from commonwatch.cameras import clips
 from commonwatch.cameras.models import Clip, ClipAccess, ClipAccessAction, ClipRefusal
 from commonwatch.media.models import MediaFile
@@ -124,6 +124,27 @@ def test_one_viewing_is_one_entry_in_the_access_history_however_many_ranges(owne
     ]
     page = owner_client.get(f"/clips/{clip.pk}/").content.decode()
     assert "you, watched" in page
+
+
+def test_the_access_history_says_in_plain_words_who_can_watch_and_who_has(owner_client):
+    clip = clip_of(owner_client.camera)
+    page = owner_client.get(f"/clips/{clip.pk}/").content.decode()
+    assert "Only you can watch this clip. Nobody has opened it yet." in page
+    assert "Only you can;" not in page and "access-history" not in page
+
+    owner_client.get(f"/clips/{clip.pk}/download")
+    page = owner_client.get(f"/clips/{clip.pk}/").content.decode()
+    assert "Only you can watch this clip. Nobody else has opened it." in page
+    assert "you, downloaded" in page
+
+    # Should anyone else ever reach it, the page no longer claims nobody else has.
+    ClipAccess.objects.create(
+        clip=clip, actor=UserFactory(email="someone@example.org"), action=ClipAccessAction.VIEWED
+    )
+    page = owner_client.get(f"/clips/{clip.pk}/").content.decode()
+    assert "Nobody else" not in page and "Only you can watch" not in page
+    assert "Everyone who watched or downloaded this clip, newest first." in page
+    assert "someone@example.org" in page
 
 
 def test_watching_again_later_is_a_new_entry(owner_client):

@@ -65,3 +65,6 @@ def test_the_owner_sees_a_thumbnail_and_plays_the_clip(open_page):
     page.reload()
     expect(page.locator(".access-history li")).to_have_count(1)
     expect(page.locator(".access-history li")).to_contain_text("you, watched")
+    expect(page.locator("#access-summary")).to_contain_text(
+        "Only you can watch this clip. Nobody else has opened it."
+    )
