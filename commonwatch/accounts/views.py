@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commonwatch.core.errors import RateLimited
-from commonwatch.geo import geocoding
 from commonwatch.geo.distance import m_to_miles
 
 from . import closing, services, throttle
@@ -61,7 +60,6 @@ def home_settings(request):
     context = {
         "form": form,
         "home": home,
-        "address_search": geocoding.is_enabled(),
     }
     return render(request, "accounts/home.html", context, status=status)
 

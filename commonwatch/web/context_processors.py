@@ -1,3 +1,4 @@
+from commonwatch.geo import geocoding
 from commonwatch.organizations.memberships import memberships_of
 
 from . import basemap
@@ -16,4 +17,6 @@ def navigation(request):
         "my_memberships": memberships_of(user) if user is not None else [],
         # Every Leaflet map gets its background from web/basemap.js (docs/basemap.md).
         "basemap": basemap.configured(),
+        # Whether point pickers offer an address search (a geocoder is configured).
+        "address_search": geocoding.is_enabled(),
     }

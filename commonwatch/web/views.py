@@ -4,7 +4,6 @@ from django.views import defaults
 
 from commonwatch.accounts.access import EVERYONE, access, needs
 from commonwatch.accounts.selectors import home_of
-from commonwatch.geo import geocoding
 from commonwatch.geo.distance import m_to_miles
 from commonwatch.moderation.models import Rule
 from commonwatch.moderation.policies import MODERATE
@@ -23,7 +22,6 @@ def home(request):
         "home": home,
         "radius_mi": f"{m_to_miles(home.radius_m):.2f}".rstrip("0").rstrip(".") if home else None,
         "perms_moderate": queue.allows(user) or queue.admits(user),
-        "address_search": geocoding.is_enabled(),
     }
     return render(request, "web/index.html", context)
 

@@ -123,3 +123,23 @@ def test_post_with_a_photo_fix_a_typo_and_delete_with_confirmation(open_page, se
     expect(page).to_have_url(path_is(reverse("community:feed")))
     post.refresh_from_db()
     assert post.status == Status.DELETED
+
+
+def test_where_it_happened_is_found_by_the_phones_location_or_an_address(open_page, settings):
+    """Posting from the street: "Use my location" places the pin where the phone is, and
+    an address search is offered where the site has a geocoder (the demo's streets)."""
+    settings.GEOCODER = "demo"
+    author = open_page()
+    author.sign_in_as(resident_at(*CENTER))
+    author.context.grant_permissions(["geolocation"])
+    author.context.set_geolocation({"latitude": CENTER[0] + 0.001, "longitude": CENTER[1]})
+    page = author.page
+    page.goto(reverse("community:new"))
+
+    expect(page.get_by_label("Search an address")).to_be_visible()
+    page.get_by_role("button", name="Use my location").click()
+
+    expect(page.locator("#id_lat")).to_have_value(f"{CENTER[0] + 0.001:.6f}")
+    expect(page.locator("#id_lng")).to_have_value(f"{CENTER[1]:.6f}")
+    expect(page.locator("[data-place-status]")).to_contain_text("your location")
+    author.check(screenshot="posting-location")
