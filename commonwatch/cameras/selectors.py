@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Sum
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -92,6 +93,21 @@ def keeping_of(owner) -> ClipKeeping:
 def quota_of(owner) -> int:
     quota = keeping_of(owner).quota_bytes
     return quota if quota is not None else settings.CAMERA_QUOTA_BYTES
+
+
+def no_room_message(used: int, quota: int, needed: int) -> str:
+    """What an owner is told when clips would pass their quota: what is needed, what is
+    free, and how to make room."""
+    return _(
+        "Not enough room in your storage: this needs %(needed)s and %(free)s is free "
+        "(%(used)s of your %(quota)s is used). Delete clips, or keep them for fewer days, "
+        "to make room."
+    ) % {
+        "needed": filesizeformat(needed),
+        "free": filesizeformat(max(quota - used, 0)),
+        "used": filesizeformat(used),
+        "quota": filesizeformat(quota),
+    }
 
 
 def stored_bytes_by_camera(owner) -> dict[int, int]:

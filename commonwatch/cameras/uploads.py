@@ -32,7 +32,6 @@ from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,7 +43,7 @@ from commonwatch.media.storage import media_storage
 
 from .asgi import Staged
 from .models import Camera, ClipSource, ClipUpload
-from .selectors import quota_of, storage_used
+from .selectors import no_room_message, quota_of, storage_used
 from .services import add_clip
 
 logger = logging.getLogger(__name__)
@@ -185,15 +184,7 @@ def _check_quota(owner, length: int) -> None:
     used, quota = storage_used(owner), quota_of(owner)
     if used + length > quota:
         raise UploadRefused(
-            _(
-                "This clip would pass your storage quota: %(used)s of %(quota)s are used, "
-                "and it needs %(needed)s. Delete clips or keep them for fewer days."
-            )
-            % {
-                "used": filesizeformat(used),
-                "quota": filesizeformat(quota),
-                "needed": filesizeformat(length),
-            },
+            no_room_message(used, quota, length),
             status=413,
             code="quota",
         )

@@ -39,7 +39,6 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -137,18 +136,7 @@ def _is_zip(upload) -> bool:
 def _check_room(owner, incoming: int) -> None:
     used, quota = camera_selectors.storage_used(owner), camera_selectors.quota_of(owner)
     if used + incoming > quota:
-        raise ValidationError(no_room_message(used, quota, incoming), code="quota")
-
-
-def no_room_message(used: int, quota: int, needed: int) -> str:
-    return _(
-        "Not enough room in your storage: %(used)s of your %(quota)s is used, and this "
-        "needs %(needed)s more. Delete clips or keep them for fewer days to make room."
-    ) % {
-        "used": filesizeformat(used),
-        "quota": filesizeformat(quota),
-        "needed": filesizeformat(needed),
-    }
+        raise ValidationError(camera_selectors.no_room_message(used, quota, incoming), code="quota")
 
 
 def _start_archive(owner, camera, upload, name: str) -> ClipImport:
@@ -412,7 +400,7 @@ def _settle(clip_import: ClipImport, file: ClipImportFile, when, found_in: str) 
     elif when < timezone.now() - timedelta(days=keep_days):
         _drop(file, ImportOutcome.SKIPPED, too_old_message(keep_days))
     elif used + file.size > quota:
-        _drop(file, ImportOutcome.FAILED, no_room_message(used, quota, file.size))
+        _drop(file, ImportOutcome.FAILED, camera_selectors.no_room_message(used, quota, file.size))
     else:
         clip, created = camera_services.add_clip(
             camera=clip_import.camera, upload_name=kept, size=file.size,

@@ -244,7 +244,10 @@ def test_an_upload_past_the_owners_quota_is_refused_with_what_is_used(client, ca
     detail = response.json()["detail"].replace(
         "\xa0", " "
     )  # filesizeformat keeps "2.0 MB" together
-    assert "storage quota" in detail and "2.0 MB of 3.0 MB" in detail
+    assert detail.startswith(
+        "Not enough room in your storage: this needs 2.0 MB and 1.0 MB is free"
+    )
+    assert "(2.0 MB of your 3.0 MB is used)" in detail
     assert ClipUpload.objects.count() == 1
 
 

@@ -54,13 +54,16 @@ def test_an_owner_uploads_a_clip_from_the_browser_with_a_progress_bar(open_page,
 
     first, second = page.locator("#upload-list li").all()
     expect(first.get_by_role("status")).to_have_text(
-        "Uploaded. The clip is being processed.", timeout=30_000
+        "Uploaded. The clip is being processed: see it in your clips.", timeout=30_000
+    )
+    expect(first.get_by_role("link", name="see it in your clips")).to_have_attribute(
+        "href", reverse("clips:library")
     )
     expect(first.get_by_role("progressbar", name="Upload of garage.mp4")).to_have_attribute(
         "value", "100"
     )
     expect(second.get_by_role("status")).to_contain_text(
-        "Not uploaded: This clip would pass your storage quota", timeout=30_000
+        "Not uploaded: Not enough room in your storage: this needs", timeout=30_000
     )
     steps = page.evaluate("() => window.barValues")
     between = [value for value in steps if 0 < value < 100]

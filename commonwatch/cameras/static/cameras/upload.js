@@ -71,7 +71,11 @@
         onSuccess: function () {
           shown.bar.value = 100;
           shown.item.classList.add("is-done");
-          shown.status.textContent = "Uploaded. The clip is being processed.";
+          shown.status.textContent = "Uploaded. The clip is being processed: ";
+          const library = document.createElement("a");
+          library.href = form.dataset.libraryUrl;
+          library.textContent = "see it in your clips";
+          shown.status.append(library, ".");
           done();
         },
         onError: function (error) {
