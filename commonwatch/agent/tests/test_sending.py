@@ -39,7 +39,11 @@ def test_a_full_quota_keeps_the_clip_queued_until_there_is_room(app_server, came
     spool = Spool(tmp_path / "spool")
     agent = start_agent(recording, spool.root, app_server, token=device_token(camera))
     try:
-        wait_for(lambda: log_of(spool.root).read_text().count("Not enough room in your storage") >= 2, 60, "retries")
+        wait_for(
+            lambda: log_of(spool.root).read_text().count("Not enough room in your storage") >= 2,
+            60,
+            "retries",
+        )
         assert agent.poll() is None and len(spool.open().queued()) == 1
         assert not Clip.objects.exists()
 
