@@ -312,18 +312,24 @@ def test_an_import_whose_browser_stopped_sending_is_closed_at_the_next_import(se
     assert (abandoned.state, recent.state) == (ImportState.DONE, ImportState.RECEIVING)
 
 
-def test_an_import_still_sending_parts_is_not_abandoned_however_long_it_takes():
-    """Silence is counted from its latest part: a large folder on a slow line may take
-    longer than a day in all, and is still receiving while its parts keep coming."""
-    camera = CameraFactory()
+def _started_a_day_ago(camera, video: bytes):
+    """A folder import of one part so far, more to come, begun 25 hours ago."""
     started = services.start_import(
         owner=camera.owner,
         camera=camera,
-        uploads=[upload("2026-11-21T09-00-00.mp4", exported_video(35))],
+        uploads=[upload("2026-11-21T09-00-00.mp4", video)],
         more=True,
     )
     day_ago = timezone.now() - timezone.timedelta(hours=25)
     ClipImport.objects.filter(pk=started.pk).update(created_at=day_ago)
+    return started, day_ago
+
+
+def test_an_import_still_sending_parts_is_not_abandoned_however_long_it_takes():
+    """Silence is counted from its latest part: a large folder on a slow line may take
+    longer than a day in all, and is still receiving while its parts keep coming."""
+    camera = CameraFactory()
+    started, day_ago = _started_a_day_ago(camera, exported_video(35))
     services.add_files(
         owner=camera.owner,
         clip_import=started,
@@ -361,14 +367,7 @@ def test_the_hourly_job_ends_every_owners_abandoned_import_without_a_new_import(
     every owner, saying the rest never came; a live import is left receiving, and
     running the job again changes nothing."""
     camera, other = CameraFactory(), CameraFactory()
-    started = services.start_import(
-        owner=camera.owner,
-        camera=camera,
-        uploads=[upload("2026-11-21T09-00-00.mp4", exported_video(34))],
-        more=True,
-    )
-    day_ago = timezone.now() - timezone.timedelta(hours=25)
-    ClipImport.objects.filter(pk=started.pk).update(created_at=day_ago)
+    started, day_ago = _started_a_day_ago(camera, exported_video(34))
     others = ClipImport.objects.create(
         owner=other.owner, camera=other, state=ImportState.RECEIVING, created_at=day_ago
     )
