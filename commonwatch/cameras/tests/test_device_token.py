@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from commonwatch.accounts.tests.factories import UserFactory
 from commonwatch.audit.models import AuditEntry
 from commonwatch.cameras import services
 from commonwatch.cameras.selectors import camera_for_device_token
@@ -94,6 +95,26 @@ def test_revoking_asks_first_then_ends_the_token_and_says_so(client, resident):
     assert _actions(camera)[-1] == "cameras.token.revoked"
     entry = AuditEntry.objects.get(action="cameras.token.revoked")
     assert entry.actor_id == resident.pk and entry.data == {}
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_another_resident_meets_the_same_404_as_for_no_camera_and_the_token_stays(
+    client, resident, method
+):
+    """The confirmation page names the camera and its token's prefix: nobody but its owner
+    may open it, and the answer reads as for a camera that does not exist."""
+    camera = CameraFactory(owner=resident)
+    raw = services.rotate_device_token(owner=resident, camera=camera)
+    client.force_login(UserFactory())
+
+    mine = getattr(client, method)(reverse("cameras:revoke_token", args=[camera.pk]))
+    none = getattr(client, method)(reverse("cameras:revoke_token", args=[camera.pk + 999]))
+
+    assert mine.status_code == none.status_code == 404
+    assert mine.content == none.content
+    assert camera.token_prefix not in mine.content.decode()
+    assert camera_for_device_token(raw) == camera
+    assert "cameras.token.revoked" not in _actions(camera)
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
