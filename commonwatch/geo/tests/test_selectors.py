@@ -19,6 +19,7 @@ from commonwatch.geo.selectors import (
     inside_polygon,
     newest_within,
     time_windows,
+    whole_rows,
     within_radius,
 )
 from commonwatch.geo.services import rebuild_tallies, tally_point
@@ -308,3 +309,57 @@ def test_a_queryset_that_matches_nothing_finds_nothing():
         Home.objects.filter(pk__in=[]), *CENTER, 50_000, layer="none", time_field="updated_at"
     )
     assert got == []
+
+
+def _loaded_as(instance) -> tuple:
+    state = instance._state
+    return (
+        type(instance),
+        instance.__dict__.keys() - {"_state"},
+        vars(instance) | {"_state": (state.adding, state.db)},
+    )
+
+
+def test_rows_become_the_instances_from_db_makes():
+    """The quick way to make instances gives what Django's own loading gives: the same
+    values, saved state and database, and the instance saves and reloads as one."""
+    from django.db import connection
+
+    home = place_homes(clustered_points(random.Random(5), 1))[0]
+    rows = whole_rows(Home, connection)
+    values = Home.objects.filter(pk=home.pk).values_list(*rows.field_names).get()
+    assert rows.loads_plainly
+
+    made = rows.instances("default", [values])[0]
+    expected = Home.from_db("default", rows.field_names, values)
+
+    assert _loaded_as(made) == _loaded_as(expected)
+    assert made.user.pk == home.user.pk  # the related object is fetched as usual
+    made.radius_m = 900
+    made.save(update_fields=["radius_m"])
+    assert Home.objects.get(pk=home.pk).radius_m == 900
+
+
+def test_a_model_whose_loading_is_hooked_is_made_by_from_db():
+    """An init signal (or a field that handles its own assignment) must see each row, so
+    such a model's rows go through Model.from_db."""
+    from django.db import connection
+    from django.db.models.signals import post_init
+
+    seen = []
+
+    def count(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(count, sender=Home)
+    try:
+        rows = whole_rows(Home, connection)
+        place_homes(clustered_points(random.Random(6), 3))
+        seen.clear()
+        found = newest_within(
+            Home.objects.all(), *CENTER, 50_000, layer="none", time_field="updated_at"
+        )
+    finally:
+        post_init.disconnect(count, sender=Home)
+    assert rows.loads_plainly  # but for the signal, asked at each call
+    assert len(found) == 3 and sorted(h.pk for h in seen) == sorted(h.pk for h in found)
