@@ -16,7 +16,7 @@ class Role(models.TextChoices):
     """Platform-wide roles: everyone is a resident, unless they operate the platform.
 
     Moderating, an agency's work, oversight and legal review are memberships in an
-    organisation (commonwatch.organizations), which a resident may hold several of.
+    organization (commonwatch.organizations), which a resident may hold several of.
     """
 
     RESIDENT = "resident", _("Resident")

@@ -3,7 +3,7 @@
 Staff work (core.policies: staff=True) needs a second factor passed in this session:
 allauth records each authentication step of a session, and a passed TOTP code,
 recovery code, security key or passkey is one. Enrolling a factor counts too (it asks
-for a code or a touch). An organisation may ask for a security key or passkey only.
+for a code or a touch). An organization may ask for a security key or passkey only.
 """
 
 from __future__ import annotations

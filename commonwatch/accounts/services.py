@@ -135,7 +135,7 @@ def create_api_token(
     """A new personal token; the raw value is returned once and never stored."""
     name = name.strip()
     if not name:
-        raise ValidationError({"name": _("Give the token a name you will recognise.")})
+        raise ValidationError({"name": _("Give the token a name you will recognize.")})
     if scope not in TokenScope.values:
         raise ValidationError({"scope": _("Choose what the token may do.")})
     if lifetime_days not in TOKEN_LIFETIMES_DAYS:

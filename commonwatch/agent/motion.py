@@ -2,7 +2,7 @@
 
 Deterministic on purpose: the same frames in the same order give the same answers, so
 an agent restarted on a recording finds the same motion and cuts the same clips
-(the spool recognises them and does not send them twice).
+(the spool recognizes them and does not send them twice).
 """
 
 from __future__ import annotations

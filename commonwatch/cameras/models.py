@@ -71,7 +71,7 @@ class Camera(PrivatelyLocatedModel):
     # the camera agent where motion counts.
     privacy_zones = models.JSONField(default=list, blank=True)
     motion_zones = models.JSONField(default=list, blank=True)
-    # The device token's SHA-256 digest and first characters (to recognise it); the token
+    # The device token's SHA-256 digest and first characters (to recognize it); the token
     # itself is shown once, when made.
     token_digest = models.CharField(max_length=64, unique=True, null=True, editable=False)
     token_prefix = models.CharField(max_length=12, blank=True, editable=False)

@@ -164,7 +164,7 @@ def _boolean(value) -> bool:
 
 
 CHECKS = {
-    "name": _text(MAX_NAME_CHARS, required=_("Give the camera a name you will recognise.")),
+    "name": _text(MAX_NAME_CHARS, required=_("Give the camera a name you will recognize.")),
     "brand": _text(MAX_BRAND_CHARS),
     "kind": _choice(CameraKind, _("Choose doorbell, floodlight, indoor or other.")),
     "agency_visibility": _choice(

@@ -102,7 +102,7 @@ PERSON_NOUNS = _words(
 )
 # Places whose people are named after them ("school kids", "church ladies").
 MEMBERSHIPS = _words("school church temple mosque club league college")
-# People as a body, which a place before them makes an organisation ("church group").
+# People as a body, which a place before them makes an organization ("church group").
 COLLECTIVES = _words("group crew couple family families gang folks")
 SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them", "who", "both"})
 SELF = frozenset({"i", "i'm", "im", "we", "we're", "me", "us"})
@@ -415,7 +415,7 @@ def _person_follows(tokens: list[Token], end: int, colour: bool) -> bool:
             return after not in THINGS  # "family center", "lady beetles"
         if word in MEMBERSHIPS and after in PERSON_NOUNS - COLLECTIVES:
             # "black high school kids": the place says which people; but a "church
-            # youth group" is an organisation.
+            # youth group" is an organization.
             return _next_word(tokens, j + 2) not in PERSON_NOUNS
         if word in THINGS:
             # "hispanic van driver": an origin word before a vehicle still describes

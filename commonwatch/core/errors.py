@@ -58,7 +58,7 @@ class Unavailable(DomainError):
 
 class SecondFactorRequired(DomainError):
     """Staff work needs a second factor passed in this session (a security key or passkey
-    where the organisation asks for one): pages send the person to set one up or to
+    where the organization asks for one): pages send the person to set one up or to
     confirm it; the API answers 403."""
 
     status = 403

@@ -10,7 +10,7 @@ Staff actions (moderating, an agency's or an oversight body's work, legal review
 operating the platform) also need a second factor passed in this session: the request's
 user carries ``sign_in_strength``, the second-factor types it passed (set by
 accounts.middleware; tokens and sockets never carry one). Without it, a staff action is
-refused whatever the memberships say: fail closed. A membership in an organisation that
+refused whatever the memberships say: fail closed. A membership in an organization that
 asks for security keys counts only in a session confirmed with one (``used_security_key``).
 """
 
@@ -84,7 +84,7 @@ def used_security_key(user) -> bool:
 
 def _passes_with_security_key(rule: Policy, user, obj) -> bool:
     """Would the rule let this user through in a session confirmed with a security key?
-    (An organisation that asks for keys counts its members only in such a session.)"""
+    (An organization that asks for keys counts its members only in such a session.)"""
     strength = getattr(user, "sign_in_strength", frozenset())
     user.sign_in_strength = strength | {SECURITY_KEY}
     try:

@@ -1,4 +1,4 @@
-"""The demo city's organisations and the people who run them.
+"""The demo city's organizations and the people who run them.
 
 One agency (an admin and two officers), an oversight body, a moderation team whose
 members are residents of the city, a legal review, and an operator. Every staff
@@ -63,7 +63,7 @@ DEMO_PEOPLE = (
 
 
 def seed_people() -> list[tuple[str, str, str | None]]:
-    """Create (or find) the demo's organisations and people: (e-mail, what they are,
+    """Create (or find) the demo's organizations and people: (e-mail, what they are,
     TOTP secret) for each."""
     organizations = {spec.slug: _organization(spec) for spec in DEMO_ORGANIZATIONS}
     return [_person(spec, organizations) for spec in DEMO_PEOPLE]

@@ -19,7 +19,7 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if organization is not None:  # "Officer", "Agency admin": the organisation's words
+        if organization is not None:  # "Officer", "Agency admin": the organization's words
             self.fields["role"].choices = [(r, organization.title_of(r)) for r in Role.values]
 
 

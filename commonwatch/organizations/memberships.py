@@ -8,7 +8,7 @@ from .models import Membership
 
 
 def memberships_of(user) -> list[Membership]:
-    """The user's active memberships with their organisations: one query per request."""
+    """The user's active memberships with their organizations: one query per request."""
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, "_active_memberships", None)
@@ -32,7 +32,7 @@ def holds(user, *, kind: str | None = None, role: str | None = None) -> bool:
 
 
 def acts_for(user, *, kind: str | None = None, role: str | None = None) -> bool:
-    """Whether this session may do the work of such a membership: one in an organisation
+    """Whether this session may do the work of such a membership: one in an organization
     that asks for security keys counts only in a session confirmed with one."""
     return any(_is(m, kind, role) and in_reach(user, m.organization) for m in memberships_of(user))
 

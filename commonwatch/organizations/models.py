@@ -1,6 +1,6 @@
-"""Organisations and memberships: every role but resident and operator is one of these.
+"""Organizations and memberships: every role but resident and operator is one of these.
 
-A membership says who belongs to which organisation in which role, who granted it and
+A membership says who belongs to which organization in which role, who granted it and
 when, and when (and by whom) it was revoked; one person can hold several. Invitations
 are how people join: an admin invites an e-mail address, its owner accepts.
 """
@@ -29,7 +29,7 @@ class Role(models.TextChoices):
     MEMBER = "member", _("Member")
 
 
-# What a member is called in each kind of organisation (admin, member).
+# What a member is called in each kind of organization (admin, member).
 TITLES = {
     Kind.AGENCY: (_("Agency admin"), _("Officer")),
     Kind.OVERSIGHT: (_("Oversight admin"), _("Oversight member")),

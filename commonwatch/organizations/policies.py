@@ -1,5 +1,5 @@
-"""Who may see and run an organisation. Every action here is staff work: it needs a
-second factor passed in this session, and a security key where the organisation says."""
+"""Who may see and run an organization. Every action here is staff work: it needs a
+second factor passed in this session, and a security key where the organization says."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ CREATE = "organizations.create"
 
 
 def _member_of(user, organization, *, role: str | None = None) -> bool:
-    """A member (in `role`) of this organisation, or with no organisation, of any. An
-    organisation that asks for security keys counts only a session that used one; which
+    """A member (in `role`) of this organization, or with no organization, of any. An
+    organization that asks for security keys counts only a session that used one; which
     one is asked about is known once the page names it (selectors.organization_for)."""
     for membership in memberships_of(user):
         if organization is not None and membership.organization_id != organization.pk:
@@ -31,7 +31,7 @@ def _member_of(user, organization, *, role: str | None = None) -> bool:
     return False
 
 
-@policy(MINE, "members of any organisation: their own; operators: to create one", staff=True)
+@policy(MINE, "members of any organization: their own; operators: to create one", staff=True)
 def _mine(user, obj) -> bool:
     return user.holds_staff_membership or user.role == PlatformRole.OPERATOR
 
@@ -43,20 +43,20 @@ def _accept(user, obj) -> bool:
     return obj is None or obj.email.lower() == user.email.lower()
 
 
-@policy(VIEW, "the organisation's members", staff=True)
+@policy(VIEW, "the organization's members", staff=True)
 def _view(user, organization) -> bool:
     return _member_of(user, organization)
 
 
 @policy(
     MANAGE,
-    "the organisation's admins: invite, remove, change roles, require security keys",
+    "the organization's admins: invite, remove, change roles, require security keys",
     staff=True,
 )
 def _manage(user, organization) -> bool:
     return _member_of(user, organization, role=Role.ADMIN)
 
 
-@policy(CREATE, "operators: create an organisation and invite its first admin", staff=True)
+@policy(CREATE, "operators: create an organization and invite its first admin", staff=True)
 def _create(user, obj) -> bool:
     return user.role == PlatformRole.OPERATOR

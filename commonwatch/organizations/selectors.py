@@ -1,4 +1,4 @@
-"""Reading organisations and their members, through the eyes of the person asking."""
+"""Reading organizations and their members, through the eyes of the person asking."""
 
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ from .policies import VIEW
 
 
 def organization_for(user, slug: str, action: str = VIEW) -> Organization:
-    """One of the user's organisations, if their role may `action` it.
+    """One of the user's organizations, if their role may `action` it.
 
-    Not a member: 404, as for an organisation that does not exist. A member whose
-    session lacks the security key the organisation asks for: a prompt for it. A member
+    Not a member: 404, as for an organization that does not exist. A member whose
+    session lacks the security key the organization asks for: a prompt for it. A member
     whose role may not do this: 403.
     """
     membership = next((m for m in memberships_of(user) if m.organization.slug == slug), None)
     if membership is None:
-        raise NotFound(_("There is no such organisation among yours."))
+        raise NotFound(_("There is no such organization among yours."))
     organization = membership.organization
     if organization.requires_security_keys and not used_security_key(user):
         raise SecondFactorRequired(security_key=True)

@@ -1,4 +1,4 @@
-"""Every change to organisations and memberships: checked, atomic, audited."""
+"""Every change to organizations and memberships: checked, atomic, audited."""
 
 from __future__ import annotations
 
@@ -53,13 +53,13 @@ def create_organization(
     area: dict | None = None,
     requires_security_keys: bool = False,
 ) -> tuple[Organization, Invitation]:
-    """An operator sets up an organisation and invites its first admin, who runs it."""
+    """An operator sets up an organization and invites its first admin, who runs it."""
     require(operator, CREATE)
     if kind not in Kind.values:
-        raise ValidationError({"kind": _("Choose the kind of organisation.")})
+        raise ValidationError({"kind": _("Choose the kind of organization.")})
     name = name.strip()
     if not name:
-        raise ValidationError({"name": _("Give the organisation its name.")})
+        raise ValidationError({"name": _("Give the organization its name.")})
     try:
         validate_one_line(name)
     except ValidationError as exc:
@@ -87,7 +87,7 @@ def create_organization(
 
 
 def _free_slug(name: str) -> str:
-    base = slugify(name)[:40] or "organisation"
+    base = slugify(name)[:40] or "organization"
     slug, n = base, 1
     while slug in RESERVED_SLUGS or Organization.objects.filter(slug=slug).exists():
         n += 1
@@ -101,7 +101,7 @@ def invite(*, admin, organization: Organization, email: str, role: str = Role.ME
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a role.")})
     with transaction.atomic():
-        # One invitation at a time per organisation, so two at once cannot both be first.
+        # One invitation at a time per organization, so two at once cannot both be first.
         Organization.objects.select_for_update().filter(pk=organization.pk).first()
         _require_invitations_left(admin)
         return _invite(by=admin, organization=organization, email=email, role=role)
@@ -133,7 +133,7 @@ def _invite(*, by, organization: Organization, email: str, role: str) -> Invitat
     if len(email) > EMAIL_MAX_LENGTH:
         raise ValidationError({"email": EMAIL_TOO_LONG % {"limit_value": EMAIL_MAX_LENGTH}})
     _require_not_invited_yet(organization, email)
-    # Only an operator is told at once (creating an organisation): an admin told "this is
+    # Only an operator is told at once (creating an organization): an admin told "this is
     # an operator's address" would learn who has an account, and of what kind. Theirs
     # goes out like any other and cannot be accepted (accept_invitation).
     if by.role == PlatformRole.OPERATOR and _belongs_to_an_operator(email):
@@ -141,7 +141,7 @@ def _invite(*, by, organization: Organization, email: str, role: str) -> Invitat
             {
                 "email": _(
                     "%(email)s belongs to an operator: operators run the service and stay "
-                    "apart from organisations' work. Invite another address."
+                    "apart from organizations' work. Invite another address."
                 )
                 % {"email": email}
             }
@@ -271,7 +271,7 @@ def _not_valid_any_more() -> NotFound:
 
 def _inviter_may_still_invite(invitation: Invitation) -> bool:
     """An invitation speaks for its inviter only while they are an admin there, or are
-    the operator who created the organisation and named its first admin."""
+    the operator who created the organization and named its first admin."""
     inviter = invitation.invited_by
     if inviter is None:
         return False
@@ -293,7 +293,7 @@ def accept_invitation(*, user, raw_token: str) -> Membership:
         if user.role == PlatformRole.OPERATOR:
             raise NotAllowed(
                 _(
-                    "Operators run the service and stay apart from organisations' work, so "
+                    "Operators run the service and stay apart from organizations' work, so "
                     "an operator's account cannot join one."
                 )
             )
@@ -355,14 +355,14 @@ def revoke_membership(*, admin, membership: Membership) -> Membership:
             raise Conflict(_("This membership has ended already."))
         admins = membership.organization.memberships.filter(role=Role.ADMIN, revoked_at=None)
         if membership.role == Role.ADMIN and admins.count() == 1:
-            raise Conflict(_("An organisation keeps at least one admin: name another first."))
+            raise Conflict(_("An organization keeps at least one admin: name another first."))
         _end(membership, by=admin)
         refresh_staff_flags(membership.user)
     return membership
 
 
 def _lock_admins(admin, organization: Organization) -> None:
-    """One change of admins at a time per organisation: two admins removing or demoting
+    """One change of admins at a time per organization: two admins removing or demoting
     each other at once must not both succeed and leave it without one. The acting admin's
     own standing is read again under the lock: one removed a moment ago no longer decides."""
     Organization.objects.select_for_update().filter(pk=organization.pk).first()
@@ -372,7 +372,7 @@ def _lock_admins(admin, organization: Organization) -> None:
 
 def change_role(*, admin, membership: Membership, role: str) -> Membership:
     """An admin makes a member an admin, or an admin a member (themselves included), from
-    their next request on; an organisation keeps at least one admin."""
+    their next request on; an organization keeps at least one admin."""
     require(admin, MANAGE, membership.organization)
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a role.")})
@@ -392,7 +392,7 @@ def change_role(*, admin, membership: Membership, role: str) -> Membership:
         others = organization.memberships.filter(role=Role.ADMIN, revoked_at=None)
         if membership.role == Role.ADMIN and not others.exclude(pk=membership.pk).exists():
             raise Conflict(
-                _("An organisation keeps at least one admin: make another member admin first.")
+                _("An organization keeps at least one admin: make another member admin first.")
             )
         before, acting_as = membership.role, _acting_as(admin, organization)
         membership.role = role
@@ -426,7 +426,7 @@ def _withdraw_invitations_sent_by(user, organization: Organization, *, by) -> No
 
 
 def end_memberships_of_closed_account(user, what_they_wrote: str) -> None:
-    """accounts.closing: a closed account leaves every organisation, on the record, even
+    """accounts.closing: a closed account leaves every organization, on the record, even
     as its last admin (an operator then invites a new one)."""
     for membership in Membership.objects.select_for_update().filter(user=user, revoked_at=None):
         _end(membership, by=user)
@@ -448,7 +448,7 @@ def _end(membership: Membership, *, by) -> None:
 
 
 def _acting_as(user, organization: Organization) -> str:
-    """The role an entry names: an admin acts as the organisation's admin ("agency
+    """The role an entry names: an admin acts as the organization's admin ("agency
     admin"), not as the resident their account is; anyone else as their platform role."""
     if user is not None and any(
         m.organization_id == organization.pk and m.role == Role.ADMIN for m in memberships_of(user)
@@ -465,7 +465,7 @@ def memberships_summary(user) -> str:
 
 
 def require_security_keys(*, admin, organization: Organization, required: bool) -> None:
-    """An agency (or any organisation) can ask its members to sign in with keys only."""
+    """An agency (or any organization) can ask its members to sign in with keys only."""
     require(admin, MANAGE, organization)
     if required and not used_security_key(admin):
         raise Conflict(

@@ -1,4 +1,4 @@
-"""Organisation pages: members see theirs, admins run them, operators create them."""
+"""Organization pages: members see theirs, admins run them, operators create them."""
 
 from __future__ import annotations
 
@@ -23,14 +23,14 @@ from .policies import ACCEPT, CREATE, MANAGE, MINE, VIEW
 @access(needs(MINE))
 @require_GET
 def mine(request):
-    """The organisations the person belongs to, and a way to create one for operators."""
+    """The organizations the person belongs to, and a way to create one for operators."""
     return render(request, "organizations/mine.html", {"memberships": memberships_of(request.user)})
 
 
 @access(needs(VIEW))
 @require_GET
 def organization(request, slug: str):
-    """An organisation for its members; its admins also invite and remove people and
+    """An organization for its members; its admins also invite and remove people and
     change their roles here."""
     org = selectors.organization_for(request.user, slug)
     return _organization_page(request, org, InviteForm(organization=org))

@@ -16,7 +16,7 @@ SIGNED_IN_ENTRIES = (
     NavEntry(_("Moderation"), "moderation:queue"),
     NavEntry(_("Cameras"), "cameras:list"),
     NavEntry(_("Clips"), "clips:library"),
-    NavEntry(_("Organisations"), "organizations:mine"),
+    NavEntry(_("Organizations"), "organizations:mine"),
     NavEntry(_("Notifications"), "notifications:inbox"),
     NavEntry(_("My home"), "accounts:home"),
     NavEntry(_("Operate"), "admin:index"),

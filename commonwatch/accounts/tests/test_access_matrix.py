@@ -5,7 +5,7 @@ Adding a page or endpoint: add one line to MATRIX naming who gets in. The cast
 of two agencies, an oversight member, a legal reviewer and an operator; staff sign in
 with their second factor. Object URLs are tried with agency A's slug and ids that do
 not exist: who may not use them is refused (401, 403, the sign-in page) or, for another
-organisation's object, told it does not exist (404).
+organization's object, told it does not exist (404).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ SIGNED_IN = EVERYONE - {VISITOR}
 RESIDENTS = SIGNED_IN - {"operator"}
 MODERATORS = frozenset({"moderator"})
 OPERATORS = frozenset({"operator"})
-MEMBERS = SIGNED_IN - {"resident"}  # of some organisation, or operators
+MEMBERS = SIGNED_IN - {"resident"}  # of some organization, or operators
 AGENCY_A = frozenset({"officer_a"})
 NOBODY = frozenset()  # admins only: none in the cast (their own tests cover them)
 
@@ -51,7 +51,7 @@ MATRIX: dict[str, frozenset] = {
     "organizations:change_role": NOBODY,
     "organizations:withdraw": NOBODY,
     "organizations:security_keys": NOBODY,
-    "organizations:invitation": RESIDENTS,  # operators stay apart from organisations
+    "organizations:invitation": RESIDENTS,  # operators stay apart from organizations
     "accounts:api_tokens": SIGNED_IN,
     "accounts:revoke_api_token": SIGNED_IN,
     "accounts:delete": SIGNED_IN,

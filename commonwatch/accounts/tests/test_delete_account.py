@@ -157,7 +157,7 @@ def test_the_deletion_is_audited_without_the_address_and_the_chain_holds(client,
     assert verify_chain()[1] is None
 
 
-def test_a_staff_member_leaves_their_organisations_on_the_record(client, cast):
+def test_a_staff_member_leaves_their_organizations_on_the_record(client, cast):
     officer = cast["officer_a"]
     sign_in(client, officer)
 

@@ -150,7 +150,7 @@ def test_a_key_only_moderation_team_works_in_a_session_confirmed_with_a_key(clie
     assert client.get("/api/v1/moderation/queue").status_code == 200
 
 
-def test_keys_asked_by_one_organisation_do_not_hold_back_anothers_work(client, db):
+def test_keys_asked_by_one_organization_do_not_hold_back_anothers_work(client, db):
     moderator = member_of(team(Kind.MODERATION))
     member_of(
         organization(Kind.AGENCY, requires_security_keys=True), user=moderator, second_factor=False

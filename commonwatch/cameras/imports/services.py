@@ -492,7 +492,7 @@ def abandoned_message() -> str:
     return _(
         "The page stopped sending before it had sent every file (it was closed, or went "
         "offline). The files received are listed below; import the same files again for "
-        "the rest: those already imported are recognised and skipped."
+        "the rest: those already imported are recognized and skipped."
     )
 
 

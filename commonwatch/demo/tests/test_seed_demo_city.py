@@ -29,7 +29,7 @@ def seed(capsys):
     return capsys.readouterr().out
 
 
-def test_the_demo_city_has_its_organisations_staff_homes_posts_and_a_queue(capsys):
+def test_the_demo_city_has_its_organizations_staff_homes_posts_and_a_queue(capsys):
     out = seed(capsys)
     assert {o.kind for o in Organization.objects.all()} == set(Kind.values)
     agency = Organization.objects.get(kind=Kind.AGENCY)

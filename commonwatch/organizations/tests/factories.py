@@ -6,7 +6,7 @@ from commonwatch.organizations.services import grant_membership
 
 
 def organization(kind: str = Kind.AGENCY, name: str | None = None, **fields) -> Organization:
-    """A new organisation, or the one of that name (fixtures share "Agency A")."""
+    """A new organization, or the one of that name (fixtures share "Agency A")."""
     if name and (named := Organization.objects.filter(name=name).first()):
         return named
     name = name or f"{kind.title()} {Organization.objects.count() + 1}"
@@ -24,5 +24,5 @@ def member_of(org: Organization, role: str = Role.MEMBER, user=None, *, second_f
 
 
 def team(kind: str) -> Organization:
-    """The one organisation of a kind the tests share (a moderation team, a legal review)."""
+    """The one organization of a kind the tests share (a moderation team, a legal review)."""
     return Organization.objects.filter(kind=kind).first() or organization(kind)

@@ -1,4 +1,4 @@
-"""What the organisation tests do over and over: invite, accept, read the link."""
+"""What the organization tests do over and over: invite, accept, read the link."""
 
 from __future__ import annotations
 

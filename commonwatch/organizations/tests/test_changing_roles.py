@@ -1,5 +1,5 @@
 """An admin changes a member's role in place: a member becomes an admin, an admin a
-member, from their very next request, on the record; an organisation keeps an admin."""
+member, from their very next request, on the record; an organization keeps an admin."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def test_the_last_admin_cannot_be_made_a_member(client, agency_admin):
 
     page = _change(client, agency_admin.memberships.get(), Role.MEMBER, follow=True)
 
-    assert b"An organisation keeps at least one admin" in page.content
+    assert b"An organization keeps at least one admin" in page.content
     assert agency_admin.memberships.get().role == Role.ADMIN
     assert audited(CHANGED) == []
     with pytest.raises(Conflict, match="at least one admin"):
@@ -148,13 +148,13 @@ def test_an_admin_made_a_member_takes_back_the_invitations_they_sent(client, age
 
 
 # Who may not change a role in agency A, and how each is answered (as for revoking):
-# members and other staff 403, another organisation's admin 404 (it does not exist for
+# members and other staff 403, another organization's admin 404 (it does not exist for
 # them), a visitor the sign-in page.
 REFUSED = [
     ("officer_a", 403),  # a member of agency A, not its admin
-    ("officer_b", 403),  # a member of another organisation
+    ("officer_b", 403),  # a member of another organization
     ("moderator", 403),
-    ("operator", 403),  # operators stay apart from organisations' work
+    ("operator", 403),  # operators stay apart from organizations' work
     ("resident", 403),
     ("admin_b", 404),
     ("visitor", 302),
@@ -162,7 +162,7 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(("who", "status"), REFUSED)
-def test_only_the_organisations_admins_may_change_a_role(client, cast, agency_admin, who, status):
+def test_only_the_organizations_admins_may_change_a_role(client, cast, agency_admin, who, status):
     cast["admin_b"] = member_of(organization(Kind.AGENCY, "Agency B"), Role.ADMIN)
     membership = cast["officer_a"].memberships.get()
     if cast[who] is not None:
@@ -177,7 +177,7 @@ def test_only_the_organisations_admins_may_change_a_role(client, cast, agency_ad
     assert audited(CHANGED) == []
 
 
-def test_another_organisations_member_is_not_found_from_ones_own(client, cast, agency_admin):
+def test_another_organizations_member_is_not_found_from_ones_own(client, cast, agency_admin):
     """Agency A's admin, naming an officer of agency B in agency A's address."""
     sign_in(client, agency_admin)
     theirs = cast["officer_b"].memberships.get()
@@ -189,7 +189,7 @@ def test_another_organisations_member_is_not_found_from_ones_own(client, cast, a
     assert Membership.objects.get(pk=theirs.pk).role == Role.MEMBER
 
 
-def test_an_admin_without_the_security_key_their_organisation_asks_for_is_sent_for_it(client):
+def test_an_admin_without_the_security_key_their_organization_asks_for_is_sent_for_it(client):
     agency = organization(Kind.AGENCY, "Keyed Agency", requires_security_keys=True)
     admin = member_of(agency, Role.ADMIN)
     officer = member_of(agency)

@@ -31,7 +31,7 @@ def test_the_person_who_accepts_is_the_actor_of_their_joining(agency_admin, mail
     }
 
 
-def test_an_admin_acts_on_the_record_as_the_organisations_admin(agency_admin, mailoutbox):
+def test_an_admin_acts_on_the_record_as_the_organizations_admin(agency_admin, mailoutbox):
     agency = agency_admin.memberships.get().organization
     invitation_link(agency_admin, agency, "officer@example.org", mailoutbox=mailoutbox)
     withdraw_invitation(admin=agency_admin, invitation=Invitation.objects.get())

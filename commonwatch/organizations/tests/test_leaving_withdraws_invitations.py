@@ -1,4 +1,4 @@
-"""A person who leaves an organisation takes its waiting invitations along: those
+"""A person who leaves an organization takes its waiting invitations along: those
 addressed to them (an admin invitation would bring them back) and those they sent
 (an ex-admin's picks would still join)."""
 

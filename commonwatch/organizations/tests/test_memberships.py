@@ -1,4 +1,4 @@
-"""Organisations run themselves: operators create them, their admins invite and remove
+"""Organizations run themselves: operators create them, their admins invite and remove
 members, and every change lands in the audit trail."""
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def test_an_admin_removes_an_officer_who_loses_access_at_once(client, agency_adm
 
     membership.refresh_from_db()
     assert (membership.revoked_by, membership.revoked_at is not None) == (agency_admin, True)
-    assert officer_client.get(page).status_code == 403  # no organisation work any more
+    assert officer_client.get(page).status_code == 403  # no organization work any more
     officer.refresh_from_db()
     assert not officer.staff_rules_apply
     revoked = audited("organizations.membership.revoked")[-1]
@@ -137,7 +137,7 @@ def test_the_last_admin_cannot_be_removed(agency_admin):
 
 def test_an_admin_removed_during_their_own_request_removes_no_one(agency_admin):
     """Two admins removing each other at once: the one removed first, whose request
-    already found them an admin, is refused once it gets the organisation's lock."""
+    already found them an admin, is refused once it gets the organization's lock."""
     agency = agency_admin.memberships.get().organization
     second = member_of(agency, role=Role.ADMIN)
     third = member_of(agency, role=Role.ADMIN)

@@ -1,4 +1,4 @@
-"""Operators run the service and stay apart from organisations' work: they cannot
+"""Operators run the service and stay apart from organizations' work: they cannot
 appoint themselves, nor accept an invitation."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def test_an_operator_cannot_name_themselves_first_admin(client, cast, mailoutbox
         )
 
     assert page.status_code == 200
-    assert b"stay apart from organisations&#x27; work" in page.content
+    assert b"stay apart from organizations&#x27; work" in page.content
     assert not Organization.objects.filter(name="Operator Legal").exists()
     assert not mailoutbox
 
@@ -50,7 +50,7 @@ def test_an_admin_inviting_an_operators_address_learns_nothing_and_it_cannot_be_
     assert b"stay apart" not in page.content
     assert f"invitation sent to {operator.email}" in page.content.decode().lower()
     token = re.search(r"/organizations/invitations/([^/\s]+)/", mailoutbox[-1].body).group(1)
-    with pytest.raises(NotAllowed, match="stay apart from organisations"):
+    with pytest.raises(NotAllowed, match="stay apart from organizations"):
         accept_invitation(user=operator, raw_token=token)
     assert not Membership.objects.filter(user=operator).exists()
 
@@ -66,7 +66,7 @@ def test_an_operator_cannot_accept_an_invitation(agency_admin, mailoutbox):
     operator.refresh_from_db()
 
     page = accept(client_for(operator), token)
-    with pytest.raises(NotAllowed, match="stay apart from organisations"):
+    with pytest.raises(NotAllowed, match="stay apart from organizations"):
         accept_invitation(user=operator, raw_token=token)
 
     assert page.status_code == 403

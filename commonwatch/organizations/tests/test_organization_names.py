@@ -1,4 +1,4 @@
-"""An organisation's name goes into e-mail subjects and its slug into addresses: a
+"""An organization's name goes into e-mail subjects and its slug into addresses: a
 name is one line of text, and no slug takes a fixed address under /organizations/."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Tables as cards on a phone (table.stacked), in real Chromium under the app's strict CSP.
 
-On a 390 px wide screen an organisation's members table is laid out as one card per
+On a 390 px wide screen an organization's members table is laid out as one card per
 member (who, role, since, then the admin's controls on their own line), so an admin
 changes a role or removes someone without scrolling sideways; on a desktop it stays a
 table. So does the owner's list of cameras. Both stay tables for screen readers, and

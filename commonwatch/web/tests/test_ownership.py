@@ -1,7 +1,7 @@
 """Every URL that takes an object's id, tried on an object that is someone else's.
 
 The asker is of the right kind (a resident for residents' URLs, a moderator for the
-queue's, an admin for an organisation's) but the object is not theirs to reach: the
+queue's, an admin for an organization's) but the object is not theirs to reach: the
 answer is 404, exactly as for an id that does not exist, and nothing changes. A new
 URL with an id must be added to OWNERSHIP (test_every_object_url_has_an_ownership_test).
 """
@@ -217,7 +217,7 @@ OWNERSHIP = {
     "POST /appeals": _neighbor_posts(
         "POST", "/appeals", {"post_id": "{w.rejected.pk}", "statement": "Not mine, but still."}
     ),
-    # An organisation's admin, on another organisation and its members.
+    # An organization's admin, on another organization and its members.
     # tus: a neighbor's session (their own device tokens: cameras/tests/test_tus.py).
     "HEAD /clip-uploads/{upload_id}": _neighbor_posts("HEAD", "/clip-uploads/{w.clip_upload.pk}"),
     "PATCH /clip-uploads/{upload_id}": _neighbor_posts(

@@ -1,4 +1,4 @@
-"""Seed the demo city: its organisations and staff (with TOTP), and clustered homes."""
+"""Seed the demo city: its organizations and staff (with TOTP), and clustered homes."""
 
 from __future__ import annotations
 
