@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/http_profile.py /api/v1/me /api/v1/feed        # ms, queries
     .venv/bin/python bench/http_profile.py --cprofile /api/v1/me           # top functions
+    .venv/bin/python bench/http_profile.py --spread --batches 10 /api/v1/feed  # host speed
     valgrind --tool=callgrind --collect-atstart=no --toggle-collect=starmap_next \\
         --callgrind-out-file=cg.out .venv/bin/python bench/http_profile.py \\
         --asgi config.asgi:application --batches 1 --n 40 /api/v1/me     # instructions
@@ -159,6 +160,20 @@ def _asgi_caller(path: str, token: str, app_path: str):
     return call
 
 
+def _print_spread(path: str, call, batches: int, n: int) -> None:
+    """Each batch's percentiles of single requests, in process: no network, no client."""
+    print(f"{path}: ms per request, p50 / p90 / p99 of each batch of {n}")
+    for batch in range(batches):
+        times = []
+        for _ in range(n):
+            start = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - start) * 1000)
+        times.sort()
+        p50, p90, p99 = (times[min(n - 1, int(n * q))] for q in (0.5, 0.9, 0.99))
+        print(f"    batch {batch + 1}: {p50:.2f} / {p90:.2f} / {p99:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+")
@@ -173,6 +188,12 @@ def main() -> None:
         "bench.hello_asgi:app for the floor) instead of Django's WSGI handler",
     )
     parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative, tottime")
+    parser.add_argument(
+        "--spread",
+        action="store_true",
+        help="time each request of every batch and print each batch's p50 / p90 / p99: "
+        "how much the machine's own speed moves from one batch to the next",
+    )
     args = parser.parse_args()
     _setup()
     from django.db import connection
@@ -200,6 +221,9 @@ def main() -> None:
             profiler = cProfile.Profile()
             profiler.runcall(lambda: [call() for _ in range(args.n)])  # noqa: B023
             pstats.Stats(profiler).sort_stats(args.sort).print_stats(45)
+            continue
+        if args.spread:
+            _print_spread(path, call, args.batches, args.n)
             continue
         if args.asgi:
             _count_sync_thread(args.asgi)
