@@ -185,10 +185,10 @@ class WholeRows:
     def instances(self, db: str, rows: list[tuple]) -> list:
         """The rows as model instances, as Model.from_db makes them.
 
-        A model whose loading nothing hooks into (no __init__ or from_db of its own, no
-        init signal, no field that handles its own assignment) gets each row's values
-        written straight into a new instance: a quarter of from_db's ~4 µs a row, which
-        for a feed page is ~3% of the request (bench/README.md).
+        A model whose loading nothing hooks into (no __init__, __setattr__ or from_db of its
+        own, no init signal, no field that handles its own assignment) gets each row's values
+        written straight into a new instance, at a quarter of from_db's cost: 8% of a feed
+        request's instructions (bench/README.md).
         """
         if not self.loads_plainly or _init_signalled(self.model):
             return [self.model.from_db(db, self.field_names, row) for row in rows]
@@ -217,8 +217,10 @@ class WholeRows:
 def _loads_plainly(model) -> bool:
     """Whether Model.from_db would only store each value on a new instance (but for the
     init signals, which may be connected later: _init_signalled)."""
-    hooked = model.__init__ is not Model.__init__ or model.from_db.__func__ is not (
-        Model.from_db.__func__
+    hooked = (
+        model.__init__ is not Model.__init__
+        or model.__setattr__ is not Model.__setattr__
+        or model.from_db.__func__ is not Model.from_db.__func__
     )
     assigned = any(
         type(inspect.getattr_static(model, field.attname, None)) not in _PLAIN_ATTRIBUTES

@@ -14,6 +14,7 @@ from commonwatch.geo.distance import haversine_m, miles_to_m
 from commonwatch.geo.models import CellTally
 from commonwatch.geo.selectors import (
     NearbySearch,
+    _loads_plainly,
     circles_covering,
     forget_tallies,
     inside_polygon,
@@ -363,3 +364,18 @@ def test_a_model_whose_loading_is_hooked_is_made_by_from_db():
         post_init.disconnect(count, sender=Home)
     assert rows.loads_plainly  # but for the signal, asked at each call
     assert len(found) == 3 and sorted(h.pk for h in seen) == sorted(h.pk for h in found)
+
+
+@pytest.mark.parametrize(
+    "hook",
+    [
+        ("radius_m", property(lambda home: 0, lambda home, value: None)),
+        ("__setattr__", lambda home, name, value: object.__setattr__(home, name, value)),
+        ("__init__", lambda home, *args, **kwargs: None),
+    ],
+    ids=["a field that assigns itself", "own __setattr__", "own __init__"],
+)
+def test_a_model_with_its_own_loading_code_is_not_loaded_plainly(monkeypatch, hook):
+    assert _loads_plainly(Home)
+    monkeypatch.setattr(Home, *hook)
+    assert not _loads_plainly(Home)
