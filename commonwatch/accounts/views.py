@@ -43,6 +43,8 @@ def home_settings(request):
             "radius_mi": round(m_to_miles(home.radius_m), 2),
         }
     form = HomeForm(request.POST or None, initial=initial)
+    # A newcomer, also one who comes back from the preview (step 2) to change the circle.
+    welcome = home is None or request.GET.get("welcome") == "1"
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -56,10 +58,11 @@ def home_settings(request):
             messages.success(request, _("Your home and alert radius are saved."))
             # Then what the circle holds; a newcomer goes on to their notification choices.
             preview = reverse("community:preview")
-            return redirect(f"{preview}?welcome=1" if home is None else preview)
+            return redirect(f"{preview}?welcome=1" if welcome else preview)
     context = {
         "form": form,
         "home": home,
+        "welcome": welcome,
     }
     return render(request, "accounts/home.html", context, status=status)
 

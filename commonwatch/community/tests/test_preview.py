@@ -37,6 +37,23 @@ def test_saving_a_first_home_leads_to_the_preview_then_notification_choices(clie
     assert "/notifications/settings/?next=/feed/" in page
 
 
+def test_a_newcomer_who_changes_the_circle_at_step_2_goes_on_to_step_3(client, db):
+    """Back from the preview to widen the circle, a newcomer is still walked through."""
+    newcomer = UserFactory()
+    sign_in(client, newcomer)
+    first = client.post(
+        reverse("accounts:home"), {"lat": CENTER[0], "lng": CENTER[1], "radius_mi": 1}
+    )
+    preview = client.get(first["Location"]).content.decode()
+    change = reverse("accounts:home") + "?welcome=1"
+    assert f'href="{change}"' in preview
+
+    assert "Step 1 of 3" in client.get(change).content.decode()
+    again = client.post(change, {"lat": CENTER[0], "lng": CENTER[1], "radius_mi": 2})
+    assert again["Location"] == reverse("community:preview") + "?welcome=1"
+    assert "Next: choose how you are told" in client.get(again["Location"]).content.decode()
+
+
 def test_moving_a_home_shows_the_preview_without_the_walk_through(client, author):
     sign_in(client, author)
     moved = client.post(
