@@ -6,10 +6,13 @@ from commonwatch.community.tests.factories import CENTER, moderator, resident_at
 pytestmark = pytest.mark.django_db
 
 
-def test_a_resident_sees_their_radius_in_miles_and_the_way_to_the_feed(client):
-    client.force_login(resident_at(*CENTER, radius_mi=1.5))
+@pytest.mark.parametrize(
+    "radius_mi, said", [(1.5, "1.5 miles"), (1, "1 mile "), (0.25, "0.25 miles")]
+)
+def test_a_resident_sees_their_radius_in_miles_and_the_way_to_the_feed(client, radius_mi, said):
+    client.force_login(resident_at(*CENTER, radius_mi=radius_mi))
     page = client.get("/").content.decode()
-    assert "within 1.5 miles of your home" in page
+    assert f"within {said}" in page
     assert 'href="/feed/"' in page
 
 
