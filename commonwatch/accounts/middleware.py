@@ -9,8 +9,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseForbidden, JsonResponse
-from django.shortcuts import redirect
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -28,9 +28,10 @@ def _is_api(request) -> bool:
 
 
 def _refuse(request, message: str, status: int = 403):
+    """The API's error shape, or the site's own page saying why."""
     if _is_api(request):
         return JsonResponse({"detail": message}, status=status)
-    return HttpResponseForbidden(message)
+    return render(request, "403.html", {"message": message}, status=status)
 
 
 class SignInStrengthMiddleware:

@@ -58,6 +58,22 @@ def test_an_unknown_address_answers_the_sites_404_page(client):
     assert f'href="{reverse("web:guidelines")}"' in page  # the site's layout, footer and all
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/moderation/", "/admin/"])
+def test_a_page_the_role_does_not_open_answers_the_sites_403_page(client, path):
+    """A resident who opens a staff page is told why, on a page of the site they can
+    leave by its menu, not on a bare line of text."""
+    client.force_login(resident_at(*CENTER))
+    response = client.get(path)
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Not open to your account" in page
+    assert "Your role does not give access to this page." in page
+    assert f'href="{reverse("community:feed")}"' in page  # the menu is there
+    assert f'href="{reverse("web:guidelines")}"' in page  # and the footer
+
+
 @override_settings(DEBUG=False)
 @pytest.mark.parametrize("path", ["/api/v1/no-such-thing", "/api/v1/moderation/claims//1"])
 def test_an_unknown_api_address_answers_in_the_apis_shape(client, path):
