@@ -10,8 +10,9 @@ class ModerationConfig(AppConfig):
         from commonwatch.accounts import adapters, closing
         from commonwatch.community import hooks
 
-        from . import penalties, policies, services, views  # noqa: F401 - policies: actions
+        from . import notices, penalties, policies, services, views  # noqa: F401 - policies: actions
 
+        notices.declare()
         hooks.posting_pauses.append(penalties.pause_notice)
         hooks.post_changed.append(services.withdraw_appeals)
         hooks.edit_reviews.append(services.flags_hold_edit)
