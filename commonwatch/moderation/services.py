@@ -22,7 +22,7 @@ from commonwatch.community.models import Comment, Post, PostRevision, Status
 from commonwatch.core.errors import Conflict, NotAllowed
 from commonwatch.core.policies import require
 
-from . import penalties, queue, trust
+from . import notices, penalties, queue, trust
 from .models import Action, Appeal, AppealStatus, CheckStop, Decision, Flag, Rule
 from .policies import MODERATE
 
@@ -53,11 +53,13 @@ AUDITED_AS = {
 def _record(
     *, moderator, action: str, reason: str, post=None, comment=None, rule: str = ""
 ) -> Decision:
-    """The decision, for the author and the public log, and its audit entry."""
+    """The decision, for the author and the public log, its audit entry, and the notice
+    that tells the author once it commits."""
     decision = _decision(
         moderator=moderator, action=action, reason=reason, post=post, comment=comment, rule=rule
     )
     _audit(decision)
+    notices.tell_author(decision)
     return decision
 
 
@@ -151,6 +153,7 @@ def _penalize(*, moderator, target, reason: str, rule: str, post=None, comment=N
     _audit(
         decision, penalty=penalty.pk, step=penalty.step, pause_days=penalties.pause_days(penalty)
     )
+    notices.tell_author(decision)  # with the pause the step starts
     return decision
 
 
@@ -342,6 +345,7 @@ def apply_edit(*, moderator, revision: PostRevision) -> Post:
     with transaction.atomic():
         queue.require_unclaimed(moderator, queue.key("edit", revision.pk))
         post = community_services.approve_edit(moderator=moderator, revision=revision)
+        notices.tell_editor(revision)
         queue.release(queue.key("edit", revision.pk))
     return post
 
@@ -352,6 +356,7 @@ def turn_down_edit(*, moderator, revision: PostRevision, note: str) -> PostRevis
     with transaction.atomic():
         queue.require_unclaimed(moderator, queue.key("edit", revision.pk))
         revision = community_services.reject_edit(moderator=moderator, revision=revision, note=note)
+        notices.tell_editor(revision)
         queue.release(queue.key("edit", revision.pk))
     return revision
 
