@@ -135,7 +135,7 @@ def _pause_line(decision: Decision) -> str:
     if penalty.posting_until <= timezone.now():
         return ""
     until = date_format(timezone.localtime(penalty.posting_until), "DATETIME_FORMAT")
-    return _("Your posting and commenting are paused until %(until)s.") % {"until": until}
+    return _("Until %(until)s, your posting and commenting are paused.") % {"until": until}
 
 
 def _requeued(decision: Decision, shown_at: str):

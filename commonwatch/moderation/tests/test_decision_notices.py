@@ -170,7 +170,11 @@ def test_an_emailed_rejection_gives_the_rule_the_note_the_pause_and_the_appeal(
     assert mail.subject == f"Your post “{TITLE}” was not published."
     assert "Rule: Shares private information" in mail.body
     assert "Moderator's note: Leave out the house number." in mail.body
-    assert "paused until" in mail.body and "appeal from “My posts”" in mail.body
+    assert (
+        "your posting and commenting are paused." in mail.body
+        and "m.." not in mail.body
+        and "appeal from “My posts”" in mail.body
+    )
     assert MINE in mail.body
     assert mod.email not in mail.body  # never who decided
     assert f"{post.lat:.3f}" not in mail.body and f"{post.exact_lat:.3f}" not in mail.body
