@@ -207,7 +207,7 @@ MIDDLEWARE = [
     # each answer at random against BREACH, and masks the CSRF token per answer.
     "commonwatch.core.compression.CompressionMiddleware",  # Django's GZip, byte ranges left alone
     "commonwatch.core.middleware.PrivateResponsesMiddleware",
-    "commonwatch.web.middleware.ApiMethodNotAllowedMiddleware",  # JSON, as the rest of the API
+    "commonwatch.web.middleware.MethodNotAllowedMiddleware",  # the API's JSON, or the site's page
     # Sessions, authentication and messages: Django's, stepping aside for API calls
     # with a personal token, which need none of them (accounts/browser_only.py).
     "commonwatch.accounts.browser_only.SessionMiddleware",

@@ -166,6 +166,8 @@ def _post_page(request, post, comment_form: CommentForm, status: int = 200):
     reader = home is not None and can(request.user, policies.READ)
     context = {
         "post": card,
+        # The post's own address, also on a page answered at the comment form's.
+        "share_url": request.build_absolute_uri(reverse("community:post", args=[post.pk])),
         "live": reader and card["status"] == "published",
         # The ~100 m hexagon of its public point, never the exact point (even its author's).
         "area": json.dumps(approximate_area(post.lat, post.lng)),

@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import escape
 
 from commonwatch.accounts.access import EVERYONE, access
-from commonwatch.community.tests.factories import CENTER, resident_at
+from commonwatch.community.tests.factories import CENTER, published, resident_at
 from commonwatch.moderation.models import RULE_DESCRIPTIONS, Rule
 from commonwatch.web.api import NOT_FOUND
 from config.urls import urlpatterns as site_urlpatterns
@@ -106,11 +106,29 @@ def test_a_method_an_api_address_does_not_take_is_named_in_the_apis_shape(client
     }
 
 
-def test_a_page_that_does_not_take_a_method_keeps_djangos_answer(client):
+def test_a_page_that_does_not_take_a_method_answers_the_sites_405_page(client):
     answer = client.post(reverse("web:basemap"))
 
     assert answer.status_code == 405
-    assert not answer["Content-Type"].startswith("application/json")
+    assert answer["Allow"] == "GET, HEAD"
+    assert "Nothing to show at this address" in answer.content.decode()
+
+
+def test_opening_the_address_a_form_was_sent_to_answers_a_page_of_the_site(client):
+    """Reloading or sharing the address of a comment refused at the comment form's
+    address lands on a page that says what happened, not on the browser's own error."""
+    author = resident_at(*CENTER)
+    post = published(author)
+    client.force_login(author)
+    refused = client.post(reverse("community:comment", args=[post.pk]), {"body": "x" * 5000})
+    share = f'value="http://testserver{reverse("community:post", args=[post.pk])}"'
+    assert share in refused.content.decode()  # the post's own address, to share
+
+    opened = client.get(reverse("community:comment", args=[post.pk]))
+
+    assert opened.status_code == 405
+    assert "Nothing to show at this address" in opened.content.decode()
+    assert f'href="{reverse("web:guidelines")}"' in opened.content.decode()
 
 
 @override_settings(DEBUG=False)
