@@ -65,8 +65,11 @@ def why_no_unsubscribe() -> str:
 
 
 # Each returns the page a signed-in user starts on (a URL), or None: the first answer
-# wins. Apps above accounts register here (moderation: moderators land on the queue).
+# wins. Apps above accounts register here: the pages of a person's work first
+# (moderation: moderators land on the queue), then their everyday page (community: a
+# resident's feed), whatever order the apps are loaded in.
 landing_pages: list[Callable[[object], str | None]] = []
+everyday_pages: list[Callable[[object], str | None]] = []
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -81,8 +84,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request):
         """Where sign-in lands when the sign-in asked for no page (allauth reads `next`
-        first): the user's working page if an app names one, else the home page."""
-        for landing in landing_pages:
+        first): the user's working or everyday page if an app names one, else the front page."""
+        for landing in (*landing_pages, *everyday_pages):
             url = landing(request.user)
             if url:
                 return url

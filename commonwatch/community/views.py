@@ -295,3 +295,11 @@ def map_page(request):
         "live_since": selectors.cursor_at(timezone.now()),
     }
     return render(request, "community/map.html", context)
+
+
+def residents_landing(user) -> str | None:
+    """accounts.adapters: a resident signing in starts on their feed, or on setting the
+    home it needs first."""
+    if not can(user, policies.READ):
+        return None
+    return reverse("community:feed") if home_of(user) else reverse("accounts:home")

@@ -11,11 +11,12 @@ from html import unescape
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
 from commonwatch.accounts.adapters import AccountAdapter
-from commonwatch.accounts.tests.factories import PASSWORD, sign_in
+from commonwatch.accounts.tests.factories import PASSWORD, UserFactory, sign_in
 from commonwatch.accounts.tests.test_mfa_login import AUTHENTICATE, current_code
 from commonwatch.community import services as community
 from commonwatch.community.models import Comment, Post, RevisionStatus, Status
@@ -300,7 +301,7 @@ def test_a_moderator_signing_in_lands_on_the_queue(client, mod):
     assert signed_in["Location"] == "/moderation/"
 
 
-def test_an_explicit_next_wins_and_residents_land_as_before(client, mod, author):
+def test_an_explicit_next_wins_and_residents_land_on_their_feed(client, mod, author):
     client.post(
         "/accounts/login/?next=/moderation/log/", {"login": mod.email, "password": PASSWORD}
     )
@@ -308,10 +309,10 @@ def test_an_explicit_next_wins_and_residents_land_as_before(client, mod, author)
     assert signed_in["Location"] == "/moderation/log/"
     client.logout()
     resident = client.post("/accounts/login/", {"login": author.email, "password": PASSWORD})
-    assert resident["Location"] == "/"
+    assert resident["Location"] == reverse("community:feed")
     request = RequestFactory().get("/")
-    request.user = author
-    assert AccountAdapter().get_login_redirect_url(request) == "/"
+    request.user = UserFactory()  # no home yet: setting it comes first
+    assert AccountAdapter().get_login_redirect_url(request) == reverse("accounts:home")
 
 
 def test_deciding_what_another_moderator_just_decided_says_so(client, author, mod):
