@@ -154,6 +154,8 @@ class QueueItem:
     edit: dict | None = None  # an edit's word diff against the published text
     next_anchor: str = ""  # the item to bring into view once this one is decided
     place_label: str | None = None  # the name of the post's public cell, once it has one
+    # A decision on it just refused: the reasons and what the moderator typed (views).
+    refused: dict | None = None
 
     @property
     def anchor(self) -> str:

@@ -20,7 +20,7 @@ from commonwatch.community import selectors as community_selectors
 from commonwatch.community.models import Status
 from commonwatch.community.policies import WRITE
 from commonwatch.core.errors import DomainError
-from commonwatch.core.outcomes import report_outcome
+from commonwatch.core.outcomes import refusals, report_outcome
 
 from . import policies, selectors, services
 from .forms import AppealDecisionForm, DecisionForm, FlagForm
@@ -34,8 +34,10 @@ AUTHOR = needs(WRITE)
 @require_GET
 def queue(request):
     filters = selectors.QueueFilters.from_query(request.GET)
+    page = selectors.moderation_queue(request.user, filters, request.GET.get("page"))
+    _show_refusal(request, page.items)
     context = {
-        "queue": selectors.moderation_queue(request.user, filters, request.GET.get("page")),
+        "queue": page,
         "filters": filters,
         "here": request.get_full_path(),
         "kinds": KIND_LABELS,
@@ -59,8 +61,9 @@ AGE_LABELS = {
 }
 
 
-def _back_to_queue(request):
-    """Back where the moderator was: the same page and filters, the next item in view."""
+def _back_to_queue(request, anchor: str = ""):
+    """Back where the moderator was: the same page and filters, and in view the item
+    named (`anchor`), else the next one after the item just decided."""
     back = request.POST.get("next", "")
     queue_url = reverse("moderation:queue")
     if not (
@@ -68,28 +71,72 @@ def _back_to_queue(request):
         and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
     ):
         back = queue_url
-    after = request.POST.get("after", "")
+    after = anchor or request.POST.get("after", "")
     if ANCHOR.fullmatch(after):
         back = f"{back.split('#')[0]}#{after}"
     return redirect(back)
 
 
 ANCHOR = re.compile(r"item-(post|edit|comment|appeal)-\d{1,12}")
+# A refused decision, kept in the session for the queue page the moderator returns to.
+REFUSED = "moderation.refused"
+# What a moderator may have typed or chosen in a decision form, kept when it is refused.
+TYPED = ("rule", "reason", "note", "answer")
 
 
-def _decide(request, approve, reject, target) -> None:
+def _outcome(request, kind: str, item_id: int, decide, success) -> object:
+    """Run a decision: done, on to the next item with `success` at the top; refused,
+    back to this very item with the reasons beside its form and what was typed kept
+    (at the top of a long page the refusal is out of view and looks like success)."""
+    refused = refusals(decide)
+    if not refused:
+        messages.success(request, str(success))
+        return _back_to_queue(request)
+    return _refuse(request, kind, item_id, refused)
+
+
+def _refuse(request, kind: str, item_id: int, reasons: list) -> object:
+    anchor = f"item-{kind}-{item_id}"
+    typed = {name: request.POST.get(name, "")[: services.MAX_REASON_CHARS] for name in TYPED}
+    request.session[REFUSED] = {
+        "anchor": anchor,
+        "reasons": [str(reason) for reason in reasons],
+        "typed": typed,
+    }
+    return _back_to_queue(request, anchor)
+
+
+def _show_refusal(request, items) -> None:
+    """Put the last refused decision beside its item's form; if the item has left this
+    page (decided by someone else meanwhile), its reasons go at the top instead."""
+    refused = request.session.pop(REFUSED, None)
+    if not refused:
+        return
+    for item in items:
+        if item.anchor == refused["anchor"]:
+            item.refused = refused
+            return
+    for reason in refused["reasons"]:
+        messages.error(request, reason)
+
+
+def _decide(request, approve, reject, kind: str, target) -> object:
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose approve or reject."))
-        return
+        return _refuse(request, kind, target.pk, [_("Choose approve or reject.")])
     reason, extra = form.cleaned_data["reason"], {}
     if form.cleaned_data["action"] == "approve":
         decide, success = approve, _("Approved and published.")
     else:
         decide, success = reject, _("Rejected; the author sees your reason.")
         extra["rule"] = form.cleaned_data["rule"]
-    report_outcome(
-        request, lambda: decide(moderator=request.user, reason=reason, **target, **extra), success
+    on = {kind: target}
+    return _outcome(
+        request,
+        kind,
+        target.pk,
+        lambda: decide(moderator=request.user, reason=reason, **on, **extra),
+        success,
     )
 
 
@@ -100,16 +147,14 @@ def decide_post(request, post_id: int):
     keeps it published and answers its flags."""
     post = selectors.post_in_queue(request.user, post_id)
     approve = services.keep_post if post.status == Status.PUBLISHED else services.approve_post
-    _decide(request, approve, services.reject_post, {"post": post})
-    return _back_to_queue(request)
+    return _decide(request, approve, services.reject_post, "post", post)
 
 
 @access(MODERATE)
 @require_POST
 def decide_comment(request, comment_id: int):
     comment = selectors.comment_in_queue(request.user, comment_id)
-    _decide(request, services.approve_comment, services.reject_comment, {"comment": comment})
-    return _back_to_queue(request)
+    return _decide(request, services.approve_comment, services.reject_comment, "comment", comment)
 
 
 @access(MODERATE)
@@ -129,19 +174,21 @@ def decide_edit(request, revision_id: int):
     back to the same place in the queue, as after any decision."""
     revision = selectors.edit_in_queue(request.user, revision_id)
     if request.POST.get("action") == "approve":
-        report_outcome(
+        return _outcome(
             request,
+            "edit",
+            revision.pk,
             lambda: services.apply_edit(moderator=request.user, revision=revision),
             _("Edit applied: neighbors see the new text."),
         )
-    else:
-        note = request.POST.get("note", "")
-        report_outcome(
-            request,
-            lambda: services.turn_down_edit(moderator=request.user, revision=revision, note=note),
-            _("Edit turned down: the published text stays."),
-        )
-    return _back_to_queue(request)
+    note = request.POST.get("note", "")
+    return _outcome(
+        request,
+        "edit",
+        revision.pk,
+        lambda: services.turn_down_edit(moderator=request.user, revision=revision, note=note),
+        _("Edit turned down: the published text stays."),
+    )
 
 
 APPEAL_OUTCOMES = {
@@ -157,15 +204,14 @@ def decide_appeal(request, appeal_id: int):
     appeal = selectors.appeal_in_queue(request.user, appeal_id)
     form = AppealDecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(
-            request,
-            _("Choose grant, ask for an edit or deny, and write the answer the author sees."),
-        )
-        return _back_to_queue(request)
+        refusal = _("Choose grant, ask for an edit or deny, and write the answer the author sees.")
+        return _refuse(request, "appeal", appeal.pk, [refusal])
     grant, ask_for_edit, success = APPEAL_OUTCOMES[form.cleaned_data["action"]]
     answer = form.cleaned_data["answer"]
-    report_outcome(
+    return _outcome(
         request,
+        "appeal",
+        appeal.pk,
         lambda: services.decide_appeal(
             moderator=request.user,
             appeal=appeal,
@@ -173,9 +219,8 @@ def decide_appeal(request, appeal_id: int):
             ask_for_edit=ask_for_edit,
             answer=answer,
         ),
-        str(success),
+        success,
     )
-    return _back_to_queue(request)
 
 
 @access(MODERATE)

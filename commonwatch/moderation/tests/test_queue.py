@@ -169,7 +169,80 @@ def test_after_a_decision_the_queue_returns_to_the_same_page_and_filters_next_it
             f"/moderation/posts/{second.pk}/decision/",
             {"action": "bogus", "next": unsafe, "after": "javascript:alert(1)"},
         )
-        assert other["Location"] == "/moderation/"
+        assert other["Location"] == f"/moderation/#item-post-{second.pk}"
+
+
+def _item_html(page: str, anchor: str) -> str:
+    """The one queue item's markup, up to the next item."""
+    return page.split(f'id="{anchor}"')[1].split("<article")[0]
+
+
+def _refused_on_its_item(client, url: str, data: dict, anchor: str) -> str:
+    """Send a decision that is refused: the moderator comes back to that same item (not
+    the next), with the reasons beside its form, announced, and not at the top."""
+    refused = client.post(url, {"next": "/moderation/?kind=" + anchor.split("-")[1], **data})
+    assert refused["Location"].endswith(f"#{anchor}")
+    page = client.get(refused["Location"]).content.decode()
+    assert 'class="messages"' not in page, "the refusal is beside the item, not up top"
+    item = _item_html(page, anchor)
+    assert f'role="alert" id="{anchor}-refused"' in item
+    assert client.get(refused["Location"]).content.decode().count('role="alert"') == 0, (
+        "shown once, then gone"
+    )
+    return item
+
+
+def test_a_rejection_without_a_rule_stays_on_its_item_keeping_what_was_typed(client, author, mod):
+    first, second = submit(author), submit(author)
+    sign_in(client, mod)
+    anchor = f"item-post-{first.pk}"
+
+    item = _refused_on_its_item(
+        client,
+        f"/moderation/posts/{first.pk}/decision/",
+        {"action": "reject", "reason": "Shows a plate", "after": f"item-post-{second.pk}"},
+        anchor,
+    )
+    no_reason = _refused_on_its_item(
+        client,
+        f"/moderation/posts/{first.pk}/decision/",
+        {"action": "reject", "rule": "private_info", "reason": ""},
+        anchor,
+    )
+
+    assert "Choose the rule the post or comment breaks." in item
+    assert 'value="Shows a plate"' in item
+    assert '<option value="private_info" selected>' in no_reason
+    assert "Tell the author why" in no_reason
+    first.refresh_from_db()
+    assert first.status == Status.PENDING
+
+
+def test_refused_edit_and_appeal_decisions_stay_on_their_item_keeping_the_text(client, author, mod):
+    revision = _waiting_edit(author, published(author, title="Changed since"))
+    rejected = submit(author, title="Plates")
+    services.reject_post(moderator=mod, post=rejected, reason="No plates.", rule="private_info")
+    appeal = services.appeal(author=author, post=rejected, statement="They were mine.")
+    other, second = moderator(), moderator()
+    services.claim_item(moderator=other, kind="edit", pk=revision.pk)
+    services.claim_item(moderator=other, kind="appeal", pk=appeal.pk)
+    sign_in(client, second)
+
+    edit = _refused_on_its_item(
+        client,
+        f"/moderation/edits/{revision.pk}/decision/",
+        {"action": "reject", "note": "Keep the old photo."},
+        f"item-edit-{revision.pk}",
+    )
+    answer = _refused_on_its_item(
+        client,
+        f"/moderation/appeals/{appeal.pk}/decision/",
+        {"action": "deny", "answer": "The rule stands."},
+        f"item-appeal-{appeal.pk}",
+    )
+
+    assert "is working on this item until" in edit and ">Keep the old photo.</textarea>" in edit
+    assert "is working on this item until" in answer and ">The rule stands.</textarea>" in answer
 
 
 def test_each_item_shows_location_standing_earlier_decisions_flags_and_thread(client, author, mod):
