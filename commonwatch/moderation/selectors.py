@@ -158,6 +158,11 @@ class QueueItem:
     refused: dict | None = None
 
     @property
+    def for_another(self) -> bool:
+        """Only another moderator may decide it: the queue lists these last."""
+        return self.rejected_by_me or self.written_by_me
+
+    @property
     def anchor(self) -> str:
         return "item-" + self.claim_key.replace(":", "-")
 
@@ -217,39 +222,51 @@ def _queued_edits(filters: QueueFilters):
     return edits
 
 
+# Who stands between a moderator and an item of each kind: its author, whom nobody
+# decides for themselves, and for an appeal the moderator who rejected (a second look).
+NOT_FOR = {
+    "post": ("author_id",),
+    "edit": ("post__author_id",),
+    "comment": ("author_id",),
+    "appeal": ("author_id", "rejection__moderator_id"),
+}
+
+
 def _queue_keys(user, filters: QueueFilters, now) -> list[tuple]:
-    """(waiting since, kind, pk) of every item the filters keep: small rows, sorted."""
+    """(not theirs to decide, waiting since, kind, pk) of every item the filters keep:
+    small rows, sorted so what the moderator can decide comes first, oldest first; the
+    items only another moderator may decide (their own, appeals of their rejections)
+    follow, so a queue never opens on a page of things they cannot act on."""
     cutoff = now - QUEUE_AGES[filters.age] if filters.age else None
-    rows = []
-    if filters.wants("post"):
-        posts = _moderated(user, _queued_posts(filters))
-        if cutoff:
-            posts = posts.filter(waiting_since__lte=cutoff)
-        rows += [("post", pk, since) for pk, since in posts.values_list("pk", "waiting_since")]
     sources = {
+        "post": _queued_posts(filters),
         "edit": _queued_edits(filters),
         "comment": Comment.objects.filter(status=Status.PENDING),
         "appeal": Appeal.objects.filter(status=AppealStatus.OPEN),
     }
+    rows = []
     for kind, queryset in sources.items():
         if not filters.wants(kind):
             continue
+        since = "waiting_since" if kind == "post" else "created_at"
         queryset = _moderated(user, queryset)
         if cutoff:
-            queryset = queryset.filter(created_at__lte=cutoff)
-        rows += [(kind, pk, since) for pk, since in queryset.values_list("pk", "created_at")]
-    # Oldest first; between items that started waiting at the same instant, a fixed order.
-    return sorted((since, kind, pk) for kind, pk, since in rows)
+            queryset = queryset.filter(**{f"{since}__lte": cutoff})
+        for pk, waiting, *people in queryset.values_list("pk", since, *NOT_FOR[kind]):
+            rows.append((user.pk in people, waiting, kind, pk))
+    # Between items that started waiting at the same instant, a fixed order.
+    return sorted(rows)
 
 
 def moderation_queue(user, filters: QueueFilters, page_number) -> QueuePage:
-    """One page of the queue, oldest first, each item with what a moderator needs to
+    """One page of the queue, oldest first (what the moderator may decide before what
+    only another may), each item with what a moderator needs to
     decide it: flags with reasons and notes, the author's standing, the thread."""
     now = timezone.now()
     rows = _queue_keys(user, filters, now)
-    counts = {kind: sum(1 for row in rows if row[1] == kind) for kind in QUEUE_KINDS}
+    counts = {kind: sum(1 for row in rows if row[2] == kind) for kind in QUEUE_KINDS}
     page = Paginator(rows, QUEUE_PAGE).get_page(page_number)
-    items = [_item(user, kind, pk, since) for since, kind, pk in page.object_list]
+    items = [_item(user, kind, pk, since) for _theirs, since, kind, pk in page.object_list]
     items = [item for item in items if item is not None]
     claims = queue.live_claims([item.claim_key for item in items], now)
     places = place_labels(place_cell(item.post.lat, item.post.lng) for item in items if item.post)

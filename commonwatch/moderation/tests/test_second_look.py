@@ -12,7 +12,7 @@ from commonwatch.community import services as community
 from commonwatch.community.models import Status
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
 from commonwatch.core.errors import NotAllowed
-from commonwatch.moderation import services
+from commonwatch.moderation import selectors, services
 from commonwatch.moderation.models import Action, AppealStatus, Decision
 from commonwatch.moderation.penalties import standing_steps
 from commonwatch.organizations.models import Kind
@@ -174,3 +174,27 @@ def test_a_moderator_decides_nothing_they_wrote(client, mod):
     assert appeal.status == AppealStatus.OPEN
     assert standing_steps(mod).count() == 1
     services.approve_post(moderator=other, post=own)  # someone else may
+
+
+def test_a_queue_opens_on_what_its_moderator_can_decide(client, author, mod):
+    """Appeals of one's own rejections and one's own posts wait for another moderator:
+    they come after everything this moderator can act on, across pages and filters."""
+    # Each by another author: rejections pause posting.
+    appeals = [_appealed(resident_at(*CENTER), mod, title=f"Appealed {n}")[1] for n in range(7)]
+    own = submit(mod, title="My own post")
+    others = [submit(author, title=f"New post {n}") for n in range(selectors.QUEUE_PAGE)]
+    sign_in(client, mod)
+
+    def anchors(query=""):
+        page = client.get(f"/moderation/?{query}").content.decode()
+        return [part.split('"')[0] for part in page.split('class="panel queue-item" id="')[1:]]
+
+    first, second = anchors(), anchors("page=2")
+
+    assert first == [f"item-post-{post.pk}" for post in others]
+    assert second == [f"item-appeal-{a.pk}" for a in appeals] + [f"item-post-{own.pk}"]
+    assert "For another moderator" in client.get("/moderation/?page=2").content.decode()
+    assert anchors("kind=post&page=2") == [f"item-post-{own.pk}"]
+    # A second moderator may decide them all: for them, oldest first as before.
+    sign_in(client, moderator())
+    assert anchors()[:7] == [f"item-appeal-{a.pk}" for a in appeals]
