@@ -38,6 +38,16 @@ def _resolve(user, obj) -> bool:
     return user.role == Role.RESIDENT and (obj is None or obj.author_id == user.pk)
 
 
+def may_set_resolved(post: Post, resolved: bool) -> bool:
+    """Whether the post's state lets its author mark it resolved (or open again).
+
+    "Resolved" is a label for neighbors, so only a published post, which they see, takes
+    it: marked while pending or rejected it would tell nobody and sit on a post that may
+    never be published. Opening it again is always possible (a post marked, then taken
+    back into review, is not stuck with its label)."""
+    return post.status == Status.PUBLISHED or (not resolved and post.status != Status.DELETED)
+
+
 @policy(
     REVIEW,
     "members of a moderation team: any post and its media, waiting or not, and authors' edits",

@@ -40,7 +40,7 @@ from .models import (
     resolved_label_of,
     tally_layer,
 )
-from .policies import READ, RESOLVE, REVIEW, WRITE
+from .policies import READ, RESOLVE, REVIEW, WRITE, may_set_resolved
 from .search import matching, search_words
 
 FEED_PAGE = 20
@@ -339,7 +339,9 @@ def post_card(
         ],
         "comment_count": post.comment_count,
         "mine": mine,
-        "may_resolve": mine and can(viewer, RESOLVE, post) and post.status != Status.DELETED,
+        "may_resolve": mine
+        and can(viewer, RESOLVE, post)
+        and may_set_resolved(post, post.resolved_at is None),
         # Where a page or a reconnecting live socket continues from.
         "cursor": encode_cursor(post) if post.published_at else None,
     }

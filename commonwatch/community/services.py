@@ -42,7 +42,7 @@ from .models import (
     ThreadAlias,
     tally_layer,
 )
-from .policies import RESOLVE, REVIEW, WRITE
+from .policies import RESOLVE, REVIEW, WRITE, may_set_resolved
 
 MAX_MEDIA_PER_POST = 4
 
@@ -367,6 +367,11 @@ def set_resolved(*, author, post: Post, resolved: bool) -> Post:
     require(author, RESOLVE, post)
     with transaction.atomic():
         post = transitions.lock_post(post.pk, transitions.EDITABLE)
+        if not may_set_resolved(post, resolved):
+            raise Conflict(
+                _("Only a published post can be marked resolved: neighbors do not see this one."),
+                code="not_published",
+            )
         if (post.resolved_at is not None) == resolved:
             return post
         post.resolved_at = timezone.now() if resolved else None

@@ -19,6 +19,7 @@ from commonwatch.accounts.access import access, needs
 from commonwatch.accounts.selectors import home_of
 from commonwatch.core.errors import DomainError, SecondFactorRequired
 from commonwatch.core.forms import add_errors
+from commonwatch.core.outcomes import report_outcome
 from commonwatch.core.policies import can
 from commonwatch.geo.approximate import approximate_area, approximate_location
 from commonwatch.notifications.services import mark_read
@@ -210,13 +211,16 @@ def resolve_post(request, post_id: int):
     form = ResolveForm(request.POST)
     form.is_valid()
     resolved = form.cleaned_data.get("resolved", False)
-    services.set_resolved(author=request.user, post=post, resolved=resolved)
-    if resolved:
-        messages.success(
-            request, _("Marked as %(label)s.") % {"label": post.resolved_label.lower()}
-        )
-    else:
-        messages.success(request, _("Open again."))
+    done = (
+        _("Marked as %(label)s.") % {"label": post.resolved_label.lower()}
+        if resolved
+        else _("Open again.")
+    )
+    report_outcome(
+        request,
+        lambda: services.set_resolved(author=request.user, post=post, resolved=resolved),
+        done,
+    )
     return redirect("community:post", post_id=post.pk)
 
 

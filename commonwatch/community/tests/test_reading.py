@@ -14,7 +14,7 @@ from commonwatch.accounts import services as accounts
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.audit.models import AuditEntry
 from commonwatch.community import selectors, services, transitions
-from commonwatch.community.models import Post
+from commonwatch.community.models import Post, Status
 from commonwatch.community.search import MAX_SEARCH_CHARS, ensure_sqlite_index
 from commonwatch.community.templatetags.cards import miles, short_age, time_since
 from commonwatch.community.tests.factories import (
@@ -24,7 +24,7 @@ from commonwatch.community.tests.factories import (
     resident_just_outside,
     submit,
 )
-from commonwatch.core.errors import NotAllowed
+from commonwatch.core.errors import Conflict, NotAllowed
 from commonwatch.geo.distance import haversine_m
 from commonwatch.moderation import services as moderation
 
@@ -327,6 +327,46 @@ def test_the_author_resolves_on_the_page_and_through_the_api(client, author, nei
         **bearer(author, "read"),
     )
     assert read_only.status_code == 403
+
+
+def test_only_a_published_post_is_marked_resolved(client, author, neighbor):
+    """A pending or rejected post is seen by nobody but its author: no "Found" label on
+    it, refused by the service, the page and the API alike (409, saying why)."""
+    pending = submit(author, title="Lost cat", category="lost_pet")
+    rejected = submit(author, title="Lost dog", category="lost_pet")
+    moderation.reject_post(moderator=moderator(), post=rejected, reason="Dup.", rule="false")
+    client.force_login(author)
+
+    for post in (pending, rejected):
+        with pytest.raises(Conflict):
+            services.set_resolved(author=author, post=post, resolved=True)
+        page = client.get(reverse("community:post", args=[post.pk])).content.decode()
+        assert "Mark as found" not in page
+        web = client.post(
+            reverse("community:resolve", args=[post.pk]), {"resolved": "on"}, follow=True
+        )
+        assert "Only a published post can be marked resolved" in web.content.decode()
+        api = client.put(
+            f"/api/v1/posts/{post.pk}/resolved",
+            {"resolved": True},
+            content_type="application/json",
+            **bearer(author),
+        )
+        assert api.status_code == 409
+        assert "Only a published post" in api.json()["detail"]
+        assert Post.objects.get(pk=post.pk).resolved_at is None
+    assert not AuditEntry.objects.filter(action="community.post.resolved").exists()
+
+
+def test_a_resolved_post_taken_back_into_review_can_be_opened_again(client, author):
+    post = published(author, title="Lost cat", category="lost_pet")
+    services.set_resolved(author=author, post=post, resolved=True)
+    Post.objects.filter(pk=post.pk).update(status=Status.PENDING)
+    client.force_login(author)
+
+    assert "Open again" in client.get(reverse("community:post", args=[post.pk])).content.decode()
+    services.set_resolved(author=author, post=post, resolved=False)
+    assert Post.objects.get(pk=post.pk).resolved_at is None
 
 
 def test_post_page_map_draws_the_public_cell_never_the_exact_point(client, author, neighbor):
