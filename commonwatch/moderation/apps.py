@@ -17,6 +17,7 @@ class ModerationConfig(AppConfig):
         hooks.post_changed.append(services.withdraw_appeals)
         hooks.edit_reviews.append(services.flags_hold_edit)
         hooks.post_page_panels.append(views.flag_panel)
+        hooks.post_page_panels.append(views.appeal_panel)
         hooks.text_stopped.append(services.record_check_stops)
         hooks.edit_replaced.append(services.carry_edit_claim)
         closing.closing_steps.append(services.close_appellant)

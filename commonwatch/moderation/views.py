@@ -338,6 +338,16 @@ def flag_panel(request, card: dict) -> str:
     return render_to_string("moderation/_flag_panel.html", context, request=request)
 
 
+def appeal_panel(request, card: dict) -> str:
+    """community.hooks: on the page of their rejected post, its author can appeal, or
+    reads where their appeal stands, as on "My posts" (the page alone said "not
+    published yet", as if it were still waiting)."""
+    if not card["mine"] or card["status"] != Status.REJECTED:
+        return ""
+    post = selectors.posts_by(request.user).filter(pk=card["id"]).first()
+    return render_to_string("moderation/_appeal_panel.html", {"post": post}, request=request)
+
+
 def moderators_landing(user) -> str | None:
     """accounts.adapters: a moderator signing in starts on the queue (its page asks for
     the second factor if this sign-in has not passed it yet)."""

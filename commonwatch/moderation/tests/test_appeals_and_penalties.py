@@ -174,6 +174,23 @@ def test_the_pages_show_standing_appeals_and_answers(client, author, mod):
     assert "Appeal denied: It stands." in client.get("/moderation/mine/").content.decode()
 
 
+def test_a_rejected_posts_page_tells_its_author_and_offers_the_appeal(client, author, mod):
+    post = _rejected(author, mod)
+    client.force_login(author)
+
+    page = client.get(f"/feed/posts/{post.pk}/").content.decode()
+    assert "A moderator rejected this post, so neighbors do not see it." in page
+    assert "Moderator's note: Not what happened." in page
+    assert "not published yet" not in page
+    assert "Appeal this decision" in page
+    assert f'action="/moderation/posts/{post.pk}/appeal/"' in page
+    client.post(f"/moderation/posts/{post.pk}/appeal/", {"statement": "It did happen."})
+    page = client.get(f"/feed/posts/{post.pk}/").content.decode()
+    assert "Appeal sent: waiting for a moderator." in page
+    waiting = submit(author)
+    assert "Appeal" not in client.get(f"/feed/posts/{waiting.pk}/").content.decode()
+
+
 def test_a_rejected_author_reads_the_rule_in_the_guidelines_words(client, author, mod):
     _rejected(author, mod, rule=Rule.PRIVATE_INFO)
     client.force_login(author)
