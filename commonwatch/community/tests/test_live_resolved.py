@@ -11,10 +11,13 @@ import json
 
 import pytest
 from channels.db import database_sync_to_async
+from django.utils import timezone
 
 from commonwatch.community import services
+from commonwatch.community.models import Post
 from commonwatch.community.tests.live_servers import feed_socket, session_cookie
 from commonwatch.community.tests.test_live_alerts import DENVER, IN_MEMORY, neighborhood_at
+from commonwatch.core.errors import Conflict
 from commonwatch.moderation import services as moderation
 from commonwatch.moderation.tests.factories import established_neighbor
 
@@ -88,13 +91,15 @@ def resolve_a_post_nobody_sees_then_publish_another(hood):
         lat=hood.place[0],
         lng=hood.place[1],
     )
-    resolve(hood, waiting)
+    with pytest.raises(Conflict):  # only a published post is marked resolved
+        resolve(hood, waiting)
     hidden = lost_cat(hood)
+    Post.objects.filter(pk=hidden.pk).update(resolved_at=timezone.now())  # found, unsaid
     for _n in range(3):  # established neighbors' flags hide it until a moderator decides
         moderation.flag_post(user=established_neighbor(hood.moderator), post=hidden, reason="false")
     hidden.refresh_from_db()
     assert hidden.status != "published"
-    resolve(hood, hidden)
+    resolve(hood, hidden, resolved=False)  # opened again while hidden: still unsaid
     return hood.approve(hood.submit("Approved later"))
 
 
