@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, BeforeValidator, Field, model_validator
 
 from commonwatch.accounts.access import api_access, needs
 from commonwatch.accounts.selectors import home_of
@@ -66,7 +67,9 @@ class MediaOut(Card):
     status: str = Field(description="pending, processing, ready or failed.")
     status_label: str
     error: str = Field(description="Why processing refused the file (its author only).")
-    url: str | None = Field(description="The file, once ready.")
+    url: str | None = Field(
+        description="The file, once ready: /api/v1/media/{id}, read with a token or a session."
+    )
     thumbnail_url: str | None
     content_type: str
     width: int | None
@@ -74,6 +77,16 @@ class MediaOut(Card):
     duration_s: float | None = Field(description="Measured by decoding, for videos.")
     alt: str = Field(description="Text for people who cannot see the photo.")
     description: str = Field(description="What the photo shows, in its author's words (alt text).")
+
+    @model_validator(mode="after")
+    def _api_addresses(self):
+        """The API names the API's addresses of a file, which take a personal token as
+        well as a session (media/api.py); the pages keep the browser's /media/ ones."""
+        if self.url is not None:
+            self.url = reverse("api:media_file", kwargs={"media_id": self.id})
+        if self.thumbnail_url is not None:
+            self.thumbnail_url = reverse("api:media_thumbnail", kwargs={"media_id": self.id})
+        return self
 
 
 class PendingEditOut(Card):

@@ -18,6 +18,7 @@ from commonwatch.cameras.clip_api import router as clips_router
 from commonwatch.cameras.tus import router as clip_uploads_router
 from commonwatch.community.api import router as community_router
 from commonwatch.core.errors import DomainError, RateLimited
+from commonwatch.media.api import router as media_router
 from commonwatch.moderation.api import router as moderation_router
 from commonwatch.notifications.api import router as notifications_router
 
@@ -62,6 +63,7 @@ api = CommonwatchAPI(
 api.add_router("/", accounts_router)
 api.add_router("/", cameras_router)
 api.add_router("/", community_router)
+api.add_router("/", media_router)
 api.add_router("/", moderation_router)
 api.add_router("/", notifications_router)
 api.add_router("/", clips_router)

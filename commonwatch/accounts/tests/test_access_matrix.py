@@ -89,6 +89,8 @@ MATRIX: dict[str, frozenset] = {
     # Signed in, then scoped to the file's owner and its post's readers: others get 404.
     "media:file": SIGNED_IN,
     "media:thumbnail": SIGNED_IN,
+    "GET /media/{media_id}": SIGNED_IN,
+    "GET /media/{media_id}/thumbnail": SIGNED_IN,
     # Camera owners' imports: then scoped to the import's owner (others get 404).
     "clip_imports:imports": RESIDENTS,
     "clip_imports:detail": RESIDENTS,

@@ -165,6 +165,33 @@ def test_media_are_served_only_to_people_who_may_see_the_post(client):
     assert client.get(url).status_code == 404
 
 
+def test_a_script_with_a_token_reads_the_photos_the_api_points_to(client):
+    """The API's cards name addresses that take the token the script already holds;
+    the file's readers get it, anyone else the same 404 as for no file."""
+    from commonwatch.accounts.services import create_api_token
+
+    author = resident_at(*CENTER)
+    post = published(author, uploads=[upload("a.jpg", jpeg_with_gps())])
+    neighbor = resident_at(CENTER[0] + 0.002, CENTER[1])
+    _token, raw = create_api_token(user=neighbor, name="script")
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    [photo] = client.get(f"/api/v1/posts/{post.pk}", **bearer).json()["media"]
+    media_id = post.media.get().media_file_id
+    assert photo["url"] == f"/api/v1/media/{media_id}"
+    assert photo["thumbnail_url"] == f"/api/v1/media/{media_id}/thumbnail"
+
+    for url in (photo["url"], photo["thumbnail_url"]):
+        response = client.get(url, **bearer)
+        assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+        assert dict(Image.open(io.BytesIO(b"".join(response.streaming_content))).getexif()) == {}
+
+    _token, outsider = create_api_token(user=resident_just_outside(), name="script")
+    refused = client.get(photo["url"], HTTP_AUTHORIZATION=f"Bearer {outsider}")
+    assert refused.status_code == 404
+    assert refused.json() == client.get("/api/v1/media/999999", **bearer).json()
+    assert client.get(photo["url"]).status_code == 401  # no token, no session
+
+
 def test_the_feed_lists_a_posts_photos_and_skips_the_media_query_without_any():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
