@@ -185,6 +185,8 @@ DECISIONS_KIND = Kind(
     # words is worth knowing at once, and the site's rule is that e-mail never comes
     # unasked (they may choose instant e-mail, or off, on their choices page).
     default=Delivery.PUSH,
+    # One at a time, as they happen: the daily digest gathers post alerts only.
+    deliveries=(Delivery.PUSH, Delivery.EMAIL, Delivery.OFF),
     visible=_still_theirs,
     describe=describe,
     message=message,

@@ -111,8 +111,9 @@ def my_choices(request):
 
 @router.put("/notifications/settings", response=answers({200: list[ChoiceOut]}), auth=OWN)
 def choose(request, payload: ChoiceIn):
-    """Choose instant push, instant e-mail, daily digest or off for one topic; an unknown
-    kind or topic is 422."""
+    """Choose instant push, instant e-mail, daily digest or off for one topic (decisions
+    about your own posts come one at a time: no digest); an unknown kind or topic, or a
+    way its kind does not offer, is 422."""
     services.choose(
         user=request.auth, kind=payload.kind, topic=payload.topic, delivery=payload.delivery
     )

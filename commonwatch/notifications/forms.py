@@ -32,7 +32,7 @@ class ChoicesForm(forms.Form):
         for choice in choices:
             self.fields[choice.field_name] = forms.ChoiceField(
                 label=choice.label,
-                choices=Delivery.choices,
+                choices=[c for c in Delivery.choices if c[0] in choice.kind.deliveries],
                 initial=choice.delivery,
                 required=False,  # left out: unchanged
                 widget=forms.RadioSelect,

@@ -193,8 +193,11 @@ def choose(*, user, kind: str, topic: str = "", delivery: str) -> None:
         raise ValidationError(
             _("%(kind)s has no topic %(topic)r.") % {"kind": offered.label, "topic": topic}
         )
-    if delivery not in Delivery.values:
-        raise ValidationError(_("Choose instant push, instant e-mail, daily digest or off."))
+    if delivery not in offered.deliveries:
+        labels = [str(label) for value, label in Delivery.choices if value in offered.deliveries]
+        raise ValidationError(
+            _("%(kind)s can be: %(ways)s.") % {"kind": offered.label, "ways": ", ".join(labels)}
+        )
     Preference.objects.update_or_create(
         user=user, kind=kind, topic=topic, defaults={"delivery": delivery}
     )

@@ -4,9 +4,11 @@ more than "My posts" shows them, and nothing for a decision that rolled back."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -203,6 +205,23 @@ def test_a_kept_post_tells_its_author_nothing(author, mod):
     Notification.objects.filter(kind=DECISION).delete()
     services.keep_post(moderator=moderator(), post=post)
     assert not Notification.objects.filter(kind=DECISION).exists()
+
+
+def test_decisions_are_not_offered_as_a_daily_digest_which_gathers_post_alerts_only(client, author):
+    sign_in(client, author)
+    choices = client.get("/notifications/settings/").content.decode()
+    offered = re.findall(rf'name="{DECISION.replace(".", "[.]")}[^"]*" value="(\w+)"', choices)
+    assert sorted(offered) == ["email", "off", "push"]
+    assert 'value="digest"' in choices  # still offered for post alerts
+
+    with pytest.raises(ValidationError, match="Instant push, Instant e-mail, Off"):
+        notifications.choose(user=author, kind=DECISION, delivery=Delivery.DIGEST)
+    refused = client.put(
+        "/api/v1/notifications/settings",
+        {"kind": DECISION, "topic": "", "delivery": "digest"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422
 
 
 def test_decisions_are_pushed_by_default_and_turning_them_off_stops_the_email(
