@@ -187,6 +187,7 @@ DECISIONS_KIND = Kind(
     default=Delivery.PUSH,
     # One at a time, as they happen: the daily digest gathers post alerts only.
     deliveries=(Delivery.PUSH, Delivery.EMAIL, Delivery.OFF),
+    threads=False,  # each decision is news of its own: nothing to mute but the kind
     visible=_still_theirs,
     describe=describe,
     message=message,

@@ -46,6 +46,8 @@ class Kind:
     # Topic -> how it reaches a person who has not chosen; unlisted topics: `default`.
     defaults: dict[str, str] = field(default_factory=dict)
     default: str = Delivery.OFF
+    # Whether a person may mute one subject's notifications (a post's thread of alerts).
+    threads: bool = True
     # The ways beyond the inbox this kind can reach a person: only those are offered.
     deliveries: tuple[str, ...] = tuple(Delivery.values)
     # Narrows a person's notifications of this kind to those they may still see.

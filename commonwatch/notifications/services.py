@@ -123,6 +123,14 @@ def deliver(*, notification_id: int) -> str:
     return how
 
 
+def _thread_mute_path(notification: Notification, kind) -> str:
+    """Where one tap mutes the notification's thread; "" for a kind without threads."""
+    if not kind.threads:
+        return ""
+    token = links.mute_thread_token(notification.recipient, kind.code, notification.subject_id)
+    return links.mute_url(token)
+
+
 def _push(notification: Notification, message) -> None:
     user, kind = notification.recipient, get(notification.kind)
     topic = kind.topic_of(notification.subject_id)
@@ -131,9 +139,7 @@ def _push(notification: Notification, message) -> None:
         "body": message.body,
         "url": message.url,
         "tag": f"{kind.code}:{notification.subject_id}",
-        "mute_thread": links.mute_url(
-            links.mute_thread_token(user, kind.code, notification.subject_id)
-        ),
+        "mute_thread": _thread_mute_path(notification, kind),
         "mute_topic": links.mute_url(links.mute_topic_token(user, kind.code, topic)),
     }
     delivered = [push.send(device, payload) for device in selectors.devices_of(user)]
@@ -143,16 +149,14 @@ def _push(notification: Notification, message) -> None:
 
 def _email(notification: Notification, message) -> None:
     user, kind = notification.recipient, get(notification.kind)
-    topic = kind.topic_of(notification.subject_id)
+    topic, thread = kind.topic_of(notification.subject_id), _thread_mute_path(notification, kind)
     body = render_to_string(
         "notifications/instant_email.txt",
         {
             "message": message,
             "link": links.absolute(message.url),
             "topic_label": kind.topic_label(topic),
-            "mute_thread": links.absolute(
-                links.mute_url(links.mute_thread_token(user, kind.code, notification.subject_id))
-            ),
+            "mute_thread": links.absolute(thread) if thread else "",
             "mute_topic": links.absolute(
                 links.mute_url(links.mute_topic_token(user, kind.code, topic))
             ),

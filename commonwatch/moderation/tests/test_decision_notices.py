@@ -180,6 +180,8 @@ def test_an_emailed_rejection_gives_the_rule_the_note_the_pause_and_the_appeal(
     assert MINE in mail.body
     assert mod.email not in mail.body  # never who decided
     assert f"{post.lat:.3f}" not in mail.body and f"{post.exact_lat:.3f}" not in mail.body
+    assert "Mute this thread" not in mail.body  # each decision is news of its own
+    assert 'Turn "Moderators\' decisions on your posts, comments and edits" off:' in mail.body
 
 
 def test_flags_hiding_a_post_never_say_who_flagged_or_why_it_was_hidden(
