@@ -122,6 +122,19 @@ def _require_text_passes(
     return PROFILING_CHECK if prompt else ""
 
 
+def _check_upload(upload) -> None:
+    """A refused file is named beside the files field: one of several may be the wrong one."""
+    try:
+        media.check_upload(upload)
+    except ValidationError as exc:
+        said = {"name": (upload.name or "")[:80]}
+        refused = [
+            ValidationError(_("%(name)s: %(reason)s") % (said | {"reason": reason}), error.code)
+            for error, reason in zip(exc.error_list, exc.messages, strict=True)
+        ]
+        raise ValidationError({"media": refused}) from exc
+
+
 def submit_post(
     *,
     author,
@@ -161,7 +174,7 @@ def submit_post(
     descriptions += [""] * (len(uploads) - len(descriptions))
     held_by_check = _require_text_passes(title=title, body=body, as_written=as_written)
     for upload in uploads:
-        media.check_upload(upload)
+        _check_upload(upload)
     post = Post(
         author=author,
         category=category,

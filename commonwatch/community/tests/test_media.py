@@ -81,7 +81,8 @@ def test_oversized_photos_are_refused_before_anything_is_stored(settings):
     author = resident_at(*CENTER)
     with pytest.raises(ValidationError) as refused:
         submit(author, uploads=[upload("big.jpg", jpeg_with_gps())])
-    assert refused.value.code == "photo_too_large"
+    [error] = refused.value.error_dict["media"]  # beside the files, naming the one
+    assert error.code == "photo_too_large" and error.message.startswith("big.jpg: Photos may")
     assert not MediaFile.objects.exists()
 
 

@@ -122,6 +122,19 @@ def test_the_form_reads_the_time_in_the_authors_zone(client, author):
     assert abs(post.occurred_at - local) < timedelta(minutes=1)
 
 
+def test_a_file_that_is_not_a_photo_is_named_beside_the_files_field(client, author):
+    client.force_login(author)
+    files = [upload("cat.jpg", jpeg_with_gps()), upload("notes.jpg", b"just some text")]
+    response = client.post("/feed/new/", {**FORM, "category": "safety", "media": files})
+
+    assert response.status_code == 200 and not Post.objects.exists()
+    page = response.content.decode()
+    said = "notes.jpg: This file is neither a photo nor a playable video."
+    field = page.index('name="media"')
+    assert page.index(said) > field  # under the field, not above the form
+    assert "cat.jpg:" not in page
+
+
 def test_the_api_refuses_a_future_time(client, author):
     client.force_login(author)
     future = (timezone.now() + timedelta(days=1)).isoformat()
