@@ -198,6 +198,8 @@ OWNERSHIP = {
         "DELETE", "/clip-refusals/{w.refusal.pk}"
     ),
     "GET /posts/{post_id}": _neighbor_posts("GET", "/posts/{w.pending.pk}"),
+    "GET /media/{media_id}": _neighbor_posts("GET", "/media/{w.media.pk}"),
+    "GET /media/{media_id}/thumbnail": _neighbor_posts("GET", "/media/{w.media.pk}/thumbnail"),
     "PUT /posts/{post_id}": _neighbor_posts(
         "PUT",
         "/posts/{w.published.pk}",
