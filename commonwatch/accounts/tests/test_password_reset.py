@@ -38,7 +38,9 @@ def test_a_password_reset_email_lets_the_owner_choose_a_new_password(
 
     client.logout()
     assert _log_in(client, resident.email, PASSWORD).status_code == 200, "old password refused"
-    assert _log_in(client, resident.email, NEW_PASSWORD)["Location"] == reverse("web:home")
+    assert _log_in(client, resident.email, NEW_PASSWORD)["Location"] == reverse(
+        "accounts:home"
+    )  # no home yet: setting it comes first
 
 
 def test_a_password_reset_for_an_unknown_address_reveals_nothing(

@@ -85,7 +85,7 @@ def test_following_the_confirmation_link_lets_the_new_account_sign_in(db, client
 
     response = _log_in(client, "new.neighbor@example.org")
     assert response.status_code == 302
-    assert response["Location"] == reverse("web:home")
+    assert response["Location"] == reverse("accounts:home")  # no home yet: setting it comes first
     home = client.get(reverse("accounts:home"))
     assert home.status_code == 200
     assert home.wsgi_request.user.email == "new.neighbor@example.org"
@@ -120,7 +120,7 @@ def test_confirming_on_another_device_confirms_but_asks_for_the_password(db, cli
     assert EmailAddress.objects.get(email="new.neighbor@example.org").verified
     assert not other_device.get(reverse("web:home")).wsgi_request.user.is_authenticated
     response = _log_in(other_device, "new.neighbor@example.org")
-    assert response["Location"] == reverse("web:home")
+    assert response["Location"] == reverse("accounts:home")  # no home yet: setting it comes first
 
 
 def test_every_sign_up_mistake_is_told_at_once_beside_its_own_field(db, client, mailoutbox):

@@ -66,7 +66,8 @@ def test_approving_with_the_task_queue_down_answers_200_and_alerts_follow_later(
             "QUEUES": [settings.TASK_QUEUE],
         }
     }
-    assert outbox.sweep() == 1  # the queue is back: the sweep hands the work over
+    # the queue is back: the sweep hands over the alerts and the notice to the author
+    assert outbox.sweep() == 2
 
     assert list(post_alerts().values_list("recipient_id", flat=True)) == [neighbor.pk]
     assert OutboxMessage.objects.get(pk=waiting.pk).done_at is not None

@@ -70,7 +70,7 @@ def test_an_outage_answers_every_request_and_loses_no_work(client, scale_mode, t
     assert joined.status_code == 302, joined.content[:500]
     signed_in = client.post(reverse("account_login"), {"login": reader.email, "password": PASSWORD})
     assert signed_in.status_code == 302
-    assert signed_in["Location"] == reverse("web:home")
+    assert signed_in["Location"] == reverse("community:feed")
     sign_in(client, mod)
     decided = client.post(
         reverse("moderation:decide_post", args=[post.pk]), {"action": "approve"}, follow=True
@@ -86,6 +86,7 @@ def test_an_outage_answers_every_request_and_loses_no_work(client, scale_mode, t
         "accounts.email",
         "community.post_alerts",
         "community.announce_post",
+        "notifications.fan_out",  # the author is told of the decision
     }
     assert not post_alerts().exists()
 
