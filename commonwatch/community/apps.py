@@ -28,9 +28,10 @@ class CommunityConfig(AppConfig):
         from commonwatch.accounts import closing as accounts_closing
         from commonwatch.media import hooks as media_hooks
 
-        from . import alerts, closing, live, policies, selectors, tasks, views  # noqa: F401 - actions, handlers
+        from . import alerts, closing, live, policies, replies, selectors, tasks, views  # noqa: F401 - actions, handlers
 
         alerts.declare()
+        replies.declare()
         adapters.everyday_pages.append(views.residents_landing)
         accounts_closing.closing_steps.append(closing.close_author)
         accounts_closing.closing_summaries.append(closing.summary)

@@ -21,7 +21,7 @@ from commonwatch.geo.services import ask_place_label, tally_point
 from commonwatch.media import selectors as media_selectors
 from commonwatch.media import services as media
 
-from . import live
+from . import live, replies
 from .models import Comment, Post, PostMedia, Status, ThreadAlias, tally_layer
 
 # What each transition may start from.
@@ -179,7 +179,8 @@ def _take_down(post: Post, status: str, *, moderation_note: str | None = None, e
 
 @transaction.atomic
 def publish_comment(comment_id: int, *, allowed=PUBLISHABLE, refusal: str = "") -> Comment:
-    """Publish a comment and give its author their "Neighbor #N" in the thread now."""
+    """Publish a comment, give its author their "Neighbor #N" in the thread now, and tell
+    the post's author."""
     comment = lock_comment(comment_id, allowed, refusal=refusal)
     post = lock_post(comment.post_id)  # numbers aliases one at a time
     comment.status, comment.moderation_note = Status.PUBLISHED, ""
@@ -187,6 +188,7 @@ def publish_comment(comment_id: int, *, allowed=PUBLISHABLE, refusal: str = "") 
     comment.save(update_fields=["status", "moderation_note", "published_at"])
     Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
     alias_for(post=post, user_id=comment.author_id)
+    replies.tell_post_author(comment, post)
     return comment
 
 

@@ -1,0 +1,174 @@
+"""A post's author hears of each neighbor's comment once a moderator publishes it, and
+nobody else does: in the inbox and the API, pushed or e-mailed as they chose, naming the
+commenter only as the thread does, and never for a comment turned down, rolled back or
+since removed."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from commonwatch.accounts import services as accounts
+from commonwatch.accounts.tests.factories import sign_in
+from commonwatch.community import services as community
+from commonwatch.community import transitions
+from commonwatch.community.replies import COMMENT
+from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at
+from commonwatch.core.models import OutboxMessage
+from commonwatch.moderation import queue
+from commonwatch.moderation import services as moderation
+from commonwatch.notifications import selectors as inbox
+from commonwatch.notifications import services as notifications
+from commonwatch.notifications.models import Delivery, Notification
+
+pytestmark = pytest.mark.django_db
+TITLE = "Lost cat"
+TEXT = "I saw a grey cat under the porch at number 12 this morning, looking hungry."
+
+
+@pytest.fixture
+def mod(db):
+    return moderator()
+
+
+@pytest.fixture
+def post(author, mod):
+    return published(author, mod, title=TITLE)
+
+
+def _comment(commenter, post, body=TEXT):
+    return community.add_comment(author=commenter, post=post, body=body)
+
+
+def _approved(commenter, post, mod, body=TEXT):
+    return moderation.approve_comment(moderator=mod, comment=_comment(commenter, post, body))
+
+
+def _told(user) -> list[Notification]:
+    return list(inbox.visible(user, inbox.get(COMMENT)))
+
+
+def _api_list(client, user) -> list[dict]:
+    _token, raw = accounts.create_api_token(user=user, name="phone", scope="read")
+    response = client.get("/api/v1/notifications", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return [n for n in response.json()["notifications"] if n["kind"] == COMMENT]
+
+
+def test_the_author_reads_who_commented_in_the_inbox_and_the_api(
+    client, author, neighbor, post, mod
+):
+    _approved(neighbor, post, mod)
+    words = f"Neighbor #2 commented on your post “{TITLE}”"  # as the thread names them
+    url = reverse("community:post", args=[post.pk]) + "#comments"
+
+    [told] = _api_list(client, author)
+    assert (told["title"], told["url"]) == (words, url)
+    sign_in(client, author)
+    page = client.get("/notifications/").content.decode()
+    assert words in page and f'href="{url}"' in page
+    assert neighbor.email not in page
+    assert 'id="comments"' in client.get(url).content.decode()
+
+
+def test_nobody_but_the_post_author_is_told(client, author, neighbor, post, mod):
+    onlooker = resident_at(CENTER[0] - 0.003, CENTER[1])  # reads the thread too
+    _approved(neighbor, post, mod)
+
+    for user in (neighbor, onlooker, mod):
+        assert not Notification.objects.filter(kind=COMMENT, recipient=user).exists()
+        assert not _api_list(client, user)
+    assert Notification.objects.filter(kind=COMMENT).count() == 1
+
+
+def test_the_author_commenting_on_their_own_post_is_told_nothing(author, post, mod):
+    _approved(author, post, mod)
+    assert not Notification.objects.filter(kind=COMMENT).exists()
+
+
+def test_a_rejected_comment_tells_the_post_author_nothing(author, neighbor, post, mod):
+    comment = _comment(neighbor, post)
+    moderation.reject_comment(moderator=mod, comment=comment, reason="Rude.", rule="off_topic")
+    assert not Notification.objects.filter(kind=COMMENT).exists()
+
+
+def test_a_comment_removed_after_approval_leaves_the_inbox(author, neighbor, post, mod):
+    comment = _approved(neighbor, post, mod)
+    assert len(_told(author)) == 1
+
+    transitions.delete_comment(comment.pk)
+    assert not _told(author)
+    assert inbox.unread_count(author, COMMENT) == 0
+
+
+def test_a_deleted_post_takes_its_comment_notices_along(author, neighbor, post, mod):
+    _approved(neighbor, post, mod)
+    community.delete_post(author=author, post=post)
+    assert not _told(author)
+
+
+def test_choosing_email_sends_the_comment_text(
+    author, neighbor, post, mod, mailoutbox, django_capture_on_commit_callbacks
+):
+    notifications.choose(user=author, kind=COMMENT, delivery=Delivery.EMAIL)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _approved(neighbor, post, mod)
+
+    [mail] = mailoutbox
+    assert mail.to == [author.email]
+    assert mail.subject == f"Neighbor #2 commented on your post “{TITLE}”"
+    assert TEXT in mail.body and neighbor.email not in mail.body
+    assert f"{post.exact_lat:.4f}" not in mail.body
+    assert "Mute this thread" not in mail.body  # a mute would name one comment, not the post
+
+
+def test_a_long_comment_is_trimmed_in_the_email(
+    author, neighbor, post, mod, mailoutbox, django_capture_on_commit_callbacks
+):
+    notifications.choose(user=author, kind=COMMENT, delivery=Delivery.EMAIL)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _approved(neighbor, post, mod, body="word " * 190)
+
+    [mail] = mailoutbox
+    assert "word " * 50 in mail.body and "word " * 100 not in mail.body
+
+
+def test_by_default_nothing_is_emailed(
+    author, neighbor, post, mod, mailoutbox, django_capture_on_commit_callbacks
+):
+    assert inbox.delivery_of(author, COMMENT) == Delivery.PUSH
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _approved(neighbor, post, mod)
+    assert not mailoutbox  # no device turned on for push, and e-mail never comes unasked
+    assert len(_told(author)) == 1
+
+
+def test_an_approval_that_rolls_back_tells_nobody(
+    author, neighbor, post, mod, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    notifications.choose(user=author, kind=COMMENT, delivery=Delivery.EMAIL)
+    comment = _comment(neighbor, post)
+    mailoutbox.clear()
+
+    def fails(key):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(queue, "release", fails)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        moderation.approve_comment(moderator=mod, comment=comment)
+
+    assert not Notification.objects.filter(kind=COMMENT).exists()
+    assert not OutboxMessage.objects.filter(kind=notifications.FAN_OUT, payload__code=COMMENT)
+    assert not mailoutbox
+
+
+def test_the_settings_page_offers_push_email_and_off(client, author):
+    sign_in(client, author)
+    choices = client.get("/notifications/settings/").content.decode()
+    assert "Comments on your posts" in choices
+    offered = re.findall(rf'name="{COMMENT.replace(".", "[.]")}[^"]*" value="(\w+)"', choices)
+    assert sorted(offered) == ["email", "off", "push"]
