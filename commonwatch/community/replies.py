@@ -30,9 +30,9 @@ QUOTED_CHARS = 280
 
 
 def tell_post_author(comment: Comment, post: Post) -> None:
-    """The post's author learns of a comment just published, unless they wrote it (call
-    inside the publishing transaction: one rolled back tells nobody)."""
-    if comment.author_id == post.author_id:
+    """The post's author learns of a comment just published, unless they wrote it or have
+    left (call inside the publishing transaction: one rolled back tells nobody)."""
+    if comment.author_id == post.author_id or post.author_left:
         return
     notifications.notify(kind=COMMENT, subject_id=comment.pk, recipient_ids=[post.author_id])
 

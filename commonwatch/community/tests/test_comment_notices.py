@@ -14,6 +14,7 @@ from commonwatch.accounts import services as accounts
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.community import services as community
 from commonwatch.community import transitions
+from commonwatch.community.models import Post
 from commonwatch.community.replies import COMMENT
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at
 from commonwatch.core.models import OutboxMessage
@@ -84,6 +85,13 @@ def test_nobody_but_the_post_author_is_told(client, author, neighbor, post, mod)
 
 def test_the_author_commenting_on_their_own_post_is_told_nothing(author, post, mod):
     _approved(author, post, mod)
+    assert not Notification.objects.filter(kind=COMMENT).exists()
+
+
+def test_an_author_who_has_left_is_told_nothing(author, neighbor, post, mod):
+    Post.objects.filter(pk=post.pk).update(author_left=True)  # closed, posts kept
+    post.refresh_from_db()
+    _approved(neighbor, post, mod)
     assert not Notification.objects.filter(kind=COMMENT).exists()
 
 
