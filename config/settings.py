@@ -207,7 +207,6 @@ MIDDLEWARE = [
     # each answer at random against BREACH, and masks the CSRF token per answer.
     "commonwatch.core.compression.CompressionMiddleware",  # Django's GZip, byte ranges left alone
     "commonwatch.core.middleware.PrivateResponsesMiddleware",
-    "commonwatch.web.middleware.MethodNotAllowedMiddleware",  # the API's JSON, or the site's page
     # Sessions, authentication and messages: Django's, stepping aside for API calls
     # with a personal token, which need none of them (accounts/browser_only.py).
     "commonwatch.accounts.browser_only.SessionMiddleware",
@@ -221,6 +220,8 @@ MIDDLEWARE = [
     "commonwatch.accounts.browser_only.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "commonwatch.core.csp.CSPMiddleware",  # django-csp's, its policy built once
+    # Inside CSP, frame options, messages and sessions, so its page gets them all.
+    "commonwatch.web.middleware.MethodNotAllowedMiddleware",  # the API's JSON, or the site's page
     "allauth.account.middleware.AccountMiddleware",
     "commonwatch.accounts.middleware.IdleSignOutMiddleware",
     "commonwatch.accounts.middleware.SignInStrengthMiddleware",

@@ -25,6 +25,7 @@ from commonwatch.community.models import Post, PostRevision, RevisionStatus, Sta
 from commonwatch.notifications import services as notifications
 from commonwatch.notifications.kinds import InboxEntry, Kind, Message, register
 from commonwatch.notifications.models import Delivery
+from commonwatch.notifications.selectors import time_zone_of
 
 from .models import Action, Decision
 
@@ -55,9 +56,13 @@ def tell_editor(revision: PostRevision) -> None:
 
 
 def _still_theirs(notifications_, user):
-    """Notices about the person's own posts, comments and edits that still exist."""
+    """Notices about the person's own posts, comments and edits that still exist. One
+    about a comment on someone else's post also needs that post published: the notice
+    names the post as it is now (a post hidden and rewritten, not yet approved, must not
+    show its new title to the commenter)."""
     live = ~Q(post__status=Status.DELETED) & ~Q(comment__status=Status.DELETED)
-    decisions = Decision.objects.filter(Q(post__author=user) | Q(comment__author=user))
+    post_seen = Q(comment__post__author=user) | Q(comment__post__status=Status.PUBLISHED)
+    decisions = Decision.objects.filter(Q(post__author=user) | Q(post_seen, comment__author=user))
     edits = PostRevision.objects.filter(post__author=user).exclude(post__status=Status.DELETED)
     return notifications_.filter(
         Q(subject_id__in=decisions.filter(live).values("pk"))
@@ -86,7 +91,9 @@ def describe(notifications_, user) -> dict[int, InboxEntry]:
 
 
 def message(notification, user) -> Message | None:
-    return _load([notification.subject_id]).get(notification.subject_id)
+    """A push or e-mail, written by the worker: its dates in the reader's own zone."""
+    with timezone.override(time_zone_of(user)):
+        return _load([notification.subject_id]).get(notification.subject_id)
 
 
 def _post_url(post: Post) -> str:
@@ -134,7 +141,8 @@ def _pause_line(decision: Decision) -> str:
         return _("This counts as a warning: later decisions would pause your posting.")
     if penalty.posting_until <= timezone.now():
         return ""
-    until = date_format(timezone.localtime(penalty.posting_until), "DATETIME_FORMAT")
+    moment = date_format(timezone.localtime(penalty.posting_until), "DATETIME_FORMAT")
+    until = f"{moment} ({timezone.get_current_timezone_name()})"
     return _("Until %(until)s, your posting and commenting are paused.") % {"until": until}
 
 

@@ -120,6 +120,13 @@ def zone_of(quiet: QuietHours) -> ZoneInfo:
     return zone_named(quiet.time_zone) or ZoneInfo("UTC")
 
 
+def time_zone_of(user) -> ZoneInfo:
+    """The person's clock as they set it with their quiet hours, else the site's zone:
+    for dates in what a worker writes them, where no browser says its zone."""
+    quiet = QuietHours.objects.filter(user=user).first()
+    return zone_of(quiet) if quiet else ZoneInfo(settings.TIME_ZONE)
+
+
 def quiet_until(user, now: datetime) -> datetime | None:
     """When the person's quiet hours end, if `now` falls inside them (else None)."""
     quiet = QuietHours.objects.filter(user=user).first()

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -292,3 +294,36 @@ def test_a_deleted_post_takes_its_notices_out_of_the_inbox(author, mod):
     community.delete_post(author=author, post=post)
     assert not inbox.visible(author, inbox.get(DECISION)).exists()
     assert inbox.unread_count(author) == 0
+
+
+def test_a_commenter_no_longer_sees_a_post_taken_down_through_their_notice(author, mod):
+    """The notice names the post as it is now: once the post is off the feed (and its
+    author may rewrite it before a moderator looks again), the commenter's notice goes,
+    with the title in it."""
+    neighbor_post = published(resident_at(*CENTER), mod, title=TITLE)
+    comment = community.add_comment(author=author, post=neighbor_post, body="Saw it too.")
+    services.approve_comment(moderator=mod, comment=comment)
+    assert inbox.visible(author, inbox.get(DECISION)).count() == 1
+
+    services.requeue_post(moderator=mod, post=neighbor_post, reason="Looks doubtful.")
+
+    assert not inbox.visible(author, inbox.get(DECISION)).exists()
+
+
+def test_a_pushed_or_emailed_pause_is_dated_in_the_readers_zone(author, mod, mailoutbox):
+    """The worker has no browser to ask: it dates a pause by the zone the person set
+    their quiet hours in (here hours that are not now), and names the zone."""
+    later = timezone.now().astimezone(ZoneInfo("America/Los_Angeles")) + timedelta(hours=2)
+    notifications.set_quiet_hours(
+        user=author,
+        starts=later.time().replace(microsecond=0),
+        ends=(later + timedelta(hours=1)).time().replace(microsecond=0),
+        time_zone="America/Los_Angeles",
+    )
+    notifications.choose(user=author, kind=DECISION, delivery=Delivery.EMAIL)
+    first, second = submit(author, title="First"), submit(author, title="Second")
+    _reject(author, mod, post=first)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        _reject(author, mod, post=second)
+    [mail] = [m for m in mailoutbox if "Second" in m.subject]
+    assert "(America/Los_Angeles), your posting and commenting are paused." in mail.body

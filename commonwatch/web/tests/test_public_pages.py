@@ -127,8 +127,12 @@ def test_opening_the_address_a_form_was_sent_to_answers_a_page_of_the_site(clien
     opened = client.get(reverse("community:comment", args=[post.pk]))
 
     assert opened.status_code == 405
-    assert "Nothing to show at this address" in opened.content.decode()
-    assert f'href="{reverse("web:guidelines")}"' in opened.content.decode()
+    page = opened.content.decode()
+    assert "Nothing to show at this address" in page
+    assert f'href="{reverse("web:guidelines")}"' in page
+    assert author.email not in page  # a shared link never names who opened it
+    assert "default-src" in opened["Content-Security-Policy"]  # a page like any other
+    assert opened["X-Frame-Options"] == "DENY"
 
 
 @override_settings(DEBUG=False)
