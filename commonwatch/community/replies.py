@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from commonwatch.notifications import services as notifications
-from commonwatch.notifications.kinds import InboxEntry, Kind, Message, register
+from commonwatch.notifications.kinds import InboxEntry, Kind, Message, inbox_entries, register
 from commonwatch.notifications.models import Delivery
 
 from .models import Comment, Post, Status, ThreadAlias
@@ -73,12 +73,7 @@ def _about(comment: Comment, user, number: int | None) -> Message:
 
 
 def describe(notifications_, user) -> dict[int, InboxEntry]:
-    notices = _load([n.subject_id for n in notifications_], user)
-    return {
-        n.pk: InboxEntry(title=notice.title, url=notice.url)
-        for n in notifications_
-        if (notice := notices.get(n.subject_id)) is not None
-    }
+    return inbox_entries(notifications_, _load([n.subject_id for n in notifications_], user))
 
 
 def message(notification, user) -> Message | None:

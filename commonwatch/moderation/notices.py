@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from commonwatch.community.models import Post, PostRevision, RevisionStatus, Status
 from commonwatch.notifications import services as notifications
-from commonwatch.notifications.kinds import InboxEntry, Kind, Message, register
+from commonwatch.notifications.kinds import InboxEntry, Kind, Message, inbox_entries, register
 from commonwatch.notifications.models import Delivery
 from commonwatch.notifications.selectors import time_zone_of
 
@@ -82,12 +82,7 @@ def _load(subject_ids: list[int]) -> dict[int, Message]:
 
 
 def describe(notifications_, user) -> dict[int, InboxEntry]:
-    notices = _load([n.subject_id for n in notifications_])
-    return {
-        n.pk: InboxEntry(title=notice.title, url=notice.url)
-        for n in notifications_
-        if (notice := notices.get(n.subject_id)) is not None
-    }
+    return inbox_entries(notifications_, _load([n.subject_id for n in notifications_]))
 
 
 def message(notification, user) -> Message | None:

@@ -73,6 +73,16 @@ class Kind:
         return str(self.topics.get(topic, self.label))
 
 
+def inbox_entries(notifications, messages: dict[int, Message]) -> dict[int, InboxEntry]:
+    """The inbox lines of notifications whose subjects' messages are known (by subject
+    id): for a kind that writes its inbox line as its push and e-mail title."""
+    return {
+        n.pk: InboxEntry(title=message.title, url=message.url)
+        for n in notifications
+        if (message := messages.get(n.subject_id)) is not None
+    }
+
+
 KINDS: dict[str, Kind] = {}
 
 
