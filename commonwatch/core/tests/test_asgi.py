@@ -1,7 +1,9 @@
-"""The app server runs a request's Django code in one thread, with nothing adapted."""
+"""The app server runs a request's Django code in one thread, with nothing adapted: the
+process's one sync thread, or for an API read the event loop's own."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 
@@ -12,7 +14,7 @@ from django.core.signals import request_started
 
 from commonwatch.accounts import services
 from commonwatch.accounts.tests.factories import HomeFactory
-from commonwatch.core.asgi import SyncStackASGIHandler
+from commonwatch.core.asgi import SyncStackASGIHandler, _in_loop_thread
 from config.asgi import application
 
 
@@ -24,14 +26,8 @@ def test_no_middleware_is_adapted_between_sync_and_async(settings, caplog):
     assert not [r.getMessage() for r in caplog.records if "adapted" in r.getMessage()]
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.asyncio
-async def test_requests_share_one_thread_for_their_django_code_and_its_connection():
-    home = await database_sync_to_async(HomeFactory)()
-    _token, raw = await database_sync_to_async(services.create_api_token)(
-        user=home.user, name="script"
-    )
-    headers = [(b"host", b"127.0.0.1"), (b"authorization", f"Bearer {raw}".encode())]
+async def _threads_of(requests):
+    """The thread each request's Django code ran in (request_started fires in it)."""
     threads = []
 
     def note(**kwargs):
@@ -40,13 +36,63 @@ async def test_requests_share_one_thread_for_their_django_code_and_its_connectio
     request_started.connect(note)  # runs close_old_connections in the request's thread
     try:
         answers = [
-            await HttpCommunicator(application, "GET", "/api/v1/me", headers=headers).get_response(
+            await HttpCommunicator(application, method, path, headers=headers).get_response(
                 timeout=30
             )
-            for _ in range(2)
+            for method, path, headers in requests
         ]
     finally:
         request_started.disconnect(note)
+    return [a["status"] for a in answers], threads
 
-    assert [a["status"] for a in answers] == [200, 200]
-    assert len(threads) == 2 and threads[0] == threads[1], "Django's own: a new thread each"
+
+async def _token_headers():
+    home = await database_sync_to_async(HomeFactory)()
+    _token, raw = await database_sync_to_async(services.create_api_token)(
+        user=home.user, name="script"
+    )
+    return [(b"host", b"127.0.0.1"), (b"authorization", f"Bearer {raw}".encode())]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_pages_api_writes_and_browsers_api_reads_share_one_thread_for_django_code():
+    headers = await _token_headers()
+    with_cookie = [*headers, (b"cookie", b"theme=dark")]
+    statuses, threads = await _threads_of(
+        [
+            ("GET", "/healthz", headers),
+            ("POST", "/api/v1/feed", headers),
+            ("GET", "/api/v1/me", with_cookie),
+        ]
+    )
+
+    assert statuses == [200, 405, 200]
+    assert len(set(threads)) == 1, "Django's own: a new thread each"
+    assert threads[0] != threading.get_ident(), "never in the event loop's thread"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_a_scripts_api_reads_run_in_the_event_loops_thread_and_leave_it_running():
+    headers = await _token_headers()
+    statuses, threads = await _threads_of(
+        [("GET", "/api/v1/me", headers), ("GET", "/api/v1/feed", headers)]
+    )
+
+    assert statuses == [200, 200]
+    assert threads == [threading.get_ident()] * 2
+    assert asyncio.get_running_loop() is not None
+
+
+@pytest.mark.asyncio
+async def test_a_failing_call_in_the_loops_thread_gives_the_loop_back():
+    loop = asyncio.get_running_loop()
+
+    def fails():
+        raise RuntimeError("view broke")
+
+    with pytest.raises(RuntimeError, match="view broke"):
+        await _in_loop_thread(fails)
+
+    assert asyncio.get_running_loop() is loop
