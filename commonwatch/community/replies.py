@@ -7,7 +7,8 @@ page. The notice names the commenter as the post page names them to the author
 can read on the page anyway; never where anything happened. It leaves the inbox when the
 comment or the post goes.
 
-The subject of a notice is the Comment's id.
+The subject of a notice is the Comment's id; its thread is the post, so one tap mutes
+the comments on one post (from a notice, or the post's own page) and no other.
 """
 
 from __future__ import annotations
@@ -47,9 +48,12 @@ def on_their_posts(notifications_, user):
     return notifications_.filter(subject_id__in=comments.values("pk"))
 
 
-def _load(comment_ids: list[int], user) -> dict[int, Message]:
-    """Each comment's notice as `user` (the post's author) reads it, in two queries."""
-    comments = Comment.objects.select_related("post").in_bulk(comment_ids)
+def _comments(comment_ids: list[int]) -> dict[int, Comment]:
+    return Comment.objects.select_related("post").in_bulk(comment_ids)
+
+
+def _load(comments: dict[int, Comment], user) -> dict[int, Message]:
+    """Each comment's notice as `user` (the post's author) reads it, in one more query."""
     aliases = ThreadAlias.objects.filter(
         post_id__in={c.post_id for c in comments.values()},
         user_id__in={c.author_id for c in comments.values()},
@@ -73,11 +77,31 @@ def _about(comment: Comment, user, number: int | None) -> Message:
 
 
 def describe(notifications_, user) -> dict[int, InboxEntry]:
-    return inbox_entries(notifications_, _load([n.subject_id for n in notifications_], user))
+    comments = _comments([n.subject_id for n in notifications_])
+    threads = {pk: comment.post_id for pk, comment in comments.items()}
+    return inbox_entries(notifications_, _load(comments, user), threads=threads)
+
+
+def post_of(comment_id: int) -> int | None:
+    return Comment.objects.filter(pk=comment_id).values_list("post_id", flat=True).first()
+
+
+def comments_on(post_ids):
+    return Comment.objects.filter(post_id__in=post_ids).values("pk")
+
+
+def describe_post_thread(post_id: int, user) -> InboxEntry | None:
+    """A muted post's comments, listed in the settings: the person's own post only."""
+    post = Post.objects.filter(pk=post_id, author=user).exclude(status=Status.DELETED).first()
+    if post is None:
+        return None
+    title = _("Comments on your post “%(title)s”") % {"title": post.title}
+    return InboxEntry(title=title, url=reverse("community:post", args=[post.pk]) + "#comments")
 
 
 def message(notification, user) -> Message | None:
-    return _load([notification.subject_id], user).get(notification.subject_id)
+    comments = _comments([notification.subject_id])
+    return _load(comments, user).get(notification.subject_id)
 
 
 COMMENTS_KIND = Kind(
@@ -88,10 +112,10 @@ COMMENTS_KIND = Kind(
     default=Delivery.PUSH,
     # One at a time, as they happen: the daily digest gathers post alerts only.
     deliveries=(Delivery.PUSH, Delivery.EMAIL, Delivery.OFF),
-    # A mute is kept per subject, and the subject is one comment, which is told once:
-    # "mute this thread" would mute that comment alone, never the post's later ones.
-    # Until mutes can name the post, the only way to stop these is the kind's choice.
-    threads=False,
+    threads=True,
+    thread_of=post_of,
+    thread_subjects=comments_on,
+    describe_thread=describe_post_thread,
     visible=on_their_posts,
     describe=describe,
     message=message,

@@ -25,6 +25,8 @@ class InboxEntry:
 
     title: str
     url: str
+    # The thread one tap mutes (Kind.thread_of); None: the notification's own subject.
+    thread: int | None = None
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,17 @@ class Kind:
     # Topic -> how it reaches a person who has not chosen; unlisted topics: `default`.
     defaults: dict[str, str] = field(default_factory=dict)
     default: str = Delivery.OFF
-    # Whether a person may mute one subject's notifications (a post's thread of alerts).
+    # Whether a person may mute one thread's notifications (a post's thread of alerts).
     threads: bool = True
+    # The thread a subject belongs to, which a mute names (a comment's post); None once
+    # the subject is gone. By default each subject is its own thread.
+    thread_of: Callable[[int], int | None] = lambda subject_id: subject_id
+    # The subject ids inside some threads (a queryset or list of thread ids), for a kind
+    # whose subjects are not their own threads.
+    thread_subjects: Callable[[object], object] | None = None
+    # How a muted thread is listed (None once the person may no longer see it); by
+    # default, as its first visible notification is in the inbox.
+    describe_thread: Callable[[int, object], InboxEntry | None] | None = None
     # The ways beyond the inbox this kind can reach a person: only those are offered.
     deliveries: tuple[str, ...] = tuple(Delivery.values)
     # Narrows a person's notifications of this kind to those they may still see.
@@ -72,12 +83,20 @@ class Kind:
     def topic_label(self, topic: str) -> str:
         return str(self.topics.get(topic, self.label))
 
+    def subjects_in(self, threads):
+        """The subject ids of these threads' notifications (threads: ids, or a query)."""
+        return threads if self.thread_subjects is None else self.thread_subjects(threads)
 
-def inbox_entries(notifications, messages: dict[int, Message]) -> dict[int, InboxEntry]:
+
+def inbox_entries(
+    notifications, messages: dict[int, Message], threads: dict[int, int] | None = None
+) -> dict[int, InboxEntry]:
     """The inbox lines of notifications whose subjects' messages are known (by subject
-    id): for a kind that writes its inbox line as its push and e-mail title."""
+    id): for a kind that writes its inbox line as its push and e-mail title. `threads`
+    names each subject's thread where it is not the subject itself."""
+    threads = threads or {}
     return {
-        n.pk: InboxEntry(title=message.title, url=message.url)
+        n.pk: InboxEntry(title=message.title, url=message.url, thread=threads.get(n.subject_id))
         for n in notifications
         if (message := messages.get(n.subject_id)) is not None
     }

@@ -91,8 +91,9 @@ class QuietHours(models.Model):
 
 
 class MutedThread(models.Model):
-    """A subject (a post and what follows it) the person wants no more pushes or e-mails
-    about; it leaves their inbox and digest too."""
+    """A thread (a post and what follows it: its alerts, or the comments on one's own
+    post) the person wants no more pushes or e-mails about; it leaves their inbox and
+    digest too. `subject_id` is the thread's id (Kind.thread_of)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="muted_threads"

@@ -23,7 +23,8 @@ INSTANT = frozenset({Delivery.PUSH, Delivery.EMAIL})
 def visible(user, kind: Kind) -> QuerySet:
     """The person's notifications of one kind that they may still see and did not mute."""
     muted = MutedThread.objects.filter(user=user, kind=kind.code).values("subject_id")
-    mine = Notification.objects.filter(recipient=user, kind=kind.code).exclude(subject_id__in=muted)
+    mine = Notification.objects.filter(recipient=user, kind=kind.code)
+    mine = mine.exclude(subject_id__in=kind.subjects_in(muted))
     return kind.visible(mine, user)
 
 
@@ -193,15 +194,20 @@ class Muted:
 def muted_threads(user) -> list[Muted]:
     """What the person muted, worded by each kind (None once they may no longer see it)."""
     threads = list(MutedThread.objects.filter(user=user).order_by("-muted_at", "-pk"))
-    shown = []
-    for thread in threads:
-        kind = KINDS.get(thread.kind)
-        notification = Notification.objects.filter(
-            recipient=user, kind=thread.kind, subject_id=thread.subject_id
-        )
-        entries = kind.describe(list(kind.visible(notification, user)), user) if kind else {}
-        shown.append(Muted(thread, next(iter(entries.values()), None)))
-    return shown
+    return [Muted(thread, _muted_entry(thread, user)) for thread in threads]
+
+
+def _muted_entry(thread: MutedThread, user) -> InboxEntry | None:
+    kind = KINDS.get(thread.kind)
+    if kind is None:
+        return None
+    if kind.describe_thread is not None:
+        return kind.describe_thread(thread.subject_id, user)
+    in_thread = Notification.objects.filter(
+        recipient=user, kind=thread.kind, subject_id__in=kind.subjects_in([thread.subject_id])
+    )
+    entries = kind.describe(list(kind.visible(in_thread, user)[:1]), user)
+    return next(iter(entries.values()), None)
 
 
 def devices_of(user) -> QuerySet:

@@ -125,10 +125,10 @@ def deliver(*, notification_id: int) -> str:
 
 def _thread_mute_path(notification: Notification, kind) -> str:
     """Where one tap mutes the notification's thread; "" for a kind without threads."""
-    if not kind.threads:
+    thread = kind.thread_of(notification.subject_id) if kind.threads else None
+    if thread is None:
         return ""
-    token = links.mute_thread_token(notification.recipient, kind.code, notification.subject_id)
-    return links.mute_url(token)
+    return links.mute_url(links.mute_thread_token(notification.recipient, kind.code, thread))
 
 
 def _push(notification: Notification, message) -> None:

@@ -31,7 +31,9 @@ def inbox(request):
             item,
             links.mute_url(
                 links.mute_thread_token(
-                    request.user, item.notification.kind, item.notification.subject_id
+                    request.user,
+                    item.notification.kind,
+                    item.entry.thread or item.notification.subject_id,
                 )
             ),
         )

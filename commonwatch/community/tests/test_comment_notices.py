@@ -14,7 +14,7 @@ from commonwatch.accounts import services as accounts
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.community import services as community
 from commonwatch.community import transitions
-from commonwatch.community.models import Post
+from commonwatch.community.models import Comment, Post
 from commonwatch.community.replies import COMMENT
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at
 from commonwatch.core.models import OutboxMessage
@@ -129,7 +129,58 @@ def test_choosing_email_sends_the_comment_text(
     assert mail.subject == f"Neighbor #2 commented on your post “{TITLE}”"
     assert TEXT in mail.body and neighbor.email not in mail.body
     assert f"{post.exact_lat:.4f}" not in mail.body
-    assert "Mute this thread" not in mail.body  # a mute would name one comment, not the post
+
+
+def test_one_tap_in_the_email_mutes_the_comments_on_that_post_and_no_other(
+    client, author, neighbor, post, mod, mailoutbox, django_capture_on_commit_callbacks
+):
+    other = published(author, mod, title="Keys found")
+    notifications.choose(user=author, kind=COMMENT, delivery=Delivery.EMAIL)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _approved(neighbor, post, mod)
+    [mail] = mailoutbox
+    mute = re.search(r"Mute this thread: https?://[^/]+(\S+)", mail.body).group(1)
+    assert client.post(mute).status_code == 200
+
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _approved(neighbor, post, mod, body="Still there at noon, by the blue door of number 12.")
+        _approved(neighbor, other, mod, body="Are these yours? A ring of three brass keys.")
+
+    assert [m.subject for m in mailoutbox] == ["Neighbor #2 commented on your post “Keys found”"]
+    told = Comment.objects.filter(pk__in=[n.subject_id for n in _told(author)])
+    assert [c.post_id for c in told] == [other.pk]  # the muted post's first one left too
+
+
+def test_the_post_page_mutes_its_comments_for_its_author_and_settings_list_them(
+    client, author, post
+):
+    sign_in(client, author)
+    url = reverse("community:post", args=[post.pk])
+    page = client.get(url).content.decode()
+    assert "Mute alerts about this post" not in page  # the author gets no alerts of it
+    action = page.split("Mute comments on this post")[0].rsplit('action="', 1)[1].split('"')[0]
+    client.post(action)
+
+    assert inbox.is_muted(author, COMMENT, post.pk)
+    assert "You muted comments on this post." in client.get(url).content.decode()
+    settings_page = client.get("/notifications/settings/").content.decode()
+    assert f"Comments on your post “{TITLE}”" in settings_page
+
+
+def test_the_inbox_mute_button_mutes_the_whole_post_of_a_comment(
+    client, author, neighbor, post, mod
+):
+    _approved(neighbor, post, mod)
+    sign_in(client, author)
+    page = client.get("/notifications/").content.decode()
+    action = page.split(">Mute<")[0].rsplit('action="', 1)[1].split('"')[0]
+    client.post(action)
+
+    assert inbox.is_muted(author, COMMENT, post.pk)
+    _approved(neighbor, post, mod, body="One more thing: the cat has a white patch on its ear.")
+    assert not _told(author)
 
 
 def test_a_long_comment_is_trimmed_in_the_email(
