@@ -26,20 +26,18 @@ from .models import Delivery, QuietHours
 @access(SIGNED_IN)
 @require_http_methods(["GET"])
 def inbox(request):
-    items = [
-        (
-            item,
-            links.mute_url(
-                links.mute_thread_token(
-                    request.user,
-                    item.notification.kind,
-                    item.entry.thread or item.notification.subject_id,
-                )
-            ),
-        )
-        for item in selectors.inbox(request.user)
-    ]
+    items = [(item, _thread_mute_url(request.user, item)) for item in selectors.inbox(request.user)]
     return render(request, "notifications/inbox.html", {"items": items})
+
+
+def _thread_mute_url(user, item) -> str:
+    """One tap mutes the item's thread; "" for a kind without threads (a moderator's
+    decision is told once: muting it would only hide it, not stop the next one)."""
+    kind = KINDS[item.notification.kind]
+    if not kind.threads:
+        return ""
+    thread = item.entry.thread or item.notification.subject_id
+    return links.mute_url(links.mute_thread_token(user, kind.code, thread))
 
 
 @access(SIGNED_IN)

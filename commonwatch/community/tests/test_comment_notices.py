@@ -231,3 +231,16 @@ def test_the_settings_page_offers_push_email_and_off(client, author):
     assert "Comments on your posts" in choices
     offered = re.findall(rf'name="{COMMENT.replace(".", "[.]")}[^"]*" value="(\w+)"', choices)
     assert sorted(offered) == ["email", "off", "push"]
+
+
+def test_the_inbox_offers_no_mute_for_a_decision_which_is_told_once(
+    client, author, neighbor, post, mod
+):
+    _approved(neighbor, post, mod)
+    sign_in(client, author)
+    page = client.get("/notifications/").content.decode()
+    decision = page.split("was approved and is published")[1].split("</li>")[0]
+    comment = page.split("commented on your post")[1].split("</li>")[0]
+
+    assert ">Mute<" in comment
+    assert ">Mute<" not in decision
