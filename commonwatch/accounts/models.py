@@ -153,8 +153,23 @@ class HomeChange(models.Model):
 
 
 class TokenScope(models.TextChoices):
-    READ = "read", _("Read only: my feed, posts, comments and profile")
-    WRITE = "write", _("Read and write: also post, comment, flag and move my home")
+    """What a token may do, named in full: a camera's exact place and its clips are the
+    most private things an account holds, and a token reaches them as the account does."""
+
+    READ = (
+        "read",
+        _(
+            "Read only: everything my account can see, with my cameras' exact places, "
+            "my clips and my notifications"
+        ),
+    )
+    WRITE = (
+        "write",
+        _(
+            "Read and write: also post, comment, flag, move my home, change my cameras "
+            "and who sees them, and upload or delete my clips"
+        ),
+    )
 
 
 class ApiToken(models.Model):

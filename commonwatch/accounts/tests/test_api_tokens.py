@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 
@@ -265,3 +266,17 @@ def test_a_token_answers_with_its_account_as_it_is_now(resident):
 
     assert home.status_code == 200
     assert home.json()["lat"] == 39.74
+
+
+def test_the_page_says_a_read_token_reaches_my_cameras_exact_places_as_it_does(client, resident):
+    from commonwatch.cameras.tests.factories import CameraFactory
+
+    camera = CameraFactory(owner=resident)
+    client.force_login(resident)
+    page = html.unescape(client.get(reverse("accounts:api_tokens")).content.decode())
+    assert "Read only: everything my account can see, with my cameras' exact places" in page
+    assert "upload or delete my clips" in page
+
+    raw = _create_on_page(client, scope="read")
+    [seen] = _bearer(raw).get("/api/v1/cameras").json()
+    assert (seen["lat"], seen["lng"]) == (camera.exact_lat, camera.exact_lng)
