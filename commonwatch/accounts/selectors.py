@@ -11,7 +11,9 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
 
+from commonwatch.core.errors import NotFound
 from commonwatch.core.prepared import PreparedLookup
 
 from .models import ApiToken, Home, User
@@ -36,6 +38,14 @@ def home_of(user: User) -> Home | None:
 
 def tokens_of(user: User):
     return ApiToken.objects.filter(user=user)
+
+
+def own_token(user: User, token_id: int) -> ApiToken:
+    """One of the user's own tokens; anyone else's answers as one that does not exist."""
+    token = tokens_of(user).filter(pk=token_id).first()
+    if token is None:
+        raise NotFound(_("There is no such token among yours."))
+    return token
 
 
 def token_digest(raw_token: str) -> str:

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from commonwatch.core.errors import RateLimited
 from commonwatch.geo.distance import m_to_miles
@@ -19,7 +19,7 @@ from . import closing, services, throttle
 from .access import SIGNED_IN, NavEntry, access, needs, visible_entries
 from .forms import ApiTokenForm, DeleteAccountForm, HomeForm, SessionForm
 from .policies import HOME
-from .selectors import home_of, tokens_of
+from .selectors import home_of, own_token, tokens_of
 
 # The account page lists these, each shown only to whom its rule admits.
 ACCOUNT_ENTRIES = (
@@ -99,9 +99,14 @@ def api_tokens(request):
 
 
 @access(SIGNED_IN)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def revoke_api_token(request, token_id: int):
-    services.revoke_api_token(user=request.user, token_id=token_id)
+    """GET asks "are you sure?" on a page of its own (no script needed), as deleting a
+    post does: a script using the token stops at once. POST revokes."""
+    token = own_token(request.user, token_id)
+    if request.method == "GET":
+        return render(request, "accounts/api_token_revoke.html", {"token": token})
+    services.revoke_api_token(user=request.user, token_id=token.pk)
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:api_tokens")
 

@@ -114,6 +114,49 @@ def test_a_revoked_token_gets_401(client, resident):
     assert _bearer(raw).get("/api/v1/me").status_code == 401
 
 
+def test_revoking_asks_first_on_a_page_that_needs_no_script(client, resident):
+    token, raw = services.create_api_token(user=resident, name="backup script")
+    client.force_login(resident)
+    confirm_url = reverse("accounts:revoke_api_token", args=[token.pk])
+
+    listing = client.get(reverse("accounts:api_tokens")).content.decode()
+    # The list leads to the question; it holds no form that revokes in one click.
+    assert f'href="{confirm_url}"' in listing
+    assert f'action="{confirm_url}"' not in listing
+
+    asked = client.get(confirm_url)
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    assert "Revoke “backup script”?" in page
+    assert "Scripts using it stop at once" in page
+    assert f'<form method="post" action="{confirm_url}"' in page
+    assert "csrfmiddlewaretoken" in page
+    assert f'href="{reverse("accounts:api_tokens")}"' in page  # the way back keeps it
+    assert ApiToken.objects.filter(pk=token.pk).exists()
+    assert _bearer(raw).get("/api/v1/me").status_code == 200
+
+
+def test_the_revoke_question_is_not_asked_about_someone_elses_token(client, resident):
+    token, _raw = services.create_api_token(user=resident, name="theirs")
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("accounts:revoke_api_token", args=[token.pk]))
+
+    assert response.status_code == 404
+    assert b"theirs" not in response.content
+
+
+def test_revoking_needs_the_csrf_token(resident):
+    token, _raw = services.create_api_token(user=resident, name="script")
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(resident)
+
+    response = browser.post(reverse("accounts:revoke_api_token", args=[token.pk]))
+
+    assert response.status_code == 403
+    assert ApiToken.objects.filter(pk=token.pk).exists()
+
+
 def test_a_token_of_a_deactivated_account_gets_401(resident):
     _token, raw = services.create_api_token(user=resident, name="script")
     resident.is_active = False
