@@ -3,8 +3,9 @@
 On a 390 px wide screen an organization's members table is laid out as one card per
 member (who, role, since, then the admin's controls on their own line), so an admin
 changes a role or removes someone without scrolling sideways; on a desktop it stays a
-table. So does the owner's list of cameras. Both stay tables for screen readers, and
-the pages pass axe-core.
+table. So do the owner's list of cameras and a person's API tokens (each token's Revoke
+on the screen, light or dark). They stay tables for screen readers, and the pages pass
+axe-core.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from commonwatch.accounts import services as accounts
+from commonwatch.accounts.models import ApiToken
 from commonwatch.accounts.tests.factories import HomeFactory, UserFactory
 from commonwatch.cameras.tests.factories import CameraFactory
 from commonwatch.organizations.models import Kind, Membership, Role
@@ -161,3 +164,44 @@ def test_an_owner_reads_every_column_of_their_cameras_on_a_phone(open_page):
     tree = accessibility_tree(checked)
     assert ("columnheader", "Device token") in tree and ("rowheader", "Back garden Acme") in tree
     checked.check("camera-list")
+
+
+def test_a_person_reaches_every_token_and_its_revoke_on_a_phone(open_page):
+    person = HomeFactory().user
+    accounts.create_api_token(user=person, name="Nightly backup of my camera clips", scope="write")
+    used, _raw = accounts.create_api_token(user=person, name="Home Assistant")
+    accounts.touch_api_token(token=used)
+    checked = open_page()
+    checked.sign_in_as(person)
+    page = checked.page
+    assert page.viewport_size == PHONE
+
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.goto(reverse("accounts:api_tokens"))
+        page.wait_for_load_state("load")
+        assert fits_the_screen(page), f"the tokens page scrolls sideways ({scheme})"
+        box = page.locator(".table-scroll")
+        assert box.evaluate("box => box.scrollWidth <= box.clientWidth"), (
+            f"the tokens table scrolls sideways in its box ({scheme})"
+        )
+        for name in ("Nightly backup of my camera clips", "Home Assistant"):
+            card = page.get_by_role("row", name=name)
+            revoke = card.get_by_role("link", name=f"Revoke {name}", exact=True)
+            expect(revoke).to_be_visible()
+            assert within_viewport(page, revoke), f"Revoke {name} is off the screen ({scheme})"
+            last_used = card.locator('td[data-label="Last used"]')
+            expect(last_used).to_be_visible()
+            assert within_viewport(page, last_used), f"Last used of {name} is off the screen"
+        checked.check(f"api-tokens-{scheme}")
+    tree = accessibility_tree(checked)
+    assert ("columnheader", "Last used") in tree and ("rowheader", "Home Assistant") in tree
+
+    # Revoke leads to its question; the token goes only once the person says yes.
+    page.get_by_role("link", name="Revoke Home Assistant", exact=True).click()
+    expect(page.get_by_role("heading", name="Revoke “Home Assistant”?")).to_be_visible()
+    assert fits_the_screen(page)
+    assert ApiToken.objects.filter(pk=used.pk).exists()
+    page.get_by_role("button", name="Yes, revoke it").click()
+    expect(page.get_by_text("The token was revoked.")).to_be_visible()
+    assert not ApiToken.objects.filter(pk=used.pk).exists()
