@@ -82,8 +82,10 @@ class QueueItemOut(Schema):
 class QueueOut(Schema):
     page: int
     pages: int
-    count: int
-    counts: dict[str, int]
+    count: int = Field(description="Items the filters keep, on all pages.")
+    counts: dict[str, int] = Field(
+        description="Items waiting per kind in the whole queue, whatever the filters."
+    )
     lone_moderator: bool
     items: list[QueueItemOut]
 

@@ -117,6 +117,10 @@ class QueueFilters:
             flags = 0
         return cls(kind if kind in QUEUE_KINDS else "", age if age in QUEUE_AGES else "", flags)
 
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.kind or self.age or self.flags)
+
     def wants(self, kind: str) -> bool:
         if self.flags and kind not in ("post", "edit"):
             return False  # only posts carry flags (an edit: those of its post)
@@ -232,20 +236,33 @@ NOT_FOR = {
 }
 
 
+def _queued(filters: QueueFilters) -> dict:
+    """What waits, per kind, before the age filter and the moderator's scope."""
+    return {
+        "post": _queued_posts(filters),
+        "edit": _queued_edits(filters),
+        "comment": Comment.objects.filter(status=Status.PENDING),
+        "appeal": Appeal.objects.filter(status=AppealStatus.OPEN),
+    }
+
+
+def _queue_totals(user) -> dict[str, int]:
+    """How many items of each kind wait in the whole queue, whatever the filters keep:
+    the summary tells a moderator where work waits, not what this view shows."""
+    return {
+        kind: _moderated(user, queryset).count()
+        for kind, queryset in _queued(QueueFilters()).items()
+    }
+
+
 def _queue_keys(user, filters: QueueFilters, now) -> list[tuple]:
     """(not theirs to decide, waiting since, kind, pk) of every item the filters keep:
     small rows, sorted so what the moderator can decide comes first, oldest first; the
     items only another moderator may decide (their own, appeals of their rejections)
     follow, so a queue never opens on a page of things they cannot act on."""
     cutoff = now - QUEUE_AGES[filters.age] if filters.age else None
-    sources = {
-        "post": _queued_posts(filters),
-        "edit": _queued_edits(filters),
-        "comment": Comment.objects.filter(status=Status.PENDING),
-        "appeal": Appeal.objects.filter(status=AppealStatus.OPEN),
-    }
     rows = []
-    for kind, queryset in sources.items():
+    for kind, queryset in _queued(filters).items():
         if not filters.wants(kind):
             continue
         since = "waiting_since" if kind == "post" else "created_at"
@@ -261,10 +278,14 @@ def _queue_keys(user, filters: QueueFilters, now) -> list[tuple]:
 def moderation_queue(user, filters: QueueFilters, page_number) -> QueuePage:
     """One page of the queue, oldest first (what the moderator may decide before what
     only another may), each item with what a moderator needs to
-    decide it: flags with reasons and notes, the author's standing, the thread."""
+    decide it: flags with reasons and notes, the author's standing, the thread; and
+    the whole queue's count per kind, which the filters do not narrow."""
     now = timezone.now()
     rows = _queue_keys(user, filters, now)
-    counts = {kind: sum(1 for row in rows if row[2] == kind) for kind in QUEUE_KINDS}
+    if filters.narrowed:
+        counts = _queue_totals(user)
+    else:  # the rows are the whole queue: no need to count again
+        counts = {kind: sum(1 for row in rows if row[2] == kind) for kind in QUEUE_KINDS}
     page = Paginator(rows, QUEUE_PAGE).get_page(page_number)
     items = [_item(user, kind, pk, since) for _theirs, since, kind, pk in page.object_list]
     items = [item for item in items if item is not None]

@@ -84,6 +84,30 @@ def test_filters_by_kind_age_and_flags(client, author, mod):
     assert shown("kind=bogus&age=forever&flags=x") == shown("")
 
 
+def test_the_summary_counts_the_whole_queue_whatever_the_filters(client, author, mod):
+    submit(author, title="Brand new")
+    old = submit(author, title="Old one")
+    Post.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=4))
+    _waiting_edit(author, published(author, mod, title="Changed since"))
+    community.add_comment(author=author, post=published(author, mod), body="Still there at 5.")
+    rejected = submit(author, title="Plates")
+    services.reject_post(moderator=mod, post=rejected, reason="No plates.", rule="private_info")
+    services.appeal(author=author, post=rejected, statement="They were mine.")
+    sign_in(client, mod)
+    totals = {"post": 2, "edit": 1, "comment": 1, "appeal": 1}
+    summary = "2 new or flagged posts, 1 edited post, 1 comment, 1 appeal."
+
+    for query in ("", "kind=comment", "kind=appeal", "kind=edit", "age=3d", "flags=1"):
+        page = client.get(f"/moderation/?{query}").content.decode()
+        assert summary in page, f"with ?{query} the summary counts only what the filters keep"
+        listed = client.get(f"/api/v1/moderation/queue?{query}").json()
+        assert listed["counts"] == totals, query
+
+    # What the filters keep is still counted apart: it is what the pages hold.
+    assert client.get("/api/v1/moderation/queue?kind=comment").json()["count"] == 1
+    assert client.get("/api/v1/moderation/queue").json()["count"] == 5
+
+
 def _waiting_edit(author, post, body="A new story altogether, which a moderator reads first."):
     """An edit too large to apply at once: it waits while neighbors see the post."""
     community.edit_post(
