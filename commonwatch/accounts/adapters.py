@@ -55,12 +55,12 @@ def on_site(url: str) -> str:
 def why_no_unsubscribe() -> str:
     """The footer of every account e-mail (sign-up, sign-in code, password, address): they
     come only when someone asks for one or the account's security changes, so they have
-    no unsubscribe link, and they say so. E-mails about posts have one (notifications)."""
+    no unsubscribe link, and they say so. E-mails of alerts and notices have one (notifications)."""
     return _(
         "You get this e-mail because someone asked for it with this address on %(site)s, "
         "or because your account's sign-in or security changed. E-mails like this one "
         "cannot be unsubscribed from: they keep your account safe and come only when "
-        "needed. E-mails about posts can be turned off at %(settings)s"
+        "needed. E-mails of alerts and notices can be turned off at %(settings)s"
     ) % {"site": settings.SITE_NAME, "settings": on_site(reverse("notifications:settings"))}
 
 

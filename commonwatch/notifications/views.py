@@ -100,7 +100,8 @@ def unmute_thread(request, thread_id: int):
 @access(EVERYONE)
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
-    """GET asks (mail scanners open links), POST stops every e-mail about posts."""
+    """GET asks (mail scanners open links); POST stops every e-mail of alerts and
+    notices, as the e-mail's link says. Account e-mails (resets, security) still come."""
     said = links.read(token, links.UNSUBSCRIBE_SALT)
     user = User.objects.filter(pk=said["u"], is_active=True).first() if said else None
     if user is None:

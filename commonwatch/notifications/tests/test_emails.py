@@ -9,8 +9,10 @@ import pytest
 
 from commonwatch.accounts.tests.factories import UserFactory
 from commonwatch.community.alerts import POST_ALERT
+from commonwatch.community.replies import COMMENT
 from commonwatch.community.tasks import send_daily_digests
 from commonwatch.community.tests.factories import CENTER, published, resident_at, wants_digest
+from commonwatch.moderation.notices import DECISION
 from commonwatch.notifications import selectors, services
 from commonwatch.notifications.models import Delivery
 
@@ -70,6 +72,44 @@ def test_the_digest_is_plain_and_carries_the_unsubscribe_header(
     assert selectors.topics_delivered(reader, selectors.get(POST_ALERT), Delivery.DIGEST)
     client.post(path)
     assert not selectors.topics_delivered(reader, selectors.get(POST_ALERT), Delivery.DIGEST)
+
+
+def test_the_unsubscribe_page_says_what_it_stops_as_the_email_does(client, mailoutbox):
+    reader = resident_at(CENTER[0] + 0.001, CENTER[1])
+    services.choose(user=reader, kind=POST_ALERT, topic="crime", delivery=Delivery.EMAIL)
+    services.choose(user=reader, kind=COMMENT, delivery=Delivery.EMAIL)
+    services.choose(user=reader, kind=DECISION, delivery=Delivery.EMAIL)
+    published(resident_at(*CENTER), category="crime", title=TITLE)
+    [mail] = mailoutbox
+    assert "Stop every e-mail of alerts and notices (account e-mails still come)" in mail.body
+    path = _unsubscribe_path(mail)
+
+    asked = client.get(path).content.decode()
+    assert "Stop every e-mail of alerts and notices" in asked
+    assert "about posts" not in asked
+    assert "password resets" in asked  # account e-mails still come
+
+    done = client.post(path).content.decode()
+    assert "You will get no more e-mails of alerts and notices" in done
+    assert "about posts" not in done
+    assert "password resets" in done
+    # What the page says is what happened: comment notices and decisions stop too.
+    for kind in (POST_ALERT, COMMENT, DECISION):
+        assert not selectors.topics_delivered(reader, selectors.get(kind), Delivery.EMAIL), kind
+
+
+def test_the_digest_offers_the_same_unsubscribe_as_it_does(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    reader = resident_at(CENTER[0] + 0.001, CENTER[1])
+    wants_digest(reader)
+    published(resident_at(*CENTER), title=TITLE)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_daily_digests()
+
+    [digest] = mailoutbox
+    assert "Stop every e-mail of alerts and notices (account e-mails still come)" in digest.body
+    assert "about posts:" not in digest.body
 
 
 def test_a_forged_unsubscribe_link_is_not_valid(client):
