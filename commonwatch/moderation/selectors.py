@@ -74,8 +74,17 @@ def queue_item(user, kind: str, item_id: int):
     return find[kind](user, item_id)
 
 
-def recent_decisions(user, limit: int = 50):
-    return _moderated(user, Decision.objects.select_related("post", "comment"))[:limit]
+def recent_decisions(user, limit: int = 50) -> list[Decision]:
+    """The latest decisions, each with what it was about: `about` is the post it
+    concerns (a comment's post), for its title and page, or None once that post is
+    deleted (no title is left and nobody may open it); `on_comment` says which."""
+    decisions = _moderated(user, Decision.objects.select_related("post", "comment__post"))
+    decisions = list(decisions[:limit])
+    for decision in decisions:
+        post = decision.post or decision.comment.post
+        decision.on_comment = decision.comment_id is not None
+        decision.about = None if post.status == Status.DELETED else post
+    return decisions
 
 
 def open_appeals(user, limit: int = 100):

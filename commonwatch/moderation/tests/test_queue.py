@@ -108,6 +108,35 @@ def test_the_summary_counts_the_whole_queue_whatever_the_filters(client, author,
     assert client.get("/api/v1/moderation/queue").json()["count"] == 5
 
 
+def _recent_decisions(page: str) -> list[str]:
+    section = page.split("<h2>Recent decisions</h2>")[1].split("</section>")[0]
+    return [unescape(line.split("</li>")[0]) for line in section.split("<li>")[1:]]
+
+
+def test_each_recent_decision_says_what_it_was_about(client, author, mod):
+    approved = published(author, mod, title="Van idling on Elm")
+    rejected = submit(resident_at(*CENTER), title="Plates of the van")
+    services.reject_post(moderator=mod, post=rejected, reason="No plates.", rule="private_info")
+    commenter = resident_at(*CENTER)
+    comment = community.add_comment(author=commenter, post=approved, body="It is my cousin's.")
+    services.reject_comment(moderator=mod, comment=comment, reason="Names.", rule="private_info")
+    gone = published(resident_at(*CENTER), mod, title="Soon deleted")
+    community.delete_post(author=gone.author, post=gone)
+    sign_in(client, mod)
+
+    lines = _recent_decisions(client.get("/moderation/").content.decode())
+
+    post_page = reverse("community:post", args=[approved.pk])
+    on_comment, on_rejected, on_approved = lines[1], lines[2], lines[3]
+    assert f'<a href="{post_page}#comments">a comment on “Van idling on Elm”</a>' in on_comment
+    assert "Rejected" in on_comment and "Names." in on_comment
+    rejected_page = reverse("community:post", args=[rejected.pk])
+    assert f'<a href="{rejected_page}">“Plates of the van”</a>' in on_rejected
+    assert f'<a href="{post_page}">“Van idling on Elm”</a>' in on_approved
+    # A deleted post kept no title, and its page is gone: the line says only that.
+    assert "a deleted post" in lines[0] and "<a " not in lines[0]
+
+
 def _waiting_edit(author, post, body="A new story altogether, which a moderator reads first."):
     """An edit too large to apply at once: it waits while neighbors see the post."""
     community.edit_post(
