@@ -3,14 +3,16 @@
 Moderation (registered in its AppConfig.ready) says who may not post for now (its
 penalty ladder), holds back edits of posts neighbors flagged, closes the appeals an
 author's edit or delete makes moot, keeps a moderator's claim on an edit its author
-replaced, adds its panel (the flag form) to the post page, and counts what the
-automatic checks stopped. Community calls these at the points
-named here, inside its own transactions, and knows nothing else of moderation.
+replaced, adds its panel (the flag form) to the post page, names the rule a rejected
+post broke to its author, and counts what the automatic checks stopped. Community
+calls these at the points named here, inside its own transactions, and knows nothing
+else of moderation.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
@@ -22,10 +24,20 @@ post_changed: list[Callable[..., None]] = []
 edit_reviews: list[Callable[[object], str | None]] = []
 # Each returns HTML (already escaped) to show under a post for this request, or "".
 post_page_panels: list[Callable[[object, dict], str]] = []
+# Each returns the rule the post's latest rejection cited (CitedRule, below), or None.
+rejection_rules: list[Callable[[object], CitedRule | None]] = []
 # Each is told which rules (codes) an automatic check stopped a text for: no text, no author.
 text_stopped: list[Callable[[set[str]], None]] = []
 # Each is told that an author's newer edit (id) replaced the one waiting (id).
 edit_replaced: list[Callable[[int, int], None]] = []
+
+
+@dataclass(frozen=True)
+class CitedRule:
+    """The rule a rejection cited: its name, and where the guidelines say it in full."""
+
+    name: str
+    url: str
 
 
 def posting_pause(user) -> str | None:
@@ -55,6 +67,14 @@ def changed(post, *, deleted: bool) -> None:
 
 def panels(request, card: dict) -> list[str]:
     return [html for render in post_page_panels if (html := render(request, card))]
+
+
+def rule_cited(post) -> CitedRule | None:
+    """The rule the post's rejection cited, as the apps above recorded it."""
+    for find in rejection_rules:
+        if cited := find(post):
+            return cited
+    return None
 
 
 def stopped(rules: set[str]) -> None:

@@ -27,7 +27,7 @@ from commonwatch.geo.places import place_cell
 from commonwatch.geo.selectors import count_by_cell, newest_within, place_labels, within_radius
 from commonwatch.media import selectors as media_selectors
 
-from . import revisions
+from . import hooks, revisions
 from .models import (
     Category,
     Comment,
@@ -379,9 +379,14 @@ def edit_outcome(post: Post, author) -> str:
 
 
 def post_page(post: Post, viewer, *, home=None) -> dict:
-    """A post's card with what only its page shows: the author's edit waiting."""
+    """A post's card with what only its page shows: the author's edit waiting, and to
+    the author of a rejected post the rule it broke (the decision's notice names it)."""
     card = post_card(post, viewer, home=home)
-    return card | {"pending_edit": pending_edit(post, viewer)}
+    rejected = card["mine"] and post.status == Status.REJECTED
+    return card | {
+        "pending_edit": pending_edit(post, viewer),
+        "rule_cited": hooks.rule_cited(post) if rejected else None,
+    }
 
 
 def pending_edits(user, limit: int = 100) -> list[dict]:

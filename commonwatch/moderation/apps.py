@@ -10,7 +10,7 @@ class ModerationConfig(AppConfig):
         from commonwatch.accounts import adapters, closing
         from commonwatch.community import hooks
 
-        from . import notices, penalties, policies, services, views  # noqa: F401 - policies: actions
+        from . import notices, penalties, policies, selectors, services, views  # noqa: F401 - policies: actions
 
         notices.declare()
         hooks.posting_pauses.append(penalties.pause_notice)
@@ -18,6 +18,7 @@ class ModerationConfig(AppConfig):
         hooks.edit_reviews.append(services.flags_hold_edit)
         hooks.post_page_panels.append(views.flag_panel)
         hooks.post_page_panels.append(views.appeal_panel)
+        hooks.rejection_rules.append(selectors.cited_rule)
         hooks.text_stopped.append(services.record_check_stops)
         hooks.edit_replaced.append(services.carry_edit_claim)
         closing.closing_steps.append(services.close_appellant)

@@ -12,8 +12,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
+from commonwatch.community.hooks import CitedRule
 from commonwatch.community.models import Comment, Post, PostRevision, RevisionStatus, Status
 from commonwatch.community.selectors import edit_diff
 from commonwatch.core import public_counts
@@ -447,6 +449,21 @@ def appeal_state(target: str) -> dict:
         "appeal_status": Subquery(latest.values("appeal__status")[:1]),
         "appeal_answer": Subquery(latest.values("appeal__answer")[:1]),
     }
+
+
+def cited_rule(post: Post) -> CitedRule | None:
+    """community.hooks: the rule the post's latest rejection cited, with its words in
+    the guidelines; to its author, as the rejection's notice and "My posts" name it."""
+    latest = (
+        Decision.objects.filter(post=post, action=Action.REJECT)
+        .exclude(rule="")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        return None
+    url = f"{reverse('web:guidelines')}#rule-{latest.rule}"
+    return CitedRule(name=latest.get_rule_display(), url=url)
 
 
 def flag_by(user, post_id: int) -> Flag | None:

@@ -181,6 +181,10 @@ def test_a_rejected_posts_page_tells_its_author_and_offers_the_appeal(client, au
     page = client.get(f"/feed/posts/{post.pk}/").content.decode()
     assert "A moderator rejected this post, so neighbors do not see it." in page
     assert "Moderator's note: Not what happened." in page
+    # The rule it broke, as the e-mail names it, linked to its words in the guidelines.
+    rejection = page.split('class="message warning rejected">')[1].split("</p>")[0]
+    rule = f'<a href="/guidelines/#rule-{Rule.FALSE.value}">{escape(Rule.FALSE.label)}</a>'
+    assert f"Rule: {rule}" in rejection
     assert "not published yet" not in page
     assert "Appeal this decision" in page
     assert f'action="/moderation/posts/{post.pk}/appeal/"' in page
