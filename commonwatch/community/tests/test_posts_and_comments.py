@@ -173,3 +173,32 @@ def test_comment_and_flag_pages_tell_the_resident_what_happened(client, author, 
     assert client.post(flag, {"reason": "false"}, follow=True).status_code == 200
     again = client.post(flag, {"reason": "false"}, follow=True)
     assert b"already flagged" in again.content
+
+
+def test_a_post_neighbors_do_not_see_shows_no_empty_comments(client, author, neighbor):
+    mod = moderator()
+    rejected = moderation.reject_post(
+        moderator=mod, post=submit(author), reason="Not what happened.", rule="false"
+    )
+    waiting = submit(author)
+    client.force_login(author)
+
+    for post in (rejected, waiting):
+        page = client.get(f"/feed/posts/{post.pk}/").content.decode()
+        assert 'id="comments"' not in page, post.status
+        assert "No comments yet." not in page
+        assert f'action="/feed/posts/{post.pk}/comments/"' not in page
+
+    # Published, the thread is open: empty, it says so and offers the form.
+    open_post = published(author, mod)
+    page = client.get(f"/feed/posts/{open_post.pk}/").content.decode()
+    assert "No comments yet." in page and f'action="/feed/posts/{open_post.pk}/comments/"' in page
+
+    # Taken back into review, the comments it had stay readable, closed to new ones.
+    comment = services.add_comment(author=neighbor, post=open_post, body="Saw it too.")
+    moderation.approve_comment(moderator=mod, comment=comment)
+    moderation.requeue_post(moderator=mod, post=open_post, reason="Checking the place.")
+    page = client.get(f"/feed/posts/{open_post.pk}/").content.decode()
+    assert "Saw it too." in page
+    assert "Comments are closed while neighbors do not see this post." in page
+    assert f'action="/feed/posts/{open_post.pk}/comments/"' not in page
