@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from ninja import NinjaAPI
 from ninja.errors import HttpError
+from ninja.operation import PathView
 
 from commonwatch.accounts.access import ApiAccess, DenyUndeclared
 from commonwatch.accounts.api import router as accounts_router
@@ -36,7 +37,40 @@ SIGN_INS = {
 }
 
 
+class ReadableByHead(PathView):
+    """One address's operations, where HEAD runs the GET (RFC 9110 §9.3.2): the same
+    status and headers, and the server leaves the body out, as it does for the pages.
+    An operation declared for HEAD itself (tus) keeps it."""
+
+    @classmethod
+    def of(cls, view: PathView) -> ReadableByHead:
+        readable = cls()
+        readable.__dict__.update(view.__dict__)
+        return readable
+
+    def _find_operation(self, request):
+        operation = super()._find_operation(request)
+        if operation is None and request.method == "HEAD":
+            operation = next((op for op in self.operations if "GET" in op.methods), None)
+        return operation
+
+    def _not_allowed(self):
+        allowed = {method for op in self.operations for method in op.methods}
+        if "GET" in allowed:
+            allowed.add("HEAD")
+        return HttpResponseNotAllowed(sorted(allowed))
+
+
 class CommonwatchAPI(NinjaAPI):
+    def _get_bound_routers(self):
+        """Every address the API serves, each answering HEAD where it takes GET."""
+        routers = super()._get_bound_routers()
+        for router in routers:
+            for path, view in router.path_operations.items():
+                if not isinstance(view, ReadableByHead):
+                    router.path_operations[path] = ReadableByHead.of(view)
+        return routers
+
     def get_openapi_schema(self, *args, **kwargs):
         """ninja names one scheme per auth class; ours takes a token or a session."""
         schema = super().get_openapi_schema(*args, **kwargs)

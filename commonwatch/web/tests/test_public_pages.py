@@ -100,9 +100,9 @@ def test_a_method_an_api_address_does_not_take_is_named_in_the_apis_shape(client
     answer = getattr(client, method)("/api/v1/feed")
 
     assert answer.status_code == 405
-    assert answer["Allow"] == "GET"
+    assert answer["Allow"] == "GET, HEAD"
     assert answer.json() == {
-        "detail": f"This address does not take {method.upper()}; it takes GET."
+        "detail": f"This address does not take {method.upper()}; it takes GET, HEAD."
     }
 
 
