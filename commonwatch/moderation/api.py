@@ -241,9 +241,10 @@ def queue(
     page: Annotated[int, Field(ge=1, le=100000)] = 1,
 ):
     """What waits for a decision, oldest first, a page at a time: new and flagged posts,
-    edits, comments and appeals, each with its flags, author standing and claim."""
+    edits, comments and appeals, each with its flags, author standing and claim. A page
+    past the last is 404, naming how many pages there are."""
     filters = selectors.QueueFilters(kind=kind, age=age, flags=flags)
-    found = selectors.moderation_queue(request.auth, filters, page)
+    found = selectors.moderation_queue(request.auth, filters, page, exact=True)
     return {
         "page": found.page.number,
         "pages": found.page.paginator.num_pages,

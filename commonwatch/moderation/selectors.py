@@ -14,11 +14,13 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from commonwatch.community.hooks import CitedRule
 from commonwatch.community.models import Comment, Post, PostRevision, RevisionStatus, Status
 from commonwatch.community.selectors import edit_diff
 from commonwatch.core import public_counts
+from commonwatch.core.errors import NotFound
 from commonwatch.core.policies import require, restrict
 from commonwatch.geo.approximate import approximate_area
 from commonwatch.geo.places import place_cell
@@ -286,18 +288,26 @@ def _queue_keys(user, filters: QueueFilters, now) -> list[tuple]:
     return sorted(rows)
 
 
-def moderation_queue(user, filters: QueueFilters, page_number) -> QueuePage:
+def moderation_queue(user, filters: QueueFilters, page_number, *, exact: bool = False) -> QueuePage:
     """One page of the queue, oldest first (what the moderator may decide before what
     only another may), each item with what a moderator needs to
     decide it: flags with reasons and notes, the author's standing, the thread; and
-    the whole queue's count per kind, which the filters do not narrow."""
+    the whole queue's count per kind, which the filters do not narrow.
+
+    A page past the last is the last one (a moderator back on a page their decision
+    emptied), or with `exact` NotFound, naming how many there are (a script reading
+    pages until the end must see it).
+    """
     now = timezone.now()
     rows = _queue_keys(user, filters, now)
     if filters.narrowed:
         counts = _queue_totals(user)
     else:  # the rows are the whole queue: no need to count again
         counts = {kind: sum(1 for row in rows if row[2] == kind) for kind in QUEUE_KINDS}
-    page = Paginator(rows, QUEUE_PAGE).get_page(page_number)
+    paginator = Paginator(rows, QUEUE_PAGE)
+    if exact and page_number > paginator.num_pages:
+        raise NotFound(_past_the_last_page(page_number, paginator.num_pages))
+    page = paginator.get_page(page_number)
     items = [_item(user, kind, pk, since) for _theirs, since, kind, pk in page.object_list]
     items = [item for item in items if item is not None]
     claims = queue.live_claims([item.claim_key for item in items], now)
@@ -310,6 +320,14 @@ def moderation_queue(user, filters: QueueFilters, page_number) -> QueuePage:
         following = items[i + 1] if i + 1 < len(items) else items[i - 1] if i else None
         item.next_anchor = following.anchor if following else ""
     return QueuePage(items, page, counts, lone_moderator=moderators_count() < 2)
+
+
+def _past_the_last_page(number: int, pages: int) -> str:
+    return ngettext(
+        "Page %(number)s is past the last one: the queue has %(pages)s page.",
+        "Page %(number)s is past the last one: the queue has %(pages)s pages.",
+        pages,
+    ) % {"number": number, "pages": pages}
 
 
 def _author_id(item: QueueItem) -> int:

@@ -48,6 +48,48 @@ def test_the_queue_is_paginated_oldest_first(client, author, mod):
     assert "Page 2 of 2" in second
 
 
+def test_the_api_answers_a_page_past_the_last_with_how_many_pages_there_are(client, author, mod):
+    """A script reading pages until one comes back empty or refused must stop."""
+    posts = [submit(author, title=f"Post number {n}") for n in range(selectors.QUEUE_PAGE + 1)]
+    sign_in(client, mod)
+
+    last = client.get("/api/v1/moderation/queue?page=2")
+    past = client.get("/api/v1/moderation/queue?page=3")
+    far = client.get("/api/v1/moderation/queue?page=100000")
+
+    assert last.status_code == 200 and last.json()["pages"] == 2
+    assert [i["id"] for i in last.json()["items"]] == [posts[-1].pk]
+    assert past.status_code == far.status_code == 404
+    assert past.json() == {"detail": "Page 3 is past the last one: the queue has 2 pages."}
+    assert far.json() == {"detail": "Page 100000 is past the last one: the queue has 2 pages."}
+
+
+def test_an_empty_queue_is_one_empty_page(client, mod):
+    sign_in(client, mod)
+
+    first = client.get("/api/v1/moderation/queue")
+    second = client.get("/api/v1/moderation/queue?page=2")
+
+    assert first.status_code == 200
+    assert (first.json()["pages"], first.json()["items"]) == (1, [])
+    assert second.status_code == 404
+    assert second.json() == {"detail": "Page 2 is past the last one: the queue has 1 page."}
+
+
+def test_the_queue_page_past_the_last_shows_the_last_to_a_moderator_coming_back(
+    client, author, mod
+):
+    """Deciding the last item of the last page sends the moderator back to a page that
+    no longer exists: they see the one before, not an error."""
+    posts = [submit(author, title=f"Post number {n}") for n in range(selectors.QUEUE_PAGE + 1)]
+    sign_in(client, mod)
+
+    page = client.get("/moderation/?page=3").content.decode()
+
+    assert "Page 2 of 2" in page
+    assert _anchors(page) == [f"item-post-{posts[-1].pk}"]
+
+
 def test_filters_by_kind_age_and_flags(client, author, mod):
     new = submit(author, title="Brand new")
     old = submit(author, title="Old one")
