@@ -9,13 +9,14 @@ allows is decided in core.policies, from each app's policies.py.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import ResolverMatch, resolve, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from ninja.errors import AuthorizationError
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
@@ -24,8 +25,8 @@ from commonwatch.core.errors import SecondFactorRequired
 
 from .models import TokenScope
 from .policies import OPERATE, OWN_ACCOUNT, PUBLIC
-from .selectors import token_for
-from .services import touch_api_token
+from .selectors import token_for, token_has_expired
+from .services import TOKEN_PREFIX, touch_api_token
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -127,10 +128,52 @@ def rule_for(view_func: Callable, match: ResolverMatch | None) -> Rule | None:
     return None
 
 
+class NotSignedIn(AuthenticationError):
+    """401 to a call that names nobody: no token, and no session."""
+
+    def __init__(self):
+        message = _("Sign in, or send a personal token as Authorization: Bearer <token>.")
+        super().__init__(message=message)
+
+
+class TokenRefused(AuthenticationError):
+    """401 to a token that signs nobody in: RFC 6750's invalid_token, saying why."""
+
+    def __init__(self, message: str):
+        super().__init__(message=message)
+
+
+def token_gone() -> TokenRefused:
+    """A token that works for nobody: revoked and never made look the same, so that no
+    answer tells which values were ever tokens."""
+    return TokenRefused(_("This token was revoked or does not exist."))
+
+
+def refused_token(raw: str) -> TokenRefused:
+    """Why this personal token signs nobody in, saying only what its holder may know."""
+    if not raw.startswith(TOKEN_PREFIX):
+        message = _("This is not a personal token: those start with %(prefix)s.")
+        return TokenRefused(message % {"prefix": TOKEN_PREFIX})
+    if token_has_expired(raw):
+        return TokenRefused(_("This token has expired."))
+    return token_gone()
+
+
+def challenge(error: HttpError) -> str:
+    """The WWW-Authenticate header of a 401 (RFC 6750 §3): send a bearer token, and
+    when the one sent was refused, why (in the characters the header allows)."""
+    if not isinstance(error, TokenRefused):
+        return "Bearer"
+    text = unicodedata.normalize("NFKD", error.message).encode("ascii", "ignore").decode()
+    text = "".join(c for c in text if c.isprintable() and c not in '"\\')
+    return f'Bearer error="invalid_token", error_description="{text}"'
+
+
 class ApiAccess(AuthBase):
     """ninja auth for one rule: a personal token (Bearer) or the browser session + CSRF.
 
-    Answers 401 when nobody is signed in and 403 when the role lacks the rule.
+    Answers 401 when nobody is signed in or the token is refused (access.challenge), and
+    403 when the role lacks the rule.
     """
 
     openapi_type = "http"
@@ -146,8 +189,6 @@ class ApiAccess(AuthBase):
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
             user = self._token_user(request, header.removeprefix("Bearer ").strip())
-            if user is None:
-                return None
         else:
             user = request.user
             unsafe = request.method not in SAFE_METHODS
@@ -158,16 +199,16 @@ class ApiAccess(AuthBase):
         if self.rule.allows(user):
             return user
         if not user.is_authenticated:
-            return None
+            raise NotSignedIn
         if (missing := self.rule.missing(user)) is not None:
             raise AuthorizationError(message=_confirm_on_the_website(missing))
         raise AuthorizationError(message=_("Your role does not give access to this endpoint."))
 
     def _token_user(self, request, raw: str):
-        """The token's user, held to what tokens may do; None for an unknown or expired one."""
+        """The token's user, held to what tokens may do; 401 (TokenRefused) for no live one."""
         token = token_for(raw)
         if token is None:
-            return None
+            raise refused_token(raw)
         touch_api_token(token=token)
         user = request.user = token.user
         user.sign_in_strength = frozenset()  # a token never stands for a second factor

@@ -9,6 +9,7 @@ from importlib import import_module
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
@@ -37,7 +38,9 @@ def home_of(user: User) -> Home | None:
 
 
 def tokens_of(user: User):
-    return ApiToken.objects.filter(user=user)
+    """The user's tokens, each saying whether it has `expired` (listed still, to revoke)."""
+    expired = ExpressionWrapper(Q(expires_at__lte=timezone.now()), output_field=BooleanField())
+    return ApiToken.objects.filter(user=user).annotate(expired=expired)
 
 
 def own_token(user: User, token_id: int) -> ApiToken:
@@ -70,6 +73,15 @@ def token_for(raw_token: str) -> ApiToken | None:
     """The live token with this value (not expired, its account active), with its user
     and their home."""
     return _LIVE_TOKEN.first(digest=token_digest(raw_token), now=timezone.now())
+
+
+def token_has_expired(raw_token: str) -> bool:
+    """Whether this value is an expired token of an active account. Only who holds the
+    value can ask, and may learn that; a revoked token, one never made and one whose
+    account is closed or suspended answer False alike, so nothing tells them apart."""
+    return ApiToken.objects.filter(
+        digest=token_digest(raw_token), user__is_active=True, expires_at__lte=timezone.now()
+    ).exists()
 
 
 def reader_of_session(session_key: str | None) -> User | None:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.errors import AuthorizationError
 
-from commonwatch.accounts.access import EVERYONE, ApiAccess, api_access, needs
+from commonwatch.accounts.access import EVERYONE, ApiAccess, api_access, needs, token_gone
 from commonwatch.core.errors import DomainError
 from commonwatch.media.asgi import BUSY_RETRY_SECONDS
 
@@ -51,7 +51,7 @@ class ClipUploadAccess(ApiAccess):
             return super().__call__(request)
         camera = camera_for_device_token(raw)
         if camera is None:
-            return None  # unknown, rotated or revoked: 401
+            raise token_gone()  # unknown, rotated or revoked: 401
         _touch_device_token(camera)
         user = request.user = camera.owner
         user.sign_in_strength = frozenset()

@@ -12,7 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.operation import PathView
 
-from commonwatch.accounts.access import ApiAccess, DenyUndeclared
+from commonwatch.accounts.access import ApiAccess, DenyUndeclared, challenge
 from commonwatch.accounts.api import router as accounts_router
 from commonwatch.cameras.api import router as cameras_router
 from commonwatch.cameras.clip_api import router as clips_router
@@ -142,8 +142,11 @@ def not_found(request, exc):
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     """ninja's own answers (401, 403 from the sign-in check), with the headers the
-    protocol an endpoint speaks puts on every answer (tus: Tus-Resumable)."""
+    protocol an endpoint speaks puts on every answer (tus: Tus-Resumable); a 401 says
+    how to authenticate, and what was wrong with a token sent (WWW-Authenticate)."""
     response = api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    if exc.status_code == 401:
+        response["WWW-Authenticate"] = challenge(exc)
     for name, value in getattr(request, "protocol_headers", {}).items():
         response[name] = value
     return response

@@ -179,11 +179,14 @@ def test_someone_elses_upload_is_as_unknown_as_one_that_never_was(client, device
 
 
 def test_a_refused_sign_in_still_answers_in_tus(client):
-    """tus 1.0: every answer but OPTIONS carries Tus-Resumable, a 401 included."""
+    """tus 1.0: every answer but OPTIONS carries Tus-Resumable, a 401 included; like
+    every 401 of the API, it names the token problem (RFC 6750)."""
     response = create(client, 10, HTTP_AUTHORIZATION="Bearer cwcam_not-a-token")
 
     assert response.status_code == 401
     assert response["Tus-Resumable"] == "1.0.0"
+    assert response.json()["detail"] == "This token was revoked or does not exist."
+    assert response["WWW-Authenticate"].startswith('Bearer error="invalid_token"')
 
 
 def test_a_revoked_device_token_is_refused(client, camera, device):
