@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import datetime_re, parse_datetime
 from ninja import Schema
 from pydantic import BeforeValidator, Field
 
@@ -45,19 +45,28 @@ def text(*, max_length: int, min_length: int = 0):
 # Every time zone in use lies within UTC-12 and UTC+14; the databases refuse far larger
 # offsets (PostgreSQL: "time zone displacement out of range") with an error, not a 422.
 MAX_UTC_OFFSET = timedelta(hours=14)
+TOO_FAR_FROM_UTC = "a time zone is at most 14 hours from UTC"
 
 
 def _a_moment(value):
     """An ISO 8601 date and time, as the document says: not a number of seconds, which
-    pydantic would otherwise read as one, nor an empty field (leave it out for "now")."""
+    pydantic would otherwise read as one, nor an empty field (leave it out for "now").
+    A time without a zone is read later in the site's or the reader's zone (or refused
+    where a zone is needed, as a post's occurred_at)."""
     if value is None or isinstance(value, datetime):
         return value
-    moment = parse_datetime(value) if isinstance(value, str) else None
+    try:
+        moment = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well formed, but Python's words would say why: a 13th month…
+        raise ValueError(_no_such_moment(value)) from None
     if moment is None:
-        raise ValueError("give a date and time (ISO 8601) with its zone, or leave it out")
+        raise ValueError(
+            "give a date and time in ISO 8601, such as 2026-12-01T18:30 (read in the site's "
+            "or your time zone) or 2026-12-01T18:30+01:00, or leave it out"
+        )
     offset = moment.utcoffset()
     if offset is not None and abs(offset) > MAX_UTC_OFFSET:
-        raise ValueError("a time zone is at most 14 hours from UTC")
+        raise ValueError(TOO_FAR_FROM_UTC)
     try:
         if offset is None:  # read later in the site's or the reader's zone: any must fit
             (moment - MAX_UTC_OFFSET, moment + MAX_UTC_OFFSET)
@@ -66,6 +75,17 @@ def _a_moment(value):
     except OverflowError:
         raise ValueError("this date and time is out of range") from None
     return moment
+
+
+def _no_such_moment(value: str) -> str:
+    """Why a date and time in the right shape names no moment: its zone, or its date."""
+    match = datetime_re.match(value)
+    zone_at = match.start("tzinfo") if match and match.group("tzinfo") else len(value)
+    try:
+        parse_datetime(value[:zone_at])
+    except ValueError:
+        return "there is no such date or time"
+    return TOO_FAR_FROM_UTC
 
 
 # A date and time in ISO 8601 (or none): what a query or field about a moment accepts.

@@ -104,13 +104,19 @@ api.add_router("/", clips_router)
 api.add_router("/", clip_uploads_router)
 
 
+# Reads take their fields in the query string; every operation with a body is a write.
+READS = frozenset({"GET", "HEAD"})
+
+
 @api.exception_handler(ValidationError)
 def field_errors(request, exc: ValidationError):
-    """A service's ValidationError becomes a 422 with one message per field; `type` is
+    """A service's ValidationError becomes a 422 with one message per field, located
+    where it was sent as ninja's own 422 says (a read's query, else the body); `type` is
     the error's code where the service gave one (needs_specific_details)."""
     errors = exc.error_dict if hasattr(exc, "error_dict") else {"__all__": exc.error_list}
+    where = "query" if request.method in READS else "body"
     detail = [
-        {"loc": ["body", field], "msg": message, "type": error.code or "value_error"}
+        {"loc": [where, field], "msg": message, "type": error.code or "value_error"}
         for field, field_errors in errors.items()
         for error in field_errors
         for message in error

@@ -111,13 +111,25 @@ def test_a_range_that_ends_before_it_starts_is_a_422(client, library):
     )
 
     assert answer.status_code == 422
-    assert answer.json()["detail"][0]["msg"] == "The range ends before it starts."
+    assert answer.json()["detail"] == [
+        {"loc": ["query", "to"], "msg": "The range ends before it starts.", "type": "value_error"}
+    ]
+
+
+def test_a_position_the_list_did_not_give_is_named_as_a_query_parameter(client, library):
+    sign_in(client, library["door"].owner)
+
+    answer = client.get("/api/v1/clips", {"after": "abc"})
+
+    assert [e["loc"] for e in answer.json()["detail"]] == [["query", "after"]]
 
 
 @pytest.mark.parametrize(
     ("moment", "reason"),
     [
         ("2026-11-20T00:00:00+20:00", "a time zone is at most 14 hours from UTC"),
+        ("2026-11-20T00:00:00+99:00", "a time zone is at most 14 hours from UTC"),
+        ("2026-11-20T00:00:00-99", "a time zone is at most 14 hours from UTC"),
         ("0001-01-01T00:00:00+05:00", "this date and time is out of range"),
         ("9999-12-31T23:00", "this date and time is out of range"),  # read in Denver's zone
     ],
@@ -130,6 +142,37 @@ def test_a_time_no_database_can_hold_is_a_422(client, library, moment, reason):
 
     assert answer.status_code == 422
     assert reason in answer.json()["detail"][0]["msg"]
+
+
+@pytest.mark.parametrize("moment", ["2026-13-01T00:00:00", "2026-02-30T10:00", "2026-11-20T25:00"])
+def test_a_date_or_time_that_does_not_exist_is_a_422_in_our_words(client, library, moment):
+    sign_in(client, library["door"].owner)
+
+    answer = client.get("/api/v1/clips", {"from": moment})
+
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["msg"] == "Value error, there is no such date or time"
+
+
+@pytest.mark.parametrize("moment", ["yesterday", "20/11/2026", "1763596800"])
+def test_a_time_not_in_iso_8601_is_told_what_is_accepted(client, library, moment):
+    sign_in(client, library["door"].owner)
+
+    answer = client.get("/api/v1/clips", {"from": moment})
+
+    assert answer.status_code == 422
+    msg = answer.json()["detail"][0]["msg"]
+    assert "with its zone" not in msg
+    assert "ISO 8601" in msg and "2026-12-01T18:30" in msg and "+01:00" in msg
+
+
+def test_a_time_without_a_zone_is_accepted_as_the_message_says(client, library):
+    sign_in(client, library["door"].owner)
+
+    answer = client.get("/api/v1/clips", {"from": "2026-11-20T00:00"})
+
+    assert answer.status_code == 200
+    assert ids(answer) == [library["yard_clip"].pk, library["late"].pk]
 
 
 def test_a_camera_id_no_database_can_hold_is_a_422(client, library):

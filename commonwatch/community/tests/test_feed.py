@@ -101,6 +101,17 @@ def test_feed_page_and_api_agree(client, author, neighbor):
     assert client.get("/api/v1/feed?cursor=broken").status_code == 422
 
 
+def test_a_broken_cursor_or_search_is_named_as_the_query_parameter_it_is(client, neighbor):
+    client.force_login(neighbor)
+
+    cursor = client.get("/api/v1/feed?cursor=broken")
+    search = client.get("/api/v1/feed", {"q": " ".join(["word"] * 9)})
+
+    assert cursor.status_code == search.status_code == 422
+    assert [e["loc"] for e in cursor.json()["detail"]] == [["query", "cursor"]]
+    assert [e["loc"] for e in search.json()["detail"]] == [["query", "q"]]
+
+
 def test_map_points_are_approximate_and_inside_the_radius(client, author, neighbor):
     post = published(author)
     outsider = resident_just_outside()
