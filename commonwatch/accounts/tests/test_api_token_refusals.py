@@ -109,7 +109,7 @@ def test_the_tokens_page_marks_an_expired_token_as_expired(client, resident):
     _expire(expired)
     client.force_login(resident)
 
-    rows = client.get(reverse("accounts:api_tokens")).content.decode().split("<tr>")[2:]
+    rows = client.get(reverse("accounts:api_tokens")).content.decode().split("<tr ")[2:]
 
     old = next(row for row in rows if "old backup" in row)
     current = next(row for row in rows if "current backup" in row)
