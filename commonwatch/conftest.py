@@ -93,3 +93,19 @@ def cast(resident):
 @pytest.fixture
 def agency_admin(db):
     return member_of(organization(Kind.AGENCY, "Agency A"), MembershipRole.ADMIN)
+
+
+@pytest.fixture
+def migrate_to():
+    """Migrates the test database to some migrations and gives their models (a data
+    migration's test); whatever happens, the tests after it find the latest schema."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(targets):
+        MigrationExecutor(connection).migrate(targets)
+        return MigrationExecutor(connection).loader.project_state(targets).apps
+
+    yield migrate
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -76,11 +76,11 @@ def token_for(raw_token: str) -> ApiToken | None:
 
 
 def token_has_expired(raw_token: str) -> bool:
-    """Whether this value is an expired token of an active account. Only who holds the
-    value can ask, and may learn that; a revoked token, one never made and one whose
-    account is closed or suspended answer False alike, so nothing tells them apart."""
+    """Whether this value is an expired token. Only who holds the value can ask, and may
+    learn that, and nothing of its account: an expired token of a closed or suspended
+    account says "expired" as any other does (revoked and never made answer False alike)."""
     return ApiToken.objects.filter(
-        digest=token_digest(raw_token), user__is_active=True, expires_at__lte=timezone.now()
+        digest=token_digest(raw_token), expires_at__lte=timezone.now()
     ).exists()
 
 

@@ -134,9 +134,11 @@ def delete_clip(request, clip_id: int):
     openapi_extra=binary("video/mp4", "The clip's MP4.", ranges=True),
 )
 def clip_video(request, clip_id: int):
-    """The clip's MP4 (byte ranges allowed); recorded in its access history as a download."""
+    """The clip's MP4 (byte ranges allowed); recorded in its access history as a download.
+    A HEAD reads none of it, so it records nothing."""
     clip = library.watchable_clip(request.auth, clip_id)
-    clips.record_access(actor=request.auth, clip=clip, action=ClipAccessAction.DOWNLOADED)
+    if request.method == "GET":
+        clips.record_access(actor=request.auth, clip=clip, action=ClipAccessAction.DOWNLOADED)
     return clip_views.respond(request, clip)
 
 

@@ -13,14 +13,14 @@ request_started / request_finished signals (which check that connection) run in 
 same thread. One app process thus runs one request's Django code at a time; run one
 process per core (docs/scale.md). Reading the body and writing the answer stay async.
 
-A script's read (GET or HEAD under /api/ with a token and no cookie) skips even that
-hop: its Django code runs in the event loop's own thread, as a WSGI worker runs a
-request, holding the loop for its few milliseconds. The two thread hand-offs cost more
-than the framework's own work on a slow virtual machine (~0.3 ms of a 1.5 ms
-`/api/v1/me`, bench/README.md). Such a request has no session, so nothing in it signs
-anyone in or out or publishes to live sockets (the channel layer's calls need the sync
-thread), and none of these paths waits on an outside service (the geocoder's has its
-own threads).
+A script's read (GET or HEAD under /api/ with a bearer token and no cookie, not of a
+file) skips even that hop: its Django code runs in the event loop's own thread, as a
+WSGI worker runs a request, holding the loop for its few milliseconds. The two thread
+hand-offs cost more than the framework's own work on a slow virtual machine (~0.3 ms of
+a 1.5 ms `/api/v1/me`, bench/README.md). Such a request has no session, so nothing in it
+signs anyone in or out or publishes to live sockets (the channel layer's calls need the
+sync thread), and none of these paths waits on an outside service (the geocoder's has
+its own threads).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from django.urls import set_script_prefix
 OWN_THREADS = "commonwatch.own_threads"
 
 SCRIPT_READ_METHODS = frozenset({"GET", "HEAD"})
+FILE_PATHS = ("/api/v1/media/", "/api/v1/clips/")
 
 
 class OwnThreads:
@@ -85,6 +86,8 @@ class SyncStackASGIHandler(ASGIHandler):
         try:
             run = self._runner(scope)
             response = await run(self._respond, scope, body_file)
+            if response.streaming and scope["method"] == "HEAD":
+                response.streaming_content = ()  # headers only: read nothing of the file
             try:
                 if response.streaming:
                     await self._send_while_connected(response, send, receive)
@@ -154,10 +157,14 @@ async def _in_loop_thread(call, *args):
 
 
 def _is_script_read(scope) -> bool:
-    """An API read by a token, without a browser's session cookie."""
-    if scope["method"] not in SCRIPT_READ_METHODS or not scope["path"].startswith("/api/"):
+    """An API read by a bearer token, without a browser's session cookie, of an answer
+    made from the database alone: files (a clip's access history, a bucket's signing)
+    keep the sync thread."""
+    path = scope["path"]
+    if scope["method"] not in SCRIPT_READ_METHODS or not path.startswith("/api/"):
         return False
-    if OWN_THREADS in scope:
+    if OWN_THREADS in scope or path.startswith(FILE_PATHS):
         return False
-    names = {name for name, _value in scope["headers"]}
-    return b"authorization" in names and b"cookie" not in names
+    headers = dict(scope["headers"])  # names are lower case (ASGI); a repeat counts once
+    bearer = headers.get(b"authorization", b"")[:7].lower() == b"bearer "
+    return bearer and b"cookie" not in headers

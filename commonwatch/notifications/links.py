@@ -42,8 +42,20 @@ def mute_topic_token(user, kind: str, topic: str) -> str:
     return signing.dumps({"u": user.pk, "k": kind, "t": topic}, salt=MUTE_SALT, compress=True)
 
 
-def mute_thread_token(user, kind: str, subject_id: int) -> str:
-    return signing.dumps({"u": user.pk, "k": kind, "s": subject_id}, salt=MUTE_SALT, compress=True)
+def mute_thread_token(user, kind: str, thread_id: int) -> str:
+    return signing.dumps({"u": user.pk, "k": kind, "r": thread_id}, salt=MUTE_SALT, compress=True)
+
+
+def thread_named(said: dict, kind) -> int | None:
+    """The thread a mute link names. Links made before threads had ids of their own
+    ("s") named a subject: still its thread where each subject is its own thread, and
+    nothing (None) for a kind whose threads group subjects (a comment's id is no post's).
+    A kind without threads has none to mute."""
+    if not kind.threads:
+        return None
+    if "r" in said:
+        return said["r"]
+    return said.get("s") if kind.thread_subjects is None else None
 
 
 def mute_url(token: str) -> str:

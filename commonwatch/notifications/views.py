@@ -122,11 +122,14 @@ def mute(request, token: str):
     kind = KINDS.get(said.get("k", "")) if said else None
     if user is None or kind is None:
         return _invalid(request)
-    thread = said.get("s")
-    what = _("this thread") if thread is not None else kind.topic_label(str(said.get("t", "")))
+    about_thread = "r" in said or "s" in said
+    thread = links.thread_named(said, kind)
+    if about_thread and not isinstance(thread, int):
+        return _invalid(request)
+    what = _("this thread") if about_thread else kind.topic_label(str(said.get("t", "")))
     done = request.method == "POST"
-    if done and thread is not None:
-        services.mute_thread(user=user, kind=kind.code, subject_id=int(thread))
+    if done and about_thread:
+        services.mute_thread(user=user, kind=kind.code, subject_id=thread)
     elif done:
         services.choose(user=user, kind=kind.code, topic=said.get("t", ""), delivery=Delivery.OFF)
     return render(request, "notifications/mute.html", {"done": done, "what": what, "token": token})

@@ -199,6 +199,17 @@ def test_a_personal_token_gets_a_clip_and_its_video_recorded_as_a_download(clien
     assert ClipAccess.objects.get().action == ClipAccessAction.DOWNLOADED
 
 
+def test_a_head_of_a_clips_video_records_no_download(client, library):
+    """A script checking the file (its size, that it is there) has not read a frame."""
+    _token, raw = accounts.create_api_token(user=library["door"].owner, name="monitor")
+    clip = library["late"]
+
+    head = client.head(f"/api/v1/clips/{clip.pk}/video", HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    assert head.status_code == 200 and int(head["Content-Length"]) > 0
+    assert not ClipAccess.objects.exists()
+
+
 def test_delete_removes_the_clip_and_its_files(client, library):
     sign_in(client, library["door"].owner)
     clip = library["early"]

@@ -22,7 +22,7 @@ from commonwatch.moderation import queue
 from commonwatch.moderation import services as moderation
 from commonwatch.notifications import selectors as inbox
 from commonwatch.notifications import services as notifications
-from commonwatch.notifications.models import Delivery, Notification
+from commonwatch.notifications.models import Delivery, MutedThread, Notification
 
 pytestmark = pytest.mark.django_db
 TITLE = "Lost cat"
@@ -244,3 +244,19 @@ def test_the_inbox_offers_no_mute_for_a_decision_which_is_told_once(
 
     assert ">Mute<" in comment
     assert ">Mute<" not in decision
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mutes_kept_by_comment_become_mutes_of_their_post(author, neighbor, mod, migrate_to):
+    """Before comments on a post were one thread, the inbox's Mute kept a comment's id."""
+    lost, keys = published(author, mod, title=TITLE), published(author, mod, title="Keys")
+    on_lost = [_approved(neighbor, lost, mod, body=f"Seen near number {n}.") for n in (3, 5)]
+    on_keys = _approved(neighbor, keys, mod, body="Are these yours? Three brass keys.")
+    migrate_to([("community", "0018_posting_when_descriptions_revisions")])
+    for subject in [c.pk for c in (*on_lost, on_keys)] + [10**9]:  # the last one is gone
+        MutedThread.objects.create(user=author, kind=COMMENT, subject_id=subject)
+
+    migrate_to([("community", "0019_comment_mutes_name_their_post")])
+
+    kept = MutedThread.objects.filter(user=author, kind=COMMENT)
+    assert sorted(kept.values_list("subject_id", flat=True)) == sorted([lost.pk, keys.pk])

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from commonwatch.accounts.tests.factories import UserFactory
 
@@ -12,25 +10,10 @@ BEFORE = [("community", "0012_postmedia_media_file"), ("media", "0001_initial")]
 AFTER = [("community", "0014_post_media_is_a_media_file")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
-
-
-@pytest.fixture
-def back_to_the_latest_schema():
-    """Whatever happens in the test, the tests after it find the schema they expect."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("back_to_the_latest_schema")
-def test_existing_post_media_become_ready_media_files():
+def test_existing_post_media_become_ready_media_files(migrate_to):
     author = UserFactory()  # accounts' table is the same before and after
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     post = old.get_model("community", "Post").objects.create(
         author_id=author.pk,
         category="crime",
@@ -51,7 +34,7 @@ def test_existing_post_media_become_ready_media_files():
         height=48,
     )
 
-    new = _migrate(AFTER)
+    new = migrate_to(AFTER)
 
     attached = new.get_model("community", "PostMedia").objects.get()
     item = new.get_model("media", "MediaFile").objects.get(pk=attached.media_file_id)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+from django.core import signing
 
 from commonwatch.accounts import services as accounts
 from commonwatch.accounts.tests.factories import UserFactory, sign_in
@@ -88,31 +87,17 @@ def test_the_service_worker_is_served_from_the_root_for_the_whole_site(client):
     assert b"showNotification" in response.content
 
 
-@pytest.fixture
-def back_to_the_latest_schema():
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("back_to_the_latest_schema")
-def test_an_old_digest_switch_becomes_a_digest_of_every_category():
+def test_an_old_digest_switch_becomes_a_digest_of_every_category(migrate_to):
     digest_reader, declined = UserFactory(), UserFactory()
-    old = _migrate([("notifications", "0001_initial")])
+    old = migrate_to([("notifications", "0001_initial")])
     Preference = old.get_model("notifications", "Preference")
     Preference.objects.create(
         user_id=digest_reader.pk, kind=POST_ALERT, channel="email", enabled=True
     )
     Preference.objects.create(user_id=declined.pk, kind=POST_ALERT, channel="email", enabled=False)
 
-    new = _migrate([("notifications", "0002_deliveries_per_topic")])
+    new = migrate_to([("notifications", "0002_deliveries_per_topic")])
 
     chosen = new.get_model("notifications", "Preference").objects.values_list(
         "user_id", "topic", "delivery"
@@ -150,3 +135,30 @@ def test_the_api_sets_and_clears_quiet_hours(client):
     assert QuietHours.objects.get().time_zone == "America/Denver"
     cleared = client.put("/api/v1/notifications/quiet-hours", {"time_zone": "UTC"}, **auth)
     assert cleared.json()["starts"] is None and not QuietHours.objects.exists()
+
+
+def _old_thread_link(user, kind: str, subject_id: int) -> str:
+    """A mute link as made before threads had ids of their own: it named a subject."""
+    token = signing.dumps({"u": user.pk, "k": kind, "s": subject_id}, salt=links.MUTE_SALT)
+    return links.mute_url(token)
+
+
+def test_an_old_post_alert_link_still_mutes_its_post_but_one_naming_a_comment_does_not(client):
+    resident = resident_at(CENTER[0] + 0.001, CENTER[1])
+    post = published(resident_at(*CENTER))
+
+    assert client.post(_old_thread_link(resident, POST_ALERT, post.pk)).status_code == 200
+    assert selectors.is_muted(resident, POST_ALERT, post.pk)
+
+    # A comment's id is no post's: such a link would mute the wrong post's comments.
+    refused = client.post(_old_thread_link(resident, "community.comment", post.pk))
+    assert refused.status_code == 404
+    assert not MutedThread.objects.filter(kind="community.comment").exists()
+
+
+def test_a_decision_told_once_has_no_thread_to_mute(client):
+    resident = UserFactory()
+    link = links.mute_url(links.mute_thread_token(resident, "moderation.decision", 7))
+
+    assert client.post(link).status_code == 404
+    assert not MutedThread.objects.exists()
