@@ -47,6 +47,25 @@ def _approved(commenter, post, mod, body=TEXT):
     return moderation.approve_comment(moderator=mod, comment=_comment(commenter, post, body))
 
 
+@pytest.fixture
+def emailed(author, mailoutbox, django_capture_on_commit_callbacks):
+    """The e-mails the author, who chose instant e-mail, gets for what `act` publishes."""
+    notifications.choose(user=author, kind=COMMENT, delivery=Delivery.EMAIL)
+
+    def sent(act) -> list:
+        mailoutbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            act()
+        return list(mailoutbox)
+
+    return sent
+
+
+def _action_before(page: str, label: str) -> str:
+    """The action of the form whose button reads `label`."""
+    return page.split(label)[0].rsplit('action="', 1)[1].split('"')[0]
+
+
 def _told(user) -> list[Notification]:
     return list(inbox.visible(user, inbox.get(COMMENT)))
 
@@ -116,15 +135,9 @@ def test_a_deleted_post_takes_its_comment_notices_along(author, neighbor, post, 
     assert not _told(author)
 
 
-def test_choosing_email_sends_the_comment_text(
-    author, neighbor, post, mod, mailoutbox, django_capture_on_commit_callbacks
-):
-    notifications.choose(user=author, kind=COMMENT, delivery=Delivery.EMAIL)
-    mailoutbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        _approved(neighbor, post, mod)
+def test_choosing_email_sends_the_comment_text(author, neighbor, post, mod, emailed):
+    [mail] = emailed(lambda: _approved(neighbor, post, mod))
 
-    [mail] = mailoutbox
     assert mail.to == [author.email]
     assert mail.subject == f"Neighbor #2 commented on your post “{TITLE}”"
     assert TEXT in mail.body and neighbor.email not in mail.body
@@ -132,23 +145,20 @@ def test_choosing_email_sends_the_comment_text(
 
 
 def test_one_tap_in_the_email_mutes_the_comments_on_that_post_and_no_other(
-    client, author, neighbor, post, mod, mailoutbox, django_capture_on_commit_callbacks
+    client, author, neighbor, post, mod, emailed
 ):
     other = published(author, mod, title="Keys found")
-    notifications.choose(user=author, kind=COMMENT, delivery=Delivery.EMAIL)
-    mailoutbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        _approved(neighbor, post, mod)
-    [mail] = mailoutbox
+    [mail] = emailed(lambda: _approved(neighbor, post, mod))
     mute = re.search(r"Mute this thread: https?://[^/]+(\S+)", mail.body).group(1)
     assert client.post(mute).status_code == 200
 
-    mailoutbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
+    def two_more():
         _approved(neighbor, post, mod, body="Still there at noon, by the blue door of number 12.")
         _approved(neighbor, other, mod, body="Are these yours? A ring of three brass keys.")
 
-    assert [m.subject for m in mailoutbox] == ["Neighbor #2 commented on your post “Keys found”"]
+    assert [m.subject for m in emailed(two_more)] == [
+        "Neighbor #2 commented on your post “Keys found”"
+    ]
     told = Comment.objects.filter(pk__in=[n.subject_id for n in _told(author)])
     assert [c.post_id for c in told] == [other.pk]  # the muted post's first one left too
 
@@ -160,7 +170,7 @@ def test_the_post_page_mutes_its_comments_for_its_author_and_settings_list_them(
     url = reverse("community:post", args=[post.pk])
     page = client.get(url).content.decode()
     assert "Mute alerts about this post" not in page  # the author gets no alerts of it
-    action = page.split("Mute comments on this post")[0].rsplit('action="', 1)[1].split('"')[0]
+    action = _action_before(page, "Mute comments on this post")
     client.post(action)
 
     assert inbox.is_muted(author, COMMENT, post.pk)
@@ -175,7 +185,7 @@ def test_the_inbox_mute_button_mutes_the_whole_post_of_a_comment(
     _approved(neighbor, post, mod)
     sign_in(client, author)
     page = client.get("/notifications/").content.decode()
-    action = page.split(">Mute<")[0].rsplit('action="', 1)[1].split('"')[0]
+    action = _action_before(page, ">Mute<")
     client.post(action)
 
     assert inbox.is_muted(author, COMMENT, post.pk)
@@ -183,15 +193,8 @@ def test_the_inbox_mute_button_mutes_the_whole_post_of_a_comment(
     assert not _told(author)
 
 
-def test_a_long_comment_is_trimmed_in_the_email(
-    author, neighbor, post, mod, mailoutbox, django_capture_on_commit_callbacks
-):
-    notifications.choose(user=author, kind=COMMENT, delivery=Delivery.EMAIL)
-    mailoutbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        _approved(neighbor, post, mod, body="word " * 190)
-
-    [mail] = mailoutbox
+def test_a_long_comment_is_trimmed_in_the_email(author, neighbor, post, mod, emailed):
+    [mail] = emailed(lambda: _approved(neighbor, post, mod, body="word " * 190))
     assert "word " * 50 in mail.body and "word " * 100 not in mail.body
 
 
