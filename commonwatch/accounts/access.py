@@ -23,6 +23,7 @@ from ninja.utils import check_csrf
 from commonwatch.core import policies
 from commonwatch.core.errors import SecondFactorRequired
 
+from .browser_only import bearer_credentials
 from .models import TokenScope
 from .policies import OPERATE, OWN_ACCOUNT, PUBLIC
 from .selectors import token_for, token_has_expired
@@ -186,9 +187,9 @@ class ApiAccess(AuthBase):
             del self.openapi_security_schema
 
     def __call__(self, request):
-        header = request.headers.get("Authorization", "")
-        if header.startswith("Bearer "):
-            user = self._token_user(request, header.removeprefix("Bearer ").strip())
+        raw = bearer_credentials(request.headers.get("Authorization", ""))
+        if raw is not None:
+            user = self._token_user(request, raw)
         else:
             user = request.user
             unsafe = request.method not in SAFE_METHODS

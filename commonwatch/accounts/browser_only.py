@@ -22,11 +22,20 @@ from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessio
 API_PATH_PREFIX = "/api/"
 
 
+def bearer_credentials(header: str) -> str | None:
+    """The credentials of an ``Authorization: Bearer …`` header, None for any other scheme.
+
+    The scheme's name is case-insensitive (RFC 9110 §11.1): ``bearer x`` names a token too.
+    """
+    scheme, _, credentials = header.partition(" ")
+    return credentials.strip() if scheme.lower() == "bearer" else None
+
+
 def is_token_call(request) -> bool:
     """An API call that names a personal token: its token, not a session, decides."""
-    return request.path_info.startswith(API_PATH_PREFIX) and request.META.get(
-        "HTTP_AUTHORIZATION", ""
-    ).startswith("Bearer ")
+    return request.path_info.startswith(API_PATH_PREFIX) and (
+        bearer_credentials(request.META.get("HTTP_AUTHORIZATION", "")) is not None
+    )
 
 
 class _BrowserOnly:

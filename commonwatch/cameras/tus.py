@@ -24,6 +24,7 @@ from ninja import Router
 from ninja.errors import AuthorizationError
 
 from commonwatch.accounts.access import EVERYONE, ApiAccess, api_access, needs, token_gone
+from commonwatch.accounts.browser_only import bearer_credentials
 from commonwatch.core.errors import DomainError
 from commonwatch.media.asgi import BUSY_RETRY_SECONDS
 
@@ -45,8 +46,7 @@ class ClipUploadAccess(ApiAccess):
     def __call__(self, request):
         request.device_camera = None
         request.protocol_headers = {"Tus-Resumable": TUS_VERSION}  # on a 401 or 403 too
-        header = request.headers.get("Authorization", "")
-        raw = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
+        raw = bearer_credentials(request.headers.get("Authorization", "")) or ""
         if not raw.startswith(DEVICE_TOKEN_PREFIX):
             return super().__call__(request)
         camera = camera_for_device_token(raw)

@@ -102,6 +102,11 @@ class PendingEditOut(Card):
     created_at: datetime
 
 
+class CitedRuleOut(Schema):
+    name: str
+    url: str = Field(description="Where the community guidelines give it in full (a path).")
+
+
 class PostOut(Card):
     id: int
     category: str
@@ -133,6 +138,10 @@ class PostOut(Card):
         None,
         description="To its author, on a post's own answer: their edit that neighbors do not "
         "see yet (waiting for a moderator, or turned down).",
+    )
+    rule_cited: CitedRuleOut | None = Field(
+        None,
+        description="To its author, on a rejected post's own answer: the rule the moderator cited.",
     )
 
 

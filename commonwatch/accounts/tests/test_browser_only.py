@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 
 from commonwatch.accounts import services
@@ -41,3 +42,14 @@ def test_a_page_with_a_bearer_header_still_uses_its_session(resident):
     browser.force_login(resident)
 
     assert browser.get("/account/tokens/").status_code == 200
+
+
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER", "Bearer"])
+def test_the_bearer_scheme_is_named_in_any_case(resident, scheme):
+    _token, raw = services.create_api_token(user=resident, name="script")
+    mine = Client(HTTP_AUTHORIZATION=f"{scheme} {raw}")
+    wrong = Client(HTTP_AUTHORIZATION=f"{scheme} cw_not-a-real-token")
+    wrong.force_login(resident)  # the token decides, not the session beside it
+
+    assert mine.get("/api/v1/me").json()["email"] == resident.email
+    assert wrong.get("/api/v1/me").status_code == 401

@@ -189,6 +189,16 @@ def test_a_refused_sign_in_still_answers_in_tus(client):
     assert response["WWW-Authenticate"].startswith('Bearer error="invalid_token"')
 
 
+def test_a_device_may_name_the_bearer_scheme_in_lower_case(client, camera):
+    """RFC 9110: the scheme's name is case-insensitive; a device's library may lower it."""
+    headers = {"HTTP_AUTHORIZATION": f"bearer {device_token(camera)}"}
+
+    location = start(client, 10, headers)
+
+    assert ClipUpload.objects.get(camera=camera).offset == 0
+    assert UPLOADS in location
+
+
 def test_a_revoked_device_token_is_refused(client, camera, device):
     location = start(client, 10, device)
     Camera.objects.filter(pk=camera.pk).update(token_digest=None)

@@ -203,6 +203,20 @@ def test_a_rejected_author_reads_the_rule_in_the_guidelines_words(client, author
     assert escape(str(Rule.PRIVATE_INFO.description)) in mine
 
 
+def test_the_api_tells_the_author_alone_which_rule_their_post_broke(client, author, mod):
+    post = _rejected(author, mod, rule=Rule.PRIVATE_INFO)
+    client.force_login(author)
+    mine = client.get(f"/api/v1/posts/{post.pk}").json()
+    client.force_login(mod)
+    moderators = client.get(f"/api/v1/posts/{post.pk}")
+
+    assert mine["rule_cited"] == {
+        "name": str(Rule.PRIVATE_INFO.label),
+        "url": f"/guidelines/#rule-{Rule.PRIVATE_INFO.value}",
+    }
+    assert moderators.status_code == 404  # not theirs, and not published
+
+
 def test_the_api_takes_appeals_and_decides_them(client, author, mod):
     post = _rejected(author, mod)
     client.force_login(author)
