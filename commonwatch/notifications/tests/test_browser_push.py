@@ -79,10 +79,12 @@ def test_a_neighbors_post_reaches_the_resident_as_a_push_message(
     page.goto("/notifications/settings/")
     # Until quiet hours are saved, their time zone is the browser's own.
     expect(page.get_by_label("in the time zone")).to_have_value("America/Denver")
+
     # And every page tells the site that zone, for the times the next pages show.
-    page.wait_for_load_state("load")
-    cookies = {c["name"]: c["value"] for c in checked.context.cookies()}
-    assert cookies.get("tz") == "America/Denver"
+    def told_zone():  # once the page has loaded and is idle
+        return {c["name"]: c["value"] for c in checked.context.cookies()}.get("tz")
+
+    assert _eventually(page, told_zone) == "America/Denver"
     # A browser that does not push yet is offered to turn push on, not off.
     expect(page.locator("#push[data-state=off]")).to_be_attached()
     expect(page.get_by_role("button", name="Turn off push on this device")).to_be_hidden()

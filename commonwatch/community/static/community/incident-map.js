@@ -10,10 +10,10 @@
   var el = document.getElementById("incident-map");
   if (!el || typeof L === "undefined") { return; }
   var home = [parseFloat(el.dataset.homeLat), parseFloat(el.dataset.homeLng)];
-  var map = L.map(el, { maxZoom: 19 }).setView(home, 14);
-  window.commonwatch.addBasemap(map, el);
-  var circle = L.circle(home, { radius: parseFloat(el.dataset.radiusM), color: accentColour(), weight: 2, fill: false }).addTo(map);
-  map.fitBounds(circle.getBounds(), { padding: [10, 10] });
+  var radius = parseFloat(el.dataset.radiusM);
+  // Opened straight on the circle: a first view at another zoom would fetch and draw
+  // its data too, then again for the circle's zoom once the fitting zoom animation ends.
+  var map = L.map(el, { maxZoom: 19 }).fitBounds(L.latLng(home).toBounds(2 * radius), { padding: [10, 10] });
   var drawn = L.layerGroup().addTo(map);
   // Density classes, lightest to darkest: each a share of the busiest hexagon.
   var SHADES = ["#fde0c5", "#facba6", "#f59e72", "#e8664a", "#b8322b"];
@@ -30,10 +30,17 @@
     hexagons.forEach(function (h) {
       total += h.count;
       var label = h.count + " " + (h.count === 1 ? el.dataset.postLabel : el.dataset.postsLabel);
-      L.polygon(h.boundary, { color: "#7a2a1d", weight: 1, fillColor: shade(h.count, most), fillOpacity: 0.6 })
-        .bindTooltip(String(h.count), { permanent: true, direction: "center", className: "hex-count" })
+      var hexagon = L.polygon(h.boundary, { color: "#7a2a1d", weight: 1, fillColor: shade(h.count, most), fillOpacity: 0.6 })
         .bindPopup(label)
         .addTo(drawn);
+      // The count written on it: a marker that CSS centres, which Leaflet places without
+      // measuring it (a permanent tooltip is measured, laying out the page once each).
+      var count = document.createElement("span");
+      count.textContent = String(h.count);
+      L.marker(hexagon.getCenter(), {
+        icon: L.divIcon({ className: "hex-count", html: count, iconSize: null }),
+        interactive: false, keyboard: false
+      }).addTo(drawn);
     });
     return total;
   }
@@ -76,6 +83,9 @@
   }
   map.on("zoomend", loadSoon);
   load();
+  // The data is on its way: now the rest of the drawing.
+  window.commonwatch.addBasemap(map, el);
+  L.circle(home, { radius: radius, color: accentColour(), weight: 2, fill: false }).addTo(map);
 
   // Live: the feed's socket. A new post joins the list and the map is drawn again.
   var list = document.getElementById("map-list");
