@@ -65,7 +65,10 @@ class SessionForm(forms.Form):
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=80)
     scope = forms.ChoiceField(
-        label=_("What it may do"), choices=TokenScope.choices, initial=TokenScope.READ
+        label=_("What it may do"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        widget=forms.RadioSelect,  # each choice's whole sentence shows, on a phone too
     )
     lifetime_days = forms.TypedChoiceField(
         label=_("Expires after"),

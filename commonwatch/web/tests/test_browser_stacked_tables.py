@@ -17,7 +17,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from commonwatch.accounts import services as accounts
-from commonwatch.accounts.models import ApiToken
+from commonwatch.accounts.models import ApiToken, TokenScope
 from commonwatch.accounts.tests.factories import HomeFactory, UserFactory
 from commonwatch.cameras.tests.factories import CameraFactory
 from commonwatch.organizations.models import Kind, Membership, Role
@@ -193,6 +193,10 @@ def test_a_person_reaches_every_token_and_its_revoke_on_a_phone(open_page):
             last_used = card.locator('td[data-label="Last used"]')
             expect(last_used).to_be_visible()
             assert within_viewport(page, last_used), f"Last used of {name} is off the screen"
+        for _value, label in TokenScope.choices:  # each choice's whole sentence is read
+            choice = page.locator("label", has=page.get_by_label(str(label), exact=True))
+            expect(choice).to_have_text(str(label))
+            assert within_viewport(page, choice), f"the choice {label!r} is cut off ({scheme})"
         checked.check(f"api-tokens-{scheme}")
     tree = accessibility_tree(checked)
     assert ("columnheader", "Last used") in tree and ("rowheader", "Home Assistant") in tree
