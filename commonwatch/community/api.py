@@ -18,7 +18,7 @@ from commonwatch.accounts.access import api_access, needs
 from commonwatch.accounts.selectors import home_of
 from commonwatch.community.checks import MAX_BODY_CHARS, MAX_COMMENT_CHARS, MAX_TITLE_CHARS
 from commonwatch.community.search import MAX_SEARCH_CHARS
-from commonwatch.core.schemas import Latitude, Longitude, Moment, answers, text
+from commonwatch.core.schemas import Latitude, Longitude, Moment, answers, any_or, text
 
 from . import policies, selectors, services
 from .models import MAX_DESCRIPTION_CHARS, Category
@@ -151,8 +151,8 @@ class FeedOut(Card):
 
 
 class FeedQuery(Schema):
-    category: Category | None = None
-    period: Period | None = None
+    category: any_or(Category) = None
+    period: any_or(Period) = None
     q: text(max_length=MAX_SEARCH_CHARS) = Field(
         "", description="Words that every post found must hold (full-text search)."
     )
@@ -164,8 +164,11 @@ class ResolvedIn(Schema):
 
 
 class MapQuery(Schema):
-    category: Category | None = None
-    period: Period | None = None
+    category: any_or(Category) = None
+    period: any_or(Period) = None
+    q: text(max_length=MAX_SEARCH_CHARS) = Field(
+        "", description="Words that every post counted or drawn must hold, as in the feed."
+    )
     zoom: int | None = Field(
         None, ge=0, le=22, description="The map's zoom: hexagon counts below 15, else points."
     )
@@ -243,10 +246,7 @@ def feed(request, filters: Query[FeedQuery]):
     """Published posts inside your alert circle, newest first; follow next_cursor for more.
     With `q`, only those whose title or text holds every word."""
     query = filters.dict()
-    try:
-        search_words(query["q"])
-    except ValueError as exc:
-        raise ValidationError({"q": str(exc)}) from exc
+    _require_searchable(query["q"])
     try:
         page = selectors.feed_for(request.auth, **query)
     except ValueError as exc:
@@ -259,7 +259,17 @@ def feed(request, filters: Query[FeedQuery]):
 def map_points(request, filters: Query[MapQuery]):
     """The posts inside your circle for a map: counts per H3 hexagon at a zoom below 15,
     else the newest points (approximate locations). Gzipped: it holds no secret."""
-    return selectors.map_data_for(request.auth, **filters.dict())
+    query = filters.dict()
+    _require_searchable(query["q"])
+    return selectors.map_data_for(request.auth, **query)
+
+
+def _require_searchable(words: str) -> None:
+    """422 on `q` for words the search refuses (too many or too long)."""
+    try:
+        search_words(words)
+    except ValueError as exc:
+        raise ValidationError({"q": str(exc)}) from exc
 
 
 @router.post("/posts", response=answers({201: PostOut}), auth=WRITE)

@@ -496,13 +496,19 @@ def preview_for(user) -> Preview:
     return Preview(counts, sum(tally.values()), cards)
 
 
-def map_points_for(user, *, category=None, period=None, limit=MAP_LIMIT) -> list[dict]:
+def _map_posts(user, *, category, period, q):
+    """What the map counts or draws: the feed's posts for the same filters and words."""
+    posts = published_posts(user, category=category, period=period)
+    return matching(posts, search_words(q)) if q else posts
+
+
+def map_points_for(user, *, category=None, period=None, q: str = "", limit=MAP_LIMIT) -> list[dict]:
     """Public points of the newest published posts inside the user's circle, newest first."""
     home = home_of(user) if can(user, READ) else None
     if home is None:
         return []
     found = newest_within(
-        published_posts(user, category=category, period=period),
+        _map_posts(user, category=category, period=period, q=q),
         home.lat,
         home.lng,
         home.radius_m,
@@ -530,7 +536,9 @@ def hexagon_resolution(zoom: int) -> int | None:
     return None
 
 
-def map_hexagons_for(user, *, resolution: int, category=None, period=None) -> list[dict]:
+def map_hexagons_for(
+    user, *, resolution: int, category=None, period=None, q: str = ""
+) -> list[dict]:
     """How many published posts of the user's circle fall in each H3 cell of a resolution.
 
     Decided on public points only (cell centres of ~100 m), grouped in the database by
@@ -539,7 +547,7 @@ def map_hexagons_for(user, *, resolution: int, category=None, period=None) -> li
     home = home_of(user) if can(user, READ) else None
     if home is None:
         return []
-    posts = published_posts(user, category=category, period=period)
+    posts = _map_posts(user, category=category, period=period, q=q)
     counts = count_by_cell(posts, home.lat, home.lng, home.radius_m, resolution=resolution)
     return [
         {"cell": h3_hex(cell), "count": count, "boundary": cell_outline(cell)}
@@ -547,11 +555,13 @@ def map_hexagons_for(user, *, resolution: int, category=None, period=None) -> li
     ]
 
 
-def map_data_for(user, *, zoom=None, category=None, period=None) -> dict:
-    """What the map draws at a zoom: hexagon counts when zoomed out, points when in."""
+def map_data_for(user, *, zoom=None, category=None, period=None, q: str = "") -> dict:
+    """What the map draws at a zoom: hexagon counts when zoomed out, points when in; with
+    words in `q`, of the posts that hold them all, as the list under the map shows."""
     resolution = hexagon_resolution(zoom) if zoom is not None else None
+    filters = {"category": category, "period": period, "q": q}
     if resolution is None:
-        points = map_points_for(user, category=category, period=period)
+        points = map_points_for(user, **filters)
         return {"resolution": None, "hexagons": [], "points": points}
-    hexagons = map_hexagons_for(user, resolution=resolution, category=category, period=period)
+    hexagons = map_hexagons_for(user, resolution=resolution, **filters)
     return {"resolution": resolution, "hexagons": hexagons, "points": []}

@@ -42,6 +42,16 @@ def text(*, max_length: int, min_length: int = 0):
     return Annotated[str, Field(min_length=min_length, max_length=max_length, pattern=NO_NUL)]
 
 
+def _empty_is_none(value):
+    return None if value == "" else value
+
+
+def any_or(choices):
+    """A filter's choice or none: an empty value means "all", as a form's "All categories"
+    or "Any time" sends it (a page's own query string passed on to the API)."""
+    return Annotated[choices | None, BeforeValidator(_empty_is_none)]
+
+
 # Every time zone in use lies within UTC-12 and UTC+14; the databases refuse far larger
 # offsets (PostgreSQL: "time zone displacement out of range") with an error, not a 422.
 MAX_UTC_OFFSET = timedelta(hours=14)

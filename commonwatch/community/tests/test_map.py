@@ -54,6 +54,29 @@ def test_zoomed_out_counts_hexagons_and_zoomed_in_shows_points(client):
     assert {(p["lat"], p["lng"]) for p in zoomed_in["points"]} == {PUBLIC}
 
 
+def test_the_map_counts_and_draws_what_the_list_under_it_holds(client):
+    """A form's "All categories" and "Any time" send empty values, and the feed's search
+    words come along to the map: the map answers for the same posts as the list."""
+    author, mod = resident_at(*CENTER), moderator()
+    published(author, mod, title="Bike stolen from the rack", category="crime")
+    published(author, mod, title="Grey cat", body="Seen near the school.", category="lost_pet")
+    client.force_login(resident_at(*CENTER))
+
+    everything = map_data(client, category="", period="", zoom=13)
+    searched = map_data(client, category="", period="week", q="bike", zoom=13)
+    drawn = map_data(client, q="cat", zoom=16)
+    page = client.get(reverse("community:map"), {"category": "", "period": "", "q": "cat"})
+
+    assert [h["count"] for h in everything["hexagons"]] == [2]
+    assert [h["count"] for h in searched["hexagons"]] == [1]
+    assert [p["title"] for p in drawn["points"]] == ["Grey cat"]
+    assert [p["title"] for p in page.context["page"].posts] == ["Grey cat"]
+    assert client.get("/api/v1/map", {"q": "x" * 101}).json()["detail"][0]["loc"] == [
+        "query",
+        "q",
+    ]
+
+
 def test_each_zoom_has_coarser_hexagons_out_and_points_in():
     resolutions = [hexagon_resolution(zoom) for zoom in ZOOMS]
     assert resolutions == [6, 7, 8, 8, 9, None, None]

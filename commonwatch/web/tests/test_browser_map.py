@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 
 import pytest
 from django.conf import settings
@@ -99,6 +100,9 @@ def test_the_map_draws_streets_hexagons_points_and_live_posts(open_asgi_page):
         page.page.wait_for_timeout(300)
     expect(incident_map).to_have_attribute("data-view", "points")
     expect(incident_map.locator(".leaflet-marker-icon.marker-crime")).to_have_count(1)
+    # A diamond, as in the legend: Leaflet's own transform on the marker leaves it be.
+    crime = incident_map.locator(".leaflet-marker-icon.marker-crime")
+    expect(crime).to_have_css("clip-path", re.compile(r"^polygon"))
     expect(incident_map.locator(".leaflet-marker-icon[title='Grey cat']")).to_have_count(1)
     page.check(screenshot="map-points")
 
@@ -117,3 +121,26 @@ def test_the_map_draws_streets_hexagons_points_and_live_posts(open_asgi_page):
         1, timeout=LIVE_TIMEOUT_MS
     )
     page.check()
+
+
+def test_any_time_and_every_category_draw_the_map_and_a_failure_is_told(open_asgi_page):
+    """The filters' "Any time" and "All categories" send empty values; the map draws
+    what the list holds. Should its data not come, the page says so."""
+    reader = resident_at(*HOME, radius_mi=1)
+    published(resident_at(*HOME), moderator(), lat=HOME[0], lng=HOME[1], title="Bike stolen")
+    page = open_asgi_page(reader)
+    page.page.emulate_media(color_scheme="dark")
+    page.page.goto(reverse("community:map") + "?category=&period=")
+    incident_map = page.page.locator("#incident-map")
+    expect(incident_map).to_have_attribute("data-loaded", "1")
+    expect(page.page.locator("#map-failed")).to_be_hidden()
+    # In dark mode Leaflet's zoom buttons take the page's colours, not white squares.
+    zoom_in = page.page.locator(".leaflet-control-zoom-in")
+    expect(zoom_in).not_to_have_css("background-color", "rgb(255, 255, 255)")
+
+    page.page.route("**/api/v1/map?*", lambda route: route.fulfill(status=503, body="{}"))
+    page.page.reload()
+    expect(page.page.locator("#map-failed")).to_be_visible()
+    expect(incident_map).to_have_attribute("data-failed", "true")
+    expect(page.page.locator("#map-list > li")).to_have_count(1)
+    page.check(screenshot="map-failed")

@@ -77,3 +77,23 @@ def test_a_residents_pages_pass_axe_in_dark_mode(open_page):
     for name, shot in (("community:feed", "dark-feed"), ("community:new", None)):
         reader.page.goto(reverse(name))
         reader.check(screenshot=shot)
+
+
+@pytest.mark.parametrize("how", ["tap", "key"])
+def test_a_page_left_at_once_still_tells_the_next_one_this_devices_time_zone(open_page, how):
+    """The zone is read late, to keep a slow phone's first page quick, but never after
+    the person's first tap or key: the page they open next already has it."""
+    checked = open_page(time_zone="America/Denver")
+    page = checked.page
+    page.goto(reverse("web:home"))
+    assert "tz" not in {c["name"] for c in checked.context.cookies()}  # not read yet
+
+    guidelines = page.get_by_role("link", name="Community guidelines")
+    with page.expect_request(lambda request: request.url.endswith("/guidelines/")) as asked:
+        if how == "tap":
+            guidelines.click()
+        else:
+            guidelines.focus()
+            page.keyboard.press("Enter")
+
+    assert "tz=America/Denver" in asked.value.all_headers().get("cookie", "")

@@ -18,6 +18,7 @@
   // Density classes, lightest to darkest: each a share of the busiest hexagon.
   var SHADES = ["#fde0c5", "#facba6", "#f59e72", "#e8664a", "#b8322b"];
   var pending = null;
+  var failed = document.getElementById("map-failed");
 
   function shade(count, most) {
     var index = Math.min(SHADES.length - 1, Math.floor((count / most) * SHADES.length - 1e-9));
@@ -64,8 +65,12 @@
     fetch(el.dataset.pointsUrl + "?" + query, {
       credentials: "same-origin", headers: { Accept: "application/json" }, signal: pending.signal
     })
-      .then(function (response) { return response.json(); })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("map data: " + response.status); }
+        return response.json();
+      })
       .then(function (data) {
+        failed.hidden = true;
         drawn.clearLayers();
         var count = data.resolution === null ? drawPoints(data.points) : drawHexagons(data.hexagons);
         el.dataset.view = data.resolution === null ? "points" : "hexagons";
@@ -73,7 +78,11 @@
         if (el.dataset.ready !== "true") { performance.mark("map-ready"); } // bench/http_phone.py
         el.dataset.ready = "true";
       })
-      .catch(function (error) { if (error.name !== "AbortError") { throw error; } });
+      .catch(function (error) {
+        if (error.name === "AbortError") { return; }
+        failed.hidden = false;  // the posts are still in the list under the map
+        el.dataset.failed = "true";
+      });
   }
 
   var reload = null;
