@@ -163,11 +163,38 @@ class ResolvedIn(Schema):
     resolved: bool
 
 
+def _a_view(value):
+    """`south,west,north,east` as a query string writes it, checked here as a whole so
+    that every refusal names `bbox` (ninja hands a tuple-typed query parameter over as
+    the list of its values: here, one)."""
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if value is None:
+        return None
+    try:
+        south, west, north, east = (float(x) for x in str(value).split(","))
+    except ValueError:
+        raise ValueError("give four numbers: south,west,north,east") from None
+    if not -90 <= south <= north <= 90:
+        raise ValueError("south and north are latitudes from -90 to 90, south first")
+    if not -180 <= west <= east <= 180:
+        raise ValueError("west and east are longitudes from -180 to 180, west first")
+    return south, west, north, east
+
+
+Bbox = Annotated[tuple[float, float, float, float] | None, BeforeValidator(_a_view)]
+
+
 class MapQuery(Schema):
     category: any_or(Category) = None
     period: any_or(Period) = None
     q: text(max_length=MAX_SEARCH_CHARS) = Field(
         "", description="Words that every post counted or drawn must hold, as in the feed."
+    )
+    bbox: Bbox = Field(
+        None,
+        description="Zoomed in, the view: `south,west,north,east` in degrees; only the "
+        "points inside it are drawn.",
     )
     zoom: int | None = Field(
         None, ge=0, le=22, description="The map's zoom: hexagon counts below 15, else points."
@@ -239,6 +266,9 @@ class MapOut(Card):
     resolution: int | None = Field(description="H3 resolution of the hexagons; null: points.")
     hexagons: list[MapHexagon]
     points: list[MapPoint] = Field(description="Newest first, at their public points.")
+    more: bool = Field(
+        description="Points: more posts are in view than the newest 500 given (zoom in)."
+    )
 
 
 @router.get("/feed", response=answers({200: FeedOut}), auth=READ)

@@ -48,6 +48,7 @@ FEED_PAGE = 20
 MAP_LIMIT = 500
 # (zoom below, H3 resolution): hexagons some 20–60 px across on screen.
 MAP_HEXAGON_ZOOMS = ((11, 6), (12, 7), (14, 8), (15, 9))
+POINTS_ZOOM = MAP_HEXAGON_ZOOMS[-1][0]  # and closer: points, of the view alone
 PERIODS = {
     "day": timedelta(days=1),
     "week": timedelta(days=7),
@@ -502,13 +503,20 @@ def _map_posts(user, *, category, period, q):
     return matching(posts, search_words(q)) if q else posts
 
 
-def map_points_for(user, *, category=None, period=None, q: str = "", limit=MAP_LIMIT) -> list[dict]:
-    """Public points of the newest published posts inside the user's circle, newest first."""
+def map_points_for(
+    user, *, category=None, period=None, q: str = "", bbox=None, limit=MAP_LIMIT
+) -> list[dict]:
+    """Public points of the newest published posts inside the user's circle, newest first;
+    with a bbox (south, west, north, east), only those whose public point is in that view."""
     home = home_of(user) if can(user, READ) else None
     if home is None:
         return []
+    posts = _map_posts(user, category=category, period=period, q=q)
+    if bbox is not None:
+        south, west, north, east = bbox
+        posts = posts.filter(lat__range=(south, north), lng__range=(west, east))
     found = newest_within(
-        _map_posts(user, category=category, period=period, q=q),
+        posts,
         home.lat,
         home.lng,
         home.radius_m,
@@ -555,13 +563,19 @@ def map_hexagons_for(
     ]
 
 
-def map_data_for(user, *, zoom=None, category=None, period=None, q: str = "") -> dict:
-    """What the map draws at a zoom: hexagon counts when zoomed out, points when in; with
-    words in `q`, of the posts that hold them all, as the list under the map shows."""
+def map_data_for(user, *, zoom=None, category=None, period=None, q: str = "", bbox=None) -> dict:
+    """What the map draws at a zoom: hexagon counts of the whole circle when zoomed out,
+    the newest MAP_LIMIT points in view (`bbox`) when in, and whether there were more;
+    with words in `q`, of the posts that hold them all, as the list under the map shows."""
     resolution = hexagon_resolution(zoom) if zoom is not None else None
     filters = {"category": category, "period": period, "q": q}
     if resolution is None:
-        points = map_points_for(user, **filters)
-        return {"resolution": None, "hexagons": [], "points": points}
+        points = map_points_for(user, **filters, bbox=bbox, limit=MAP_LIMIT + 1)
+        return {
+            "resolution": None,
+            "hexagons": [],
+            "points": points[:MAP_LIMIT],
+            "more": len(points) > MAP_LIMIT,
+        }
     hexagons = map_hexagons_for(user, resolution=resolution, **filters)
-    return {"resolution": resolution, "hexagons": hexagons, "points": []}
+    return {"resolution": resolution, "hexagons": hexagons, "points": [], "more": False}

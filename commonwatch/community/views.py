@@ -297,6 +297,8 @@ def map_page(request):
         "query": query.urlencode(),
         "categories": selectors.card_text().categories,
         "live_since": selectors.cursor_at(timezone.now()),
+        "points_zoom": selectors.POINTS_ZOOM,
+        "map_limit": selectors.MAP_LIMIT,
     }
     return render(request, "community/map.html", context)
 

@@ -14,6 +14,7 @@ from h3.api import basic_int as h3
 from commonwatch.community.selectors import hexagon_resolution
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
 from commonwatch.community.tests.test_location_privacy import PUBLIC, destination, toward
+from commonwatch.geo.approximate import approximate_location
 from commonwatch.geo.cells import APPROXIMATE_RESOLUTION, cell_of
 from commonwatch.geo.distance import miles_to_m
 
@@ -75,6 +76,59 @@ def test_the_map_counts_and_draws_what_the_list_under_it_holds(client):
         "query",
         "q",
     ]
+
+
+def test_zoomed_in_the_map_draws_the_newest_points_in_view_and_says_when_there_are_more(
+    client, monkeypatch
+):
+    author, mod = resident_at(*CENTER), moderator()
+    north = destination(*CENTER, 800, 0.0)
+    for title in ("Oldest north", "Newer north"):
+        published(author, mod, title=title, lat=north[0], lng=north[1])
+    published(author, mod, title="At the centre")
+    client.force_login(resident_at(*CENTER, radius_mi=1))
+    north_cell = approximate_location(*north)
+    around_north = ",".join(
+        str(x)
+        for x in (
+            north_cell[0] - 1e-3,
+            north_cell[1] - 1e-3,
+            north_cell[0] + 1e-3,
+            north_cell[1] + 1e-3,
+        )
+    )
+
+    in_view = map_data(client, zoom=16, bbox=around_north)
+    monkeypatch.setattr("commonwatch.community.selectors.MAP_LIMIT", 1)
+    crowded = map_data(client, zoom=16, bbox=around_north)
+    everywhere = map_data(client, zoom=16)
+    counted = map_data(client, zoom=13)
+
+    assert [p["title"] for p in in_view["points"]] == ["Newer north", "Oldest north"]
+    assert in_view["more"] is False
+    assert [p["title"] for p in crowded["points"]] == ["Newer north"] and crowded["more"]
+    assert [p["title"] for p in everywhere["points"]] == ["At the centre"] and everywhere["more"]
+    assert sum(h["count"] for h in counted["hexagons"]) == 3 and counted["more"] is False
+
+
+@pytest.mark.parametrize(
+    "bbox",
+    [
+        "1,2,3",
+        "a,b,c,d",
+        "39.8,-105,39.7,-104.9",
+        "39.7,-104.9,39.8,-105",
+        "91,0,92,1",
+        "nan,0,1,1",
+    ],
+)
+def test_a_view_that_is_no_box_is_refused_by_name(client, bbox):
+    client.force_login(resident_at(*CENTER))
+
+    refused = client.get("/api/v1/map", {"zoom": 16, "bbox": bbox})
+
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"][:2] == ["query", "bbox"]
 
 
 def test_each_zoom_has_coarser_hexagons_out_and_points_in():

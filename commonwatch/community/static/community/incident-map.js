@@ -19,6 +19,9 @@
   var SHADES = ["#fde0c5", "#facba6", "#f59e72", "#e8664a", "#b8322b"];
   var pending = null;
   var failed = document.getElementById("map-failed");
+  var more = document.getElementById("map-more");
+  var POINTS_ZOOM = parseInt(el.dataset.pointsZoom, 10);  // selectors.POINTS_ZOOM
+  var shownZoom = null;
 
   function shade(count, most) {
     var index = Math.min(SHADES.length - 1, Math.floor((count / most) * SHADES.length - 1e-9));
@@ -61,7 +64,12 @@
   function load() {
     if (pending) { pending.abort(); }
     pending = new AbortController();
-    var query = (el.dataset.query ? el.dataset.query + "&" : "") + "zoom=" + Math.round(map.getZoom());
+    var zoom = shownZoom = Math.round(map.getZoom());
+    var query = (el.dataset.query ? el.dataset.query + "&" : "") + "zoom=" + zoom;
+    if (zoom >= POINTS_ZOOM) {  // points: only those in view
+      var b = map.getBounds();
+      query += "&bbox=" + [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()].map(function (x) { return x.toFixed(5); }).join(",");
+    }
     fetch(el.dataset.pointsUrl + "?" + query, {
       credentials: "same-origin", headers: { Accept: "application/json" }, signal: pending.signal
     })
@@ -74,6 +82,7 @@
         drawn.clearLayers();
         var count = data.resolution === null ? drawPoints(data.points) : drawHexagons(data.hexagons);
         el.dataset.view = data.resolution === null ? "points" : "hexagons";
+        more.hidden = !data.more;
         el.dataset.loaded = String(count);
         if (el.dataset.ready !== "true") { performance.mark("map-ready"); } // bench/http_phone.py
         el.dataset.ready = "true";
@@ -90,7 +99,11 @@
     clearTimeout(reload);
     reload = setTimeout(load, 300);
   }
-  map.on("zoomend", loadSoon);
+  // A new zoom may change what is drawn; a pan changes it only where points are drawn.
+  map.on("moveend", function () {
+    var zoom = Math.round(map.getZoom());
+    if (zoom !== shownZoom || zoom >= POINTS_ZOOM) { loadSoon(); }
+  });
   load();
   // The data is on its way: now the rest of the drawing.
   window.commonwatch.addBasemap(map, el);
