@@ -203,7 +203,7 @@ class ApiAccess(AuthBase):
             raise NotSignedIn
         if (missing := self.rule.missing(user)) is not None:
             raise AuthorizationError(message=_confirm_on_the_website(missing))
-        raise AuthorizationError(message=_("Your role does not give access to this endpoint."))
+        raise _role_refused()
 
     def _token_user(self, request, raw: str):
         """The token's user, held to what tokens may do; 401 (TokenRefused) for no live one."""
@@ -214,6 +214,8 @@ class ApiAccess(AuthBase):
         user = request.user = token.user
         user.sign_in_strength = frozenset()  # a token never stands for a second factor
         if not self.rule.allows_tokens():
+            if self.rule.missing(user) is None:  # not their work, with any sign-in
+                raise _role_refused()
             raise AuthorizationError(
                 message=_("Personal tokens cannot do staff work: sign in with your second factor.")
             )
@@ -222,6 +224,10 @@ class ApiAccess(AuthBase):
                 message=_("This token may only read. Create a read-and-write token to change.")
             )
         return user
+
+
+def _role_refused() -> AuthorizationError:
+    return AuthorizationError(message=_("Your role does not give access to this endpoint."))
 
 
 def api_access(rule: Rule) -> ApiAccess:

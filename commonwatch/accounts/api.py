@@ -6,7 +6,16 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from commonwatch.core.errors import NotFound
-from commonwatch.core.schemas import Error, Latitude, Longitude, TooSoon, answers, number, text
+from commonwatch.core.schemas import (
+    Error,
+    Input,
+    Latitude,
+    Longitude,
+    TooSoon,
+    answers,
+    number,
+    text,
+)
 from commonwatch.geo import geocoding
 from commonwatch.geo.distance import m_to_miles
 
@@ -28,7 +37,7 @@ class ProfileOut(Schema):
     has_home: bool
 
 
-class HomeIn(Schema):
+class HomeIn(Input):
     lat: Latitude
     lng: Longitude
     radius_mi: number(ge=MIN_ALERT_RADIUS_MI, le=MAX_ALERT_RADIUS_MI)  # type: ignore[valid-type]

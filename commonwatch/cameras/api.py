@@ -13,7 +13,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field, StrictBool
 
 from commonwatch.accounts.access import api_access, needs
-from commonwatch.core.schemas import Latitude, Longitude, answers, text
+from commonwatch.core.schemas import Input, Latitude, Longitude, answers, text
 
 from . import selectors, services
 from .models import AgencyVisibility
@@ -35,7 +35,7 @@ ZONES_HELP = (
 Zones = list[Any]
 
 
-class CameraIn(Schema):
+class CameraIn(Input):
     name: Name  # type: ignore[valid-type]
     kind: Kind
     brand: Brand = ""  # type: ignore[valid-type]
@@ -49,7 +49,7 @@ class CameraIn(Schema):
     motion_zones: Zones = Field(default=[], description="Where motion counts. " + ZONES_HELP)
 
 
-class CameraChange(Schema):
+class CameraChange(Input):
     """Only the fields sent change; lat and lng go together."""
 
     name: Name = None  # type: ignore[valid-type]

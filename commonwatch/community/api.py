@@ -18,7 +18,7 @@ from commonwatch.accounts.access import api_access, needs
 from commonwatch.accounts.selectors import home_of
 from commonwatch.community.checks import MAX_BODY_CHARS, MAX_COMMENT_CHARS, MAX_TITLE_CHARS
 from commonwatch.community.search import MAX_SEARCH_CHARS
-from commonwatch.core.schemas import Latitude, Longitude, Moment, answers, any_or, text
+from commonwatch.core.schemas import Input, Latitude, Longitude, ZonedMoment, answers, any_or, text
 
 from . import policies, selectors, services
 from .models import MAX_DESCRIPTION_CHARS, Category
@@ -159,8 +159,8 @@ class FeedQuery(Schema):
     cursor: text(max_length=200) | None = None
 
 
-class ResolvedIn(Schema):
-    resolved: bool
+class ResolvedIn(Input):
+    resolved: Annotated[bool, BeforeValidator(_true_or_false)]
 
 
 def _a_view(value):
@@ -208,7 +208,7 @@ class PostIn(Schema):
     lat: Latitude
     lng: Longitude
     as_written: AsWritten = False
-    occurred_at: Moment = Field(
+    occurred_at: ZonedMoment = Field(
         None,
         description="When it happened, with its time zone; empty for now. Not in the future, "
         "at most 30 days ago.",
@@ -220,12 +220,12 @@ class PostIn(Schema):
     )
 
 
-class DescriptionIn(Schema):
+class DescriptionIn(Input):
     id: int = Field(description="The media file's id, as in the post's media.")
     description: Description
 
 
-class PostEdit(Schema):
+class PostEdit(Input):
     category: Category
     title: Title
     body: Body
@@ -235,7 +235,7 @@ class PostEdit(Schema):
     )
 
 
-class CommentIn(Schema):
+class CommentIn(Input):
     body: text(min_length=1, max_length=MAX_COMMENT_CHARS)
     as_written: AsWritten = False
 
@@ -312,6 +312,8 @@ def create_post(request, payload: Form[PostIn], media: File[list[UploadedFile]] 
         raise ValidationError({"media": _("Send photos and videos as files, not as text.")})
     if stray := sorted(set(request.FILES) - {"media"}):
         raise ValidationError({name: _("Send this as text, not as a file.") for name in stray})
+    if unknown := sorted(set(request.POST) - set(PostIn.model_fields)):
+        raise ValidationError({name: _("A post has no such field.") for name in unknown})
     post = services.submit_post(author=request.auth, uploads=media or [], **payload.dict())
     return Status(201, selectors.post_card(post, request.auth))
 

@@ -133,7 +133,14 @@ class PostForm(EditPostForm):
     # Minutes east of UTC of the author's device, set by the page's script so that the
     # time they type is read in their zone; without it, the site's zone.
     utc_offset = forms.IntegerField(
-        required=False, min_value=-14 * 60, max_value=14 * 60, widget=forms.HiddenInput
+        required=False,
+        min_value=-14 * 60,
+        max_value=14 * 60,
+        widget=forms.HiddenInput,
+        error_messages=dict.fromkeys(
+            ("invalid", "min_value", "max_value"),
+            _("This page could not tell your device's time zone: reload it, then send again."),
+        ),
     )
 
     def __init__(self, *args, **kwargs):

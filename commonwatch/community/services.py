@@ -220,7 +220,10 @@ def _descriptions_of(post: Post, descriptions: dict | None) -> dict[str, str]:
     given = {str(k): v for k, v in (descriptions or {}).items()}
     if unknown := set(given) - set(current):
         raise ValidationError(
-            {"descriptions": _("No such photo in this post: %(ids)s") % {"ids": sorted(unknown)}}
+            {
+                "descriptions": _("No such photo in this post: %(ids)s")
+                % {"ids": ", ".join(sorted(unknown, key=lambda k: (len(k), k)))}
+            }
         )
     cleaned = _clean_descriptions(given.values())
     return {**current, **dict(zip(given, cleaned, strict=True))}

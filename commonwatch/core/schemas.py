@@ -12,7 +12,14 @@ from typing import Annotated
 
 from django.utils.dateparse import datetime_re, parse_datetime
 from ninja import Schema
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, ConfigDict, Field
+
+
+class Input(Schema):
+    """A request's body: a field the operation does not know is refused, never ignored
+    (a misspelt field would otherwise be dropped in silence and the rest carried out)."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 def _not_a_boolean(value):
@@ -100,6 +107,23 @@ def _no_such_moment(value: str) -> str:
 
 # A date and time in ISO 8601 (or none): what a query or field about a moment accepts.
 Moment = Annotated[datetime | None, BeforeValidator(_a_moment)]
+
+
+def _a_zoned_moment(value):
+    """A moment that says its own zone (when something happened, told from anywhere);
+    an empty form field is one left out."""
+    if value == "":
+        return None
+    moment = _a_moment(value)
+    if moment is not None and moment.utcoffset() is None:
+        raise ValueError(
+            "give the date and time with its time zone, such as 2026-12-01T18:30-07:00 "
+            "or 2026-12-01T18:30Z, or leave it out"
+        )
+    return moment
+
+
+ZonedMoment = Annotated[datetime | None, BeforeValidator(_a_zoned_moment)]
 
 
 def binary(content_type: str, description: str, *, ranges: bool = False) -> dict:

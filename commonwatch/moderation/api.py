@@ -7,14 +7,16 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from commonwatch.accounts.access import EVERYONE, api_access, needs
 from commonwatch.community import selectors as community_selectors
 from commonwatch.community import services as community_services
 from commonwatch.community.policies import WRITE
-from commonwatch.core.schemas import answers, text
+from commonwatch.core.schemas import Id, Input, answers, text
 
 from . import policies, selectors, services
 from . import queue as queue_claims
@@ -143,12 +145,12 @@ Explanation = text(min_length=1, max_length=MAX_REASON_CHARS)
 Statement = text(min_length=1, max_length=1000)
 
 
-class Approval(Schema):
+class Approval(Input):
     action: Literal["approve"]
     reason: Reason = ""
 
 
-class Rejection(Schema):
+class Rejection(Input):
     """A rejection names the rule broken and tells the author why."""
 
     action: Literal["reject"]
@@ -159,15 +161,9 @@ class Rejection(Schema):
 DecisionIn = Annotated[Approval | Rejection, Field(discriminator="action")]
 
 
-class PostAppeal(Schema):
-    model_config = ConfigDict(extra="forbid")
-    post_id: int
-    statement: Statement
-
-
-class CommentAppeal(Schema):
-    model_config = ConfigDict(extra="forbid")
-    comment_id: int
+class AppealIn(Input):
+    post_id: Id | None = Field(None, description="Your rejected post; or comment_id.")
+    comment_id: Id | None = Field(None, description="Your rejected comment; or post_id.")
     statement: Statement
 
 
@@ -177,7 +173,7 @@ class AppealOut(Schema):
     answer: str
 
 
-class AppealDecisionIn(Schema):
+class AppealDecisionIn(Input):
     """grant publishes; changes grants by sending the post back to its author for an
     edit (reviewed again after it); deny keeps the rejection."""
 
@@ -325,7 +321,7 @@ class EditOut(Schema):
     created_at: datetime
 
 
-class EditDecisionIn(Schema):
+class EditDecisionIn(Input):
     action: Literal["approve", "reject"]
     note: text(max_length=community_services.MAX_NOTE_CHARS) = Field(
         "", description="Required to reject: shown to the author."
@@ -388,9 +384,13 @@ def decide_appeal(request, appeal_id: int, payload: AppealDecisionIn):
 
 
 @router.post("/appeals", response=answers({201: AppealOut}), auth=AUTHOR)
-def appeal(request, payload: PostAppeal | CommentAppeal):
+def appeal(request, payload: AppealIn):
     """Appeal the rejection of your own post (post_id) or comment (comment_id), once."""
-    if isinstance(payload, PostAppeal):
+    if (payload.post_id is None) == (payload.comment_id is None):
+        raise ValidationError(
+            {"post_id": _("Give post_id or comment_id: the one rejected item you appeal.")}
+        )
+    if payload.post_id is not None:
         target = {"post": community_selectors.own_post(request.auth, payload.post_id)}
     else:
         target = {"comment": community_selectors.own_comment(request.auth, payload.comment_id)}
@@ -404,7 +404,7 @@ def log(request):
     return asdict(selectors.public_moderation_log())
 
 
-class FlagIn(Schema):
+class FlagIn(Input):
     reason: Rule
     note: text(max_length=500) = ""
 

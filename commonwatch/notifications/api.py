@@ -9,7 +9,7 @@ from django.conf import settings
 from ninja import Field, Router, Schema, Status
 
 from commonwatch.accounts.access import SIGNED_IN, api_access
-from commonwatch.core.schemas import answers, text
+from commonwatch.core.schemas import Input, answers, text
 
 from . import selectors, services
 from .models import Delivery, QuietHours
@@ -43,7 +43,7 @@ class ChoiceOut(Schema):
     delivery: Delivery
 
 
-class ChoiceIn(Schema):
+class ChoiceIn(Input):
     kind: text(max_length=40)
     topic: text(max_length=40) = ""
     delivery: Delivery
@@ -54,14 +54,14 @@ class PushKeysIn(Schema):
     auth: text(min_length=1, max_length=100)
 
 
-class PushDeviceIn(Schema):
+class PushDeviceIn(Input):
     """A browser's PushSubscription, as its toJSON() gives it."""
 
     endpoint: text(min_length=1, max_length=1000)
     keys: PushKeysIn
 
 
-class PushDeviceGone(Schema):
+class PushDeviceGone(Input):
     endpoint: text(min_length=1, max_length=1000)
 
 
@@ -125,7 +125,7 @@ def choose(request, payload: ChoiceIn):
 ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$")]
 
 
-class QuietHoursIO(Schema):
+class QuietHoursIO(Input):
     """Quiet hours in a time zone (IANA name); both times null for none."""
 
     starts: ClockTime | None = None

@@ -49,5 +49,26 @@ def test_a_rule_that_makes_a_field_required_shows_in_the_document(client, db):
     assert set(components["Rejection"]["required"]) == {"action", "rule", "reason"}
     assert components["Rejection"]["properties"]["reason"]["minLength"] == 1
     assert components["Approval"]["required"] == ["action"]
-    assert components["PostAppeal"]["additionalProperties"] is False
-    assert set(components["CommentAppeal"]["required"]) == {"comment_id", "statement"}
+    assert components["AppealIn"]["required"] == ["statement"]
+    assert {"post_id", "comment_id"} <= set(components["AppealIn"]["properties"])
+
+
+def test_every_request_body_refuses_fields_it_does_not_know(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    components = schema["components"]["schemas"]
+    bodies = {
+        ref.rsplit("/", 1)[-1]
+        for _key, operation in _operations(schema)
+        for content in operation.get("requestBody", {}).get("content", {}).values()
+        for ref in [content["schema"].get("$ref", "")]
+        if ref
+    }
+
+    assert {"HomeIn", "CommentIn", "AppealIn", "FlagIn", "ResolvedIn"} <= bodies
+    open_to_anything = sorted(
+        name
+        for name in bodies
+        if components[name].get("additionalProperties") is not False
+        and "oneOf" not in components[name]
+    )
+    assert open_to_anything == []

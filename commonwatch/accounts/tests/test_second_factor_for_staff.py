@@ -192,3 +192,13 @@ def test_an_operator_is_staff_too(client, db):
     sign_in(client, user)
 
     assert client.get("/admin/").status_code == 200
+
+
+def test_a_residents_token_on_staff_work_is_told_it_is_not_their_role(client, cast):
+    """Not sent off to sign in with a second factor that would change nothing."""
+    _token, raw = services.create_api_token(user=cast["resident"], name="script")
+
+    response = client.get("/api/v1/moderation/queue", HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Your role does not give access to this endpoint."

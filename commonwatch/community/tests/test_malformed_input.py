@@ -144,3 +144,39 @@ def test_a_nul_character_is_refused_by_field_not_a_500(client, reader, url, payl
 
 def test_an_unknown_filter_on_the_map_page_is_refused(client, reader):
     assert client.get(reverse("community:map"), {"period": "zzz"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("put", "/api/v1/me/home", {"lat": 39.74, "lng": -104.99, "radius_mi": 1, "extra": 1}),
+        ("post", "/api/v1/posts/{post}/comments", {"body": "Seen it.", "bodyy": "typo"}),
+        ("put", "/api/v1/posts/{post}/resolved", {"resolved": True, "found": True}),
+    ],
+)
+def test_a_field_the_endpoint_does_not_know_is_refused_by_name(client, method, path, body):
+    """A misspelt field is never dropped in silence while the rest is carried out."""
+    author = resident_at(*CENTER)
+    post = published(author)
+    client.force_login(author)
+
+    answer = getattr(client, method)(
+        path.format(post=post.pk), body, content_type="application/json"
+    )
+
+    [error] = answer.json()["detail"]
+    assert answer.status_code == 422 and error["type"] == "extra_forbidden"
+    assert not post.comments.exists() and Post.objects.get(pk=post.pk).resolved_at is None
+
+
+def test_a_post_sent_with_a_field_it_does_not_have_is_not_made(client):
+    client.force_login(resident_at(*CENTER))
+    form = {"category": "safety", "title": "Gate open", "body": "All night.", "lat": 39.74}
+
+    answer = client.post("/api/v1/posts", {**form, "lng": -104.99, "urgent": "yes"})
+
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == [
+        {"loc": ["body", "urgent"], "msg": "A post has no such field.", "type": "value_error"}
+    ]
+    assert not Post.objects.exists()

@@ -122,6 +122,18 @@ def test_the_form_reads_the_time_in_the_authors_zone(client, author):
     assert abs(post.occurred_at - local) < timedelta(minutes=1)
 
 
+@pytest.mark.parametrize("offset", ["abc", "99999"])
+def test_a_zone_the_page_could_not_tell_is_said_beside_the_time(client, author, offset):
+    client.force_login(author)
+
+    answer = client.post("/feed/new/", {**FORM, "category": "safety", "utc_offset": offset})
+
+    page = answer.content.decode()
+    said = "This page could not tell your device&#x27;s time zone: reload it, then send again."
+    assert answer.status_code == 200 and not Post.objects.exists()
+    assert page.index(said) > page.index('name="occurred_at"')
+
+
 def test_a_file_that_is_not_a_photo_is_named_beside_the_files_field(client, author):
     client.force_login(author)
     files = [upload("cat.jpg", jpeg_with_gps()), upload("notes.jpg", b"just some text")]
@@ -141,6 +153,29 @@ def test_the_api_refuses_a_future_time(client, author):
     response = client.post("/api/v1/posts", {**FORM, "category": "safety", "occurred_at": future})
     assert response.status_code == 422
     assert "in the future" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("occurred_at", "said"),
+    [
+        ("yesterday", "give a date and time in ISO 8601"),
+        ("2026-12-01T10:00:00", "give the date and time with its time zone"),
+    ],
+)
+def test_the_api_names_one_rule_for_when_it_happened_under_the_form_field(
+    client, author, occurred_at, said
+):
+    client.force_login(author)
+
+    refused = client.post(
+        "/api/v1/posts", {**FORM, "category": "safety", "occurred_at": occurred_at}
+    )
+    left_out = client.post("/api/v1/posts", {**FORM, "category": "safety", "occurred_at": ""})
+
+    [error] = refused.json()["detail"]
+    assert (refused.status_code, error["loc"]) == (422, ["form", "occurred_at"])
+    assert said in error["msg"] and "leave it out" in error["msg"]
+    assert left_out.status_code == 201  # an empty field is one left out: now
 
 
 # --- Photo descriptions (alt text) --------------------------------------------------------

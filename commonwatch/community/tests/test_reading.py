@@ -329,6 +329,25 @@ def test_the_author_resolves_on_the_page_and_through_the_api(client, author, nei
     assert read_only.status_code == 403
 
 
+@pytest.mark.parametrize("said", ["yes", 1, "on", None])
+def test_resolved_is_true_or_false_and_nothing_like_it(client, author, said):
+    post = published(author, title="Lost cat", category="lost_pet")
+
+    api = client.put(
+        f"/api/v1/posts/{post.pk}/resolved",
+        {"resolved": said},
+        content_type="application/json",
+        **bearer(author),
+    )
+
+    assert api.status_code == 422 and api.json()["detail"][0]["loc"] == [
+        "body",
+        "payload",
+        "resolved",
+    ]
+    assert Post.objects.get(pk=post.pk).resolved_at is None
+
+
 def test_only_a_published_post_is_marked_resolved(client, author, neighbor):
     """A pending or rejected post is seen by nobody but its author: no "Found" label on
     it, refused by the service, the page and the API alike (409, saying why)."""

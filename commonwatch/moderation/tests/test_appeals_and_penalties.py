@@ -220,12 +220,15 @@ def test_the_api_tells_the_author_alone_which_rule_their_post_broke(client, auth
 def test_the_api_takes_appeals_and_decides_them(client, author, mod):
     post = _rejected(author, mod)
     client.force_login(author)
-    made = client.post(
-        "/api/v1/appeals",
-        {"post_id": post.pk, "comment_id": post.pk, "statement": "Both?"},
-        content_type="application/json",
-    )
-    assert made.status_code == 422
+    for neither_or_both in ({}, {"post_id": post.pk, "comment_id": post.pk}):
+        made = client.post(
+            "/api/v1/appeals",
+            {**neither_or_both, "statement": "Which one?"},
+            content_type="application/json",
+        )
+        [error] = made.json()["detail"]
+        assert (made.status_code, error["loc"]) == (422, ["body", "post_id"])
+        assert error["msg"] == "Give post_id or comment_id: the one rejected item you appeal."
     made = client.post(
         "/api/v1/appeals",
         {"post_id": post.pk, "statement": "It was my car."},
