@@ -115,13 +115,14 @@ def send_digest(*, user_id: int) -> bool:
         if not alerts:
             return False
         posts = Post.objects.in_bulk([alert.subject_id for alert in alerts])
+        unsubscribe = unsubscribe_url(user)
         body = render_to_string(
             "community/digest_email.txt",
             {
                 "posts": [posts[a.subject_id] for a in alerts],
                 "site_url": settings.SITE_URL.rstrip("/"),
                 "settings_url": absolute(reverse("notifications:settings")),
-                "unsubscribe_url": unsubscribe_url(user),
+                "unsubscribe_url": unsubscribe,
             },
         )
         queue_email(
@@ -129,7 +130,7 @@ def send_digest(*, user_id: int) -> bool:
             body=body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[user.email],
-            headers=email_headers(user),
+            headers=email_headers(unsubscribe),
         )
         mark_emailed([alert.pk for alert in alerts])
     return True

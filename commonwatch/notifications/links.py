@@ -30,10 +30,11 @@ def unsubscribe_url(user) -> str:
     return absolute(reverse("notifications:unsubscribe", args=[unsubscribe_token(user)]))
 
 
-def email_headers(user) -> dict[str, str]:
-    """List-Unsubscribe with one-click POST (RFC 2369, RFC 8058) for a person's e-mail."""
+def email_headers(unsubscribe: str) -> dict[str, str]:
+    """List-Unsubscribe with one-click POST (RFC 2369, RFC 8058) for a person's e-mail:
+    the same link (unsubscribe_url) as the one its text writes out."""
     return {
-        "List-Unsubscribe": f"<{unsubscribe_url(user)}>",
+        "List-Unsubscribe": f"<{unsubscribe}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
 

@@ -150,6 +150,7 @@ def _push(notification: Notification, message) -> None:
 def _email(notification: Notification, message) -> None:
     user, kind = notification.recipient, get(notification.kind)
     topic, thread = kind.topic_of(notification.subject_id), _thread_mute_path(notification, kind)
+    unsubscribe = links.unsubscribe_url(user)
     body = render_to_string(
         "notifications/instant_email.txt",
         {
@@ -161,7 +162,7 @@ def _email(notification: Notification, message) -> None:
                 links.mute_url(links.mute_topic_token(user, kind.code, topic))
             ),
             "settings_url": links.absolute("/notifications/settings/"),
-            "unsubscribe_url": links.unsubscribe_url(user),
+            "unsubscribe_url": unsubscribe,
         },
     )
     with transaction.atomic():
@@ -170,7 +171,7 @@ def _email(notification: Notification, message) -> None:
             body=body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[user.email],
-            headers=links.email_headers(user),
+            headers=links.email_headers(unsubscribe),
         )
         Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
 
@@ -192,19 +193,31 @@ def choose(*, user, kind: str, topic: str = "", delivery: str) -> None:
     try:
         offered = get(kind)
     except LookupError:
-        raise ValidationError(_("There is no such kind of notification.")) from None
+        raise ValidationError({"kind": _("There is no such kind of notification.")}) from None
     if topic not in offered.topic_codes():
-        raise ValidationError(
-            _("%(kind)s has no topic %(topic)r.") % {"kind": offered.label, "topic": topic}
-        )
+        raise ValidationError({"topic": _topic_refused(offered, topic)})
     if delivery not in offered.deliveries:
         labels = [str(label) for value, label in Delivery.choices if value in offered.deliveries]
         raise ValidationError(
-            _("%(kind)s can be: %(ways)s.") % {"kind": offered.label, "ways": ", ".join(labels)}
+            {
+                "delivery": _("%(kind)s can be: %(ways)s.")
+                % {"kind": offered.label, "ways": ", ".join(labels)}
+            }
         )
     Preference.objects.update_or_create(
         user=user, kind=kind, topic=topic, defaults={"delivery": delivery}
     )
+
+
+def _topic_refused(offered, topic: str) -> str:
+    """Why a topic was refused, naming the ones there are."""
+    if not offered.topics:
+        return _("%(kind)s has no topics: leave topic out.") % {"kind": offered.label}
+    return _("%(kind)s has no topic “%(topic)s”; its topics are: %(topics)s.") % {
+        "kind": offered.label,
+        "topic": topic,
+        "topics": ", ".join(offered.topic_codes()),
+    }
 
 
 def unsubscribe_from_email(user) -> int:
@@ -222,12 +235,13 @@ def set_quiet_hours(*, user, starts: time | None, ends: time | None, time_zone: 
     """Quiet hours from `starts` to `ends` in the person's time zone; none when both are
     empty or the same."""
     if (starts is None) != (ends is None):
-        raise ValidationError(_("Give both times, or neither for no quiet hours."))
+        field = "ends" if ends is None else "starts"
+        raise ValidationError({field: _("Give both times, or neither for no quiet hours.")})
     if starts is None or starts == ends:
         QuietHours.objects.filter(user=user).delete()
         return
     if time_zone not in zone_names():
-        raise ValidationError(_("Choose a time zone from the list."))
+        raise ValidationError({"time_zone": _("Choose a time zone from the list.")})
     QuietHours.objects.update_or_create(
         user=user, defaults={"starts": starts, "ends": ends, "time_zone": time_zone}
     )

@@ -106,6 +106,7 @@ def test_the_api_lists_and_switches_choices(client):
         ("tests.thing", "huge", "push"),
         ("tests.thing", "big", "fax"),
         ("no.such.kind", "big", "email"),
+        ("tests.thing", "", "push"),
     ],
 )
 def test_what_cannot_be_chosen_is_a_422_and_changes_nothing(client, kind, topic, delivery):
@@ -119,6 +120,11 @@ def test_what_cannot_be_chosen_is_a_422_and_changes_nothing(client, kind, topic,
     )
     assert response.status_code == 422
     assert not Preference.objects.exists()
+    [error] = response.json()["detail"]
+    wrong = "kind" if kind == "no.such.kind" else "delivery" if delivery == "fax" else "topic"
+    assert error["loc"][0] == "body" and error["loc"][-1] == wrong
+    if wrong == "topic":
+        assert "its topics are: big" in error["msg"]
 
 
 def test_a_read_only_token_cannot_change_choices(client):
