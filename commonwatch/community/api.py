@@ -25,6 +25,8 @@ from .models import MAX_DESCRIPTION_CHARS, Category
 from .search import search_words
 
 router = Router(tags=["feed"])
+# A browser's form may carry its CSRF token as a field, as Django's check accepts it.
+CSRF_FIELD = "csrfmiddlewaretoken"
 READ = api_access(needs(policies.READ))
 WRITE = api_access(needs(policies.WRITE))
 RESOLVE = api_access(needs(policies.RESOLVE))
@@ -312,7 +314,7 @@ def create_post(request, payload: Form[PostIn], media: File[list[UploadedFile]] 
         raise ValidationError({"media": _("Send photos and videos as files, not as text.")})
     if stray := sorted(set(request.FILES) - {"media"}):
         raise ValidationError({name: _("Send this as text, not as a file.") for name in stray})
-    if unknown := sorted(set(request.POST) - set(PostIn.model_fields)):
+    if unknown := sorted(set(request.POST) - set(PostIn.model_fields) - {CSRF_FIELD}):
         raise ValidationError({name: _("A post has no such field.") for name in unknown})
     post = services.submit_post(author=request.auth, uploads=media or [], **payload.dict())
     return Status(201, selectors.post_card(post, request.auth))
