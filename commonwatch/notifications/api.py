@@ -59,6 +59,9 @@ class PushDeviceIn(Input):
 
     endpoint: text(min_length=1, max_length=1000)
     keys: PushKeysIn
+    expirationTime: float | None = Field(  # noqa: N815 (the browser's own name)
+        None, description="As the browser gives it; the push service says when it ends."
+    )
 
 
 class PushDeviceGone(Input):

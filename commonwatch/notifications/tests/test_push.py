@@ -40,7 +40,8 @@ def _with_device(client, push_service, name="phone"):
     _token, raw = accounts.create_api_token(user=resident, name="phone", scope="write")
     response = client.post(
         "/api/v1/notifications/push/devices",
-        {"endpoint": push_service.endpoint(name), "keys": browser.keys()},
+        # As a browser's PushSubscription.toJSON() gives it (push.js sends it whole).
+        {"endpoint": push_service.endpoint(name), "expirationTime": None, "keys": browser.keys()},
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {raw}",
     )
