@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from functools import cache
 from pathlib import Path
 
 import av
@@ -48,9 +49,12 @@ def clip_of(camera: Camera, *, recorded_at=None, data: bytes | None = None, **fi
     )
 
 
+@cache
 def exported_video(shade: int = 0, *, creation_time: str = "") -> bytes:
     """A short MP4 as another camera app exports it: `shade` makes its bytes differ from
-    another's, `creation_time` (ISO 8601) is written in its container's tags."""
+    another's, `creation_time` (ISO 8601) is written in its container's tags. The same
+    arguments give the same bytes: x264 on a busy machine did not always (a file
+    "already imported" then looked new)."""
     with tempfile.TemporaryDirectory() as workdir:
         path = Path(workdir) / "export.mp4"
         with av.open(str(path), mode="w", format="mp4") as container:

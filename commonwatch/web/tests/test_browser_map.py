@@ -96,11 +96,12 @@ def test_the_map_draws_streets_hexagons_points_and_live_posts(open_asgi_page):
 
     # Zoomed in, each post in view is a marker at its approximate point, named for
     # screen readers.
-    for _ in range(6):
+    for _ in range(6):  # one step at a time, each drawn before the next
         if incident_map.get_attribute("data-view") == "points":
             break
+        zoom = int(incident_map.get_attribute("data-zoom"))
         page.page.locator(".leaflet-control-zoom-in").click()
-        page.page.wait_for_timeout(500)
+        expect(incident_map).to_have_attribute("data-zoom", str(zoom + 1))
     expect(incident_map).to_have_attribute("data-view", "points")
     expect(incident_map.locator(".leaflet-marker-icon.marker-crime")).to_have_count(1)
     # A diamond, as in the legend: Leaflet's own transform on the marker leaves it be.

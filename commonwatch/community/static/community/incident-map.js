@@ -82,6 +82,7 @@
         drawn.clearLayers();
         var count = data.resolution === null ? drawPoints(data.points) : drawHexagons(data.hexagons);
         el.dataset.view = data.resolution === null ? "points" : "hexagons";
+        el.dataset.zoom = String(zoom);  // the zoom this data was drawn for
         more.hidden = !data.more;
         el.dataset.loaded = String(count);
         if (el.dataset.ready !== "true") { performance.mark("map-ready"); } // bench/http_phone.py
