@@ -165,7 +165,7 @@ class TooSoon(Schema):
 
 
 # What every operation may answer besides success, and what signed-in ones add.
-ALWAYS = {400: Error, 413: Error, 422: FieldErrors}
+ALWAYS = {400: Error, 413: Error, 415: Error, 422: FieldErrors}
 SIGNED_IN = {401: Error, 403: Error, 404: Error, 409: Error}
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.operation import PathView
+from pydantic import BaseModel
 
 from commonwatch.accounts.access import ApiAccess, DenyUndeclared, challenge
 from commonwatch.accounts.api import router as accounts_router
@@ -23,6 +24,7 @@ from commonwatch.media.api import router as media_router
 from commonwatch.moderation.api import router as moderation_router
 from commonwatch.notifications.api import router as notifications_router
 
+from .api_parser import StrictParser, UnreadableJSON, UnsupportedBody
 from .json_renderer import FastJSONRenderer
 
 # Two ways to sign in, as access.ApiAccess accepts them: either one will do.
@@ -35,6 +37,13 @@ SIGN_INS = {
         "description": "The browser's session; unsafe methods also send X-CSRFToken.",
     },
 }
+
+
+# Reads take their fields in the query string; every operation with a body is a write;
+# a write's fields are in its form or its JSON body, as ninja's 422s locate them.
+READS = frozenset({"GET", "HEAD"})
+SENT_IN_BODY = frozenset({"body", "form"})
+FORMS = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
 
 
 class ReadableByHead(PathView):
@@ -71,6 +80,23 @@ class CommonwatchAPI(NinjaAPI):
                     router.path_operations[path] = ReadableByHead.of(view)
         return routers
 
+    def validation_error_from_error_contexts(self, error_contexts):
+        """Where a field is, said one way: ninja names the parameter a body's schema came
+        in by (`["body", "payload", "lat"]`), which a client never sent; the services'
+        own field errors say `["body", "lat"]`, and so does this."""
+        error = super().validation_error_from_error_contexts(error_contexts)
+        wrappers = {
+            name
+            for context in error_contexts
+            for name, field in context.model.model_fields.items()
+            if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)
+        }
+        for detail in error.errors:
+            where, *inside = detail["loc"]
+            if where in SENT_IN_BODY and inside and inside[0] in wrappers:
+                detail["loc"] = (where, *inside[1:])
+        return error
+
     def get_openapi_schema(self, *args, **kwargs):
         """ninja names one scheme per auth class; ours takes a token or a session."""
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -93,6 +119,7 @@ api = CommonwatchAPI(
     docs_url=None,
     auth=DenyUndeclared(),
     renderer=FastJSONRenderer(),
+    parser=StrictParser(),
 )
 api.add_router("/", accounts_router)
 api.add_router("/", cameras_router)
@@ -104,17 +131,16 @@ api.add_router("/", clips_router)
 api.add_router("/", clip_uploads_router)
 
 
-# Reads take their fields in the query string; every operation with a body is a write.
-READS = frozenset({"GET", "HEAD"})
-
-
 @api.exception_handler(ValidationError)
 def field_errors(request, exc: ValidationError):
     """A service's ValidationError becomes a 422 with one message per field, located
-    where it was sent as ninja's own 422 says (a read's query, else the body); `type` is
+    where it was sent as ninja's own 422 says (a read's query, a form, or the body); `type` is
     the error's code where the service gave one (needs_specific_details)."""
     errors = exc.error_dict if hasattr(exc, "error_dict") else {"__all__": exc.error_list}
-    where = "query" if request.method in READS else "body"
+    if request.method in READS:
+        where = "query"
+    else:
+        where = "form" if request.content_type in FORMS else "body"
     detail = [
         {"loc": [where, field], "msg": message, "type": error.code or "value_error"}
         for field, field_errors in errors.items()
@@ -150,9 +176,17 @@ def http_error(request, exc: HttpError):
     """ninja's own answers (401, 403 from the sign-in check), with the headers the
     protocol an endpoint speaks puts on every answer (tus: Tus-Resumable); a 401 says
     how to authenticate, and what was wrong with a token sent (WWW-Authenticate)."""
-    response = api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
-    if exc.status_code == 401:
+    status, detail = exc.status_code, str(exc)
+    if isinstance(exc.__cause__, UnsupportedBody | UnreadableJSON):
+        # ninja answers 400 to any body its parser refused; say why, and a body that is
+        # not JSON at all is the wrong media type (415, RFC 9110 §15.5.16).
+        status = 415 if isinstance(exc.__cause__, UnsupportedBody) else 400
+        detail = str(exc.__cause__)
+    response = api.create_response(request, {"detail": detail}, status=status)
+    if status == 401:
         response["WWW-Authenticate"] = challenge(exc)
+    if status == 415:
+        response["Accept"] = "application/json"
     for name, value in getattr(request, "protocol_headers", {}).items():
         response[name] = value
     return response

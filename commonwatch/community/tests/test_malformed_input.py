@@ -177,6 +177,71 @@ def test_a_post_sent_with_a_field_it_does_not_have_is_not_made(client):
 
     assert answer.status_code == 422
     assert answer.json()["detail"] == [
-        {"loc": ["body", "urgent"], "msg": "A post has no such field.", "type": "value_error"}
+        {"loc": ["form", "urgent"], "msg": "A post has no such field.", "type": "value_error"}
     ]
     assert not Post.objects.exists()
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
+def test_a_json_body_sent_as_another_media_type_is_refused_with_a_415(client, reader, content_type):
+    """A body is read as JSON only when it says it is JSON: a form's or a text's bytes
+    that happen to parse are not taken as something else than what was sent."""
+    post = Post.objects.get()
+
+    response = client.post(
+        f"/api/v1/posts/{post.pk}/comments", json.dumps({"body": "Hi"}), content_type=content_type
+    )
+
+    assert response.status_code == 415
+    assert response["Accept"] == "application/json"
+    assert "Content-Type: application/json" in response.json()["detail"]
+    assert not post.comments.exists()
+
+
+def test_a_body_said_to_be_json_that_is_not_says_where_it_broke(client, reader):
+    post = Post.objects.get()
+
+    response = client.post(
+        f"/api/v1/posts/{post.pk}/comments", b'{"body": "Hi",}', content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("The body is not valid JSON: ")
+    assert not post.comments.exists()
+
+
+def test_a_json_based_media_type_is_read_as_json(client, reader):
+    post = Post.objects.get()
+
+    response = client.post(
+        f"/api/v1/posts/{post.pk}/comments",
+        json.dumps({"body": "Hi"}),
+        content_type="application/merge-patch+json; charset=utf-8",
+    )
+
+    assert response.status_code == 201
+    assert post.comments.get().body == "Hi"
+
+
+def test_a_query_parameter_given_twice_is_refused_by_name(client, reader):
+    response = client.get("/api/v1/feed?period=week&period=day&category=crime")
+
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"loc": ["query", "period"], "msg": "Give this parameter once.", "type": "value_error"}
+    ]
+
+
+def test_a_field_error_names_where_the_client_sent_the_field_not_the_apis_parameter(client, reader):
+    """ninja's own 422 and a service's say the same place: the body or the form, then the
+    field, never the name of the handler's parameter (`payload`)."""
+    post = Post.objects.get()
+
+    missing = client.post(
+        f"/api/v1/posts/{post.pk}/comments", "{}", content_type="application/json"
+    )
+    empty_form = client.post("/api/v1/posts", {"title": "Gate open"})
+
+    assert [error["loc"] for error in missing.json()["detail"]] == [["body", "body"]]
+    assert ["form", "category"] in [error["loc"] for error in empty_form.json()["detail"]]
+    assert all(len(error["loc"]) == 2 for error in empty_form.json()["detail"])

@@ -139,7 +139,7 @@ def test_the_api_answers_422_with_a_code_then_accepts_as_written(client, author)
     assert asked.status_code == 422
     (error,) = asked.json()["detail"]
     assert error["type"] == "needs_specific_details"
-    assert error["loc"] == ["body", "body"] and PROMPT in error["msg"]
+    assert error["loc"] == ["form", "body"] and PROMPT in error["msg"]
     assert sent.status_code == 201 and sent.json()["status"] == "pending"
     assert Post.objects.get().held_by_check == "profiling"
 

@@ -340,11 +340,7 @@ def test_resolved_is_true_or_false_and_nothing_like_it(client, author, said):
         **bearer(author),
     )
 
-    assert api.status_code == 422 and api.json()["detail"][0]["loc"] == [
-        "body",
-        "payload",
-        "resolved",
-    ]
+    assert api.status_code == 422 and api.json()["detail"][0]["loc"] == ["body", "resolved"]
     assert Post.objects.get(pk=post.pk).resolved_at is None
 
 
