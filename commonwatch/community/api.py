@@ -12,7 +12,7 @@ from django.views.decorators.gzip import gzip_page
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
-from pydantic import BaseModel, BeforeValidator, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, field_validator, model_validator
 
 from commonwatch.accounts.access import api_access, needs
 from commonwatch.accounts.selectors import home_of
@@ -235,6 +235,18 @@ class PostEdit(Input):
     descriptions: list[DescriptionIn] = Field(
         default_factory=list, max_length=4, description="New descriptions of the post's photos."
     )
+
+    @field_validator("descriptions")
+    @classmethod
+    def each_photo_once(cls, descriptions: list[DescriptionIn]) -> list[DescriptionIn]:
+        """Two texts for one photo would leave one of them silently unsaved."""
+        ids = [item.id for item in descriptions]
+        if twice := sorted({media_id for media_id in ids if ids.count(media_id) > 1}):
+            ids_given = ", ".join(map(str, twice))
+            raise ValueError(
+                _("Describe each photo once: %(ids)s given twice.") % {"ids": ids_given}
+            )
+        return descriptions
 
 
 class CommentIn(Input):

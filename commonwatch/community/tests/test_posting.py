@@ -263,6 +263,26 @@ def test_the_author_corrects_a_description_and_neighbors_see_it(client, author, 
     )
 
 
+def test_an_edit_describing_one_photo_twice_is_refused_and_changes_nothing(client, author):
+    post = _photo_post(author, description="A red bicycle")
+    media_id = post.media.get().media_file_id
+    client.force_login(author)
+    twice = [{"id": media_id, "description": "Blue"}, {"id": media_id, "description": "Green"}]
+
+    response = client.put(
+        f"/api/v1/posts/{post.pk}",
+        {"category": "safety", "title": "Changed", "body": post.body, "descriptions": twice},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "descriptions"]
+    assert f"{media_id} given twice" in error["msg"]
+    post.refresh_from_db()
+    assert post.title != "Changed" and post.media.get().description == "A red bicycle"
+
+
 def test_the_file_input_accepts_heic_and_knows_the_size_limits(client, author, settings):
     client.force_login(author)
     page = client.get("/feed/new/").content.decode()
