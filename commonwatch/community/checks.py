@@ -17,6 +17,8 @@ import re
 
 from django.utils.translation import gettext as _
 
+from commonwatch.core.plain_text import as_read
+
 from . import profiling
 
 MAX_TITLE_CHARS = 120
@@ -38,6 +40,7 @@ STREET_ADDRESS = re.compile(
 
 
 def _contact_details(text: str) -> list[str]:
+    text = as_read(text)
     reasons = []
     if PHONE.search(text):
         reasons.append(_("Remove the phone number: posts must not share private contact details."))
@@ -58,7 +61,7 @@ def _contact_details(text: str) -> list[str]:
 def describes_person_by_race_alone(text: str) -> bool:
     """True when a person is described by race or origin without details that tell
     them apart (community.profiling reads the words; docs/moderation-checks.md)."""
-    return profiling.read(text).by_race_alone
+    return profiling.read(as_read(text)).by_race_alone
 
 
 NEEDS_DETAILS = "needs_specific_details"
@@ -78,7 +81,7 @@ PERSON_PROMPT = _(
 def person_details_prompt(text: str) -> str:
     """What the author is asked to add when the text describes someone by race alone;
     empty when it does not. Run it only on text within its length limit."""
-    reading = profiling.read(text)
+    reading = profiling.read(as_read(text))
     if not reading.by_race_alone:
         return ""
     words = ", ".join(f"“{words}”" for words in dict.fromkeys(reading.mentions))
@@ -98,7 +101,7 @@ def check_text(*, title: str, body: str, max_body: int = MAX_BODY_CHARS) -> list
         reasons.append(_("Keep the text under %(n)d characters.") % {"n": max_body})
     if reasons:
         return reasons
-    if not body.strip():
+    if not as_read(body).strip():
         reasons.append(_("Write what happened: the text is empty."))
     reasons += _contact_details(f"{title}\n{body}")
     return reasons

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from commonwatch.audit.services import record
 from commonwatch.core import outbox
 from commonwatch.core.errors import Conflict, NotAllowed
+from commonwatch.core.plain_text import as_stored
 from commonwatch.core.policies import can, require
 from commonwatch.geo.points import require_point
 from commonwatch.geo.services import rebuild_tallies
@@ -91,7 +92,7 @@ def _clean_descriptions(descriptions) -> list[str]:
     automatic checks refuse in a post (they are shown to every reader as alt text)."""
     cleaned = []
     for text in descriptions:
-        text = (text or "").strip()
+        text = as_stored(text or "")
         if len(text) > MAX_DESCRIPTION_CHARS:
             raise ValidationError(
                 {
@@ -172,14 +173,15 @@ def submit_post(
     if len(descriptions) > len(uploads):
         raise ValidationError({"descriptions": _("There is a description without its photo.")})
     descriptions += [""] * (len(uploads) - len(descriptions))
+    title, body = as_stored(title), as_stored(body)
     held_by_check = _require_text_passes(title=title, body=body, as_written=as_written)
     for upload in uploads:
         _check_upload(upload)
     post = Post(
         author=author,
         category=category,
-        title=title.strip(),
-        body=body.strip(),
+        title=title,
+        body=body,
         occurred_at=occurred_at,
         created_at=now,
         media_count=len(uploads),
@@ -245,8 +247,9 @@ def edit_post(
     post nobody sees yet (waiting or rejected) takes the edit and goes to review."""
     _require_author(author, post)
     _require_category(category)
+    title, body = as_stored(title), as_stored(body)
     held_by_check = _require_text_passes(title=title, body=body, as_written=as_written)
-    edited = {"category": category, "title": title.strip(), "body": body.strip()}
+    edited = {"category": category, "title": title, "body": body}
     with transaction.atomic():
         post = transitions.lock_post(post.pk, transitions.EDITABLE)
         edited["descriptions"] = _descriptions_of(post, descriptions)
@@ -403,10 +406,10 @@ def add_comment(*, author, post: Post, body: str, as_written: bool = False) -> C
     if not can(author, WRITE):
         raise NotAllowed(_("Only residents can comment."), code="not_resident")
     hooks.require_may_post(author)
+    body = as_stored(body)
     held_by_check = _require_text_passes(
         title="", body=body, as_written=as_written, max_body=MAX_COMMENT_CHARS
     )
-    body = body.strip()
     with transaction.atomic():
         post = transitions.lock_post(
             post.pk,

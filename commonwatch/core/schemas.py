@@ -14,6 +14,8 @@ from django.utils.dateparse import datetime_re, parse_datetime
 from ninja import Schema
 from pydantic import BeforeValidator, ConfigDict, Field
 
+from .plain_text import without_hidden
+
 
 class Input(Schema):
     """A request's body: a field the operation does not know is refused, never ignored
@@ -24,7 +26,7 @@ class Input(Schema):
 
 def _not_a_boolean(value):
     if isinstance(value, bool):
-        raise ValueError("must be a number, not true or false")
+        raise ValueError("Must be a number, not true or false")
     return value
 
 
@@ -45,8 +47,10 @@ NO_NUL = r"^[^\x00]*$"
 
 def text(*, max_length: int, min_length: int = 0):
     """A string within its length limit and without NUL characters, which PostgreSQL's
-    text columns cannot hold (the pattern puts that rule in the document too)."""
-    return Annotated[str, Field(min_length=min_length, max_length=max_length, pattern=NO_NUL)]
+    text columns cannot hold (the pattern puts that rule in the document too), nor
+    characters that reorder or hide what others will read (core.plain_text)."""
+    limits = Field(min_length=min_length, max_length=max_length, pattern=NO_NUL)
+    return Annotated[str, BeforeValidator(without_hidden), limits]
 
 
 def _empty_is_none(value):
@@ -62,7 +66,7 @@ def any_or(choices):
 # Every time zone in use lies within UTC-12 and UTC+14; the databases refuse far larger
 # offsets (PostgreSQL: "time zone displacement out of range") with an error, not a 422.
 MAX_UTC_OFFSET = timedelta(hours=14)
-TOO_FAR_FROM_UTC = "a time zone is at most 14 hours from UTC"
+TOO_FAR_FROM_UTC = "A time zone is at most 14 hours from UTC"
 
 
 def _a_moment(value):
@@ -78,7 +82,7 @@ def _a_moment(value):
         raise ValueError(_no_such_moment(value)) from None
     if moment is None:
         raise ValueError(
-            "give a date and time in ISO 8601, such as 2026-12-01T18:30 (read in the site's "
+            "Give a date and time in ISO 8601, such as 2026-12-01T18:30 (read in the site's "
             "or your time zone) or 2026-12-01T18:30+01:00, or leave it out"
         )
     offset = moment.utcoffset()
@@ -90,7 +94,7 @@ def _a_moment(value):
         else:
             moment.astimezone(UTC)
     except OverflowError:
-        raise ValueError("this date and time is out of range") from None
+        raise ValueError("This date and time is out of range") from None
     return moment
 
 
@@ -101,7 +105,7 @@ def _no_such_moment(value: str) -> str:
     try:
         parse_datetime(value[:zone_at])
     except ValueError:
-        return "there is no such date or time"
+        return "There is no such date or time"
     return TOO_FAR_FROM_UTC
 
 
@@ -117,7 +121,7 @@ def _a_zoned_moment(value):
     moment = _a_moment(value)
     if moment is not None and moment.utcoffset() is None:
         raise ValueError(
-            "give the date and time with its time zone, such as 2026-12-01T18:30-07:00 "
+            "Give the date and time with its time zone, such as 2026-12-01T18:30-07:00 "
             "or 2026-12-01T18:30Z, or leave it out"
         )
     return moment

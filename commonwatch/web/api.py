@@ -43,6 +43,7 @@ SIGN_INS = {
 # a write's fields are in its form or its JSON body, as ninja's 422s locate them.
 READS = frozenset({"GET", "HEAD"})
 SENT_IN_BODY = frozenset({"body", "form"})
+PYDANTIC_VALUE_ERROR = "Value error, "
 FORMS = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
 
 
@@ -81,9 +82,10 @@ class CommonwatchAPI(NinjaAPI):
         return routers
 
     def validation_error_from_error_contexts(self, error_contexts):
-        """Where a field is, said one way: ninja names the parameter a body's schema came
-        in by (`["body", "payload", "lat"]`), which a client never sent; the services'
-        own field errors say `["body", "lat"]`, and so does this."""
+        """Field errors said one way, as the services' own say them: where the field was
+        sent and its name (ninja adds the parameter a body's schema came in by,
+        `["body", "payload", "lat"]`, which a client never sent), and the message a
+        validator wrote without pydantic's "Value error, " before it."""
         error = super().validation_error_from_error_contexts(error_contexts)
         wrappers = {
             name
@@ -95,6 +97,10 @@ class CommonwatchAPI(NinjaAPI):
             where, *inside = detail["loc"]
             if where in SENT_IN_BODY and inside and inside[0] in wrappers:
                 detail["loc"] = (where, *inside[1:])
+            if detail["msg"].startswith(PYDANTIC_VALUE_ERROR):
+                said = detail["msg"].removeprefix(PYDANTIC_VALUE_ERROR)
+                detail["msg"] = said[:1].upper() + said[1:]
+            detail.pop("ctx", None)
         return error
 
     def get_openapi_schema(self, *args, **kwargs):

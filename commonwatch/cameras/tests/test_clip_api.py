@@ -127,11 +127,11 @@ def test_a_position_the_list_did_not_give_is_named_as_a_query_parameter(client, 
 @pytest.mark.parametrize(
     ("moment", "reason"),
     [
-        ("2026-11-20T00:00:00+20:00", "a time zone is at most 14 hours from UTC"),
-        ("2026-11-20T00:00:00+99:00", "a time zone is at most 14 hours from UTC"),
-        ("2026-11-20T00:00:00-99", "a time zone is at most 14 hours from UTC"),
-        ("0001-01-01T00:00:00+05:00", "this date and time is out of range"),
-        ("9999-12-31T23:00", "this date and time is out of range"),  # read in Denver's zone
+        ("2026-11-20T00:00:00+20:00", "A time zone is at most 14 hours from UTC"),
+        ("2026-11-20T00:00:00+99:00", "A time zone is at most 14 hours from UTC"),
+        ("2026-11-20T00:00:00-99", "A time zone is at most 14 hours from UTC"),
+        ("0001-01-01T00:00:00+05:00", "This date and time is out of range"),
+        ("9999-12-31T23:00", "This date and time is out of range"),  # read in Denver's zone
     ],
 )
 def test_a_time_no_database_can_hold_is_a_422(client, library, moment, reason):
@@ -151,7 +151,7 @@ def test_a_date_or_time_that_does_not_exist_is_a_422_in_our_words(client, librar
     answer = client.get("/api/v1/clips", {"from": moment})
 
     assert answer.status_code == 422
-    assert answer.json()["detail"][0]["msg"] == "Value error, there is no such date or time"
+    assert answer.json()["detail"][0]["msg"] == "There is no such date or time"
 
 
 @pytest.mark.parametrize("moment", ["yesterday", "20/11/2026", "1763596800"])

@@ -134,3 +134,26 @@ def test_text_over_its_limit_is_refused_before_any_pattern_reads_it(monkeypatch)
     reasons = check_text(title="x", body="a@" * 1_000_000)
 
     assert reasons == ["Keep the text under 4000 characters."]
+
+
+@pytest.mark.parametrize(
+    ("body", "word"),
+    [
+        ("Call me at 303\u200b-555-0142", "phone"),
+        ("Call me at ３０３-５５５-０１４２", "phone"),
+        ("Write to b\u200bo\u200bb@ex\u200bample.com", "e-mail"),
+        ("He lives at 1234 Elm\u2060 Street", "street address"),
+    ],
+)
+def test_characters_a_reader_does_not_see_hide_nothing_from_the_checks(body, word):
+    assert any(word in reason for reason in check_text(title="Heads up", body=body))
+
+
+def test_a_text_of_only_invisible_characters_is_empty():
+    assert check_text(title="x", body="\u200b\u2060\u200d") == [
+        "Write what happened: the text is empty."
+    ]
+
+
+def test_a_description_by_race_alone_split_by_a_zero_width_space_still_asks_for_details():
+    assert describes_person_by_race_alone("a bl\u200back guy walking around looking at houses")

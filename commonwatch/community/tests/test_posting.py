@@ -158,8 +158,8 @@ def test_the_api_refuses_a_future_time(client, author):
 @pytest.mark.parametrize(
     ("occurred_at", "said"),
     [
-        ("yesterday", "give a date and time in ISO 8601"),
-        ("2026-12-01T10:00:00", "give the date and time with its time zone"),
+        ("yesterday", "Give a date and time in ISO 8601"),
+        ("2026-12-01T10:00:00", "Give the date and time with its time zone"),
     ],
 )
 def test_the_api_names_one_rule_for_when_it_happened_under_the_form_field(
@@ -476,3 +476,29 @@ def test_the_edit_form_goes_on_from_the_edit_waiting(client, author):
     page = client.get(f"/feed/posts/{post.pk}/edit/").content.decode()
     assert '<option value="crime" selected>' in page
     assert "still waiting for a moderator" in page
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        # Shown right to left, this read "1234 Elm Street": kept, it reads as typed.
+        ("Lives at \u202eteertS mlE 4321\u202c now", "Lives at teertS mlE 4321 now"),
+        ("Call me at \u202e2410-555-303\u202c", "Call me at 2410-555-303"),
+        ("An override left open \u202eruns on", "An override left open runs on"),
+    ],
+)
+def test_characters_that_reorder_what_readers_see_are_not_kept(author, sent, kept):
+    post = submit(author, title="\u2067Heads up\u2069", body=sent)
+
+    assert (post.title, post.body) == ("Heads up", kept)
+
+
+def test_a_title_or_text_of_invisible_characters_is_refused_by_field(client, author):
+    client.force_login(author)
+    form = {"category": "safety", "lat": CENTER[0], "lng": CENTER[1]}
+
+    response = client.post("/api/v1/posts", form | {"title": "\u200b\u200b", "body": "\u200b"})
+
+    assert response.status_code == 422
+    assert {error["loc"][-1] for error in response.json()["detail"]} >= {"title"}
+    assert not Post.objects.exists()
