@@ -36,7 +36,7 @@ from .models import (
     Role,
     validate_one_line,
 )
-from .policies import ACCEPT, CREATE, MANAGE
+from .policies import ACCEPT, CREATE, MANAGE, VIEW
 
 INVITATION_DAYS = 7
 INVITATIONS_PER_HOUR = 20  # per admin: a mistake or a stolen session, not a mailing list
@@ -361,6 +361,30 @@ def revoke_membership(*, admin, membership: Membership) -> Membership:
     return membership
 
 
+def leave_organization(*, member, organization: Organization) -> Membership:
+    """A member leaves on their own, on the record; its last admin names another first,
+    as when an admin is removed. Their invitations there are withdrawn with them."""
+    require(member, VIEW, organization)
+    with transaction.atomic():
+        Organization.objects.select_for_update().filter(pk=organization.pk).first()
+        membership = (
+            Membership.objects.select_for_update()
+            .filter(organization=organization, user=member, revoked_at=None)
+            .first()
+        )
+        if membership is None:
+            raise Conflict(_("This membership has ended already."))
+        admins = organization.memberships.filter(role=Role.ADMIN, revoked_at=None)
+        if membership.role == Role.ADMIN and not admins.exclude(pk=membership.pk).exists():
+            raise Conflict(
+                _("An organization keeps at least one admin: make another member admin first.")
+            )
+        _end(membership, by=member, action="organizations.membership.left")
+        refresh_staff_flags(member)
+        forget_memberships(member)
+    return membership
+
+
 def _lock_admins(admin, organization: Organization) -> None:
     """One change of admins at a time per organization: two admins removing or demoting
     each other at once must not both succeed and leave it without one. The acting admin's
@@ -434,13 +458,13 @@ def end_memberships_of_closed_account(user, what_they_wrote: str) -> None:
     forget_memberships(user)
 
 
-def _end(membership: Membership, *, by) -> None:
+def _end(membership: Membership, *, by, action: str = "organizations.membership.revoked") -> None:
     membership.revoked_at, membership.revoked_by = timezone.now(), by
     membership.save(update_fields=["revoked_at", "revoked_by"])
     record(
         actor=by,
         actor_role=_acting_as(by, membership.organization),
-        action="organizations.membership.revoked",
+        action=action,
         target=membership,
         data={"user": membership.user_id, "organization": membership.organization_id},
     )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("<slug:slug>/", views.organization, name="organization"),
     path("<slug:slug>/invite/", views.invite, name="invite"),
+    path("<slug:slug>/leave/", views.leave, name="leave"),
     path("<slug:slug>/members/<int:membership_id>/revoke/", views.revoke, name="revoke"),
     path("<slug:slug>/members/<int:membership_id>/role/", views.change_role, name="change_role"),
     path(

@@ -92,6 +92,22 @@ def revoke(request, slug: str, membership_id: int):
     return redirect("organizations:organization", slug=org.slug)
 
 
+@access(needs(VIEW))
+@require_POST
+def leave(request, slug: str):
+    """Left: to the person's organizations, with a note. Refused (its last admin): back
+    to the organization's page saying why."""
+    org = selectors.organization_for(request.user, slug)
+    left = report_outcome(
+        request,
+        lambda: services.leave_organization(member=request.user, organization=org),
+        _("You have left %(name)s.") % {"name": org.name},
+    )
+    if not left:
+        return redirect("organizations:organization", slug=org.slug)
+    return redirect("organizations:mine" if request.user.holds_staff_membership else "web:home")
+
+
 @access(needs(MANAGE))
 @require_POST
 def change_role(request, slug: str, membership_id: int):

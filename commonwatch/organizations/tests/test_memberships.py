@@ -135,6 +135,45 @@ def test_the_last_admin_cannot_be_removed(agency_admin):
         revoke_membership(admin=agency_admin, membership=agency_admin.memberships.get())
 
 
+def test_an_officer_leaves_the_agency_and_loses_access_at_once(client, agency_admin):
+    agency = agency_admin.memberships.get().organization
+    officer = member_of(agency)
+    sign_in(client, officer)
+    page = reverse("organizations:organization", args=[agency.slug])
+    assert b"Leave this organization" in client.get(page).content
+
+    left = client.post(reverse("organizations:leave", args=[agency.slug]), follow=True)
+
+    assert f"You have left {agency.name}." in left.content.decode()
+    assert client.get(page).status_code == 403
+    officer.refresh_from_db()
+    assert not officer.staff_rules_apply
+    entry = audited("organizations.membership.left")[-1]
+    assert (entry.actor_id, entry.data["user"]) == (officer.pk, officer.pk)
+    assert Membership.objects.get(user=officer).revoked_by == officer
+
+
+def test_the_last_admin_is_told_to_name_another_before_leaving(client, agency_admin):
+    agency = agency_admin.memberships.get().organization
+    sign_in(client, agency_admin)
+
+    answer = client.post(reverse("organizations:leave", args=[agency.slug]), follow=True)
+
+    assert "make another member admin first" in answer.content.decode()
+    assert agency_admin.memberships.get().revoked_at is None
+
+
+def test_nobody_leaves_an_organization_they_are_not_in(client, cast, agency_admin):
+    agency = agency_admin.memberships.get().organization
+    outsider = member_of(organization(name="Agency Z"))
+    sign_in(client, outsider)
+
+    answer = client.post(reverse("organizations:leave", args=[agency.slug]))
+
+    assert answer.status_code == 404
+    assert agency_admin.memberships.get().revoked_at is None
+
+
 def test_an_admin_removed_during_their_own_request_removes_no_one(agency_admin):
     """Two admins removing each other at once: the one removed first, whose request
     already found them an admin, is refused once it gets the organization's lock."""

@@ -240,6 +240,7 @@ OWNERSHIP = {
         "POST",
         "/organizations/agency-a/members/{w.officer_b.pk}/revoke/",
     ),
+    "organizations:leave": ("admin_a", "POST", "/organizations/agency-b/leave/"),
     "organizations:change_role": (
         "admin_a",
         "POST",
