@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
+from commonwatch.core import shown_once
 from commonwatch.core.errors import RateLimited
 from commonwatch.geo.distance import m_to_miles
 
@@ -90,12 +91,18 @@ def account_settings(request):
 @require_http_methods(["GET", "POST"])
 def api_tokens(request):
     form = ApiTokenForm(request.POST or None)
-    new_token = None
     if request.method == "POST" and form.is_valid():
-        _token, new_token = services.create_api_token(user=request.user, **form.cleaned_data)
-        form = ApiTokenForm()
+        _token, raw = services.create_api_token(user=request.user, **form.cleaned_data)
+        # Shown once, on this page's next view (Post/Redirect/Get): only its digest is kept.
+        shown_once.keep_for_one_view(request, TOKENS_PAGE, {"token": raw})
+        return redirect("accounts:api_tokens")
+    shown = shown_once.take(request, TOKENS_PAGE) if request.method == "GET" else None
+    new_token = shown["token"] if shown else None
     context = {"form": form, "tokens": tokens_of(request.user), "new_token": new_token}
-    return render(request, "accounts/api_tokens.html", context)
+    return shown_once.not_cached(render(request, "accounts/api_tokens.html", context))
+
+
+TOKENS_PAGE = "accounts:api_tokens"
 
 
 @access(SIGNED_IN)

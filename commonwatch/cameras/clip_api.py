@@ -28,8 +28,8 @@ class ClipOut(Schema):
     camera_name: str
     recorded_at: datetime
     recorded_at_source: str = Field(
-        description="upload (sent with the clip), file (read from the video) or arrival "
-        "(unknown: when it arrived)."
+        description="upload (sent with the clip), file (read from the video), name (read "
+        "from the file's name by an import) or arrival (unknown: when it arrived)."
     )
     received_at: datetime
     source: str

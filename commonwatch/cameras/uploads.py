@@ -363,7 +363,9 @@ def _finish(upload: ClipUpload, sha256: str) -> None:
             upload_name=name,
             size=upload.length,
             received_sha256=sha256,
-            recorded_at=recorded_at_of(upload.metadata) or timezone.now(),
+            # None without one: the clip stands at its arrival, marked as such, until
+            # processing reads the file's creation_time (cameras.clips.ready_hook).
+            recorded_at=recorded_at_of(upload.metadata),
             source=upload.source,
             original_name=upload.metadata.get("filename", ""),
         )

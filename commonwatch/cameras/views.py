@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from commonwatch.accounts.access import access, needs
 from commonwatch.accounts.selectors import home_of
+from commonwatch.core import shown_once
 from commonwatch.core.forms import add_errors
 
 from . import selectors, services
@@ -38,9 +39,9 @@ def new_camera(request):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            # Shown once, in this answer: only its digest is kept.
-            context = {"camera": camera, "new_token": token, "registered": True}
-            return render(request, "cameras/camera_token.html", context)
+            # Shown once, on the token page's next view: only its digest is kept.
+            _show_token_once(request, camera, token, registered=True)
+            return redirect("cameras:token", camera_id=camera.pk)
     home = home_of(request.user)
     context = {"form": form, "camera": None, "center": (home.lat, home.lng) if home else None}
     return render(request, "cameras/camera_form.html", context)
@@ -102,12 +103,30 @@ def camera_token(request, camera_id: int):
     """The device token's state; POST `rotate` makes a new one (shown once). Revoking
     asks first, on a page of its own (revoke_token)."""
     camera = selectors.camera_for_owner(request.user, camera_id)
-    context = {"camera": camera, "new_token": None}
     if request.method == "POST" and request.POST.get("action") == "rotate":
-        context["new_token"] = services.rotate_device_token(owner=request.user, camera=camera)
-    elif request.method == "POST":
+        token = services.rotate_device_token(owner=request.user, camera=camera)
+        _show_token_once(request, camera, token)
+        return redirect("cameras:token", camera_id=camera.pk)
+    if request.method == "POST":
+        context = {"camera": camera, "new_token": None}
         return render(request, "cameras/camera_token.html", context, status=400)
-    return render(request, "cameras/camera_token.html", context)
+    shown = shown_once.take(request, _token_page(camera)) or {}
+    context = {
+        "camera": camera,
+        "new_token": shown.get("token"),
+        "registered": shown.get("registered", False),
+    }
+    return shown_once.not_cached(render(request, "cameras/camera_token.html", context))
+
+
+def _token_page(camera) -> str:
+    return f"cameras:token:{camera.pk}"
+
+
+def _show_token_once(request, camera, token: str, *, registered: bool = False) -> None:
+    """The new device token, for the token page's next view only (Post/Redirect/Get)."""
+    secret = {"token": token, "registered": registered}
+    shown_once.keep_for_one_view(request, _token_page(camera), secret)
 
 
 @access(OWNER)

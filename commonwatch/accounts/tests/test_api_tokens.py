@@ -28,8 +28,8 @@ def _create_on_page(client, name="backup script", scope="read") -> str:
     response = client.post(
         reverse("accounts:api_tokens"), {"name": name, "scope": scope, "lifetime_days": 30}
     )
-    assert response.status_code == 200
-    return RAW_TOKEN.search(response.content).group(1).decode()
+    assert (response.status_code, response["Location"]) == (302, reverse("accounts:api_tokens"))
+    return RAW_TOKEN.search(client.get(response["Location"]).content).group(1).decode()
 
 
 def test_a_new_token_is_shown_once_and_only_its_digest_is_stored(client, resident):
@@ -47,6 +47,21 @@ def test_a_new_token_is_shown_once_and_only_its_digest_is_stored(client, residen
     assert raw.encode() not in again.content
     assert token.prefix.encode() in again.content
     assert b"<code>Authorization: Bearer <var>your-token</var></code>" in again.content
+
+
+def test_reloading_after_creating_a_token_makes_no_other_and_shows_it_no_more(client, resident):
+    client.force_login(resident)
+    page = reverse("accounts:api_tokens")
+
+    created = client.post(page, {"name": "backup script", "scope": "read", "lifetime_days": 30})
+    shown = client.get(created["Location"])
+    reloaded = client.get(page)
+
+    raw = RAW_TOKEN.search(shown.content).group(1).decode()
+    assert "no-store" in shown["Cache-Control"]
+    assert raw.encode() not in reloaded.content
+    assert ApiToken.objects.filter(user=resident).count() == 1
+    assert raw not in str(dict(client.session))  # not kept in the session past its view
 
 
 def test_a_bearer_token_reads_my_profile_and_sets_my_home_without_csrf(resident):

@@ -438,9 +438,32 @@ def too_old_message(days: int) -> str:
 
 
 def _drop(file: ClipImportFile, outcome: str, reason: str) -> None:
-    transaction.on_commit(partial(media_storage().delete, file.upload_name))
+    """The file is not made a clip. Its bytes go to the next copy of the same video in
+    this import, which was counted as already imported only because this one was kept:
+    that copy waits for its own turn (its name may say when it was recorded). With no
+    such copy, the bytes are deleted once this commits."""
+    heir = _next_copy(file)
+    if heir is None:
+        transaction.on_commit(partial(media_storage().delete, file.upload_name))
+    else:
+        heir.outcome, heir.reason, heir.upload_name = ImportOutcome.WAITING, "", file.upload_name
+        heir.save(update_fields=["outcome", "reason", "upload_name"])
+        outbox.put(IMPORT_FILE, file_id=heir.pk)
     file.outcome, file.reason, file.upload_name = outcome, reason[:300], ""
     file.save(update_fields=["outcome", "reason", "upload_name"])
+
+
+def _next_copy(file: ClipImportFile) -> ClipImportFile | None:
+    """The first later file of the import with the same bytes that no bytes were kept
+    for, as a copy of this one (keep_bytes, _record); call it under the import's lock."""
+    copies = ClipImportFile.objects.filter(
+        clip_import_id=file.clip_import_id,
+        sha256=file.sha256,
+        outcome=ImportOutcome.ALREADY,
+        clip__isnull=True,
+        upload_name="",
+    )
+    return copies.exclude(pk=file.pk).order_by("pk").first()
 
 
 def clips_lost(clip_ids) -> None:

@@ -36,9 +36,12 @@ def test_registering_a_camera_keeps_its_exact_point_and_shows_its_token_once(cli
 
     response = client.post(reverse("cameras:new"), FORM)
 
-    assert response.status_code == 200
-    raw = shown_token(response)
     camera = Camera.objects.get(owner=resident)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cameras:token", args=[camera.pk])
+    shown = client.get(response["Location"])
+    assert "“Front door” is registered." in shown.content.decode()
+    raw = shown_token(shown)
     assert (camera.name, camera.kind, camera.brand) == ("Front door", "doorbell", "Ring")
     assert (camera.exact_lat, camera.exact_lng) == (PLACE["lat"], PLACE["lng"])
     assert (camera.lat, camera.lng) == approximate_location(PLACE["lat"], PLACE["lng"])
@@ -50,6 +53,21 @@ def test_registering_a_camera_keeps_its_exact_point_and_shows_its_token_once(cli
     again = client.get(reverse("cameras:token", args=[camera.pk]))
     assert raw.encode() not in again.content
     assert camera.token_prefix.encode() in again.content
+
+
+def test_reloading_after_registering_a_camera_registers_no_other(client, resident):
+    client.force_login(resident)
+
+    registered = client.post(reverse("cameras:new"), FORM)
+    shown = client.get(registered["Location"])
+    reloaded = client.get(registered["Location"])
+
+    raw = shown_token(shown)
+    assert Camera.objects.filter(owner=resident).count() == 1
+    assert "no-store" in shown["Cache-Control"]
+    assert raw.encode() not in reloaded.content
+    assert b"is registered" not in reloaded.content
+    assert raw not in str(dict(client.session))  # not kept in the session past its view
 
 
 def test_the_new_camera_form_defaults_to_aggregate_and_audio_off_and_opens_near_home(client):

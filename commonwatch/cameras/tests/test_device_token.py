@@ -28,7 +28,9 @@ def test_rotating_on_the_page_shows_a_new_token_once_and_the_old_one_stops(clien
     first = services.rotate_device_token(owner=resident, camera=camera)
     client.force_login(resident)
 
-    response = client.post(reverse("cameras:token", args=[camera.pk]), {"action": "rotate"})
+    response = client.post(
+        reverse("cameras:token", args=[camera.pk]), {"action": "rotate"}, follow=True
+    )
 
     second = shown_token(response)
     assert second != first
@@ -38,13 +40,30 @@ def test_rotating_on_the_page_shows_a_new_token_once_and_the_old_one_stops(clien
     assert _actions(camera) == ["cameras.token.created", "cameras.token.rotated"]
 
 
+def test_reloading_after_making_a_new_token_makes_no_other(client, resident):
+    camera = CameraFactory(owner=resident)
+    client.force_login(resident)
+    page = reverse("cameras:token", args=[camera.pk])
+
+    made = client.post(page, {"action": "rotate"})
+    raw = shown_token(client.get(made["Location"]))
+    reloaded = client.get(page)
+
+    assert (made.status_code, made["Location"]) == (302, page)
+    assert camera_for_device_token(raw) == camera  # still the camera's token
+    assert raw.encode() not in reloaded.content
+    assert _actions(camera) == ["cameras.token.created"]
+
+
 def test_the_new_token_is_in_the_header_sentence_with_a_copy_button_first(client, resident):
     """What the owner copies into the camera: the header, whole, with this very token."""
     camera = CameraFactory(owner=resident)
     services.rotate_device_token(owner=resident, camera=camera)
     client.force_login(resident)
 
-    response = client.post(reverse("cameras:token", args=[camera.pk]), {"action": "rotate"})
+    response = client.post(
+        reverse("cameras:token", args=[camera.pk]), {"action": "rotate"}, follow=True
+    )
 
     raw = shown_token(response)
     page = response.content.decode()

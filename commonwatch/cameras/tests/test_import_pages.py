@@ -313,3 +313,29 @@ def test_nothing_of_another_owners_clips_is_linked_or_told(client, camera):
     assert "Imported: 1" in shown and "Already imported: 1" in shown
     assert not CLIP_LINK.search(shown)
     assert clip_link(neighbors) not in shown
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "camera-export.mp4",  # no time in its name or its file
+        "2026-10-01T09-00-00.mp4",  # older than the 30 days clips are kept
+        "2099-01-01T09-00-00.mp4",  # in the future
+    ],
+)
+def test_a_copy_skipped_for_its_time_does_not_make_a_later_copy_a_duplicate(client, camera, first):
+    yesterday = timezone.localtime() - timezone.timedelta(days=1)
+    dated = yesterday.strftime("VID_%Y%m%d_%H%M%S.mp4")
+    same = exported_video(22)
+    archive = zip_of(**{first: same, dated: same})
+
+    response = client.post(PAGE, {"camera": camera.pk, "archive": archive})
+
+    shown = client.get(response["Location"]).content.decode()
+    assert "Imported: 1" in shown and "Skipped: 1" in shown
+    assert "Already imported: 0" in shown
+    assert "already among your clips" not in shown
+    clip = Clip.objects.get(camera=camera)
+    assert clip.original_name == dated
+    assert clip_link(clip) in shown
+    assert ClipImport.objects.get().state == ImportState.DONE

@@ -21,7 +21,7 @@ from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.cameras import uploads
 from commonwatch.cameras.models import Camera, Clip, ClipKeeping, ClipSource, ClipUpload
 from commonwatch.media.storage import media_storage
-from commonwatch.media.tests.factories import short_video
+from commonwatch.media.tests.factories import bright_video, short_video
 
 from .factories import CameraFactory
 from .tus_client import (
@@ -329,6 +329,41 @@ def test_a_signed_in_owner_uploads_to_one_of_their_cameras(camera):
     assert "one of your cameras" in someone_elses.json()["detail"]
     assert done.status_code == 204
     assert Clip.objects.get().source == ClipSource.BROWSER
+
+
+def _browser_upload(camera, data: bytes) -> Client:
+    """Send `data` as the upload page does: signed in, a camera and a filename, no
+    recorded_at. The signed-in client, to look at the result."""
+    client = Client(enforce_csrf_checks=True)
+    sign_in(client, camera.owner)
+    client.get(reverse("accounts:home"))  # the page sets the CSRF cookie
+    csrf = {"HTTP_X_CSRFTOKEN": client.cookies["csrftoken"].value}
+    location = start(client, len(data), csrf, camera=camera.pk, filename="b.mp4")
+    assert patch(client, location, data, 0, **csrf).status_code == 204
+    return client
+
+
+def test_a_clip_sent_without_recorded_at_takes_its_files_creation_time(camera):
+    client = _browser_upload(camera, bright_video(creation_time="2026-11-25T08:00:00Z"))
+
+    (listed,) = client.get("/api/v1/clips").json()["clips"]
+    page = client.get(reverse("clips:clip", args=[listed["id"]]))
+
+    assert datetime.fromisoformat(listed["recorded_at"]) == datetime(2026, 11, 25, 8, tzinfo=UTC)
+    assert listed["recorded_at_source"] == "file"
+    assert b"(read from the video file)" in page.content
+
+
+def test_a_clip_sent_without_any_time_stands_at_its_arrival_marked_unknown(camera):
+    before = timezone.now()
+
+    client = _browser_upload(camera, bright_video())
+
+    (listed,) = client.get("/api/v1/clips").json()["clips"]
+    page = client.get(reverse("clips:library"))
+    assert before <= datetime.fromisoformat(listed["recorded_at"]) <= timezone.now()
+    assert listed["recorded_at_source"] == "arrival"
+    assert b"recorded-at time unknown: the time the clip arrived" in page.content
 
 
 def test_a_bad_recorded_at_is_refused_at_creation(client, device):
