@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from commonwatch.accounts.services import new_secret_token
 from commonwatch.audit.services import record
+from commonwatch.core.plain_text import as_stored
 from commonwatch.core.policies import require
 from commonwatch.geo.points import require_point
 from commonwatch.media import services as media_services
@@ -138,7 +139,7 @@ def _text(limit: int, *, required: str = ""):
     def check(value) -> str:
         if not isinstance(value, str) or "\x00" in value:
             raise ValidationError(_("Give this as text."))
-        value = value.strip()
+        value = as_stored(value)
         if required and not value:
             raise ValidationError(required)
         if len(value) > limit:

@@ -132,6 +132,18 @@ def test_the_owner_edits_name_point_agency_counting_and_audio(client, resident):
     assert (camera.lat, camera.lng) == approximate_location(39.75, -105.0)
 
 
+def test_a_name_keeps_no_character_that_would_reorder_the_page_around_it(client, resident):
+    """An override left open in a name ran on into the brand beside it ("X live")."""
+    camera = CameraFactory(owner=resident)
+    client.force_login(resident)
+    fields = {**FORM, "lat": "39.75", "lng": "-105.0", "agency_visibility": "hidden"}
+
+    client.post(reverse("cameras:camera", args=[camera.pk]), fields | {"name": "\u202eevil\u200b"})
+
+    camera.refresh_from_db()
+    assert camera.name == "evil"
+
+
 def test_my_cameras_lists_mine_and_never_a_neighbors(client, resident):
     mine = CameraFactory(owner=resident, name="Porch")
     CameraFactory(owner=UserFactory(), name="Neighbor's yard")
