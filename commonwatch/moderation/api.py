@@ -258,9 +258,11 @@ ClaimKind = Literal["post", "edit", "comment", "appeal"]
     "/moderation/claims/{kind}/{item_id}", response=answers({200: ClaimOut}), auth=MODERATE
 )
 def claim(request, kind: ClaimKind, item_id: int):
-    """Claim a queue item for 15 minutes: others still see it but cannot decide it."""
-    selectors.queue_item(request.auth, kind, item_id)
-    made = services.claim_item(moderator=request.auth, kind=kind, pk=item_id)
+    """Claim a queue item for 15 minutes: others still see it but cannot decide it.
+    403 if you may not decide it (your own, or an appeal of your rejection), as the
+    decision would be; 409 if another moderator holds it."""
+    item = selectors.queue_item(request.auth, kind, item_id)
+    made = services.claim_item(moderator=request.auth, kind=kind, item=item)
     return _claim_out(made)
 
 

@@ -29,7 +29,7 @@ from commonwatch.organizations.models import Kind, Membership
 
 from . import penalties, queue, trust
 from .models import Action, Appeal, AppealStatus, CheckStop, Decision, Flag, Penalty, Rule
-from .policies import MODERATE
+from .policies import MODERATE, NOT_DECIDED_BY
 
 
 def _moderated(user, queryset):
@@ -239,16 +239,6 @@ def _queued_edits(filters: QueueFilters):
     return edits
 
 
-# Who stands between a moderator and an item of each kind: its author, whom nobody
-# decides for themselves, and for an appeal the moderator who rejected (a second look).
-NOT_FOR = {
-    "post": ("author_id",),
-    "edit": ("post__author_id",),
-    "comment": ("author_id",),
-    "appeal": ("author_id", "rejection__moderator_id"),
-}
-
-
 def _queued(filters: QueueFilters) -> dict:
     """What waits, per kind, before the age filter and the moderator's scope."""
     return {
@@ -282,7 +272,7 @@ def _queue_keys(user, filters: QueueFilters, now) -> list[tuple]:
         queryset = _moderated(user, queryset)
         if cutoff:
             queryset = queryset.filter(**{f"{since}__lte": cutoff})
-        for pk, waiting, *people in queryset.values_list("pk", since, *NOT_FOR[kind]):
+        for pk, waiting, *people in queryset.values_list("pk", since, *NOT_DECIDED_BY[kind]):
             rows.append((user.pk in people, waiting, kind, pk))
     # Between items that started waiting at the same instant, a fixed order.
     return sorted(rows)
