@@ -268,7 +268,8 @@ def claim(request, kind: ClaimKind, item_id: int):
 
 @router.delete("/moderation/claims/{kind}/{item_id}", response=answers({204: None}), auth=MODERATE)
 def unclaim(request, kind: ClaimKind, item_id: int):
-    """Give back your claim on a queue item (someone else's stays)."""
+    """Give back your claim on a queue item; 409, naming who holds it, if another
+    moderator's claim runs on it (it stays theirs)."""
     selectors.queue_item(request.auth, kind, item_id)
     services.unclaim_item(moderator=request.auth, kind=kind, pk=item_id)
     return Status(204, None)

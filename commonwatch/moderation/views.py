@@ -229,8 +229,11 @@ def claim(request, kind: str, item_id: int):
     """Claim a queue item (or give the claim back), then return to the same place."""
     item = selectors.queue_item(request.user, kind, item_id)
     if request.POST.get("release"):
-        services.unclaim_item(moderator=request.user, kind=kind, pk=item_id)
-        messages.success(request, _("Claim released: others can decide it."))
+        report_outcome(
+            request,
+            lambda: services.unclaim_item(moderator=request.user, kind=kind, pk=item_id),
+            _("Claim released: others can decide it."),
+        )
     else:
         report_outcome(
             request,

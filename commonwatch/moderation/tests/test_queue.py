@@ -215,12 +215,31 @@ def test_a_claim_expires_and_can_be_released(author, mod):
     Claim.objects.update(claimed_at=timezone.now() - queue.CLAIM_FOR - timedelta(seconds=1))
     services.claim_item(moderator=other, kind="post", item=post)
     assert Claim.objects.get().moderator == other
-    services.unclaim_item(moderator=mod, kind="post", pk=post.pk)  # not theirs: stays
+    with pytest.raises(Conflict, match=f"{other.email} is working on this item"):
+        services.unclaim_item(moderator=mod, kind="post", pk=post.pk)  # not theirs: stays
     assert Claim.objects.get().moderator == other
     services.unclaim_item(moderator=other, kind="post", pk=post.pk)
     assert not Claim.objects.exists()
     with pytest.raises(Exception, match="Claim a post"):
         services.claim_item(moderator=mod, kind="user", item=None)
+
+
+def test_releasing_another_moderators_claim_is_refused_saying_who_holds_it(client, author, mod):
+    post = submit(author, title="Held post")
+    other = moderator()
+    services.claim_item(moderator=other, kind="post", item=post)
+    sign_in(client, mod)
+
+    api = client.delete(f"/api/v1/moderation/claims/post/{post.pk}")
+    web = client.post(f"/moderation/claims/post/{post.pk}/", {"release": "1"}, follow=True)
+
+    assert api.status_code == 409
+    assert f"{other.email} is working on this item until" in api.json()["detail"]
+    page = web.content.decode()
+    assert f"{other.email} is working on this item until" in page
+    assert "Claim released" not in page
+    assert f"Claimed by {other.email} until" in page
+    assert Claim.objects.get().moderator == other
 
 
 def test_claim_and_release_from_the_page_return_to_the_same_place(client, author, mod):
