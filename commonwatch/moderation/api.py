@@ -190,7 +190,11 @@ class LogMonthOut(Schema):
     sent_back_by_flags: int | None
     flags: int | None
     appeals: int | None
-    granted: int | None
+    granted: int | None = Field(description="Appeals granted: published as it was.")
+    granted_edit_asked: int | None = Field(
+        description="Appeals granted by asking the author for an edit: the penalty step "
+        "lifted, the post back with its author, reviewed again once changed."
+    )
     denied: int | None
     warnings: int | None
     pauses: int | None

@@ -533,7 +533,8 @@ class LogMonth:
     sent_back_by_flags: int | None = 0
     flags: int | None = 0
     appeals: int | None = 0
-    granted: int | None = 0
+    granted: int | None = 0  # published as it was
+    granted_edit_asked: int | None = 0  # granted, the post back with its author for an edit
     denied: int | None = 0
     warnings: int | None = 0
     pauses: int | None = 0
@@ -610,6 +611,7 @@ def moderation_log(months: int = LOG_MONTHS) -> ModerationLog:
             rejected=Q(action=Action.REJECT),
             sent_back_by_flags=Q(action=Action.REQUEUE, moderator_name=""),
             granted=Q(action=Action.GRANT_APPEAL),
+            granted_edit_asked=Q(action=Action.REQUEST_CHANGES),
             denied=Q(action=Action.DENY_APPEAL),
         ),
         _by_month(Flag.objects.filter(created_at__gte=start), "created_at", flags=everything),
