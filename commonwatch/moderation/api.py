@@ -190,7 +190,11 @@ class LogMonthOut(Schema):
     sent_back_by_flags: int | None
     flags: int | None
     appeals: int | None
-    granted: int | None
+    granted: int | None = Field(description="Appeals granted: published as it was.")
+    granted_edit_asked: int | None = Field(
+        description="Appeals granted by asking the author for an edit: the penalty step "
+        "lifted, the post back with its author, reviewed again once changed."
+    )
     denied: int | None
     warnings: int | None
     pauses: int | None
@@ -258,15 +262,18 @@ ClaimKind = Literal["post", "edit", "comment", "appeal"]
     "/moderation/claims/{kind}/{item_id}", response=answers({200: ClaimOut}), auth=MODERATE
 )
 def claim(request, kind: ClaimKind, item_id: int):
-    """Claim a queue item for 15 minutes: others still see it but cannot decide it."""
-    selectors.queue_item(request.auth, kind, item_id)
-    made = services.claim_item(moderator=request.auth, kind=kind, pk=item_id)
+    """Claim a queue item for 15 minutes: others still see it but cannot decide it.
+    403 if you may not decide it (your own, or an appeal of your rejection), as the
+    decision would be; 409 if another moderator holds it."""
+    item = selectors.queue_item(request.auth, kind, item_id)
+    made = services.claim_item(moderator=request.auth, kind=kind, item=item)
     return _claim_out(made)
 
 
 @router.delete("/moderation/claims/{kind}/{item_id}", response=answers({204: None}), auth=MODERATE)
 def unclaim(request, kind: ClaimKind, item_id: int):
-    """Give back your claim on a queue item (someone else's stays)."""
+    """Give back your claim on a queue item; 409, naming who holds it, if another
+    moderator's claim runs on it (it stays theirs)."""
     selectors.queue_item(request.auth, kind, item_id)
     services.unclaim_item(moderator=request.auth, kind=kind, pk=item_id)
     return Status(204, None)

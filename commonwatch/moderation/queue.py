@@ -73,7 +73,9 @@ def claim(moderator, item: str) -> Claim:
 
 
 def unclaim(moderator, item: str) -> None:
-    """Give one's own claim back (someone else's is left alone)."""
+    """Give one's own claim back; Conflict, naming who holds it, if another moderator's
+    claim runs on the item (it stays theirs). Nothing to give back is no error."""
+    require_unclaimed(moderator, item)
     Claim.objects.filter(item=item, moderator=moderator).delete()
 
 

@@ -29,7 +29,7 @@ from commonwatch.organizations.models import Kind, Membership
 
 from . import penalties, queue, trust
 from .models import Action, Appeal, AppealStatus, CheckStop, Decision, Flag, Penalty, Rule
-from .policies import MODERATE
+from .policies import MODERATE, NOT_DECIDED_BY
 
 
 def _moderated(user, queryset):
@@ -239,16 +239,6 @@ def _queued_edits(filters: QueueFilters):
     return edits
 
 
-# Who stands between a moderator and an item of each kind: its author, whom nobody
-# decides for themselves, and for an appeal the moderator who rejected (a second look).
-NOT_FOR = {
-    "post": ("author_id",),
-    "edit": ("post__author_id",),
-    "comment": ("author_id",),
-    "appeal": ("author_id", "rejection__moderator_id"),
-}
-
-
 def _queued(filters: QueueFilters) -> dict:
     """What waits, per kind, before the age filter and the moderator's scope."""
     return {
@@ -282,7 +272,7 @@ def _queue_keys(user, filters: QueueFilters, now) -> list[tuple]:
         queryset = _moderated(user, queryset)
         if cutoff:
             queryset = queryset.filter(**{f"{since}__lte": cutoff})
-        for pk, waiting, *people in queryset.values_list("pk", since, *NOT_FOR[kind]):
+        for pk, waiting, *people in queryset.values_list("pk", since, *NOT_DECIDED_BY[kind]):
             rows.append((user.pk in people, waiting, kind, pk))
     # Between items that started waiting at the same instant, a fixed order.
     return sorted(rows)
@@ -543,7 +533,8 @@ class LogMonth:
     sent_back_by_flags: int | None = 0
     flags: int | None = 0
     appeals: int | None = 0
-    granted: int | None = 0
+    granted: int | None = 0  # published as it was
+    granted_edit_asked: int | None = 0  # granted, the post back with its author for an edit
     denied: int | None = 0
     warnings: int | None = 0
     pauses: int | None = 0
@@ -620,6 +611,7 @@ def moderation_log(months: int = LOG_MONTHS) -> ModerationLog:
             rejected=Q(action=Action.REJECT),
             sent_back_by_flags=Q(action=Action.REQUEUE, moderator_name=""),
             granted=Q(action=Action.GRANT_APPEAL),
+            granted_edit_asked=Q(action=Action.REQUEST_CHANGES),
             denied=Q(action=Action.DENY_APPEAL),
         ),
         _by_month(Flag.objects.filter(created_at__gte=start), "created_at", flags=everything),

@@ -22,7 +22,7 @@ from commonwatch.community.models import Comment, Post, PostRevision, Status
 from commonwatch.core.errors import Conflict, NotAllowed
 from commonwatch.core.policies import require
 
-from . import notices, penalties, queue, trust
+from . import notices, penalties, policies, queue, trust
 from .models import Action, Appeal, AppealStatus, CheckStop, Decision, Flag, Rule
 from .policies import MODERATE
 
@@ -30,12 +30,14 @@ MAX_REASON_CHARS = 1000
 FORMER_MODERATOR = "a former moderator"  # stands for a closed account's address
 
 
-def _require_moderator(user, about=None) -> None:
-    """A moderator, and not the author of what they decide: nobody passes their own
-    post, comment, edit or appeal (DESIGN: a second look is someone else's)."""
-    require(user, MODERATE)
-    if about is not None and about.author_id == user.pk:
-        raise NotAllowed(_("You wrote this: another moderator decides it."))
+def require_decider(moderator, kind: str, item) -> None:
+    """The one check of who may decide a queue item, asked by every decision and by a
+    claim (a claim by someone who may not decide would only block who may): a
+    moderator, and not one policies.NOT_DECIDED_BY names for it."""
+    require(moderator, MODERATE)
+    reason = policies.why_not_decider(moderator, kind, item)
+    if reason:
+        raise NotAllowed(reason)
 
 
 # How each decision is named in the audit trail: moderation.<post|comment>.<verb>.
@@ -109,7 +111,7 @@ def _rejection_reason(reason: str, rule: str) -> str:
 
 
 def approve_post(*, moderator, post: Post, reason: str = "") -> Post:
-    _require_moderator(moderator, about=post)
+    require_decider(moderator, "post", post)
     reason = _reason(reason)
     with transaction.atomic():
         queue.require_unclaimed(moderator, queue.key("post", post.pk))
@@ -125,7 +127,7 @@ def approve_post(*, moderator, post: Post, reason: str = "") -> Post:
 
 
 def reject_post(*, moderator, post: Post, reason: str, rule: str) -> Post:
-    _require_moderator(moderator, about=post)
+    require_decider(moderator, "post", post)
     reason = _rejection_reason(reason, rule)
     with transaction.atomic():
         queue.require_unclaimed(moderator, queue.key("post", post.pk))
@@ -159,7 +161,7 @@ def _penalize(*, moderator, target, reason: str, rule: str, post=None, comment=N
 
 def requeue_post(*, moderator, post: Post, reason: str) -> Post:
     """Take a published post down into the queue again (one moderator suffices)."""
-    _require_moderator(moderator)
+    require(moderator, MODERATE)
     reason = _reason(reason)
     with transaction.atomic():
         post = transitions.send_back(
@@ -225,7 +227,7 @@ def flag_post(*, user, post: Post, reason: str, note: str = "") -> Flagged:
 
 def keep_post(*, moderator, post: Post, reason: str = "") -> Post:
     """A flagged post that stayed published stays so: its flags are answered."""
-    _require_moderator(moderator, about=post)
+    require_decider(moderator, "post", post)
     reason = _reason(reason)
     with transaction.atomic():
         post = transitions.lock_post(
@@ -279,7 +281,7 @@ def _withdraw(appeals, *, actor) -> None:
 
 
 def approve_comment(*, moderator, comment: Comment, reason: str = "") -> Comment:
-    _require_moderator(moderator, about=comment)
+    require_decider(moderator, "comment", comment)
     reason = _reason(reason)
     with transaction.atomic():
         queue.require_unclaimed(moderator, queue.key("comment", comment.pk))
@@ -290,7 +292,7 @@ def approve_comment(*, moderator, comment: Comment, reason: str = "") -> Comment
 
 
 def reject_comment(*, moderator, comment: Comment, reason: str, rule: str) -> Comment:
-    _require_moderator(moderator, about=comment)
+    require_decider(moderator, "comment", comment)
     reason = _rejection_reason(reason, rule)
     with transaction.atomic():
         queue.require_unclaimed(moderator, queue.key("comment", comment.pk))
@@ -341,7 +343,7 @@ def appeal(*, author, statement: str, post: Post | None = None, comment=None) ->
 def apply_edit(*, moderator, revision: PostRevision) -> Post:
     """An author's edit of a published post, applied from the queue: like any item,
     only by whoever holds its claim (or anyone, when nobody does)."""
-    _require_moderator(moderator, about=revision.post)
+    require_decider(moderator, "edit", revision)
     with transaction.atomic():
         queue.require_unclaimed(moderator, queue.key("edit", revision.pk))
         post = community_services.approve_edit(moderator=moderator, revision=revision)
@@ -352,7 +354,7 @@ def apply_edit(*, moderator, revision: PostRevision) -> Post:
 
 def turn_down_edit(*, moderator, revision: PostRevision, note: str) -> PostRevision:
     """The published text stays and the author reads the note; claims as for apply_edit."""
-    _require_moderator(moderator, about=revision.post)
+    require_decider(moderator, "edit", revision)
     with transaction.atomic():
         queue.require_unclaimed(moderator, queue.key("edit", revision.pk))
         revision = community_services.reject_edit(moderator=moderator, revision=revision, note=note)
@@ -383,7 +385,7 @@ def decide_appeal(
     an author's edit or delete does), so a grant and an edit at once wait for each
     other instead of deadlocking.
     """
-    _require_moderator(moderator, about=appeal)
+    require_decider(moderator, "appeal", appeal)
     answer = (answer or "").strip()
     if not answer:
         raise ValidationError({"answer": _("Tell the author why: the answer is shown to them.")})
@@ -394,7 +396,6 @@ def decide_appeal(
     decided = _("This appeal has already been decided.")
     with transaction.atomic():
         rejection = Decision.objects.get(appeal__pk=appeal.pk)
-        require_second_look(moderator, rejection)
         if ask_for_edit and not rejection.post_id:
             raise ValidationError(
                 {"action": _("Only a post can go back to its author for an edit.")}
@@ -422,14 +423,6 @@ def decide_appeal(
     return appeal
 
 
-def require_second_look(moderator, rejection: Decision) -> None:
-    """An appeal is decided by another moderator than the one who rejected."""
-    if rejection.moderator_id == moderator.pk:
-        raise NotAllowed(
-            _("You rejected this; another moderator decides the appeal, for a second look.")
-        )
-
-
 def record_check_stops(rules) -> None:
     """community.hooks: the automatic checks stopped a text, for these rules. Counted
     per rule and month, nothing else kept (the public log reads it)."""
@@ -454,14 +447,17 @@ def _reverse_rejection(rejection: Decision) -> Post | Comment:
     return target
 
 
-def claim_item(*, moderator, kind: str, pk: int):
-    """The moderator takes a queue item for queue.CLAIM_FOR; others cannot decide it."""
-    _require_moderator(moderator)
+def claim_item(*, moderator, kind: str, item):
+    """The moderator takes a queue item (the post, edit, comment or appeal the queue
+    shows) for queue.CLAIM_FOR; others cannot decide it. Only one who may decide it may
+    claim it, refused for the same reason the decision would be."""
     if kind not in queue.KINDS:
+        require(moderator, MODERATE)
         raise ValidationError({"kind": _("Claim a post, an edit, a comment or an appeal.")})
-    return queue.claim(moderator, queue.key(kind, pk))
+    require_decider(moderator, kind, item)
+    return queue.claim(moderator, queue.key(kind, item.pk))
 
 
 def unclaim_item(*, moderator, kind: str, pk: int) -> None:
-    _require_moderator(moderator)
+    require(moderator, MODERATE)
     queue.unclaim(moderator, queue.key(kind, pk))

@@ -227,14 +227,17 @@ def decide_appeal(request, appeal_id: int):
 @require_POST
 def claim(request, kind: str, item_id: int):
     """Claim a queue item (or give the claim back), then return to the same place."""
-    selectors.queue_item(request.user, kind, item_id)
+    item = selectors.queue_item(request.user, kind, item_id)
     if request.POST.get("release"):
-        services.unclaim_item(moderator=request.user, kind=kind, pk=item_id)
-        messages.success(request, _("Claim released: others can decide it."))
+        report_outcome(
+            request,
+            lambda: services.unclaim_item(moderator=request.user, kind=kind, pk=item_id),
+            _("Claim released: others can decide it."),
+        )
     else:
         report_outcome(
             request,
-            lambda: services.claim_item(moderator=request.user, kind=kind, pk=item_id),
+            lambda: services.claim_item(moderator=request.user, kind=kind, item=item),
             _("Claimed for 15 minutes: others see it is yours and cannot decide it."),
         )
     return _back_to_queue(request)

@@ -24,6 +24,7 @@ MONTH_COLUMNS = (
     ("flags", gettext_lazy("Flags")),
     ("appeals", gettext_lazy("Appeals")),
     ("granted", gettext_lazy("Granted")),
+    ("granted_edit_asked", gettext_lazy("Granted, edit asked")),
     ("denied", gettext_lazy("Denied")),
     ("warnings", gettext_lazy("Warnings")),
     ("pauses", gettext_lazy("Posting paused")),

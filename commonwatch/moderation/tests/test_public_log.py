@@ -49,6 +49,33 @@ def test_the_log_counts_this_months_moderation(activity):
     assert by_rule[Rule.FALSE] == (0, 1)
 
 
+def test_an_appeal_granted_by_asking_for_an_edit_is_counted_in_its_own_column(client, db):
+    """Three appeals granted with "ask for an edit" (three, so the count is shown): the
+    log counts them, apart from those granted and published, on the page and the API."""
+    mod, second = moderator(), moderator()
+    for n in range(3):
+        author = resident_at(*CENTER)
+        post = services.reject_post(
+            moderator=mod, post=submit(author), reason="A plate.", rule=Rule.PRIVATE_INFO
+        )
+        appeal = services.appeal(author=author, post=post, statement=f"Appeal {n}.")
+        services.decide_appeal(
+            moderator=second, appeal=appeal, grant=True, ask_for_edit=True, answer="Edit it."
+        )
+
+    month = selectors.moderation_log().months[0]
+    api = client.get("/api/v1/moderation/log").json()["months"][0]
+    page = client.get("/moderation/log/").content.decode()
+
+    assert (month.appeals, month.granted, month.granted_edit_asked, month.denied) == (3, 0, 3, 0)
+    assert (api["granted"], api["granted_edit_asked"], api["denied"]) == (0, 3, 0)
+    assert '<th scope="col" role="columnheader">Granted, edit asked</th>' in page
+    row = page.split('<tbody role="rowgroup">', 1)[1].split("</tr>", 1)[0]
+    assert 'data-label="Granted">0</td>' in row
+    assert 'data-label="Granted, edit asked">3</td>' in row
+    assert "sent back to its author for an edit" in page
+
+
 def test_visitors_read_the_log_without_names_or_reasons(client, activity):
     page = client.get("/moderation/log/").content.decode()
     assert "Moderation log" in page and "Shares private information" in page

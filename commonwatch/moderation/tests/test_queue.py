@@ -190,7 +190,7 @@ def _waiting_edit(author, post, body="A new story altogether, which a moderator 
 def test_a_claimed_item_is_seen_by_others_but_decided_only_by_its_claimer(client, author, mod):
     post = submit(author, title="Claimed post")
     other = moderator()
-    services.claim_item(moderator=mod, kind="post", pk=post.pk)
+    services.claim_item(moderator=mod, kind="post", item=post)
     sign_in(client, other)
 
     page = client.get("/moderation/").content.decode()
@@ -202,7 +202,7 @@ def test_a_claimed_item_is_seen_by_others_but_decided_only_by_its_claimer(client
     post.refresh_from_db()
     assert post.status == Status.PENDING
     with pytest.raises(Conflict):
-        services.claim_item(moderator=other, kind="post", pk=post.pk)
+        services.claim_item(moderator=other, kind="post", item=post)
 
     services.approve_post(moderator=mod, post=post)
     assert not Claim.objects.exists(), "a decision releases the claim"
@@ -211,16 +211,35 @@ def test_a_claimed_item_is_seen_by_others_but_decided_only_by_its_claimer(client
 def test_a_claim_expires_and_can_be_released(author, mod):
     post = submit(author)
     other = moderator()
-    services.claim_item(moderator=mod, kind="post", pk=post.pk)
+    services.claim_item(moderator=mod, kind="post", item=post)
     Claim.objects.update(claimed_at=timezone.now() - queue.CLAIM_FOR - timedelta(seconds=1))
-    services.claim_item(moderator=other, kind="post", pk=post.pk)
+    services.claim_item(moderator=other, kind="post", item=post)
     assert Claim.objects.get().moderator == other
-    services.unclaim_item(moderator=mod, kind="post", pk=post.pk)  # not theirs: stays
+    with pytest.raises(Conflict, match=f"{other.email} is working on this item"):
+        services.unclaim_item(moderator=mod, kind="post", pk=post.pk)  # not theirs: stays
     assert Claim.objects.get().moderator == other
     services.unclaim_item(moderator=other, kind="post", pk=post.pk)
     assert not Claim.objects.exists()
     with pytest.raises(Exception, match="Claim a post"):
-        services.claim_item(moderator=mod, kind="user", pk=1)
+        services.claim_item(moderator=mod, kind="user", item=None)
+
+
+def test_releasing_another_moderators_claim_is_refused_saying_who_holds_it(client, author, mod):
+    post = submit(author, title="Held post")
+    other = moderator()
+    services.claim_item(moderator=other, kind="post", item=post)
+    sign_in(client, mod)
+
+    api = client.delete(f"/api/v1/moderation/claims/post/{post.pk}")
+    web = client.post(f"/moderation/claims/post/{post.pk}/", {"release": "1"}, follow=True)
+
+    assert api.status_code == 409
+    assert f"{other.email} is working on this item until" in api.json()["detail"]
+    page = web.content.decode()
+    assert f"{other.email} is working on this item until" in page
+    assert "Claim released" not in page
+    assert f"Claimed by {other.email} until" in page
+    assert Claim.objects.get().moderator == other
 
 
 def test_claim_and_release_from_the_page_return_to_the_same_place(client, author, mod):
@@ -319,8 +338,8 @@ def test_refused_edit_and_appeal_decisions_stay_on_their_item_keeping_the_text(c
     services.reject_post(moderator=mod, post=rejected, reason="No plates.", rule="private_info")
     appeal = services.appeal(author=author, post=rejected, statement="They were mine.")
     other, second = moderator(), moderator()
-    services.claim_item(moderator=other, kind="edit", pk=revision.pk)
-    services.claim_item(moderator=other, kind="appeal", pk=appeal.pk)
+    services.claim_item(moderator=other, kind="edit", item=revision)
+    services.claim_item(moderator=other, kind="appeal", item=appeal)
     sign_in(client, second)
 
     edit = _refused_on_its_item(

@@ -98,7 +98,7 @@ def test_an_edit_shows_its_diff_reasons_flags_and_the_authors_standing(client, a
 def test_a_claimed_edit_is_decided_only_by_its_claimer(client, author, mod):
     post = published(author, mod, body="Grey cat missing since Sunday near the creek.")
     revision = _waiting_edit(author, post, body="Found! Thanks to all who looked for our cat.")
-    services.claim_item(moderator=mod, kind="edit", pk=revision.pk)
+    services.claim_item(moderator=mod, kind="edit", item=revision)
     other = moderator()
     sign_in(client, other)
 
@@ -201,7 +201,7 @@ def test_residents_neither_see_nor_claim_edits(client, author, mod):
 def test_a_claim_follows_the_edit_its_author_replaced(client, author, mod):
     post = published(author, mod)
     first = _waiting_edit(author, post, body="A first rewrite that a moderator must read.")
-    services.claim_item(moderator=mod, kind="edit", pk=first.pk)
+    services.claim_item(moderator=mod, kind="edit", item=first)
     second = _waiting_edit(author, post, body="A second rewrite, sent while it was claimed.")
 
     assert Claim.objects.get().item == f"edit:{second.pk}"

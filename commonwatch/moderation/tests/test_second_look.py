@@ -13,7 +13,7 @@ from commonwatch.community.models import Status
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
 from commonwatch.core.errors import NotAllowed
 from commonwatch.moderation import selectors, services
-from commonwatch.moderation.models import Action, AppealStatus, Decision
+from commonwatch.moderation.models import Action, AppealStatus, Claim, Decision
 from commonwatch.moderation.penalties import standing_steps
 from commonwatch.organizations.models import Kind
 from commonwatch.organizations.tests.factories import team
@@ -198,3 +198,57 @@ def test_a_queue_opens_on_what_its_moderator_can_decide(client, author, mod):
     # A second moderator may decide them all: for them, oldest first as before.
     sign_in(client, moderator())
     assert anchors()[:7] == [f"item-appeal-{a.pk}" for a in appeals]
+
+
+def test_the_rejecting_moderator_cannot_claim_the_appeal_and_so_block_another(client, author, mod):
+    """A claim binds the deciding: one who may not decide may not claim either, refused
+    for the same reason as the decision, so the moderator who may decide is not kept out."""
+    post, appeal = _appealed(author, mod, title="Rejected by me")
+    second = moderator()
+    sign_in(client, mod)
+
+    api = client.post(f"/api/v1/moderation/claims/appeal/{appeal.pk}")
+    web = client.post(f"/moderation/claims/appeal/{appeal.pk}/", follow=True)
+
+    assert api.status_code == 403
+    assert "You rejected this; another moderator decides the appeal" in api.json()["detail"]
+    page = web.content.decode()
+    assert "You rejected this; another moderator decides the appeal" in page
+    assert "Claimed for 15 minutes" not in page
+    assert not Claim.objects.exists()
+    sign_in(client, second)
+    decided = client.post(
+        f"/api/v1/moderation/appeals/{appeal.pk}/decision",
+        {"action": "deny", "answer": "The rule stands."},
+        content_type="application/json",
+    )
+    assert decided.status_code == 200 and decided.json()["status"] == "denied"
+
+
+def test_a_moderator_cannot_claim_what_they_wrote(client, mod):
+    accounts.set_home(user=mod, lat=CENTER[0], lng=CENTER[1], radius_mi=1.0)
+    other = moderator()
+    own = submit(mod, title="My own post")
+    rejected = submit(mod, title="Rejected one")
+    services.reject_post(moderator=other, post=rejected, reason="No plates.", rule="private_info")
+    appeal = services.appeal(author=mod, post=rejected, statement="It was fine.")
+    sign_in(client, mod)
+    queue_page = client.get("/moderation/").content.decode()
+
+    post_api = client.post(f"/api/v1/moderation/claims/post/{own.pk}")
+    appeal_api = client.post(f"/api/v1/moderation/claims/appeal/{appeal.pk}")
+    web = client.post(f"/moderation/claims/post/{own.pk}/", follow=True)
+
+    assert f'action="/moderation/claims/post/{own.pk}/"' not in queue_page, "no Claim button"
+    assert (post_api.status_code, appeal_api.status_code) == (403, 403)
+    assert "You wrote this: another moderator decides it." in post_api.json()["detail"]
+    assert "You wrote this: another moderator decides it." in appeal_api.json()["detail"]
+    assert "You wrote this: another moderator decides it." in web.content.decode()
+    assert not Claim.objects.exists()
+    sign_in(client, other)
+    approved = client.post(
+        f"/api/v1/moderation/posts/{own.pk}/decision",
+        {"action": "approve"},
+        content_type="application/json",
+    )
+    assert approved.status_code == 200 and approved.json()["status"] == "published"

@@ -26,7 +26,7 @@ from commonwatch.geo.places import place_cell
 from commonwatch.geo.selectors import forget_place_labels
 from commonwatch.moderation import services
 from commonwatch.moderation.tests.factories import throwaway_account
-from commonwatch.web.tests.conftest import DESKTOP, path_is
+from commonwatch.web.tests.conftest import DESKTOP, PHONE, path_is
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -262,3 +262,26 @@ def test_every_queue_item_draws_its_area_map_named_and_folded_without_scrolling(
     m.check(screenshot="moderation-queue-every-map")
     m.page.emulate_media(color_scheme="dark")
     m.check(screenshot="moderation-queue-every-map-dark")
+
+
+LONG_EMAIL = "alexandraconstantinopoulou.ramirezgutierrez@neighborhoodwatchmoderation.example.org"
+
+
+def test_the_queue_does_not_scroll_sideways_on_a_phone_with_a_long_moderator_email(open_page):
+    """A moderator's e-mail in "Recent decisions" and on a claim is one long word: at
+    390 px it wraps instead of pushing the page sideways (scrollWidth was 413)."""
+    author, mod, other = resident_at(*CENTER), moderator(), moderator()
+    other.email = LONG_EMAIL
+    other.save(update_fields=["email"])
+    services.approve_post(moderator=other, post=submit(author, title="Bins blown over"))
+    services.claim_item(moderator=other, kind="post", item=submit(author, title="Gate open"))
+    m = open_page()
+    m.sign_in_as(mod)
+    m.page.set_viewport_size(PHONE)
+    m.page.goto(reverse("moderation:queue"))
+
+    expect(m.page.locator(".recent-decisions")).to_contain_text(LONG_EMAIL)
+    expect(m.page.locator(".queue-item .claimed")).to_contain_text(LONG_EMAIL)
+    assert m.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+        "the queue scrolls sideways on a phone"
+    )
