@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from commonwatch.accounts.access import access, needs
 from commonwatch.accounts.selectors import home_of
 from commonwatch.core import shown_once
-from commonwatch.core.forms import add_errors
+from commonwatch.core.forms import add_errors, answered_status
 
 from . import selectors, services
 from .forms import CameraForm, KeepingForm, ZonesForm
@@ -44,7 +44,7 @@ def new_camera(request):
             return redirect("cameras:token", camera_id=camera.pk)
     home = home_of(request.user)
     context = {"form": form, "camera": None, "center": (home.lat, home.lng) if home else None}
-    return render(request, "cameras/camera_form.html", context)
+    return render(request, "cameras/camera_form.html", context, status=answered_status(form))
 
 
 @access(OWNER)
@@ -62,7 +62,8 @@ def camera_detail(request, camera_id: int):
         else:
             messages.success(request, _("“%(name)s” is saved.") % {"name": camera.name})
             return redirect("cameras:list")
-    return render(request, "cameras/camera_form.html", {"form": form, "camera": camera})
+    context = {"form": form, "camera": camera}
+    return render(request, "cameras/camera_form.html", context, status=answered_status(form))
 
 
 @access(OWNER)
@@ -173,5 +174,5 @@ def storage(request):
             messages.success(request, _("Your clip settings are saved."))
             return redirect(reverse("cameras:storage"))
     context = {"form": form, "storage": selectors.storage_of(request.user)}
-    status = 400 if form.errors else 200
+    status = answered_status(form)
     return render(request, "cameras/camera_storage.html", context, status=status)

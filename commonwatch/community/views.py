@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from commonwatch.accounts.access import access, needs
 from commonwatch.accounts.selectors import home_of
 from commonwatch.core.errors import DomainError, SecondFactorRequired
-from commonwatch.core.forms import add_errors
+from commonwatch.core.forms import add_errors, answered_status
 from commonwatch.core.outcomes import report_outcome
 from commonwatch.core.policies import can
 from commonwatch.geo.approximate import approximate_area, approximate_location
@@ -150,7 +150,7 @@ def new_post(request):
         "center": approximate_location(home.lat, home.lng) if home else None,
         "paused": hooks.posting_pause(request.user),
     }
-    return render(request, "community/new_post.html", context)
+    return render(request, "community/new_post.html", context, status=answered_status(form))
 
 
 @access(READ)
@@ -260,7 +260,8 @@ def edit_post(request, post_id: int):
         else:
             messages.success(request, EDIT_OUTCOMES[selectors.edit_outcome(edited, request.user)])
             return redirect("community:post", post_id=post.pk)
-    return render(request, "community/edit_post.html", {"form": form, "post": card})
+    context = {"form": form, "post": card}
+    return render(request, "community/edit_post.html", context, status=answered_status(form))
 
 
 @access(WRITE)

@@ -12,3 +12,9 @@ def add_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def answered_status(form) -> int:
+    """A page showing a form sent back with its errors answers 400, as every endpoint
+    refuses bad input; the first view of a form, or one with nothing wrong, 200."""
+    return 400 if form.is_bound and form.errors else 200

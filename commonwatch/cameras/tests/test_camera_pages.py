@@ -98,7 +98,7 @@ def test_a_wrong_field_is_named_and_nothing_is_registered(client, resident, chan
 
     response = client.post(reverse("cameras:new"), {**FORM, **change})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in str(response.context["form"].errors[field])
     assert not Camera.objects.exists()
 

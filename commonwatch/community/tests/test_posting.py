@@ -47,7 +47,7 @@ def test_the_new_post_form_starts_with_no_category_picked(client, author):
 def test_a_post_without_a_category_is_refused_with_a_clear_reason(client, author):
     client.force_login(author)
     response = client.post("/feed/new/", FORM)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Choose a category: none is picked for you." in response.content.decode()
     assert not Post.objects.exists()
 
@@ -130,7 +130,7 @@ def test_a_zone_the_page_could_not_tell_is_said_beside_the_time(client, author, 
 
     page = answer.content.decode()
     said = "This page could not tell your device&#x27;s time zone: reload it, then send again."
-    assert answer.status_code == 200 and not Post.objects.exists()
+    assert answer.status_code == 400 and not Post.objects.exists()
     assert page.index(said) > page.index('name="occurred_at"')
 
 
@@ -139,7 +139,7 @@ def test_a_file_that_is_not_a_photo_is_named_beside_the_files_field(client, auth
     files = [upload("cat.jpg", jpeg_with_gps()), upload("notes.jpg", b"just some text")]
     response = client.post("/feed/new/", {**FORM, "category": "safety", "media": files})
 
-    assert response.status_code == 200 and not Post.objects.exists()
+    assert response.status_code == 400 and not Post.objects.exists()
     page = response.content.decode()
     said = "notes.jpg: This file is neither a photo nor a playable video."
     field = page.index('name="media"')

@@ -59,7 +59,7 @@ def test_post_page_asks_about_a_profiling_post_and_keeps_the_form(client, author
             "lng": CENTER[1],
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"without details that would tell them apart" in response.content
     assert b"Hispanic guy on our street" in response.content
     assert Post.objects.count() == 0

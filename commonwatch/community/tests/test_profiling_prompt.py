@@ -33,7 +33,7 @@ def test_the_post_form_asks_for_details_and_keeps_the_text(client, author):
     response = _new_post(client, RACE_ALONE)
 
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert PROMPT in page and "clothing" in page and "“black”" in page
     assert RACE_ALONE in page
     assert AS_WRITTEN in page
