@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from commonwatch.core import shown_once
 from commonwatch.core.errors import RateLimited
+from commonwatch.core.forms import answered_status
 from commonwatch.geo.distance import m_to_miles
 
 from . import closing, services, throttle
@@ -84,7 +85,7 @@ def account_settings(request):
         "form": form,
         "idle_minutes": settings.STAFF_IDLE_TIMEOUT_SECONDS // 60,
     }
-    return render(request, "accounts/settings.html", context)
+    return render(request, "accounts/settings.html", context, status=answered_status(form))
 
 
 @access(SIGNED_IN)
@@ -99,7 +100,8 @@ def api_tokens(request):
     shown = shown_once.take(request, TOKENS_PAGE) if request.method == "GET" else None
     new_token = shown["token"] if shown else None
     context = {"form": form, "tokens": tokens_of(request.user), "new_token": new_token}
-    return shown_once.not_cached(render(request, "accounts/api_tokens.html", context))
+    page = render(request, "accounts/api_tokens.html", context, status=answered_status(form))
+    return shown_once.not_cached(page)
 
 
 TOKENS_PAGE = "accounts:api_tokens"
@@ -130,4 +132,4 @@ def delete_account(request):
         messages.success(request, _("Your account and everything only you could see are deleted."))
         return redirect("web:home")
     context = {"form": form, "summaries": closing.summaries(request.user)}
-    return render(request, "accounts/delete.html", context)
+    return render(request, "accounts/delete.html", context, status=answered_status(form))

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from commonwatch.accounts.access import access, needs
 from commonwatch.core.errors import Conflict, DomainError, NotAllowed, RateLimited
-from commonwatch.core.forms import add_errors
+from commonwatch.core.forms import add_errors, answered_status
 from commonwatch.core.outcomes import report_outcome
 
 from . import selectors, services
@@ -171,7 +171,8 @@ def create(request):
                 _("%(org)s is created; its first admin has an invitation.") % {"org": org},
             )
             return redirect("organizations:mine")
-    return render(request, "organizations/create.html", {"form": form})
+    context = {"form": form}
+    return render(request, "organizations/create.html", context, status=answered_status(form))
 
 
 @access(needs(ACCEPT))

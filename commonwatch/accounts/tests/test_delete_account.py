@@ -70,7 +70,7 @@ def test_the_page_says_what_will_happen_and_asks_to_choose(client):
     assert "What you wrote: 2 posts and 1 comment." in page
     assert "Other people's comments on your posts are not deleted." in page
     assert "a former neighbor" in page
-    assert unchosen.status_code == 200 and b"This field is required." in unchosen.content
+    assert unchosen.status_code == 400 and b"This field is required." in unchosen.content
     assert User.objects.get(pk=street.leaving.pk).is_active
 
 

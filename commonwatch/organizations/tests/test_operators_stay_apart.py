@@ -29,7 +29,7 @@ def test_an_operator_cannot_name_themselves_first_admin(client, cast, mailoutbox
             {"kind": Kind.LEGAL, "name": "Operator Legal", "first_admin_email": operator.email},
         )
 
-    assert page.status_code == 200
+    assert page.status_code == 400
     assert b"stay apart from organizations&#x27; work" in page.content
     assert not Organization.objects.filter(name="Operator Legal").exists()
     assert not mailoutbox

@@ -32,7 +32,7 @@ def test_a_name_with_a_control_character_is_refused(client, cast, mailoutbox, na
 
     page = create(client, name)
 
-    assert page.status_code == 200
+    assert page.status_code == 400
     assert b"one line of plain text" in page.content
     assert not Organization.objects.filter(kind=Kind.AGENCY, name__startswith=name[:3]).exists()
     assert not mailoutbox
