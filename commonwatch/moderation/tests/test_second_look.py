@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from commonwatch.accounts import services as accounts
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.community import services as community
-from commonwatch.community.models import Status
+from commonwatch.community.models import Post, Status
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
 from commonwatch.core.errors import NotAllowed
 from commonwatch.moderation import selectors, services
@@ -140,15 +140,21 @@ def test_the_web_and_the_api_ask_for_an_edit(client, author, mod):
     assert answer.status_code == 200 and answer.json()["status"] == "changes"
 
 
-def test_a_moderator_decides_nothing_they_wrote(client, mod):
-    """Every post passes a moderation step that is someone else's: a moderator who posts
-    could otherwise approve it, or grant their own appeal and lift their own penalty."""
+def _own_work(mod):
+    """A moderator's own post waiting, and their appeal of another one, rejected by
+    another moderator (returned first)."""
     accounts.set_home(user=mod, lat=CENTER[0], lng=CENTER[1], radius_mi=1.0)
     other = moderator()
     own = submit(mod, title="My own post")
     rejected = submit(mod, title="Rejected one")
     services.reject_post(moderator=other, post=rejected, reason="No plates.", rule="private_info")
-    appeal = services.appeal(author=mod, post=rejected, statement="It was fine.")
+    return other, own, services.appeal(author=mod, post=rejected, statement="It was fine.")
+
+
+def test_a_moderator_decides_nothing_they_wrote(client, mod):
+    """Every post passes a moderation step that is someone else's: a moderator who posts
+    could otherwise approve it, or grant their own appeal and lift their own penalty."""
+    other, own, appeal = _own_work(mod)
 
     attempts = [
         lambda: services.approve_post(moderator=mod, post=own),
@@ -168,8 +174,8 @@ def test_a_moderator_decides_nothing_they_wrote(client, mod):
 
     assert "another moderator decides it" in web.content.decode()
     own.refresh_from_db()
-    rejected.refresh_from_db()
     appeal.refresh_from_db()
+    rejected = Post.objects.get(title="Rejected one")
     assert (own.status, rejected.status) == (Status.PENDING, Status.REJECTED)
     assert appeal.status == AppealStatus.OPEN
     assert standing_steps(mod).count() == 1
@@ -226,12 +232,7 @@ def test_the_rejecting_moderator_cannot_claim_the_appeal_and_so_block_another(cl
 
 
 def test_a_moderator_cannot_claim_what_they_wrote(client, mod):
-    accounts.set_home(user=mod, lat=CENTER[0], lng=CENTER[1], radius_mi=1.0)
-    other = moderator()
-    own = submit(mod, title="My own post")
-    rejected = submit(mod, title="Rejected one")
-    services.reject_post(moderator=other, post=rejected, reason="No plates.", rule="private_info")
-    appeal = services.appeal(author=mod, post=rejected, statement="It was fine.")
+    other, own, appeal = _own_work(mod)
     sign_in(client, mod)
     queue_page = client.get("/moderation/").content.decode()
 
