@@ -67,5 +67,7 @@ class KeepingForm(forms.Form):
         label=_("Keep clips for (days)"),
         min_value=MIN_RETENTION_DAYS,
         max_value=MAX_RETENTION_DAYS,
-        help_text=_("From 1 to 180 days. Older clips are deleted for good, every day."),
+        help_text=_("From 1 to 180 days. Older clips are deleted for good at the next purge."),
     )
+    # Sent by the question a shorter retention asks first: "these clips will go".
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Sum
@@ -82,6 +83,24 @@ def storage_of(owner) -> Storage:
         used=sum(stored.values()) + uploading,
         quota=quota_of(owner),
     )
+
+
+@dataclass(frozen=True)
+class ClipsPast:
+    """The owner's clips a shorter retention would delete at the next purge."""
+
+    count: int
+    size: int
+    recorded_before: datetime
+
+
+def clips_past(owner, retention_days: int) -> ClipsPast:
+    """What keeping clips `retention_days` days would delete: the clips recorded before
+    then, as the purge counts them (cameras.clips.purge_expired)."""
+    before = timezone.now() - timedelta(days=retention_days)
+    going = Clip.objects.filter(owner=owner, recorded_at__lt=before)
+    totals = going.aggregate(size=Sum("media__size"))
+    return ClipsPast(count=going.count(), size=totals["size"] or 0, recorded_before=before)
 
 
 def keeping_of(owner) -> ClipKeeping:

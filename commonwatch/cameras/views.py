@@ -165,14 +165,20 @@ def storage(request):
     """Clip settings: how long clips are kept, and the storage they take."""
     keeping = selectors.keeping_of(request.user)
     form = KeepingForm(request.POST or None, initial={"retention_days": keeping.retention_days})
+    context = {"form": form, "storage": selectors.storage_of(request.user)}
     if request.method == "POST" and form.is_valid():
+        days = form.cleaned_data["retention_days"]
+        going = selectors.clips_past(request.user, days)
+        if going.count and not form.cleaned_data["confirmed"]:
+            # Deleting footage for good is asked first, saying how much goes.
+            context["confirm"] = {"days": days, "going": going}
+            return render(request, "cameras/camera_storage.html", context)
         try:
-            services.keep_clips_for(owner=request.user, **form.cleaned_data)
+            services.keep_clips_for(owner=request.user, retention_days=days)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
             messages.success(request, _("Your clip settings are saved."))
             return redirect(reverse("cameras:storage"))
-    context = {"form": form, "storage": selectors.storage_of(request.user)}
     status = answered_status(form)
     return render(request, "cameras/camera_storage.html", context, status=status)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from commonwatch.accounts.tests.factories import UserFactory
-from commonwatch.cameras.models import ClipKeeping, ClipSource, ClipUpload
+from commonwatch.cameras.models import Clip, ClipKeeping, ClipSource, ClipUpload
 from commonwatch.cameras.selectors import keeping_of
+from commonwatch.media.tests.factories import short_video
 
 from .factories import CameraFactory, clip_of
 
@@ -23,6 +27,34 @@ def test_clips_are_kept_30_days_until_the_owner_chooses(client, resident):
 
     assert response.status_code == 302
     assert keeping_of(resident).retention_days == 7
+
+
+def test_a_shorter_keeping_says_which_clips_go_and_waits_for_a_yes(client, resident):
+    camera = CameraFactory(owner=resident)
+    week_old = clip_of(camera, recorded_at=timezone.now() - timedelta(days=7))
+    clip_of(camera, recorded_at=timezone.now() - timedelta(hours=1), data=short_video(fps=5))
+    client.force_login(resident)
+
+    asked = client.post(reverse("cameras:storage"), {"retention_days": "1"})
+
+    page = asked.content.decode()
+    assert asked.status_code == 200 and 'id="retention-confirm"' in page
+    assert "deletes 1 clip (" in page and "Keep 1 day and delete them" in page
+    assert keeping_of(resident).retention_days == 30, "nothing is saved before the yes"
+
+    saved = client.post(reverse("cameras:storage"), {"retention_days": "1", "confirmed": "on"})
+
+    assert saved.status_code == 302 and keeping_of(resident).retention_days == 1
+    assert Clip.objects.filter(pk=week_old.pk).exists(), "it goes at the purge, not now"
+
+
+def test_a_keeping_that_deletes_nothing_is_saved_without_a_question(client, resident):
+    clip_of(CameraFactory(owner=resident), recorded_at=timezone.now() - timedelta(hours=1))
+    client.force_login(resident)
+
+    response = client.post(reverse("cameras:storage"), {"retention_days": "1"})
+
+    assert response.status_code == 302 and keeping_of(resident).retention_days == 1
 
 
 @pytest.mark.parametrize("days", ["0", "181", "ten"])
