@@ -158,7 +158,7 @@ def test_the_pages_show_standing_appeals_and_answers(client, author, mod):
     assert "Your posting is paused until" in client.get("/feed/new/").content.decode()
     form = {"category": "safety", "title": "Loose dog", "body": "Brown dog on Elm.", "lat": 0}
     refused = client.post("/feed/new/", {**form, "lat": CENTER[0], "lng": CENTER[1]})
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert "Your posting is paused until" in refused.content.decode()
 
     sign_in(client, mod)
