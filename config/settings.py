@@ -48,23 +48,26 @@ def _read(name: str, value, parse: Callable):
         raise ImproperlyConfigured(f"{name} cannot be read: {error!r}") from error
 
 
-# Production is the default: the demo and the tests turn on DEBUG (the embedded dev
-# mode) explicitly, which is also the only mode that makes up its own keys.
+# Production is the default. DEMO=true is the embedded demo on one machine over plain
+# http: it makes up its own keys in DATA_DIR and sends cookies without Secure, but shows
+# visitors the site's own pages. DEBUG=true (the tests, development) implies DEMO and
+# adds Django's technical error pages and static files read live from the source.
 DEBUG = env.bool("DEBUG", default=False)
+DEMO = DEBUG or env.bool("DEMO", default=False)
 DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "var")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _secret(name: str, make: Callable[[], str], how: str) -> str:
-    """A secret from the environment; in DEBUG mode only, one kept in DATA_DIR.
+    """A secret from the environment; in DEMO (or DEBUG) mode only, one kept in DATA_DIR.
 
-    Nothing secret is in the repository: a DEBUG install makes its own on first use.
+    Nothing secret is in the repository: a demo install makes its own on first use.
     """
     value = env.str(name, default="")
     if value:
         return value
-    if not DEBUG:
-        raise ImproperlyConfigured(f"{name} must be set (DEBUG is off). {how}")
+    if not DEMO:
+        raise ImproperlyConfigured(f"{name} must be set (DEMO and DEBUG are off). {how}")
     path = DATA_DIR / name.lower()
     if not path.exists():
         # Written aside, then linked into place: processes starting together (workers,
@@ -126,7 +129,7 @@ def _vapid_public_key(private_key: str) -> str:
     if len(raw) != 32:
         raise ValueError(
             "it must be a raw 32-byte P-256 private value in base64url (not a PEM file). "
-            "Generate one with: DEBUG=true python -c "
+            "Generate one with: DEMO=true python -c "
             "'from config.settings import _vapid_private_key as k; print(k())'"
         )
     public = ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1()).public_key()
@@ -138,9 +141,9 @@ def _vapid_public_key(private_key: str) -> str:
 
 # Web push (notifications.push): the VAPID key pair that signs every push, as base64url
 # (the raw 32-byte private value; the public key is derived and may be given to check).
-# Without a key outside DEBUG, web push is off (a deploy check warns); DEBUG makes one.
+# Without a key outside DEMO, web push is off (a deploy check warns); DEMO makes one.
 VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="") or (
-    _secret("VAPID_PRIVATE_KEY", _vapid_private_key, "") if DEBUG else ""
+    _secret("VAPID_PRIVATE_KEY", _vapid_private_key, "") if DEMO else ""
 )
 VAPID_PUBLIC_KEY = (
     _read("VAPID_PRIVATE_KEY", VAPID_PRIVATE_KEY, _vapid_public_key) if VAPID_PRIVATE_KEY else ""
@@ -422,7 +425,7 @@ MFA_ADAPTER = "commonwatch.accounts.adapters.MfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # Security keys and passkeys (WebAuthn); a passkey alone also signs in.
 MFA_PASSKEY_LOGIN_ENABLED = True
-MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # http://127.0.0.1 in the demo and tests
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEMO  # http://127.0.0.1 in the demo and tests
 MFA_TOTP_ISSUER = "Commonwatch"
 # CJIS 5.5.5: staff sessions end after 30 minutes without activity.
 STAFF_IDLE_TIMEOUT_SECONDS = env.int("STAFF_IDLE_TIMEOUT_SECONDS", default=30 * 60)
@@ -586,7 +589,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Load balancers probe the app server itself over plain HTTP: a redirect is no answer.
 SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz)$"]
-if not DEBUG:
+if not DEMO:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

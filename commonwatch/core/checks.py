@@ -1,6 +1,6 @@
 """Deploy checks (manage.py check --deploy) for what only an operator can set right.
 
-DEBUG (the demo and the tests) skips the ones about e-mail and addresses: it runs on a
+DEMO (the demo and the tests) skips the ones about e-mail and addresses: it runs on a
 laptop, where the console is the right place for e-mail.
 """
 
@@ -49,7 +49,7 @@ def email_is_delivered(app_configs, **kwargs) -> list[Error]:
     console backend prints them where anyone who reads the logs can use them, and nobody
     receives them."""
     fate = UNDELIVERED_EMAIL.get(settings.EMAIL_BACKEND)
-    if settings.DEBUG or fate is None:
+    if settings.DEMO or fate is None:
         return []
     return [
         Error(
@@ -65,7 +65,7 @@ def email_is_delivered(app_configs, **kwargs) -> list[Error]:
 def site_url_is_this_sites_https_address(app_configs, **kwargs) -> list[Error]:
     """Links in e-mails and alerts are built on SITE_URL: unset, they lead to 127.0.0.1."""
     url = urlsplit(settings.SITE_URL)
-    if settings.DEBUG or (url.scheme == "https" and url.hostname):
+    if settings.DEMO or (url.scheme == "https" and url.hostname):
         return []
     return [
         Error(

@@ -17,7 +17,7 @@ CONSOLE = "django.core.mail.backends.console.EmailBackend"
 
 @pytest.fixture
 def production(settings):
-    settings.DEBUG = False
+    settings.DEBUG = settings.DEMO = False
     settings.EMAIL_BACKEND = SMTP
     settings.SITE_URL = "https://watch.example.org"
     return settings
@@ -36,7 +36,7 @@ def test_e_mail_that_goes_nowhere_is_an_error_naming_email_url(production, backe
 def test_a_relay_or_the_demo_raise_nothing_about_e_mail(production):
     assert email_is_delivered(None) == []
 
-    production.DEBUG, production.EMAIL_BACKEND = True, CONSOLE
+    production.DEMO, production.EMAIL_BACKEND = True, CONSOLE
     assert email_is_delivered(None) == []
 
 
@@ -53,7 +53,7 @@ def test_a_site_url_that_is_not_https_is_an_error_naming_it(production, url):
 def test_the_sites_https_address_or_the_demo_raise_nothing(production):
     assert site_url_is_this_sites_https_address(None) == []
 
-    production.DEBUG, production.SITE_URL = True, "http://127.0.0.1:8000"
+    production.DEMO, production.SITE_URL = True, "http://127.0.0.1:8000"
     assert site_url_is_this_sites_https_address(None) == []
 
 

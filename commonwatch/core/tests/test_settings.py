@@ -21,6 +21,8 @@ import json
 from django.conf import settings
 print(json.dumps({
     "DEBUG": settings.DEBUG,
+    "DEMO": settings.DEMO,
+    "MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN": settings.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN,
     "SESSION_COOKIE_SECURE": getattr(settings, "SESSION_COOKIE_SECURE", False),
     "cache_prefix": settings.CACHES["default"].get("KEY_PREFIX"),
     "layer_prefix": settings.CHANNEL_LAYERS["default"].get("CONFIG", {}).get("prefix"),
@@ -38,6 +40,7 @@ def start(tmp_path, *arguments: str, **env: str) -> subprocess.CompletedProcess:
     """python *arguments with this test's environment only, from the project's root."""
     ours = (
         "DEBUG",
+        "DEMO",
         "SECRET_KEY",
         "ENCRYPTION_KEYS",
         "VAPID_PRIVATE_KEY",
@@ -59,8 +62,8 @@ def test_without_configuration_commonwatch_refuses_to_start_rather_than_run_open
     started = load_settings(tmp_path)
 
     assert started.returncode != 0
-    assert "SECRET_KEY must be set (DEBUG is off)" in started.stderr
-    assert not list(tmp_path.glob("secret*")), "no key is made up outside DEBUG mode"
+    assert "SECRET_KEY must be set (DEMO and DEBUG are off)" in started.stderr
+    assert not list(tmp_path.glob("secret*")), "no key is made up outside the demo mode"
 
 
 def test_production_is_the_default_once_its_secrets_are_given(tmp_path):
@@ -73,8 +76,21 @@ def test_production_is_the_default_once_its_secrets_are_given(tmp_path):
 
     assert started.returncode == 0, started.stderr
     loaded = json.loads(started.stdout)
-    assert loaded["DEBUG"] is False
+    assert loaded["DEBUG"] is loaded["DEMO"] is False
     assert loaded["SESSION_COOKIE_SECURE"] is True
+    assert loaded["MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN"] is False
+
+
+def test_the_demo_makes_its_keys_and_serves_plain_http_without_debug_pages(tmp_path):
+    """The demo shows visitors the site's own 404 and 500 pages, as production does."""
+    started = load_settings(tmp_path, DEMO="true")
+
+    assert started.returncode == 0, started.stderr
+    loaded = json.loads(started.stdout)
+    assert loaded["DEBUG"] is False and loaded["DEMO"] is True
+    assert loaded["SESSION_COOKIE_SECURE"] is False
+    assert loaded["MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN"] is True
+    assert (tmp_path / "secret_key").exists() and (tmp_path / "vapid_private_key").exists()
 
 
 def test_the_dev_mode_makes_its_own_keys_once_and_keeps_them(tmp_path):
@@ -151,7 +167,7 @@ def test_a_refused_setting_is_one_sentence_not_a_traceback(tmp_path, entry):
     started = start(tmp_path, *entry)
 
     assert started.returncode == 1
-    assert started.stderr.startswith("SECRET_KEY must be set (DEBUG is off).")
+    assert started.stderr.startswith("SECRET_KEY must be set (DEMO and DEBUG are off).")
     assert started.stderr.count("\n") == 1
 
 
