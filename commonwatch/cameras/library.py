@@ -35,7 +35,7 @@ def own_clips(user) -> QuerySet[Clip]:
 def clip_for_owner(user, clip_id: int) -> Clip:
     found = own_clips(user).filter(pk=clip_id).select_related("camera", "media").first()
     if found is None:
-        raise NotFound(_("This does not exist, or it is not yours to see."))
+        raise NotFound()
     return found
 
 
@@ -50,7 +50,7 @@ def watchable_clip(user, clip_id: int) -> Clip:
 def refusal_for_owner(user, refusal_id: int) -> ClipRefusal:
     found = restrict(ClipRefusal.objects.filter(pk=refusal_id), user, CLIPS).first()
     if found is None:
-        raise NotFound(_("This does not exist, or it is not yours to see."))
+        raise NotFound()
     return found
 
 

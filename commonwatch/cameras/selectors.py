@@ -43,7 +43,7 @@ def camera_for_owner(user, camera_id) -> Camera:
     exist: the same query, the same NotFound."""
     camera = cameras_of(user).filter(pk=camera_id).first()
     if camera is None:
-        raise NotFound(_("There is no such camera among yours."))
+        raise NotFound()
     return camera
 
 

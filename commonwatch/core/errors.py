@@ -16,6 +16,7 @@ import math
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class DomainError(Exception):
@@ -27,7 +28,13 @@ class DomainError(Exception):
 
 
 class NotFound(DomainError):
+    """Said alike of what does not exist and of what is not the asker's to see, so the
+    answer never tells the two apart."""
+
     status = 404
+
+    def __init__(self, message: str = _("This does not exist, or it is not yours to see."), **kw):
+        super().__init__(str(message), **kw)  # in the asker's language, at the raise
 
 
 class NotAllowed(DomainError):

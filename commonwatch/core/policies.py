@@ -114,7 +114,7 @@ def require(user, action: str, obj=None, *, hidden: bool = False) -> None:
     if missing is not None:
         raise missing
     if hidden:
-        raise NotFound(_("This does not exist, or it is not yours to see."))
+        raise NotFound()
     raise NotAllowed(_("You may not do this."), code=action)
 
 

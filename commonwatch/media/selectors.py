@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from commonwatch.core.errors import NotFound
 from commonwatch.core.policies import require
@@ -18,7 +17,7 @@ def viewable_file(user, media_id: int) -> MediaFile:
     for a file its attachment serves itself (a camera clip: cameras.clip_views)."""
     item = MediaFile.objects.filter(pk=media_id).first()
     if item is None or is_served_elsewhere(item):
-        raise NotFound(_("This does not exist, or it is not yours to see."))
+        raise NotFound()
     require(user, VIEW, item, hidden=True)
     return item
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count
-from django.utils.translation import gettext as _
 
 from commonwatch.core.errors import NotFound
 from commonwatch.core.policies import can, restrict
@@ -24,7 +23,7 @@ def imports_of(user):
 def import_for_owner(user, import_id: int) -> ClipImport:
     found = imports_of(user).filter(pk=import_id).first()
     if found is None:
-        raise NotFound(_("This does not exist, or it is not yours to see."))
+        raise NotFound()
     return found
 
 

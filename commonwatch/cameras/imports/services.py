@@ -89,7 +89,7 @@ def start_import(
     `left_out`: entries already refused, for files the page could not send."""
     require(owner, policies.IMPORT, hidden=True)
     if camera.owner_id != owner.pk:
-        raise NotFound(_("This does not exist, or it is not yours to see."))
+        raise NotFound()
     if not uploads:
         raise ValidationError(_("Choose a zip file or a folder of videos."), code="empty")
     _check_room(owner, sum(u.size for u in uploads))
@@ -121,7 +121,7 @@ def add_files(*, owner, clip_import: ClipImport, uploads, last: bool, left_out=(
 
 def _require_receiving(clip_import: ClipImport | None) -> None:
     if clip_import is None:  # its camera was removed meanwhile
-        raise NotFound(_("This does not exist, or it is not yours to see."))
+        raise NotFound()
     if clip_import.state != State.RECEIVING:
         raise Conflict(_("This import has received all its files already."), code="received")
 
