@@ -49,7 +49,9 @@ def server_env(db: str) -> dict[str, str]:
     """Production settings (DEBUG off), keys made for the run, a fresh bench database."""
     from cryptography.fernet import Fernet
 
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_SETTINGS_MODULE")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DEBUG", "DEMO", "DJANGO_SETTINGS_MODULE")
+    }
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "config.settings",

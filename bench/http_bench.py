@@ -111,7 +111,9 @@ def server_env(db: str, args) -> dict[str, str]:
     """Production settings: DEBUG off, keys made for this run, the bench database."""
     from cryptography.fernet import Fernet
 
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DJANGO_SETTINGS_MODULE")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DEBUG", "DEMO", "DJANGO_SETTINGS_MODULE")
+    }
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "config.settings",

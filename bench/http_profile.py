@@ -38,7 +38,8 @@ ONE_MILE_M = 1609
 
 
 def _setup() -> None:
-    os.environ.pop("DEBUG", None)
+    for mode in ("DEBUG", "DEMO"):
+        os.environ.pop(mode, None)
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "config.settings",
