@@ -605,6 +605,7 @@ if _LOG_LEVEL not in _LOG_LEVELS:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"hide_secret_links": {"()": "commonwatch.core.log_secrets.HideSecretLinks"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["hide_secret_links"]}},
     "root": {"handlers": ["console"], "level": _LOG_LEVEL},
 }

@@ -15,8 +15,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401 - registers the deploy checks
+        from .log_secrets import hide_secret_links_in_request_logs
         from .postgres import use_c_timestamptz_loader
 
+        hide_secret_links_in_request_logs()
         connection_created.connect(use_c_timestamptz_loader, dispatch_uid="c_timestamptz")
 
 
