@@ -6,11 +6,12 @@ import re
 
 import django
 
-from config.startup import load_settings_or_exit
+from config.startup import load_settings_or_exit, refuse_failed_checks_or_exit
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 load_settings_or_exit()
 django.setup(set_prefix=False)  # as get_asgi_application does
+refuse_failed_checks_or_exit()
 
 from commonwatch.core.asgi import SyncStackASGIHandler  # noqa: E402
 

@@ -55,7 +55,10 @@ def _read(name: str, value, parse: Callable):
 DEBUG = env.bool("DEBUG", default=False)
 DEMO = DEBUG or env.bool("DEMO", default=False)
 DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "var")))
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+try:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+except OSError as error:  # a file there, no permission, a read-only disk
+    raise ImproperlyConfigured(f"DATA_DIR cannot be used: {error.strerror}: {DATA_DIR}") from error
 
 
 def _secret(name: str, make: Callable[[], str], how: str) -> str:
@@ -86,6 +89,8 @@ SECRET_KEY = _secret(
     lambda: secrets.token_urlsafe(50),
     "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'",
 )
+# Rotating SECRET_KEY: the old one here keeps sessions and links signed with it valid.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 # Fernet keys for secrets stored in the database (second factors); comma-separated,
 # the first encrypts and all decrypt, so a key can be rotated.
 ENCRYPTION_KEYS = _secret(
@@ -256,7 +261,10 @@ DATABASE_URL = (
     env.str("DATABASE_URL", default="") or f"sqlite:///{DATA_DIR / 'commonwatch.sqlite3'}"
 )
 DATABASES = {"default": _read("DATABASE_URL", DATABASE_URL, env.db_url_config)}
-if "ENGINE" not in DATABASES["default"]:
+if DATABASES["default"].get("ENGINE") not in (
+    "django.db.backends.postgresql",
+    "django.db.backends.sqlite3",
+):
     raise ImproperlyConfigured(
         "DATABASE_URL names no database we know: use postgres://… or sqlite:///…"
     )
@@ -593,10 +601,15 @@ if not DEMO:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The header the TLS-terminating proxy sets to "https" (and strips from clients);
+    # empty when nothing stands in front of the app server.
+    _PROTO_HEADER = env.str("TRUSTED_PROTO_HEADER", default="X-Forwarded-Proto")
+    if _PROTO_HEADER:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROTO_HEADER.upper().replace("-", "_"), "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    # Asking browsers to hard-code HTTPS for the domain is the operator's choice to make.
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()

@@ -2,7 +2,8 @@
 
 Every variable the settings cannot use raises ImproperlyConfigured naming it, and that
 sentence is all an operator needs; the fifty lines of import traceback above it only
-hide it in a service's log. Any other error keeps its traceback.
+hide it in a service's log. Any other error keeps its traceback. App servers also stop
+on what `manage.py check` refuses, which uvicorn never runs.
 """
 
 from __future__ import annotations
@@ -22,3 +23,15 @@ def load_settings_or_exit() -> None:
     except ImproperlyConfigured as refusal:
         sys.stderr.write(f"{refusal}\n")
         raise SystemExit(1) from None
+
+
+def refuse_failed_checks_or_exit() -> None:
+    """A MAP_TILES file that is not there or a GEOCODER nobody provides stops the app
+    server with one line each, instead of a basemap or a search failing for visitors."""
+    from django.core.checks import ERROR, run_checks
+
+    failed = [m for m in run_checks() if m.level >= ERROR and not m.is_silenced()]
+    for message in failed:
+        sys.stderr.write(f"{message.msg} {message.hint or ''}".rstrip() + f" ({message.id})\n")
+    if failed:
+        raise SystemExit(1)

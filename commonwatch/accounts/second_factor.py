@@ -13,9 +13,14 @@ from urllib.parse import urlencode
 from allauth.account.authentication import get_authentication_records
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
+from django.db import transaction
 from django.urls import reverse
 
+from commonwatch.core import sealing
+
 SECURITY_KEY = Authenticator.Type.WEBAUTHN
+# What MfaAdapter.encrypt sealed in each kind of factor's data (as migration 0006 did).
+SEALED_FIELDS = {Authenticator.Type.TOTP: "secret", Authenticator.Type.RECOVERY_CODES: "seed"}
 
 
 def passed(request, user) -> frozenset[str]:
@@ -53,3 +58,25 @@ def may_remove(authenticator: Authenticator) -> bool:
     if user.needs_security_key:
         others = others.filter(type=SECURITY_KEY)
     return others.exists()
+
+
+def reseal_all() -> int:
+    """Seal every stored second factor's secret with the first of ENCRYPTION_KEYS; how
+    many factors. One at a time, locked, so a sign-in meanwhile reads either seal."""
+    resealed = 0
+    sealed = Authenticator.objects.filter(type__in=SEALED_FIELDS).values_list("pk", flat=True)
+    for pk in list(sealed):
+        with transaction.atomic():
+            factor = Authenticator.objects.select_for_update().filter(pk=pk).first()
+            if factor is None:
+                continue  # removed meanwhile
+            data = dict(factor.data)
+            field = SEALED_FIELDS[factor.type]
+            if field in data:
+                data[field] = sealing.resealed(data[field])
+            if "migrated_codes" in data:
+                data["migrated_codes"] = [sealing.resealed(c) for c in data["migrated_codes"]]
+            factor.data = data
+            factor.save(update_fields=["data"])
+            resealed += 1
+    return resealed

@@ -182,3 +182,18 @@ def sweep(limit: int = SWEEP_BATCH) -> int:
 
 def pending() -> int:
     return OutboxMessage.objects.filter(done_at=None).count()
+
+
+def reseal_payloads() -> int:
+    """Seal every sealed payload still kept (waiting e-mails) with the first key; how many."""
+    resealed = 0
+    waiting = OutboxMessage.objects.filter(payload__has_key="sealed").values_list("pk", flat=True)
+    for pk in list(waiting):
+        with transaction.atomic():
+            message = OutboxMessage.objects.select_for_update().filter(pk=pk).first()
+            if message is None or "sealed" not in message.payload:
+                continue  # done and blanked meanwhile
+            message.payload = {"sealed": sealing.resealed(message.payload["sealed"])}
+            message.save(update_fields=["payload"])
+            resealed += 1
+    return resealed

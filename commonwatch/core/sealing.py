@@ -28,10 +28,23 @@ def open_text(sealed: str) -> str:
     try:
         return key_ring().decrypt(sealed.encode()).decode()
     except InvalidToken as exc:
-        raise UnknownSealingKey(
-            "No key in ENCRYPTION_KEYS opens this: it was sealed with a key since removed "
-            "or changed (keep the old key after the new one while rotating)."
-        ) from exc
+        raise _unknown_key() from exc
+
+
+def resealed(sealed: str) -> str:
+    """The same secret sealed with the first key: once every stored secret is resealed
+    (manage.py reseal_secrets), the keys after the first can be removed."""
+    try:
+        return key_ring().rotate(sealed.encode()).decode()
+    except InvalidToken as exc:
+        raise _unknown_key() from exc
+
+
+def _unknown_key() -> UnknownSealingKey:
+    return UnknownSealingKey(
+        "No key in ENCRYPTION_KEYS opens this: it was sealed with a key since removed "
+        "or changed (keep the old key after the new one while rotating)."
+    )
 
 
 def seal(data: dict) -> str:

@@ -37,6 +37,14 @@ def run(*args) -> str:
     return out.getvalue()
 
 
+def found(*args) -> str:
+    """What a check that finds something lists, and the error its exit status carries."""
+    out = StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command("check_clips", *args, stdout=out)
+    return out.getvalue() + str(failed.value)
+
+
 def test_matching_clips_and_files_print_nothing_for_cron_to_mail_unless_asked():
     clip_of(CameraFactory())
 
@@ -48,8 +56,9 @@ def test_a_file_without_a_record_is_found_then_deleted():
     healthy = clip_of(CameraFactory())
     name = orphan_file()
 
-    report = run()
+    report = found()
     assert f"file without a record: {name}" in report and media_storage().exists(name)
+    assert "1 orphan file(s) and 0 clip(s) without files found: run check_clips --repair" in report
 
     repaired = run("--repair")
 
@@ -70,7 +79,7 @@ def test_a_clip_whose_file_is_gone_is_found_then_deleted_with_what_is_left():
     healthy = clip_of(CameraFactory())
     media_storage().delete(lost.media.name)
 
-    report = run()
+    report = found()
     assert f"clip without its files: {lost.pk}" in report and Clip.objects.count() == 2
 
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -86,7 +95,7 @@ def test_a_clip_whose_file_is_gone_is_found_then_deleted_with_what_is_left():
 def test_a_clip_whose_thumbnail_is_gone_counts_as_without_files():
     clip = clip_of(CameraFactory())
     media_storage().delete(clip.media.thumbnail_name)
-    assert f"clip without its files: {clip.pk}" in run()
+    assert f"clip without its files: {clip.pk}" in found()
 
 
 def test_an_imports_waiting_file_and_unopened_zip_are_not_orphans():

@@ -23,6 +23,8 @@ print(json.dumps({
     "DEBUG": settings.DEBUG,
     "DEMO": settings.DEMO,
     "MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN": settings.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN,
+    "SECURE_PROXY_SSL_HEADER": settings.SECURE_PROXY_SSL_HEADER,
+    "SECURE_HSTS_PRELOAD": settings.SECURE_HSTS_PRELOAD,
     "SESSION_COOKIE_SECURE": getattr(settings, "SESSION_COOKIE_SECURE", False),
     "cache_prefix": settings.CACHES["default"].get("KEY_PREFIX"),
     "layer_prefix": settings.CHANNEL_LAYERS["default"].get("CONFIG", {}).get("prefix"),
@@ -66,19 +68,32 @@ def test_without_configuration_commonwatch_refuses_to_start_rather_than_run_open
     assert not list(tmp_path.glob("secret*")), "no key is made up outside the demo mode"
 
 
+def production(tmp_path, **env: str) -> subprocess.CompletedProcess:
+    keys = {"SECRET_KEY": "x" * 60, "ENCRYPTION_KEYS": Fernet.generate_key().decode()}
+    return load_settings(tmp_path, **keys, VAPID_PRIVATE_KEY=_vapid_private_key(), **env)
+
+
 def test_production_is_the_default_once_its_secrets_are_given(tmp_path):
-    started = load_settings(
-        tmp_path,
-        SECRET_KEY="x" * 60,
-        ENCRYPTION_KEYS=Fernet.generate_key().decode(),
-        VAPID_PRIVATE_KEY=_vapid_private_key(),
-    )
+    started = production(tmp_path)
 
     assert started.returncode == 0, started.stderr
     loaded = json.loads(started.stdout)
     assert loaded["DEBUG"] is loaded["DEMO"] is False
     assert loaded["SESSION_COOKIE_SECURE"] is True
     assert loaded["MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN"] is False
+    assert loaded["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert loaded["SECURE_HSTS_PRELOAD"] is False, "preloading is the operator's choice"
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("X-Forwarded-Scheme", ["HTTP_X_FORWARDED_SCHEME", "https"]), ("", None)],
+)
+def test_the_proxys_https_header_is_named_or_none_is_trusted(tmp_path, header, expected):
+    started = production(tmp_path, TRUSTED_PROTO_HEADER=header)
+
+    assert started.returncode == 0, started.stderr
+    assert json.loads(started.stdout)["SECURE_PROXY_SSL_HEADER"] == expected
 
 
 def test_the_demo_makes_its_keys_and_serves_plain_http_without_debug_pages(tmp_path):
@@ -143,6 +158,7 @@ def test_a_setting_that_is_not_a_number_is_named_in_the_refusal(tmp_path):
         ("TIME_ZONE", "", "TIME_ZONE cannot be read"),
         ("TIME_ZONE", "Mars/Base", "TIME_ZONE cannot be read"),
         ("DATABASE_URL", "foo", "DATABASE_URL names no database"),
+        ("DATABASE_URL", "mysql://user:hunter2@db/x", "DATABASE_URL names no database"),
         ("DATABASE_URL", "postgres://user:hunter2@db:notaport/x", "DATABASE_URL cannot be read"),
         ("EMAIL_URL", "smtp://user:hunter2@host:notaport", "EMAIL_URL cannot be read"),
         ("REDIS_URL", "notaurl", "REDIS_URL must start with"),
@@ -171,13 +187,38 @@ def test_a_refused_setting_is_one_sentence_not_a_traceback(tmp_path, entry):
     assert started.stderr.count("\n") == 1
 
 
-def test_other_errors_at_start_up_keep_their_traceback(tmp_path):
+def test_a_data_dir_that_cannot_be_made_is_one_sentence_naming_it(tmp_path):
     (tmp_path / "a-file").touch()
 
     started = start(tmp_path, "manage.py", "check", DEBUG="true", DATA_DIR=str(tmp_path / "a-file"))
 
+    assert started.returncode == 1
+    assert started.stderr == f"DATA_DIR cannot be used: File exists: {tmp_path / 'a-file'}\n"
+
+
+def test_other_errors_at_start_up_keep_their_traceback(tmp_path):
+    started = start(
+        tmp_path, "-c", "import config.asgi", DEBUG="true", DJANGO_SETTINGS_MODULE="config.nothere"
+    )
+
     assert started.returncode != 0
-    assert "Traceback" in started.stderr and "FileExistsError" in started.stderr
+    assert "Traceback" in started.stderr and "ModuleNotFoundError" in started.stderr
+
+
+@pytest.mark.parametrize("entry", ["config.asgi", "config.wsgi"])
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("MAP_TILES", "/srv/nothere/region.pmtiles", "MAP_TILES names /srv/nothere/region.pmtiles"),
+        ("GEOCODER", "nominatm", "GEOCODER='nominatm' is not one of"),
+    ],
+)
+def test_an_app_server_stops_on_what_the_checks_refuse(tmp_path, entry, name, value, said):
+    """uvicorn and gunicorn run no checks: the basemap answered 404 to every visitor."""
+    started = start(tmp_path, "-c", f"import {entry}", DEBUG="true", **{name: value})
+
+    assert started.returncode == 1
+    assert started.stderr.startswith(said) and started.stderr.count("\n") == 1
 
 
 PEM_KEY = """-----BEGIN PRIVATE KEY-----

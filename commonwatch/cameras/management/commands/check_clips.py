@@ -1,10 +1,12 @@
-"""Check that clips and stored files match, both ways; --repair fixes what it finds."""
+"""Check that clips and stored files match, both ways; --repair fixes what it finds.
+
+A check that finds something exits with status 1, so cron or a timer can alert on it."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from commonwatch.cameras import repair
 from commonwatch.media import sweeping
@@ -39,8 +41,10 @@ class Command(BaseCommand):
             self.stdout.write(f"file without a record: {name}")
         for pk in found.clips_without_files:
             self.stdout.write(f"clip without its files: {pk}")
-        verb = "deleted" if fix else "found"
-        self.stdout.write(
+        counts = (
             f"{len(found.orphan_files)} orphan file(s) and "
-            f"{len(found.clips_without_files)} clip(s) without files {verb}."
+            f"{len(found.clips_without_files)} clip(s) without files"
         )
+        if not fix:
+            raise CommandError(f"{counts} found: run check_clips --repair to delete them.")
+        self.stdout.write(f"{counts} deleted.")
