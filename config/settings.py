@@ -21,6 +21,8 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config import vapid
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -102,56 +104,14 @@ ENCRYPTION_KEYS = _secret(
 _read("ENCRYPTION_KEYS", ENCRYPTION_KEYS, lambda keys: [Fernet(k.strip().encode()) for k in keys])
 
 
-def _vapid_private_key() -> str:
-    from cryptography.hazmat.primitives.asymmetric import ec
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    return _b64url(key.private_numbers().private_value.to_bytes(32, "big"))
-
-
-def _b64url(raw: bytes) -> str:
-    import base64
-
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def _vapid_public_key(private_key: str) -> str:
-    """The browser's applicationServerKey: the uncompressed P-256 point of the private key.
-
-    Only the raw 32-byte value is taken: a lenient decoder made "abc" a 2-byte key and
-    a PEM file a traceback about integers."""
-    import base64
-    import binascii
-
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-
-    try:
-        padded = private_key + "=" * (-len(private_key) % 4)
-        raw = base64.b64decode(padded, altchars=b"-_", validate=True)
-    except binascii.Error:
-        raw = b""
-    if len(raw) != 32:
-        raise ValueError(
-            "it must be a raw 32-byte P-256 private value in base64url (not a PEM file). "
-            "Generate one with: DEMO=true python -c "
-            "'from config.settings import _vapid_private_key as k; print(k())'"
-        )
-    public = ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1()).public_key()
-    point = public.public_bytes(
-        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
-    )
-    return _b64url(point)
-
-
 # Web push (notifications.push): the VAPID key pair that signs every push, as base64url
 # (the raw 32-byte private value; the public key is derived and may be given to check).
 # Without a key outside DEMO, web push is off (a deploy check warns); DEMO makes one.
 VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="") or (
-    _secret("VAPID_PRIVATE_KEY", _vapid_private_key, "") if DEMO else ""
+    _secret("VAPID_PRIVATE_KEY", vapid.new_private_key, "") if DEMO else ""
 )
 VAPID_PUBLIC_KEY = (
-    _read("VAPID_PRIVATE_KEY", VAPID_PRIVATE_KEY, _vapid_public_key) if VAPID_PRIVATE_KEY else ""
+    _read("VAPID_PRIVATE_KEY", VAPID_PRIVATE_KEY, vapid.public_key) if VAPID_PRIVATE_KEY else ""
 )
 if env.str("VAPID_PUBLIC_KEY", default="") not in ("", VAPID_PUBLIC_KEY):
     raise ImproperlyConfigured("VAPID_PUBLIC_KEY is not the public half of VAPID_PRIVATE_KEY.")
@@ -608,8 +568,10 @@ if not DEMO:
         SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROTO_HEADER.upper().replace("-", "_"), "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
-    # Asking browsers to hard-code HTTPS for the domain is the operator's choice to make.
+    # Asking browsers to hard-code HTTPS for the domain is the operator's choice to make
+    # (slow to undo), so Django's warning that it is off is not one to act on.
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()

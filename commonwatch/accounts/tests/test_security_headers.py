@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.core.tests.processes import manage
-from config.settings import _vapid_private_key
+from config.vapid import new_private_key
 
 
 @pytest.mark.parametrize("url", ["/", "/accounts/login/", "/accounts/signup/", "/api/v1/me"])
@@ -42,7 +42,7 @@ def test_the_deploy_check_is_clean_with_production_settings(tmp_path):
         "DEBUG": "false",
         "SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(50)),
         "ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "VAPID_PRIVATE_KEY": _vapid_private_key(),  # without it: "web push is off"
+        "VAPID_PRIVATE_KEY": new_private_key(),  # without it: "web push is off"
         "ALLOWED_HOSTS": "example.org",
         "SITE_URL": "https://example.org",
         "EMAIL_URL": "smtp+tls://user:password@smtp.example.org:587",

@@ -14,7 +14,8 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 
 from commonwatch.core.tests.processes import PrivateRedis
-from config.settings import _vapid_private_key, redis_channel_layer
+from config.settings import redis_channel_layer
+from config.vapid import new_private_key
 
 PRINT_SETTINGS = """
 import json
@@ -70,7 +71,7 @@ def test_without_configuration_commonwatch_refuses_to_start_rather_than_run_open
 
 def production(tmp_path, **env: str) -> subprocess.CompletedProcess:
     keys = {"SECRET_KEY": "x" * 60, "ENCRYPTION_KEYS": Fernet.generate_key().decode()}
-    return load_settings(tmp_path, **keys, VAPID_PRIVATE_KEY=_vapid_private_key(), **env)
+    return load_settings(tmp_path, **keys, VAPID_PRIVATE_KEY=new_private_key(), **env)
 
 
 def test_production_is_the_default_once_its_secrets_are_given(tmp_path):
@@ -233,7 +234,7 @@ def test_a_vapid_key_that_is_not_32_raw_bytes_is_refused_saying_how_to_make_one(
 
     assert started.returncode != 0
     assert "VAPID_PRIVATE_KEY cannot be read" in started.stderr
-    assert "32-byte" in started.stderr and "_vapid_private_key" in started.stderr
+    assert "32-byte" in started.stderr and "config.vapid import new_private_key" in started.stderr
 
 
 @pytest.fixture
