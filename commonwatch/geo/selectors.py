@@ -468,11 +468,13 @@ def inside_polygon(queryset: QuerySet, polygon: Polygon) -> Iterator:
 
 # Per-process copy of place names (and of "no name yet"), so a page of cards usually
 # asks the database nothing for them: a cell's name is fixed once the background task
-# finds it (label_place, which forgets its cell here at once), and another process's
-# naming shows here within PLACE_LABEL_SECONDS. It is a name for a public ~100 m cell,
-# the same for everyone: nothing private is kept. Bounded: past PLACE_LABEL_CELLS
-# entries (~200 B each) the copy starts again.
+# finds it (label_place, which forgets its cell in its own process only). "No name yet"
+# is kept briefly: the task worker names a newly published post's cell within seconds,
+# and the app servers must show it then, not minutes later. It is a name for a public
+# ~100 m cell, the same for everyone: nothing private is kept. Bounded: past
+# PLACE_LABEL_CELLS entries (~200 B each) the copy starts again.
 PLACE_LABEL_SECONDS = 600
+PLACE_UNNAMED_SECONDS = 10
 PLACE_LABEL_CELLS = 50_000
 _label_cache: dict[int, tuple[float, str]] = {}
 
@@ -492,7 +494,7 @@ def place_labels(cells: Iterable[int]) -> dict[int, str]:
     known, missing = {}, []
     for cell in set(cells):
         fetched_at, label = _label_cache.get(cell, (-math.inf, ""))
-        if now - fetched_at < PLACE_LABEL_SECONDS:
+        if now - fetched_at < (PLACE_LABEL_SECONDS if label else PLACE_UNNAMED_SECONDS):
             known[cell] = label
         else:
             missing.append(cell)
