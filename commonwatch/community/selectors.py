@@ -319,6 +319,7 @@ def post_card(
         else round(haversine_m(home.lat, home.lng, post.lat, post.lng)),
         # Named from the public cell, for its author too: never from the exact point.
         "place_label": places.get(place_cell(post.lat, post.lng)),
+        "place_point": (post.lat, post.lng),  # unnamed yet: the public point, never the exact
         # A post's author opens its thread, so is always Neighbor #1 there.
         "author": text.you
         if mine

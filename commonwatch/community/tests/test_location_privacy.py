@@ -253,3 +253,18 @@ def _another_point_in_the_cell(point) -> tuple[float, float]:
         if cell_of(*moved, APPROXIMATE_RESOLUTION) == cell:
             return moved
     raise AssertionError("no other point found in the cell")
+
+
+def test_an_unnamed_place_reads_near_the_public_point_for_its_author_too(client):
+    """The "near …" line names the place everyone sees, as a label would, not the exact
+    point the author placed (their map still shows it to them)."""
+    author = resident_at(*CENTER)
+    exact = destination(*CENTER, 40, 1.0)
+    post = submit(author, lat=exact[0], lng=exact[1], title="Waiting here")
+    sign_in(client, author)
+
+    page = client.get(f"/feed/posts/{post.pk}/").content.decode()
+
+    near = re.search(r'<span class="place">near ([-\d.]+), ([-\d.]+)</span>', page)
+    assert near and (float(near[1]), float(near[2])) == (round(post.lat, 4), round(post.lng, 4))
+    assert f"{exact[0]:.4f}" not in near[0]
