@@ -67,12 +67,12 @@ def _new_since(request):
 @require_GET
 def preview(request):
     """What the resident's circle holds, right after they set their home; newcomers
-    (welcome=1) go on to choose how they are told, then to the feed."""
-    context = {
-        "preview": selectors.preview_for(request.user),
-        "home": home_of(request.user),
-        "welcome": request.GET.get("welcome") == "1",
-    }
+    (welcome=1) go on to choose how they are told, then to the feed. Without a home
+    there is no circle to show: the resident is sent to set one."""
+    home, welcome = home_of(request.user), request.GET.get("welcome") == "1"
+    if home is None:
+        return redirect(reverse("accounts:home") + ("?welcome=1" if welcome else ""))
+    context = {"preview": selectors.preview_for(request.user), "home": home, "welcome": welcome}
     return render(request, "community/preview.html", context)
 
 

@@ -78,15 +78,18 @@ def test_notification_choices_continue_to_the_walk_through_s_next_page_only_on_t
     assert elsewhere["Location"] == "/notifications/settings/"
 
 
-def test_a_resident_without_home_sees_an_empty_preview(client, db):
-    resident = UserFactory()
-    sign_in(client, resident)
-    assert client.get(reverse("community:preview")).status_code == 200
-
-
 def test_the_preview_never_counts_what_the_resident_cannot_see(client, author):
     neighbor = resident_at(CENTER[0] + 0.003, CENTER[1], radius_mi=0.25)
     published(author, title="Just outside a quarter mile", lat=CENTER[0] - 0.002)
     sign_in(client, neighbor)
     page = client.get(reverse("community:preview")).content.decode()
     assert "Nothing was posted" in page
+
+
+def test_without_a_home_the_preview_sends_the_resident_to_set_one(client, db):
+    """There is no circle to describe: it said "nothing was posted inside your circle"."""
+    sign_in(client, UserFactory())
+
+    assert client.get(reverse("community:preview"))["Location"] == reverse("accounts:home")
+    welcomed = client.get(reverse("community:preview") + "?welcome=1")
+    assert welcomed["Location"] == reverse("accounts:home") + "?welcome=1"
