@@ -47,7 +47,7 @@ def home_settings(request):
     form = HomeForm(request.POST or None, initial=initial)
     # A newcomer, also one who comes back from the preview (step 2) to change the circle.
     welcome = home is None or request.GET.get("welcome") == "1"
-    status = 200
+    status = None
     if request.method == "POST" and form.is_valid():
         try:
             services.set_home(user=request.user, **form.cleaned_data)
@@ -66,7 +66,7 @@ def home_settings(request):
         "home": home,
         "welcome": welcome,
     }
-    return render(request, "accounts/home.html", context, status=status)
+    return render(request, "accounts/home.html", context, status=status or answered_status(form))
 
 
 @access(SIGNED_IN)

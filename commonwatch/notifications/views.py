@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from commonwatch.accounts.access import EVERYONE, SIGNED_IN, access
 from commonwatch.accounts.models import User
+from commonwatch.core.forms import answered_status
 
 from . import links, selectors, services
 from .forms import ChoicesForm
@@ -85,6 +86,7 @@ def settings(request):
             "vapid_public_key": site.VAPID_PUBLIC_KEY,
             "next": _next_page(request),
         },
+        status=answered_status(form),
     )
 
 

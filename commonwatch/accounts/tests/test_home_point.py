@@ -108,7 +108,7 @@ def test_the_page_refuses_out_of_range_values_and_saves_nothing(client, resident
 
     response = client.post(reverse("accounts:home"), data)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field in response.context["form"].errors
     assert b"Your home and alert radius are saved." not in response.content
     assert not Home.objects.filter(user=resident).exists()
