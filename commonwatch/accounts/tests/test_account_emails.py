@@ -43,8 +43,10 @@ def test_the_verification_email_names_commonwatch_and_links_to_site_url(
 
     (message,) = mailoutbox
     _assert_plain_and_named(message)
-    assert f"user {ADDRESS} has given your email address" in message.body
-    assert "register an account on commonwatch.example." in message.body
+    assert message.subject == "[Commonwatch] Confirm your e-mail address"
+    assert f"because {ADDRESS} gave this address to join Commonwatch at commonwatch.example." in (
+        message.body
+    )
 
 
 def test_the_password_reset_email_names_commonwatch_and_links_to_site_url(
@@ -56,6 +58,7 @@ def test_the_password_reset_email_names_commonwatch_and_links_to_site_url(
 
     (message,) = mailoutbox
     _assert_plain_and_named(message)
+    assert message.subject == "[Commonwatch] Reset your password"
     assert "password reset" in message.body
 
 

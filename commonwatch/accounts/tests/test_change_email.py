@@ -92,6 +92,8 @@ def test_the_old_address_hears_that_the_account_moved(
     told = [message for message in mailoutbox if message.to == [old_email]]
     assert len(told) == 1
     assert "moved@example.org" in told[0].body
+    assert told[0].subject == "[Commonwatch] Your e-mail address was changed"
+    assert re.search(r"- Time: \d+ \w+ \d{4}, \d\d:\d\d [A-Z]{3}", told[0].body), told[0].body
 
 
 def test_staff_with_an_authenticator_app_move_to_a_new_address(
