@@ -155,15 +155,15 @@ def test_every_sign_up_mistake_shows_beside_its_own_field(open_page, mailoutbox)
         expect(field_input).to_have_attribute(
             "aria-describedby", re.compile(rf"\bid_{field}_error\b")
         )
-        assert _just_above(error, page.locator(f"label[for=id_{field}]")), field
+        assert _between(error, page.locator(f"label[for=id_{field}]"), field_input), field
     expect(page.locator("main .errorlist")).to_have_count(3)
     expect(page.locator("#id_email")).to_have_value("neighbor@example")
     visitor.check(screenshot="sign-up-errors")
     assert not mailoutbox
 
 
-def _just_above(error, label) -> bool:
-    """The error list ends right where its field's label begins, nothing between."""
-    error_box, label_box = laid_out_box(error), laid_out_box(label)
-    gap = label_box["y"] - (error_box["y"] + error_box["height"])
-    return 0 <= gap <= 24
+def _between(error, label, field_input) -> bool:
+    """The error list sits under its own field's label and above its box: above the
+    label, it read as the previous field's (a tester saw the password's under the e-mail)."""
+    label_box, error_box, input_box = (laid_out_box(x) for x in (label, error, field_input))
+    return label_box["y"] + label_box["height"] <= error_box["y"] < input_box["y"]
