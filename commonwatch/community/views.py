@@ -149,6 +149,8 @@ def new_post(request):
         "form": form,
         "center": approximate_location(home.lat, home.lng) if home else None,
         "paused": hooks.posting_pause(request.user),
+        # A page sent back cannot hold files: the author must be told to choose them again.
+        "photos_dropped": len(request.FILES.getlist("media")) if form.errors else 0,
     }
     return render(request, "community/new_post.html", context, status=answered_status(form))
 

@@ -52,6 +52,19 @@ def test_a_post_without_a_category_is_refused_with_a_clear_reason(client, author
     assert not Post.objects.exists()
 
 
+def test_a_form_sent_back_says_its_photos_must_be_chosen_again(client, author):
+    """A page cannot give files back: without a word, the author resent it photo-less."""
+    client.force_login(author)
+    photos = [upload("a.jpg", jpeg_with_gps()), upload("b.jpg", jpeg_with_gps())]
+    sent = {**FORM, "media": photos, "description_0": "The dark corner", "description_1": ""}
+
+    page = client.post("/feed/new/", sent).content.decode()
+
+    assert "The 2 photos you chose were not kept: choose them again before sending" in page
+    assert "The dark corner" in page
+    assert "were not kept" not in client.post("/feed/new/", FORM).content.decode()
+
+
 def test_the_api_refuses_a_post_without_a_category(client, author):
     client.force_login(author)
     response = client.post("/api/v1/posts", FORM)
