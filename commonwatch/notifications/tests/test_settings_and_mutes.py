@@ -162,3 +162,14 @@ def test_a_decision_told_once_has_no_thread_to_mute(client):
 
     assert client.post(link).status_code == 404
     assert not MutedThread.objects.exists()
+
+
+def test_without_a_push_device_the_page_says_push_reaches_only_the_inbox(client):
+    """A newcomer's choices start on instant push: saved as they were, alerts reached
+    them nowhere but the inbox, and nothing said so (a tester)."""
+    resident = UserFactory()
+    sign_in(client, resident)
+
+    page = client.get("/notifications/settings/?next=/feed/").content.decode()
+
+    assert "Push is not on for any of your devices yet" in page and 'href="#push"' in page

@@ -97,6 +97,8 @@
     if (response.ok) {
       status.textContent = "Push is on for this device.";
       showOn(true);
+      const warning = document.getElementById("no-push-device");
+      if (warning) warning.hidden = true;  // its "reaches only your inbox" is past
     } else {
       const answer = await response.json().catch(() => ({}));
       status.textContent = "The site could not turn push on: " + (answer.detail || response.status);
