@@ -143,11 +143,12 @@ def carry_out(*, message_id: int) -> bool:
             payload = sealing.open_sealed(payload["sealed"])
         HANDLERS[message.kind](**payload)
     except Exception as exc:
-        logger.exception("Outbox: %s failed (attempt %s)", message, message.attempts)
+        retry_at = timezone.now() + retry_delay(message.attempts)
+        _log_failure(message, exc, retry_at)
         OutboxMessage.objects.filter(pk=message_id).update(
             leased_until=None,
             redispatch_at=None,  # this hand-over is used up: the sweep makes the next
-            available_at=timezone.now() + retry_delay(message.attempts),
+            available_at=retry_at,
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
         )
         return False
@@ -182,6 +183,18 @@ def sweep(limit: int = SWEEP_BATCH) -> int:
 
 def pending() -> int:
     return OutboxMessage.objects.filter(done_at=None).count()
+
+
+def _log_failure(message: OutboxMessage, exc: Exception, retry_at: datetime) -> None:
+    """One line per failure, and the traceback once: a relay or service that is down
+    (OSError, smtplib's errors among them) needs no traceback, and a bug shows its own
+    at the first attempt without filling the log at every retry."""
+    line = "Outbox: %s failed (attempt %s): %s: %s; next try at %s"
+    args = (message, message.attempts, type(exc).__name__, exc, retry_at.isoformat())
+    if isinstance(exc, OSError) or message.attempts > 1:
+        logger.warning(line, *args)
+    else:
+        logger.exception(line, *args)
 
 
 def reseal_payloads() -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -94,6 +95,34 @@ def test_a_failing_handler_is_retried_later_with_a_growing_delay(flaky_handler):
     outbox.sweep()
     assert OutboxMessage.objects.get(pk=message.pk).done_at is not None
     assert len(flaky_handler) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_is_one_log_line_and_a_bugs_traceback_shows_once(flaky_handler, caplog):
+    """A relay that is down filled the worker's log with 30 lines at every retry."""
+
+    @outbox.handler("test.buggy")
+    def buggy():
+        raise RuntimeError("a bug")
+
+    try:
+        with caplog.at_level(logging.WARNING, logger="commonwatch.core.outbox"):
+            with transaction.atomic():
+                outbox.put("test.flaky", fail=5)
+                buggy_message = outbox.put("test.buggy")
+            OutboxMessage.objects.update(available_at=timezone.now())
+            outbox.sweep()
+    finally:
+        del outbox.HANDLERS["test.buggy"]
+
+    lines = {(r.getMessage().split(" failed")[0], r.exc_info is not None) for r in caplog.records}
+    relay, bug = (
+        f"Outbox: {OutboxMessage.objects.get(kind='test.flaky')}",
+        f"Outbox: {buggy_message}",
+    )
+    assert lines == {(relay, False), (bug, True), (bug, False)}
+    assert all("next try at" in r.getMessage() for r in caplog.records)
+    assert any("ConnectionError: the mail relay hung up" in r.getMessage() for r in caplog.records)
 
 
 @pytest.mark.django_db(transaction=True)
