@@ -21,7 +21,7 @@ from .clips import Cutter
 from .motion import MotionDetector
 from .sources import SOURCE_ERRORS, Recording, Stream, new_recordings
 from .spool import Spool
-from .upload import Backoff, Sender, give_requests_a_timeout, network_timeout
+from .upload import Backoff, Sender, give_requests_a_timeout, moved_to, network_timeout
 from .zones import parse_zones
 
 logger = logging.getLogger("commonwatch.agent")
@@ -110,6 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         token, zones, kind = _checked(args)
+        if moved := moved_to(args.server):
+            raise ValueError(
+                f"the server at {args.server} redirects to {moved}: "
+                "give that address (its scheme and host) as --server"
+            )
         spool = _opened_spool(args.spool)
     except (ValueError, OSError) as error:
         print(f"commonwatch-agent: {error}", file=sys.stderr)

@@ -13,6 +13,7 @@ import random
 import threading
 from dataclasses import dataclass
 
+import requests
 import requests.adapters
 from tusclient.client import TusClient
 from tusclient.exceptions import TusCommunicationError
@@ -54,6 +55,19 @@ def give_requests_a_timeout(seconds: float) -> None:
 
     send_with_timeout.without_agent_timeout = send
     adapter.send = send_with_timeout
+
+
+def moved_to(server: str) -> str | None:
+    """Where the server sends the agent instead, if it redirects its upload address (a
+    production server redirects http:// to https://): requests would follow into a TLS
+    error retried forever. None when it does not, or cannot be reached yet."""
+    try:
+        answer = requests.options(
+            server.rstrip("/") + UPLOAD_PATH, allow_redirects=False, timeout=10
+        )
+    except requests.RequestException:
+        return None  # offline now: the sender waits and retries as usual
+    return answer.headers.get("Location") if answer.is_redirect else None
 
 
 class Refused(Exception):

@@ -1,6 +1,8 @@
 """What the owner sees when the agent cannot start, and the small rules it runs on."""
 
 import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -48,6 +50,33 @@ def test_bad_settings_stop_the_agent_with_a_clear_message(tmp_path, token, zones
     assert result.returncode == 2
     assert message in result.stderr
     assert not (tmp_path / "s").exists()
+
+
+class RedirectsToHttps(BaseHTTPRequestHandler):
+    """A production server reached over plain http: it redirects to https."""
+
+    def do_OPTIONS(self):  # noqa: N802 - http.server's naming
+        self.send_response(301)
+        self.send_header("Location", f"https://127.0.0.1:{self.server.server_port}{self.path}")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_server_that_redirects_stops_the_agent_naming_the_address_to_use(tmp_path):
+    """The agent followed the redirect into a TLS error and retried it forever."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), RedirectsToHttps)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        address = f"http://127.0.0.1:{server.server_port}"
+        result = run(str(tmp_path), "--server", address, "--spool", str(tmp_path / "s"))
+    finally:
+        server.shutdown()
+
+    assert result.returncode == 2
+    assert f"the server at {address} redirects to https://127.0.0.1:" in result.stderr
+    assert "as --server" in result.stderr and not (tmp_path / "s").exists()
 
 
 @pytest.mark.parametrize(
