@@ -7,7 +7,11 @@ once the mail is sent; the task queue and its result store see only the row's id
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid
 
 from commonwatch.core import outbox
 
@@ -56,6 +60,9 @@ def queue_email(
         from_email=from_email,
         to=list(to),
         html=html,
-        headers=dict(headers or {}),
+        # Named at queueing, so a retry after a relay's failure is the same message, and
+        # after the site (SITE_URL's host), not the worker's host name ("localhost").
+        headers={"Message-ID": make_msgid(domain=urlsplit(settings.SITE_URL).hostname)}
+        | dict(headers or {}),
         withheld=withheld,
     )

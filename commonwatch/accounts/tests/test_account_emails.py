@@ -59,6 +59,7 @@ def test_the_password_reset_email_names_commonwatch_and_links_to_site_url(
     (message,) = mailoutbox
     _assert_plain_and_named(message)
     assert message.subject == "[Commonwatch] Reset your password"
+    assert message.message()["Message-ID"].endswith("@commonwatch.example>")
     assert "password reset" in message.body
 
 
