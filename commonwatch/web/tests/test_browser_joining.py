@@ -179,23 +179,3 @@ def test_use_my_location_places_the_pin_and_a_refusal_is_explained(open_page, db
     refused.page.get_by_role("button", name="Save my home").click()
     expect(refused.page).to_have_url(re.compile(r"/feed/preview/"))
     refused.check()
-
-
-def test_sign_up_errors_sit_with_their_fields_and_the_password_rules_are_read_out(open_page):
-    """Errors came above the next field's label (under the e-mail box), and the rules,
-    a list inside a <span> inside a <p>, fell outside what aria-describedby named."""
-    visitor = open_page()
-    page = visitor.page
-    page.goto(reverse("account_signup"))
-    page.locator("#id_email").fill("new@example.org")
-    page.locator("#id_password1").fill("password")
-    page.locator("#id_password2").fill("something else")
-    submit_form(page)
-
-    password = page.locator("#id_password1")
-    described_by = password.get_attribute("aria-describedby").split()
-    expect(page.locator(f"#{described_by[0]}")).to_contain_text("at least 8 characters")
-    expect(page.locator("div:has(> #id_email) .errorlist")).to_have_count(0)
-    expect(page.locator("div:has(> #id_password1) .errorlist")).to_contain_text("too common")
-    expect(page.locator("div:has(> #id_password2) .errorlist")).to_contain_text("same password")
-    visitor.check(screenshot="joining-signup-errors")

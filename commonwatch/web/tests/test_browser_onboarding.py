@@ -157,6 +157,10 @@ def test_every_sign_up_mistake_shows_beside_its_own_field(open_page, mailoutbox)
         )
         assert _between(error, page.locator(f"label[for=id_{field}]"), field_input), field
     expect(page.locator("main .errorlist")).to_have_count(3)
+    # The rules are a list: inside a <span> in a <p> (as_p) they fell outside what
+    # aria-describedby names, unheard by screen readers.
+    rules = page.locator("#id_password1").get_attribute("aria-describedby").split()[0]
+    expect(page.locator(f"#{rules}")).to_contain_text("at least 8 characters")
     expect(page.locator("#id_email")).to_have_value("neighbor@example")
     visitor.check(screenshot="sign-up-errors")
     assert not mailoutbox
