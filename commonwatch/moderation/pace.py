@@ -12,7 +12,8 @@ database: exact whichever app server answers, and nothing to lose on a restart. 
 check that counts runs inside the transaction that writes the new row, with the
 account's row locked, so parallel requests are counted one after the other and a
 burst cannot go past the allowance (SQLite's write transactions are serialized
-already). Moderators and operators post as residents and have the same pace.
+already). Moderators post as the residents they are, at the same pace: nobody is
+exempt.
 """
 
 from __future__ import annotations
