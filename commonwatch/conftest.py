@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from commonwatch.accounts.tests.factories import UserFactory, operator
+from commonwatch.moderation.pace import PACES as RESIDENTS_PACES
 from commonwatch.organizations.models import Kind
 from commonwatch.organizations.models import Role as MembershipRole
 from commonwatch.organizations.tests.factories import member_of, organization, team
@@ -52,6 +53,26 @@ def _fast_and_isolated(settings, tmp_path):
 
     cache.clear()
     forget_place_labels()  # each test's database names its own places
+
+
+@pytest.fixture(autouse=True)
+def _posting_pace_lifted(monkeypatch):
+    """Tests build neighborhoods by posting many times a minute as new accounts: the
+    pace still counts (its lock and query run) but never refuses, unless a test asks for
+    `posting_pace`, the figures residents have (moderation/pace.py)."""
+    from commonwatch.moderation import pace
+
+    lifted = pace.Pace(new=1_000_000, established=1_000_000)
+    monkeypatch.setattr(pace, "PACES", dict.fromkeys(pace.PACES, lifted))
+
+
+@pytest.fixture
+def posting_pace(monkeypatch):
+    """The posting pace as residents have it: the lift above undone for this test."""
+    from commonwatch.moderation import pace
+
+    monkeypatch.setattr(pace, "PACES", RESIDENTS_PACES)
+    return pace
 
 
 @pytest.fixture

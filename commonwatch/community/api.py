@@ -18,7 +18,16 @@ from commonwatch.accounts.access import api_access, needs
 from commonwatch.accounts.selectors import home_of
 from commonwatch.community.checks import MAX_BODY_CHARS, MAX_COMMENT_CHARS, MAX_TITLE_CHARS
 from commonwatch.community.search import MAX_SEARCH_CHARS
-from commonwatch.core.schemas import Input, Latitude, Longitude, ZonedMoment, answers, any_or, text
+from commonwatch.core.schemas import (
+    Input,
+    Latitude,
+    Longitude,
+    TooSoon,
+    ZonedMoment,
+    answers,
+    any_or,
+    text,
+)
 
 from . import policies, selectors, services
 from .models import MAX_DESCRIPTION_CHARS, Category
@@ -316,12 +325,13 @@ def _require_searchable(words: str) -> None:
         raise ValidationError({"q": str(exc)}) from exc
 
 
-@router.post("/posts", response=answers({201: PostOut}), auth=WRITE)
+@router.post("/posts", response=answers({201: PostOut}, extra={429: TooSoon}), auth=WRITE)
 def create_post(request, payload: Form[PostIn], media: File[list[UploadedFile]] = None):
     """Send a post (multipart form, optional `media` files); it waits for moderation.
 
     A person described by race alone answers 422 with `type` `needs_specific_details`
-    and what to add; send it again with the details, or with `as_written`."""
+    and what to add; send it again with the details, or with `as_written`. An account
+    sends a few posts an hour (429 says when the next one is possible)."""
     if "media" in request.POST:
         raise ValidationError({"media": _("Send photos and videos as files, not as text.")})
     if stray := sorted(set(request.FILES) - {"media"}):
@@ -372,9 +382,14 @@ def comments(request, post_id: int):
     return selectors.comments_for(request.auth, selectors.post_for(request.auth, post_id))
 
 
-@router.post("/posts/{post_id}/comments", response=answers({201: CommentOut}), auth=WRITE)
+@router.post(
+    "/posts/{post_id}/comments",
+    response=answers({201: CommentOut}, extra={429: TooSoon}),
+    auth=WRITE,
+)
 def add_comment(request, post_id: int, payload: CommentIn):
-    """Comment on a published post; it appears once a moderator approves it."""
+    """Comment on a published post; it appears once a moderator approves it. An account
+    sends a limited number of comments an hour (429 says when the next one is possible)."""
     post = selectors.post_for(request.auth, post_id)
     comment = services.add_comment(author=request.auth, post=post, **payload.dict())
     return Status(201, selectors.comment_card(comment, request.auth))

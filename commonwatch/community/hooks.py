@@ -6,7 +6,7 @@ author's edit or delete makes moot, keeps a moderator's claim on an edit its aut
 replaced, adds its panel (the flag form) to the post page, names the rule a rejected
 post broke to its author, and counts what the automatic checks stopped. Community
 calls these at the points named here, inside its own transactions, and knows nothing
-else of moderation.
+else of moderation. It also sets how often one may post and comment (its pace).
 """
 
 from __future__ import annotations
@@ -18,6 +18,10 @@ from django.core.exceptions import ValidationError
 
 # Each returns a sentence saying why the user may not post now, or None.
 posting_pauses: list[Callable[[object], str | None]] = []
+# Each refuses (core.errors.RateLimited) one more post or comment ("post", "comment")
+# from the user, sent too soon after their others; lock=True inside the transaction
+# that writes it, to count with the user's row locked.
+paces: list[Callable[..., None]] = []
 # Each is told that a post's text was replaced (deleted=False) or the post deleted.
 post_changed: list[Callable[..., None]] = []
 # Each returns why an edit of this published post must wait for a moderator, or None.
@@ -53,6 +57,12 @@ def require_may_post(user) -> None:
     notice = posting_pause(user)
     if notice:
         raise ValidationError(notice, code="posting_paused")
+
+
+def require_pace(user, kind: str, *, lock: bool = True) -> None:
+    """Refuse one more post or comment (kind) sent too soon after the user's others."""
+    for pace in paces:
+        pace(user, kind, lock=lock)
 
 
 def edit_review_reasons(post) -> list[str]:

@@ -161,6 +161,7 @@ def submit_post(
     if not can(author, WRITE):
         raise NotAllowed(_("Only residents can post."), code="not_resident")
     hooks.require_may_post(author)
+    hooks.require_pace(author, "post", lock=False)  # before the checks and the files
     _require_category(category)
     require_point(lat, lng)
     now = timezone.now()
@@ -196,6 +197,7 @@ def submit_post(
         for upload in uploads:
             stored.append(media.store_upload(upload))
         with transaction.atomic():
+            hooks.require_pace(author, "post")  # counted with the author's row locked
             post.save()
             ThreadAlias.objects.create(post=post, user=author, number=1)
             for kept, description in zip(stored, descriptions, strict=True):
@@ -423,7 +425,10 @@ def add_comment(*, author, post: Post, body: str, as_written: bool = False) -> C
             status__in=[Status.PENDING, Status.PUBLISHED],
             created_at__gte=timezone.now() - REPEATED_COMMENT_WINDOW,
         ).first()
-        return repeated or Comment.objects.create(
+        if repeated:
+            return repeated  # a double click is never refused as one comment too many
+        hooks.require_pace(author, "comment")  # counted with the author's row locked
+        return Comment.objects.create(
             post=post, author=author, body=body, held_by_check=held_by_check
         )
 

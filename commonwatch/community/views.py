@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from commonwatch.accounts.access import access, needs
 from commonwatch.accounts.selectors import home_of
-from commonwatch.core.errors import DomainError, SecondFactorRequired
+from commonwatch.core.errors import DomainError, RateLimited, SecondFactorRequired
 from commonwatch.core.forms import add_errors, answered_status
 from commonwatch.core.outcomes import report_outcome
 from commonwatch.core.policies import can
@@ -125,6 +125,7 @@ def new_post(request):
     never on the exact home, which the post's public point could otherwise reveal."""
     home = home_of(request.user)
     form = PostForm(request.POST or None, request.FILES or None)
+    too_soon = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -142,6 +143,9 @@ def new_post(request):
             )
         except ValidationError as exc:
             add_errors(form, exc)
+        except RateLimited as exc:
+            form.add_error(None, exc.message)  # the post comes back as written
+            too_soon = exc
         else:
             messages.success(request, _("Thanks! A moderator will review your post shortly."))
             return redirect("community:post", post_id=post.pk)
@@ -152,7 +156,16 @@ def new_post(request):
         # A page sent back cannot hold files: the author must be told to choose them again.
         "photos_dropped": len(request.FILES.getlist("media")) if form.errors else 0,
     }
-    return render(request, "community/new_post.html", context, status=answered_status(form))
+    response = render(request, "community/new_post.html", context, status=answered_status(form))
+    return _with_retry(response, too_soon)
+
+
+def _with_retry(response, too_soon: RateLimited | None):
+    """A form refused for its pace is a 429 that says when to send it again."""
+    if too_soon is not None:
+        response.status_code = too_soon.status
+        response["Retry-After"] = too_soon.retry_after_seconds()
+    return response
 
 
 @access(READ)
@@ -189,6 +202,7 @@ def comment(request, post_id: int):
     under it (the anti-profiling check's question too); only a success redirects."""
     post = selectors.post_for(request.user, post_id)
     form = CommentForm(request.POST)
+    too_soon = None
     if form.is_valid():
         try:
             services.add_comment(author=request.user, post=post, **form.cleaned_data)
@@ -198,11 +212,13 @@ def comment(request, post_id: int):
             if isinstance(exc, SecondFactorRequired):
                 raise
             form.add_error(None, exc.message)
+            too_soon = exc if isinstance(exc, RateLimited) else None
         else:
             messages.success(request, _("Your comment will appear once a moderator approves it."))
             return redirect("community:post", post_id=post.pk)
     form.fields["body"].widget.attrs["autofocus"] = True  # the page opens at the comment
-    return _post_page(request, post, form, status=200 if form.asks_for_details else 400)
+    page = _post_page(request, post, form, status=200 if form.asks_for_details else 400)
+    return _with_retry(page, too_soon)
 
 
 @access(RESOLVE)

@@ -16,7 +16,7 @@ from commonwatch.accounts.access import EVERYONE, api_access, needs
 from commonwatch.community import selectors as community_selectors
 from commonwatch.community import services as community_services
 from commonwatch.community.policies import WRITE
-from commonwatch.core.schemas import Id, Input, answers, text
+from commonwatch.core.schemas import Id, Input, TooSoon, answers, text
 
 from . import policies, selectors, services
 from . import queue as queue_claims
@@ -424,10 +424,14 @@ class FlagAnswer(Message):
     hidden: bool
 
 
-@router.post("/posts/{post_id}/flags", response=answers({201: FlagAnswer}), auth=AUTHOR)
+@router.post(
+    "/posts/{post_id}/flags", response=answers({201: FlagAnswer}, extra={429: TooSoon}), auth=AUTHOR
+)
 def flag_post(request, post_id: int, payload: FlagIn):
     """Flag a published post for the moderators, citing the rule it breaks (no default).
-    The answer says whether it stays shown until a moderator decides or is hidden now."""
+    The answer says whether it stays shown until a moderator decides or is hidden now.
+    An account flags a limited number of posts an hour (429 says when the next one is
+    possible)."""
     post = community_selectors.post_for(request.auth, post_id)
     flagged = services.flag_post(
         user=request.auth, post=post, reason=payload.reason, note=payload.note

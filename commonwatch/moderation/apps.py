@@ -10,10 +10,11 @@ class ModerationConfig(AppConfig):
         from commonwatch.accounts import adapters, closing
         from commonwatch.community import hooks
 
-        from . import notices, penalties, policies, selectors, services, views  # noqa: F401 - policies: actions
+        from . import notices, pace, penalties, policies, selectors, services, views  # noqa: F401 - policies: actions
 
         notices.declare()
         hooks.posting_pauses.append(penalties.pause_notice)
+        hooks.paces.append(pace.require_pace)
         hooks.post_changed.append(services.withdraw_appeals)
         hooks.edit_reviews.append(services.flags_hold_edit)
         hooks.post_page_panels.append(views.flag_panel)

@@ -22,7 +22,7 @@ from commonwatch.community.models import Comment, Post, PostRevision, Status
 from commonwatch.core.errors import Conflict, NotAllowed
 from commonwatch.core.policies import require
 
-from . import notices, penalties, policies, queue, trust
+from . import notices, pace, penalties, policies, queue, trust
 from .models import Action, Appeal, AppealStatus, CheckStop, Decision, Flag, Rule
 from .policies import MODERATE
 
@@ -204,6 +204,7 @@ def flag_post(*, user, post: Post, reason: str, note: str = "") -> Flagged:
         )
         if post.author_id == user.pk:
             raise ValidationError(_("You cannot flag your own post; edit or delete it instead."))
+        pace.require_pace(user, pace.FLAG)  # counted with the flagger's row locked
         try:
             with transaction.atomic():
                 flag = Flag.objects.create(
