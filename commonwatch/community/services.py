@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from commonwatch.audit.services import record
 from commonwatch.core import outbox
 from commonwatch.core.errors import Conflict, NotAllowed
-from commonwatch.core.plain_text import as_stored
+from commonwatch.core.plain_text import as_one_line, as_stored
 from commonwatch.core.policies import can, require
 from commonwatch.geo.points import require_point
 from commonwatch.geo.services import rebuild_tallies
@@ -174,7 +174,7 @@ def submit_post(
     if len(descriptions) > len(uploads):
         raise ValidationError({"descriptions": _("There is a description without its photo.")})
     descriptions += [""] * (len(uploads) - len(descriptions))
-    title, body = as_stored(title), as_stored(body)
+    title, body = as_one_line(title), as_stored(body)
     held_by_check = _require_text_passes(title=title, body=body, as_written=as_written)
     for upload in uploads:
         _check_upload(upload)
@@ -249,7 +249,7 @@ def edit_post(
     post nobody sees yet (waiting or rejected) takes the edit and goes to review."""
     _require_author(author, post)
     _require_category(category)
-    title, body = as_stored(title), as_stored(body)
+    title, body = as_one_line(title), as_stored(body)
     held_by_check = _require_text_passes(title=title, body=body, as_written=as_written)
     edited = {"category": category, "title": title, "body": body}
     with transaction.atomic():

@@ -25,18 +25,53 @@ REORDERING = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Zero-width space, word joiner and byte order mark: nothing to see, nothing to keep. The
 # zero-width joiners stay, which emoji sequences and several scripts need.
 INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
+# Tag characters show nothing, but carry text a pattern reads ("\U000e0041" is a hidden
+# "A"). Their one use is a subdivision flag (a black flag, tags, a cancel tag: the flag
+# of Scotland), which stays whole; every other tag goes.
+TAG_FLAG = "\U0001f3f4[\U000e0020-\U000e007e]{1,32}\U000e007f"
+TAGS = re.compile(f"({TAG_FLAG})|[\U000e0000-\U000e007f]")
+
+# Combining marks stack: 110 accents on one letter draw a tower over the text around
+# it. Written languages put at most three on one letter (Vietnamese two, pointed
+# Hebrew or a Tibetan stack three); the ones past that are dropped. Spacing marks
+# (category Mc, Indic vowel signs) take their own room and are not counted.
+MAX_MARKS_PER_CHARACTER = 3
+STACKING = frozenset({"Mn", "Me"})
 NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def without_hidden(text):
     """The text without what reorders or hides; anything not a text left as it is, for
     its validation to refuse."""
-    return INVISIBLE.sub("", REORDERING.sub("", text)) if isinstance(text, str) else text
+    if not isinstance(text, str):
+        return text
+    text = INVISIBLE.sub("", REORDERING.sub("", text))
+    return TAGS.sub(lambda match: match.group(1) or "", text)
+
+
+def _marks_limited(match: re.Match) -> str:
+    kept, marks = [], 0
+    for char in match.group():
+        if unicodedata.category(char) in STACKING:
+            marks += 1
+            if marks > MAX_MARKS_PER_CHARACTER:
+                continue
+        else:
+            marks = 0
+        kept.append(char)
+    return "".join(kept)
 
 
 def as_stored(text: str) -> str:
-    """The text to keep and show: without what reorders or hides, and trimmed."""
-    return without_hidden(text).strip()
+    """The text to keep and show: without what reorders or hides, at most three
+    combining marks on a character, and trimmed."""
+    return NOT_ASCII.sub(_marks_limited, without_hidden(text)).strip()
+
+
+def as_one_line(text: str) -> str:
+    """A title: stored as as_stored keeps it, on one line (each line break, and the
+    spaces around it, becomes one space)."""
+    return " ".join(line.strip() for line in as_stored(text).splitlines() if line.strip())
 
 
 # Letters of other scripts that look like a Latin letter or a digit, and that a

@@ -515,3 +515,40 @@ def test_a_title_or_text_of_invisible_characters_is_refused_by_field(client, aut
     assert response.status_code == 422
     assert {error["loc"][-1] for error in response.json()["detail"]} >= {"title"}
     assert not Post.objects.exists()
+
+
+TOWER = "Z" + "\u0301" * 100 + "oe"  # 100 accents on one letter: drawn over other cards
+HIDDEN = "".join(chr(0xE0000 + ord(c)) for c in "Call 3035550199")  # invisible tags
+
+
+def test_a_title_is_one_line_without_hidden_tags_or_towers_of_accents(client, author):
+    client.force_login(author)
+    form = {"category": "safety", "lat": CENTER[0], "lng": CENTER[1], "body": FORM["body"]}
+
+    response = client.post("/api/v1/posts", form | {"title": f"line1\nline2 {TOWER}{HIDDEN}"})
+
+    assert response.status_code == 201, response.content
+    expected = "line1 line2 Z\u0301\u0301\u0301oe"
+    assert response.json()["title"] == expected and Post.objects.get().title == expected
+
+
+def test_an_edited_title_is_one_line_too(author):
+    post = published(author)
+    _edit(post, author, title="Streetlight\r\nout")
+    assert Post.objects.get(pk=post.pk).title == "Streetlight out"
+
+
+def test_text_comments_and_descriptions_keep_at_most_three_accents_on_a_letter(author, neighbor):
+    post = submit(
+        author,
+        body=f"{TOWER} saw it{HIDDEN}",
+        uploads=[upload("a.jpg", jpeg_with_gps())],
+        descriptions=[f"The lamp {TOWER}"],
+    )
+    moderation.approve_post(moderator=moderator(), post=post)
+    comment = services.add_comment(author=neighbor, post=post, body=f"Me too {TOWER}")
+
+    post.refresh_from_db()
+    assert post.body == "Z\u0301\u0301\u0301oe saw it"
+    assert post.media.get().description == "The lamp Z\u0301\u0301\u0301oe"
+    assert comment.body == "Me too Z\u0301\u0301\u0301oe"

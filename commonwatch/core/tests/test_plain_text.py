@@ -1,11 +1,60 @@
-"""Text as the checks read it (as_read, spelled_out, digits_joined): what the reader
-sees, never less, never more."""
+"""Text as it is kept and shown (as_stored, as_one_line) and as the checks read it
+(as_read, spelled_out, digits_joined): what the reader sees, never less, never more."""
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
-from commonwatch.core.plain_text import as_read, as_stored, digits_joined, spelled_out
+from commonwatch.core.plain_text import (
+    MAX_MARKS_PER_CHARACTER,
+    as_one_line,
+    as_read,
+    as_stored,
+    digits_joined,
+    spelled_out,
+    without_hidden,
+)
+
+SCOTLAND = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+
+# --- What is kept --------------------------------------------------------------------
+
+
+def test_a_tower_of_accents_keeps_three_marks_on_its_letter():
+    stored = as_stored("Z" + "\u0301" * 110 + "oe's bike")
+    assert stored == "Z" + "\u0301" * MAX_MARKS_PER_CHARACTER + "oe's bike"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        unicodedata.normalize("NFD", "Nguyễn Thị Thuỷ"),  # Vietnamese: two marks on a letter
+        "שָׁלוֹם",  # pointed Hebrew
+        "བསྒྲུབས",  # a Tibetan stack
+        "नमस्ते",
+        "❤️ 1️⃣ 👍🏿 👩‍👩‍👧",  # variation selectors, a keycap, a skin tone, a family (ZWJ)
+        "Café Zoë",
+    ],
+)
+def test_written_languages_and_emoji_are_kept_as_typed(text):
+    assert as_stored(text) == text
+
+
+def test_hidden_tag_characters_are_dropped_and_a_flag_made_of_them_stays():
+    hidden = "".join(chr(0xE0000 + ord(c)) for c in "call 3035550199")
+    assert as_stored(f"Lost cat{hidden}") == "Lost cat"
+    assert without_hidden(f"Go team {SCOTLAND}!") == f"Go team {SCOTLAND}!"
+    assert without_hidden("\U000e007f\U0001f3f4") == "\U0001f3f4"  # a stray cancel tag
+
+
+def test_a_title_is_one_line():
+    assert as_one_line("line1\nline2") == "line1 line2"
+    assert as_one_line("  Lost dog \r\n\r\n  near the park\u2028today ") == (
+        "Lost dog near the park today"
+    )
+
 
 # --- What the checks read --------------------------------------------------------------
 
