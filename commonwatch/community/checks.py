@@ -113,7 +113,9 @@ def person_details_prompt(text: str) -> str:
     return PERSON_PROMPT % {"words": words}
 
 
-def check_text(*, title: str, body: str, max_body: int = MAX_BODY_CHARS) -> list[str]:
+def check_text(
+    *, title: str, body: str, max_body: int = MAX_BODY_CHARS, comment: bool = False
+) -> list[str]:
     """Every reason the text cannot be sent, in the author's words; empty if fine.
 
     Lengths come first: text over its limit is refused before any pattern reads it. A
@@ -127,7 +129,11 @@ def check_text(*, title: str, body: str, max_body: int = MAX_BODY_CHARS) -> list
     if reasons:
         return reasons
     if not as_read(body).strip():
-        reasons.append(_("Write what happened: the text is empty."))
+        reasons.append(
+            _("Write your comment: it is empty.")
+            if comment
+            else _("Write what happened: the text is empty.")
+        )
     reasons += _contact_details(f"{title}\n{body}")
     return reasons
 

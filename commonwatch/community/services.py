@@ -107,12 +107,12 @@ def _clean_descriptions(descriptions) -> list[str]:
 
 
 def _require_text_passes(
-    *, title: str, body: str, as_written: bool, max_body: int | None = None
+    *, title: str, body: str, as_written: bool, max_body: int | None = None, comment: bool = False
 ) -> str:
     """Refuse what no one may send; ask for details where a person is described by race
     alone. Returns the check a text sent "as written" is held by for the moderator."""
     kwargs = {"max_body": max_body} if max_body else {}
-    reasons = check_text(title=title, body=body, **kwargs)
+    reasons = check_text(title=title, body=body, comment=comment, **kwargs)
     if reasons:
         hooks.stopped(rules_broken(title=title, body=body))
         raise ValidationError({"body": reasons})
@@ -410,7 +410,7 @@ def add_comment(*, author, post: Post, body: str, as_written: bool = False) -> C
     hooks.require_may_post(author)
     body = as_stored(body)
     held_by_check = _require_text_passes(
-        title="", body=body, as_written=as_written, max_body=MAX_COMMENT_CHARS
+        title="", body=body, as_written=as_written, max_body=MAX_COMMENT_CHARS, comment=True
     )
     with transaction.atomic():
         post = transitions.lock_post(

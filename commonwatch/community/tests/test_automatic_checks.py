@@ -17,6 +17,12 @@ def test_empty_text_is_refused():
     assert check_text(title="x", body="   ") == ["Write what happened: the text is empty."]
 
 
+def test_an_empty_comment_is_asked_for_in_a_comments_words():
+    assert check_text(title="", body=" \u200b ", comment=True) == [
+        "Write your comment: it is empty."
+    ]
+
+
 def test_oversized_text_is_refused():
     assert "Keep the text under 4000 characters." in check_text(title="x", body="a" * 4001)
 

@@ -552,3 +552,15 @@ def test_text_comments_and_descriptions_keep_at_most_three_accents_on_a_letter(a
     assert post.body == "Z\u0301\u0301\u0301oe saw it"
     assert post.media.get().description == "The lamp Z\u0301\u0301\u0301oe"
     assert comment.body == "Me too Z\u0301\u0301\u0301oe"
+
+
+def test_an_empty_comment_is_asked_for_in_a_comments_words(client, author, neighbor):
+    post = published(author)
+    client.force_login(neighbor)
+
+    response = client.post(
+        f"/api/v1/posts/{post.pk}/comments", {"body": "  \u200b "}, content_type="application/json"
+    )
+
+    assert response.status_code == 422
+    assert [e["msg"] for e in response.json()["detail"]] == ["Write your comment: it is empty."]
