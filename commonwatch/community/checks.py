@@ -89,6 +89,12 @@ def describes_person_by_race_alone(text: str) -> bool:
     return profiling.read_as_written(text).by_race_alone
 
 
+def race_mentions(text: str) -> list[str]:
+    """The words by which the text describes someone by race or origin, details or not
+    ("black" in "a black man in a red hoodie"); empty when it describes nobody so."""
+    return profiling.read_as_written(text).mentions
+
+
 NEEDS_DETAILS = "needs_specific_details"
 # The automatic check a post or comment was sent past "as written", kept on it so the
 # moderator who reads it first knows why (Post.held_by_check, Comment.held_by_check).
@@ -103,10 +109,11 @@ PERSON_PROMPT = _(
 )
 
 
-def person_details_prompt(text: str) -> str:
-    """What the author is asked to add when the text describes someone by race alone;
-    empty when it does not. Run it only on text within its length limit."""
-    reading = profiling.read_as_written(text)
+def person_details_prompt(*texts: str) -> str:
+    """What the author is asked to add when the texts, read as one (a post's title, body
+    and photo descriptions), describe someone by race alone; empty when they do not.
+    Run it only on text within its length limit."""
+    reading = profiling.read_as_written("\n".join(texts))
     if not reading.by_race_alone:
         return ""
     words = ", ".join(f"“{words}”" for words in dict.fromkeys(reading.mentions))
@@ -138,11 +145,12 @@ def check_text(
     return reasons
 
 
-def rules_broken(*, title: str, body: str) -> set[str]:
+def rules_broken(*texts: str) -> set[str]:
     """The community rules (moderation's Rule codes) a stopped text broke, for the
     public log's count of what the checks stopped; lengths and empty text are form
-    errors, not rules."""
-    text = f"{title}\n{body}"
+    errors, not rules. The texts (a post's title, body and photo descriptions) are
+    read as one."""
+    text = "\n".join(texts)
     rules = set()
     if _contact_details(text):
         rules.add("private_info")
