@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.audit.models import AuditEntry
-from commonwatch.community import selectors, services
+from commonwatch.community import revisions, selectors, services
 from commonwatch.community.models import Post, PostMedia, PostRevision, RevisionStatus, Status
 from commonwatch.community.tests.factories import CENTER, moderator, published, submit
 from commonwatch.core.errors import Conflict, NotAllowed
@@ -365,6 +365,97 @@ def test_small_fixes_in_a_row_cannot_rewrite_a_post_without_a_moderator(author, 
     services.approve_edit(moderator=moderator(), revision=waiting)  # a moderator saw it
     _edit(Post.objects.get(pk=post.pk), author, title="Streetlight out.")
     assert Post.objects.get(pk=post.pk).title == "Streetlight out."
+
+
+def _long_story() -> str:
+    """A post near the 4,000-character limit (~3,900 characters)."""
+    sentence = "The streetlight at the corner of Elm and 41st has been dark since Monday. "
+    return (sentence * 53).strip()
+
+
+def test_a_fix_is_a_few_characters_however_long_the_post(author, neighbor):
+    """Ten per cent of a long post let 287 new characters go live at once."""
+    post = published(author, body=_long_story())
+    added = " The man who lives at the blue house took it, everyone knows he is a thief."
+
+    _edit(post, author, body=post.body + added)
+
+    [card] = selectors.feed_for(neighbor).posts
+    assert card["body"] == post.body
+    waiting = PostRevision.objects.get(status=RevisionStatus.PENDING)
+    assert "More than a small fix" in waiting.reasons[0]
+
+
+def test_a_fix_of_the_largest_size_still_shows_at_once(author, neighbor):
+    post = published(author, body=_long_story())
+    fixed = post.body.replace("Monday", "Tuesday morning", 1)  # 15 characters changed
+    assert revisions.changed_chars(post.body, fixed) <= revisions.TYPO_CHARS
+
+    _edit(post, author, body=fixed)
+
+    [card] = selectors.feed_for(neighbor).posts
+    assert card["body"] == fixed
+
+
+DETAILED = "A man in a red hoodie tried the car door handles on Elm, then ran toward the park."
+
+
+@pytest.mark.parametrize(
+    "described",
+    [
+        "A black man in a red hoodie",
+        "A bl\u0430ck man in a red hoodie",  # a Cyrillic а
+        "A b-l-a-c-k man in a red hoodie",
+    ],
+)
+def test_a_fix_that_describes_someone_by_race_waits_for_a_moderator(author, neighbor, described):
+    """The details elsewhere in the post let the check pass: a moderator still reads it."""
+    post = published(author, body=DETAILED)
+
+    _edit(post, author, body=DETAILED.replace("A man in a red hoodie", described))
+
+    [card] = selectors.feed_for(neighbor).posts
+    assert card["body"] == DETAILED
+    waiting = PostRevision.objects.get(status=RevisionStatus.PENDING)
+    assert "described by race or origin" in " ".join(waiting.reasons)
+
+
+def test_a_fix_that_keeps_the_same_description_shows_at_once(author, neighbor):
+    body = "A black man in a red hoodie tried the car door handles on Elm, then ran off."
+    post = published(author, body=body)
+
+    _edit(post, author, body=body.replace("ran off", "ran away"))
+
+    [card] = selectors.feed_for(neighbor).posts
+    assert card["body"].endswith("ran away.")
+
+
+@pytest.mark.parametrize(
+    "added",
+    [" Call 3 0 3 5 5 5 0 1 9 9.", " Mail bob at example dot com.", " Call З03-555-0199."],
+)
+def test_a_fix_with_contact_details_in_disguise_is_refused(author, added):
+    post = published(author)
+    with pytest.raises(ValidationError) as refused:
+        _edit(post, author, body=post.body + added)
+    assert "Remove the" in str(refused.value)
+    assert Post.objects.get(pk=post.pk).body == post.body
+    assert not PostRevision.objects.exists()
+
+
+def test_a_fix_of_a_photo_description_that_describes_someone_by_race_waits(author, neighbor):
+    photo = [upload("a.jpg", jpeg_with_gps())]
+    post = published(author, body=DETAILED, uploads=photo, descriptions=["A man by the cars"])
+    media_id = post.media.get().media_file_id
+
+    _edit(post, author, descriptions={media_id: "A black man by the cars"})
+
+    waiting = PostRevision.objects.get(status=RevisionStatus.PENDING)
+    assert waiting.reasons == [
+        "A person described by race or origin is checked by a moderator first."
+    ]
+    assert waiting.descriptions == {str(media_id): "A black man by the cars"}
+    assert post.media.get().description == "A man by the cars"
 
 
 def test_a_rewrite_waits_for_a_moderator_and_neighbors_keep_the_published_text(
