@@ -6,7 +6,8 @@ Reads every part of commonwatch/community/tests/corpus/profiling-*.tsv listed in
 (label `profiling` = a person described by race or origin alone or with generic detail,
 `fine` = everything else) and prints, per part and for the whole corpus, the
 confusion matrix, precision, recall and false-positive rate of
-commonwatch.community.profiling, as a markdown table. No database, no Django
+commonwatch.community.profiling as the checks run it (read_as_written: the text as a
+person reads it, look-alike letters folded), as a markdown table. No database, no Django
 settings: the check is a pure function of the text. See bench/README.md.
 """
 
@@ -21,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from commonwatch.community.profiling import read  # noqa: E402
+from commonwatch.community.profiling import read_as_written  # noqa: E402
 
 CORPUS = ROOT / "commonwatch" / "community" / "tests" / "corpus"
 PARTS = {
@@ -43,7 +44,7 @@ def corpus(part: str) -> list[tuple[bool, str]]:
 def measure(rows: list[tuple[bool, str]], errors: list[str]) -> dict:
     tp = fp = fn = tn = 0
     for race_alone, text in rows:
-        stopped = read(text).by_race_alone
+        stopped = read_as_written(text).by_race_alone
         if stopped and race_alone:
             tp += 1
         elif stopped:

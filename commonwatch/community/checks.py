@@ -17,7 +17,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from commonwatch.core.plain_text import as_read
+from commonwatch.core.plain_text import as_read, digits_joined
 
 from . import profiling
 
@@ -29,6 +29,29 @@ PHONE = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(
 # Starts only where the address's first character does (the lookbehind), then takes
 # whole runs: linear, where [\w.+-]+@ retried every suffix of a long word.
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+")
+# An address spelled out so that no pattern sees one: "bob at example dot com", "bob
+# (at) example (dot) org", "bob[at]example.org", "bob@example dot com". A "dot" said
+# as a word or an "at" in brackets is what only a hidden address needs: "bought it at
+# amazon.com" is not one, nor, with a domain ending people write and no pronoun for a
+# domain, "look at the dot com era". Each part starts where its word does and takes it
+# whole (possessive): linear.
+_BRACKETED = r"\s*+[(\[{<]\s*+{word}\s*+[)\]}>]\s*+"
+_AT_WORD = r"\s++at\s++"
+_DOT_WORD = r"\s++dot\s++"
+BRACKETED_AT = _BRACKETED.replace("{word}", "at")
+SPELLED_AT = rf"(?:\s*+@\s*+|{BRACKETED_AT}|{_AT_WORD})"
+SPELLED_DOT = rf"(?:{_BRACKETED.replace('{word}', 'dot')}|{_DOT_WORD})"
+ANY_DOT = rf"(?:\.|{SPELLED_DOT})"
+DOMAIN_ENDINGS = "com|net|org|edu|gov|us|io|co|info|biz|me|uk|ca|de|fr|app|dev|email"
+NOT_A_DOMAIN = r"(?!(?:the|a|an|my|your|his|her|our|their|this|that|home|work)\b)"
+_LABEL = rf"{NOT_A_DOMAIN}[\w-]++"
+SPELLED_EMAIL = re.compile(
+    rf"(?<![\w.+-])[\w.+-]++(?:"
+    rf"{SPELLED_AT}{_LABEL}(?:{ANY_DOT}[\w-]++)*?{SPELLED_DOT}"
+    rf"|{BRACKETED_AT}{_LABEL}(?:{ANY_DOT}[\w-]++)*?{ANY_DOT}"
+    rf")(?:{DOMAIN_ENDINGS})\b",
+    re.IGNORECASE,
+)
 STREET_SUFFIXES = (
     "street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|"
     "way|terrace|ter|circle|cir|parkway|pkwy|highway|hwy"
@@ -40,11 +63,13 @@ STREET_ADDRESS = re.compile(
 
 
 def _contact_details(text: str) -> list[str]:
-    text = as_read(text)
+    """Read as a person reads it (core.plain_text): look-alike letters and digits folded,
+    and digits spaced apart one by one ("3 0 3 5 5 5 0 1 9 9") read as one number."""
+    text = digits_joined(as_read(text))
     reasons = []
     if PHONE.search(text):
         reasons.append(_("Remove the phone number: posts must not share private contact details."))
-    if EMAIL.search(text):
+    if EMAIL.search(text) or SPELLED_EMAIL.search(text):
         reasons.append(
             _("Remove the e-mail address: posts must not share private contact details.")
         )
@@ -61,7 +86,13 @@ def _contact_details(text: str) -> list[str]:
 def describes_person_by_race_alone(text: str) -> bool:
     """True when a person is described by race or origin without details that tell
     them apart (community.profiling reads the words; docs/moderation-checks.md)."""
-    return profiling.read(as_read(text)).by_race_alone
+    return profiling.read_as_written(text).by_race_alone
+
+
+def race_mentions(text: str) -> list[str]:
+    """The words by which the text describes someone by race or origin, details or not
+    ("black" in "a black man in a red hoodie"); empty when it describes nobody so."""
+    return profiling.read_as_written(text).mentions
 
 
 NEEDS_DETAILS = "needs_specific_details"
@@ -78,17 +109,20 @@ PERSON_PROMPT = _(
 )
 
 
-def person_details_prompt(text: str) -> str:
-    """What the author is asked to add when the text describes someone by race alone;
-    empty when it does not. Run it only on text within its length limit."""
-    reading = profiling.read(as_read(text))
+def person_details_prompt(*texts: str) -> str:
+    """What the author is asked to add when the texts, read as one (a post's title, body
+    and photo descriptions), describe someone by race alone; empty when they do not.
+    Run it only on text within its length limit."""
+    reading = profiling.read_as_written("\n".join(texts))
     if not reading.by_race_alone:
         return ""
     words = ", ".join(f"“{words}”" for words in dict.fromkeys(reading.mentions))
     return PERSON_PROMPT % {"words": words}
 
 
-def check_text(*, title: str, body: str, max_body: int = MAX_BODY_CHARS) -> list[str]:
+def check_text(
+    *, title: str, body: str, max_body: int = MAX_BODY_CHARS, comment: bool = False
+) -> list[str]:
     """Every reason the text cannot be sent, in the author's words; empty if fine.
 
     Lengths come first: text over its limit is refused before any pattern reads it. A
@@ -102,16 +136,21 @@ def check_text(*, title: str, body: str, max_body: int = MAX_BODY_CHARS) -> list
     if reasons:
         return reasons
     if not as_read(body).strip():
-        reasons.append(_("Write what happened: the text is empty."))
+        reasons.append(
+            _("Write your comment: it is empty.")
+            if comment
+            else _("Write what happened: the text is empty.")
+        )
     reasons += _contact_details(f"{title}\n{body}")
     return reasons
 
 
-def rules_broken(*, title: str, body: str) -> set[str]:
+def rules_broken(*texts: str) -> set[str]:
     """The community rules (moderation's Rule codes) a stopped text broke, for the
     public log's count of what the checks stopped; lengths and empty text are form
-    errors, not rules."""
-    text = f"{title}\n{body}"
+    errors, not rules. The texts (a post's title, body and photo descriptions) are
+    read as one."""
+    text = "\n".join(texts)
     rules = set()
     if _contact_details(text):
         rules.add("private_info")

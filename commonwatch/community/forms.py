@@ -36,6 +36,16 @@ class AsksForDetails(forms.Form):
 
     @property
     def asks_for_details(self) -> bool:
+        """The check asked about the text or any photo description (the as-written
+        choice is shown once, under the first field it asked about)."""
+        return any(
+            self.has_error(name, NEEDS_DETAILS)
+            for name in self.fields
+            if name == "body" or name.startswith("description_")
+        )
+
+    @property
+    def asks_about_body(self) -> bool:
         return self.has_error("body", NEEDS_DETAILS)
 
 
@@ -91,6 +101,11 @@ class EditPostForm(AsksForDetails):
             field = description_field(_("Description of photo %(n)d") % {"n": number})
             field.initial = photo["description"]
             self.fields[f"description_{photo['id']}"] = field
+
+    def field_for(self, name: str, error) -> str | None:
+        """The description field of the photo a service's error names (core.forms)."""
+        photo = (getattr(error, "params", None) or {}).get("photo")
+        return f"description_{photo}" if name == "descriptions" and photo is not None else None
 
     def photo_fields(self):
         """(photo card, its bound description field) pairs, for the template."""

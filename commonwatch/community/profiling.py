@@ -32,6 +32,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from commonwatch.core.plain_text import as_read, spelled_out
+
 MIN_DETAILS = 2
 MIN_APPEARANCE_DETAILS = 1
 # How far a descriptor looks for its noun ("black [middle-aged] male"), and how far
@@ -691,3 +693,14 @@ def read(text: str) -> Reading:
     if reading.mentions:
         _details(tokens, reading)
     return reading
+
+
+def read_as_written(text: str) -> Reading:
+    """The check on what someone wrote, read as a person reads it (core.plain_text):
+    look-alike letters as the Latin ones they look like, accents and invisible
+    characters out, and letters spelled out one by one ("b-l-a-c-k") also read as the
+    word. Of these readings, the first that describes someone by race alone, if one
+    does; else the one that finds the most descriptors."""
+    readings = [read(reading) for reading in spelled_out(as_read(text))]
+    stopped = next((reading for reading in readings if reading.by_race_alone), None)
+    return stopped or max(readings, key=lambda reading: len(reading.mentions))

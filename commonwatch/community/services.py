@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from commonwatch.audit.services import record
 from commonwatch.core import outbox
 from commonwatch.core.errors import Conflict, NotAllowed
-from commonwatch.core.plain_text import as_stored
+from commonwatch.core.plain_text import as_one_line, as_stored
 from commonwatch.core.policies import can, require
 from commonwatch.geo.points import require_point
 from commonwatch.geo.services import rebuild_tallies
@@ -29,6 +29,7 @@ from .checks import (
     PROFILING_CHECK,
     check_text,
     person_details_prompt,
+    race_mentions,
     rules_broken,
 )
 from .models import (
@@ -88,8 +89,8 @@ def _occurred_at(occurred_at, now):
 
 
 def _clean_descriptions(descriptions) -> list[str]:
-    """The photos' descriptions, trimmed; each within its limit and free of what the
-    automatic checks refuse in a post (they are shown to every reader as alt text)."""
+    """The photos' descriptions as stored, each within its limit. They are shown to every
+    reader as alt text: the automatic checks read them with the post (_require_text_passes)."""
     cleaned = []
     for text in descriptions:
         text = as_stored(text or "")
@@ -100,27 +101,63 @@ def _clean_descriptions(descriptions) -> list[str]:
                     % {"n": MAX_DESCRIPTION_CHARS}
                 }
             )
-        if text and (reasons := check_text(title="", body=text)):
-            raise ValidationError({"descriptions": reasons})
         cleaned.append(text)
     return cleaned
 
 
+def _about_photo(photo, message: str, code: str | None = None) -> ValidationError:
+    """An error about one photo's description, saying which (its place among the files
+    sent, or its media file's id) for a form to show it beside that description's field."""
+    return ValidationError(message.replace("%", "%%"), code=code, params={"photo": photo})
+
+
 def _require_text_passes(
-    *, title: str, body: str, as_written: bool, max_body: int | None = None
+    *,
+    title: str,
+    body: str,
+    as_written: bool,
+    max_body: int | None = None,
+    descriptions: dict | None = None,
+    comment: bool = False,
 ) -> str:
     """Refuse what no one may send; ask for details where a person is described by race
-    alone. Returns the check a text sent "as written" is held by for the moderator."""
+    alone. Returns the check a text sent "as written" is held by for the moderator.
+
+    A post's photo descriptions ({photo: text}) pass the same checks as its text: each is
+    refused on its own for what no one may send, and read with the title and body for a
+    description by race alone (details count anywhere in the post). Their errors are on
+    `descriptions`, each naming its photo. Every stop is counted once for the public log.
+    """
+    described = {photo: text for photo, text in (descriptions or {}).items() if text}
     kwargs = {"max_body": max_body} if max_body else {}
-    reasons = check_text(title=title, body=body, **kwargs)
-    if reasons:
-        hooks.stopped(rules_broken(title=title, body=body))
-        raise ValidationError({"body": reasons})
-    prompt = person_details_prompt(f"{title}\n{body}")
+    refused = {}
+    if reasons := check_text(title=title, body=body, comment=comment, **kwargs):
+        refused["body"] = reasons
+    if refused_descriptions := [
+        _about_photo(photo, reason)
+        for photo, text in described.items()
+        for reason in check_text(title="", body=text)
+    ]:
+        refused["descriptions"] = refused_descriptions
+    if refused:
+        hooks.stopped(rules_broken(title, body, *described.values()))
+        raise ValidationError(refused)
+    prompt = person_details_prompt(title, body, *described.values())
     if prompt and not as_written:
         hooks.stopped({PROFILING_CHECK})  # held until details come: counted as a stop
-        raise ValidationError({"body": ValidationError(prompt, code=NEEDS_DETAILS)})
+        raise ValidationError(_asked_for_details(prompt, f"{title}\n{body}", described))
     return PROFILING_CHECK if prompt else ""
+
+
+def _asked_for_details(prompt: str, text: str, described: dict) -> dict:
+    """The question under each field that describes someone by race: the text, the photo
+    descriptions that do; the text when only the whole post read as one does."""
+    asked = {}
+    if race_mentions(text):
+        asked["body"] = [ValidationError(prompt, code=NEEDS_DETAILS)]
+    if photos := [photo for photo, words in described.items() if race_mentions(words)]:
+        asked["descriptions"] = [_about_photo(photo, prompt, NEEDS_DETAILS) for photo in photos]
+    return asked or {"body": [ValidationError(prompt, code=NEEDS_DETAILS)]}
 
 
 def _check_upload(upload) -> None:
@@ -174,8 +211,10 @@ def submit_post(
     if len(descriptions) > len(uploads):
         raise ValidationError({"descriptions": _("There is a description without its photo.")})
     descriptions += [""] * (len(uploads) - len(descriptions))
-    title, body = as_stored(title), as_stored(body)
-    held_by_check = _require_text_passes(title=title, body=body, as_written=as_written)
+    title, body = as_one_line(title), as_stored(body)
+    held_by_check = _require_text_passes(
+        title=title, body=body, as_written=as_written, descriptions=dict(enumerate(descriptions))
+    )
     for upload in uploads:
         _check_upload(upload)
     post = Post(
@@ -249,12 +288,14 @@ def edit_post(
     post nobody sees yet (waiting or rejected) takes the edit and goes to review."""
     _require_author(author, post)
     _require_category(category)
-    title, body = as_stored(title), as_stored(body)
-    held_by_check = _require_text_passes(title=title, body=body, as_written=as_written)
-    edited = {"category": category, "title": title, "body": body}
+    title, body = as_one_line(title), as_stored(body)
+    descriptions = _descriptions_of(post, descriptions)
+    held_by_check = _require_text_passes(
+        title=title, body=body, as_written=as_written, descriptions=descriptions
+    )
+    edited = {"category": category, "title": title, "body": body, "descriptions": descriptions}
     with transaction.atomic():
         post = transitions.lock_post(post.pk, transitions.EDITABLE)
-        edited["descriptions"] = _descriptions_of(post, descriptions)
         withdrawn = _withdraw_waiting_edit(post)
         if post.status != Status.PUBLISHED:
             post = transitions.resubmit_post(post.pk, held_by_check=held_by_check, **edited)
@@ -410,7 +451,7 @@ def add_comment(*, author, post: Post, body: str, as_written: bool = False) -> C
     hooks.require_may_post(author)
     body = as_stored(body)
     held_by_check = _require_text_passes(
-        title="", body=body, as_written=as_written, max_body=MAX_COMMENT_CHARS
+        title="", body=body, as_written=as_written, max_body=MAX_COMMENT_CHARS, comment=True
     )
     with transaction.atomic():
         post = transitions.lock_post(

@@ -5,6 +5,11 @@ them shows. A right-to-left override displays "4321 mlE teertS" as "Street Elm 1
 while a pattern reads the characters in the order they were typed, and an override
 left open runs on into the text beside it on the page. A zero-width space between
 the characters of an e-mail address hides it from a pattern and not from a reader.
+
+Other characters show something else than they are. A Cyrillic "а" looks like a Latin
+"a", a combining grapheme joiner is invisible inside a word, "b-l-a-c-k" reads as a
+word to a person. What is stored keeps what its author typed (as_stored); what the
+automatic checks read is the text as a person reads it (as_read, spelled_out).
 """
 
 from __future__ import annotations
@@ -12,27 +17,144 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from anyascii import anyascii
+
 # Embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI): they reorder
 # what follows them. The marks LRM and RLM, which reorder nothing, stay for mixed scripts.
 REORDERING = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Zero-width space, word joiner and byte order mark: nothing to see, nothing to keep. The
 # zero-width joiners stay, which emoji sequences and several scripts need.
 INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
+# Tag characters show nothing, but carry text a pattern reads ("\U000e0041" is a hidden
+# "A"). Their one use is a subdivision flag (a black flag, tags, a cancel tag: the flag
+# of Scotland), which stays whole; every other tag goes.
+TAG_FLAG = "\U0001f3f4[\U000e0020-\U000e007e]{1,32}\U000e007f"
+TAGS = re.compile(f"({TAG_FLAG})|[\U000e0000-\U000e007f]")
+
+# Combining marks stack: 110 accents on one letter draw a tower over the text around
+# it. Written languages put at most three on one letter (Vietnamese two, pointed
+# Hebrew or a Tibetan stack three); the ones past that are dropped. Spacing marks
+# (category Mc, Indic vowel signs) take their own room and are not counted.
+MAX_MARKS_PER_CHARACTER = 3
+STACKING = frozenset({"Mn", "Me"})
+NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def without_hidden(text):
     """The text without what reorders or hides; anything not a text left as it is, for
     its validation to refuse."""
-    return INVISIBLE.sub("", REORDERING.sub("", text)) if isinstance(text, str) else text
+    if not isinstance(text, str):
+        return text
+    text = INVISIBLE.sub("", REORDERING.sub("", text))
+    return TAGS.sub(lambda match: match.group(1) or "", text)
+
+
+def _marks_limited(match: re.Match) -> str:
+    kept, marks = [], 0
+    for char in match.group():
+        if unicodedata.category(char) in STACKING:
+            marks += 1
+            if marks > MAX_MARKS_PER_CHARACTER:
+                continue
+        else:
+            marks = 0
+        kept.append(char)
+    return "".join(kept)
 
 
 def as_stored(text: str) -> str:
-    """The text to keep and show: without what reorders or hides, and trimmed."""
-    return without_hidden(text).strip()
+    """The text to keep and show: without what reorders or hides, at most three
+    combining marks on a character, and trimmed."""
+    return NOT_ASCII.sub(_marks_limited, without_hidden(text)).strip()
+
+
+def as_one_line(text: str) -> str:
+    """A title: stored as as_stored keeps it, on one line (each line break, and the
+    spaces around it, becomes one space)."""
+    return " ".join(line.strip() for line in as_stored(text).splitlines() if line.strip())
+
+
+# Letters of other scripts that look like a Latin letter or a digit, and that a
+# transliteration would turn into another one (Cyrillic "с" is "s" to anyascii, and a
+# "c" to a reader). After Unicode's confusables list (UTS #39): Cyrillic, Greek,
+# Armenian, Cherokee and Lisu look-alikes of Latin letters. Keys as NFKD leaves them.
+# Each pair: the look-alike, then the Latin letter or digit it looks like.
+LOOK_ALIKE_PAIRS = " ".join(
+    (
+        # Cyrillic
+        "аa еe оo рp сc уy хx ѕs іi јj һh ԁd ԛq ԝw ӏl ьb ԍG бb",
+        "АA ВB ЕE КK МM НH ОO РP СC ТT УY ХX ЅS ІI ЈJ ԚQ ԜW ҮY ҺH ӀI ЬB З3",
+        # Greek
+        "αa οo ρp νv υu ιi κk χx γy ωw ηn ςc ϳj",
+        "ΑA ΒB ΕE ΖZ ΗH ΙI ΚK ΜM ΝN ΟO ΡP ΤT ΥY ΧX ͿJ",
+        # Armenian
+        "օo սu հh ոn զq ՏS ՕO ՍU",
+        # Cherokee
+        "ᎠD ᎡR ᎢT Ꭵi ᎩY ᎪA ᎫJ ᎬE ᏃZ ᎳW ᎷM ᎻH ᏀG ᏒR ᏔW ᏚS ᏞL ᏟC ᏢP ᏦK ᏴB Ꮟb Ꮒh",
+        # Lisu
+        "ꓐB ꓑP ꓒd ꓓD ꓔT ꓖG ꓗK ꓙJ ꓚC ꓜZ ꓝF ꓟM ꓠN ꓡL ꓢS ꓣR ꓦV ꓧH ꓪW ꓫX ꓬY ꓮA ꓰE ꓲI ꓳO ꓴU",
+    )
+)
+LOOK_ALIKES = str.maketrans(dict(LOOK_ALIKE_PAIRS.split()))
+
+
+def _read_letters(match: re.Match) -> str:
+    """Non-ASCII characters as a reader takes them: marks and format characters out,
+    look-alikes as the Latin letter they look like, other letters and digits
+    transliterated (small capitals, "ł", "ı", other scripts' digits); symbols kept."""
+    read = []
+    for char in match.group().translate(LOOK_ALIKES):
+        category = unicodedata.category(char)
+        if category == "Cf" or category[0] == "M":
+            continue
+        read.append(anyascii(char) if category[0] in "LN" and not char.isascii() else char)
+    return "".join(read)
 
 
 def as_read(text: str) -> str:
     """The text as the automatic checks should read it: compatibility forms folded
-    (full-width digits are digits) and every format character out, joiners included."""
-    folded = unicodedata.normalize("NFKC", text)
-    return "".join(char for char in folded if unicodedata.category(char) != "Cf")
+    (full-width digits are digits), accents and every other combining mark off, every
+    format character out (joiners included), and letters that look Latin read as the
+    Latin letter they look like (a Cyrillic "а" is an "a"). Never what is stored."""
+    return NOT_ASCII.sub(_read_letters, unicodedata.normalize("NFKD", text))
+
+
+# One letter, then the same separator (one to three characters that are neither letters,
+# digits nor line breaks) and one letter, at least twice: "b-l-a-c-k", "b l a c k",
+# "b . l . a". Each step takes a whole letter or stops (possessive): linear.
+SPELLED_OUT = re.compile(
+    r"(?<![A-Za-z0-9])[A-Za-z](?P<sep>[^A-Za-z0-9\n]{1,3})[A-Za-z](?![A-Za-z0-9])"
+    r"(?:(?P=sep)[A-Za-z](?![A-Za-z0-9]))++"
+)
+# "a" and "I" are words of their own: "a b l a c k man" is "a black man" as well.
+SINGLE_LETTER_WORDS = frozenset("aAI")
+
+
+def _joined(match: re.Match, *, keep_first_word: bool) -> str:
+    letters = match.group()[:: len(match.group("sep")) + 1]
+    if keep_first_word and match.group("sep").isspace() and letters[0] in SINGLE_LETTER_WORDS:
+        return f"{letters[0]} {letters[1:]}"
+    return letters
+
+
+def spelled_out(text: str) -> list[str]:
+    """The readings of a text read as_read whose letters may be spelled out one by one:
+    the text itself, and the text with each run of single letters joined into a word
+    ("b-l-a-c-k" is "black"), once with a leading "a" or "I" taken as the word it may
+    be ("a b l a c k" is also "a black"). One reading when nothing is spelled out."""
+    readings = [
+        text,
+        SPELLED_OUT.sub(lambda m: _joined(m, keep_first_word=False), text),
+        SPELLED_OUT.sub(lambda m: _joined(m, keep_first_word=True), text),
+    ]
+    return list(dict.fromkeys(readings))
+
+
+# Single digits, each apart from the next by one space, dot or dash: "3 0 3 5 5 5".
+SPACED_DIGITS = re.compile(r"(?<![0-9])[0-9](?:[ .-][0-9](?![0-9])){2,}+")
+
+
+def digits_joined(text: str) -> str:
+    """A text read as_read with each run of single digits spaced apart joined
+    ("call 3 0 3 5 5 5 0 1 9 9" reads "call 3035550199"), for the phone number check."""
+    return SPACED_DIGITS.sub(lambda match: match.group()[::2], text)

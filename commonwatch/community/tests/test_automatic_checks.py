@@ -17,6 +17,12 @@ def test_empty_text_is_refused():
     assert check_text(title="x", body="   ") == ["Write what happened: the text is empty."]
 
 
+def test_an_empty_comment_is_asked_for_in_a_comments_words():
+    assert check_text(title="", body=" \u200b ", comment=True) == [
+        "Write your comment: it is empty."
+    ]
+
+
 def test_oversized_text_is_refused():
     assert "Keep the text under 4000 characters." in check_text(title="x", body="a" * 4001)
 
@@ -82,6 +88,13 @@ ADVERSARIAL = {
     "plus signs": "+1 ",
     "address parts": "x.y+z@",
     "apostrophes": "'",
+    "letters spelled out": "b-",
+    "single letters": "a ",
+    "single digits": "3 ",
+    "spelled addresses": "a at b dot ",
+    "bracketed addresses": "a [at] b (dot) ",
+    "look-alike letters": "bl\u0430ck \u0441",
+    "combining marks": "a\u0301\u034f",
 }
 # Ten times the text: linear takes ~10x the time, quadratic ~100x. The margin between
 # absorbs a loaded machine (caches, other processes), which was seen to double a run.
@@ -157,3 +170,64 @@ def test_a_text_of_only_invisible_characters_is_empty():
 
 def test_a_description_by_race_alone_split_by_a_zero_width_space_still_asks_for_details():
     assert describes_person_by_race_alone("a bl\u200back guy walking around looking at houses")
+
+
+# --- Look-alikes (what a reader sees, not the characters typed) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "word"),
+    [
+        ("Call me: 3 0 3 5 5 5 0 1 9 9", "phone"),
+        ("Call me: 3.0.3.5.5.5.0.1.9.9", "phone"),
+        ("Call me at 303 5 5 5 0 1 9 9", "phone"),
+        ("Call me at \u0663\u0660\u0663-555-0199", "phone"),
+        ("Write to bob at example dot com", "e-mail"),
+        ("Write to bob (at) example (dot) org", "e-mail"),
+        ("Write to bob[at]example.org", "e-mail"),
+        ("Write to bob@example dot com", "e-mail"),
+        ("Write to b\u043eb@\u0435xample.com", "e-mail"),
+        ("He lives at 1234 \u0415lm Street", "street address"),
+    ],
+)
+def test_contact_details_written_to_slip_past_a_pattern_are_refused(body, word):
+    assert any(word in reason for reason in check_text(title="Heads up", body=body))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "I bought the camera at amazon.com last week.",
+        "Look at the dot com era buildings on Elm.",
+        "It happened on 12-05-2024 at 10 30 in the evening.",
+        "Final scores 2-1 3-0 4-2 at the park league.",
+        "Units 4 and 5 had their packages taken around 3.",
+        "Our U.S.A. flag was taken from the porch.",
+    ],
+)
+def test_ordinary_words_and_numbers_are_not_read_as_contact_details(body):
+    assert check_text(title="Heads up", body=body) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "I saw a bl\u0430ck man near the cars",  # Cyrillic а
+        "A bl\u034fack man near the cars",  # combining grapheme joiner
+        "A bla\u0441k guy walking around",  # Cyrillic с
+        "A \u0299\u029f\u1d00\u1d04\u1d0b guy walking around",  # small capitals
+        "A bl\u00e1\u0300ck man walking around",  # accents
+        "I saw a b-l-a-c-k man near the cars",
+        "I saw a b l a c k man near the cars",
+        "I saw an a s i a n man near the cars",
+        "Two H-I-S-P-A-N-I-C guys on the corner",
+    ],
+)
+def test_a_description_by_race_alone_in_look_alike_letters_still_asks_for_details(body):
+    assert describes_person_by_race_alone(body)
+    assert "send it as written" in person_details_prompt(body)
+
+
+def test_a_description_in_look_alike_letters_with_details_passes():
+    body = "A bl\u0430ck man in a red hoodie tried the car door handles on Elm."
+    assert person_details_prompt(body) == ""

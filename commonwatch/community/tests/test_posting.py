@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.audit.models import AuditEntry
-from commonwatch.community import selectors, services
+from commonwatch.community import revisions, selectors, services
 from commonwatch.community.models import Post, PostMedia, PostRevision, RevisionStatus, Status
 from commonwatch.community.tests.factories import CENTER, moderator, published, submit
 from commonwatch.core.errors import Conflict, NotAllowed
@@ -367,6 +367,97 @@ def test_small_fixes_in_a_row_cannot_rewrite_a_post_without_a_moderator(author, 
     assert Post.objects.get(pk=post.pk).title == "Streetlight out."
 
 
+def _long_story() -> str:
+    """A post near the 4,000-character limit (~3,900 characters)."""
+    sentence = "The streetlight at the corner of Elm and 41st has been dark since Monday. "
+    return (sentence * 53).strip()
+
+
+def test_a_fix_is_a_few_characters_however_long_the_post(author, neighbor):
+    """Ten per cent of a long post let 287 new characters go live at once."""
+    post = published(author, body=_long_story())
+    added = " The man who lives at the blue house took it, everyone knows he is a thief."
+
+    _edit(post, author, body=post.body + added)
+
+    [card] = selectors.feed_for(neighbor).posts
+    assert card["body"] == post.body
+    waiting = PostRevision.objects.get(status=RevisionStatus.PENDING)
+    assert "More than a small fix" in waiting.reasons[0]
+
+
+def test_a_fix_of_the_largest_size_still_shows_at_once(author, neighbor):
+    post = published(author, body=_long_story())
+    fixed = post.body.replace("Monday", "Tuesday morning", 1)  # 15 characters changed
+    assert revisions.changed_chars(post.body, fixed) <= revisions.TYPO_CHARS
+
+    _edit(post, author, body=fixed)
+
+    [card] = selectors.feed_for(neighbor).posts
+    assert card["body"] == fixed
+
+
+DETAILED = "A man in a red hoodie tried the car door handles on Elm, then ran toward the park."
+
+
+@pytest.mark.parametrize(
+    "described",
+    [
+        "A black man in a red hoodie",
+        "A bl\u0430ck man in a red hoodie",  # a Cyrillic а
+        "A b-l-a-c-k man in a red hoodie",
+    ],
+)
+def test_a_fix_that_describes_someone_by_race_waits_for_a_moderator(author, neighbor, described):
+    """The details elsewhere in the post let the check pass: a moderator still reads it."""
+    post = published(author, body=DETAILED)
+
+    _edit(post, author, body=DETAILED.replace("A man in a red hoodie", described))
+
+    [card] = selectors.feed_for(neighbor).posts
+    assert card["body"] == DETAILED
+    waiting = PostRevision.objects.get(status=RevisionStatus.PENDING)
+    assert "described by race or origin" in " ".join(waiting.reasons)
+
+
+def test_a_fix_that_keeps_the_same_description_shows_at_once(author, neighbor):
+    body = "A black man in a red hoodie tried the car door handles on Elm, then ran off."
+    post = published(author, body=body)
+
+    _edit(post, author, body=body.replace("ran off", "ran away"))
+
+    [card] = selectors.feed_for(neighbor).posts
+    assert card["body"].endswith("ran away.")
+
+
+@pytest.mark.parametrize(
+    "added",
+    [" Call 3 0 3 5 5 5 0 1 9 9.", " Mail bob at example dot com.", " Call З03-555-0199."],
+)
+def test_a_fix_with_contact_details_in_disguise_is_refused(author, added):
+    post = published(author)
+    with pytest.raises(ValidationError) as refused:
+        _edit(post, author, body=post.body + added)
+    assert "Remove the" in str(refused.value)
+    assert Post.objects.get(pk=post.pk).body == post.body
+    assert not PostRevision.objects.exists()
+
+
+def test_a_fix_of_a_photo_description_that_describes_someone_by_race_waits(author, neighbor):
+    photo = [upload("a.jpg", jpeg_with_gps())]
+    post = published(author, body=DETAILED, uploads=photo, descriptions=["A man by the cars"])
+    media_id = post.media.get().media_file_id
+
+    _edit(post, author, descriptions={media_id: "A black man by the cars"})
+
+    waiting = PostRevision.objects.get(status=RevisionStatus.PENDING)
+    assert waiting.reasons == [
+        "A person described by race or origin is checked by a moderator first."
+    ]
+    assert waiting.descriptions == {str(media_id): "A black man by the cars"}
+    assert post.media.get().description == "A man by the cars"
+
+
 def test_a_rewrite_waits_for_a_moderator_and_neighbors_keep_the_published_text(
     client, author, neighbor
 ):
@@ -515,3 +606,52 @@ def test_a_title_or_text_of_invisible_characters_is_refused_by_field(client, aut
     assert response.status_code == 422
     assert {error["loc"][-1] for error in response.json()["detail"]} >= {"title"}
     assert not Post.objects.exists()
+
+
+TOWER = "Z" + "\u0301" * 100 + "oe"  # 100 accents on one letter: drawn over other cards
+HIDDEN = "".join(chr(0xE0000 + ord(c)) for c in "Call 3035550199")  # invisible tags
+
+
+def test_a_title_is_one_line_without_hidden_tags_or_towers_of_accents(client, author):
+    client.force_login(author)
+    form = {"category": "safety", "lat": CENTER[0], "lng": CENTER[1], "body": FORM["body"]}
+
+    response = client.post("/api/v1/posts", form | {"title": f"line1\nline2 {TOWER}{HIDDEN}"})
+
+    assert response.status_code == 201, response.content
+    expected = "line1 line2 Z\u0301\u0301\u0301oe"
+    assert response.json()["title"] == expected and Post.objects.get().title == expected
+
+
+def test_an_edited_title_is_one_line_too(author):
+    post = published(author)
+    _edit(post, author, title="Streetlight\r\nout")
+    assert Post.objects.get(pk=post.pk).title == "Streetlight out"
+
+
+def test_text_comments_and_descriptions_keep_at_most_three_accents_on_a_letter(author, neighbor):
+    post = submit(
+        author,
+        body=f"{TOWER} saw it{HIDDEN}",
+        uploads=[upload("a.jpg", jpeg_with_gps())],
+        descriptions=[f"The lamp {TOWER}"],
+    )
+    moderation.approve_post(moderator=moderator(), post=post)
+    comment = services.add_comment(author=neighbor, post=post, body=f"Me too {TOWER}")
+
+    post.refresh_from_db()
+    assert post.body == "Z\u0301\u0301\u0301oe saw it"
+    assert post.media.get().description == "The lamp Z\u0301\u0301\u0301oe"
+    assert comment.body == "Me too Z\u0301\u0301\u0301oe"
+
+
+def test_an_empty_comment_is_asked_for_in_a_comments_words(client, author, neighbor):
+    post = published(author)
+    client.force_login(neighbor)
+
+    response = client.post(
+        f"/api/v1/posts/{post.pk}/comments", {"body": "  \u200b "}, content_type="application/json"
+    )
+
+    assert response.status_code == 422
+    assert [e["msg"] for e in response.json()["detail"]] == ["Write your comment: it is empty."]

@@ -11,6 +11,8 @@ import pytest
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.community.models import Comment, Post, RevisionStatus, Status
 from commonwatch.community.tests.factories import CENTER, moderator, published
+from commonwatch.media.tests.factories import jpeg_with_gps, upload
+from commonwatch.moderation.models import CheckStop
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +172,135 @@ def test_other_field_errors_keep_their_generic_type(client, author):
     response = client.post("/api/v1/posts", form | {"lat": CENTER[0], "lng": CENTER[1]})
     assert response.status_code == 422
     assert response.json()["detail"][0]["type"] == "value_error"
+
+
+# --- Photo descriptions: read with the post, asked about beside their own field ---------
+
+PHOTO_RACE_ALONE = "A black man by the cars"
+NO_PERSON = "Cars on Elm were looked over last night."
+
+
+def _photo_post_form(description: str, body: str = NO_PERSON, **extra) -> dict:
+    form = {"category": "suspicious", "title": "On our street", "body": body}
+    form |= {"lat": CENTER[0], "lng": CENTER[1], "media": [upload("a.jpg", jpeg_with_gps())]}
+    return form | {"descriptions": [description]} | extra
+
+
+def _stops(rule: str) -> int:
+    return sum(CheckStop.objects.filter(rule=rule).values_list("count", flat=True))
+
+
+def test_the_api_asks_about_a_photo_description_as_it_asks_about_the_text(client, author):
+    client.force_login(author)
+
+    in_the_body = client.post("/api/v1/posts", _photo_post_form("", body=PHOTO_RACE_ALONE))
+    in_a_photo = client.post("/api/v1/posts", _photo_post_form(PHOTO_RACE_ALONE))
+
+    for asked, field in ((in_the_body, "body"), (in_a_photo, "descriptions")):
+        assert asked.status_code == 422
+        (error,) = asked.json()["detail"]
+        assert error["type"] == "needs_specific_details"
+        assert error["loc"] == ["form", field] and PROMPT in error["msg"]
+    assert not Post.objects.exists()
+    assert _stops("profiling") == 2  # each counted in the public log
+
+
+def test_a_photo_description_sent_as_written_waits_marked_for_the_moderator(client, author):
+    client.force_login(author)
+
+    sent = client.post("/api/v1/posts", _photo_post_form(PHOTO_RACE_ALONE, as_written="true"))
+
+    assert sent.status_code == 201 and sent.json()["status"] == "pending"
+    post = Post.objects.get()
+    assert post.held_by_check == "profiling"
+    assert post.media.get().description == PHOTO_RACE_ALONE
+
+
+def test_details_anywhere_in_the_post_count_for_its_photo_descriptions(client, author):
+    client.force_login(author)
+    body = "A man in a red hoodie tried the car door handles on Elm, then ran toward the park."
+
+    sent = client.post("/api/v1/posts", _photo_post_form(PHOTO_RACE_ALONE, body=body))
+
+    assert sent.status_code == 201
+    assert Post.objects.get().held_by_check == ""
+
+
+def test_a_photo_description_with_contact_details_is_refused_and_counted(client, author):
+    client.force_login(author)
+
+    refused = client.post("/api/v1/posts", _photo_post_form("Call me at 3 0 3 5 5 5 0 1 9 9"))
+
+    assert refused.status_code == 422
+    (error,) = refused.json()["detail"]
+    assert error["loc"] == ["form", "descriptions"] and "phone number" in error["msg"]
+    assert _stops("private_info") == 1
+    assert not Post.objects.exists()
+
+
+def test_the_post_form_asks_beside_the_photo_description_it_reads(client, author):
+    client.force_login(author)
+    form = _photo_post_form("", description_0=PHOTO_RACE_ALONE)
+    del form["descriptions"]
+
+    asked = client.post("/feed/new/", form)
+
+    page = asked.content.decode()
+    assert asked.status_code == 400 and not Post.objects.exists()
+    assert (
+        page.index('name="description_0"') < page.index(PROMPT) < page.index('name="description_1"')
+    )
+    assert page.count(AS_WRITTEN) == 1
+    sent = client.post(
+        "/feed/new/", form | {"as_written": "on", "media": [upload("a.jpg", jpeg_with_gps())]}
+    )
+    assert sent.status_code == 302
+    assert Post.objects.get().held_by_check == "profiling"
+
+
+def _published_photo_post(author, description: str = "A man by the cars", **fields):
+    post = published(
+        author, uploads=[upload("a.jpg", jpeg_with_gps())], descriptions=[description], **fields
+    )
+    return post, post.media.get().media_file_id
+
+
+def test_an_edit_of_a_photo_description_is_asked_about_on_the_api(client, author, neighbor):
+    post, media_id = _published_photo_post(author)
+    client.force_login(author)
+    edit = {"category": post.category, "title": post.title, "body": post.body}
+    edit["descriptions"] = [{"id": media_id, "description": PHOTO_RACE_ALONE}]
+
+    asked = client.put(f"/api/v1/posts/{post.pk}", edit, content_type="application/json")
+    kept = client.put(
+        f"/api/v1/posts/{post.pk}", edit | {"as_written": True}, content_type="application/json"
+    )
+
+    assert asked.status_code == 422
+    (error,) = asked.json()["detail"]
+    assert (error["type"], error["loc"]) == ("needs_specific_details", ["body", "descriptions"])
+    assert kept.status_code == 200 and kept.json()["pending_edit"]["status"] == "pending"
+    client.force_login(neighbor)
+    page = client.get(f"/feed/posts/{post.pk}/").content.decode()
+    assert 'alt="A man by the cars"' in page and PHOTO_RACE_ALONE not in page
+
+
+def test_the_edit_form_asks_beside_the_photo_description(client, author):
+    post, media_id = _published_photo_post(author)
+    client.force_login(author)
+    form = {"category": post.category, "title": post.title, "body": post.body}
+    field = f"description_{media_id}"
+
+    asked = client.post(f"/feed/posts/{post.pk}/edit/", form | {field: PHOTO_RACE_ALONE})
+    refused = client.post(
+        f"/feed/posts/{post.pk}/edit/", form | {field: "Mail bob at example dot com"}
+    )
+
+    page = asked.content.decode()
+    assert asked.status_code == 400
+    assert page.index(f'name="{field}"') < page.index(PROMPT)
+    assert page.index(f'name="{field}"') < page.index(AS_WRITTEN) and page.count(AS_WRITTEN) == 1
+    said = refused.content.decode()
+    assert said.index(f'name="{field}"') < said.index("Remove the e-mail address")
+    assert Post.objects.get(pk=post.pk).media.get().description == "A man by the cars"
+    assert not post.revisions.exists()

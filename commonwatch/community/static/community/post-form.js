@@ -70,13 +70,18 @@
     input.setCustomValidity(refusals.join(" "));
     problem.textContent = refusals.join(" ");
     problem.hidden = refusals.length === 0;
+    // A description the server sent back with a reason stays in view, with its text,
+    // while the author chooses the files again (a browser never keeps them).
+    var refused = false;
     slots.forEach(function (slot, index) {
       var file = files[index];
-      slot.hidden = !file;
+      var reason = slot.querySelector(".errorlist") !== null;
+      refused = refused || reason;
+      slot.hidden = !file && !reason;
       slot.querySelector(".photo-preview").textContent = "";
       if (file) { showPreview(slot, file); }
     });
-    form.classList.toggle("has-media", files.length > 0);
+    form.classList.toggle("has-media", files.length > 0 || refused);
   }
 
   function rememberZone() {
