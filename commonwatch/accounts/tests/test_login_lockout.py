@@ -9,15 +9,14 @@ the owner signs in from elsewhere at once, or from anywhere with an e-mailed cod
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
-from django.db import close_old_connections
 from django.test import Client, TestCase
 from django.urls import reverse
 
 from commonwatch.accounts import throttle
 from commonwatch.accounts.tests.factories import PASSWORD, UserFactory
+from commonwatch.core.tests.concurrency import at_once
 
 ATTACKER, OWNER = "203.0.113.66", "198.51.100.7"
 TOO_MANY_FROM_HERE = b"Too many wrong passwords from here"
@@ -209,24 +208,15 @@ def test_a_burst_of_simultaneous_guesses_is_counted_one_by_one(settings, clock):
     slow machine the burst would otherwise outlast the first wait.)"""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     owner = UserFactory()
-    start, checked = threading.Barrier(24), []
+    checked = []
 
     def guess(n: int) -> None:
-        attacker = Client(REMOTE_ADDR=ATTACKER)
-        start.wait()
-        try:
-            answer = log_in(attacker, owner.email, f"wrong {n}")
-            # allauth's own per-address limit on the sign-in page may answer 429 before
-            # anything is checked, as a busy machine spreads the burst out in time.
-            checked.append(answer.status_code == 200 and TOO_MANY_FROM_HERE not in answer.content)
-        finally:
-            close_old_connections()
+        answer = log_in(Client(REMOTE_ADDR=ATTACKER), owner.email, f"wrong {n}")
+        # allauth's own per-address limit on the sign-in page may answer 429 before
+        # anything is checked, as a busy machine spreads the burst out in time.
+        checked.append(answer.status_code == 200 and TOO_MANY_FROM_HERE not in answer.content)
 
-    threads = [threading.Thread(target=guess, args=(n,)) for n in range(24)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    at_once(guess, 24)
 
     assert len(checked) == 24
     assert checked.count(True) == throttle.FREE_FAILURES

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 from contextlib import contextmanager
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, close_old_connections, connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from commonwatch.audit.models import AuditEntry, AuditHead
 from commonwatch.audit.selectors import verify_chain
 from commonwatch.audit.services import record
+from commonwatch.core.tests.concurrency import at_once
 
 pytestmark = pytest.mark.django_db
 TABLE = AuditEntry._meta.db_table
@@ -124,20 +124,10 @@ def test_postgresql_refuses_to_change_or_delete_an_entry(statement):
 
 @pytest.mark.django_db(transaction=True)
 def test_entries_recorded_at_once_still_form_one_chain():
-    start = threading.Barrier(8)
-
     def write(n):
-        start.wait()
-        try:
-            for step in range(5):
-                record(actor=None, action="test.thing.parallel", data={"n": n, "step": step})
-        finally:
-            close_old_connections()
+        for step in range(5):
+            record(actor=None, action="test.thing.parallel", data={"n": n, "step": step})
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    at_once(write, 8)
 
     assert verify_chain() == (40, None)

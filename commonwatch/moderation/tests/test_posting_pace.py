@@ -7,18 +7,17 @@ possible, on the API (429, Retry-After) and on the form (sent back as written)."
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.formats import time_format
 
 from commonwatch.community.models import Comment, Post
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
 from commonwatch.core.errors import RateLimited
+from commonwatch.core.tests.concurrency import at_once
 from commonwatch.moderation.models import Flag
 from commonwatch.moderation.tests.factories import established_neighbor
 
@@ -61,6 +60,14 @@ def _retry_after(answer) -> int:
     return int(answer["Retry-After"])
 
 
+def _assert_paced(refused, *, said: str, again: str) -> None:
+    """Refused for the pace: 429, what the limit is, when to try again (Retry-After)."""
+    assert refused.status_code == 429
+    detail = refused.json()["detail"]
+    assert detail.startswith(said) and again in detail
+    assert 0 < _retry_after(refused) <= AT_MOST
+
+
 # --- Posts ---------------------------------------------------------------------------
 
 
@@ -72,11 +79,11 @@ def test_a_new_account_posts_three_times_an_hour_then_hears_when_it_may_again(cl
     refused = _api_post(client, 3)
 
     assert [answer.status_code for answer in sent] == [201, 201, 201]
-    assert refused.status_code == 429
-    detail = refused.json()["detail"]
-    assert detail.startswith("New accounts can send 3 posts an hour, and you have.")
-    assert "You can post again at" in detail
-    assert 0 < _retry_after(refused) <= AT_MOST
+    _assert_paced(
+        refused,
+        said="New accounts can send 3 posts an hour, and you have.",
+        again="You can post again at",
+    )
     assert refused.json()["retry_at"]
     assert Post.objects.filter(author=author).count() == 3  # nothing of the fourth
 
@@ -167,11 +174,11 @@ def test_a_new_account_comments_ten_times_an_hour(client):
     refused = _api_comment(client, post, 10)
 
     assert {answer.status_code for answer in sent} == {201}
-    assert refused.status_code == 429
-    detail = refused.json()["detail"]
-    assert detail.startswith("New accounts can send 10 comments an hour, and you have.")
-    assert "You can comment again at" in detail
-    assert 0 < _retry_after(refused) <= AT_MOST
+    _assert_paced(
+        refused,
+        said="New accounts can send 10 comments an hour, and you have.",
+        again="You can comment again at",
+    )
     assert Comment.objects.filter(author=commenter).count() == 10
 
     _an_hour_passes(Comment, author=commenter)
@@ -232,11 +239,11 @@ def test_a_new_account_flags_ten_posts_an_hour(client):
     refused = flag(posts[10])
 
     assert {answer.status_code for answer in sent} == {201}
-    assert refused.status_code == 429
-    detail = refused.json()["detail"]
-    assert detail.startswith("New accounts can flag 10 posts an hour, and you have.")
-    assert "You can flag again at" in detail
-    assert 0 < _retry_after(refused) <= AT_MOST
+    _assert_paced(
+        refused,
+        said="New accounts can flag 10 posts an hour, and you have.",
+        again="You can flag again at",
+    )
     assert Flag.objects.filter(user=flagger).count() == 10
 
     # On the post's page, the flag form says the same, and the post stays as it was.
@@ -256,23 +263,16 @@ def test_a_burst_of_posts_at_once_stops_at_the_allowance():
     """Requests in parallel are counted one after another (the account's row is locked
     while they count), so a burst cannot slip past the allowance together."""
     author = resident_at(*CENTER)
-    start, outcomes = threading.Barrier(8), []
+    outcomes = []
 
     def post(n):
-        start.wait()
         try:
             submit(author, title=f"Burst {n}")
             outcomes.append("sent")
         except RateLimited:
             outcomes.append("too soon")
-        finally:
-            close_old_connections()
 
-    threads = [threading.Thread(target=post, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    at_once(post, 8)
 
     assert sorted(outcomes) == ["sent"] * 3 + ["too soon"] * 5
     assert Post.objects.filter(author=author).count() == 3
