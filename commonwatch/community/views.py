@@ -155,6 +155,7 @@ def new_post(request):
         "paused": hooks.posting_pause(request.user),
         # A page sent back cannot hold files: the author must be told to choose them again.
         "photos_dropped": len(request.FILES.getlist("media")) if form.errors else 0,
+        "too_soon": too_soon,  # nothing to change, only to wait: the message says until when
     }
     response = render(request, "community/new_post.html", context, status=answered_status(form))
     return _with_retry(response, too_soon)

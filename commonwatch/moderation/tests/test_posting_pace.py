@@ -127,6 +127,8 @@ def test_the_post_form_comes_back_as_written_with_when_to_post_again(client):
     when = time_format(local.replace(second=0, microsecond=0), "TIME_FORMAT")
     assert f"You can post again at {when} (America/New_York)." in text
     assert 'value="Fourth in an hour"' in text
+    assert "Your post was not sent, and is kept below." in text
+    assert "Change what is marked below" not in text  # there is nothing to change
     assert not Post.objects.filter(title="Fourth in an hour").exists()
 
 
