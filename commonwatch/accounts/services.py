@@ -9,16 +9,15 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from commonwatch.audit.services import record
 from commonwatch.core.errors import Conflict, NotAllowed, NotFound, RateLimited
 from commonwatch.core.policies import can
+from commonwatch.core.time_zone import in_reader_zone
 from commonwatch.geo.distance import miles_to_m
 from commonwatch.geo.points import is_number, require_point
 
@@ -100,12 +99,11 @@ def _require_home_change_allowed(user: User, now: datetime) -> None:
     raise RateLimited(
         _(
             "Your home and alert radius can change %(n)d times a day, and they have changed "
-            "that often since yesterday. Your next change is possible at %(when)s (%(zone)s)."
+            "that often since yesterday. Your next change is possible at %(when)s."
         )
         % {
             "n": HOME_CHANGES_PER_DAY,
-            "when": date_format(timezone.localtime(retry_at), "DATETIME_FORMAT"),
-            "zone": settings.TIME_ZONE,
+            "when": in_reader_zone(retry_at),
         },
         retry_at=retry_at,
         code="home_changes",

@@ -12,6 +12,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 TIME_ZONE_COOKIE = "tz"
 
@@ -32,6 +34,15 @@ def zone_named(name: str) -> ZoneInfo | None:
     """The IANA zone of that name, or None for anything else (only known names open a
     zone file: a cookie is whatever the sender wants it to be)."""
     return ZoneInfo(name) if name in zone_names() else None
+
+
+def in_reader_zone(moment, format_name: str = "DATETIME_FORMAT") -> str:
+    """The moment on the reader's clock (their browser's zone, else the site's), naming
+    that zone: a time labelled with another zone than the one it is shown in misleads."""
+    return _("%(time)s (%(zone)s)") % {
+        "time": date_format(timezone.localtime(moment), format_name),
+        "zone": timezone.get_current_timezone_name(),
+    }
 
 
 class BrowserTimeZoneMiddleware:

@@ -16,12 +16,12 @@ from __future__ import annotations
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from commonwatch.community.models import Post, PostRevision, RevisionStatus, Status
+from commonwatch.core.time_zone import in_reader_zone
 from commonwatch.notifications import services as notifications
 from commonwatch.notifications.kinds import InboxEntry, Kind, Message, inbox_entries, register
 from commonwatch.notifications.models import Delivery
@@ -136,8 +136,7 @@ def _pause_line(decision: Decision) -> str:
         return _("This counts as a warning: later decisions would pause your posting.")
     if penalty.posting_until <= timezone.now():
         return ""
-    moment = date_format(timezone.localtime(penalty.posting_until), "DATETIME_FORMAT")
-    until = f"{moment} ({timezone.get_current_timezone_name()})"
+    until = in_reader_zone(penalty.posting_until)
     return _("Until %(until)s, your posting and commenting are paused.") % {"until": until}
 
 

@@ -24,11 +24,11 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from commonwatch.community.models import Comment, Post
 from commonwatch.core.errors import RateLimited
+from commonwatch.core.time_zone import in_reader_zone
 
 from . import trust
 from .models import Flag
@@ -97,7 +97,7 @@ def require_pace(user, kind: str, *, lock: bool = True) -> None:
     # The oldest of the last `allowed` leaves the hour first: one more is possible then.
     retry_at = _next_minute(recent[allowed - 1] + WINDOW)
     raise RateLimited(
-        _refusal(kind, allowed, established, when=_clock(retry_at)),
+        _refusal(kind, allowed, established, when=in_reader_zone(retry_at, "TIME_FORMAT")),
         retry_at=retry_at,
         code=f"{kind}_pace",
     )
@@ -107,15 +107,6 @@ def _next_minute(moment: datetime) -> datetime:
     """Up to the next whole minute, so the time the reader is told is never too early."""
     seconds = moment.second + moment.microsecond / 1_000_000
     return moment.replace(second=0, microsecond=0) + timedelta(minutes=math.ceil(seconds / 60))
-
-
-def _clock(moment: datetime) -> str:
-    """The time in the reader's zone (their browser's, else the site's), and which."""
-    local = timezone.localtime(moment)
-    return _("%(time)s (%(zone)s)") % {
-        "time": time_format(local, "TIME_FORMAT"),
-        "zone": timezone.get_current_timezone_name(),
-    }
 
 
 def _refusal(kind: str, allowed: int, established: bool, *, when: str) -> str:

@@ -200,6 +200,22 @@ def test_a_home_changes_a_few_times_a_day_then_says_when_it_may_change_again(cli
     assert (home.lat, home.radius_m) == (40.03, pytest.approx(miles_to_m(1)))
 
 
+def test_the_refusal_gives_the_next_change_on_the_readers_clock(client, resident, settings):
+    """The time is shown in the browser's zone, so it must name that zone, not the site's."""
+    from commonwatch.accounts.models import HOME_CHANGES_PER_DAY
+
+    settings.TIME_ZONE = "America/Denver"
+    client.cookies["tz"] = "Asia/Tokyo"
+    client.force_login(resident)
+    for step in range(HOME_CHANGES_PER_DAY):
+        _put_home(client, lat=40.0 + step / 100, lng=-105.0, radius_mi=1)
+
+    detail = _put_home(client, lat=41.0, lng=-105.0, radius_mi=1).json()["detail"]
+
+    assert "(Asia/Tokyo)" in detail
+    assert "America/Denver" not in detail
+
+
 def test_saving_the_same_home_again_is_not_a_change(client, resident):
     from commonwatch.accounts.models import HOME_CHANGES_PER_DAY
 
