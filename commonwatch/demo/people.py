@@ -1,7 +1,7 @@
 """The demo city's organizations and the people who run them.
 
 One agency (an admin and two officers), an oversight body, a moderation team whose
-members are residents of the city, a legal review, and an operator. Every staff
+two members are residents of the city, a legal review, and an operator. Every staff
 account gets TOTP; the command prints its secret and the current code.
 """
 
@@ -53,6 +53,9 @@ DEMO_ORGANIZATIONS = (
 DEMO_PEOPLE = (
     DemoPerson("resident"),
     DemoPerson("moderator", "riverside-moderators", MembershipRole.ADMIN),
+    # A second look: an appeal is decided by someone other than the moderator who
+    # rejected, and the first one made every rejection of the demo's history.
+    DemoPerson("moderator2", "riverside-moderators"),
     DemoPerson("agency-admin", "riverside-police", MembershipRole.ADMIN, has_home=False),
     DemoPerson("officer1", "riverside-police"),
     DemoPerson("officer2", "riverside-police"),

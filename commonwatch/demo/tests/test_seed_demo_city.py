@@ -17,7 +17,8 @@ from commonwatch.demo.videos import moving_shapes
 from commonwatch.geo.distance import haversine_m
 from commonwatch.geo.places import place_cell
 from commonwatch.geo.selectors import place_labels
-from commonwatch.moderation.models import Action, Decision, Flag, Penalty
+from commonwatch.moderation.models import Action, Appeal, Decision, Flag, Penalty
+from commonwatch.moderation.policies import why_not_decider
 from commonwatch.moderation.selectors import moderation_log
 from commonwatch.organizations.models import Kind, Membership, Organization
 
@@ -44,13 +45,14 @@ def test_the_demo_city_has_its_organizations_staff_homes_posts_and_a_queue(capsy
     staff = User.objects.filter(pk__in=Membership.objects.values("user")) | User.objects.filter(
         role="operator"
     )
-    assert staff.count() == 7
+    assert staff.count() == 8
     for user in staff:
         assert user.staff_rules_apply
         assert Authenticator.objects.filter(user=user, type="totp").exists()
         assert f"{user.email}   " in out
-    assert out.count("TOTP secret") == 7
-    assert Home.objects.count() == 64  # 60 residents, and the demo resident, moderator, officers
+    assert out.count("TOTP secret") == 8
+    # 60 residents, and the demo resident, both moderators and the officers
+    assert Home.objects.count() == 65
     assert Post.objects.count() == 400
     assert Post.objects.filter(status=Status.PENDING).exists()
     assert Comment.objects.exists() and Flag.objects.exists()
@@ -64,6 +66,19 @@ def test_the_demo_city_has_a_moderation_history_for_the_public_log(capsys):
     assert rejections.exists() and not rejections.filter(rule="").exists()
     assert Penalty.objects.count() == rejections.count()
     assert sum(month.rejected for month in moderation_log().months) == rejections.count()
+
+
+def test_the_demo_city_has_a_second_moderator_for_appeals(capsys):
+    """The history's moderator rejected every post it rejected; a demo with them alone
+    showed open appeals that nobody could decide."""
+    out = seed(capsys)
+    rejections = Decision.objects.filter(action=Action.REJECT)
+    assert rejections.exists()
+    moderators = User.objects.filter(memberships__organization__kind=Kind.MODERATION)
+    for rejection in rejections:
+        appeal = Appeal(rejection=rejection, author_id=rejection.post.author_id)
+        assert any(why_not_decider(m, "appeal", appeal) is None for m in moderators)
+    assert "moderator2@demo.commonwatch.test   Moderator, Riverside Neighbors" in out
 
 
 def test_seeding_twice_adds_nothing(capsys):

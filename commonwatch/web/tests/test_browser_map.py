@@ -52,6 +52,17 @@ def _colours(png: bytes) -> int:
     return len(set(image.get_flattened_data()))
 
 
+def _zoom_to_points(page, incident_map) -> None:
+    """Zoom in one step at a time, each drawn before the next, until posts are markers."""
+    for _ in range(6):
+        if incident_map.get_attribute("data-view") == "points":
+            return
+        zoom = int(incident_map.get_attribute("data-zoom"))
+        page.locator(".leaflet-control-zoom-in").click()
+        expect(incident_map).to_have_attribute("data-zoom", str(zoom + 1))
+    expect(incident_map).to_have_attribute("data-view", "points")
+
+
 def test_the_map_draws_streets_hexagons_points_and_live_posts(open_asgi_page):
     reader = resident_at(*HOME, radius_mi=1)
     author = resident_at(*HOME, radius_mi=1)
@@ -96,13 +107,7 @@ def test_the_map_draws_streets_hexagons_points_and_live_posts(open_asgi_page):
 
     # Zoomed in, each post in view is a marker at its approximate point, named for
     # screen readers.
-    for _ in range(6):  # one step at a time, each drawn before the next
-        if incident_map.get_attribute("data-view") == "points":
-            break
-        zoom = int(incident_map.get_attribute("data-zoom"))
-        page.page.locator(".leaflet-control-zoom-in").click()
-        expect(incident_map).to_have_attribute("data-zoom", str(zoom + 1))
-    expect(incident_map).to_have_attribute("data-view", "points")
+    _zoom_to_points(page.page, incident_map)
     expect(incident_map.locator(".leaflet-marker-icon.marker-crime")).to_have_count(1)
     # A diamond, as in the legend: Leaflet's own transform on the marker leaves it be.
     crime = incident_map.locator(".leaflet-marker-icon.marker-crime")
@@ -159,3 +164,35 @@ def test_any_time_and_every_category_draw_the_map_and_a_failure_is_told(open_asg
     expect(incident_map).to_have_attribute("data-failed", "true")
     expect(page.page.locator("#map-list > li")).to_have_count(1)
     page.check(screenshot="map-failed")
+
+
+def test_a_popup_near_the_edge_stays_open_with_the_focus_on_its_marker(open_asgi_page):
+    """A marker near the map's top edge, opened with Enter: its popup pans the map to fit,
+    the pan draws the points again, and the popup and the keyboard focus stay (seen in the
+    demo on a phone: the popup vanished a moment after it opened, the focus went to the
+    page)."""
+    reader = resident_at(*HOME, radius_mi=1)
+    published(resident_at(*HOME), moderator(), lat=HOME[0], lng=HOME[1], title="Bike stolen")
+    page = open_asgi_page(reader).page
+    page.goto(reverse("community:map"))
+    incident_map = page.locator("#incident-map")
+    expect(incident_map).to_have_attribute("data-ready", "true")
+    _zoom_to_points(page, incident_map)
+    marker = incident_map.locator(".leaflet-marker-icon[title='Bike stolen']")
+    # Dragged slowly (no inertia) until the marker sits 15 px below the map's top edge.
+    box, spot = incident_map.bounding_box(), marker.bounding_box()
+    start = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    lift = spot["y"] - (box["y"] + 15)
+    with page.expect_response(re.compile(r"/api/v1/map\?")):
+        page.mouse.move(*start)
+        page.mouse.down()
+        page.mouse.move(start[0], start[1] - lift, steps=20)
+        page.wait_for_timeout(200)
+        page.mouse.up()
+
+    marker.focus()
+    with page.expect_response(re.compile(r"/api/v1/map\?")):  # the popup's pan redraws
+        page.keyboard.press("Enter")
+    page.wait_for_timeout(300)  # the redraw after the answer
+    expect(page.locator(".leaflet-popup")).to_contain_text("Bike stolen")
+    expect(marker).to_be_focused()

@@ -49,16 +49,33 @@
     return total;
   }
 
-  function drawPoints(points) {
+  // The post whose popup is open. A popup near the edge pans the map to fit it, and the
+  // pan (or a live post) draws the points again: the redrawn marker opens its popup again
+  // (without a second pan) and takes back the keyboard focus, where both used to vanish.
+  var openPost = null;
+
+  function drawPoints(points, reopen) {
     points.slice().reverse().forEach(function (p) {
       var icon = L.divIcon({ className: "map-marker marker-" + p.category, iconSize: [18, 18] });
       var marker = L.marker([p.lat, p.lng], { icon: icon, title: p.title, alt: p.title, riseOnHover: true });
       var link = document.createElement("a");
       link.href = "/feed/posts/" + p.id + "/";
       link.textContent = p.title;
-      marker.bindPopup(link).addTo(drawn);
+      marker.bindPopup(link, { autoPan: p.id !== reopen.open }).addTo(drawn);
+      marker.getElement().dataset.postId = String(p.id);
+      marker.on("popupopen", function () { openPost = p.id; });
+      marker.on("popupclose", function () { if (openPost === p.id) { openPost = null; } });
+      if (p.id === reopen.open) { marker.openPopup(); }
+      if (p.id === reopen.focused) { marker.getElement().focus({ preventScroll: true }); }
     });
     return points.length;
+  }
+
+  // What drawPoints gives back after the markers are cleared: read before clearing them.
+  function shownNow() {
+    var active = document.activeElement;
+    var focused = active && el.contains(active) && active.dataset.postId;
+    return { open: openPost, focused: focused ? parseInt(focused, 10) : null };
   }
 
   function load() {
@@ -79,8 +96,9 @@
       })
       .then(function (data) {
         failed.hidden = true;
+        var reopen = shownNow();
         drawn.clearLayers();
-        var count = data.resolution === null ? drawPoints(data.points) : drawHexagons(data.hexagons);
+        var count = data.resolution === null ? drawPoints(data.points, reopen) : drawHexagons(data.hexagons);
         el.dataset.view = data.resolution === null ? "points" : "hexagons";
         el.dataset.zoom = String(zoom);  // the zoom this data was drawn for
         more.hidden = !data.more;
