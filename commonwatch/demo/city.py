@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 
 from commonwatch.geo.distance import EARTH_RADIUS_M, miles_to_m
 
@@ -36,6 +37,9 @@ NEIGHBORHOOD_NAMES = (
     "Willow Creek",
 )
 RADIUS_CHOICES_MI = (0.25, 0.5, 0.5, 0.75, 1, 1, 1, 1.5, 2, 3, 5)
+# The seeded residents wrote the city's last 90 days of posts, so they all joined before
+# those: 100 days to 3 years ago, spread evenly.
+RESIDENTS_JOINED_DAYS = (100, 1100)
 
 
 def offset(lat: float, lng: float, north_m: float, east_m: float) -> tuple[float, float]:
@@ -65,3 +69,9 @@ def home_points(center: tuple[float, float], count: int, seed: int = 2026):
             hood.lat, hood.lng, rng.gauss(0, hood.spread_m), rng.gauss(0, hood.spread_m)
         )
         yield lat, lng, miles_to_m(rng.choice(RADIUS_CHOICES_MI))
+
+
+def resident_since(index: int) -> timedelta:
+    """How long ago the index-th seeded resident joined (the same on every seed)."""
+    first, last = RESIDENTS_JOINED_DAYS
+    return timedelta(days=first + (index * 37) % (last - first))

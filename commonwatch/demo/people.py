@@ -8,6 +8,7 @@ account gets TOTP; the command prints its secret and the current code.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
@@ -15,6 +16,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import generate_totp_secret
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from commonwatch.accounts import services as accounts
 from commonwatch.accounts.models import Home, Role, User
@@ -25,6 +27,9 @@ from commonwatch.organizations.services import grant_membership
 DEMO_PASSWORD = "commonwatch-demo"  # noqa: S105 - printed for the demo on purpose
 DEMO_DOMAIN = "demo.commonwatch.test"
 AREA_HALF_SIDE_DEG = 0.08  # about 9 km north-south: the city around its centre
+# The demo's people have lived in the city and used the site for a while: an account made
+# minutes ago is "new" (moderation.trust), with a new account's posting pace.
+JOINED_BEFORE_THE_DEMO = timedelta(days=400)
 
 
 @dataclass(frozen=True)
@@ -95,7 +100,10 @@ def _person(spec: DemoPerson, organizations) -> tuple[str, str, str | None]:
     email = f"{spec.local_part}@{DEMO_DOMAIN}"
     role = Role.OPERATOR if spec.operator else Role.RESIDENT
     with transaction.atomic():
-        user, created = User.objects.get_or_create(email=email, defaults={"role": role})
+        user, created = User.objects.get_or_create(
+            email=email,
+            defaults={"role": role, "date_joined": timezone.now() - JOINED_BEFORE_THE_DEMO},
+        )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()

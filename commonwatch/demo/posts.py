@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from commonwatch.accounts.models import Home, User
 from commonwatch.community.alerts import POST_ALERT
-from commonwatch.community.models import Comment, Post, Status, ThreadAlias
+from commonwatch.community.models import Category, Comment, Post, Status, ThreadAlias
 from commonwatch.community.services import rebuild_post_tallies
 from commonwatch.geo.cells import cell_center
 from commonwatch.geo.models import PlaceLabel
@@ -43,6 +43,7 @@ FLAGGED_POSTS = 25
 REJECTED_SHARE = 0.015
 APPEALED_SHARE = 0.15
 RECENT_APPEALS = timedelta(days=7)
+READERS_POST_AGE = timedelta(days=45)
 REJECTION_NOTES = {
     Rule.PROFILING: "Describe what the person did and wore, not who they are.",
     Rule.PRIVATE_INFO: "Please leave out the plate number and the house number.",
@@ -59,6 +60,8 @@ def seed_posts(*, count: int, residents_domain: str, reader) -> int:
     existing = Post.objects.filter(author__email__endswith=residents_domain).count()
     if existing >= count:
         return 0
+    if existing == 0:
+        existing = _readers_own_post(reader, timezone.now())
     rng = random.Random(90 + existing)
     homes = list(
         Home.objects.filter(user__email__startswith="resident0").values_list(
@@ -73,11 +76,36 @@ def seed_posts(*, count: int, residents_domain: str, reader) -> int:
             _seed_batch(rng, homes, now, size, pending=max(0, PENDING_POSTS - existing - start))
             bar.update(size)
     _flag_some(rng, homes)
-    _moderation_history(rng)
+    _moderation_history(rng, spared=reader)
     rebuild_post_tallies()
     label_places()
     _unread_for(reader, now)
     return added
+
+
+def _readers_own_post(reader, now) -> int:
+    """The demo resident once lost their cat and found her. The post, resolved, shows
+    "You" and "Found" on their own card, and makes them an established neighbor
+    (moderation.trust) with an established account's posting pace."""
+    home = Home.objects.filter(user=reader).first()
+    if home is None:
+        return 0
+    posted = now - READERS_POST_AGE
+    post = Post(
+        author=reader,
+        category=Category.LOST_PET,
+        title="Lost grey cat",
+        body="Grey tabby named Miso, green collar, very shy. Please check sheds.",
+        status=Status.PUBLISHED,
+        created_at=posted,
+        occurred_at=posted,
+        published_at=posted + timedelta(minutes=12),
+        resolved_at=posted + timedelta(days=2),
+    )
+    post.place(*offset(home.lat, home.lng, 60, -40))
+    post.save()
+    ThreadAlias.objects.create(post=post, user=reader, number=1)
+    return 1
 
 
 def label_places() -> int:
@@ -175,9 +203,10 @@ def _flag_some(rng, homes) -> None:
             )
 
 
-def _moderation_history(rng) -> None:
+def _moderation_history(rng, spared) -> None:
     """Rejections over the 90 days, each citing a rule and taking its author a step up the
-    penalty ladder; some appealed (granted, denied, or still open for the moderator)."""
+    penalty ladder; some appealed (granted, denied, or still open for the moderator). The
+    demo resident (spared) keeps a clean record."""
     mod = (
         User.objects.filter(
             memberships__organization__kind=Kind.MODERATION, memberships__revoked_at=None
@@ -185,7 +214,9 @@ def _moderation_history(rng) -> None:
         .order_by("pk")
         .first()
     )
-    published = list(Post.objects.filter(status=Status.PUBLISHED).order_by("published_at"))
+    published = list(
+        Post.objects.filter(status=Status.PUBLISHED).exclude(author=spared).order_by("published_at")
+    )
     chosen = sorted(
         rng.sample(published, int(len(published) * REJECTED_SHARE)), key=lambda p: p.published_at
     )

@@ -81,6 +81,25 @@ def test_the_demo_city_has_a_second_moderator_for_appeals(capsys):
     assert "moderator2@demo.commonwatch.test   Moderator, Riverside Neighbors" in out
 
 
+def test_the_demo_people_have_lived_there_a_while(capsys):
+    """The demo resident is an established neighbor with their own resolved post, and
+    every seeded neighbor joined before anything they wrote."""
+    from commonwatch.moderation.trust import is_established
+
+    seed(capsys)
+    reader = User.objects.get(email="resident@demo.commonwatch.test")
+    own = Post.objects.get(author=reader)
+
+    assert is_established(reader)  # an established account's pace (moderation.pace)
+    assert own.status == Status.PUBLISHED and own.resolved_at is not None
+    assert not Post.objects.filter(
+        author__date_joined__gt=timezone.now() - timedelta(days=90)
+    ).exists()
+    assert not Comment.objects.filter(
+        author__date_joined__gt=timezone.now() - timedelta(days=90)
+    ).exists()
+
+
 def test_seeding_twice_adds_nothing(capsys):
     seed(capsys)
     counts = (User.objects.count(), Post.objects.count(), Comment.objects.count())

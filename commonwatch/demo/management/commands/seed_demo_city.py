@@ -10,11 +10,12 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from tqdm import tqdm
 
 from commonwatch.accounts.models import Home, Role, User
 from commonwatch.demo.cameras import seed_cameras
-from commonwatch.demo.city import home_points
+from commonwatch.demo.city import home_points, resident_since
 from commonwatch.demo.people import DEMO_DOMAIN, DEMO_PASSWORD, seed_people
 from commonwatch.demo.posts import seed_posts
 
@@ -47,9 +48,18 @@ class Command(BaseCommand):
 
     def _seed_batch(self, start: int, points, password: str) -> None:
         emails = [f"resident{start + i:05d}@{DEMO_DOMAIN}" for i in range(len(points))]
+        now = timezone.now()
         with transaction.atomic():
             User.objects.bulk_create(
-                [User(email=e, password=password, role=Role.RESIDENT) for e in emails],
+                [
+                    User(
+                        email=e,
+                        password=password,
+                        role=Role.RESIDENT,
+                        date_joined=now - resident_since(start + i),
+                    )
+                    for i, e in enumerate(emails)
+                ],
                 ignore_conflicts=True,
             )
             users = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
