@@ -7,9 +7,10 @@ left open runs on into the text beside it on the page. A zero-width space betwee
 the characters of an e-mail address hides it from a pattern and not from a reader.
 
 Other characters show something else than they are. A Cyrillic "а" looks like a Latin
-"a", a combining grapheme joiner is invisible inside a word, "b-l-a-c-k" reads as a
-word to a person. What is stored keeps what its author typed (as_stored); what the
-automatic checks read is the text as a person reads it (as_read, spelled_out).
+"a", a combining grapheme joiner is invisible inside a word, "b-l-a-c-k" and "bl ack"
+read as a word to a person. What is stored keeps what its author typed (as_stored);
+what the automatic checks read is the text as a person reads it (as_read, spelled_out,
+split_words_joined).
 """
 
 from __future__ import annotations
@@ -148,6 +149,29 @@ def spelled_out(text: str) -> list[str]:
         SPELLED_OUT.sub(lambda m: _joined(m, keep_first_word=True), text),
     ]
     return list(dict.fromkeys(readings))
+
+
+# Two runs of letters with one space between them: the halves of a word split in two.
+LETTER_RUNS = re.compile(r"([A-Za-z]+)")
+
+
+def _rejoins(first: str, second: str, words: frozenset[str], kept_apart: frozenset[str]) -> bool:
+    if second[0].isupper() and not first[0].isupper():
+        return False  # "as Ian", "in Dian": a name after a word
+    pair = f"{first} {second}".lower()
+    return pair.replace(" ", "") in words and pair not in kept_apart
+
+
+def split_words_joined(text: str, words: frozenset[str], kept_apart: frozenset[str]) -> str:
+    """A text read as_read with each word split in two by one space joined when the two
+    parts make one of `words` (lower case): "a bl ack man" reads "a black man". Not when
+    the second part is a name ("as Ian") or the two parts are words of their own in
+    `kept_apart` ("his panic"): the checks that look for those words say which."""
+    parts = LETTER_RUNS.split(text)  # odd places hold the runs of letters
+    for i in range(1, len(parts) - 2, 2):
+        if parts[i + 1] == " " and _rejoins(parts[i], parts[i + 2], words, kept_apart):
+            parts[i : i + 3] = ["", "", parts[i] + parts[i + 2]]
+    return "".join(parts)
 
 
 # Single digits, each apart from the next by one space, dot or dash: "3 0 3 5 5 5".

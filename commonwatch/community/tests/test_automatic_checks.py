@@ -95,6 +95,7 @@ ADVERSARIAL = {
     "bracketed addresses": "a [at] b (dot) ",
     "look-alike letters": "bl\u0430ck \u0441",
     "combining marks": "a\u0301\u034f",
+    "words split in two": "bl ack ",
 }
 # Ten times the text: linear takes ~10x the time, quadratic ~100x. The margin between
 # absorbs a loaded machine (caches, other processes), which was seen to double a run.
@@ -230,4 +231,34 @@ def test_a_description_by_race_alone_in_look_alike_letters_still_asks_for_detail
 
 def test_a_description_in_look_alike_letters_with_details_passes():
     body = "A bl\u0430ck man in a red hoodie tried the car door handles on Elm."
+    assert person_details_prompt(body) == ""
+
+
+# --- A word split in two by one space ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "I saw a bl ack man on Elm",
+        "two hispan ic guys walking around the school",
+        "BL ACK MALE LURKING ON ELM",
+    ],
+)
+def test_a_descriptor_split_by_one_space_still_asks_for_details(body):
+    assert "send it as written" in person_details_prompt(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "my son had his panic attack at the bus stop again",
+        "saw a bear cub an hour ago down by the creek",
+        "same as Ian said, the streetlight is out",
+        "My parents are from Pakistan, Pakistan is lovely in spring, the man said",
+        "our bl ack lab got out again, she answers to Coco",
+        "a bl ack man in a red hoodie tried the car door handles, then ran toward Oak",
+    ],
+)
+def test_words_that_only_join_into_a_descriptor_and_split_ones_with_details_pass(body):
     assert person_details_prompt(body) == ""

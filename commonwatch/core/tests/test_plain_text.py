@@ -1,5 +1,6 @@
 """Text as it is kept and shown (as_stored, as_one_line) and as the checks read it
-(as_read, spelled_out, digits_joined): what the reader sees, never less, never more."""
+(as_read, spelled_out, split_words_joined, digits_joined): what the reader sees, never less,
+never more."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from commonwatch.core.plain_text import (
     as_stored,
     digits_joined,
     spelled_out,
+    split_words_joined,
     without_hidden,
 )
 
@@ -102,6 +104,39 @@ def test_a_text_with_no_spelled_out_letters_has_one_reading():
     assert spelled_out("A plain report of a theft on Elm, e.g. a bike.") == [
         "A plain report of a theft on Elm, e.g. a bike."
     ]
+
+
+COLOURS = frozenset({"black", "white", "latino", "hispanic", "cuban"})
+TWO_WORDS = frozenset({"his panic", "cub an"})
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("I saw a bl ack man", "I saw a black man"),
+        ("a b lack guy", "a black guy"),
+        ("BL ACK MALE", "BLACK MALE"),
+        ("two latin o kids", "two latino kids"),
+        ("a whi te van and a bl ack car", "a white van and a black car"),
+    ],
+)
+def test_a_word_split_by_one_space_is_read_whole(text, reading):
+    assert split_words_joined(text, COLOURS, TWO_WORDS) == reading
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he had his panic attack at the stop",  # two words of their own
+        "a cub an hour ago",
+        "same as Ian said",  # a name after a word
+        "a bl  ack man",  # two spaces: not one word split
+        "the bl-ack man",
+        "a black man",  # nothing split
+    ],
+)
+def test_two_words_names_and_other_gaps_stay_as_written(text):
+    assert split_words_joined(text, COLOURS | {"asian"}, TWO_WORDS) == text
 
 
 def test_single_digits_spaced_apart_are_read_as_one_number():
