@@ -1,4 +1,6 @@
+import csv
 import time
+from pathlib import Path
 
 import pytest
 
@@ -95,6 +97,9 @@ ADVERSARIAL = {
     "bracketed addresses": "a [at] b (dot) ",
     "look-alike letters": "bl\u0430ck \u0441",
     "combining marks": "a\u0301\u034f",
+    "digit pairs": "30 ",
+    "letters among digits": "3 O ",
+    "bare at addresses": "bob at b.",
     "words split in two": "bl ack ",
 }
 # Ten times the text: linear takes ~10x the time, quadratic ~100x. The margin between
@@ -232,6 +237,33 @@ def test_a_description_by_race_alone_in_look_alike_letters_still_asks_for_detail
 def test_a_description_in_look_alike_letters_with_details_passes():
     body = "A bl\u0430ck man in a red hoodie tried the car door handles on Elm."
     assert person_details_prompt(body) == ""
+
+
+# --- Contact details regrouped, letters for digits, a bare "at" ---------------------
+
+CONTACT_CORPUS = Path(__file__).parent / "corpus" / "contact-evasions.tsv"
+
+
+def _contact_corpus() -> list[tuple[str, str]]:
+    """(label, text): `phone` or `e-mail` for contact details written to slip past a
+    pattern, `fine` for the ordinary text closest to them."""
+    with open(CONTACT_CORPUS, newline="") as f:
+        rows = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return [(row["label"], row["text"]) for row in rows]
+
+
+@pytest.mark.parametrize(("label", "body"), _contact_corpus())
+def test_contact_details_however_written_are_refused_and_ordinary_text_is_not(label, body):
+    reasons = check_text(title="Heads up", body=body)
+    if label == "fine":
+        assert reasons == []
+    else:
+        assert [reason for reason in reasons if label in reason] == reasons != []
+
+
+def test_an_address_alone_on_its_line_is_one_and_a_sentence_there_is_not():
+    assert check_text(title="Heads up", body="Saw it all.\nbob at example.com")
+    assert check_text(title="Heads up", body="Streetlight fund.\nDetails at city.gov") == []
 
 
 # --- A word split in two by one space ------------------------------------------------
