@@ -162,6 +162,8 @@ def test_text_over_its_limit_is_refused_before_any_pattern_reads_it(monkeypatch)
         ("Call me at ３０３-５５５-０１４２", "phone"),
         ("Write to b\u200bo\u200bb@ex\u200bample.com", "e-mail"),
         ("He lives at 1234 Elm\u2060 Street", "street address"),
+        # Shown right to left "303-555-0142"; kept without the override, ten digits in groups.
+        ("Call me at \u202e2410-555-303\u202c", "phone"),
     ],
 )
 def test_characters_a_reader_does_not_see_hide_nothing_from_the_checks(body, word):
