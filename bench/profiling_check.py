@@ -32,6 +32,7 @@ PARTS = {
     "blind2": "written after those fixes; its first run's error was fixed",
     "blind3": "written after the generality rework; its first run's error was fixed",
     "blind4": "written after blind3's fix, committed before the check read it",
+    "evasions": "words split by one space and close legitimate text, committed before",
 }
 
 

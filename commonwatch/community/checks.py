@@ -25,7 +25,12 @@ MAX_TITLE_CHARS = 120
 MAX_BODY_CHARS = 4000
 MAX_COMMENT_CHARS = 1000
 
-PHONE = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)")
+# A North American number, or an international one after "+" (at most 15 digits, E.164),
+# read with its groups joined (core.plain_text.digits_joined).
+PHONE = re.compile(
+    r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)"
+    r"|(?<![\d+])\+\d{8,15}(?!\d)"
+)
 # Starts only where the address's first character does (the lookbehind), then takes
 # whole runs: linear, where [\w.+-]+@ retried every suffix of a long word.
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+")
@@ -52,6 +57,31 @@ SPELLED_EMAIL = re.compile(
     rf")(?:{DOMAIN_ENDINGS})\b",
     re.IGNORECASE,
 )
+# "bob at example.com": "at" said as a word before a domain with its dot. "Bought it at
+# amazon.com" and "talk to someone at city.gov" say where, not who: the name before a
+# bare "at" is read as an address only when only an address has such a name
+# ("jane.doe", "bob_smith"), the domain is a mail provider's, or the name is handed over:
+# after a colon or a word that gives an address ("Contact: bob at", "e-mail bob at",
+# "write to bob at"), or alone on its line in small letters.
+BARE_AT_EMAIL = re.compile(
+    rf"(?<![\w.+-])(?P<user>[\w.+-]++){_AT_WORD}(?P<domain>{_LABEL})"
+    rf"(?:\.[\w-]++)*?\.(?:{DOMAIN_ENDINGS})\b",
+    re.IGNORECASE,
+)
+USER_NAME = re.compile(r"[^\W_][._+][^\W_]{2}")
+MAIL_PROVIDERS = frozenset(
+    {"gmail", "googlemail", "yahoo", "ymail", "hotmail", "outlook", "icloud", "aol"}
+    | {"protonmail", "proton", "gmx", "fastmail", "comcast"}
+)
+NOT_A_USER = frozenset(
+    {"me", "us", "you", "him", "her", "them", "it", "this", "that", "one", "people"}
+    | {"someone", "somebody", "anyone", "anybody", "everyone", "everybody", "staff", "folks"}
+)
+ADDRESS_CUES = frozenset(
+    {"email", "e-mail", "mail", "emailing", "contact", "write", "message", "reach"}
+)
+# How far around a bare "at" the words that hand over an address are looked for.
+LOOK_AROUND = 40
 STREET_SUFFIXES = (
     "street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|"
     "way|terrace|ter|circle|cir|parkway|pkwy|highway|hwy"
@@ -62,14 +92,42 @@ STREET_ADDRESS = re.compile(
 )
 
 
+def _handed_over(text: str, start: int, end: int) -> bool:
+    """The name before a bare "at" follows a colon or a word that gives an address, or
+    the address is alone on its line in small letters ("bob at example.com"; a line
+    "Details at city.gov" is a sentence)."""
+    before = ("\n" if start <= LOOK_AROUND else "") + text[max(0, start - LOOK_AROUND) : start]
+    words = before.rsplit("\n", 1)[-1].lower().split()
+    if words[-1:] == ["to"]:
+        words.pop()  # "write to bob at"
+    if words:
+        return words[-1].endswith(":") or words[-1] in ADDRESS_CUES
+    rest_of_line = text[end : end + LOOK_AROUND].split("\n", 1)[0]
+    alone = "\n" in before and not rest_of_line.strip(" .,;!?)")
+    return alone and text[start:end].islower()
+
+
+def _address_with_a_bare_at(text: str) -> bool:
+    for match in BARE_AT_EMAIL.finditer(text):
+        user = match.group("user")
+        if user.lower() in NOT_A_USER:
+            continue
+        if USER_NAME.search(user) or match.group("domain").lower() in MAIL_PROVIDERS:
+            return True
+        if _handed_over(text, *match.span()):
+            return True
+    return False
+
+
 def _contact_details(text: str) -> list[str]:
     """Read as a person reads it (core.plain_text): look-alike letters and digits folded,
-    and digits spaced apart one by one ("3 0 3 5 5 5 0 1 9 9") read as one number."""
+    letters drawn like digits inside a number read as digits ("3O3"), and digits in
+    groups however grouped ("30 35 55 01 99") read as one number."""
     text = digits_joined(as_read(text))
     reasons = []
     if PHONE.search(text):
         reasons.append(_("Remove the phone number: posts must not share private contact details."))
-    if EMAIL.search(text) or SPELLED_EMAIL.search(text):
+    if EMAIL.search(text) or SPELLED_EMAIL.search(text) or _address_with_a_bare_at(text):
         reasons.append(
             _("Remove the e-mail address: posts must not share private contact details.")
         )

@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from commonwatch.core.plain_text import as_read, spelled_out
+from commonwatch.core.plain_text import as_read, spelled_out, split_words_joined
 
 MIN_DETAILS = 2
 MIN_APPEARANCE_DETAILS = 1
@@ -294,6 +294,25 @@ DESCRIPTOR_STARTS = tuple(
     | {first for firsts in COMPOUNDS.values() for first in firsts}
     | CODED_DESCRIPTORS
     | {"color", "colour", "poc"}
+)
+
+# The words a word split by one space is read as ("bl ack" is "black"), and the splits
+# of them whose halves are words of their own ("his panic", "Pakistan is"): those stay
+# two words. The halves were looked up in a dictionary (Debian's wamerican), keeping
+# those whose second half is a word in small letters: a name after a word is left
+# apart by its capital ("as Ian"). Look them up again when a descriptor is added.
+SPLIT_DESCRIPTORS = (
+    COLOUR_DESCRIPTORS
+    | ORIGIN_DESCRIPTORS
+    | PLURAL_DESCRIPTORS
+    | CODED_DESCRIPTORS
+    | frozenset(COMPOUNDS)
+    | frozenset(first for firsts in COMPOUNDS.values() for first in firsts)
+)
+TWO_WORDS = frozenset(
+    {"a fro", "bangladesh i", "cub an", "dominic an", "haiti an", "his panic", "his panics"}
+    | {"i slander", "is lander", "island er", "la tin", "lat in", "latin a", "latin as"}
+    | {"pakistan i", "pakistan is", "roman i", "salvador an"}
 )
 
 
@@ -695,12 +714,20 @@ def read(text: str) -> Reading:
     return reading
 
 
+def readings_of(text: str) -> list[str]:
+    """The text as a person reads it (core.plain_text): look-alike letters as the Latin
+    ones they look like, accents and invisible characters out; then also with letters
+    spelled out one by one ("b-l-a-c-k") and a descriptor split by one space ("bl ack")
+    read as the word."""
+    text = as_read(text)
+    split = split_words_joined(text, SPLIT_DESCRIPTORS, TWO_WORDS)
+    return list(dict.fromkeys([*spelled_out(text), split]))
+
+
 def read_as_written(text: str) -> Reading:
-    """The check on what someone wrote, read as a person reads it (core.plain_text):
-    look-alike letters as the Latin ones they look like, accents and invisible
-    characters out, and letters spelled out one by one ("b-l-a-c-k") also read as the
-    word. Of these readings, the first that describes someone by race alone, if one
-    does; else the one that finds the most descriptors."""
-    readings = [read(reading) for reading in spelled_out(as_read(text))]
+    """The check on what someone wrote, on each of its readings_of: the first reading
+    that describes someone by race alone, if one does; else the one that finds the most
+    descriptors."""
+    readings = [read(reading) for reading in readings_of(text)]
     stopped = next((reading for reading in readings if reading.by_race_alone), None)
     return stopped or max(readings, key=lambda reading: len(reading.mentions))

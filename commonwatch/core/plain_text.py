@@ -7,9 +7,10 @@ left open runs on into the text beside it on the page. A zero-width space betwee
 the characters of an e-mail address hides it from a pattern and not from a reader.
 
 Other characters show something else than they are. A Cyrillic "а" looks like a Latin
-"a", a combining grapheme joiner is invisible inside a word, "b-l-a-c-k" reads as a
-word to a person. What is stored keeps what its author typed (as_stored); what the
-automatic checks read is the text as a person reads it (as_read, spelled_out).
+"a", a combining grapheme joiner is invisible inside a word, "b-l-a-c-k" and "bl ack"
+read as a word to a person, "3O3 55 50 l99" as a phone number. What is stored keeps
+what its author typed (as_stored); what the automatic checks read is the text as a
+person reads it (as_read, spelled_out, split_words_joined, digits_joined).
 """
 
 from __future__ import annotations
@@ -150,11 +151,59 @@ def spelled_out(text: str) -> list[str]:
     return list(dict.fromkeys(readings))
 
 
-# Single digits, each apart from the next by one space, dot or dash: "3 0 3 5 5 5".
-SPACED_DIGITS = re.compile(r"(?<![0-9])[0-9](?:[ .-][0-9](?![0-9])){2,}+")
+# Two runs of letters with one space between them: the halves of a word split in two.
+LETTER_RUNS = re.compile(r"([A-Za-z]+)")
+
+
+def _rejoins(first: str, second: str, words: frozenset[str], kept_apart: frozenset[str]) -> bool:
+    if second[0].isupper() and not first[0].isupper():
+        return False  # "as Ian", "in Dian": a name after a word
+    pair = f"{first} {second}".lower()
+    return pair.replace(" ", "") in words and pair not in kept_apart
+
+
+def split_words_joined(text: str, words: frozenset[str], kept_apart: frozenset[str]) -> str:
+    """A text read as_read with each word split in two by one space joined when the two
+    parts make one of `words` (lower case): "a bl ack man" reads "a black man". Not when
+    the second part is a name ("as Ian") or the two parts are words of their own in
+    `kept_apart` ("his panic"): the checks that look for those words say which."""
+    parts = LETTER_RUNS.split(text)  # odd places hold the runs of letters
+    for i in range(1, len(parts) - 2, 2):
+        if parts[i + 1] == " " and _rejoins(parts[i], parts[i + 2], words, kept_apart):
+            parts[i : i + 3] = ["", "", parts[i] + parts[i + 2]]
+    return "".join(parts)
+
+
+# Letters drawn like digits, read as digits inside a number: "3O3-555-0l99". A number is
+# a word of digits and such letters with at least one digit, or one such letter alone
+# between digits ("303 555 O 1 9 9"); "lol", "I", "Ohio" are no number.
+DIGIT_LOOK_ALIKES = str.maketrans("OoIl", "0011")
+NUMBER_WITH_LETTERS = re.compile(
+    r"(?<![A-Za-z0-9])(?=[OoIl]*+[0-9])[0-9OoIl]++(?![A-Za-z0-9])"
+    r"|(?<=[0-9][ .-])[OoIl](?=[ .-][0-9])"
+)
+# Digits in three groups or more, each apart from the next by one to three spaces, dots,
+# dashes or brackets: "30 35 55 01 99", "3 0 3 5 5 5 0 1 9 9", "(303) 55 50 199". A group
+# touching a letter ("10pm", "5th") ends them. Possessive runs: linear.
+DIGIT_GROUPS = re.compile(
+    r"(?<![0-9])[0-9]++(?![A-Za-z])(?:[ .()-]{1,3}+[0-9]++(?![A-Za-z0-9])){2,}+"
+)
+# A year among the groups makes them a date, and a time after it, never one number:
+# "12-05-2024 10 30".
+YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
+NOT_DIGITS = re.compile(r"[^0-9]")
+
+
+def _one_number(match: re.Match) -> str:
+    groups = match.group()
+    return groups if YEAR.search(groups) else NOT_DIGITS.sub("", groups)
 
 
 def digits_joined(text: str) -> str:
-    """A text read as_read with each run of single digits spaced apart joined
-    ("call 3 0 3 5 5 5 0 1 9 9" reads "call 3035550199"), for the phone number check."""
-    return SPACED_DIGITS.sub(lambda match: match.group()[::2], text)
+    """A text read as_read as a person reads a number out, for the phone number check:
+    letters drawn like digits inside a number as those digits ("3O3" is "303"), and
+    digits in three groups or more, however grouped, as one number ("call 30 35 55 01 99",
+    "3 0 3 5 5 5 0 1 9 9" and "3O3-555-0l99" read "3035550199"); groups holding a year
+    stay apart, a date and its time."""
+    unmasked = NUMBER_WITH_LETTERS.sub(lambda m: m.group().translate(DIGIT_LOOK_ALIKES), text)
+    return DIGIT_GROUPS.sub(_one_number, unmasked)

@@ -1,4 +1,6 @@
+import csv
 import time
+from pathlib import Path
 
 import pytest
 
@@ -95,6 +97,10 @@ ADVERSARIAL = {
     "bracketed addresses": "a [at] b (dot) ",
     "look-alike letters": "bl\u0430ck \u0441",
     "combining marks": "a\u0301\u034f",
+    "digit pairs": "30 ",
+    "letters among digits": "3 O ",
+    "bare at addresses": "bob at b.",
+    "words split in two": "bl ack ",
 }
 # Ten times the text: linear takes ~10x the time, quadratic ~100x. The margin between
 # absorbs a loaded machine (caches, other processes), which was seen to double a run.
@@ -156,6 +162,8 @@ def test_text_over_its_limit_is_refused_before_any_pattern_reads_it(monkeypatch)
         ("Call me at ３０３-５５５-０１４２", "phone"),
         ("Write to b\u200bo\u200bb@ex\u200bample.com", "e-mail"),
         ("He lives at 1234 Elm\u2060 Street", "street address"),
+        # Shown right to left "303-555-0142"; kept without the override, ten digits in groups.
+        ("Call me at \u202e2410-555-303\u202c", "phone"),
     ],
 )
 def test_characters_a_reader_does_not_see_hide_nothing_from_the_checks(body, word):
@@ -230,4 +238,61 @@ def test_a_description_by_race_alone_in_look_alike_letters_still_asks_for_detail
 
 def test_a_description_in_look_alike_letters_with_details_passes():
     body = "A bl\u0430ck man in a red hoodie tried the car door handles on Elm."
+    assert person_details_prompt(body) == ""
+
+
+# --- Contact details regrouped, letters for digits, a bare "at" ---------------------
+
+CONTACT_CORPUS = Path(__file__).parent / "corpus" / "contact-evasions.tsv"
+
+
+def _contact_corpus() -> list[tuple[str, str]]:
+    """(label, text): `phone` or `e-mail` for contact details written to slip past a
+    pattern, `fine` for the ordinary text closest to them."""
+    with open(CONTACT_CORPUS, newline="") as f:
+        rows = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return [(row["label"], row["text"]) for row in rows]
+
+
+@pytest.mark.parametrize(("label", "body"), _contact_corpus())
+def test_contact_details_however_written_are_refused_and_ordinary_text_is_not(label, body):
+    reasons = check_text(title="Heads up", body=body)
+    if label == "fine":
+        assert reasons == []
+    else:
+        assert [reason for reason in reasons if label in reason] == reasons != []
+
+
+def test_an_address_alone_on_its_line_is_one_and_a_sentence_there_is_not():
+    assert check_text(title="Heads up", body="Saw it all.\nbob at example.com")
+    assert check_text(title="Heads up", body="Streetlight fund.\nDetails at city.gov") == []
+
+
+# --- A word split in two by one space ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "I saw a bl ack man on Elm",
+        "two hispan ic guys walking around the school",
+        "BL ACK MALE LURKING ON ELM",
+    ],
+)
+def test_a_descriptor_split_by_one_space_still_asks_for_details(body):
+    assert "send it as written" in person_details_prompt(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "my son had his panic attack at the bus stop again",
+        "saw a bear cub an hour ago down by the creek",
+        "same as Ian said, the streetlight is out",
+        "My parents are from Pakistan, Pakistan is lovely in spring, the man said",
+        "our bl ack lab got out again, she answers to Coco",
+        "a bl ack man in a red hoodie tried the car door handles, then ran toward Oak",
+    ],
+)
+def test_words_that_only_join_into_a_descriptor_and_split_ones_with_details_pass(body):
     assert person_details_prompt(body) == ""

@@ -14,7 +14,7 @@ import pytest
 from commonwatch.community.profiling import read, read_as_written
 
 CORPUS = Path(__file__).parent / "corpus"
-PARTS = ("dev", "heldout", "blind", "blind2", "blind3", "blind4")
+PARTS = ("dev", "heldout", "blind", "blind2", "blind3", "blind4", "evasions")
 MIN_RECALL = 0.95
 MAX_FALSE_POSITIVE_RATE = 0.02
 

@@ -304,3 +304,64 @@ def test_the_edit_form_asks_beside_the_photo_description(client, author):
     assert said.index(f'name="{field}"') < said.index("Remove the e-mail address")
     assert Post.objects.get(pk=post.pk).media.get().description == "A man by the cars"
     assert not post.revisions.exists()
+
+
+# --- A description split across a post's fields is read as one ---------------------------
+
+
+def _api_post(client, title: str, body: str, **extra):
+    form = {"category": "suspicious", "title": title, "body": body}
+    return client.post("/api/v1/posts", form | {"lat": CENTER[0], "lng": CENTER[1]} | extra)
+
+
+def test_race_in_the_title_and_the_rest_in_the_text_asks_for_details(client, author):
+    client.force_login(author)
+
+    asked = _api_post(client, "Black man", "walking around looking at houses")
+    split = _api_post(client, "Suspicious bl ack", "guy walking around looking at houses")
+
+    for response in (asked, split):
+        assert response.status_code == 422
+        (error,) = response.json()["detail"]
+        assert error["type"] == "needs_specific_details" and error["loc"] == ["form", "body"]
+    assert not Post.objects.exists()
+    assert _stops("profiling") == 2
+
+
+def test_race_in_a_photo_description_and_the_rest_in_the_text_asks_beside_the_photo(client, author):
+    client.force_login(author)
+
+    asked = client.post(
+        "/api/v1/posts", _photo_post_form("Black man", body="Walking around looking at houses.")
+    )
+
+    assert asked.status_code == 422
+    (error,) = asked.json()["detail"]
+    assert (error["type"], error["loc"]) == ("needs_specific_details", ["form", "descriptions"])
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("Black cat", "walking around looking at houses, very friendly"),
+        ("Black SUV", "guy walking around looking at houses"),
+        ("Black man", "in a red hoodie tried the car door handles, then ran toward Oak"),
+    ],
+)
+def test_a_title_about_a_thing_or_with_details_in_the_text_passes(client, author, title, body):
+    client.force_login(author)
+
+    sent = _api_post(client, title, body)
+
+    assert sent.status_code == 201
+    assert Post.objects.get().held_by_check == ""
+
+
+def test_a_split_word_sent_as_written_is_kept_as_typed(client, author):
+    client.force_login(author)
+
+    sent = _api_post(client, "Bl ack man", "walking around on Elm", as_written="true")
+
+    assert sent.status_code == 201
+    post = Post.objects.get()
+    assert (post.title, post.held_by_check) == ("Bl ack man", "profiling")

@@ -1,5 +1,6 @@
 """Text as it is kept and shown (as_stored, as_one_line) and as the checks read it
-(as_read, spelled_out, digits_joined): what the reader sees, never less, never more."""
+(as_read, spelled_out, split_words_joined, digits_joined): what the reader sees, never less,
+never more."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from commonwatch.core.plain_text import (
     as_stored,
     digits_joined,
     spelled_out,
+    split_words_joined,
     without_hidden,
 )
 
@@ -104,10 +106,80 @@ def test_a_text_with_no_spelled_out_letters_has_one_reading():
     ]
 
 
-def test_single_digits_spaced_apart_are_read_as_one_number():
-    assert digits_joined("call 3 0 3 5 5 5 0 1 9 9") == "call 3035550199"
-    assert digits_joined("call 3.0.3-5.5.5-0.1.9.9") == "call 3035550199"
-    assert digits_joined("303 5 5 5 0199") == "303 555 0199"
-    # Numbers of several digits, a time, a score: left as they are.
-    for text in ("It happened 12-05-2024 10 30", "Final score 2-1", "units 4 and 5"):
-        assert digits_joined(text) == text
+COLOURS = frozenset({"black", "white", "latino", "hispanic", "cuban"})
+TWO_WORDS = frozenset({"his panic", "cub an"})
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("I saw a bl ack man", "I saw a black man"),
+        ("a b lack guy", "a black guy"),
+        ("BL ACK MALE", "BLACK MALE"),
+        ("two latin o kids", "two latino kids"),
+        ("a whi te van and a bl ack car", "a white van and a black car"),
+    ],
+)
+def test_a_word_split_by_one_space_is_read_whole(text, reading):
+    assert split_words_joined(text, COLOURS, TWO_WORDS) == reading
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he had his panic attack at the stop",  # two words of their own
+        "a cub an hour ago",
+        "same as Ian said",  # a name after a word
+        "a bl  ack man",  # two spaces: not one word split
+        "the bl-ack man",
+        "a black man",  # nothing split
+    ],
+)
+def test_two_words_names_and_other_gaps_stay_as_written(text):
+    assert split_words_joined(text, COLOURS | {"asian"}, TWO_WORDS) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("call 3 0 3 5 5 5 0 1 9 9", "call 3035550199"),
+        ("call 3.0.3-5.5.5-0.1.9.9", "call 3035550199"),
+        ("303 5 5 5 0199", "3035550199"),
+        ("call 30 35 55 01 99", "call 3035550199"),
+        ("303 55 50 199 anytime", "3035550199 anytime"),
+        ("(303) 55-50-199", "(3035550199"),
+        ("303 - 555 - 0199", "3035550199"),
+    ],
+)
+def test_digits_in_groups_however_grouped_are_read_as_one_number(text, reading):
+    assert digits_joined(text) == reading
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("303 555 O199", "3035550199"),
+        ("3O3-555-0l99", "3035550199"),
+        ("3o3.555.0I99", "3035550199"),
+        ("303 555 O 1 9 9", "3035550199"),
+    ],
+)
+def test_letters_drawn_like_digits_inside_a_number_are_read_as_digits(text, reading):
+    assert digits_joined(text) == reading
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It happened 12-05-2024 10 30",  # a date and its time
+        "on 2024-12-05 10 30 the alarm",
+        "Final score 2-1",  # two groups: a score, a case number
+        "case 2024-123456",
+        "units 4 and 5",
+        "at 10 30pm near the 5th 12 14",  # a group touching a letter ends the run
+        "Ohio plates, lol, I saw 2",  # letters with no digit are words
+        "Take I 25 north",
+    ],
+)
+def test_dates_scores_and_words_are_left_as_they_are(text):
+    assert digits_joined(text) == text
