@@ -37,6 +37,11 @@ NEIGHBORHOOD_NAMES = (
     "Willow Creek",
 )
 RADIUS_CHOICES_MI = (0.25, 0.5, 0.5, 0.75, 1, 1, 1, 1.5, 2, 3, 5)
+# The city's streets (demo.streets) run this far north, south, east and west of its
+# centre. Homes stay a little inside, so that their posts (seeded up to 400 m away) fall
+# on a named corner and the basemap.
+HALF_SIDE_M = 10_000
+HOMES_WITHIN_M = HALF_SIDE_M - 600
 # The seeded residents wrote the city's last 90 days of posts, so they all joined before
 # those: 100 days to 3 years ago, spread evenly.
 RESIDENTS_JOINED_DAYS = (100, 1100)
@@ -65,10 +70,26 @@ def home_points(center: tuple[float, float], count: int, seed: int = 2026):
     weights = [h.weight for h in hoods]
     for _ in range(count):
         hood = rng.choices(hoods, weights)[0]
-        lat, lng = offset(
-            hood.lat, hood.lng, rng.gauss(0, hood.spread_m), rng.gauss(0, hood.spread_m)
-        )
+        north, east = _from_centre(center, hood)
+        north += rng.gauss(0, hood.spread_m)
+        east += rng.gauss(0, hood.spread_m)
+        lat, lng = offset(*center, _inside(north), _inside(east))
         yield lat, lng, miles_to_m(rng.choice(RADIUS_CHOICES_MI))
+
+
+def _from_centre(center: tuple[float, float], hood: Neighborhood) -> tuple[float, float]:
+    """(north, east) metres of a neighborhood's middle from the city centre."""
+    north = math.radians(hood.lat - center[0]) * EARTH_RADIUS_M
+    east = math.radians(hood.lng - center[1]) * EARTH_RADIUS_M * math.cos(math.radians(hood.lat))
+    return north, east
+
+
+def _inside(metres: float) -> float:
+    """A home past the city's edge mirrored back inside it (no new draw, so every other
+    home of the seeded city stays where it was)."""
+    if abs(metres) <= HOMES_WITHIN_M:
+        return metres
+    return math.copysign(2 * HOMES_WITHIN_M - abs(metres), metres)
 
 
 def resident_since(index: int) -> timedelta:

@@ -13,10 +13,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from commonwatch.demo.city import offset
+from commonwatch.demo.city import HALF_SIDE_M, offset
 
 BLOCK_M = 250
-BLOCKS_FROM_CENTRE = 40  # 81 lines each way: 20 km × 20 km, the demo's homes fit inside
+BLOCKS_FROM_CENTRE = HALF_SIDE_M // BLOCK_M  # 81 lines each way: 20 km × 20 km
 STREET_NAMES = (
     "Alder", "Aspen", "Birch", "Cedar", "Chestnut", "Cypress", "Dogwood", "Elm", "Fir",
     "Hawthorn", "Hazel", "Hemlock", "Hickory", "Holly", "Juniper", "Laurel", "Linden",

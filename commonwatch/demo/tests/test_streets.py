@@ -56,3 +56,15 @@ def test_the_demo_builds_the_basemap_that_map_tiles_already_names(tmp_path):
 
     assert built.returncode == 0, built.stderr
     assert output.is_file()
+
+
+def test_every_home_of_the_demo_city_and_its_posts_lie_on_the_streets():
+    """Seeded posts fall up to 400 m from their author's home: every one must get a
+    place label and a basemap under it, the Lakeshore homes by the south edge too."""
+    from commonwatch.demo.city import home_points
+
+    margin = 400 / 250  # blocks
+    last = lines_per_direction() - 1
+    for lat, lng, _radius in home_points(CENTRE, 2000):
+        east, north = grid_position(CENTRE, lat, lng)
+        assert margin <= east <= last - margin and margin <= north <= last - margin
