@@ -100,6 +100,9 @@ def test_the_map_draws_streets_hexagons_points_and_live_posts(open_asgi_page):
     page.page.reload()
     expect(incident_map).to_have_attribute("data-ready", "true")
     page.page.wait_for_timeout(1500)
+    # Its hexagons are outlined light, where the light map's dark outline would vanish.
+    expect(incident_map.locator('path[stroke="#fde0c5"]').first).to_be_attached()
+    expect(incident_map.locator('path[stroke="#7a2a1d"]')).to_have_count(0)
     page.check(screenshot="map-hexagons-dark")
     page.page.emulate_media(color_scheme="light")
     page.page.reload()

@@ -23,6 +23,15 @@
   var POINTS_ZOOM = parseInt(el.dataset.pointsZoom, 10);  // selectors.POINTS_ZOOM
   var shownZoom = null;
 
+  // On the dark basemap a dark outline and a see-through light fill turn to mud: the
+  // outline turns light and the fill more solid, so the density still reads.
+  var darkScheme = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+  function hexagonStyle() {
+    return darkScheme && darkScheme.matches
+      ? { color: "#fde0c5", weight: 1.5, fillOpacity: 0.8 }
+      : { color: "#7a2a1d", weight: 1, fillOpacity: 0.6 };
+  }
+
   function shade(count, most) {
     var index = Math.min(SHADES.length - 1, Math.floor((count / most) * SHADES.length - 1e-9));
     return SHADES[Math.max(index, 0)];
@@ -34,7 +43,7 @@
     hexagons.forEach(function (h) {
       total += h.count;
       var label = h.count + " " + (h.count === 1 ? el.dataset.postLabel : el.dataset.postsLabel);
-      var hexagon = L.polygon(h.boundary, { color: "#7a2a1d", weight: 1, fillColor: shade(h.count, most), fillOpacity: 0.6 })
+      var hexagon = L.polygon(h.boundary, Object.assign({ fillColor: shade(h.count, most) }, hexagonStyle()))
         .bindPopup(label)
         .addTo(drawn);
       // The count written on it: a marker that CSS centres, which Leaflet places without
