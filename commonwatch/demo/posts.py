@@ -35,6 +35,7 @@ from commonwatch.organizations.models import Kind
 
 from .city import offset
 from .geocoder import DemoGeocoder
+from .photos import seed_photos
 from .stories import COMMENTS, story
 
 PENDING_POSTS = 40
@@ -79,6 +80,7 @@ def seed_posts(*, count: int, residents_domain: str, reader) -> int:
     _moderation_history(rng, spared=reader)
     rebuild_post_tallies()
     label_places()
+    seed_photos(reader)
     _unread_for(reader, now)
     return added
 

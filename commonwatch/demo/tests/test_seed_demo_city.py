@@ -100,11 +100,32 @@ def test_the_demo_people_have_lived_there_a_while(capsys):
     ).exists()
 
 
+def test_some_demo_posts_have_photos_through_the_real_pipeline(
+    capsys, django_capture_on_commit_callbacks
+):
+    """Cards show thumbnails and posts a carousel in the demo: drawn photos, processed as
+    uploads are, each described for its alt text; the resident's own post has one."""
+    from commonwatch.community.models import PostMedia
+
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's turn, inline
+        seed(capsys)
+    photos = PostMedia.objects.select_related("media_file", "post")
+    reader = User.objects.get(email="resident@demo.commonwatch.test")
+
+    assert photos.filter(post__author=reader).count() == 1
+    assert photos.count() > 1
+    for photo in photos:
+        assert photo.media_file.is_ready, photo.media_file.error
+        assert photo.media_file.thumbnail_name and photo.description.endswith("for the demo.)")
+        assert photo.post.media_count == 1
+
+
 def test_seeding_twice_adds_nothing(capsys):
     seed(capsys)
     counts = (User.objects.count(), Post.objects.count(), Comment.objects.count())
     seed(capsys)
     assert (User.objects.count(), Post.objects.count(), Comment.objects.count()) == counts
+    assert all(post.media.count() <= 1 for post in Post.objects.filter(media_count__gt=0))
 
 
 def test_every_published_post_of_the_demo_is_named_from_its_streets(capsys):
