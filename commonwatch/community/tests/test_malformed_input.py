@@ -146,6 +146,17 @@ def test_an_unknown_filter_on_the_map_page_is_refused(client, reader):
     assert client.get(reverse("community:map"), {"period": "zzz"}).status_code == 400
 
 
+@pytest.mark.parametrize("page", ["community:feed", "community:map"])
+def test_a_search_of_too_many_words_is_refused_on_the_pages_as_in_the_api(client, reader, page):
+    words = {"q": "a b c d e f g h i"}
+
+    answer = client.get(reverse(page), words)
+
+    assert answer.status_code == 400
+    assert b"Search for at most 8 words." in answer.content
+    assert client.get("/api/v1/map", words).status_code == 422
+
+
 @pytest.mark.parametrize(
     ("method", "path", "body"),
     [
