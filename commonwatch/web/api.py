@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import types
+import typing
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
@@ -71,6 +74,34 @@ class ReadableByHead(PathView):
         return HttpResponseNotAllowed(sorted(allowed))
 
 
+# A body of one of several shapes, told apart by a field (a decision's "action"): pydantic
+# names the shape it chose in the error's place, or, when the field chose none, says so in
+# its own terms ("Input tag … found using …"); the client sent that field and no shape.
+UNION_TAG_ERRORS = {"union_tag_invalid": "literal_error", "union_tag_not_found": "missing"}
+
+
+def _is_schema(annotation) -> bool:
+    """A body schema, or a union of them (a body of several shapes)."""
+    shapes = typing.get_args(annotation) if isinstance(annotation, types.UnionType) else ()
+    return all(isinstance(s, type) and issubclass(s, BaseModel) for s in shapes or [annotation])
+
+
+def _inside_body(detail: dict, inside: list, discriminator: str | None) -> list:
+    """Where in the body a field error is, as the client sent it; an unknown or missing
+    discriminator reads as that field's own error."""
+    if not discriminator:
+        return inside
+    if detail["type"] not in UNION_TAG_ERRORS:
+        return inside[1:]  # the shape the discriminator chose
+    if detail["type"] == "union_tag_invalid":
+        expected = detail["ctx"]["expected_tags"].rsplit(", ", 1)
+        detail["msg"] = f"Input should be {' or '.join(expected)}"
+    else:
+        detail["msg"] = "Field required"
+    detail["type"] = UNION_TAG_ERRORS[detail["type"]]
+    return [discriminator]
+
+
 class CommonwatchAPI(NinjaAPI):
     def _get_bound_routers(self):
         """Every address the API serves, each answering HEAD where it takes GET."""
@@ -88,15 +119,15 @@ class CommonwatchAPI(NinjaAPI):
         validator wrote without pydantic's "Value error, " before it."""
         error = super().validation_error_from_error_contexts(error_contexts)
         wrappers = {
-            name
+            name: field.discriminator
             for context in error_contexts
             for name, field in context.model.model_fields.items()
-            if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)
+            if _is_schema(field.annotation)
         }
         for detail in error.errors:
             where, *inside = detail["loc"]
             if where in SENT_IN_BODY and inside and inside[0] in wrappers:
-                detail["loc"] = (where, *inside[1:])
+                detail["loc"] = (where, *_inside_body(detail, inside[1:], wrappers[inside[0]]))
             if detail["msg"].startswith(PYDANTIC_VALUE_ERROR):
                 said = detail["msg"].removeprefix(PYDANTIC_VALUE_ERROR)
                 detail["msg"] = said[:1].upper() + said[1:]
