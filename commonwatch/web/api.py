@@ -6,7 +6,12 @@ import types
 import typing
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    ValidationError,
+)
 from django.http import Http404, HttpResponseNotAllowed
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -172,14 +177,20 @@ api.add_router("/", clip_uploads_router)
 def field_errors(request, exc: ValidationError):
     """A service's ValidationError becomes a 422 with one message per field, located
     where it was sent as ninja's own 422 says (a read's query, a form, or the body); `type` is
-    the error's code where the service gave one (needs_specific_details)."""
-    errors = exc.error_dict if hasattr(exc, "error_dict") else {"__all__": exc.error_list}
+    the error's code where the service gave one (needs_specific_details). A refusal of
+    the request as a whole is located at the request's part alone (`["body"]`), not at
+    Django's name for no field (`__all__`)."""
+    errors = exc.error_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.error_list}
     if request.method in READS:
         where = "query"
     else:
         where = "form" if request.content_type in FORMS else "body"
     detail = [
-        {"loc": [where, field], "msg": message, "type": error.code or "value_error"}
+        {
+            "loc": [where] if field == NON_FIELD_ERRORS else [where, field],
+            "msg": message,
+            "type": error.code or "value_error",
+        }
         for field, field_errors in errors.items()
         for error in field_errors
         for message in error
