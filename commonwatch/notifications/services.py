@@ -210,10 +210,11 @@ def choose(*, user, kind: str, topic: str = "", delivery: str) -> None:
 
 
 def _topic_refused(offered, topic: str) -> str:
-    """Why a topic was refused, naming the ones there are."""
+    """Why a topic was refused, naming the ones there are; the kind's label in quotes,
+    as a name ("“Posts that reach your alert circle” has no topic …")."""
     if not offered.topics:
-        return _("%(kind)s has no topics: leave topic out.") % {"kind": offered.label}
-    return _("%(kind)s has no topic “%(topic)s”; its topics are: %(topics)s.") % {
+        return _("“%(kind)s” has no topics: leave topic out.") % {"kind": offered.label}
+    return _("“%(kind)s” has no topic “%(topic)s”; its topics are: %(topics)s.") % {
         "kind": offered.label,
         "topic": topic,
         "topics": ", ".join(offered.topic_codes()),
