@@ -390,6 +390,17 @@ PASSWORD_RESET_EMAILS_PER_HOUR = env.int("PASSWORD_RESET_EMAILS_PER_HOUR", defau
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
 MFA_ADAPTER = "commonwatch.accounts.adapters.MfaAdapter"
+# allauth's security-key forms, with a credential field that refuses JSON nested too deep
+# to parse as invalid rather than failing (accounts.forms.JSONDecoder).
+MFA_FORMS = {
+    name: f"commonwatch.accounts.forms.{form}"
+    for name, form in {
+        "add_webauthn": "AddWebAuthnForm",
+        "login_webauthn": "LoginWebAuthnForm",
+        "authenticate_webauthn": "AuthenticateWebAuthnForm",
+        "reauthenticate_webauthn": "ReauthenticateWebAuthnForm",
+    }.items()
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # Security keys and passkeys (WebAuthn); a passkey alone also signs in.
 MFA_PASSKEY_LOGIN_ENABLED = True

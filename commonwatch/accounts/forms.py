@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import json
+
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context
+from allauth.mfa.webauthn import forms as webauthn
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.hashers import make_password
@@ -126,3 +129,37 @@ class SignupForm(AllauthSignupForm):
         if self.account_already_exists:
             make_password(self.cleaned_data.get("password1"))
         return super().try_save(request)
+
+
+class JSONDecoder(json.JSONDecoder):
+    """JSON nested deeper than Python parses is JSON it cannot read: json.loads raises
+    RecursionError there, which forms.JSONField (reading the value, and again showing
+    the form) lets through as a server error, where it refuses any other such input."""
+
+    def decode(self, s, *args, **kwargs):
+        try:
+            return super().decode(s, *args, **kwargs)
+        except RecursionError:
+            raise json.JSONDecodeError("Nested too deeply", s, 0) from None
+
+
+def _credential() -> forms.JSONField:
+    """A security key's answer, as allauth reads it (the passkey sign-in takes it from
+    anyone), refused as "Enter a valid JSON." when nested too deep to read."""
+    return forms.JSONField(required=True, widget=forms.HiddenInput, decoder=JSONDecoder)
+
+
+class AddWebAuthnForm(webauthn.AddWebAuthnForm):
+    credential = _credential()
+
+
+class LoginWebAuthnForm(webauthn.LoginWebAuthnForm):
+    credential = _credential()
+
+
+class AuthenticateWebAuthnForm(webauthn.AuthenticateWebAuthnForm):
+    credential = _credential()
+
+
+class ReauthenticateWebAuthnForm(webauthn.ReauthenticateWebAuthnForm):
+    credential = _credential()

@@ -104,6 +104,12 @@ def parse_metadata(header: str) -> dict[str, str]:
                 _("Upload-Metadata %(key)s is not base64-encoded UTF-8.") % {"key": key},
                 status=400,
             ) from None
+        if "\x00" in key + value:  # PostgreSQL's JSON cannot store it: refused, not a 500
+            raise UploadRefused(
+                _("Upload-Metadata %(key)s holds a NUL character.")
+                % {"key": key.replace("\x00", "")},
+                status=400,
+            )
         metadata[key] = value
     return metadata
 

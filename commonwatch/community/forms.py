@@ -14,7 +14,7 @@ from commonwatch.community.checks import (
 )
 
 from .models import MAX_DESCRIPTION_CHARS, Category
-from .search import MAX_SEARCH_CHARS
+from .search import MAX_SEARCH_CHARS, search_words
 
 PERSON_HINT = _(
     "Describing a person? Say what they wore and did (clothing and its colours, vehicle, "
@@ -224,6 +224,16 @@ class FeedFilterForm(forms.Form):
             "max_length": _("Search for at most %(limit_value)d characters."),
         },
     )
+
+    def clean_q(self) -> str:
+        """The words' own limits (how many) are the field's, so every page that reads
+        this form refuses them by name rather than failing while it searches."""
+        q = self.cleaned_data["q"]
+        try:
+            search_words(q)
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="too_many_words") from None
+        return q
 
     def is_filtered(self) -> bool:
         """Whether any filter narrows the feed (so an empty one may be the filters')."""

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from django.utils.dateparse import datetime_re, parse_datetime
 from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
 from .plain_text import without_hidden
 
@@ -45,12 +45,24 @@ Longitude = number(ge=-180, le=180)
 NO_NUL = r"^[^\x00]*$"
 
 
+def _without_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("Null characters are not allowed")
+    return value
+
+
 def text(*, max_length: int, min_length: int = 0):
     """A string within its length limit and without NUL characters, which PostgreSQL's
     text columns cannot hold (the pattern puts that rule in the document too), nor
-    characters that reorder or hide what others will read (core.plain_text)."""
-    limits = Field(min_length=min_length, max_length=max_length, pattern=NO_NUL)
-    return Annotated[str, BeforeValidator(without_hidden), limits]
+    characters that reorder or hide what others will read (core.plain_text).
+
+    The limits come before the validators so pydantic checks them as a string's, in
+    characters ("String should have at most 80 characters", not "items after
+    validation"), and a NUL is refused in words, as the forms do, not by its pattern."""
+    limits = Field(
+        min_length=min_length, max_length=max_length, json_schema_extra={"pattern": NO_NUL}
+    )
+    return Annotated[str, limits, AfterValidator(_without_nul), BeforeValidator(without_hidden)]
 
 
 def _empty_is_none(value):

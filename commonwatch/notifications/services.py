@@ -210,10 +210,11 @@ def choose(*, user, kind: str, topic: str = "", delivery: str) -> None:
 
 
 def _topic_refused(offered, topic: str) -> str:
-    """Why a topic was refused, naming the ones there are."""
+    """Why a topic was refused, naming the ones there are; the kind's label in quotes,
+    as a name ("“Posts that reach your alert circle” has no topic …")."""
     if not offered.topics:
-        return _("%(kind)s has no topics: leave topic out.") % {"kind": offered.label}
-    return _("%(kind)s has no topic “%(topic)s”; its topics are: %(topics)s.") % {
+        return _("“%(kind)s” has no topics: leave topic out.") % {"kind": offered.label}
+    return _("“%(kind)s” has no topic “%(topic)s”; its topics are: %(topics)s.") % {
         "kind": offered.label,
         "topic": topic,
         "topics": ", ".join(offered.topic_codes()),
@@ -264,9 +265,9 @@ def subscribe_device(*, user, endpoint: str, p256dh: str, auth: str) -> PushSubs
     if not selectors.push_is_set_up():
         raise ValidationError(_("Push is not set up on this site."))
     if not push.endpoint_allowed(endpoint):
-        raise ValidationError(_("This push service is not one this site can reach."))
+        raise ValidationError({"endpoint": _("This push service is not one this site can reach.")})
     if not push.key_valid(p256dh, 65) or not push.key_valid(auth, 16):
-        raise ValidationError(_("The browser's push keys are not valid."))
+        raise ValidationError({"keys": _("The browser's push keys are not valid.")})
     with transaction.atomic():
         device, _created = PushSubscription.objects.update_or_create(
             endpoint=endpoint, defaults={"user": user, "p256dh": p256dh, "auth": auth}

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import types
+import typing
+
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    ValidationError,
+)
 from django.http import Http404, HttpResponseNotAllowed
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -71,6 +79,34 @@ class ReadableByHead(PathView):
         return HttpResponseNotAllowed(sorted(allowed))
 
 
+# A body of one of several shapes, told apart by a field (a decision's "action"): pydantic
+# names the shape it chose in the error's place, or, when the field chose none, says so in
+# its own terms ("Input tag … found using …"); the client sent that field and no shape.
+UNION_TAG_ERRORS = {"union_tag_invalid": "literal_error", "union_tag_not_found": "missing"}
+
+
+def _is_schema(annotation) -> bool:
+    """A body schema, or a union of them (a body of several shapes)."""
+    shapes = typing.get_args(annotation) if isinstance(annotation, types.UnionType) else ()
+    return all(isinstance(s, type) and issubclass(s, BaseModel) for s in shapes or [annotation])
+
+
+def _inside_body(detail: dict, inside: list, discriminator: str | None) -> list:
+    """Where in the body a field error is, as the client sent it; an unknown or missing
+    discriminator reads as that field's own error."""
+    if not discriminator:
+        return inside
+    if detail["type"] not in UNION_TAG_ERRORS:
+        return inside[1:]  # the shape the discriminator chose
+    if detail["type"] == "union_tag_invalid":
+        expected = detail["ctx"]["expected_tags"].rsplit(", ", 1)
+        detail["msg"] = f"Input should be {' or '.join(expected)}"
+    else:
+        detail["msg"] = "Field required"
+    detail["type"] = UNION_TAG_ERRORS[detail["type"]]
+    return [discriminator]
+
+
 class CommonwatchAPI(NinjaAPI):
     def _get_bound_routers(self):
         """Every address the API serves, each answering HEAD where it takes GET."""
@@ -88,15 +124,15 @@ class CommonwatchAPI(NinjaAPI):
         validator wrote without pydantic's "Value error, " before it."""
         error = super().validation_error_from_error_contexts(error_contexts)
         wrappers = {
-            name
+            name: field.discriminator
             for context in error_contexts
             for name, field in context.model.model_fields.items()
-            if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)
+            if _is_schema(field.annotation)
         }
         for detail in error.errors:
             where, *inside = detail["loc"]
             if where in SENT_IN_BODY and inside and inside[0] in wrappers:
-                detail["loc"] = (where, *inside[1:])
+                detail["loc"] = (where, *_inside_body(detail, inside[1:], wrappers[inside[0]]))
             if detail["msg"].startswith(PYDANTIC_VALUE_ERROR):
                 said = detail["msg"].removeprefix(PYDANTIC_VALUE_ERROR)
                 detail["msg"] = said[:1].upper() + said[1:]
@@ -141,14 +177,20 @@ api.add_router("/", clip_uploads_router)
 def field_errors(request, exc: ValidationError):
     """A service's ValidationError becomes a 422 with one message per field, located
     where it was sent as ninja's own 422 says (a read's query, a form, or the body); `type` is
-    the error's code where the service gave one (needs_specific_details)."""
-    errors = exc.error_dict if hasattr(exc, "error_dict") else {"__all__": exc.error_list}
+    the error's code where the service gave one (needs_specific_details). A refusal of
+    the request as a whole is located at the request's part alone (`["body"]`), not at
+    Django's name for no field (`__all__`)."""
+    errors = exc.error_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.error_list}
     if request.method in READS:
         where = "query"
     else:
         where = "form" if request.content_type in FORMS else "body"
     detail = [
-        {"loc": [where, field], "msg": message, "type": error.code or "value_error"}
+        {
+            "loc": [where] if field == NON_FIELD_ERRORS else [where, field],
+            "msg": message,
+            "type": error.code or "value_error",
+        }
         for field, field_errors in errors.items()
         for error in field_errors
         for message in error

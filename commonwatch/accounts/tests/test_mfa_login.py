@@ -180,3 +180,24 @@ def test_secrets_stored_in_plaintext_before_are_encrypted_by_the_migration(resid
     plain.refresh_from_db()
     assert plain.data["secret"] != secret
     assert get_adapter().decrypt(plain.data["secret"]) == secret
+
+
+DEEP_JSON = '{"id": ' * 5000 + "1" + "}" * 5000
+
+
+def test_a_passkey_answer_nested_too_deep_to_read_is_refused_not_a_server_error(client, db):
+    """Anyone may post to the passkey sign-in: JSON nested past what Python parses used
+    to fail the request (RecursionError) instead of being refused as unreadable."""
+    response = client.post(reverse("mfa_login_webauthn"), {"credential": DEEP_JSON})
+
+    assert response.status_code < 500
+    assert not _signed_in(client)
+
+
+def test_a_security_key_answer_nested_too_deep_is_refused_at_the_second_step(client, cast):
+    _password_step(client, cast["officer_a"])
+
+    response = client.post(AUTHENTICATE, {"credential": DEEP_JSON})
+
+    assert response.status_code < 500
+    assert not _signed_in(client)

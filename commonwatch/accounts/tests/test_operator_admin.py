@@ -152,6 +152,19 @@ def test_the_pages_own_filters_still_work(operator_client, resident):
     assert outbox.status_code == 200
 
 
+def test_a_search_longer_than_any_address_finds_nothing_and_says_why(operator_client, resident):
+    """SQLite refused so long a LIKE pattern: it was a server error."""
+    page = reverse("admin:accounts_user_changelist")
+
+    answer = operator_client.get(page, {"q": resident.email + "x" * 100_000})
+    found = operator_client.get(page, {"q": resident.email})
+
+    assert answer.status_code == 200
+    assert b"Search for at most 254 characters." in answer.content
+    assert answer.context["cl"].result_count == 0
+    assert found.context["cl"].result_count == 1
+
+
 def test_there_is_no_view_on_site_shortcut(operator_client, resident):
     assert operator_client.get(f"/admin/r/1/{resident.pk}/").status_code == 404
 

@@ -387,6 +387,18 @@ def test_a_recorded_at_no_clip_can_have_is_refused_at_creation(client, device, m
     assert not ClipUpload.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "meta", [metadata(filename="front\x00.mp4"), metadata(recorded_at="2026-11-29T21:15:00\x00")]
+)
+def test_metadata_holding_a_nul_character_is_refused_at_creation(client, device, meta):
+    """PostgreSQL cannot store a NUL in the upload's metadata: it was a server error there."""
+    response = create(client, 10, meta=meta, **device)
+
+    assert response.status_code == 400
+    assert "NUL character" in response.json()["detail"]
+    assert not ClipUpload.objects.exists()
+
+
 @pytest.mark.parametrize("header", ["HTTP_UPLOAD_LENGTH", "HTTP_UPLOAD_OFFSET"])
 def test_a_number_header_in_other_digits_is_a_400(client, device, header):
     location = start(client, 10, device)

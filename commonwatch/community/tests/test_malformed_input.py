@@ -142,8 +142,49 @@ def test_a_nul_character_is_refused_by_field_not_a_500(client, reader, url, payl
     assert [error["loc"][-1] for error in response.json()["detail"]] == [list(payload)[-1]]
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("x" * 1001, "String should have at most 1000 characters"),
+        ("", "String should have at least 1 character"),
+        ("a\u0000b", "Null characters are not allowed"),
+    ],
+)
+def test_a_text_field_refused_says_why_in_words(client, reader, body, message):
+    """A text's limits read as a text's (characters, not "items after validation"), and
+    a NUL is named, not matched against a pattern the client never wrote."""
+    post = Post.objects.get()
+
+    response = client.post(
+        f"/api/v1/posts/{post.pk}/comments", {"body": body}, content_type="application/json"
+    )
+
+    assert response.status_code == 422
+    assert [(e["loc"], e["msg"]) for e in response.json()["detail"]] == [
+        (["body", "body"], message)
+    ]
+    assert not post.comments.exists()
+
+
+def test_the_document_still_says_texts_hold_no_nul(client):
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["CommentIn"]
+
+    assert schema["properties"]["body"]["pattern"] == "^[^\\x00]*$"
+
+
 def test_an_unknown_filter_on_the_map_page_is_refused(client, reader):
     assert client.get(reverse("community:map"), {"period": "zzz"}).status_code == 400
+
+
+@pytest.mark.parametrize("page", ["community:feed", "community:map"])
+def test_a_search_of_too_many_words_is_refused_on_the_pages_as_in_the_api(client, reader, page):
+    words = {"q": "a b c d e f g h i"}
+
+    answer = client.get(reverse(page), words)
+
+    assert answer.status_code == 400
+    assert b"Search for at most 8 words." in answer.content
+    assert client.get("/api/v1/map", words).status_code == 422
 
 
 @pytest.mark.parametrize(

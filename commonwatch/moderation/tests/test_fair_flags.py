@@ -229,3 +229,24 @@ def test_the_api_tells_the_flagger_what_happens_and_requires_a_reason(client, au
         "detail": "Thank you. A moderator will review it; it stays visible until then.",
         "hidden": False,
     }
+
+
+def test_a_flag_refused_as_a_whole_is_located_at_the_body_not_a_django_name(client, author, mod):
+    """The refusal is of the request, not of one field: its place is the body alone, not
+    `["body", "__all__"]`."""
+    post = published(author, mod)
+    sign_in(client, author)
+
+    refused = client.post(
+        f"/api/v1/posts/{post.pk}/flags", {"reason": "false"}, content_type="application/json"
+    )
+
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == [
+        {
+            "loc": ["body"],
+            "msg": "You cannot flag your own post; edit or delete it instead.",
+            "type": "value_error",
+        }
+    ]
+    assert not post.flags.exists()

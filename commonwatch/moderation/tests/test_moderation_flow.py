@@ -93,3 +93,29 @@ def test_api_decision_with_field_errors(client, author):
         content_type="application/json",
     )
     assert ok.json() == {"id": post.pk, "status": "rejected"}
+
+
+@pytest.mark.parametrize(
+    ("decision", "expected"),
+    [
+        ({"action": "maybe"}, ("action", "Input should be 'approve' or 'reject'")),
+        ({"reason": "Fine."}, ("action", "Field required")),
+        ({"action": "reject", "rule": "other"}, ("reason", "Field required")),
+    ],
+)
+def test_a_decision_refused_names_the_field_as_sent(client, author, decision, expected):
+    """A decision is one of two shapes told apart by its action: the error names the
+    field the moderator sent, not the API's parameter or the shape pydantic chose
+    (`["body", "payload", "reject", "reason"]`), nor says "Input tag … found using …"."""
+    post = submit(author)
+    sign_in(client, moderator())
+
+    answer = client.post(
+        f"/api/v1/moderation/posts/{post.pk}/decision", decision, content_type="application/json"
+    )
+
+    assert answer.status_code == 422
+    [error] = answer.json()["detail"]
+    assert (error["loc"], error["msg"]) == (["body", expected[0]], expected[1])
+    post.refresh_from_db()
+    assert post.status == Status.PENDING

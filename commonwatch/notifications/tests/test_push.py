@@ -181,6 +181,8 @@ def test_a_subscription_this_site_cannot_use_is_a_422(client, push_service, endp
         HTTP_AUTHORIZATION=f"Bearer {raw}",
     )
     assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "keys" if keys else "endpoint"]
     assert not PushSubscription.objects.exists()
 
 
