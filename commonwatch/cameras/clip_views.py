@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from commonwatch.accounts.access import access, needs
 from commonwatch.media import serving
@@ -28,7 +28,7 @@ def respond(request, clip, variant: str = ""):
 
 
 @access(OWN_CLIPS)
-@require_GET
+@require_safe
 def clip_library(request):
     """Each day's clips per camera on a time axis, newest day first, with thumbnails."""
     form = LibraryFilterForm(request.GET or None, cameras=library.cameras_of(request.user))
@@ -52,7 +52,7 @@ def clip_library(request):
 
 
 @access(OWN_CLIPS)
-@require_GET
+@require_safe
 def clip_page(request, clip_id: int):
     clip = library.clip_for_owner(request.user, clip_id)
     history = library.history_of(clip)
@@ -66,7 +66,7 @@ def clip_page(request, clip_id: int):
 
 
 @access(OWN_CLIPS)
-@require_GET
+@require_safe
 def clip_video(request, clip_id: int):
     """The video, with byte ranges for seeking; one viewing is one entry in its history."""
     clip = library.watchable_clip(request.user, clip_id)
@@ -75,7 +75,7 @@ def clip_video(request, clip_id: int):
 
 
 @access(OWN_CLIPS)
-@require_GET
+@require_safe
 def clip_download(request, clip_id: int):
     clip = library.watchable_clip(request.user, clip_id)
     clips.record_access(actor=request.user, clip=clip, action=ClipAccessAction.DOWNLOADED)
@@ -86,7 +86,7 @@ def clip_download(request, clip_id: int):
 
 
 @access(OWN_CLIPS)
-@require_GET
+@require_safe
 def clip_thumbnail(request, clip_id: int):
     clip = library.watchable_clip(request.user, clip_id)
     return respond(request, clip, serving.THUMBNAIL)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from commonwatch.accounts.access import access, needs
 from commonwatch.accounts.selectors import home_of
@@ -64,7 +64,7 @@ def _new_since(request):
 
 
 @access(READ)
-@require_GET
+@require_safe
 def preview(request):
     """What the resident's circle holds, right after they set their home; newcomers
     (welcome=1) go on to choose how they are told, then to the feed. Without a home
@@ -77,7 +77,7 @@ def preview(request):
 
 
 @access(READ)
-@require_GET
+@require_safe
 def feed(request):
     filter_form = FeedFilterForm(request.GET)
     if refused := _unknown_filters(request, filter_form, "community:feed"):
@@ -170,7 +170,7 @@ def _with_retry(response, too_soon: RateLimited | None):
 
 
 @access(READ)
-@require_GET
+@require_safe
 def post_detail(request, post_id: int):
     return _post_page(request, selectors.post_for(request.user, post_id), CommentForm())
 
@@ -300,7 +300,7 @@ MAP_DEFAULT_PERIOD = "week"
 
 
 @access(READ)
-@require_GET
+@require_safe
 def map_page(request):
     """The map of the circle, opening on the last 7 days, and the same posts as a list
     under it for people who do not use maps."""

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from commonwatch.accounts.access import EVERYONE, access, needs
 from commonwatch.community import selectors as community_selectors
@@ -31,7 +31,7 @@ AUTHOR = needs(WRITE)
 
 
 @access(MODERATE)
-@require_GET
+@require_safe
 def queue(request):
     filters = selectors.QueueFilters.from_query(request.GET)
     page = selectors.moderation_queue(request.user, filters, request.GET.get("page"))
@@ -267,13 +267,13 @@ def appeal_comment(request, comment_id: int):
 
 
 @access(EVERYONE)
-@require_GET
+@require_safe
 def log(request):
     return render(request, "moderation/log.html", {"log": selectors.public_moderation_log()})
 
 
 @access(AUTHOR)
-@require_GET
+@require_safe
 def my_posts(request):
     """The author's posts and turned-down comments, each decision's reason and appeal."""
     context = {

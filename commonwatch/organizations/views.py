@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from commonwatch.accounts.access import access, needs
 from commonwatch.core.errors import Conflict, DomainError, NotAllowed, RateLimited
@@ -21,14 +21,14 @@ from .policies import ACCEPT, CREATE, MANAGE, MINE, VIEW
 
 
 @access(needs(MINE))
-@require_GET
+@require_safe
 def mine(request):
     """The organizations the person belongs to, and a way to create one for operators."""
     return render(request, "organizations/mine.html", {"memberships": memberships_of(request.user)})
 
 
 @access(needs(VIEW))
-@require_GET
+@require_safe
 def organization(request, slug: str):
     """An organization for its members; its admins also invite and remove people and
     change their roles here."""

@@ -13,7 +13,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from commonwatch.accounts.access import access, needs
 from commonwatch.core.forms import add_errors
@@ -112,13 +112,13 @@ def add_files(request, import_id: int):
 
 
 @access(IMPORT)
-@require_GET
+@require_safe
 def clip_import(request, import_id: int):
     return _import_page(request, import_id, "cameras/clip_import_detail.html")
 
 
 @access(IMPORT)
-@require_GET
+@require_safe
 def progress(request, import_id: int):
     """The progress panel alone, which the page asks for again until the import ends."""
     return _import_page(request, import_id, "cameras/_clip_import_progress.html")

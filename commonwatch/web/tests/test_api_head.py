@@ -46,3 +46,14 @@ def test_head_where_no_get_is_taken_is_still_refused(script):
     assert "HEAD" not in head["Allow"]
     assert put.status_code == 405
     assert put["Allow"] == "GET, HEAD"
+
+
+def test_head_on_a_page_answers_its_get_headers_without_a_body(client, db):
+    """A page read (the feed) takes HEAD as the API's reads do, where it answered 405."""
+    home = HomeFactory()
+    client.force_login(home.user)
+
+    get, head = client.get("/feed/"), client.head("/feed/")
+
+    assert (get.status_code, head.status_code) == (200, 200)
+    assert head.content == b"" and head["Content-Type"] == get["Content-Type"]

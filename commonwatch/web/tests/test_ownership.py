@@ -357,3 +357,20 @@ def test_someone_elses_object_is_not_found(client, world, key):
     assert _snapshot() == before
     assert world.owner.email.encode() not in answer.content
     assert Post.objects.get(pk=world.published.pk).status == Status.PUBLISHED
+
+
+PAGE_READS = sorted(k for k, v in OWNERSHIP.items() if v[1] == "GET" and not _is_api(k))
+
+
+@pytest.mark.parametrize("key", PAGE_READS)
+def test_head_on_someone_elses_object_answers_as_get_does(client, world, key):
+    """Pages take HEAD wherever they take GET (monitors, link checkers): it must tell a
+    stranger no more than GET does."""
+    who, _method, path, *_body = OWNERSHIP[key]
+    path = path.format(w=world)
+    sign_in(client, getattr(world, who))
+
+    head, get = client.head(path), client.get(path)
+
+    assert (head.status_code, head.get("Location")) == (get.status_code, get.get("Location"))
+    assert head.content == b""
