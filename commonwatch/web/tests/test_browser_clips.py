@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from commonwatch.cameras.models import ClipAccess
+from commonwatch.cameras.models import ClipAccess, ClipRefusal
 from commonwatch.cameras.tests.factories import CameraFactory, clip_arrived
 from commonwatch.media.tests.factories import bright_video
 from commonwatch.web.tests.conftest import DESKTOP, SCREENSHOT_DIR, wait_for_picture
@@ -68,3 +68,25 @@ def test_the_owner_sees_a_thumbnail_and_plays_the_clip(open_page):
     expect(page.locator("#access-summary")).to_contain_text(
         "Only you can watch this clip. Nobody else has opened it."
     )
+
+
+def test_a_file_not_kept_reads_as_one_sentence_on_a_phone(open_page):
+    door = CameraFactory(name="Driveway")
+    ClipRefusal.objects.create(
+        owner=door.owner,
+        camera=door,
+        original_name="text.mp4",
+        reason="This file is not a playable video.",
+        received_at=timezone.now(),
+    )
+    owner = open_page()
+    owner.sign_in_as(door.owner)
+
+    owner.page.goto("/clips/")
+
+    notice = owner.page.locator(".clip-refusal")
+    expect(notice).to_be_visible()
+    # Each bare text of the flex row was a line of its own: ", Driveway, received …".
+    first_line = notice.inner_text().splitlines()[0]
+    assert first_line.startswith("text.mp4, Driveway, received "), first_line
+    owner.check(screenshot="clips-library-refusal")
