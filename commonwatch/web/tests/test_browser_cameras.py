@@ -206,3 +206,35 @@ def test_a_refused_coordinate_is_marked_under_its_own_field(open_page):
         marked = error.bounding_box()
         assert marked["y"] >= entry["y"] + entry["height"], field
         assert entry["x"] <= marked["x"] < entry["x"] + entry["width"], field
+
+
+def test_leaving_the_zones_page_with_zones_not_saved_asks_first(open_page):
+    """A privacy zone drawn and never saved would be lost without a word, and the next
+    clips stored unmasked: the browser asks before the page is left, not after a save."""
+    camera = CameraFactory(owner=HomeFactory().user, name="Porch")
+    a = open_page()
+    a.sign_in_as(camera.owner)
+    page = a.page
+    asked = []
+
+    def stay(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", stay)
+    page.goto(reverse("cameras:zones", args=[camera.pk]))
+    page.get_by_label("Or type the corners").fill("10 10, 40 10, 40 30, 10 30")
+    page.get_by_role("button", name="Add zone").click()
+
+    page.get_by_role("link", name="Back to the camera").click()
+    expect(page.locator("#zone-list li")).to_have_count(1)
+    assert asked == ["beforeunload"]
+    expect(page).to_have_url(path_is(reverse("cameras:zones", args=[camera.pk])))
+
+    page.get_by_role("button", name="Save the zones").click()
+    expect(page.get_by_text("The zones of “Porch” are saved.")).to_be_visible()
+    page.get_by_role("link", name="Back to the camera").click()
+    expect(page).to_have_url(path_is(reverse("cameras:camera", args=[camera.pk])))
+    assert asked == ["beforeunload"]
+    camera.refresh_from_db()
+    assert len(camera.privacy_zones) == 1
