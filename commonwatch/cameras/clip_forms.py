@@ -10,8 +10,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LibraryFilterForm(forms.Form):
+    # A link kept from a camera since removed lands here: say so, where "No clip matches"
+    # under "All cameras" read as if the owner had no clips at all. Another person's
+    # camera reads the same, so nothing tells that it exists.
     camera = forms.ModelChoiceField(
-        label=_("Camera"), queryset=None, required=False, empty_label=_("All cameras")
+        label=_("Camera"),
+        queryset=None,
+        required=False,
+        empty_label=_("All cameras"),
+        error_messages={
+            "invalid_choice": _("That camera is not among yours: choose one of the list.")
+        },
     )
     start = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -36,6 +36,8 @@ TUS_VERSION = "1.0.0"
 TUS_EXTENSIONS = "creation,termination,expiration"
 OFFSET_CONTENT_TYPE = "application/offset+octet-stream"
 TOKEN_USE_RESOLUTION_S = 60
+# On the request that finishes an upload whose bytes the owner already kept as a clip.
+ALREADY_KEPT_HEADER = "Commonwatch-Clip"
 
 router = Router(tags=["clip uploads"])
 
@@ -214,6 +216,10 @@ def append_to_upload(request, upload_id: str):
     )
     response = _tus(HttpResponse(status=204), upload)
     response["Upload-Offset"] = str(upload.offset)
+    if upload.finished_at and upload.clip_id is None:
+        # The same bytes were kept before: the upload page says so, where it promised a
+        # clip that never appeared in the library.
+        response[ALREADY_KEPT_HEADER] = "already-kept"
     return response
 
 

@@ -206,6 +206,22 @@ def test_my_cameras_and_clip_settings_take_a_few_queries_however_many_cameras(
         client.get(reverse("cameras:storage"))
 
 
+def test_removing_a_camera_without_clips_or_token_says_so_instead_of_counting_zero(
+    client, resident
+):
+    bare = CameraFactory(owner=resident)
+    connected = CameraFactory(owner=resident)
+    services.rotate_device_token(owner=resident, camera=connected)
+    client.force_login(resident)
+
+    bare_question = client.get(reverse("cameras:remove", args=[bare.pk])).content.decode()
+    connected_question = client.get(reverse("cameras:remove", args=[connected.pk])).content
+
+    assert "It has no clips." in bare_question and "Its 0 clips" not in bare_question
+    assert "device token" not in bare_question
+    assert b"Its device token stops working." in connected_question
+
+
 def test_removing_asks_first_then_deletes_the_camera_its_clips_and_their_files(
     client, resident, django_capture_on_commit_callbacks
 ):

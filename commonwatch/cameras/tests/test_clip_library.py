@@ -83,6 +83,23 @@ def test_a_range_that_ends_before_it_starts_or_another_owners_camera_is_refused(
     assert foreign.status_code == 400 and someone_elses.name.encode() not in foreign.content
 
 
+def test_a_link_to_a_removed_camera_says_the_camera_is_not_yours_like_anyone_elses(
+    owner_client,
+):
+    removed = CameraFactory(owner=owner_client.camera.owner)
+    removed_id = removed.pk
+    removed.delete()
+    someone_elses = CameraFactory()
+
+    gone = owner_client.get("/clips/", {"camera": removed_id})
+    foreign = owner_client.get("/clips/", {"camera": someone_elses.pk})
+
+    assert gone.status_code == 400
+    assert b"That camera is not among yours: choose one of the list." in gone.content
+    assert foreign.status_code == 400
+    assert b"That camera is not among yours: choose one of the list." in foreign.content
+
+
 @pytest.mark.parametrize(("field", "day"), [("end", "9999-12-31"), ("start", "0001-01-01")])
 def test_a_day_at_the_calendars_end_is_refused_as_a_bad_filter(owner_client, field, day):
     owner_client.cookies["tz"] = "Asia/Tokyo"

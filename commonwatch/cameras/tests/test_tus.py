@@ -312,6 +312,18 @@ def test_the_same_clip_sent_in_two_uploads_is_one_clip(client, device):
     assert ClipUpload.objects.filter(finished_at__isnull=False).count() == 2
 
 
+def test_the_request_finishing_a_copy_says_the_video_was_kept_before(client, device):
+    """So the upload page says 'Already among your clips', not a clip that never comes."""
+    data = short_video()
+    answers = []
+    for _ in range(2):
+        location = start(client, len(data), device)
+        answers.append(patch(client, location, data, 0, **device))
+
+    assert "Commonwatch-Clip" not in answers[0]
+    assert answers[1]["Commonwatch-Clip"] == "already-kept"
+
+
 def test_a_signed_in_owner_uploads_to_one_of_their_cameras(camera):
     client = Client(enforce_csrf_checks=True)
     sign_in(client, camera.owner)

@@ -182,3 +182,59 @@ def test_without_a_clipboard_the_token_is_selected_and_revoking_asks_first(open_
     row = page.get_by_role("row", name="Porch")
     expect(row.get_by_role("link", name="not connected — make one")).to_be_visible()
     expect(row.get_by_role("link", name="none yet — draw one")).to_be_visible()
+
+
+def test_a_refused_coordinate_is_marked_under_its_own_field(open_page):
+    """The latitude and longitude sit side by side; each one's error stays in its column,
+    under its field (an error list ended their paragraphs and became a column itself)."""
+    owner = HomeFactory().user
+    a = open_page()
+    a.page.set_viewport_size(DESKTOP)
+    a.sign_in_as(owner)
+    page = a.page
+    page.goto(reverse("cameras:new"))
+    page.get_by_label("Name").fill("Porch")
+    page.get_by_label("Kind").select_option("doorbell")
+    # As a browser that checks nothing sends it: the server's refusal is what shows.
+    page.locator("#camera-form").evaluate("form => { form.noValidate = true; }")
+    page.get_by_role("button", name="Register the camera").click()
+
+    for n, field in enumerate(("lat", "lng")):
+        entry = laid_out_box(page.locator(f"#id_{field}"))
+        error = page.locator("#camera-form .errorlist").nth(n)
+        expect(error).to_have_text("This field is required.")
+        marked = error.bounding_box()
+        assert marked["y"] >= entry["y"] + entry["height"], field
+        assert entry["x"] <= marked["x"] < entry["x"] + entry["width"], field
+
+
+def test_leaving_the_zones_page_with_zones_not_saved_asks_first(open_page):
+    """A privacy zone drawn and never saved would be lost without a word, and the next
+    clips stored unmasked: the browser asks before the page is left, not after a save."""
+    camera = CameraFactory(owner=HomeFactory().user, name="Porch")
+    a = open_page()
+    a.sign_in_as(camera.owner)
+    page = a.page
+    asked = []
+
+    def stay(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", stay)
+    page.goto(reverse("cameras:zones", args=[camera.pk]))
+    page.get_by_label("Or type the corners").fill("10 10, 40 10, 40 30, 10 30")
+    page.get_by_role("button", name="Add zone").click()
+
+    page.get_by_role("link", name="Back to the camera").click()
+    expect(page.locator("#zone-list li")).to_have_count(1)
+    assert asked == ["beforeunload"]
+    expect(page).to_have_url(path_is(reverse("cameras:zones", args=[camera.pk])))
+
+    page.get_by_role("button", name="Save the zones").click()
+    expect(page.get_by_text("The zones of “Porch” are saved.")).to_be_visible()
+    page.get_by_role("link", name="Back to the camera").click()
+    expect(page).to_have_url(path_is(reverse("cameras:camera", args=[camera.pk])))
+    assert asked == ["beforeunload"]
+    camera.refresh_from_db()
+    assert len(camera.privacy_zones) == 1

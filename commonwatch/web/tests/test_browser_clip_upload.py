@@ -78,3 +78,30 @@ def test_an_owner_uploads_a_clip_from_the_browser_with_a_progress_bar(open_page,
     )
     assert clip.received_sha256 == hashlib.sha256(video).hexdigest()
     assert ClipUpload.objects.count() == 1
+
+
+def test_a_video_already_among_the_clips_says_so_instead_of_promising_a_new_clip(open_page):
+    porch = CameraFactory(name="Porch")
+    video = short_video(2, title="porch")
+    a = open_page()
+    a.sign_in_as(porch.owner)
+    page = a.page
+    page.goto(reverse("clip_uploads:upload"))
+
+    statuses = page.locator("#upload-list li").get_by_role("status")
+    for n in range(2):
+        page.get_by_label("Video files").set_input_files(
+            [{"name": f"porch-{n}.mp4", "mimeType": "video/mp4", "buffer": video}]
+        )
+        page.get_by_role("button", name="Upload").click()
+        expect(statuses.nth(n)).not_to_have_text("Waiting")
+        expect(statuses.nth(n)).not_to_have_text("Starting")
+
+    expect(statuses.nth(0)).to_have_text(
+        "Uploaded. The clip is being processed: see it in your clips.", timeout=30_000
+    )
+    expect(statuses.nth(1)).to_have_text(
+        "Nothing added: this video is already among your clips; see it in your clips.",
+        timeout=30_000,
+    )
+    assert Clip.objects.count() == 1

@@ -4,13 +4,15 @@ with byte ranges, with one entry in the access history."""
 
 from __future__ import annotations
 
+import io
 import time
 
 import pytest
 from django.utils import timezone
+from PIL import Image
 from playwright.sync_api import expect
 
-from commonwatch.cameras.models import ClipAccess
+from commonwatch.cameras.models import ClipAccess, ClipRefusal
 from commonwatch.cameras.tests.factories import CameraFactory, clip_arrived
 from commonwatch.media.tests.factories import bright_video
 from commonwatch.web.tests.conftest import DESKTOP, SCREENSHOT_DIR, wait_for_picture
@@ -68,3 +70,47 @@ def test_the_owner_sees_a_thumbnail_and_plays_the_clip(open_page):
     expect(page.locator("#access-summary")).to_contain_text(
         "Only you can watch this clip. Nobody else has opened it."
     )
+
+
+def test_a_file_not_kept_reads_as_one_sentence_on_a_phone(open_page):
+    door = CameraFactory(name="Driveway")
+    ClipRefusal.objects.create(
+        owner=door.owner,
+        camera=door,
+        original_name="text.mp4",
+        reason="This file is not a playable video.",
+        received_at=timezone.now(),
+    )
+    owner = open_page()
+    owner.sign_in_as(door.owner)
+
+    owner.page.goto("/clips/")
+
+    notice = owner.page.locator(".clip-refusal")
+    expect(notice).to_be_visible()
+    # Each bare text of the flex row was a line of its own: ", Driveway, received …".
+    first_line = notice.inner_text().splitlines()[0]
+    assert first_line.startswith("text.mp4, Driveway, received "), first_line
+    owner.check(screenshot="clips-library-refusal")
+
+
+def _accent_columns(png: bytes) -> int:
+    """How many pixel columns of the timeline's middle row show a clip's mark (dark green)."""
+    picture = Image.open(io.BytesIO(png)).convert("RGB")
+    middle = picture.height // 2
+    row = [picture.getpixel((x, middle)) for x in range(picture.width)]
+    return sum(1 for red, green, blue in row if green > red + 40 and green > blue)
+
+
+def test_a_short_clip_marks_the_phones_time_axis_wider_than_an_hour_tick(open_page):
+    door = CameraFactory(name="Front door")
+    clip_arrived(door, bright_video(seconds=2, fps=8), recorded_at=timezone.now().replace(hour=9))
+    owner = open_page()
+    owner.sign_in_as(door.owner)
+
+    owner.page.goto("/clips/")
+    timeline = owner.page.locator("svg.clip-timeline")
+    expect(timeline.locator("rect.mark")).to_have_count(1)
+
+    # Six minutes of a day 300 px wide is about a pixel: the mark vanished beside the ticks.
+    assert _accent_columns(timeline.screenshot()) >= 4

@@ -68,10 +68,14 @@
           shown.bar.value = percent;
           shown.status.textContent = "Sending: " + percent + "%";
         },
-        onSuccess: function () {
+        onSuccess: function (payload) {
           shown.bar.value = 100;
           shown.item.classList.add("is-done");
-          shown.status.textContent = "Uploaded. The clip is being processed: ";
+          // The server keeps one clip per video: the same bytes again add nothing.
+          const kept = payload.lastResponse.getHeader("Commonwatch-Clip") === "already-kept";
+          shown.status.textContent = kept
+            ? "Nothing added: this video is already among your clips; "
+            : "Uploaded. The clip is being processed: ";
           const library = document.createElement("a");
           library.href = form.dataset.libraryUrl;
           library.textContent = "see it in your clips";

@@ -290,8 +290,21 @@
       thumbnail.addEventListener("error", function () { thumbnail.hidden = true; paint(); });
     }
     window.addEventListener("resize", resize);
+    guardUnsaved();
     resize();
     render();
+
+    // Zones drawn but not saved would be lost without a word, and the clips then stored
+    // unmasked: leaving the page asks first (the browser's own question) until they are.
+    function guardUnsaved() {
+      var saved = JSON.stringify(zones);
+      var leaving = false;
+      inputs.privacy.form.addEventListener("submit", function () { leaving = true; });
+      window.addEventListener("beforeunload", function (event) {
+        var unsaved = draft.length || JSON.stringify(zones) !== saved;
+        if (unsaved && !leaving) { event.preventDefault(); }
+      });
+    }
   }
 
   var editor = document.getElementById("zone-editor");
