@@ -254,11 +254,26 @@ def _opened_spool(path: Path) -> Spool:
 
 def _token(args) -> str:
     if args.token_file:
-        token = args.token_file.read_text(encoding="utf-8").strip()
-    else:
-        token = os.environ.get(TOKEN_ENV, "").strip()
+        return _token_in(args.token_file)
+    token = os.environ.get(TOKEN_ENV, "").strip()
     if not token.startswith(TOKEN_PREFIX):
         raise ValueError(
             f"a device token ({TOKEN_PREFIX}...) is needed: --token-file or ${TOKEN_ENV}"
+        )
+    return token
+
+
+def _token_in(path) -> str:
+    """The token a --token-file holds, or ValueError naming the file and what is wrong
+    with it (an owner who gave a file has a token: the question is which file)."""
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "it is not text"
+        raise ValueError(f"cannot read the token file {path}: {reason}") from None
+    if not token.startswith(TOKEN_PREFIX):
+        raise ValueError(
+            f"the token file {path} holds no device token (they start with {TOKEN_PREFIX}): "
+            "copy it again from the camera's page"
         )
     return token

@@ -189,15 +189,26 @@ def _raise_if_final(error: TusCommunicationError) -> None:
 
 def _code(error: TusCommunicationError) -> str:
     """The server's machine-readable reason ({"detail": ..., "code": ...}), if any."""
+    return str(_answer(error).get("code", ""))
+
+
+def _answer(error: TusCommunicationError) -> dict:
     try:
-        return str(json.loads(error.response_content or b"{}").get("code", ""))
-    except (ValueError, AttributeError):
-        return ""
+        answer = json.loads(error.response_content or b"{}")
+    except (ValueError, TypeError):
+        return {}
+    return answer if isinstance(answer, dict) else {}
 
 
 def _describe(error: TusCommunicationError) -> str:
-    content = error.response_content
-    if isinstance(content, bytes):
-        content = content.decode("utf-8", "replace")
-    detail = f" {content.strip()[:300]}" if content else ""
-    return f"{error} (HTTP {error.status_code}){detail}" if error.status_code else str(error)
+    """The server's own sentence and its status ("HTTP 401: This token was revoked …"),
+    not the tus library's "Attempt to retrieve create file url with status 401"."""
+    if not error.status_code:
+        return str(error)  # no answer at all: the network's own words
+    detail = _answer(error).get("detail")
+    if not detail:
+        content = error.response_content
+        if isinstance(content, bytes):
+            content = content.decode("utf-8", "replace")
+        detail = (content or "").strip()[:300] or str(error)
+    return f"HTTP {error.status_code}: {detail}"

@@ -171,3 +171,48 @@ def test_waits_after_failures_double_up_to_the_longest_then_start_again():
     for wait, ceiling in zip(waits, [1, 2, 4, 8, 8, 8], strict=True):
         assert ceiling / 2 <= wait <= ceiling
     assert backoff.next_wait() <= 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "cannot read the token file {path}: No such file or directory"),
+        ("not a token", "the token file {path} holds no device token (they start with cwcam_)"),
+        (b"\xff\xfe\x00", "cannot read the token file {path}: it is not text"),
+    ],
+)
+def test_a_token_file_that_holds_no_token_is_named(tmp_path, content, message):
+    path = tmp_path / "camera.token"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content)
+
+    result = run(
+        str(tmp_path),
+        *("--server", "http://127.0.0.1:9", "--spool", str(tmp_path / "s")),
+        *("--token-file", str(path)),
+    )
+
+    assert result.returncode == 2
+    assert message.format(path=path) in result.stderr
+    assert "Errno" not in result.stderr
+
+
+def test_a_refusal_reads_as_the_servers_own_sentence():
+    from tusclient.exceptions import TusCommunicationError
+
+    from commonwatch.agent.upload import _describe
+
+    revoked = TusCommunicationError(
+        "Attempt to retrieve create file url with status 401",
+        401,
+        b'{"detail": "This token was revoked or does not exist."}',
+    )
+    unreachable = TusCommunicationError("Connection refused")
+
+    assert _describe(revoked) == "HTTP 401: This token was revoked or does not exist."
+    assert _describe(unreachable) == "Connection refused"
+    assert _describe(TusCommunicationError("x", 502, b"<html>Bad gateway</html>")) == (
+        "HTTP 502: <html>Bad gateway</html>"
+    )
