@@ -78,6 +78,8 @@ def test_the_zones_page_draws_on_a_neutral_frame_until_a_clip_exists(client, res
 
     assert "neutral frame with a grid" in before and "zone-thumbnail" not in before
     assert reverse("clips:thumbnail", args=[clip.pk]) in after
+    # Saving does not rework the clips kept so far: the page says so before anyone saves.
+    assert "apply to clips stored from then on" in after
 
 
 @pytest.mark.django_db
