@@ -56,8 +56,11 @@ def clip_library(request):
 def clip_page(request, clip_id: int):
     clip = library.clip_for_owner(request.user, clip_id)
     history = library.history_of(clip)
+    older, newer = library.older_and_newer(request.user, clip)
     context = {
         "clip": library.clip_card(clip),
+        "older": older,
+        "newer": newer,
         "history": history,
         # The page says nobody else opened the clip only while that is what its history says.
         "others_opened": any(entry.actor_id != request.user.pk for entry in history),

@@ -39,6 +39,19 @@ def clip_for_owner(user, clip_id: int) -> Clip:
     return found
 
 
+def older_and_newer(user, clip: Clip) -> tuple[Clip | None, Clip | None]:
+    """The same camera's clips just before and after this one, to step through its
+    recordings from a clip's page (ties in time are ordered by arrival)."""
+    same_camera = own_clips(user).filter(camera_id=clip.camera_id)
+    at, pk = clip.recorded_at, clip.pk
+    older = same_camera.filter(Q(recorded_at__lt=at) | Q(recorded_at=at, pk__lt=pk))
+    newer = same_camera.filter(Q(recorded_at__gt=at) | Q(recorded_at=at, pk__gt=pk))
+    return (
+        older.order_by("-recorded_at", "-pk").only("pk").first(),
+        newer.order_by("recorded_at", "pk").only("pk").first(),
+    )
+
+
 def watchable_clip(user, clip_id: int) -> Clip:
     """The owner's clip, once processed: before that it has no file to watch."""
     clip = clip_for_owner(user, clip_id)

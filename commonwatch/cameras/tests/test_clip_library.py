@@ -236,3 +236,27 @@ def test_the_library_names_the_time_zone_its_times_are_in(owner_client):
     page = owner_client.get("/clips/").content.decode()
 
     assert "Times are shown in the time zone Asia/Kolkata." in page
+
+
+def test_a_clips_page_steps_to_the_same_cameras_older_and_newer_clips(owner_client):
+    """As a camera app's player does: the neighbors in time of this camera's clips only."""
+    door = owner_client.camera
+    yard = CameraFactory(owner=door.owner, name="Back yard")
+    first = clip_of(door, recorded_at=at(20, 6))
+    middle = clip_of(door, recorded_at=at(20, 18), data=video(1))
+    last = clip_of(door, recorded_at=at(22, 9), data=video(2))
+    between = clip_of(yard, recorded_at=at(21, 12), data=video(3))
+    someone_elses = clip_of(CameraFactory(), recorded_at=at(21, 0), data=video(4))
+
+    def steps(clip):
+        page = owner_client.get(f"/clips/{clip.pk}/").content.decode()
+        start = page.index('class="clip-steps"')
+        nav = page[start : page.index("</nav>", start)]
+        return [
+            c.pk for c in (first, middle, last, between, someone_elses) if f"/clips/{c.pk}/" in nav
+        ]
+
+    assert steps(middle) == [first.pk, last.pk]
+    assert steps(first) == [middle.pk]
+    assert steps(last) == [middle.pk]
+    assert steps(between) == []
