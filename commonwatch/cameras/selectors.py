@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,6 +67,8 @@ class Storage:
     uploading: int
     used: int
     quota: int
+    # When the last unfinished upload is dropped, and its room given back, if never finished.
+    uploading_until: datetime | None = None
 
     @property
     def percent(self) -> int:
@@ -75,13 +77,15 @@ class Storage:
 
 def storage_of(owner) -> Storage:
     stored = stored_bytes_by_camera(owner)
-    uploading = reserved_upload_bytes(owner)
+    uploading = _unfinished_uploads(owner).aggregate(total=Sum("length"), until=Max("expires_at"))
+    reserved = uploading["total"] or 0
     cameras = [(camera, stored.get(camera.pk, 0)) for camera in cameras_of(owner)]
     return Storage(
         by_camera=cameras,
-        uploading=uploading,
-        used=sum(stored.values()) + uploading,
+        uploading=reserved,
+        used=sum(stored.values()) + reserved,
         quota=quota_of(owner),
+        uploading_until=uploading["until"],
     )
 
 
@@ -145,11 +149,14 @@ def reserved_upload_bytes(owner) -> int:
     """Bytes promised to unfinished resumable uploads: counted against the quota from
     the moment an upload is created, so parallel uploads cannot pass it together (until
     it expires)."""
-    unfinished = ClipUpload.objects.filter(
+    total = _unfinished_uploads(owner).aggregate(total=Sum("length"))["total"]
+    return total or 0
+
+
+def _unfinished_uploads(owner):
+    return ClipUpload.objects.filter(
         owner=owner, finished_at__isnull=True, expires_at__gt=timezone.now()
     )
-    total = unfinished.aggregate(total=Sum("length"))["total"]
-    return total or 0
 
 
 def storage_used(owner) -> int:

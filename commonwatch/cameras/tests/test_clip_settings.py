@@ -86,10 +86,14 @@ def test_storage_shows_each_camera_and_the_total_against_the_quota(client, resid
     )
     client.force_login(resident)
 
-    storage = client.get(reverse("cameras:storage")).context["storage"]
+    page = client.get(reverse("cameras:storage"))
+    storage = page.context["storage"]
 
     assert storage.by_camera == [(garage, 0), (porch, clip.media.size)]
     assert storage.uploading == 500_000
+    # An upload left unfinished holds its room only until it expires, and the page says when.
+    assert storage.uploading_until.year == 2100
+    assert "gives its room back at" in page.content.decode()
     assert storage.used == clip.media.size + 500_000
     assert storage.quota == 10_000_000
     assert storage.percent == round(100 * storage.used / 10_000_000)
