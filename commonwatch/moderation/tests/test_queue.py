@@ -3,6 +3,7 @@ what each decision needs; moderators land on it when they sign in."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from datetime import timedelta
@@ -165,7 +166,7 @@ def test_the_queue_headings_skip_no_level_for_screen_reader_users(client, author
     levels = [int(level) for level in re.findall(r"<h([1-6])[\s>]", page)]
 
     assert levels.count(3) >= 4, "each item names its author under a heading"
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), levels
 
 
 def _recent_decisions(page: str) -> list[str]:
