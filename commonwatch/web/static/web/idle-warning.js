@@ -9,6 +9,7 @@
   var dialog = document.getElementById("idle-warning");
   if (!dialog || typeof dialog.showModal !== "function") { return; }
   var text = document.getElementById("idle-warning-text");
+  text.setAttribute("role", "alert");  // here, not in the page: one alert a page says it has
   var stay = document.getElementById("idle-stay");
   var signIn = document.getElementById("idle-sign-in");
   var limitMs = Number(dialog.dataset.idleSeconds) * 1000;
@@ -16,6 +17,7 @@
   var noticeMs = Math.min(120000, limitMs / 2);
   var timers = [];
   var returnTo = null;
+  var ended = false;
 
   function schedule() {
     timers.forEach(window.clearTimeout);
@@ -35,8 +37,9 @@
   }
 
   function signedOut() {
+    ended = true;
     text.textContent = dialog.dataset.signedOut;
-    stay.hidden = true;
+    stay.textContent = dialog.dataset.close;  // back to the page, to copy what was typed
     signIn.hidden = false;
     if (!dialog.open) { returnTo = document.activeElement; dialog.showModal(); }
     signIn.focus();
@@ -52,7 +55,7 @@
   stay.addEventListener("click", function () { dialog.close(); });
   signIn.addEventListener("click", function () { dialog.close(); });
   dialog.addEventListener("close", function () {
-    if (!stay.hidden) { keepSession(); }
+    if (!ended) { keepSession(); }
     if (returnTo && returnTo.focus) { returnTo.focus(); }
   });
   schedule();
