@@ -44,5 +44,6 @@
 
   window.commonwatch = window.commonwatch || {};
   window.commonwatch.addBasemap = addBasemap;
-  window.commonwatch.mapMotion = { animate: !still };
+  // Leaflet's own choice unless stilled: "animate: true" would force a glide on long jumps.
+  window.commonwatch.mapMotion = still ? { animate: false } : {};
 })();
