@@ -83,7 +83,11 @@ def test_the_map_draws_streets_hexagons_points_and_live_posts(open_asgi_page):
     expect(page.page.locator("#id_period")).to_have_value("week")
     expect(incident_map).to_have_attribute("data-view", "hexagons")
     expect(incident_map).to_have_attribute("data-loaded", "2")
-    expect(incident_map.locator(".hex-count span").first).to_be_visible()  # its count
+    expect(incident_map.locator(".hex-count > span").first).to_be_visible()  # its count
+    # Read aloud as "2 posts", not a bare number.
+    expect(incident_map.locator(".hex-count > span").first).to_have_text(
+        re.compile(r"^\d+ posts?$")
+    )
     # The basemap's streets are drawn: the map is no plain grey box.
     expect(incident_map.locator(".leaflet-tile-container canvas").first).to_be_attached()
     page.page.wait_for_timeout(1500)
