@@ -108,7 +108,7 @@ class IdleSignOutMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and (user.staff_rules_apply or user.idle_sign_out):
+        if user.is_authenticated and user.signs_out_when_idle:
             now = int(time.time())
             last_seen = request.session.get(LAST_SEEN_KEY)
             if last_seen is not None and now - last_seen > settings.STAFF_IDLE_TIMEOUT_SECONDS:

@@ -106,6 +106,11 @@ class User(AbstractUser):
         """A second factor for staff pages, and the 30-minute idle sign-out."""
         return self.is_operator or self.holds_staff_membership
 
+    @property
+    def signs_out_when_idle(self) -> bool:
+        """Staff always, a resident who asked for it (a shared device)."""
+        return self.staff_rules_apply or self.idle_sign_out
+
 
 class Home(LocatedModel):
     """A resident's home point and alert radius. Never shown to anyone else."""

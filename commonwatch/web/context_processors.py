@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from commonwatch.geo import geocoding
 from commonwatch.organizations.memberships import memberships_of
 
@@ -19,4 +21,12 @@ def navigation(request):
         "basemap": basemap.configured(),
         # Whether point pickers offer an address search (a geocoder is configured).
         "address_search": geocoding.is_enabled(),
+        # Pages warn, in time to stay, those the idle sign-out applies to (web/idle-warning.js).
+        "idle_sign_out_seconds": _idle_sign_out_seconds(user),
     }
+
+
+def _idle_sign_out_seconds(user) -> int | None:
+    if user is None or not user.is_authenticated or not user.signs_out_when_idle:
+        return None
+    return settings.STAFF_IDLE_TIMEOUT_SECONDS

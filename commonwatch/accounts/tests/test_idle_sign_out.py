@@ -87,3 +87,18 @@ def test_a_resident_who_asks_for_it_is_signed_out_when_idle(client, resident, se
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_pages_carry_the_warning_only_for_those_signed_out_when_idle(client, cast, settings):
+    """The warning before the sign-out (web/idle-warning.js) comes with every page for
+    staff and a resident who asked for the sign-out, never for other residents."""
+    settings.STAFF_IDLE_TIMEOUT_SECONDS = 10 * 60
+    resident = cast["resident"]
+    warned = 'id="idle-warning" aria-labelledby="idle-warning-text" data-idle-seconds="600"'
+
+    sign_in(client, resident)
+    assert "idle-warning" not in client.get(reverse("accounts:settings")).content.decode()
+    client.post(reverse("accounts:settings"), {"idle_sign_out": "on"})
+    assert warned in client.get(reverse("accounts:settings")).content.decode()
+    sign_in(client, cast["moderator"])
+    assert warned in client.get(reverse("accounts:settings")).content.decode()

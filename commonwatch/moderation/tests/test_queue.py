@@ -3,6 +3,7 @@ what each decision needs; moderators land on it when they sign in."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from datetime import timedelta
@@ -148,6 +149,24 @@ def test_the_summary_counts_the_whole_queue_whatever_the_filters(client, author,
     # What the filters keep is still counted apart: it is what the pages hold.
     assert client.get("/api/v1/moderation/queue?kind=comment").json()["count"] == 1
     assert client.get("/api/v1/moderation/queue").json()["count"] == 5
+
+
+def test_the_queue_headings_skip_no_level_for_screen_reader_users(client, author, mod):
+    """Screen reader users move by headings: "The author" of each item sits under the
+    item's h2, so it is an h3; an h4 there read as a level missing."""
+    submit(author, title="Brand new")
+    _waiting_edit(author, published(author, mod, title="Changed since"))
+    community.add_comment(author=author, post=published(author, mod), body="Still there at 5.")
+    rejected = submit(author, title="Plates")
+    services.reject_post(moderator=mod, post=rejected, reason="No plates.", rule="private_info")
+    services.appeal(author=author, post=rejected, statement="They were mine.")
+    sign_in(client, mod)
+
+    page = client.get("/moderation/").content.decode()
+    levels = [int(level) for level in re.findall(r"<h([1-6])[\s>]", page)]
+
+    assert levels.count(3) >= 4, "each item names its author under a heading"
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), levels
 
 
 def _recent_decisions(page: str) -> list[str]:

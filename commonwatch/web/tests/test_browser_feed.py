@@ -179,6 +179,10 @@ def test_a_post_reaches_the_neighbor_inside_live_and_never_the_one_outside(open_
     expect(card).to_contain_text(TITLE)
     expect(card).to_contain_text("Neighbor #1")
     expect(card.locator(".badge.category-safety")).to_have_text("Safety")
+    # Said aloud with what it is, not only that something arrived.
+    expect(b.page.locator("#live-status")).to_have_text(
+        f"1 new post just now. Latest: Safety, “{TITLE}”."
+    )
     assert b.page.evaluate("() => window.feedOpenedBeforeApproval === true"), "B's feed reloaded"
     b.check(screenshot="feed-live-post")
 

@@ -126,6 +126,15 @@ def test_the_header_fits_every_width_and_every_link_is_reachable(open_page, who)
     if who == "resident":
         resize(page, 390)
         expect(page.locator(".nav-menu > summary #menu-unread")).to_be_visible()
+        # Opened from the keyboard, Escape folds it again with the focus on its button.
+        menu_button = page.locator(".nav-menu > summary")
+        menu_button.focus()
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        expect(header_links(page).first).to_be_focused()
+        page.keyboard.press("Escape")
+        expect(header_links(page).first).to_be_hidden()
+        expect(menu_button).to_be_focused()
 
     # An upright iPad: the links are on the screen, each reached by Tab with its focus
     # ring showing; the page passes axe-core.

@@ -83,7 +83,11 @@ def test_the_map_draws_streets_hexagons_points_and_live_posts(open_asgi_page):
     expect(page.page.locator("#id_period")).to_have_value("week")
     expect(incident_map).to_have_attribute("data-view", "hexagons")
     expect(incident_map).to_have_attribute("data-loaded", "2")
-    expect(incident_map.locator(".hex-count span").first).to_be_visible()  # its count
+    expect(incident_map.locator(".hex-count > span").first).to_be_visible()  # its count
+    # Read aloud as "2 posts", not a bare number.
+    expect(incident_map.locator(".hex-count > span").first).to_have_text(
+        re.compile(r"^\d+ posts?$")
+    )
     # The basemap's streets are drawn: the map is no plain grey box.
     expect(incident_map.locator(".leaflet-tile-container canvas").first).to_be_attached()
     page.page.wait_for_timeout(1500)
@@ -199,3 +203,37 @@ def test_a_popup_near_the_edge_stays_open_with_the_focus_on_its_marker(open_asgi
     page.wait_for_timeout(300)  # the redraw after the answer
     expect(page.locator(".leaflet-popup")).to_contain_text("Bike stolen")
     expect(marker).to_be_focused()
+
+
+def test_forced_colours_keep_the_legend_and_buttons_and_less_motion_stills_the_map(
+    open_asgi_page,
+):
+    """Windows High Contrast paints every background the page's colour: the legend's
+    shapes and density swatches vanished and primary buttons read as plain words. A
+    system asking for less motion got maps gliding and fading into each zoom."""
+    reader = resident_at(*HOME, radius_mi=1)
+    page = open_asgi_page(reader).page
+    page.emulate_media(forced_colors="active", reduced_motion="reduce")
+    page.goto(reverse("community:map"))
+    incident_map = page.locator("#incident-map")
+    expect(incident_map).to_have_attribute("data-ready", "true")
+
+    crime = page.locator(".legend-categories .marker-crime")
+    expect(crime).to_have_css("background-color", "rgb(179, 38, 30)")
+    expect(page.locator(".map-legend .density-5")).to_have_css(
+        "background-color", "rgb(184, 50, 43)"
+    )
+    expect(incident_map).not_to_have_class(re.compile(r"leaflet-fade-anim"))
+    # Leaflet marks the map "leaflet-zoom-anim" while a zoom glides; watched through a zoom.
+    incident_map.evaluate(
+        """map => { window.zoomGlided = false; new MutationObserver(() => {
+            window.zoomGlided ||= map.classList.contains("leaflet-zoom-anim"); })
+            .observe(map, {attributes: true}); }"""
+    )
+    zoom = int(incident_map.get_attribute("data-zoom"))
+    page.locator(".leaflet-control-zoom-in").click()
+    expect(incident_map).to_have_attribute("data-zoom", str(zoom + 1))
+    assert page.evaluate("window.zoomGlided") is False
+
+    page.goto(reverse("community:feed"))
+    expect(page.locator("main a.button", has_text="Post")).to_have_css("border-top-style", "solid")

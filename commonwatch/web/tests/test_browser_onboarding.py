@@ -141,6 +141,8 @@ def test_every_sign_up_mistake_shows_beside_its_own_field(open_page, mailoutbox)
     submit_form(page)
 
     expect(page).to_have_url(path_is(reverse("account_signup")))
+    # A screen reader starts at the first mistake, its label and error read with it.
+    expect(page.locator("#id_email")).to_be_focused()
     expected = {
         "email": "Enter a valid email address.",
         "password1": "This password is too short.",

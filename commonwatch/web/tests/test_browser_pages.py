@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from commonwatch.accounts.tests.factories import UserFactory
 from commonwatch.community.tests.factories import CENTER, published, resident_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -97,3 +98,17 @@ def test_a_page_left_at_once_still_tells_the_next_one_this_devices_time_zone(ope
             page.keyboard.press("Enter")
 
     assert "tz=America/Denver" in asked.value.all_headers().get("cookie", "")
+
+
+def test_a_long_e_mail_address_wraps_on_a_320_px_screen(open_page):
+    """WCAG reflow: "Signed in as alexandra.konstantinopoulou@…" has nowhere to break,
+    and the account page scrolled sideways on a 320 px phone."""
+    person = UserFactory(email="alexandra.konstantinopoulou@riversideneighbors.example.org")
+    checked = open_page()
+    checked.sign_in_as(person)
+    page = checked.page
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(reverse("accounts:settings"))
+    page.wait_for_load_state("load")
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320

@@ -209,3 +209,21 @@ def test_a_person_reaches_every_token_and_its_revoke_on_a_phone(open_page):
     page.get_by_role("button", name="Yes, revoke it").click()
     expect(page.get_by_text("The token was revoked.")).to_be_visible()
     assert not ApiToken.objects.filter(pk=used.pk).exists()
+
+
+def test_the_public_moderation_log_fits_a_320_px_screen(open_page):
+    """WCAG reflow: at 320 px the rules-cited table (three columns of words) was wider than
+    its panel and the whole page scrolled sideways; each table now scrolls in its own box,
+    which the keyboard reaches, as the months' table does."""
+    visitor = open_page()
+    page = visitor.page
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(reverse("moderation:log"))
+    page.wait_for_load_state("load")
+
+    assert fits_the_screen(page)
+    for name in ("Rules cited", "Stopped by the automatic checks"):
+        region = page.get_by_role("region", name=name)
+        expect(region).to_have_attribute("tabindex", "0")
+        assert within_viewport(page, region), name
+    visitor.check(screenshot="moderation-log-320")

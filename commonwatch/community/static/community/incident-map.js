@@ -48,8 +48,13 @@
         .addTo(drawn);
       // The count written on it: a marker that CSS centres, which Leaflet places without
       // measuring it (a permanent tooltip is measured, laying out the page once each).
+      // A screen reader reads "34 posts", not a row of bare numbers.
       var count = document.createElement("span");
       count.textContent = String(h.count);
+      var noun = document.createElement("span");
+      noun.className = "visually-hidden";
+      noun.textContent = " " + (h.count === 1 ? el.dataset.postLabel : el.dataset.postsLabel);
+      count.appendChild(noun);
       L.marker(hexagon.getCenter(), {
         icon: L.divIcon({ className: "hex-count", html: count, iconSize: null }),
         interactive: false, keyboard: false

@@ -108,6 +108,16 @@
     return article;
   }
 
+  // Said aloud (the status is a polite live region): how many arrived, and what the latest
+  // is, so a screen reader user knows at once whether it matters without finding the card.
+  function announce(post) {
+    var count = fresh === 1 ? status.dataset.freshOne
+      : status.dataset.freshMany.replace("%(count)s", String(fresh));
+    status.textContent = count + ". " + status.dataset.latest  // functions: a title's "$&" stays
+      .replace("%(category)s", function () { return post.category_label; })
+      .replace("%(title)s", function () { return post.title; });
+  }
+
   function onMessage(message) {
     if (message.type === "post") {
       if (message.post.cursor) { lastCursor = message.post.cursor; }
@@ -115,16 +125,14 @@
       if (!matches(message.post)) { return; }
       if (status.dataset.older) {  // an older page: say so, but keep its place
         fresh += 1;
-        status.textContent = fresh === 1 ? status.dataset.freshOne
-          : status.dataset.freshMany.replace("%(count)s", String(fresh));
+        announce(message.post);
         return;
       }
       var empty = feed.querySelector(".empty");
       if (empty) { empty.remove(); }
       feed.insertBefore(card(message.post), feed.firstChild);
       fresh += 1;
-      status.textContent = fresh === 1 ? status.dataset.freshOne
-        : status.dataset.freshMany.replace("%(count)s", String(fresh));
+      announce(message.post);
     } else if (message.type === "gap") {
       // Away too long to catch up post by post: offer the whole feed again.
       status.textContent = status.dataset.gap + " ";

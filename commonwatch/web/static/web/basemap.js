@@ -34,6 +34,16 @@
     }
   }
 
+  // Someone whose system asks for less motion gets maps that jump to a place or a zoom
+  // instead of gliding and fading into it. Every map is made after this file (it follows
+  // Leaflet); a script moving a map passes mapMotion to setView, panTo and fitBounds.
+  var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  if (still) {
+    L.Map.mergeOptions({ zoomAnimation: false, fadeAnimation: false, markerZoomAnimation: false, inertia: false });
+  }
+
   window.commonwatch = window.commonwatch || {};
   window.commonwatch.addBasemap = addBasemap;
+  // Leaflet's own choice unless stilled: "animate: true" would force a glide on long jumps.
+  window.commonwatch.mapMotion = still ? { animate: false } : {};
 })();

@@ -89,9 +89,9 @@
 
     function fit() {
       if (circle) {
-        map.fitBounds(circle.getBounds(), { padding: [20, 20] });
+        map.fitBounds(circle.getBounds(), L.extend({ padding: [20, 20] }, window.commonwatch.mapMotion));
       } else if (point()) {
-        map.setView(point(), Math.max(map.getZoom(), 16));
+        map.setView(point(), Math.max(map.getZoom(), 16), window.commonwatch.mapMotion);
       }
     }
 
@@ -117,7 +117,7 @@
         var lat = at.lat + arrow[0] * step / METERS_PER_DEGREE;
         var lng = at.lng + arrow[1] * step / (METERS_PER_DEGREE * Math.cos(at.lat * Math.PI / 180));
         setPoint(lat, lng);
-        if (!map.getBounds().pad(-0.1).contains([lat, lng])) { map.panTo([lat, lng]); }
+        if (!map.getBounds().pad(-0.1).contains([lat, lng])) { map.panTo([lat, lng], window.commonwatch.mapMotion); }
         announce(describe(text.pinMoved));
       } else if ((event.key === "Enter" || event.key === " ") && !point()) {
         event.preventDefault();
