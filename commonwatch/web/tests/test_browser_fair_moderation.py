@@ -236,6 +236,8 @@ def test_every_queue_item_draws_its_area_map_named_and_folded_without_scrolling(
         area = maps.nth(n)
         expect(area).to_have_attribute("data-ready", "true")
         expect(area.locator(".leaflet-control-zoom")).to_have_count(1)
+        # Twenty maps a page: their controls are no Tab stops between two decisions.
+        expect(area.locator(".leaflet-control a:not([tabindex='-1'])")).to_have_count(0)
         expect(area.locator(".leaflet-overlay-pane path")).to_have_count(1)  # the hexagon
         expect(area.locator(".leaflet-marker-icon")).to_have_count(0)  # never a point
         box = area.locator(".leaflet-overlay-pane path").evaluate(

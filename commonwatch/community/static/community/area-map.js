@@ -15,6 +15,13 @@
     window.commonwatch.addBasemap(map, el);
     var area = L.polygon(corners, { color: "#0b5d4b", weight: 2, fillOpacity: 0.25, interactive: false }).addTo(map);
     map.fitBounds(area.getBounds(), { padding: [40, 40], maxZoom: 16 });
+    if (el.dataset.untabbed) {
+      // A queue page holds twenty: their zoom buttons and attribution links were sixty
+      // Tab stops between one decision and the next. They stay usable by pointer.
+      Array.prototype.forEach.call(el.querySelectorAll(".leaflet-control a"), function (a) {
+        a.setAttribute("tabindex", "-1");
+      });
+    }
     el.dataset.ready = "true";
   }
 
