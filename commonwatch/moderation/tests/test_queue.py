@@ -534,3 +534,36 @@ def test_deciding_what_another_moderator_just_decided_says_so(client, author, mo
         page.status_code == 200 and "This appeal has already been decided." in page.content.decode()
     )
     assert "This post has already been decided" in again.content.decode()
+
+
+@pytest.mark.parametrize("first_decision", ["approve", "keep"])
+def test_a_rejection_sent_after_another_moderator_published_the_post_is_refused(
+    client, author, mod, first_decision
+):
+    """Two moderators with the same page open: one approves a new post (or keeps a
+    flagged one), the other's rejection arrives after. It must not overturn the first
+    decision, take the post off the feed or cost its author a penalty step."""
+    if first_decision == "approve":
+        post = submit(author, title="Two moderators, one post")
+        services.approve_post(moderator=moderator(), post=post)
+    else:
+        post = published(author, title="Two moderators, one post")
+        services.flag_post(user=throwaway_account(), post=post, reason="false")
+        services.keep_post(moderator=moderator(), post=post)
+    sign_in(client, mod)
+
+    page = client.post(
+        f"/moderation/posts/{post.pk}/decision/",
+        {"action": "reject", "rule": "false", "reason": "Not so.", "next": "/moderation/"},
+        follow=True,
+    )
+    api = client.post(
+        f"/api/v1/moderation/posts/{post.pk}/decision",
+        {"action": "reject", "rule": "false", "reason": "Not so."},
+        content_type="application/json",
+    )
+
+    assert "This post has already been decided: it is published." in page.content.decode()
+    assert api.status_code == 409
+    assert Post.objects.get(pk=post.pk).status == Status.PUBLISHED
+    assert not author.penalties.exists()
