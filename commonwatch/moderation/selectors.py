@@ -59,9 +59,11 @@ def comment_in_queue(user, comment_id: int) -> Comment:
 
 
 def edit_in_queue(user, revision_id: int) -> PostRevision:
-    """An author's edit of a published post that waits for a moderator; 404 if none."""
-    waiting = PostRevision.objects.filter(pk=revision_id, status=RevisionStatus.PENDING)
-    return _for_moderator(user, waiting.exclude(post__status=Status.DELETED))
+    """An author's edit of a published post; one decided or replaced already is found,
+    and the decision answers that it was (409), not that the edit is unknown (a second
+    moderator's click landed on an error page, their place in the queue lost)."""
+    edits = PostRevision.objects.filter(pk=revision_id)
+    return _for_moderator(user, edits.exclude(post__status=Status.DELETED))
 
 
 def queue_item(user, kind: str, item_id: int):
