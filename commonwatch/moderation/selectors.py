@@ -175,6 +175,8 @@ class QueueItem:
     place_label: str | None = None  # the name of the post's public cell, once it has one
     # A decision on it just refused: the reasons and what the moderator typed (views).
     refused: dict | None = None
+    # Earlier decisions on this very post or comment, latest first (its own history).
+    history: list[Decision] = field(default_factory=list)
 
     @property
     def for_another(self) -> bool:
@@ -354,6 +356,7 @@ def _item(user, kind: str, pk: int, since) -> QueueItem | None:
             author=author_standing(post.author, exclude_post=post.pk),
             post=post,
             established_flags=trust.established_flaggers(post) if flags else 0,
+            history=item_history(post=post),
         )
     if kind == "edit":
         return _edit_item(pk, since)
@@ -371,6 +374,7 @@ def _item(user, kind: str, pk: int, since) -> QueueItem | None:
             post=comment.post,
             before=before,
             after=after,
+            history=item_history(comment=comment),
         )
     appeal = (
         Appeal.objects.select_related("rejection__post", "rejection__comment__post", "author")
@@ -409,6 +413,17 @@ def _edit_item(pk: int, since) -> QueueItem | None:
         established_flags=trust.established_flaggers(post) if flags else 0,
         edit=edit_diff(revision),
     )
+
+
+def item_history(*, post=None, comment=None) -> list[Decision]:
+    """What moderators decided on this post or comment before, with their reasons: a
+    post back after an appeal asked for an edit shows the rejection and the changes
+    asked, so whoever reviews the new text can tell whether it makes them (the
+    author's standing leaves this item out, and the queue showed nothing of it)."""
+    decisions = (
+        Decision.objects.filter(post=post) if post else Decision.objects.filter(comment=comment)
+    )
+    return list(decisions.order_by("-created_at", "-pk")[:EARLIER_DECISIONS])
 
 
 def thread_around(comment: Comment) -> tuple[list[Comment], list[Comment]]:

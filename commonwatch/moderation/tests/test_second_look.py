@@ -253,3 +253,29 @@ def test_a_moderator_cannot_claim_what_they_wrote(client, mod):
         content_type="application/json",
     )
     assert approved.status_code == 200 and approved.json()["status"] == "published"
+
+
+def test_a_post_edited_after_changes_were_asked_comes_back_with_what_was_asked(client, author, mod):
+    """Whoever reviews the edited post reads why it was rejected and which changes the
+    appeal asked for, to tell whether the edit makes them."""
+    post, appeal = _appealed(author, mod, title="My car was hit")
+    second = moderator()
+    services.decide_appeal(
+        moderator=second,
+        appeal=appeal,
+        grant=True,
+        ask_for_edit=True,
+        answer="Remove the plate number and it can go up.",
+    )
+    community.edit_post(
+        author=author, post=post, title="A car hit mine", body="Hit at noon.", category="safety"
+    )
+    sign_in(client, moderator())
+
+    page = client.get("/moderation/?kind=post").content.decode()
+    item = page.split(f'id="item-post-{post.pk}"')[1].split("</article>")[0]
+
+    assert "Decided before" in item
+    assert "Rejected (Shares private information)" in item and "Leave out the plate." in item
+    assert "Appeal granted: changes requested" in item
+    assert "Remove the plate number and it can go up." in item
