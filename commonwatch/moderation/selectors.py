@@ -384,6 +384,8 @@ def _item(user, kind: str, pk: int, since) -> QueueItem | None:
     if appeal is None:
         return None
     rejection = appeal.rejection
+    # An appeal of a comment is read in its thread, as the comment was.
+    before, after = thread_around(rejection.comment) if rejection.comment else ([], [])
     return QueueItem(
         kind,
         since,
@@ -391,6 +393,8 @@ def _item(user, kind: str, pk: int, since) -> QueueItem | None:
         queue.key("appeal", pk),
         author=author_standing(appeal.author),
         post=rejection.post or rejection.comment.post,
+        before=before,
+        after=after,
         rejected_by_me=rejection.moderator_id == user.pk,
     )
 
