@@ -305,15 +305,24 @@ def moderation_queue(user, filters: QueueFilters, page_number, *, exact: bool = 
     items = [_item(user, kind, pk, since) for _theirs, since, kind, pk in page.object_list]
     items = [item for item in items if item is not None]
     claims = queue.live_claims([item.claim_key for item in items], now)
+    # The first item of the next page moves up onto this one once an item here is decided.
+    coming_up = [f"item-{kind}-{pk}" for *_, kind, pk in rows[page.end_index() :][:1]]
+    anchors = [item.anchor for item in items] + coming_up
     places = place_labels(place_cell(item.post.lat, item.post.lng) for item in items if item.post)
     for i, item in enumerate(items):
         item.claim = claims.get(item.claim_key)
         item.written_by_me = _author_id(item) == user.pk
         if item.post:
             item.place_label = places.get(place_cell(item.post.lat, item.post.lng))
-        following = items[i + 1] if i + 1 < len(items) else items[i - 1] if i else None
-        item.next_anchor = following.anchor if following else ""
+        item.next_anchor = _next_anchor(anchors, i)
     return QueuePage(items, page, counts, lone_moderator=moderators_count() < 2)
+
+
+def _next_anchor(anchors: list[str], i: int) -> str:
+    """The item to bring into view once the i-th is decided: the one after it (on the
+    last item of a page, the next page's first, which moves up), else the one before."""
+    following = i + 1 if i + 1 < len(anchors) else i - 1
+    return anchors[following] if following >= 0 else ""
 
 
 def _past_the_last_page(number: int, pages: int) -> str:

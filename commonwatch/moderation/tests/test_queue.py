@@ -286,6 +286,32 @@ def test_after_a_decision_the_queue_returns_to_the_same_page_and_filters_next_it
         assert other["Location"] == f"/moderation/#item-post-{second.pk}"
 
 
+def test_deciding_the_last_item_of_a_page_brings_the_next_pages_first_into_view(
+    client, author, mod
+):
+    """The next page's first item moves up onto this page: that is the one to decide
+    next, not the item above, which the moderator already passed over."""
+    posts = [submit(author, title=f"Post number {n}") for n in range(selectors.QUEUE_PAGE + 1)]
+    last, coming_up = posts[selectors.QUEUE_PAGE - 1], posts[selectors.QUEUE_PAGE]
+    sign_in(client, mod)
+    page = client.get("/moderation/?kind=post").content.decode()
+    assert f'name="after" value="item-post-{coming_up.pk}"' in _item_html(
+        page, f"item-post-{last.pk}"
+    )
+
+    done = client.post(
+        f"/moderation/posts/{last.pk}/decision/",
+        {
+            "action": "approve",
+            "next": "/moderation/?kind=post",
+            "after": f"item-post-{coming_up.pk}",
+        },
+    )
+
+    assert done["Location"] == f"/moderation/?kind=post#item-post-{coming_up.pk}"
+    assert f'id="item-post-{coming_up.pk}"' in client.get(done["Location"]).content.decode()
+
+
 def _item_html(page: str, anchor: str) -> str:
     """The one queue item's markup, up to the next item."""
     return page.split(f'id="{anchor}"')[1].split("<article")[0]
