@@ -601,6 +601,10 @@ class ModerationLog:
     stopped: list[StoppedCount] = field(default_factory=list)
     stops_shown_from: int = STOPS_SHOWN_FROM
     counts_shown_from: int = public_counts.SMALLEST_SHOWN
+    # When it was counted: the public log is recounted every LOG_CACHE_SECONDS, so a
+    # decision just made may not be in it yet, and the page says so.
+    counted_at: datetime | None = None
+    recounted_every_minutes: int = LOG_CACHE_SECONDS // 60
 
 
 def _by_month(queryset, time_field: str, **counts) -> dict[date, dict[str, int]]:
@@ -673,6 +677,7 @@ def moderation_log(months: int = LOG_MONTHS) -> ModerationLog:
             for code, label in Rule.choices
         ],
         since=since,
+        counted_at=timezone.now(),
     )
 
 
