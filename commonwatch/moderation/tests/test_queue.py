@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.html import escape
 
 from commonwatch.accounts.adapters import AccountAdapter
@@ -206,6 +207,21 @@ def test_a_claimed_item_is_seen_by_others_but_decided_only_by_its_claimer(client
 
     services.approve_post(moderator=mod, post=post)
     assert not Claim.objects.exists(), "a decision releases the claim"
+
+
+def test_the_claim_and_its_refusal_give_the_same_time(client, author, mod):
+    """ "until 10:46" beside the item and "until 10:46 a.m." in the refusal read as two
+    different times (and 14:05 is not how the site writes times elsewhere)."""
+    post = submit(author, title="Claimed post")
+    claim = services.claim_item(moderator=mod, kind="post", item=post)
+    until = time_format(timezone.localtime(queue.expires_at(claim)), "TIME_FORMAT")
+    sign_in(client, moderator())
+
+    page = client.get("/moderation/").content.decode()
+    refused = client.post(f"/moderation/posts/{post.pk}/decision/", {"action": "approve"})
+
+    assert f"Claimed by {mod.email} until {until}:" in unescape(page)
+    assert f"until {until};" in unescape(client.get(refused["Location"]).content.decode())
 
 
 def test_a_claim_expires_and_can_be_released(author, mod):
