@@ -341,6 +341,15 @@ def flag_panel(request, card: dict) -> str:
     return render_to_string("moderation/_flag_panel.html", context, request=request)
 
 
+def review_panel(request, card: dict) -> str:
+    """community.hooks: a moderator reading a published post nobody flagged can take it
+    off the feed into the queue (the queue's only way in was neighbors' flags, so a
+    moderator who saw a rule broken could do no more than flag it like anyone)."""
+    if card["mine"] or card["status"] != "published" or not policies.is_moderator(request.user):
+        return ""
+    return render_to_string("moderation/_review_panel.html", {"post": card}, request=request)
+
+
 def appeal_panel(request, card: dict) -> str:
     """community.hooks: on the page of their rejected post, its author can appeal, or
     reads where their appeal stands, as on "My posts" (the page alone said "not
