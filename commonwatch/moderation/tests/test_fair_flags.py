@@ -170,6 +170,21 @@ def test_the_flagger_is_told_it_stays_up_until_a_moderator_decides(client, autho
     assert "Flag for moderators" not in page
 
 
+def test_the_flagger_reads_that_a_moderator_kept_the_post_once_one_did(client, author, mod):
+    """After the decision the post no longer says a moderator will review the flag."""
+    post = published(author, mod)
+    flagger = throwaway_account()
+    services.flag_post(user=flagger, post=post, reason="false")
+    services.keep_post(moderator=moderator(), post=post)
+    sign_in(client, flagger)
+
+    page = client.get(f"/feed/posts/{post.pk}/").content.decode()
+
+    assert "You flagged this post: False or misleading." in page
+    assert "A moderator looked at it and kept it up" in page
+    assert "A moderator reviews every flag" not in page
+
+
 def test_the_flagger_whose_flag_hides_the_post_lands_on_the_feed_not_a_404(client, author, mod):
     post = published(author, mod)
     neighbors = [established_neighbor(mod) for _ in range(trust.ESTABLISHED_FLAGS_TO_HIDE)]
