@@ -162,8 +162,11 @@ def decide_comment(request, comment_id: int):
 def requeue_post(request, post_id: int):
     post = selectors.post_in_queue(request.user, post_id)
     reason = request.POST.get("reason", "").strip() or _("Taken back for review by a moderator.")
-    services.requeue_post(moderator=request.user, post=post, reason=reason)
-    messages.success(request, _("The post is back in the queue."))
+    report_outcome(  # taken down already (a second click, another moderator): said so
+        request,
+        lambda: services.requeue_post(moderator=request.user, post=post, reason=reason),
+        _("The post is back in the queue."),
+    )
     return redirect("moderation:queue")
 
 

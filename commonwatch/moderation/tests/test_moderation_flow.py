@@ -139,3 +139,5 @@ def test_a_moderator_reading_a_post_can_take_it_off_the_feed_for_review(client, 
     assert "The post is back in the queue." in taken.content.decode()
     assert Post.objects.get(pk=post.pk).status == Status.PENDING
     assert f'id="item-post-{post.pk}"' in taken.content.decode()
+    again = client.post(f"/moderation/posts/{post.pk}/requeue/", follow=True)
+    assert "Only a published post can be taken back into the queue." in again.content.decode()
