@@ -602,8 +602,9 @@ class ModerationLog:
     stops_shown_from: int = STOPS_SHOWN_FROM
     counts_shown_from: int = public_counts.SMALLEST_SHOWN
     # When it was counted: the public log is recounted every LOG_CACHE_SECONDS, so a
-    # decision just made may not be in it yet, and the page says so.
-    counted_at: datetime | None = None
+    # decision just made may not be in it yet, and the page says so. Not part of what
+    # the log says (two counts of the same past are the same log).
+    counted_at: datetime | None = field(default=None, compare=False)
     recounted_every_minutes: int = LOG_CACHE_SECONDS // 60
 
 
