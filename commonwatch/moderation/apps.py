@@ -18,6 +18,7 @@ class ModerationConfig(AppConfig):
         hooks.post_changed.append(services.withdraw_appeals)
         hooks.edit_reviews.append(services.flags_hold_edit)
         hooks.post_page_panels.append(views.flag_panel)
+        hooks.post_page_panels.append(views.review_panel)
         hooks.post_page_panels.append(views.appeal_panel)
         hooks.rejection_rules.append(selectors.cited_rule)
         hooks.text_stopped.append(services.record_check_stops)

@@ -59,9 +59,11 @@ def comment_in_queue(user, comment_id: int) -> Comment:
 
 
 def edit_in_queue(user, revision_id: int) -> PostRevision:
-    """An author's edit of a published post that waits for a moderator; 404 if none."""
-    waiting = PostRevision.objects.filter(pk=revision_id, status=RevisionStatus.PENDING)
-    return _for_moderator(user, waiting.exclude(post__status=Status.DELETED))
+    """An author's edit of a published post; one decided or replaced already is found,
+    and the decision answers that it was (409), not that the edit is unknown (a second
+    moderator's click landed on an error page, their place in the queue lost)."""
+    edits = PostRevision.objects.filter(pk=revision_id)
+    return _for_moderator(user, edits.exclude(post__status=Status.DELETED))
 
 
 def queue_item(user, kind: str, item_id: int):
@@ -173,6 +175,8 @@ class QueueItem:
     place_label: str | None = None  # the name of the post's public cell, once it has one
     # A decision on it just refused: the reasons and what the moderator typed (views).
     refused: dict | None = None
+    # Earlier decisions on this very post or comment, latest first (its own history).
+    history: list[Decision] = field(default_factory=list)
 
     @property
     def for_another(self) -> bool:
@@ -301,15 +305,24 @@ def moderation_queue(user, filters: QueueFilters, page_number, *, exact: bool = 
     items = [_item(user, kind, pk, since) for _theirs, since, kind, pk in page.object_list]
     items = [item for item in items if item is not None]
     claims = queue.live_claims([item.claim_key for item in items], now)
+    # The first item of the next page moves up onto this one once an item here is decided.
+    coming_up = [f"item-{kind}-{pk}" for *_, kind, pk in rows[page.end_index() :][:1]]
+    anchors = [item.anchor for item in items] + coming_up
     places = place_labels(place_cell(item.post.lat, item.post.lng) for item in items if item.post)
     for i, item in enumerate(items):
         item.claim = claims.get(item.claim_key)
         item.written_by_me = _author_id(item) == user.pk
         if item.post:
             item.place_label = places.get(place_cell(item.post.lat, item.post.lng))
-        following = items[i + 1] if i + 1 < len(items) else items[i - 1] if i else None
-        item.next_anchor = following.anchor if following else ""
+        item.next_anchor = _next_anchor(anchors, i)
     return QueuePage(items, page, counts, lone_moderator=moderators_count() < 2)
+
+
+def _next_anchor(anchors: list[str], i: int) -> str:
+    """The item to bring into view once the i-th is decided: the one after it (on the
+    last item of a page, the next page's first, which moves up), else the one before."""
+    following = i + 1 if i + 1 < len(anchors) else i - 1
+    return anchors[following] if following >= 0 else ""
 
 
 def _past_the_last_page(number: int, pages: int) -> str:
@@ -352,6 +365,7 @@ def _item(user, kind: str, pk: int, since) -> QueueItem | None:
             author=author_standing(post.author, exclude_post=post.pk),
             post=post,
             established_flags=trust.established_flaggers(post) if flags else 0,
+            history=item_history(post=post),
         )
     if kind == "edit":
         return _edit_item(pk, since)
@@ -369,6 +383,7 @@ def _item(user, kind: str, pk: int, since) -> QueueItem | None:
             post=comment.post,
             before=before,
             after=after,
+            history=item_history(comment=comment),
         )
     appeal = (
         Appeal.objects.select_related("rejection__post", "rejection__comment__post", "author")
@@ -378,6 +393,8 @@ def _item(user, kind: str, pk: int, since) -> QueueItem | None:
     if appeal is None:
         return None
     rejection = appeal.rejection
+    # An appeal of a comment is read in its thread, as the comment was.
+    before, after = thread_around(rejection.comment) if rejection.comment else ([], [])
     return QueueItem(
         kind,
         since,
@@ -385,6 +402,8 @@ def _item(user, kind: str, pk: int, since) -> QueueItem | None:
         queue.key("appeal", pk),
         author=author_standing(appeal.author),
         post=rejection.post or rejection.comment.post,
+        before=before,
+        after=after,
         rejected_by_me=rejection.moderator_id == user.pk,
     )
 
@@ -407,6 +426,17 @@ def _edit_item(pk: int, since) -> QueueItem | None:
         established_flags=trust.established_flaggers(post) if flags else 0,
         edit=edit_diff(revision),
     )
+
+
+def item_history(*, post=None, comment=None) -> list[Decision]:
+    """What moderators decided on this post or comment before, with their reasons: a
+    post back after an appeal asked for an edit shows the rejection and the changes
+    asked, so whoever reviews the new text can tell whether it makes them (the
+    author's standing leaves this item out, and the queue showed nothing of it)."""
+    decisions = (
+        Decision.objects.filter(post=post) if post else Decision.objects.filter(comment=comment)
+    )
+    return list(decisions.order_by("-created_at", "-pk")[:EARLIER_DECISIONS])
 
 
 def thread_around(comment: Comment) -> tuple[list[Comment], list[Comment]]:
@@ -571,6 +601,11 @@ class ModerationLog:
     stopped: list[StoppedCount] = field(default_factory=list)
     stops_shown_from: int = STOPS_SHOWN_FROM
     counts_shown_from: int = public_counts.SMALLEST_SHOWN
+    # When it was counted: the public log is recounted every LOG_CACHE_SECONDS, so a
+    # decision just made may not be in it yet, and the page says so. Not part of what
+    # the log says (two counts of the same past are the same log).
+    counted_at: datetime | None = field(default=None, compare=False)
+    recounted_every_minutes: int = LOG_CACHE_SECONDS // 60
 
 
 def _by_month(queryset, time_field: str, **counts) -> dict[date, dict[str, int]]:
@@ -643,6 +678,7 @@ def moderation_log(months: int = LOG_MONTHS) -> ModerationLog:
             for code, label in Rule.choices
         ],
         since=since,
+        counted_at=timezone.now(),
     )
 
 

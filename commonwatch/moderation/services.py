@@ -131,6 +131,7 @@ def reject_post(*, moderator, post: Post, reason: str, rule: str) -> Post:
     reason = _rejection_reason(reason, rule)
     with transaction.atomic():
         queue.require_unclaimed(moderator, queue.key("post", post.pk))
+        _require_still_waiting(post)
         post = transitions.reject_post(
             post.pk, note=reason, refusal=_("This post cannot be rejected now.")
         )
@@ -138,6 +139,18 @@ def reject_post(*, moderator, post: Post, reason: str, rule: str) -> Post:
         Flag.objects.filter(post=post).update(resolved=True)
         queue.release(queue.key("post", post.pk))
     return post
+
+
+def _require_still_waiting(post: Post) -> None:
+    """A published post is in the queue only while neighbors' flags on it are open: once
+    another moderator approved it or kept it, a rejection sent from an older view of the
+    queue would overturn their decision and cost its author a penalty step."""
+    post = transitions.lock_post(post.pk)
+    if (
+        post.status == Status.PUBLISHED
+        and not Flag.objects.filter(post=post, resolved=False).exists()
+    ):
+        raise Conflict(_("This post has already been decided: it is published."))
 
 
 def _penalize(*, moderator, target, reason: str, rule: str, post=None, comment=None) -> Decision:

@@ -162,8 +162,11 @@ def decide_comment(request, comment_id: int):
 def requeue_post(request, post_id: int):
     post = selectors.post_in_queue(request.user, post_id)
     reason = request.POST.get("reason", "").strip() or _("Taken back for review by a moderator.")
-    services.requeue_post(moderator=request.user, post=post, reason=reason)
-    messages.success(request, _("The post is back in the queue."))
+    report_outcome(  # taken down already (a second click, another moderator): said so
+        request,
+        lambda: services.requeue_post(moderator=request.user, post=post, reason=reason),
+        _("The post is back in the queue."),
+    )
     return redirect("moderation:queue")
 
 
@@ -339,6 +342,15 @@ def flag_panel(request, card: dict) -> str:
     flagged = selectors.flag_by(request.user, card["id"])
     context = {"post": card, "flag_form": FlagForm(), "flagged": flagged}
     return render_to_string("moderation/_flag_panel.html", context, request=request)
+
+
+def review_panel(request, card: dict) -> str:
+    """community.hooks: a moderator reading a published post nobody flagged can take it
+    off the feed into the queue (the queue's only way in was neighbors' flags, so a
+    moderator who saw a rule broken could do no more than flag it like anyone)."""
+    if card["mine"] or card["status"] != "published" or not policies.is_moderator(request.user):
+        return ""
+    return render_to_string("moderation/_review_panel.html", {"post": card}, request=request)
 
 
 def appeal_panel(request, card: dict) -> str:

@@ -177,6 +177,8 @@ def delete(hood, post):
 
 
 def reject(hood, post):
+    """A published post is rejected from the queue, where neighbors' flags put it."""
+    moderation.flag_post(user=hood.inside, post=post, reason="private_info")
     moderation.reject_post(
         moderator=hood.moderator, post=post, reason="Names a neighbor.", rule="private_info"
     )

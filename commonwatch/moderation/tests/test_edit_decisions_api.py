@@ -49,7 +49,7 @@ def test_turning_an_edit_down_needs_a_note_and_keeps_the_published_text(client, 
 
     assert silent.status_code == 422
     assert told.status_code == 200 and told.json() == {"id": revision.pk, "status": "rejected"}
-    assert again.status_code == 404  # decided: no longer in the queue
+    assert again.status_code == 409  # decided already: says so
     assert Post.objects.get(pk=post.pk).body == "Streetlight out at the corner of the park."
 
 

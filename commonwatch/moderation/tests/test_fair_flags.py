@@ -79,6 +79,7 @@ def test_each_condition_of_an_established_account_is_needed(mod, spoil):
         EmailAddress.objects.filter(user=user).update(verified=False)
     elif spoil == "nothing_published":
         for post in user.posts.all():
+            services.flag_post(user=throwaway_account(), post=post, reason="false")
             services.reject_post(moderator=mod, post=post, reason="Not so.", rule="false")
     elif spoil == "recent_penalty":
         rejected = submit(user)
@@ -169,6 +170,21 @@ def test_the_flagger_is_told_it_stays_up_until_a_moderator_decides(client, autho
     assert "Flag for moderators" not in page
 
 
+def test_the_flagger_reads_that_a_moderator_kept_the_post_once_one_did(client, author, mod):
+    """After the decision the post no longer says a moderator will review the flag."""
+    post = published(author, mod)
+    flagger = throwaway_account()
+    services.flag_post(user=flagger, post=post, reason="false")
+    services.keep_post(moderator=moderator(), post=post)
+    sign_in(client, flagger)
+
+    page = client.get(f"/feed/posts/{post.pk}/").content.decode()
+
+    assert "You flagged this post: False or misleading." in page
+    assert "A moderator looked at it and kept it up" in page
+    assert "A moderator reviews every flag" not in page
+
+
 def test_the_flagger_whose_flag_hides_the_post_lands_on_the_feed_not_a_404(client, author, mod):
     post = published(author, mod)
     neighbors = [established_neighbor(mod) for _ in range(trust.ESTABLISHED_FLAGS_TO_HIDE)]
@@ -195,12 +211,14 @@ def test_a_post_no_longer_shown_gets_one_answer_whatever_happened_to_it(client, 
     hidden = published(author, mod)
     services.requeue_post(moderator=mod, post=hidden, reason="Checking.")
     rejected = published(author, mod)
+    services.flag_post(user=throwaway_account(), post=rejected, reason="false")
     services.reject_post(moderator=mod, post=rejected, reason="No.", rule="false")
     deleted = published(author, mod)
     posting.delete_post(author=author, post=deleted)
     far_away = offset(*CENTER, miles_to_m(3), 0)
     far = published(resident_at(*far_away), mod, lat=far_away[0], lng=far_away[1])
-    sign_in(client, throwaway_account())
+    flagger = throwaway_account()
+    sign_in(client, flagger)
 
     answers = {_flag_answer(client, p) for p in (hidden.pk, rejected.pk, deleted.pk, far.pk, 9999)}
 
@@ -212,7 +230,7 @@ def test_a_post_no_longer_shown_gets_one_answer_whatever_happened_to_it(client, 
         "If it broke the rules, moderators have it already or its author "
         "removed it.",
     )
-    assert not Flag.objects.exists()
+    assert not Flag.objects.filter(user=flagger).exists()
 
 
 def test_the_api_tells_the_flagger_what_happens_and_requires_a_reason(client, author, mod):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from commonwatch.accounts.tests.factories import sign_in
-from commonwatch.community.models import Status
+from commonwatch.community.models import Post, Status
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
 from commonwatch.core.errors import NotAllowed
 from commonwatch.moderation import services
@@ -119,3 +119,25 @@ def test_a_decision_refused_names_the_field_as_sent(client, author, decision, ex
     assert (error["loc"], error["msg"]) == (["body", expected[0]], expected[1])
     post.refresh_from_db()
     assert post.status == Status.PENDING
+
+
+def test_a_moderator_reading_a_post_can_take_it_off_the_feed_for_review(client, author, mod):
+    """A post nobody flagged reaches the queue when a moderator sees it break a rule;
+    neighbors do not get the button."""
+    post = published(author, mod, title="Names a house")
+    neighbor = resident_at(*CENTER)
+    client.force_login(neighbor)
+    assert "take it off the feed" not in client.get(f"/feed/posts/{post.pk}/").content.decode()
+    sign_in(client, moderator())
+
+    page = client.get(f"/feed/posts/{post.pk}/").content.decode()
+    taken = client.post(
+        f"/moderation/posts/{post.pk}/requeue/", {"reason": "It names a house."}, follow=True
+    )
+
+    assert "Moderator: take it off the feed for review" in page
+    assert "The post is back in the queue." in taken.content.decode()
+    assert Post.objects.get(pk=post.pk).status == Status.PENDING
+    assert f'id="item-post-{post.pk}"' in taken.content.decode()
+    again = client.post(f"/moderation/posts/{post.pk}/requeue/", follow=True)
+    assert "Only a published post can be taken back into the queue." in again.content.decode()

@@ -111,6 +111,21 @@ def test_visitors_read_a_recent_count_without_recounting(activity, django_assert
     assert again == first
 
 
+def test_the_log_says_when_it_was_counted_so_a_decision_just_made_is_not_a_wrong_count(
+    client, activity
+):
+    """A moderator checking the log after a decision reads an older count; the page
+    says when it was counted and how often it is recounted."""
+    page = client.get("/moderation/log/").content.decode()
+    services.flag_post(user=resident_at(*CENTER), post=published(activity), reason=Rule.FALSE)
+
+    again = client.get("/moderation/log/").content.decode()
+
+    assert again == page, "recounted at most every few minutes"
+    minutes = selectors.LOG_CACHE_SECONDS // 60
+    assert f"and again every {minutes} minutes: the latest decisions may not be in" in page
+
+
 def _refused(author, body: str) -> None:
     with pytest.raises(ValidationError):
         submit(author, title="Watch out", body=body)

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.html import escape
 
 from commonwatch.accounts.adapters import AccountAdapter
@@ -227,6 +228,21 @@ def test_a_claimed_item_is_seen_by_others_but_decided_only_by_its_claimer(client
     assert not Claim.objects.exists(), "a decision releases the claim"
 
 
+def test_the_claim_and_its_refusal_give_the_same_time(client, author, mod):
+    """ "until 10:46" beside the item and "until 10:46 a.m." in the refusal read as two
+    different times (and 14:05 is not how the site writes times elsewhere)."""
+    post = submit(author, title="Claimed post")
+    claim = services.claim_item(moderator=mod, kind="post", item=post)
+    until = time_format(timezone.localtime(queue.expires_at(claim)), "TIME_FORMAT")
+    sign_in(client, moderator())
+
+    page = client.get("/moderation/").content.decode()
+    refused = client.post(f"/moderation/posts/{post.pk}/decision/", {"action": "approve"})
+
+    assert f"Claimed by {mod.email} until {until}:" in unescape(page)
+    assert f"until {until};" in unescape(client.get(refused["Location"]).content.decode())
+
+
 def test_a_claim_expires_and_can_be_released(author, mod):
     post = submit(author)
     other = moderator()
@@ -303,6 +319,32 @@ def test_after_a_decision_the_queue_returns_to_the_same_page_and_filters_next_it
             {"action": "bogus", "next": unsafe, "after": "javascript:alert(1)"},
         )
         assert other["Location"] == f"/moderation/#item-post-{second.pk}"
+
+
+def test_deciding_the_last_item_of_a_page_brings_the_next_pages_first_into_view(
+    client, author, mod
+):
+    """The next page's first item moves up onto this page: that is the one to decide
+    next, not the item above, which the moderator already passed over."""
+    posts = [submit(author, title=f"Post number {n}") for n in range(selectors.QUEUE_PAGE + 1)]
+    last, coming_up = posts[selectors.QUEUE_PAGE - 1], posts[selectors.QUEUE_PAGE]
+    sign_in(client, mod)
+    page = client.get("/moderation/?kind=post").content.decode()
+    assert f'name="after" value="item-post-{coming_up.pk}"' in _item_html(
+        page, f"item-post-{last.pk}"
+    )
+
+    done = client.post(
+        f"/moderation/posts/{last.pk}/decision/",
+        {
+            "action": "approve",
+            "next": "/moderation/?kind=post",
+            "after": f"item-post-{coming_up.pk}",
+        },
+    )
+
+    assert done["Location"] == f"/moderation/?kind=post#item-post-{coming_up.pk}"
+    assert f'id="item-post-{coming_up.pk}"' in client.get(done["Location"]).content.decode()
 
 
 def _item_html(page: str, anchor: str) -> str:
@@ -553,3 +595,36 @@ def test_deciding_what_another_moderator_just_decided_says_so(client, author, mo
         page.status_code == 200 and "This appeal has already been decided." in page.content.decode()
     )
     assert "This post has already been decided" in again.content.decode()
+
+
+@pytest.mark.parametrize("first_decision", ["approve", "keep"])
+def test_a_rejection_sent_after_another_moderator_published_the_post_is_refused(
+    client, author, mod, first_decision
+):
+    """Two moderators with the same page open: one approves a new post (or keeps a
+    flagged one), the other's rejection arrives after. It must not overturn the first
+    decision, take the post off the feed or cost its author a penalty step."""
+    if first_decision == "approve":
+        post = submit(author, title="Two moderators, one post")
+        services.approve_post(moderator=moderator(), post=post)
+    else:
+        post = published(author, title="Two moderators, one post")
+        services.flag_post(user=throwaway_account(), post=post, reason="false")
+        services.keep_post(moderator=moderator(), post=post)
+    sign_in(client, mod)
+
+    page = client.post(
+        f"/moderation/posts/{post.pk}/decision/",
+        {"action": "reject", "rule": "false", "reason": "Not so.", "next": "/moderation/"},
+        follow=True,
+    )
+    api = client.post(
+        f"/api/v1/moderation/posts/{post.pk}/decision",
+        {"action": "reject", "rule": "false", "reason": "Not so."},
+        content_type="application/json",
+    )
+
+    assert "This post has already been decided: it is published." in page.content.decode()
+    assert api.status_code == 409
+    assert Post.objects.get(pk=post.pk).status == Status.PUBLISHED
+    assert not author.penalties.exists()

@@ -212,3 +212,21 @@ def test_a_claim_follows_the_edit_its_author_replaced(client, author, mod):
         content_type="application/json",
     )
     assert refused.status_code == 409
+
+
+def test_an_edit_another_moderator_just_decided_says_so_in_the_queue(client, author, mod):
+    """Two moderators on one edit: the second is told it was decided, back on the queue
+    where they were, not sent to a "not found" page."""
+    waiting = _waiting_edit(author, published(author, mod, title="Decided twice"))
+    services.apply_edit(moderator=moderator(), revision=waiting)
+    sign_in(client, mod)
+
+    for action, note in (("approve", ""), ("reject", "Keep it short.")):
+        answer = client.post(
+            f"/moderation/edits/{waiting.pk}/decision/",
+            {"action": action, "note": note, "next": "/moderation/?kind=edit&page=2"},
+            follow=True,
+        )
+        assert answer.redirect_chain[-1][0].startswith("/moderation/?kind=edit&page=2")
+        assert "This edit has been decided or replaced meanwhile." in answer.content.decode()
+    assert PostRevision.objects.get(pk=waiting.pk).status == RevisionStatus.APPLIED

@@ -3,13 +3,16 @@ edit instead of publishing the rejected text unchanged."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from commonwatch.accounts import services as accounts
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.community import services as community
-from commonwatch.community.models import Post, Status
+from commonwatch.community.models import Comment, Post, Status
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
 from commonwatch.core.errors import NotAllowed
 from commonwatch.moderation import selectors, services
@@ -253,3 +256,48 @@ def test_a_moderator_cannot_claim_what_they_wrote(client, mod):
         content_type="application/json",
     )
     assert approved.status_code == 200 and approved.json()["status"] == "published"
+
+
+def test_a_post_edited_after_changes_were_asked_comes_back_with_what_was_asked(client, author, mod):
+    """Whoever reviews the edited post reads why it was rejected and which changes the
+    appeal asked for, to tell whether the edit makes them."""
+    post, appeal = _appealed(author, mod, title="My car was hit")
+    second = moderator()
+    services.decide_appeal(
+        moderator=second,
+        appeal=appeal,
+        grant=True,
+        ask_for_edit=True,
+        answer="Remove the plate number and it can go up.",
+    )
+    community.edit_post(
+        author=author, post=post, title="A car hit mine", body="Hit at noon.", category="safety"
+    )
+    sign_in(client, moderator())
+
+    page = client.get("/moderation/?kind=post").content.decode()
+    item = page.split(f'id="item-post-{post.pk}"')[1].split("</article>")[0]
+
+    assert "Decided before" in item
+    assert "Rejected (Shares private information)" in item and "Leave out the plate." in item
+    assert "Appeal granted: changes requested" in item
+    assert "Remove the plate number and it can go up." in item
+
+
+def test_an_appealed_comment_is_shown_in_its_thread(client, author, mod):
+    """Whether a comment was fair depends on what it answered: the appeal shows the
+    post and the comments around it, as the comment's own queue item did."""
+    post = published(resident_at(*CENTER), mod, body="Someone tried car doors on Elm.")
+    asked = community.add_comment(author=resident_at(*CENTER), post=post, body="What time?")
+    services.approve_comment(moderator=mod, comment=asked)
+    answer = community.add_comment(author=author, post=post, body="Around 2 am, same guy.")
+    Comment.objects.filter(pk=answer.pk).update(created_at=timezone.now() + timedelta(seconds=1))
+    services.reject_comment(moderator=mod, comment=answer, reason="Rumor.", rule="false")
+    services.appeal(author=author, comment=answer, statement="I saw him myself.")
+    sign_in(client, moderator())
+
+    page = client.get("/moderation/?kind=appeal").content.decode()
+    item = page.split('data-kind="appeal"')[1].split("</article>")[0]
+
+    assert "Someone tried car doors on Elm." in item and "What time?" in item
+    assert "This comment:" in item and "Around 2 am, same guy." in item
