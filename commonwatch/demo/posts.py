@@ -30,6 +30,7 @@ from commonwatch.moderation.models import (
     Rule,
 )
 from commonwatch.moderation.penalties import PAUSES, STEPS_COUNT_FOR
+from commonwatch.moderation.trust import ESTABLISHED_FLAGS_TO_HIDE, established_accounts
 from commonwatch.notifications.services import notify
 from commonwatch.organizations.models import Kind
 
@@ -76,8 +77,9 @@ def seed_posts(*, count: int, residents_domain: str, reader) -> int:
             size = min(BATCH, added - start)
             _seed_batch(rng, homes, now, size, pending=max(0, PENDING_POSTS - existing - start))
             bar.update(size)
-    _flag_some(rng, homes)
+    # The history first: a penalty it gives would take a flagger's standing after the fact.
     _moderation_history(rng, spared=reader)
+    _flag_some(rng, homes)
     rebuild_post_tallies()
     label_places()
     seed_photos(reader)
@@ -190,8 +192,15 @@ def _flag_some(rng, homes) -> None:
     """A few flagged posts (below the threshold) and a few sent back to the queue by flags."""
     recent = list(Post.objects.filter(status=Status.PUBLISHED).order_by("-published_at")[:200])
     chosen = rng.sample(recent, min(len(recent), FLAGGED_POSTS + REQUEUED_POSTS))
+    # Only established neighbors' flags take a post off the feed (moderation.trust).
+    established = sorted(
+        established_accounts().filter(pk__in=[h[0] for h in homes]).values_list("pk", flat=True)
+    )
     for index, post in enumerate(chosen):
-        flaggers = {rng.choice(homes)[0] for _ in range(3 if index < REQUEUED_POSTS else 1)}
+        if index < REQUEUED_POSTS:
+            flaggers = set(rng.sample(established, ESTABLISHED_FLAGS_TO_HIDE + 1))
+        else:
+            flaggers = {rng.choice(homes)[0]}
         flaggers.discard(post.author_id)
         Flag.objects.bulk_create(
             [Flag(post=post, user_id=u, reason=rng.choice(Rule.values)) for u in flaggers],

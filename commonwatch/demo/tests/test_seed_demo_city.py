@@ -120,6 +120,17 @@ def test_some_demo_posts_have_photos_through_the_real_pipeline(
         assert photo.post.media_count == 1
 
 
+def test_the_posts_flags_took_off_the_feed_were_flagged_by_established_neighbors(capsys):
+    """As the rule the queue states: flags hide a post only from established accounts."""
+    from commonwatch.moderation.trust import ESTABLISHED_FLAGS_TO_HIDE, established_flaggers
+
+    seed(capsys)
+    requeued = Post.objects.filter(decisions__action=Action.REQUEUE)
+
+    assert requeued.exists()
+    assert all(established_flaggers(p) >= ESTABLISHED_FLAGS_TO_HIDE for p in requeued)
+
+
 def test_seeding_twice_adds_nothing(capsys):
     seed(capsys)
     counts = (User.objects.count(), Post.objects.count(), Comment.objects.count())
