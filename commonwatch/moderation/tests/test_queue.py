@@ -303,14 +303,7 @@ def test_after_a_decision_the_queue_returns_to_the_same_page_and_filters_next_it
     assert f'name="after" value="item-post-{second.pk}"' in page
     assert 'name="next" value="/moderation/?kind=post"' in page
 
-    done = client.post(
-        f"/moderation/posts/{first.pk}/decision/",
-        {
-            "action": "approve",
-            "next": "/moderation/?kind=post&page=1",
-            "after": f"item-post-{second.pk}",
-        },
-    )
+    done = _approve(client, first, back_to="/moderation/?kind=post&page=1", then=second)
 
     assert done["Location"] == f"/moderation/?kind=post&page=1#item-post-{second.pk}"
     for unsafe in ("https://evil.example/moderation/", "/feed/", "//evil.example/"):
@@ -334,17 +327,18 @@ def test_deciding_the_last_item_of_a_page_brings_the_next_pages_first_into_view(
         page, f"item-post-{last.pk}"
     )
 
-    done = client.post(
-        f"/moderation/posts/{last.pk}/decision/",
-        {
-            "action": "approve",
-            "next": "/moderation/?kind=post",
-            "after": f"item-post-{coming_up.pk}",
-        },
-    )
+    done = _approve(client, last, back_to="/moderation/?kind=post", then=coming_up)
 
     assert done["Location"] == f"/moderation/?kind=post#item-post-{coming_up.pk}"
     assert f'id="item-post-{coming_up.pk}"' in client.get(done["Location"]).content.decode()
+
+
+def _approve(client, post, *, back_to: str, then):
+    """Approve from the queue as its form does: where to come back, and the item after."""
+    return client.post(
+        f"/moderation/posts/{post.pk}/decision/",
+        {"action": "approve", "next": back_to, "after": f"item-post-{then.pk}"},
+    )
 
 
 def _item_html(page: str, anchor: str) -> str:
