@@ -129,14 +129,9 @@ def test_filters_by_kind_age_and_flags(client, author, mod):
 
 
 def test_the_summary_counts_the_whole_queue_whatever_the_filters(client, author, mod):
-    submit(author, title="Brand new")
+    _one_item_of_each_kind(author, mod)
     old = submit(author, title="Old one")
     Post.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=4))
-    _waiting_edit(author, published(author, mod, title="Changed since"))
-    community.add_comment(author=author, post=published(author, mod), body="Still there at 5.")
-    rejected = submit(author, title="Plates")
-    services.reject_post(moderator=mod, post=rejected, reason="No plates.", rule="private_info")
-    services.appeal(author=author, post=rejected, statement="They were mine.")
     sign_in(client, mod)
     totals = {"post": 2, "edit": 1, "comment": 1, "appeal": 1}
     summary = "2 new or flagged posts, 1 edited post, 1 comment, 1 appeal."
@@ -155,12 +150,7 @@ def test_the_summary_counts_the_whole_queue_whatever_the_filters(client, author,
 def test_the_queue_headings_skip_no_level_for_screen_reader_users(client, author, mod):
     """Screen reader users move by headings: "The author" of each item sits under the
     item's h2, so it is an h3; an h4 there read as a level missing."""
-    submit(author, title="Brand new")
-    _waiting_edit(author, published(author, mod, title="Changed since"))
-    community.add_comment(author=author, post=published(author, mod), body="Still there at 5.")
-    rejected = submit(author, title="Plates")
-    services.reject_post(moderator=mod, post=rejected, reason="No plates.", rule="private_info")
-    services.appeal(author=author, post=rejected, statement="They were mine.")
+    _one_item_of_each_kind(author, mod)
     sign_in(client, mod)
 
     page = client.get("/moderation/").content.decode()
@@ -331,6 +321,16 @@ def test_deciding_the_last_item_of_a_page_brings_the_next_pages_first_into_view(
 
     assert done["Location"] == f"/moderation/?kind=post#item-post-{coming_up.pk}"
     assert f'id="item-post-{coming_up.pk}"' in client.get(done["Location"]).content.decode()
+
+
+def _one_item_of_each_kind(author, mod) -> None:
+    """A new post, a waiting edit, a comment and an appeal in the queue."""
+    submit(author, title="Brand new")
+    _waiting_edit(author, published(author, mod, title="Changed since"))
+    community.add_comment(author=author, post=published(author, mod), body="Still there at 5.")
+    rejected = submit(author, title="Plates")
+    services.reject_post(moderator=mod, post=rejected, reason="No plates.", rule="private_info")
+    services.appeal(author=author, post=rejected, statement="They were mine.")
 
 
 def _approve(client, post, *, back_to: str, then):
