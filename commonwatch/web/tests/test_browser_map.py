@@ -124,13 +124,14 @@ def test_the_map_draws_streets_hexagons_points_and_live_posts(open_asgi_page):
     page.check(screenshot="map-points")
     # Panned away, the points drawn are those of the new view; panned back, again these.
     # By the arrow keys (80 px a press): a mouse drag's inertia, which a busy machine
-    # varies, left the view short of where it started.
+    # varies, left the view short of where it started. Leaflet ignores a key pressed while
+    # the last press's pan (0.25 s) still glides, so each press waits for it to end.
     presses = int(incident_map.bounding_box()["height"] * 1.2 / 80) + 1
     incident_map.focus()
     for key in ("ArrowDown", "ArrowUp"):  # a view to the south, then back
         for _ in range(presses):
             page.page.keyboard.press(key)
-            page.page.wait_for_timeout(50)
+            page.page.wait_for_timeout(400)
         expect(grey_cat).to_have_count(0 if key == "ArrowDown" else 1)
 
     # A post a moderator approves appears live in the list and on the map.
