@@ -37,6 +37,9 @@ ORIGIN = "http://127.0.0.1"
 READY_TIMEOUT_S = 20
 WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 LISTENING = re.compile(r"Uvicorn running on http://127\.0\.0\.1:(\d+)")
+# Lines that say a request was served or a task ran: left out when a log is shown for a
+# traceback, so what went wrong is not cut off by the access log's tail.
+ROUTINE = re.compile(r"^INFO: +(127\.0\.0\.1:\d+ - |connection (open|closed))|^Task id=\S+ path=")
 
 
 def session_cookie(user) -> str:
@@ -78,6 +81,13 @@ class AsgiServer:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def tracebacks(self) -> str:
+        """The log without its routine lines if it holds a traceback, else "" (for asserts)."""
+        log = self.log()
+        if "Traceback" not in log:
+            return ""
+        return "\n".join(line for line in log.splitlines() if not ROUTINE.match(line))
 
     def wait_ready(self, deadline: float) -> None:
         """Wait (bounded) until the server logs its listening port, or fail with its log."""

@@ -300,7 +300,7 @@ def _app_servers_starting(request, tmp_path_factory):
         yield servers
     finally:
         stop_all(servers)
-    failed = {server.name: server.log() for server in servers if "Traceback" in server.log()}
+    failed = {server.name: server.tracebacks() for server in servers if server.tracebacks()}
     assert not failed, failed
 
 

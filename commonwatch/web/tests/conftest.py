@@ -254,8 +254,8 @@ def asgi_server(django_db_setup, tmp_path_factory):
         yield servers[0]
     finally:
         stop_all(servers)
-    log = servers[0].log()
-    assert "Traceback" not in log, log
+    tracebacks = servers[0].tracebacks()
+    assert not tracebacks, tracebacks
 
 
 @pytest.fixture

@@ -71,4 +71,4 @@ def test_a_reconnecting_feed_shows_the_posts_published_while_it_was_away(browser
     finally:
         page.close()
         server.stop()
-    assert "Traceback" not in server.log(), server.log()
+    assert not server.tracebacks(), server.tracebacks()
