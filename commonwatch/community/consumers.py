@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 from typing import NamedTuple
 from urllib.parse import parse_qs
@@ -123,6 +124,8 @@ class FeedConsumer(AsyncWebsocketConsumer):
         finally:
             if hasattr(self, "_watch"):
                 self._watch.cancel()
+            for task in list(getattr(self, "_pending", ())):
+                task.cancel()  # a recheck after the end must not rejoin the hub
             if hasattr(self, "hub"):
                 await self.hub.remove(self, self.groups_joined)
 
@@ -140,7 +143,8 @@ class FeedConsumer(AsyncWebsocketConsumer):
             reader = SIGNED_OUT if ended else await database_sync_to_async(self._reader)()
             if isinstance(reader, Closing):
                 self.closing = True
-                await self.close(*reader)
+                with contextlib.suppress(OSError):  # the browser may have left first
+                    await self.close(*reader)
                 return
             _user, self.home = reader
             await self._listen(self._groups())

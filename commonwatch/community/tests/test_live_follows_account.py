@@ -141,6 +141,23 @@ async def test_a_lost_event_is_made_up_by_the_periodic_recheck(hood):
         assert await closed_with(socket) == SIGNED_OUT.code
 
 
+async def test_a_recheck_closing_a_socket_its_browser_already_left_ends_quietly(hood):
+    """ASGI servers raise an OSError for a write to a socket whose browser went away;
+    a recheck that closes such a socket is done, not a failed task in the server log."""
+    client = await database_sync_to_async(signed_in_client)(hood.inside)
+    async with socket_of(client):
+        (consumer,) = feed_hub().sockets[account_group(hood.inside.pk)]
+        await database_sync_to_async(Session.objects.all().delete)()
+
+        async def gone(message):
+            raise ConnectionResetError("the browser left")
+
+        consumer.base_send = gone
+        await consumer.recheck()
+
+        assert consumer.closing
+
+
 async def test_a_reconnecting_socket_first_gets_what_was_published_in_the_gap(hood):
     seen = await database_sync_to_async(publish_at)(hood, "Seen before the gap", DENVER)
     missed = [await database_sync_to_async(publish_at)(hood, f"Missed {n}", DENVER) for n in (1, 2)]
