@@ -26,9 +26,13 @@ from commonwatch.demo.streets import creek, streets
 
 EXTENT = 4096
 BUFFER = 64  # tile units beyond the edge, so lines and labels join across tiles
-MIN_ZOOM = 11
+# From the whole world down: a map zoomed out past the city still shows land around it.
+MIN_ZOOM = 0
 MAX_ZOOM = 15
-MARGIN_M = 1500  # beyond the outermost streets
+MARGIN_M = 1500  # beyond the outermost streets: the tiles made
+# Land under every tile, to its edges: the styles paint grey where a tile has no earth,
+# and a zoomed-out tile reaches well past the city (a grey band at its south edge).
+WORLD = box(0, 0, 1, 1)
 CREEK_WIDTH_M = 14
 EARTH_M = 40_075_016.686
 # Every fifth line of the grid is a wider road, named from zoom 12; the rest from 16.
@@ -47,8 +51,9 @@ def _line(coords) -> LineString:
     return LineString([_mercator(lat, lng) for lat, lng in coords])
 
 
-def _features(centre: tuple[float, float]) -> dict[str, list[tuple[object, dict]]]:
-    """Every layer's (geometry in Mercator units, properties), for the whole city."""
+def _features(centre: tuple[float, float]) -> tuple[dict[str, list[tuple[object, dict]]], tuple]:
+    """Every layer's (geometry in Mercator units, properties), and the bounds of the
+    tiles to make: the city's streets and a margin."""
     metres_per_unit = EARTH_M * math.cos(math.radians(centre[0]))
     roads = [
         (
@@ -69,13 +74,13 @@ def _features(centre: tuple[float, float]) -> dict[str, list[tuple[object, dict]
     lines = shapely.unary_union([geometry for geometry, _props in roads])
     minx, miny, maxx, maxy = lines.bounds
     margin = MARGIN_M / metres_per_unit
-    land = box(minx - margin, miny - margin, maxx + margin, maxy + margin)
-    return {
-        "earth": [(land, {"kind": "earth"})],
+    layers = {
+        "earth": [(WORLD, {"kind": "earth"})],
         "water": [(creek_area, {"kind": "water", "name": water.name})],
         "roads": roads,
         "places": places,
     }
+    return layers, (minx - margin, miny - margin, maxx + margin, maxy + margin)
 
 
 def _tiles_covering(bounds, zoom: int) -> Iterator[tuple[int, int]]:
@@ -114,8 +119,7 @@ def _tile(features, zoom: int, x: int, y: int) -> bytes | None:
 
 def build_basemap(path: Path, centre: tuple[float, float], *, max_zoom: int = MAX_ZOOM) -> int:
     """Write the city's basemap to path (through a temporary file); the tile count."""
-    features = _features(centre)
-    bounds = features["earth"][0][0].bounds
+    features, bounds = _features(centre)
     tiles = {}
     for zoom in range(MIN_ZOOM, max_zoom + 1):
         for x, y in _tiles_covering(bounds, zoom):

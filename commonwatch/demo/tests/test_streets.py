@@ -68,3 +68,26 @@ def test_every_home_of_the_demo_city_and_its_posts_lie_on_the_streets():
     for lat, lng, _radius in home_points(CENTRE, 2000):
         east, north = grid_position(CENTRE, lat, lng)
         assert margin <= east <= last - margin and margin <= north <= last - margin
+
+
+def test_every_basemap_tile_is_land_to_its_edges(tmp_path):
+    """The map styles paint grey where a tile has no earth: a zoomed-out tile reaching
+    past the city showed a grey band along its edge."""
+    import gzip
+
+    import mapbox_vector_tile
+    from pmtiles.reader import MmapSource, all_tiles
+
+    from commonwatch.demo.basemap import EXTENT, build_basemap
+
+    path = tmp_path / "basemap.pmtiles"
+    build_basemap(path, CENTRE, max_zoom=11)
+    with path.open("rb") as f:
+        tiles = list(all_tiles(MmapSource(f)))
+    assert tiles
+    for (zoom, x, y), data in tiles:
+        layers = mapbox_vector_tile.decode(gzip.decompress(data))
+        (earth,) = layers["earth"]["features"]
+        xs, ys = zip(*earth["geometry"]["coordinates"][0], strict=True)
+        covered = min(xs) <= 0 and min(ys) <= 0 and min(max(xs), max(ys)) >= EXTENT
+        assert covered, (zoom, x, y)

@@ -151,6 +151,28 @@ def test_the_map_draws_streets_hexagons_points_and_live_posts(open_asgi_page):
     page.check()
 
 
+def _share_grey(png: bytes) -> float:
+    """The share of a screenshot in the grey of a map with no land (the basemap style's
+    background #cccccc, Leaflet's #dddddd)."""
+    pixels = Image.open(io.BytesIO(png)).convert("RGB").resize((200, 200)).get_flattened_data()
+    greys = [p for p in pixels if p[0] == p[1] == p[2] and abs(p[0] - 212) <= 10]
+    return len(greys) / len(pixels)
+
+
+def test_zoomed_out_past_the_city_the_map_is_land_not_a_grey_box(open_asgi_page):
+    page = open_asgi_page(resident_at(*HOME, radius_mi=1)).page
+    page.goto(reverse("community:map"))
+    incident_map = page.locator("#incident-map")
+    expect(incident_map).to_have_attribute("data-ready", "true")
+    for _ in range(4):
+        zoom = int(incident_map.get_attribute("data-zoom"))
+        page.locator(".leaflet-control-zoom-out").click()
+        expect(incident_map).to_have_attribute("data-zoom", str(zoom - 1))
+    expect(incident_map.locator(".leaflet-tile-container canvas").first).to_be_attached()
+    page.wait_for_timeout(1500)
+    assert _share_grey(incident_map.screenshot()) < 0.02
+
+
 def test_any_time_and_every_category_draw_the_map_and_a_failure_is_told(open_asgi_page):
     """The filters' "Any time" and "All categories" send empty values; the map draws
     what the list holds. Should its data not come, the page says so."""

@@ -7,14 +7,19 @@
   "use strict";
   var dark = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
 
+  // The flavours paint grey wherever a tile has no land: past a region's extract, or a
+  // zoomed-out tile reaching past the demo city. Land colour there (site.css --map-earth,
+  // the flavours' earth) reads as the country around the map, not as a broken one.
   function vectorLayer(el) {
-    return protomapsL.leafletLayer({
+    var layer = protomapsL.leafletLayer({
       url: el.dataset.basemapUrl,
       flavor: dark && dark.matches ? "dark" : "light",
       lang: document.documentElement.lang || "en",
       attribution: el.dataset.basemapAttribution || "",
       maxZoom: 19
     });
+    layer.backgroundColor = window.getComputedStyle(el).getPropertyValue("--map-earth").trim() || layer.backgroundColor;
+    return layer;
   }
 
   function addBasemap(map, el) {
