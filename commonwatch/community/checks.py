@@ -31,6 +31,14 @@ PHONE = re.compile(
     r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)"
     r"|(?<![\d+])\+\d{8,15}(?!\d)"
 )
+# A seven-digit local number is one only where the text hands it over ("call me at
+# 555-0199", "my cell: 555 0199"): alone, seven digits are as often a case or an order
+# number. The words between are bounded: linear.
+LOCAL_PHONE = re.compile(
+    r"\b(?:call|text|txt|phone|cell|ring|dial|tel|sms|whatsapp)\b[^\d\n]{0,12}+"
+    r"(?<!\d)\d{3}[\s.-]?\d{4}(?!\d)",
+    re.IGNORECASE,
+)
 # Starts only where the address's first character does (the lookbehind), then takes
 # whole runs: linear, where [\w.+-]+@ retried every suffix of a long word.
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+")
@@ -86,8 +94,15 @@ STREET_SUFFIXES = (
     "street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|place|pl|"
     "way|terrace|ter|circle|cir|parkway|pkwy|highway|hwy"
 )
+# A number then a word that says where or how much is a speed or a count on a street,
+# not an address: "doing 70 on Shady Lane", "5 minutes down Elm St".
+NOT_AN_ADDRESS = (
+    r"(?!(?:on|at|in|near|by|down|up|along|off|onto|past|from|to|mph|km|kph|miles?|"
+    r"minutes?|mins?|times?|feet|ft|yards?|blocks?|houses?|doors?)\b)"
+)
 STREET_ADDRESS = re.compile(
-    rf"\b\d{{1,6}}\s++(?:[NSEW]\.?\s++)?(?:[A-Z0-9][\w'-]*+\s++){{1,4}}(?:{STREET_SUFFIXES})\b",
+    rf"\b\d{{1,6}}\s++{NOT_AN_ADDRESS}(?:[NSEW]\.?\s++)?(?:[A-Z0-9][\w'-]*+\s++){{1,4}}"
+    rf"(?:{STREET_SUFFIXES})\b",
     re.IGNORECASE,
 )
 
@@ -125,7 +140,7 @@ def _contact_details(text: str) -> list[str]:
     groups however grouped ("30 35 55 01 99") read as one number."""
     text = digits_joined(as_read(text))
     reasons = []
-    if PHONE.search(text):
+    if PHONE.search(text) or LOCAL_PHONE.search(text):
         reasons.append(_("Remove the phone number: posts must not share private contact details."))
     if EMAIL.search(text) or SPELLED_EMAIL.search(text) or _address_with_a_bare_at(text):
         reasons.append(

@@ -199,11 +199,31 @@ def _one_number(match: re.Match) -> str:
     return groups if YEAR.search(groups) else NOT_DIGITS.sub("", groups)
 
 
+# Digits said as words, three or more in a row: "three oh three five five five ...".
+# Two ("one or two", "oh one more thing") are speech, not a number. Each word is taken
+# whole and its separator possessively: linear.
+DIGIT_WORDS = {
+    "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+}  # fmt: skip
+_DIGIT_WORD = rf"(?:{'|'.join(DIGIT_WORDS)})(?![A-Za-z])"
+DIGIT_WORD_RUN = re.compile(
+    rf"(?<![A-Za-z]){_DIGIT_WORD}(?:[ ,.-]++{_DIGIT_WORD}){{2,}}+", re.IGNORECASE
+)
+DIGIT_WORD = re.compile(_DIGIT_WORD, re.IGNORECASE)
+
+
+def _digits_of_words(match: re.Match) -> str:
+    return " ".join(DIGIT_WORDS[word.lower()] for word in DIGIT_WORD.findall(match.group()))
+
+
 def digits_joined(text: str) -> str:
     """A text read as_read as a person reads a number out, for the phone number check:
-    letters drawn like digits inside a number as those digits ("3O3" is "303"), and
-    digits in three groups or more, however grouped, as one number ("call 30 35 55 01 99",
-    "3 0 3 5 5 5 0 1 9 9" and "3O3-555-0l99" read "3035550199"); groups holding a year
-    stay apart, a date and its time."""
-    unmasked = NUMBER_WITH_LETTERS.sub(lambda m: m.group().translate(DIGIT_LOOK_ALIKES), text)
+    digits said as words as digits ("five five five" is "5 5 5"), letters drawn like
+    digits inside a number as those digits ("3O3" is "303"), and digits in three groups
+    or more, however grouped, as one number ("call 30 35 55 01 99", "3 0 3 5 5 5 0 1 9 9"
+    and "3O3-555-0l99" read "3035550199"); groups holding a year stay apart, a date and
+    its time."""
+    spoken = DIGIT_WORD_RUN.sub(_digits_of_words, text)
+    unmasked = NUMBER_WITH_LETTERS.sub(lambda m: m.group().translate(DIGIT_LOOK_ALIKES), spoken)
     return DIGIT_GROUPS.sub(_one_number, unmasked)

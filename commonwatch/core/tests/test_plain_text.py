@@ -169,9 +169,23 @@ def test_letters_drawn_like_digits_inside_a_number_are_read_as_digits(text, read
 
 
 @pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("call three oh three five five five oh one nine nine", "call 3035550199"),
+        ("Three-Zero-Three 555 zero one nine nine", "3035550199"),
+        ("text five five five, oh one nine nine", "text 5550199"),
+    ],
+)
+def test_digits_said_as_words_are_read_as_digits(text, reading):
+    assert digits_joined(text) == reading
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "It happened 12-05-2024 10 30",  # a date and its time
+        "one or two cars, oh, and a van",  # two digit words are speech
+        "someone phoned, then gone at nine",
         "on 2024-12-05 10 30 the alarm",
         "Final score 2-1",  # two groups: a score, a case number
         "case 2024-123456",
