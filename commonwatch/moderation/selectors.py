@@ -170,6 +170,9 @@ class QueueItem:
     established_flags: int = 0
     rejected_by_me: bool = False
     written_by_me: bool = False  # the moderator's own post, comment, edit or appeal
+    # Another moderator's claim runs on it: shown with who and until when, and no
+    # decision form (the decision would be refused).
+    claimed_by_another: bool = False
     edit: dict | None = None  # an edit's word diff against the published text
     next_anchor: str = ""  # the item to bring into view once this one is decided
     place_label: str | None = None  # the name of the post's public cell, once it has one
@@ -311,6 +314,7 @@ def moderation_queue(user, filters: QueueFilters, page_number, *, exact: bool = 
     places = place_labels(place_cell(item.post.lat, item.post.lng) for item in items if item.post)
     for i, item in enumerate(items):
         item.claim = claims.get(item.claim_key)
+        item.claimed_by_another = item.claim is not None and item.claim.moderator_id != user.pk
         item.written_by_me = _author_id(item) == user.pk
         if item.post:
             item.place_label = places.get(place_cell(item.post.lat, item.post.lng))

@@ -102,6 +102,9 @@ def _refuse(request, kind: str, item_id: int, reasons: list) -> object:
         "anchor": anchor,
         "reasons": [str(reason) for reason in reasons],
         "typed": typed,
+        # Shown as text when the item comes back without its form (another moderator
+        # claimed it meanwhile): what was written is not lost with the form.
+        "written": [typed[name] for name in TYPED if name != "rule" and typed[name].strip()],
     }
     return _back_to_queue(request, anchor)
 

@@ -234,6 +234,41 @@ def test_the_rejecting_moderator_cannot_claim_the_appeal_and_so_block_another(cl
     assert decided.status_code == 200 and decided.json()["status"] == "denied"
 
 
+def test_a_second_moderators_claim_on_the_appeal_never_opens_it_to_the_rejecting_one(
+    client, author, mod
+):
+    """While another moderator holds the appeal, the one who rejected still reads why it
+    is not theirs (not the claim, which would suggest waiting it out), and once the claim
+    runs out it is still not theirs; a third moderator waits for the claim."""
+    post, appeal = _appealed(author, mod, title="Rejected by me")
+    second, third = moderator(), moderator()
+    services.claim_item(moderator=second, kind="appeal", item=appeal)
+    deny = {"action": "deny", "answer": "The rule stands."}
+    sign_in(client, mod)
+
+    page = client.get("/moderation/?kind=appeal").content.decode()
+    by_rejecter = client.post(
+        f"/api/v1/moderation/appeals/{appeal.pk}/decision", deny, content_type="application/json"
+    )
+
+    assert "You rejected this, so another moderator decides the appeal" in page
+    assert "Claimed by" not in page and 'class="decision"' not in page
+    assert by_rejecter.status_code == 403
+    assert "You rejected this" in by_rejecter.json()["detail"]
+    sign_in(client, third)
+    by_third = client.post(
+        f"/api/v1/moderation/appeals/{appeal.pk}/decision", deny, content_type="application/json"
+    )
+    assert by_third.status_code == 409
+    assert f"only {second.email} can decide it" in by_third.json()["detail"]
+    Claim.objects.update(claimed_at=timezone.now() - timedelta(hours=1))
+    with pytest.raises(NotAllowed, match="You rejected this"):
+        services.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Mine to undo.")
+    services.decide_appeal(moderator=third, appeal=appeal, grant=False, answer="It stands.")
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.DENIED
+
+
 def test_a_moderator_cannot_claim_what_they_wrote(client, mod):
     other, own, appeal = _own_work(mod)
     sign_in(client, mod)
