@@ -21,7 +21,7 @@ from commonwatch.community.models import Comment, Post, PostRevision, RevisionSt
 from commonwatch.community.selectors import edit_diff
 from commonwatch.core import public_counts
 from commonwatch.core.errors import NotFound
-from commonwatch.core.policies import require, restrict
+from commonwatch.core.policies import can, require, restrict
 from commonwatch.geo.approximate import approximate_area
 from commonwatch.geo.places import place_cell
 from commonwatch.geo.selectors import place_labels
@@ -78,6 +78,18 @@ def queue_item(user, kind: str, item_id: int):
         require(user, MODERATE, hidden=True)
         raise Http404
     return find[kind](user, item_id)
+
+
+def claimed_by_another(user, kind: str, item_id: int) -> dict | None:
+    """Who holds a running claim on the item, if another moderator does, and until
+    when: a page shows it in place of the controls the decision would refuse. Only to
+    a moderator this sign-in lets act (who works on what is staff's to know)."""
+    if not can(user, MODERATE):
+        return None
+    claim = queue.held_by_another(user, queue.key(kind, item_id))
+    if claim is None:
+        return None
+    return {"who": claim.moderator.email, "until": queue.expires_at(claim)}
 
 
 def recent_decisions(user, limit: int = 50) -> list[Decision]:

@@ -158,11 +158,27 @@ def test_a_moderator_decides_nothing_they_wrote(client, mod):
     """Every post passes a moderation step that is someone else's: a moderator who posts
     could otherwise approve it, or grant their own appeal and lift their own penalty."""
     other, own, appeal = _own_work(mod)
+    comment = community.add_comment(
+        author=mod, post=published(resident_at(*CENTER), other), body="I saw it too."
+    )
+    shown = published(mod, other, title="My published post")
+    community.edit_post(
+        author=mod,
+        post=shown,
+        title=shown.title,
+        body="Rewritten from the start.",
+        category="safety",
+    )
+    edit = shown.revisions.get()
 
     attempts = [
         lambda: services.approve_post(moderator=mod, post=own),
         lambda: services.reject_post(moderator=mod, post=own, reason="x", rule="spam"),
         lambda: services.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Mine."),
+        lambda: services.approve_comment(moderator=mod, comment=comment),
+        lambda: services.reject_comment(moderator=mod, comment=comment, reason="x", rule="other"),
+        lambda: services.apply_edit(moderator=mod, revision=edit),
+        lambda: services.turn_down_edit(moderator=mod, revision=edit, note="No."),
     ]
     for attempt in attempts:
         with pytest.raises(NotAllowed, match="another moderator decides it"):
@@ -174,6 +190,10 @@ def test_a_moderator_decides_nothing_they_wrote(client, mod):
     assert "You wrote this, so another moderator decides it" in queue_page
     assert f'action="/moderation/posts/{own.pk}/decision/"' not in queue_page
     assert f'action="/moderation/appeals/{appeal.pk}/decision/"' not in queue_page
+    assert f'action="/moderation/comments/{comment.pk}/decision/"' not in queue_page
+    assert f'action="/moderation/edits/{edit.pk}/decision/"' not in queue_page
+    edit.refresh_from_db()
+    assert (Comment.objects.get(pk=comment.pk).status, edit.status) == (Status.PENDING, "pending")
 
     assert "another moderator decides it" in web.content.decode()
     own.refresh_from_db()
