@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.urls import reverse
@@ -493,16 +493,27 @@ def _reviewed_edits(author, exclude_edit=None) -> list[PostRevision]:
     return list(reviewed.order_by("-decided_at", "-pk")[:EARLIER_DECISIONS])
 
 
-def appeal_state(target: str) -> dict:
-    """Annotations with the status and answer of the appeal against the latest rejection
-    of each post (target="post") or comment, if there is one."""
+def _with_appeal_state(items, target: str):
+    """The posts (target="post") or comments with the status and answer of the appeal
+    against the latest rejection of each, while that appeal still says where the item
+    stands: sent, denied or answered by asking for an edit while it is rejected, granted
+    while it is published. A post its author edited and sent back to review (or taken
+    down again since) reads as what it is now, not as an old appeal's outcome; the
+    appeal stays in its decisions, which moderators read."""
     latest = Decision.objects.filter(**{target: OuterRef("pk")}, action=Action.REJECT).order_by(
         "-created_at", "-pk"
     )
-    return {
-        "appeal_status": Subquery(latest.values("appeal__status")[:1]),
-        "appeal_answer": Subquery(latest.values("appeal__answer")[:1]),
-    }
+    items = items.annotate(
+        latest_appeal_status=Subquery(latest.values("appeal__status")[:1]),
+        latest_appeal_answer=Subquery(latest.values("appeal__answer")[:1]),
+    )
+    # A rejected item's latest rejection is the one it is rejected by: never granted.
+    granted = Q(status=Status.PUBLISHED, latest_appeal_status=AppealStatus.GRANTED)
+    current = Q(status=Status.REJECTED) | granted
+    return items.annotate(
+        appeal_status=Case(When(current, then=F("latest_appeal_status")), default=None),
+        appeal_answer=Case(When(current, then=F("latest_appeal_answer")), default=None),
+    )
 
 
 def cited_rule(post: Post) -> CitedRule | None:
@@ -529,22 +540,14 @@ def flag_by(user, post_id: int) -> Flag | None:
 
 def posts_by(user):
     """The author's own posts, newest first, with the state of any appeal."""
-    return (
-        Post.objects.filter(author=user)
-        .exclude(status=Status.DELETED)
-        .annotate(**appeal_state("post"))
-        .order_by("-created_at")
-    )
+    posts = Post.objects.filter(author=user).exclude(status=Status.DELETED)
+    return _with_appeal_state(posts, "post").order_by("-created_at")
 
 
 def rejected_comments_by(user):
     """The author's turned-down comments, with the reason and any appeal."""
-    return (
-        Comment.objects.filter(author=user, status=Status.REJECTED)
-        .select_related("post")
-        .annotate(**appeal_state("comment"))
-        .order_by("-created_at")
-    )
+    comments = Comment.objects.filter(author=user, status=Status.REJECTED).select_related("post")
+    return _with_appeal_state(comments, "comment").order_by("-created_at")
 
 
 @dataclass

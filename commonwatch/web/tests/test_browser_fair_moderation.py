@@ -4,11 +4,12 @@ Three accounts made today flag a neighbor's post: each is told it stays visible 
 moderator decides, and it does, in every neighbor's feed; the moderator finds it in the
 queue from the first flag, with every reason and note, claims it and decides. A second
 moderator decides an appeal by asking the author for an edit: the author reads the
-request and sends the edited post back to review. An author's edit of a published post
-waits in the same queue with its word diff and a small map of the area, and is applied
-from there with the moderator kept in place. Every item's small map draws, even far
-below the fold. Another moderator's claim shows who holds an item and until when in
-place of its decision, in the queue and on the post's page.
+request and sends the edited post back to review, where it reads as waiting (not as the
+rejection) and its reviewer reads what was decided before. An author's edit of a
+published post waits in the same queue with its word diff and a small map of the area,
+and is applied from there with the moderator kept in place. Every item's small map
+draws, even far below the fold. Another moderator's claim shows who holds an item and
+until when in place of its decision, in the queue and on the post's page.
 """
 
 from __future__ import annotations
@@ -129,11 +130,21 @@ def test_a_second_moderator_decides_an_appeal_by_asking_for_an_edit(open_page):
     expect(a.page).to_have_url(path_is(reverse("community:post", args=[post.pk])))
     post.refresh_from_db()
     assert (post.status, post.title) == (Status.PENDING, "A car blocked my drive")
+    # Sent back, it reads as waiting for review, not as the rejection it answered.
+    expect(a.page.locator("main .badge.status")).to_have_text("Waiting for moderation")
+    expect(a.page.locator("main")).not_to_contain_text("No plates.")
+    a.page.goto(reverse("moderation:mine"))
+    mine = a.page.locator(f'.my-post[data-post-id="{post.pk}"]')
+    expect(mine).to_contain_text("Waiting for moderation")
+    expect(mine).not_to_contain_text("No plates.")
+    expect(mine).not_to_contain_text("Changes requested")
+    a.check(screenshot="moderation-resubmitted-waiting")
 
     second.page.goto(reverse("moderation:queue"))
-    expect(second.page.locator(f'.queue-item[data-post-id="{post.pk}"]')).to_contain_text(
-        "A car blocked my drive"
-    )
+    queued = second.page.locator(f'.queue-item[data-post-id="{post.pk}"]')
+    expect(queued).to_contain_text("A car blocked my drive")
+    expect(queued.locator(".item-history")).to_contain_text("No plates.")
+    expect(queued.locator(".item-history")).to_contain_text("take the plate number out")
 
 
 def test_after_a_decision_the_queue_keeps_its_page_and_filters_and_focuses_the_next_item(
