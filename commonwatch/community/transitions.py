@@ -103,12 +103,16 @@ def resubmit_post(
     held_by_check: str = "",
     descriptions: dict | None = None,
 ) -> Post:
-    """The new text of a post nobody sees yet (waiting or rejected) goes to review."""
+    """The new text of a post nobody sees yet (waiting or rejected) goes to review.
+
+    A rejection's note was about the text it replaces: its author now reads the post as
+    waiting, and the rejection stays in the post's decisions, where moderators read it."""
     post = lock_post(post_id, EDITABLE)
     post.category, post.title, post.body = category, title, body
     post.held_by_check = held_by_check
     _describe(post, descriptions or {})
-    _take_down(post, Status.PENDING, extra=["category", "title", "body", "held_by_check"])
+    edited = ["category", "title", "body", "held_by_check"]
+    _take_down(post, Status.PENDING, moderation_note="", extra=edited)
     return post
 
 

@@ -39,18 +39,27 @@ def expires_at(claim: Claim):
 
 
 def _taken(claim: Claim) -> Conflict:
+    """The refusal names the time as the item shows it beside the claim (the site's
+    time format), and who holds it, so the moderator knows whom to ask."""
     until = time_format(timezone.localtime(expires_at(claim)), "TIME_FORMAT")
     return Conflict(
-        _("%(who)s is working on this item until %(until)s; it stays in the queue for them.")
+        _("Claimed by another moderator until %(until)s: only %(who)s can decide it until then.")
         % {"who": claim.moderator.email, "until": until},
         code="claimed",
     )
 
 
+def held_by_another(moderator, item: str, now=None) -> Claim | None:
+    """Another moderator's running claim on the item, if there is one: the moderator
+    may not decide it (nor take the post down) until it is released or runs out."""
+    claim = live_claims([item], now).get(item)
+    return claim if claim is not None and claim.moderator_id != moderator.pk else None
+
+
 def require_unclaimed(moderator, item: str) -> None:
     """Refuse a decision on an item another moderator holds a running claim on."""
-    claim = live_claims([item]).get(item)
-    if claim is not None and claim.moderator_id != moderator.pk:
+    claim = held_by_another(moderator, item)
+    if claim is not None:
         raise _taken(claim)
 
 

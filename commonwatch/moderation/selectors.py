@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.urls import reverse
@@ -21,7 +21,7 @@ from commonwatch.community.models import Comment, Post, PostRevision, RevisionSt
 from commonwatch.community.selectors import edit_diff
 from commonwatch.core import public_counts
 from commonwatch.core.errors import NotFound
-from commonwatch.core.policies import require, restrict
+from commonwatch.core.policies import can, require, restrict
 from commonwatch.geo.approximate import approximate_area
 from commonwatch.geo.places import place_cell
 from commonwatch.geo.selectors import place_labels
@@ -78,6 +78,18 @@ def queue_item(user, kind: str, item_id: int):
         require(user, MODERATE, hidden=True)
         raise Http404
     return find[kind](user, item_id)
+
+
+def claimed_by_another(user, kind: str, item_id: int) -> dict | None:
+    """Who holds a running claim on the item, if another moderator does, and until
+    when: a page shows it in place of the controls the decision would refuse. Only to
+    a moderator this sign-in lets act (who works on what is staff's to know)."""
+    if not can(user, MODERATE):
+        return None
+    claim = queue.held_by_another(user, queue.key(kind, item_id))
+    if claim is None:
+        return None
+    return {"who": claim.moderator.email, "until": queue.expires_at(claim)}
 
 
 def recent_decisions(user, limit: int = 50) -> list[Decision]:
@@ -170,6 +182,9 @@ class QueueItem:
     established_flags: int = 0
     rejected_by_me: bool = False
     written_by_me: bool = False  # the moderator's own post, comment, edit or appeal
+    # Another moderator's claim runs on it: shown with who and until when, and no
+    # decision form (the decision would be refused).
+    claimed_by_another: bool = False
     edit: dict | None = None  # an edit's word diff against the published text
     next_anchor: str = ""  # the item to bring into view once this one is decided
     place_label: str | None = None  # the name of the post's public cell, once it has one
@@ -311,6 +326,7 @@ def moderation_queue(user, filters: QueueFilters, page_number, *, exact: bool = 
     places = place_labels(place_cell(item.post.lat, item.post.lng) for item in items if item.post)
     for i, item in enumerate(items):
         item.claim = claims.get(item.claim_key)
+        item.claimed_by_another = item.claim is not None and item.claim.moderator_id != user.pk
         item.written_by_me = _author_id(item) == user.pk
         if item.post:
             item.place_label = places.get(place_cell(item.post.lat, item.post.lng))
@@ -477,16 +493,27 @@ def _reviewed_edits(author, exclude_edit=None) -> list[PostRevision]:
     return list(reviewed.order_by("-decided_at", "-pk")[:EARLIER_DECISIONS])
 
 
-def appeal_state(target: str) -> dict:
-    """Annotations with the status and answer of the appeal against the latest rejection
-    of each post (target="post") or comment, if there is one."""
+def _with_appeal_state(items, target: str):
+    """The posts (target="post") or comments with the status and answer of the appeal
+    against the latest rejection of each, while that appeal still says where the item
+    stands: sent, denied or answered by asking for an edit while it is rejected, granted
+    while it is published. A post its author edited and sent back to review (or taken
+    down again since) reads as what it is now, not as an old appeal's outcome; the
+    appeal stays in its decisions, which moderators read."""
     latest = Decision.objects.filter(**{target: OuterRef("pk")}, action=Action.REJECT).order_by(
         "-created_at", "-pk"
     )
-    return {
-        "appeal_status": Subquery(latest.values("appeal__status")[:1]),
-        "appeal_answer": Subquery(latest.values("appeal__answer")[:1]),
-    }
+    items = items.annotate(
+        latest_appeal_status=Subquery(latest.values("appeal__status")[:1]),
+        latest_appeal_answer=Subquery(latest.values("appeal__answer")[:1]),
+    )
+    # A rejected item's latest rejection is the one it is rejected by: never granted.
+    granted = Q(status=Status.PUBLISHED, latest_appeal_status=AppealStatus.GRANTED)
+    current = Q(status=Status.REJECTED) | granted
+    return items.annotate(
+        appeal_status=Case(When(current, then=F("latest_appeal_status")), default=None),
+        appeal_answer=Case(When(current, then=F("latest_appeal_answer")), default=None),
+    )
 
 
 def cited_rule(post: Post) -> CitedRule | None:
@@ -513,22 +540,14 @@ def flag_by(user, post_id: int) -> Flag | None:
 
 def posts_by(user):
     """The author's own posts, newest first, with the state of any appeal."""
-    return (
-        Post.objects.filter(author=user)
-        .exclude(status=Status.DELETED)
-        .annotate(**appeal_state("post"))
-        .order_by("-created_at")
-    )
+    posts = Post.objects.filter(author=user).exclude(status=Status.DELETED)
+    return _with_appeal_state(posts, "post").order_by("-created_at")
 
 
 def rejected_comments_by(user):
     """The author's turned-down comments, with the reason and any appeal."""
-    return (
-        Comment.objects.filter(author=user, status=Status.REJECTED)
-        .select_related("post")
-        .annotate(**appeal_state("comment"))
-        .order_by("-created_at")
-    )
+    comments = Comment.objects.filter(author=user, status=Status.REJECTED).select_related("post")
+    return _with_appeal_state(comments, "comment").order_by("-created_at")
 
 
 @dataclass

@@ -173,13 +173,18 @@ def _penalize(*, moderator, target, reason: str, rule: str, post=None, comment=N
 
 
 def requeue_post(*, moderator, post: Post, reason: str) -> Post:
-    """Take a published post down into the queue again (one moderator suffices)."""
-    require(moderator, MODERATE)
+    """Take a published post down into the queue again (one moderator suffices).
+
+    A take-down is a decision on the post like any other: never by its author (they
+    edit or delete it as any author does; nobody decides their own post), and not
+    while another moderator's claim on it runs (they are deciding it)."""
+    require_decider(moderator, "post", post)
     reason = _reason(reason)
     with transaction.atomic():
-        post = transitions.send_back(
-            post.pk, refusal=_("Only a published post can be taken back into the queue.")
-        )
+        refusal = _("Only a published post can be taken back into the queue.")
+        transitions.lock_post(post.pk, transitions.SENDABLE_BACK, refusal=refusal)
+        queue.require_unclaimed(moderator, queue.key("post", post.pk))
+        post = transitions.send_back(post.pk, refusal=refusal)
         _record(moderator=moderator, action=Action.REQUEUE, reason=reason, post=post)
     return post
 

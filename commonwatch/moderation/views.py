@@ -102,6 +102,9 @@ def _refuse(request, kind: str, item_id: int, reasons: list) -> object:
         "anchor": anchor,
         "reasons": [str(reason) for reason in reasons],
         "typed": typed,
+        # Shown as text when the item comes back without its form (another moderator
+        # claimed it meanwhile): what was written is not lost with the form.
+        "written": [typed[name] for name in TYPED if name != "rule" and typed[name].strip()],
     }
     return _back_to_queue(request, anchor)
 
@@ -160,14 +163,16 @@ def decide_comment(request, comment_id: int):
 @access(MODERATE)
 @require_POST
 def requeue_post(request, post_id: int):
+    """Take a post off the feed from its page, then on to the queue; refused (their own
+    post, another moderator's claim, taken down already), back to the post with why."""
     post = selectors.post_in_queue(request.user, post_id)
     reason = request.POST.get("reason", "").strip() or _("Taken back for review by a moderator.")
-    report_outcome(  # taken down already (a second click, another moderator): said so
+    taken = report_outcome(
         request,
         lambda: services.requeue_post(moderator=request.user, post=post, reason=reason),
         _("The post is back in the queue."),
     )
-    return redirect("moderation:queue")
+    return redirect("moderation:queue") if taken else redirect("community:post", post_id=post.pk)
 
 
 @access(MODERATE)
@@ -347,10 +352,14 @@ def flag_panel(request, card: dict) -> str:
 def review_panel(request, card: dict) -> str:
     """community.hooks: a moderator reading a published post nobody flagged can take it
     off the feed into the queue (the queue's only way in was neighbors' flags, so a
-    moderator who saw a rule broken could do no more than flag it like anyone)."""
+    moderator who saw a rule broken could do no more than flag it like anyone). Never
+    under their own post; while another moderator's claim on it runs, who holds it and
+    until when instead of the form (services.requeue_post refuses both)."""
     if card["mine"] or card["status"] != "published" or not policies.is_moderator(request.user):
         return ""
-    return render_to_string("moderation/_review_panel.html", {"post": card}, request=request)
+    claimed = selectors.claimed_by_another(request.user, "post", card["id"])
+    context = {"post": card, "claimed": claimed}
+    return render_to_string("moderation/_review_panel.html", context, request=request)
 
 
 def appeal_panel(request, card: dict) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import escape
@@ -12,7 +14,7 @@ from django.utils.html import escape
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.community import selectors
 from commonwatch.community import services as community
-from commonwatch.community.models import Status
+from commonwatch.community.models import Post, Status
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
 from commonwatch.core.errors import Conflict, NotAllowed
 from commonwatch.moderation import services
@@ -299,3 +301,84 @@ def test_a_post_rejected_again_after_an_appeal_can_be_appealed_again(author, mod
     post = services.reject_post(moderator=mod, post=post, reason="Still no.", rule=Rule.FALSE)
     again = services.appeal(author=author, post=post, statement="I reworded it.")
     assert again.status == AppealStatus.OPEN and again.rejection.reason == "Still no."
+
+
+def _as_the_author_sees_it(client, post) -> tuple[str, str, dict]:
+    """The post on "My posts", its page, and its API answer, for its author."""
+    client.force_login(post.author)
+    mine = client.get("/moderation/mine/").content.decode()
+    mine = mine.split(f'data-post-id="{post.pk}"')[1].split("</article>")[0]
+    page = client.get(f"/feed/posts/{post.pk}/").content.decode()
+    return mine, page, client.get(f"/api/v1/posts/{post.pk}").json()
+
+
+def test_a_resubmitted_post_reads_as_waiting_and_its_rejection_stays_in_its_history(
+    client, author, mod
+):
+    """Once its author edits a rejected post and sends it back, they read it as waiting
+    for review, not as the rejection their edit answered; moderators still read that
+    rejection among its earlier decisions."""
+    post = _rejected(author, mod)
+    community.edit_post(
+        author=author, post=post, title="Streetlight out", body="Reworded.", category="safety"
+    )
+
+    mine, page, api = _as_the_author_sees_it(client, post)
+
+    assert "Waiting for moderation" in mine
+    for shown in (mine, page):
+        assert "Not what happened." not in shown and "Moderator's note" not in shown
+        assert "Appeal this decision" not in shown
+    assert "A moderator rejected this post" not in page and "not published yet" in page
+    assert (api["status"], api["moderation_note"], api["rule_cited"]) == ("pending", "", None)
+    sign_in(client, moderator())
+    item = client.get("/moderation/").content.decode().split(f'id="item-post-{post.pk}"')[1]
+    item = item.split("</article>")[0]
+    assert "Decided before" in item and "Not what happened." in item
+    # Rejected again, its author reads the new rejection, and may appeal it.
+    services.reject_post(moderator=mod, post=post, reason="Still no.", rule=Rule.FALSE)
+    mine, page, api = _as_the_author_sees_it(client, post)
+    assert "Moderator's note: Still no." in mine and "Not what happened." not in mine
+    assert "Appeal this decision" in mine and api["moderation_note"] == "Still no."
+
+
+def test_an_appeals_outcome_is_shown_only_while_the_post_stands_where_it_left_it(
+    client, author, mod
+):
+    """A denied appeal speaks for a rejected post; once the post is edited and sent back
+    (or published after), "Appeal denied" would read as its current state. A granted
+    appeal speaks for the published post, not for one taken down again since."""
+    denied, granted = _rejected(author, mod), _rejected(author, mod)
+    second = moderator()
+    for post, grant in ((denied, False), (granted, True)):
+        appeal = services.appeal(author=author, post=post, statement="Look again.")
+        services.decide_appeal(moderator=second, appeal=appeal, grant=grant, answer="Looked.")
+    assert "Appeal denied: Looked." in _as_the_author_sees_it(client, denied)[0]
+    assert "Appeal granted: Looked." in _as_the_author_sees_it(client, granted)[0]
+
+    community.edit_post(
+        author=author, post=denied, title="Streetlight out", body="Reworded.", category="safety"
+    )
+    services.requeue_post(moderator=second, post=granted, reason="A second look.")
+
+    for post in (denied, granted):
+        mine, page, _api = _as_the_author_sees_it(client, post)
+        assert "Waiting for moderation" in mine
+        assert "Appeal" not in mine and "Looked." not in mine
+    services.approve_post(moderator=second, post=denied)
+    assert "Appeal denied" not in _as_the_author_sees_it(client, denied)[0]
+
+
+def test_posts_resubmitted_before_the_fix_lose_their_old_note(author, mod):
+    """The data migration: a post waiting with a note is a resubmission that kept the
+    note of the rejection it answered (a note is written only by a rejection)."""
+    migration = importlib.import_module(
+        "commonwatch.community.migrations.0020_resubmitted_posts_drop_old_notes"
+    )
+    stale, rejected = _rejected(author, mod), _rejected(author, mod)
+    Post.objects.filter(pk=stale.pk).update(status=Status.PENDING)
+
+    migration.drop_old_notes(django_apps, None)
+
+    assert Post.objects.get(pk=stale.pk).moderation_note == ""
+    assert Post.objects.get(pk=rejected.pk).moderation_note == "Not what happened."

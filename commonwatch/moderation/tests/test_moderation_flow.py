@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from html import unescape
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import time_format
 
+from commonwatch.accounts import services as accounts
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.community.models import Post, Status
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
-from commonwatch.core.errors import NotAllowed
-from commonwatch.moderation import services
-from commonwatch.moderation.models import Action, Decision
+from commonwatch.core.errors import Conflict, NotAllowed
+from commonwatch.moderation import queue, services
+from commonwatch.moderation.models import Action, Claim, Decision
+from commonwatch.moderation.tests.factories import throwaway_account
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +148,80 @@ def test_a_moderator_reading_a_post_can_take_it_off_the_feed_for_review(client, 
     assert f'id="item-post-{post.pk}"' in taken.content.decode()
     again = client.post(f"/moderation/posts/{post.pk}/requeue/", follow=True)
     assert "Only a published post can be taken back into the queue." in again.content.decode()
+
+
+def _post_page(client, post) -> str:
+    return unescape(client.get(f"/feed/posts/{post.pk}/").content.decode())
+
+
+def test_a_moderator_cannot_take_their_own_post_off_the_feed(client, mod):
+    """Nobody decides their own post: its author edits or deletes it like anyone, and a
+    take-down is a moderator's decision like the queue's."""
+    accounts.set_home(user=mod, lat=CENTER[0], lng=CENTER[1], radius_mi=1.0)
+    own = published(mod, title="My own post")
+    sign_in(client, mod)
+
+    page = _post_page(client, own)
+    refused = client.post(
+        f"/moderation/posts/{own.pk}/requeue/", {"reason": "Mine to hide."}, follow=True
+    )
+
+    assert "take it off the feed" not in page
+    assert f'action="/moderation/posts/{own.pk}/requeue/"' not in page
+    assert refused.redirect_chain[-1][0] == f"/feed/posts/{own.pk}/", "back where they were"
+    assert "You wrote this: another moderator decides it." in refused.content.decode()
+    with pytest.raises(NotAllowed, match="another moderator decides it"):
+        services.requeue_post(moderator=mod, post=own, reason="Mine to hide.")
+    own.refresh_from_db()
+    assert own.status == Status.PUBLISHED
+    assert not Decision.objects.filter(post=own, action=Action.REQUEUE).exists()
+    services.requeue_post(moderator=moderator(), post=own, reason="A second look.")  # another may
+
+
+def test_a_take_down_waits_for_another_moderators_claim_on_the_post(client, author, mod):
+    """A flagged post still shown is in the queue, where another moderator may have
+    claimed it: its page says who holds it and until when, instead of the take-down,
+    and a take-down sent anyway is refused as a queue decision would be."""
+    post = published(author, title="Flagged but shown")
+    services.flag_post(user=throwaway_account(), post=post, reason="false")
+    holder = moderator()
+    claim = services.claim_item(moderator=holder, kind="post", item=post)
+    until = time_format(timezone.localtime(queue.expires_at(claim)), "TIME_FORMAT")
+    refusal = (
+        f"Claimed by another moderator until {until}: only {holder.email} can decide it until then."
+    )
+    sign_in(client, mod)
+
+    page = _post_page(client, post)
+    refused = client.post(
+        f"/moderation/posts/{post.pk}/requeue/", {"reason": "Looks made up."}, follow=True
+    )
+
+    assert f"Claimed by {holder.email} until {until}: only they can decide it or take it" in page
+    assert f'action="/moderation/posts/{post.pk}/requeue/"' not in page
+    assert refused.redirect_chain[-1][0] == f"/feed/posts/{post.pk}/"
+    assert refusal in unescape(refused.content.decode())
+    with pytest.raises(Conflict) as caught:
+        services.requeue_post(moderator=mod, post=post, reason="Looks made up.")
+    assert caught.value.message == refusal
+    post.refresh_from_db()
+    assert post.status == Status.PUBLISHED
+    assert not Decision.objects.filter(post=post, action=Action.REQUEUE).exists()
+    # Once the claim runs out, anyone may (the claimant may before: the next test).
+    Claim.objects.update(claimed_at=timezone.now() - queue.CLAIM_FOR - timedelta(seconds=1))
+    assert "Moderator: take it off the feed for review" in _post_page(client, post)
+    services.requeue_post(moderator=mod, post=post, reason="Looks made up.")
+    assert Post.objects.get(pk=post.pk).status == Status.PENDING
+
+
+def test_the_claimant_takes_down_the_post_they_claimed(client, author, mod):
+    post = published(author, title="Flagged but shown")
+    services.flag_post(user=throwaway_account(), post=post, reason="false")
+    services.claim_item(moderator=mod, kind="post", item=post)
+    sign_in(client, mod)
+
+    assert "Moderator: take it off the feed for review" in _post_page(client, post)
+    taken = client.post(f"/moderation/posts/{post.pk}/requeue/", {"reason": "Made up."})
+
+    assert taken["Location"] == "/moderation/"
+    assert Post.objects.get(pk=post.pk).status == Status.PENDING

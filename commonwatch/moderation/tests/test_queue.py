@@ -21,14 +21,14 @@ from commonwatch.accounts.adapters import AccountAdapter
 from commonwatch.accounts.tests.factories import PASSWORD, UserFactory, sign_in
 from commonwatch.accounts.tests.test_mfa_login import AUTHENTICATE, current_code
 from commonwatch.community import services as community
-from commonwatch.community.models import Comment, Post, RevisionStatus, Status
+from commonwatch.community.models import Comment, Post, PostRevision, RevisionStatus, Status
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at, submit
 from commonwatch.core.errors import Conflict
 from commonwatch.geo.approximate import approximate_area
 from commonwatch.geo.models import PlaceLabel
 from commonwatch.geo.places import place_cell
 from commonwatch.moderation import queue, selectors, services
-from commonwatch.moderation.models import Claim
+from commonwatch.moderation.models import Appeal, Claim, Decision, Penalty
 from commonwatch.moderation.tests.factories import throwaway_account
 
 pytestmark = pytest.mark.django_db
@@ -208,7 +208,7 @@ def test_a_claimed_item_is_seen_by_others_but_decided_only_by_its_claimer(client
     refused = client.post(
         f"/moderation/posts/{post.pk}/decision/", {"action": "approve"}, follow=True
     )
-    assert f"{mod.email} is working on this item" in refused.content.decode()
+    assert "Claimed by another moderator until" in refused.content.decode()
     post.refresh_from_db()
     assert post.status == Status.PENDING
     with pytest.raises(Conflict):
@@ -230,7 +230,99 @@ def test_the_claim_and_its_refusal_give_the_same_time(client, author, mod):
     refused = client.post(f"/moderation/posts/{post.pk}/decision/", {"action": "approve"})
 
     assert f"Claimed by {mod.email} until {until}:" in unescape(page)
-    assert f"until {until};" in unescape(client.get(refused["Location"]).content.decode())
+    assert f"Claimed by another moderator until {until}:" in unescape(
+        client.get(refused["Location"]).content.decode()
+    )
+
+
+def _one_of_each_kind_claimed(author, holder) -> dict:
+    """A waiting post, comment, edit and appeal, each claimed by `holder`: {anchor:
+    (the decision's API path, a decision it would refuse, the claim's time as shown)}."""
+    neighbor = resident_at(*CENTER)
+    post = submit(author, title="Waiting post")
+    comment = community.add_comment(
+        author=neighbor, post=published(author, title="A thread"), body="Seen it too."
+    )
+    revision = _waiting_edit(author, published(author, title="Edited since"))
+    rejected = submit(neighbor, title="Plates")
+    services.reject_post(
+        moderator=moderator(), post=rejected, reason="No plates.", rule="private_info"
+    )
+    appeal = services.appeal(author=neighbor, post=rejected, statement="They were mine.")
+    decisions = {
+        ("post", post): {"action": "reject", "rule": "off_topic", "reason": "Not here."},
+        ("comment", comment): {"action": "approve"},
+        ("edit", revision): {"action": "approve"},
+        ("appeal", appeal): {"action": "grant", "answer": "Fair."},
+    }
+    claimed = {}
+    for (kind, item), decision in decisions.items():
+        claim = services.claim_item(moderator=holder, kind=kind, item=item)
+        until = time_format(timezone.localtime(queue.expires_at(claim)), "TIME_FORMAT")
+        path = f"/api/v1/moderation/{kind}s/{item.pk}/decision"
+        claimed[f"item-{kind}-{item.pk}"] = (path, decision, until)
+    return claimed
+
+
+def _whole_state():
+    """Everything a decision would change: statuses, decisions, penalties, appeals."""
+    return (
+        list(Post.objects.order_by("pk").values_list("status", "body", "moderation_note")),
+        list(Comment.objects.order_by("pk").values_list("status", flat=True)),
+        list(PostRevision.objects.order_by("pk").values_list("status", flat=True)),
+        list(Appeal.objects.order_by("pk").values_list("status", flat=True)),
+        Decision.objects.count(),
+        Penalty.objects.count(),
+    )
+
+
+def test_while_another_moderators_claim_runs_the_item_has_no_decision_form(client, author, mod):
+    """The claim says who holds the item and until when, and the approve/reject, apply
+    or grant buttons are not there to press (pressed, they were refused only after the
+    moderator had read the item and written a reason). Sent anyway, the decision is
+    refused with the claim's time and changes nothing."""
+    holder = moderator()
+    claimed = _one_of_each_kind_claimed(author, holder)
+    before = _whole_state()
+    sign_in(client, mod)
+
+    page = unescape(client.get("/moderation/").content.decode())
+    answers = {
+        anchor: client.post(path, decision, content_type="application/json")
+        for anchor, (path, decision, _until) in claimed.items()
+    }
+
+    for anchor, (_path, _decision, until) in claimed.items():
+        item = _item_html(page, anchor)
+        assert f"Claimed by {holder.email} until {until}: only they can decide it" in item
+        assert 'class="decision"' not in item and 'name="action"' not in item, anchor
+        assert answers[anchor].status_code == 409, anchor
+        assert answers[anchor].json()["detail"] == (
+            f"Claimed by another moderator until {until}: "
+            f"only {holder.email} can decide it until then."
+        )
+    assert _whole_state() == before, "a refused decision changes nothing"
+    # The claimant reads every item with its form, as before.
+    sign_in(client, holder)
+    theirs = client.get("/moderation/").content.decode()
+    for anchor in claimed:
+        item = _item_html(theirs, anchor)
+        assert 'class="decision"' in item and "Claimed by you until" in item, anchor
+
+
+def test_once_a_claim_runs_out_anyone_may_decide_the_item_again(client, author, mod):
+    holder = moderator()
+    claimed = _one_of_each_kind_claimed(author, holder)
+    Claim.objects.update(claimed_at=timezone.now() - queue.CLAIM_FOR - timedelta(seconds=1))
+    sign_in(client, mod)
+
+    page = client.get("/moderation/").content.decode()
+
+    assert "Claimed by" not in page
+    for anchor, (path, decision, _until) in claimed.items():
+        assert 'class="decision"' in _item_html(page, anchor), anchor
+        assert client.post(path, decision, content_type="application/json").status_code == 200
+    assert not Claim.objects.exists(), "each decision released the claim that ran out"
 
 
 def test_a_claim_expires_and_can_be_released(author, mod):
@@ -240,7 +332,7 @@ def test_a_claim_expires_and_can_be_released(author, mod):
     Claim.objects.update(claimed_at=timezone.now() - queue.CLAIM_FOR - timedelta(seconds=1))
     services.claim_item(moderator=other, kind="post", item=post)
     assert Claim.objects.get().moderator == other
-    with pytest.raises(Conflict, match=f"{other.email} is working on this item"):
+    with pytest.raises(Conflict, match=f"until .*: only {other.email} can decide it"):
         services.unclaim_item(moderator=mod, kind="post", pk=post.pk)  # not theirs: stays
     assert Claim.objects.get().moderator == other
     services.unclaim_item(moderator=other, kind="post", pk=post.pk)
@@ -259,9 +351,10 @@ def test_releasing_another_moderators_claim_is_refused_saying_who_holds_it(clien
     web = client.post(f"/moderation/claims/post/{post.pk}/", {"release": "1"}, follow=True)
 
     assert api.status_code == 409
-    assert f"{other.email} is working on this item until" in api.json()["detail"]
+    assert api.json()["detail"].startswith("Claimed by another moderator until")
+    assert f"only {other.email} can decide it" in api.json()["detail"]
     page = web.content.decode()
-    assert f"{other.email} is working on this item until" in page
+    assert f"only {other.email} can decide it" in page
     assert "Claim released" not in page
     assert f"Claimed by {other.email} until" in page
     assert Claim.objects.get().moderator == other
@@ -388,6 +481,8 @@ def test_a_rejection_without_a_rule_stays_on_its_item_keeping_what_was_typed(cli
 
 
 def test_refused_edit_and_appeal_decisions_stay_on_their_item_keeping_the_text(client, author, mod):
+    """Claimed meanwhile by another moderator: the item comes back without its form (the
+    decision is theirs until the claim ends), and what was written is still there to read."""
     revision = _waiting_edit(author, published(author, title="Changed since"))
     rejected = submit(author, title="Plates")
     services.reject_post(moderator=mod, post=rejected, reason="No plates.", rule="private_info")
@@ -410,8 +505,10 @@ def test_refused_edit_and_appeal_decisions_stay_on_their_item_keeping_the_text(c
         f"item-appeal-{appeal.pk}",
     )
 
-    assert "is working on this item until" in edit and ">Keep the old photo.</textarea>" in edit
-    assert "is working on this item until" in answer and ">The rule stands.</textarea>" in answer
+    for item, written in ((edit, "Keep the old photo."), (answer, "The rule stands.")):
+        assert "Claimed by another moderator until" in item
+        assert f"What you wrote, not sent: “{written}”" in item
+        assert 'class="decision"' not in item and "<textarea" not in item
 
 
 def test_each_item_shows_location_standing_earlier_decisions_flags_and_thread(client, author, mod):

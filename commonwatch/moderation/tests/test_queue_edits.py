@@ -113,8 +113,11 @@ def test_a_claimed_edit_is_decided_only_by_its_claimer(client, author, mod):
     )
 
     assert f"Claimed by {mod.email} until" in page
-    assert f"{mod.email} is working on this item" in refused.content.decode()
+    assert f'action="/moderation/edits/{revision.pk}/decision/"' not in page, "no form to send"
+    assert "Claimed by another moderator until" in refused.content.decode()
+    assert f"only {mod.email} can decide it" in refused.content.decode()
     assert api_refused.status_code == 409
+    assert api_refused.json()["detail"].startswith("Claimed by another moderator until")
     assert client.post(f"/api/v1/moderation/claims/edit/{revision.pk}").status_code == 409
     with pytest.raises(Conflict):
         services.turn_down_edit(moderator=other, revision=revision, note="No.")

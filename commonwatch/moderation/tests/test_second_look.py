@@ -158,11 +158,27 @@ def test_a_moderator_decides_nothing_they_wrote(client, mod):
     """Every post passes a moderation step that is someone else's: a moderator who posts
     could otherwise approve it, or grant their own appeal and lift their own penalty."""
     other, own, appeal = _own_work(mod)
+    comment = community.add_comment(
+        author=mod, post=published(resident_at(*CENTER), other), body="I saw it too."
+    )
+    shown = published(mod, other, title="My published post")
+    community.edit_post(
+        author=mod,
+        post=shown,
+        title=shown.title,
+        body="Rewritten from the start.",
+        category="safety",
+    )
+    edit = shown.revisions.get()
 
     attempts = [
         lambda: services.approve_post(moderator=mod, post=own),
         lambda: services.reject_post(moderator=mod, post=own, reason="x", rule="spam"),
         lambda: services.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Mine."),
+        lambda: services.approve_comment(moderator=mod, comment=comment),
+        lambda: services.reject_comment(moderator=mod, comment=comment, reason="x", rule="other"),
+        lambda: services.apply_edit(moderator=mod, revision=edit),
+        lambda: services.turn_down_edit(moderator=mod, revision=edit, note="No."),
     ]
     for attempt in attempts:
         with pytest.raises(NotAllowed, match="another moderator decides it"):
@@ -174,6 +190,10 @@ def test_a_moderator_decides_nothing_they_wrote(client, mod):
     assert "You wrote this, so another moderator decides it" in queue_page
     assert f'action="/moderation/posts/{own.pk}/decision/"' not in queue_page
     assert f'action="/moderation/appeals/{appeal.pk}/decision/"' not in queue_page
+    assert f'action="/moderation/comments/{comment.pk}/decision/"' not in queue_page
+    assert f'action="/moderation/edits/{edit.pk}/decision/"' not in queue_page
+    edit.refresh_from_db()
+    assert (Comment.objects.get(pk=comment.pk).status, edit.status) == (Status.PENDING, "pending")
 
     assert "another moderator decides it" in web.content.decode()
     own.refresh_from_db()
@@ -232,6 +252,41 @@ def test_the_rejecting_moderator_cannot_claim_the_appeal_and_so_block_another(cl
         content_type="application/json",
     )
     assert decided.status_code == 200 and decided.json()["status"] == "denied"
+
+
+def test_a_second_moderators_claim_on_the_appeal_never_opens_it_to_the_rejecting_one(
+    client, author, mod
+):
+    """While another moderator holds the appeal, the one who rejected still reads why it
+    is not theirs (not the claim, which would suggest waiting it out), and once the claim
+    runs out it is still not theirs; a third moderator waits for the claim."""
+    post, appeal = _appealed(author, mod, title="Rejected by me")
+    second, third = moderator(), moderator()
+    services.claim_item(moderator=second, kind="appeal", item=appeal)
+    deny = {"action": "deny", "answer": "The rule stands."}
+    sign_in(client, mod)
+
+    page = client.get("/moderation/?kind=appeal").content.decode()
+    by_rejecter = client.post(
+        f"/api/v1/moderation/appeals/{appeal.pk}/decision", deny, content_type="application/json"
+    )
+
+    assert "You rejected this, so another moderator decides the appeal" in page
+    assert "Claimed by" not in page and 'class="decision"' not in page
+    assert by_rejecter.status_code == 403
+    assert "You rejected this" in by_rejecter.json()["detail"]
+    sign_in(client, third)
+    by_third = client.post(
+        f"/api/v1/moderation/appeals/{appeal.pk}/decision", deny, content_type="application/json"
+    )
+    assert by_third.status_code == 409
+    assert f"only {second.email} can decide it" in by_third.json()["detail"]
+    Claim.objects.update(claimed_at=timezone.now() - timedelta(hours=1))
+    with pytest.raises(NotAllowed, match="You rejected this"):
+        services.decide_appeal(moderator=mod, appeal=appeal, grant=True, answer="Mine to undo.")
+    services.decide_appeal(moderator=third, appeal=appeal, grant=False, answer="It stands.")
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.DENIED
 
 
 def test_a_moderator_cannot_claim_what_they_wrote(client, mod):

@@ -4,10 +4,12 @@ Three accounts made today flag a neighbor's post: each is told it stays visible 
 moderator decides, and it does, in every neighbor's feed; the moderator finds it in the
 queue from the first flag, with every reason and note, claims it and decides. A second
 moderator decides an appeal by asking the author for an edit: the author reads the
-request and sends the edited post back to review. An author's edit of a published post
-waits in the same queue with its word diff and a small map of the area, and is applied
-from there with the moderator kept in place. Every item's small map draws, even far
-below the fold.
+request and sends the edited post back to review, where it reads as waiting (not as the
+rejection) and its reviewer reads what was decided before. An author's edit of a
+published post waits in the same queue with its word diff and a small map of the area,
+and is applied from there with the moderator kept in place. Every item's small map
+draws, even far below the fold. Another moderator's claim shows who holds an item and
+until when in place of its decision, in the queue and on the post's page.
 """
 
 from __future__ import annotations
@@ -128,11 +130,21 @@ def test_a_second_moderator_decides_an_appeal_by_asking_for_an_edit(open_page):
     expect(a.page).to_have_url(path_is(reverse("community:post", args=[post.pk])))
     post.refresh_from_db()
     assert (post.status, post.title) == (Status.PENDING, "A car blocked my drive")
+    # Sent back, it reads as waiting for review, not as the rejection it answered.
+    expect(a.page.locator("main .badge.status")).to_have_text("Waiting for moderation")
+    expect(a.page.locator("main")).not_to_contain_text("No plates.")
+    a.page.goto(reverse("moderation:mine"))
+    mine = a.page.locator(f'.my-post[data-post-id="{post.pk}"]')
+    expect(mine).to_contain_text("Waiting for moderation")
+    expect(mine).not_to_contain_text("No plates.")
+    expect(mine).not_to_contain_text("Changes requested")
+    a.check(screenshot="moderation-resubmitted-waiting")
 
     second.page.goto(reverse("moderation:queue"))
-    expect(second.page.locator(f'.queue-item[data-post-id="{post.pk}"]')).to_contain_text(
-        "A car blocked my drive"
-    )
+    queued = second.page.locator(f'.queue-item[data-post-id="{post.pk}"]')
+    expect(queued).to_contain_text("A car blocked my drive")
+    expect(queued.locator(".item-history")).to_contain_text("No plates.")
+    expect(queued.locator(".item-history")).to_contain_text("take the plate number out")
 
 
 def test_after_a_decision_the_queue_keeps_its_page_and_filters_and_focuses_the_next_item(
@@ -269,21 +281,42 @@ def test_every_queue_item_draws_its_area_map_named_and_folded_without_scrolling(
 LONG_EMAIL = "alexandraconstantinopoulou.ramirezgutierrez@neighborhoodwatchmoderation.example.org"
 
 
-def test_the_queue_does_not_scroll_sideways_on_a_phone_with_a_long_moderator_email(open_page):
-    """A moderator's e-mail in "Recent decisions" and on a claim is one long word: at
-    390 px it wraps instead of pushing the page sideways (scrollWidth was 413)."""
+def test_another_moderators_claim_shows_who_and_until_when_instead_of_the_decision(open_page):
+    """While another moderator's claim runs, the queue item and the post's page say who
+    holds it and until when where the decision and the take-down were. A moderator's
+    e-mail is one long word: at 390 px it wraps instead of pushing the page sideways
+    (scrollWidth was 413), in "Recent decisions" and on a claim."""
     author, mod, other = resident_at(*CENTER), moderator(), moderator()
     other.email = LONG_EMAIL
     other.save(update_fields=["email"])
     services.approve_post(moderator=other, post=submit(author, title="Bins blown over"))
     services.claim_item(moderator=other, kind="post", item=submit(author, title="Gate open"))
+    flagged = published(author, mod, title="Van parked across the school exit")
+    services.flag_post(user=throwaway_account(), post=flagged, reason="false")
+    services.claim_item(moderator=other, kind="post", item=flagged)
     m = open_page()
     m.sign_in_as(mod)
     m.page.set_viewport_size(PHONE)
     m.page.goto(reverse("moderation:queue"))
 
     expect(m.page.locator(".recent-decisions")).to_contain_text(LONG_EMAIL)
-    expect(m.page.locator(".queue-item .claimed")).to_contain_text(LONG_EMAIL)
+    for item in m.page.locator(".queue-item").all():
+        expect(item.locator(".claimed")).to_contain_text(f"Claimed by {LONG_EMAIL} until")
+        expect(item.locator(".claimed")).to_contain_text("only they can decide it")
+        decide = re.compile(r"^(Claim|Approve|Keep it published|Reject)$")
+        expect(item.get_by_role("button", name=decide)).to_have_count(0)
+        expect(item.locator("form.decision, form.claim")).to_have_count(0)
     assert m.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
         "the queue scrolls sideways on a phone"
     )
+    m.check(screenshot="moderation-queue-claimed-by-another")
+
+    m.page.goto(reverse("community:post", args=[flagged.pk]))
+    review = m.page.locator(".review-panel")
+    expect(review).to_contain_text(f"Claimed by {LONG_EMAIL} until")
+    expect(review).to_contain_text("only they can decide it or take it off the feed")
+    expect(review.get_by_role("button", name="Take it off the feed")).to_have_count(0)
+    assert m.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+        "the post's page scrolls sideways on a phone"
+    )
+    m.check(screenshot="post-claimed-by-another")
