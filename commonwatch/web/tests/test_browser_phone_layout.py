@@ -13,6 +13,9 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from commonwatch.accounts.tests.factories import HomeFactory
+from commonwatch.community import services as community
+from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at
+from commonwatch.moderation import services as moderation
 from commonwatch.web.tests.conftest import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -40,3 +43,30 @@ def test_notification_choices_sit_two_to_a_row_on_a_phone(open_page):
     )
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     checked.check("notification-settings")
+
+
+# The facts that must stay whole: a distance, an author, a card's or comment's age, a count.
+WHOLE = ".meta :is(.distance, .author, .comment-count), :is(.post-card, .comment) .meta time"
+BROKEN = f"""() => [...document.querySelectorAll("{WHOLE}")]
+    .filter(part => part.getClientRects().length > 1).map(part => part.textContent)"""
+
+
+def test_the_facts_under_a_post_never_break_in_the_middle(open_page):
+    """At every phone width from 320 to 440 px, on the feed and the post page."""
+    author, reader = resident_at(*CENTER), resident_at(CENTER[0] + 0.004, CENTER[1])
+    post = published(author, title="Gate left open at the community garden")
+    commenter = resident_at(CENTER[0] - 0.002, CENTER[1])
+    comment = community.add_comment(author=commenter, post=post, body="Closed it on my way.")
+    moderation.approve_comment(moderator=moderator(), comment=comment)
+    checked = open_page()
+    checked.sign_in_as(reader)
+    page = checked.page
+    for path in (reverse("community:feed"), reverse("community:post", args=[post.pk])):
+        page.goto(path)
+        page.wait_for_load_state("load")
+        expect(page.locator(WHOLE).first).to_be_visible()
+        for width in range(320, 441, 2):
+            page.set_viewport_size({"width": width, "height": 800})
+            assert page.evaluate(BROKEN) == [], f"{path} at {width} px"
+    page.set_viewport_size(PHONE)
+    checked.check("post-facts")
