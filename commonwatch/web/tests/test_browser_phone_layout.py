@@ -70,3 +70,19 @@ def test_the_facts_under_a_post_never_break_in_the_middle(open_page):
             assert page.evaluate(BROKEN) == [], f"{path} at {width} px"
     page.set_viewport_size(PHONE)
     checked.check("post-facts")
+
+
+def test_a_touch_phone_is_not_told_how_to_move_the_pin_with_arrow_keys(open_page):
+    checked = open_page()
+    checked.sign_in_as(HomeFactory().user)
+    page = checked.page
+    page.goto(reverse("accounts:home"))
+    keys = page.locator("#home-map-keys")
+    expect(keys).to_be_visible()  # a mouse, or a keyboard: the instructions are there
+    cdp = checked.context.new_cdp_session(page)
+    cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
+    page.reload()
+    assert page.evaluate("matchMedia('(hover: none) and (pointer: coarse)').matches")
+    expect(keys).to_be_hidden()
+    expect(page.locator("#home-map")).to_have_attribute("aria-describedby", "home-map-keys")
+    checked.check()
