@@ -15,8 +15,9 @@ from playwright.sync_api import expect
 from commonwatch.accounts.tests.factories import HomeFactory
 from commonwatch.community import services as community
 from commonwatch.community.tests.factories import CENTER, moderator, published, resident_at
+from commonwatch.media.tests.factories import jpeg_with_gps, upload
 from commonwatch.moderation import services as moderation
-from commonwatch.web.tests.conftest import PHONE
+from commonwatch.web.tests.conftest import PHONE, wait_for_picture
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -86,3 +87,23 @@ def test_a_touch_phone_is_not_told_how_to_move_the_pin_with_arrow_keys(open_page
     expect(keys).to_be_hidden()
     expect(page.locator("#home-map")).to_have_attribute("aria-describedby", "home-map-keys")
     checked.check()
+
+
+def test_the_preview_of_a_newcomers_circle_shows_cards_as_the_feed_does(open_page):
+    """The preview's cards had none of the feed's card styles (a photo's thumbnail at its
+    own size under the text) and its heading sat alone in a box like an empty card."""
+    author, newcomer = resident_at(*CENTER), resident_at(CENTER[0] + 0.003, CENTER[1])
+    published(author, title="Fallen tree on the path", uploads=[upload("a.jpg", jpeg_with_gps())])
+    checked = open_page()
+    checked.sign_in_as(newcomer)
+    page = checked.page
+    thumbs = {}
+    for path in (reverse("community:feed"), reverse("community:preview") + "?welcome=1"):
+        page.goto(path)
+        thumb = page.locator(".post-card img.card-thumb")
+        wait_for_picture(thumb)
+        thumbs[path] = thumb.bounding_box()["width"]
+    assert len(set(thumbs.values())) == 1, thumbs
+    heading = page.get_by_role("heading", name="The newest of them")
+    assert heading.evaluate("h => getComputedStyle(h).borderTopStyle") == "none"
+    checked.check("preview-cards")
