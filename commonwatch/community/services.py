@@ -19,7 +19,7 @@ from commonwatch.core.errors import Conflict, NotAllowed
 from commonwatch.core.plain_text import as_one_line, as_stored
 from commonwatch.core.policies import can, require
 from commonwatch.geo.points import require_point
-from commonwatch.geo.services import rebuild_tallies
+from commonwatch.geo.services import ask_place_label, rebuild_tallies
 from commonwatch.media import services as media
 
 from . import hooks, live, revisions, transitions
@@ -239,6 +239,9 @@ def submit_post(
             hooks.require_pace(author, "post")  # counted with the author's row locked
             post.save()
             ThreadAlias.objects.create(post=post, user=author, number=1)
+            # Named now, not at publication: its author sees the post while it waits,
+            # "near Elm St & 41st Ave" rather than the public point's coordinates.
+            ask_place_label(lat=post.lat, lng=post.lng)
             for kept, description in zip(stored, descriptions, strict=True):
                 PostMedia.objects.create(
                     post=post,

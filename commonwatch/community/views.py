@@ -206,7 +206,7 @@ def comment(request, post_id: int):
     too_soon = None
     if form.is_valid():
         try:
-            services.add_comment(author=request.user, post=post, **form.cleaned_data)
+            sent = services.add_comment(author=request.user, post=post, **form.cleaned_data)
         except ValidationError as exc:
             add_errors(form, exc)
         except DomainError as exc:
@@ -216,7 +216,8 @@ def comment(request, post_id: int):
             too_soon = exc if isinstance(exc, RateLimited) else None
         else:
             messages.success(request, _("Your comment will appear once a moderator approves it."))
-            return redirect("community:post", post_id=post.pk)
+            # Back at the comment just sent, not at the top of a long page.
+            return redirect(f"{reverse('community:post', args=[post.pk])}#comment-{sent.pk}")
     form.fields["body"].widget.attrs["autofocus"] = True  # the page opens at the comment
     page = _post_page(request, post, form, status=200 if form.asks_for_details else 400)
     return _with_retry(page, too_soon)

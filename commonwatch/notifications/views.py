@@ -27,8 +27,10 @@ from .models import Delivery, QuietHours
 @access(SIGNED_IN)
 @require_http_methods(["GET"])
 def inbox(request):
-    items = [(item, _thread_mute_url(request.user, item)) for item in selectors.inbox(request.user)]
-    return render(request, "notifications/inbox.html", {"items": items})
+    found = selectors.inbox(request.user)
+    items = [(item, _thread_mute_url(request.user, item)) for item in found]
+    unread = sum(item.unread for item in found)
+    return render(request, "notifications/inbox.html", {"items": items, "unread": unread})
 
 
 def _thread_mute_url(user, item) -> str:

@@ -61,6 +61,7 @@ def test_without_a_geocoder_the_page_offers_no_search_but_location_and_the_map(
     page = client.get("/account/home/").content.decode()
     assert "Search your address" not in page
     assert "Use my location" in page
+    assert "Use your location, or tap the map at your home" in page  # as the post form says
     assert client.get("/api/v1/places", {"q": "Elm St"}).status_code == 503
 
 
@@ -68,3 +69,4 @@ def test_with_a_geocoder_the_home_page_offers_the_search(client, resident, demo_
     sign_in(client, resident)
     page = client.get("/account/home/").content.decode()
     assert "Search your address" in page and 'data-places-url="/api/v1/places"' in page
+    assert "or tap the map at your home" in page and "click the map" not in page

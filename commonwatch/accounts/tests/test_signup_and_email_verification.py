@@ -91,6 +91,19 @@ def test_following_the_confirmation_link_lets_the_new_account_sign_in(db, client
     assert home.wsgi_request.user.email == "new.neighbor@example.org"
 
 
+def test_the_confirmation_page_names_the_address_once_in_the_sites_words(db, client, mailoutbox):
+    response = _sign_up(client, "new.neighbor@example.org")
+    told = client.get(response["Location"]).content.decode()
+    assert "Confirmation e-mail sent to new.neighbor@example.org." in told
+    page = client.get(LINK.search(mailoutbox[0].body).group(1)).content.decode()
+    assert "Confirm your e-mail address" in page
+    assert "Confirm new.neighbor@example.org to finish joining Commonwatch." in page
+    assert page.count("new.neighbor@example.org") == 1
+    expired = client.get("/accounts/confirm-email/not-a-key/").content.decode()
+    assert "This link has expired or is not valid." in expired
+    assert f'href="{reverse("account_login")}"' in expired
+
+
 def test_confirming_in_the_browser_that_signed_up_signs_in_and_opens_my_home(
     db, client, mailoutbox
 ):

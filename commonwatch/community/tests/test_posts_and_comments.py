@@ -175,6 +175,17 @@ def test_comment_and_flag_pages_tell_the_resident_what_happened(client, author, 
     assert b"already flagged" in again.content
 
 
+def test_a_comment_sent_leads_back_to_it_not_to_the_top_of_the_page(client, author, neighbor):
+    post = published(author)
+    client.force_login(neighbor)
+    sent = client.post(f"/feed/posts/{post.pk}/comments/", {"body": "Saw it too."})
+    comment = post.comments.get()
+    assert sent.status_code == 302
+    assert sent["Location"] == f"/feed/posts/{post.pk}/#comment-{comment.pk}"
+    page = client.get(sent["Location"]).content.decode()
+    assert f'<div class="comment" id="comment-{comment.pk}">' in page
+
+
 def test_a_post_neighbors_do_not_see_shows_no_empty_comments(client, author, neighbor):
     mod = moderator()
     rejected = moderation.reject_post(

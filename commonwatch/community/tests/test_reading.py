@@ -238,6 +238,18 @@ def test_author_labels_on_feed_post_page_comments_and_api(client, author, neighb
     assert api["author"] == "You" and api["mine"] is True
 
 
+def test_feed_cards_name_no_author_but_you(client, author, neighbor):
+    """Every post's author is "Neighbor #1" of its own thread: on a list of cards that
+    read as one person posting everything, so a card names its author only to them."""
+    published(neighbor, title="Mine")
+    published(author, title="A neighbor's")
+    client.force_login(neighbor)
+    html = client.get(reverse("community:feed")).content.decode()
+    assert html.count('class="author"') == 1
+    assert '<span class="author">You</span>' in html
+    assert "Neighbor #" not in html
+
+
 def test_comments_are_oldest_first_with_times(client, author, neighbor):
     mod = moderator()
     post = published(author, mod, title="Thread")

@@ -8,7 +8,7 @@ from django.utils.html import escape
 
 from commonwatch.accounts.tests.factories import sign_in
 from commonwatch.community.selectors import feed_for, post_card
-from commonwatch.community.tests.factories import CENTER, published, resident_at
+from commonwatch.community.tests.factories import CENTER, published, resident_at, submit
 from commonwatch.core.models import OutboxMessage
 from commonwatch.demo.geocoder import DemoGeocoder
 from commonwatch.geo.cells import cell_center
@@ -46,6 +46,18 @@ def test_publishing_names_the_cell_of_the_public_point_not_the_exact_one(
     card = feed_for(neighbor).posts[0]
     assert card["place_label"] == expected
     assert post_card(post, author)["place_label"] == expected  # the author too: the cell's
+
+
+def test_a_post_waiting_for_review_shows_its_author_the_place_name(demo_geocoder, author, client):
+    """Its author sees it from the moment it is sent: named, not "near 39.7394, -104.9902"."""
+    post = submit(author, lat=EXACT[0], lng=EXACT[1])
+    cell = place_cell(post.lat, post.lng)
+    expected = DemoGeocoder().reverse(*cell_center(cell))
+    sign_in(client, author)
+    page = client.get(f"/feed/posts/{post.pk}/").content.decode()
+    assert "not published yet" in page
+    assert f"near {escape(expected)}" in page
+    assert f"near {post.lat:.4f}" not in page
 
 
 def test_the_feed_post_page_and_api_show_the_label(demo_geocoder, author, neighbor, client):

@@ -67,6 +67,19 @@ def test_marking_everything_read_clears_the_count_of_that_person_only(client):
     assert selectors.unread_count(other) == 1
 
 
+def test_mark_everything_read_is_offered_above_the_list_and_only_while_something_is_new(client):
+    reader = UserFactory()
+    for subject in (1, 2, 3):
+        services.notify(kind="tests.thing", subject_id=subject, recipient_ids=[reader.pk])
+    sign_in(client, reader)
+    page = client.get("/notifications/").content.decode()
+    assert "3 new." in page
+    assert page.index("Mark everything as read") < page.index("Thing 1")
+    client.post("/notifications/read/")
+    page = client.get("/notifications/").content.decode()
+    assert "Thing 1" in page and "Mark everything as read" not in page
+
+
 def test_a_topic_follows_its_default_until_the_person_chooses(client):
     reader = UserFactory()
     assert selectors.delivery_of(reader, "tests.thing", "big") == Delivery.EMAIL

@@ -46,6 +46,18 @@ def within_viewport(page, locator) -> bool:
     )
 
 
+def lines_held_together(locator) -> bool:
+    """Each line of a wrapped value starts right under the one before (a label that took
+    two lines once pushed the value's second line a line further down)."""
+    return locator.evaluate(
+        """link => {
+            const lines = [...link.getClientRects()];
+            const height = parseFloat(getComputedStyle(link).lineHeight);
+            return lines.every((line, i) => i === 0 || line.top - lines[i - 1].top < 1.5 * height);
+        }"""
+    )
+
+
 def accessibility_tree(checked) -> set[tuple[str, str]]:
     """The (role, name) pairs of the page's table parts as Chromium exposes them."""
     cdp = checked.context.new_cdp_session(checked.page)
@@ -158,6 +170,9 @@ def test_an_owner_reads_every_column_of_their_cameras_on_a_phone(open_page):
     zones = card.get_by_role("link", name="none yet — draw one")
     expect(zones).to_be_visible()
     assert within_viewport(page, zones)
+    # "Privacy zones" takes two lines of its column, and so does its value, kept together.
+    assert zones.evaluate("link => link.getClientRects().length") == 2
+    assert lines_held_together(zones)
     assert within_viewport(page, card.get_by_role("link", name="not connected — make one"))
     assert fits_the_screen(page)
     assert page.locator(".table-scroll").evaluate("box => box.scrollWidth <= box.clientWidth")

@@ -92,8 +92,6 @@
       meta.appendChild(text("span", "place", status.dataset.near.replace("%(place)s", post.place_label)));
       meta.appendChild(document.createTextNode(" · "));
     }
-    meta.appendChild(text("span", "author", post.author));
-    meta.appendChild(document.createTextNode(" · "));
     var when = text("time", "", status.dataset.now);
     if (post.published_at) {
       when.dateTime = post.published_at;
