@@ -107,6 +107,11 @@ class AccountAdapter(DefaultAccountAdapter):
         mail_caps.PASSWORD_RESETS.ask(request, email, filter_users_by_email(email))
         super().send_account_already_exists_mail(email)
 
+    def format_email_subject(self, subject: str) -> str:
+        """The subject alone: queue_email puts the site's name before every e-mail's
+        subject, allauth's and the site's own alike (accounts.tasks.site_subject)."""
+        return str(subject)
+
     def send_mail(self, template_prefix, email, context):
         """As allauth's, through the outbox, with the site named and every link on SITE_URL
         (a code or reset e-mail past its address's cap is not sent: accounts.mail_caps).
