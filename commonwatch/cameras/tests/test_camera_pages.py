@@ -22,6 +22,7 @@ from .helpers import PLACE, SQUARE, shown_token
 
 pytestmark = pytest.mark.django_db
 
+NOT_OFFERED = "Choose one of the options offered."
 FORM = {
     "name": "Front door",
     "kind": "doorbell",
@@ -87,10 +88,10 @@ def test_the_new_camera_form_defaults_to_aggregate_and_audio_off_and_opens_near_
     ("change", "field", "message"),
     [
         ({"name": "  "}, "name", "This field is required."),
-        ({"kind": "webcam"}, "kind", "Select a valid choice."),
+        ({"kind": "webcam"}, "kind", NOT_OFFERED),
         ({"lat": "91"}, "lat", "less than or equal to 90"),
         ({"lng": "-181"}, "lng", "greater than or equal to -180"),
-        ({"agency_visibility": "public"}, "agency_visibility", "Select a valid choice."),
+        ({"agency_visibility": "public"}, "agency_visibility", NOT_OFFERED),
     ],
 )
 def test_a_wrong_field_is_named_and_nothing_is_registered(client, resident, change, field, message):
