@@ -104,6 +104,19 @@ def test_a_wrong_field_is_named_and_nothing_is_registered(client, resident, chan
     assert not Camera.objects.exists()
 
 
+def test_a_camera_at_0_0_is_refused_asking_where_it_really_is(client, resident):
+    client.force_login(resident)
+
+    response = client.post(reverse("cameras:new"), {**FORM, "lat": "0", "lng": "-0.0"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Nothing was saved." in page
+    assert "The point 0, 0 is in the sea off West Africa" in page
+    assert "Place the camera where it is: search its address" in page
+    assert not Camera.objects.exists()
+
+
 def test_the_owner_edits_name_point_agency_counting_and_audio(client, resident):
     camera = CameraFactory(owner=resident)
     client.force_login(resident)
