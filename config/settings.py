@@ -350,7 +350,6 @@ ACCOUNT_FORMS = {
     "request_login_code": "commonwatch.accounts.forms.RequestLoginCodeForm",
     "reset_password": "commonwatch.accounts.forms.ResetPasswordForm",
 }
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # Confirming the address signs in the browser that signed up (allauth keeps that
 # sign-up in its session for ACCOUNT_LOGIN_TIMEOUT) and lands on choosing a home; a
 # link opened anywhere else confirms the address and asks for the password.

@@ -26,6 +26,8 @@ from commonwatch.core import sealing
 from . import mail_caps, second_factor, throttle
 from .tasks import queue_email
 
+LOGIN_CODE_SENT = "account/messages/login_code_sent.txt"
+
 
 @dataclass(frozen=True)
 class MailSite:
@@ -92,10 +94,13 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().get_login_redirect_url(request)
 
     def add_message(self, request, level, message_template=None, *args, **kwargs):
-        """allauth's, and with "a code was sent", to everyone, the cap on code e-mails
-        (accounts.mail_caps): past it none comes, and the page cannot say so."""
-        super().add_message(request, level, message_template, *args, **kwargs)
-        if message_template == "account/messages/login_code_sent.txt":
+        """allauth's, but instead of its "A sign-in code has been sent to …", said also to
+        an address no account uses, the cap on code e-mails (accounts.mail_caps), told to
+        everyone: past it none comes, and the page cannot say so. The code's page says
+        plainly that a code goes only to an address an account uses."""
+        if message_template != LOGIN_CODE_SENT:
+            super().add_message(request, level, message_template, *args, **kwargs)
+        else:
             super().add_message(request, messages.INFO, message=mail_caps.SIGN_IN_CODES.notice())
 
     def send_account_already_exists_mail(self, email: str) -> None:
@@ -106,6 +111,11 @@ class AccountAdapter(DefaultAccountAdapter):
         request = allauth_context.request
         mail_caps.PASSWORD_RESETS.ask(request, email, filter_users_by_email(email))
         super().send_account_already_exists_mail(email)
+
+    def format_email_subject(self, subject: str) -> str:
+        """The subject alone: queue_email puts the site's name before every e-mail's
+        subject, allauth's and the site's own alike (accounts.tasks.site_subject)."""
+        return str(subject)
 
     def send_mail(self, template_prefix, email, context):
         """As allauth's, through the outbox, with the site named and every link on SITE_URL

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
-from . import mail_caps, throttle
+from . import code_sign_in, mail_caps, throttle
 from .closing import WhatTheyWrote
 from .models import DEFAULT_ALERT_RADIUS_MI, MAX_ALERT_RADIUS_MI, MIN_ALERT_RADIUS_MI, TokenScope
 from .services import DEFAULT_TOKEN_LIFETIME_DAYS, TOKEN_LIFETIMES_DAYS
@@ -21,7 +21,13 @@ from .services import DEFAULT_TOKEN_LIFETIME_DAYS, TOKEN_LIFETIMES_DAYS
 
 class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
     """allauth's, with a cap on the code e-mails one address gets (accounts.mail_caps):
-    past it the flow goes on as below it, and only the e-mail is withheld."""
+    past it the flow goes on as below it, and only the e-mail is withheld. Come back from
+    the code's page to use another address, it shows the one typed, to be corrected."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["email"] = code_sign_in.address_to_correct(context.request)
 
     def clean_email(self) -> str:
         email = super().clean_email()

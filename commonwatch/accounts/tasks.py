@@ -37,6 +37,14 @@ def send_email(
     return message.send()
 
 
+def site_subject(subject: str) -> str:
+    """The subject as the inbox lists it: the site's name in brackets first ("[Commonwatch]
+    Reset your password"), so every e-mail of the site (an alert, a digest, a sign-in code,
+    an invitation) is known as the site's at a glance, and filtered as one. The name is
+    SITE_NAME, as the e-mails' greetings and signatures say it (adapters.mail_site)."""
+    return f"[{settings.SITE_NAME}] {subject}"
+
+
 def queue_email(
     *,
     subject: str,
@@ -47,15 +55,16 @@ def queue_email(
     headers=None,
     withheld: bool = False,
 ) -> None:
-    """Send an e-mail after the current transaction commits, retried until it goes out
-    (`headers`: e.g. List-Unsubscribe, set by the notifications that can be turned off).
+    """Send an e-mail after the current transaction commits, retried until it goes out.
+    Callers give the subject alone: the site's name goes before it here (site_subject).
+    `headers`: e.g. List-Unsubscribe, set by the notifications that can be turned off.
     A `withheld` one (past its address's cap: accounts.mail_caps) goes the same way and
     is dropped by the worker, so asking for it costs the request the same."""
     outbox.put(
         EMAIL,
         sealed=True,
         erase_when_done=True,
-        subject=subject,
+        subject=site_subject(subject),
         body=body,
         from_email=from_email,
         to=list(to),

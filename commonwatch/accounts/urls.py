@@ -9,4 +9,5 @@ urlpatterns = [
     path("tokens/", views.api_tokens, name="api_tokens"),
     path("tokens/<int:token_id>/revoke/", views.revoke_api_token, name="revoke_api_token"),
     path("delete/", views.delete_account, name="delete"),
+    path("sign-in-code/another-address/", views.another_code_address, name="another_code_address"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.utils import passthrough_next_redirect_url
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -10,15 +11,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from commonwatch.core import shown_once
 from commonwatch.core.errors import RateLimited
 from commonwatch.core.forms import answered_status
 from commonwatch.geo.distance import m_to_miles
 
-from . import closing, services, throttle
-from .access import SIGNED_IN, NavEntry, access, needs, visible_entries
+from . import closing, code_sign_in, services, throttle
+from .access import EVERYONE, SIGNED_IN, NavEntry, access, needs, visible_entries
 from .forms import ApiTokenForm, DeleteAccountForm, HomeForm, SessionForm
 from .policies import HOME
 from .selectors import home_of, own_token, tokens_of
@@ -133,3 +134,14 @@ def delete_account(request):
         return redirect("web:home")
     context = {"form": form, "summaries": closing.summaries(request.user)}
     return render(request, "accounts/delete.html", context, status=answered_status(form))
+
+
+@access(EVERYONE)
+@require_POST
+def another_code_address(request):
+    """The code page's "Use another address": back to the address form, showing the
+    address typed to be corrected, and on to the same page after signing in."""
+    code_sign_in.use_another_address(request)
+    return redirect(
+        passthrough_next_redirect_url(request, reverse("account_request_login_code"), "next")
+    )

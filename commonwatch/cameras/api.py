@@ -40,7 +40,8 @@ class CameraIn(Input):
     kind: Kind
     brand: Brand = ""  # type: ignore[valid-type]
     lat: Latitude = Field(
-        description="The exact point: only you see it, unless agency_visibility is `exact`."
+        description="The exact point: only you see it, unless agency_visibility is `exact`. "
+        "Exactly 0, 0 (where a location never set lands) is refused."
     )
     lng: Longitude
     agency_visibility: Visibility = AgencyVisibility.AGGREGATE.value

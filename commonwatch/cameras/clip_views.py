@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -83,7 +84,7 @@ def clip_download(request, clip_id: int):
     clip = library.watchable_clip(request.user, clip_id)
     clips.record_access(actor=request.user, clip=clip, action=ClipAccessAction.DOWNLOADED)
     response = respond(request, clip)
-    stamp = clip.recorded_at.strftime("%Y%m%d-%H%M%S")
+    stamp = timezone.localtime(clip.recorded_at).strftime("%Y%m%d-%H%M%S")  # as its page says
     response["Content-Disposition"] = f'attachment; filename="clip-{clip.pk}-{stamp}.mp4"'
     return response
 

@@ -116,7 +116,7 @@ class Day:
 
 
 def timeline(clips: list[Clip]) -> list[Day]:
-    """Clips grouped by day (newest first, in the site's time zone), then by camera."""
+    """Clips grouped by day (newest first, in the reader's time zone), then by camera."""
     days: dict[date, dict[int, CameraDay]] = {}
     for clip in clips:
         local = timezone.localtime(clip.recorded_at)

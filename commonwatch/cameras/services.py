@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from commonwatch.accounts.services import new_secret_token
 from commonwatch.audit.services import record
 from commonwatch.core.plain_text import as_stored
 from commonwatch.core.policies import require
-from commonwatch.geo.points import require_point
+from commonwatch.geo.points import never_set, require_point
 from commonwatch.media import services as media_services
 from commonwatch.media.models import Kind
 
@@ -124,7 +124,7 @@ def _apply(camera: Camera, fields: dict, *, lat, lng) -> None:
             errors[field] = exc.messages
     if lat is not None or lng is not None:
         try:
-            require_point(lat, lng)
+            _require_camera_point(lat, lng)
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if errors:
@@ -133,6 +133,23 @@ def _apply(camera: Camera, fields: dict, *, lat, lng) -> None:
         setattr(camera, field, value)
     if lat is not None:
         camera.place(lat, lng)
+
+
+def _require_camera_point(lat, lng) -> None:
+    """A real point (geo.points), and not 0, 0: a camera there had its location never
+    set, and would be left out of every area it stands in while its owner believed it
+    placed. Refused, not asked about: no one's camera stands at 0, 0."""
+    require_point(lat, lng)
+    if never_set(lat, lng):
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: _(
+                    "The point 0, 0 is in the sea off West Africa, where a location that was "
+                    "never set lands. Place the camera where it is: search its address, use "
+                    "your location or tap the map."
+                )
+            }
+        )
 
 
 def _text(limit: int, *, required: str = ""):

@@ -126,7 +126,7 @@ def send_digest(*, user_id: int) -> bool:
             },
         )
         queue_email(
-            subject=_("Today near your home on %(site)s") % {"site": settings.SITE_NAME},
+            subject=_("Today near your home"),
             body=body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[user.email],

@@ -1,6 +1,13 @@
 from django.apps import AppConfig
-from django.contrib.admin import apps as admin_apps
 from django.db.backends.signals import connection_created
+
+from .forms import choices_refused_without_echo
+
+# Here, as the first of the apps' modules loads, not in ready(): a form's field copies its
+# messages when it is made, and the admin imported below makes its forms as it loads.
+choices_refused_without_echo()
+
+from django.contrib.admin import apps as admin_apps  # noqa: E402
 
 
 class CoreConfig(AppConfig):

@@ -8,6 +8,7 @@ or with a name that is no zone, times stay in the site's zone (settings.TIME_ZON
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -34,6 +35,26 @@ def zone_named(name: str) -> ZoneInfo | None:
     """The IANA zone of that name, or None for anything else (only known names open a
     zone file: a cookie is whatever the sender wants it to be)."""
     return ZoneInfo(name) if name in zone_names() else None
+
+
+# A moment written one way wherever it is listed and shown (a clip on the library's axis
+# and on its own page): the day in words, then the time to the second, 24-hour clock.
+DAY_FORMAT = "l j F Y"
+CLOCK_FORMAT = "H:i:s"
+PARTS = {"day": DAY_FORMAT, "clock": CLOCK_FORMAT}
+
+
+def on_reader_clock(moment, part: str = "") -> str:
+    """The moment on the reader's clock (their browser's zone, else the site's): "Friday
+    20 November 2026, 06:30:00"; `part` "day" or "clock" is that half alone, for a list
+    that names each day once above its times (a date alone is written as its day)."""
+    local = timezone.localtime(moment) if isinstance(moment, datetime) else moment
+    if part:
+        return date_format(local, PARTS[part])
+    return _("%(day)s, %(clock)s") % {
+        "day": date_format(local, DAY_FORMAT),
+        "clock": date_format(local, CLOCK_FORMAT),
+    }
 
 
 def in_reader_zone(moment, format_name: str = "DATETIME_FORMAT") -> str:

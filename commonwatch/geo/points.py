@@ -23,3 +23,10 @@ def require_point(lat, lng) -> None:
             errors[field] = _("Give a coordinate between -%(n)s and %(n)s.") % {"n": limit}
     if errors:
         raise ValidationError(errors)
+
+
+def never_set(lat, lng) -> bool:
+    """Exactly 0, 0 ("null island", in the sea off West Africa): where a point lands that
+    was never set (a map's or a device's default, an empty field read as zero), not a
+    place anyone means."""
+    return lat == 0 and lng == 0

@@ -195,7 +195,7 @@ def choose(*, user, kind: str, topic: str = "", delivery: str) -> None:
     except LookupError:
         raise ValidationError({"kind": _("There is no such kind of notification.")}) from None
     if topic not in offered.topic_codes():
-        raise ValidationError({"topic": _topic_refused(offered, topic)})
+        raise ValidationError({"topic": _topic_refused(offered)})
     if delivery not in offered.deliveries:
         labels = [str(label) for value, label in Delivery.choices if value in offered.deliveries]
         raise ValidationError(
@@ -209,14 +209,14 @@ def choose(*, user, kind: str, topic: str = "", delivery: str) -> None:
     )
 
 
-def _topic_refused(offered, topic: str) -> str:
-    """Why a topic was refused, naming the ones there are; the kind's label in quotes,
-    as a name ("“Posts that reach your alert circle” has no topic …")."""
+def _topic_refused(offered) -> str:
+    """Why a topic was refused, naming the ones there are, never the one sent (it may be
+    anyone's text, core.forms.CHOICE_NOT_OFFERED); the kind's label in quotes, as a name
+    ("“Posts that reach your alert circle” has no such topic …")."""
     if not offered.topics:
         return _("“%(kind)s” has no topics: leave topic out.") % {"kind": offered.label}
-    return _("“%(kind)s” has no topic “%(topic)s”; its topics are: %(topics)s.") % {
+    return _("“%(kind)s” has no such topic; its topics are: %(topics)s.") % {
         "kind": offered.label,
-        "topic": topic,
         "topics": ", ".join(offered.topic_codes()),
     }
 

@@ -165,9 +165,7 @@ def _invite(*, by, organization: Organization, email: str, role: str) -> Invitat
     link = settings.SITE_URL + reverse("organizations:invitation", args=[raw])
     title = organization.title_of(role)
     queue_email(
-        subject=_one_line(
-            _("You are invited to join %(org)s on Commonwatch") % {"org": organization}
-        ),
+        subject=_one_line(_("You are invited to join %(org)s") % {"org": organization}),
         body=_(
             "You are invited to join %(org)s as %(title)s.\n\n"
             "Accept within %(days)d days, signed in with this e-mail address:\n%(link)s\n\n"

@@ -58,6 +58,8 @@ MATRIX: dict[str, frozenset] = {
     "accounts:api_tokens": SIGNED_IN,
     "accounts:revoke_api_token": SIGNED_IN,
     "accounts:delete": SIGNED_IN,
+    # From the page waiting for an e-mailed code, before anyone is signed in (POST only).
+    "accounts:another_code_address": EVERYONE,
     "notifications:inbox": SIGNED_IN,
     "notifications:mark_all_read": SIGNED_IN,
     "notifications:settings": SIGNED_IN,

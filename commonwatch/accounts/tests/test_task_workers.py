@@ -101,7 +101,7 @@ def test_a_database_worker_delivers_a_queued_email_and_erases_it(transactional_d
     done = run(worker_env(mail_dir, data_dir, "database"))
 
     assert done.returncode == 0, done.stderr
-    assert sent_subjects(mail_dir) == ["Welcome to Commonwatch"]
+    assert sent_subjects(mail_dir) == ["[Commonwatch] Welcome to Commonwatch"]
     message = OutboxMessage.objects.get()
     assert message.done_at is not None
     assert message.payload == {}, "the e-mail's text, reset link included, is not kept"
@@ -118,7 +118,7 @@ def test_an_rq_worker_delivers_a_queued_email(transactional_db, settings, dirs, 
     done = run(worker_env(mail_dir, data_dir, "rq", REDIS_URL=own_redis))
 
     assert done.returncode == 0, done.stderr
-    assert sent_subjects(mail_dir) == ["Welcome to Commonwatch"]
+    assert sent_subjects(mail_dir) == ["[Commonwatch] Welcome to Commonwatch"]
     assert OutboxMessage.objects.get().done_at is not None
 
 
@@ -136,7 +136,7 @@ def test_mail_queued_while_redis_is_down_waits_and_goes_out_once_it_is_back(
     assert (waiting.dispatched_at, waiting.done_at) == (None, None)
     back = run(worker_env(mail_dir, data_dir, "rq", REDIS_URL=own_redis))
     assert back.returncode == 0, back.stderr
-    assert sent_subjects(mail_dir) == ["Confirm your e-mail address"]
+    assert sent_subjects(mail_dir) == ["[Commonwatch] Confirm your e-mail address"]
     assert OutboxMessage.objects.get().done_at is not None
 
 
@@ -166,4 +166,4 @@ def test_two_concurrent_database_workers_send_each_of_200_emails_exactly_once(
 
     assert [process.returncode for process in workers] == [0, 0], outputs
     assert OutboxMessage.objects.filter(done_at=None).count() == 0
-    assert sorted(sent_subjects(mail_dir)) == sorted(subjects)
+    assert sorted(sent_subjects(mail_dir)) == sorted(f"[Commonwatch] {s}" for s in subjects)

@@ -144,3 +144,32 @@ def test_deleting_removes_the_camera(resident):
 
     assert answer.status_code == 204
     assert not Camera.objects.exists()
+
+
+NEVER_SET = "The point 0, 0 is in the sea off West Africa"
+
+
+def test_a_camera_at_0_0_is_refused_asking_for_its_real_place(resident):
+    api = bearer(_token(resident))
+
+    answer = _send(api, "POST", "/cameras", {**NEW, "lat": 0, "lng": 0.0})
+
+    assert answer.status_code == 422, answer.content
+    [error] = answer.json()["detail"]
+    assert error["loc"] == ["body"] and error["msg"].startswith(NEVER_SET)
+    assert "search its address" in error["msg"]
+    assert not Camera.objects.exists()
+
+
+def test_a_camera_is_not_moved_to_0_0_but_may_stand_on_either_line(resident):
+    camera = CameraFactory(owner=resident)
+    api = bearer(_token(resident))
+
+    moved = _send(api, "PATCH", f"/cameras/{camera.pk}", {"lat": 0.0, "lng": 0})
+    on_the_equator = _send(api, "PATCH", f"/cameras/{camera.pk}", {"lat": 0, "lng": 9.45})
+    on_the_meridian = _send(api, "POST", "/cameras", {**NEW, "lat": 51.48, "lng": 0})
+
+    assert moved.status_code == 422 and NEVER_SET in moved.json()["detail"][0]["msg"]
+    assert (on_the_equator.status_code, on_the_meridian.status_code) == (200, 201)
+    camera.refresh_from_db()
+    assert (camera.exact_lat, camera.exact_lng) == (0, 9.45)

@@ -22,6 +22,7 @@ from .helpers import PLACE, SQUARE, shown_token
 
 pytestmark = pytest.mark.django_db
 
+NOT_OFFERED = "Choose one of the options offered."
 FORM = {
     "name": "Front door",
     "kind": "doorbell",
@@ -87,10 +88,10 @@ def test_the_new_camera_form_defaults_to_aggregate_and_audio_off_and_opens_near_
     ("change", "field", "message"),
     [
         ({"name": "  "}, "name", "This field is required."),
-        ({"kind": "webcam"}, "kind", "Select a valid choice."),
+        ({"kind": "webcam"}, "kind", NOT_OFFERED),
         ({"lat": "91"}, "lat", "less than or equal to 90"),
         ({"lng": "-181"}, "lng", "greater than or equal to -180"),
-        ({"agency_visibility": "public"}, "agency_visibility", "Select a valid choice."),
+        ({"agency_visibility": "public"}, "agency_visibility", NOT_OFFERED),
     ],
 )
 def test_a_wrong_field_is_named_and_nothing_is_registered(client, resident, change, field, message):
@@ -100,6 +101,19 @@ def test_a_wrong_field_is_named_and_nothing_is_registered(client, resident, chan
 
     assert response.status_code == 400
     assert message in str(response.context["form"].errors[field])
+    assert not Camera.objects.exists()
+
+
+def test_a_camera_at_0_0_is_refused_asking_where_it_really_is(client, resident):
+    client.force_login(resident)
+
+    response = client.post(reverse("cameras:new"), {**FORM, "lat": "0", "lng": "-0.0"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Nothing was saved." in page
+    assert "The point 0, 0 is in the sea off West Africa" in page
+    assert "Place the camera where it is: search its address" in page
     assert not Camera.objects.exists()
 
 

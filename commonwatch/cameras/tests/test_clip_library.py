@@ -4,7 +4,7 @@ a clip is deleted at once, its file with it."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import TestCase
@@ -13,6 +13,7 @@ from django.utils import timezone
 from commonwatch.accounts.tests.factories import UserFactory, sign_in
 from commonwatch.cameras import clips
 from commonwatch.cameras.models import Clip, ClipAccess, ClipAccessAction, ClipRefusal
+from commonwatch.core.time_zone import TIME_ZONE_COOKIE
 from commonwatch.media.models import MediaFile
 from commonwatch.media.storage import media_storage
 from commonwatch.media.tests.factories import jpeg_with_gps, short_video
@@ -260,3 +261,25 @@ def test_a_clips_page_steps_to_the_same_cameras_older_and_newer_clips(owner_clie
     assert steps(first) == [middle.pk]
     assert steps(last) == [middle.pk]
     assert steps(between) == []
+
+
+def test_a_clips_time_reads_alike_in_the_library_and_on_its_page_on_the_readers_clock(
+    owner_client,
+):
+    """Recorded 06:30:15 UTC, read in Kathmandu (UTC+05:45): 12:15:15 on both pages, the
+    day in words, and each page names the zone."""
+    clip = clip_of(owner_client.camera, recorded_at=datetime(2026, 11, 20, 6, 30, 15, tzinfo=UTC))
+    owner_client.cookies[TIME_ZONE_COOKIE] = "Asia/Kathmandu"
+
+    library = owner_client.get("/clips/").content.decode()
+    page = owner_client.get(f"/clips/{clip.pk}/").content.decode()
+    asked = owner_client.get(f"/clips/{clip.pk}/delete/").content.decode()
+
+    zone = "Times are shown in the time zone Asia/Kathmandu."
+    assert "Friday 20 November 2026</h2>" in library
+    assert '<span class="clip-time">12:15:15</span>' in library and zone in library
+    assert "Front door, Friday 20 November 2026, 12:15:15</h1>" in page and zone in page
+    assert "<dt>Recorded</dt><dd>Friday 20 November 2026, 12:15:15" in page
+    assert "Front door, Friday 20 November 2026, 12:15:15" in asked
+    download = owner_client.get(f"/clips/{clip.pk}/download")
+    assert f'filename="clip-{clip.pk}-20261120-121515.mp4"' in download["Content-Disposition"]

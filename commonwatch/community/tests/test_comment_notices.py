@@ -139,7 +139,7 @@ def test_choosing_email_sends_the_comment_text(author, neighbor, post, mod, emai
     [mail] = emailed(lambda: _approved(neighbor, post, mod))
 
     assert mail.to == [author.email]
-    assert mail.subject == f"Neighbor #2 commented on your post “{TITLE}”"
+    assert mail.subject == f"[Commonwatch] Neighbor #2 commented on your post “{TITLE}”"
     assert TEXT in mail.body and neighbor.email not in mail.body
     assert f"{post.exact_lat:.4f}" not in mail.body
 
@@ -157,7 +157,7 @@ def test_one_tap_in_the_email_mutes_the_comments_on_that_post_and_no_other(
         _approved(neighbor, other, mod, body="Are these yours? A ring of three brass keys.")
 
     assert [m.subject for m in emailed(two_more)] == [
-        "Neighbor #2 commented on your post “Keys found”"
+        "[Commonwatch] Neighbor #2 commented on your post “Keys found”"
     ]
     told = Comment.objects.filter(pk__in=[n.subject_id for n in _told(author)])
     assert [c.post_id for c in told] == [other.pk]  # the muted post's first one left too

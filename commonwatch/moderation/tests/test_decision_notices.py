@@ -171,7 +171,7 @@ def test_an_emailed_rejection_gives_the_rule_the_note_the_pause_and_the_appeal(
 
     [mail] = mailoutbox
     assert mail.to == [author.email]
-    assert mail.subject == f"Your post “{TITLE}” was not published."
+    assert mail.subject == f"[Commonwatch] Your post “{TITLE}” was not published."
     assert "Rule: Shares private information" in mail.body
     assert "Moderator's note: Leave out the house number." in mail.body
     assert (

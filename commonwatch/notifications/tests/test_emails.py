@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from commonwatch.accounts.tests.factories import UserFactory
 from commonwatch.community.alerts import POST_ALERT
@@ -15,6 +17,7 @@ from commonwatch.community.tests.factories import CENTER, published, resident_at
 from commonwatch.moderation.notices import DECISION
 from commonwatch.notifications import selectors, services
 from commonwatch.notifications.models import Delivery
+from commonwatch.organizations.tests.steps import invitation_link
 
 pytestmark = pytest.mark.django_db
 SITE = "https://watch.example.org"
@@ -42,7 +45,7 @@ def test_an_instant_email_is_plain_links_to_the_site_and_unsubscribes_in_one_cli
     post = published(resident_at(*CENTER), category="crime", title=TITLE)
 
     [mail] = mailoutbox
-    assert mail.to == [reader.email] and mail.subject == "Crime near your home"
+    assert mail.to == [reader.email] and mail.subject == "[Commonwatch] Crime near your home"
     assert TITLE in mail.body and not ENTITY.search(mail.body)
     assert f"{SITE}/feed/posts/{post.pk}/" in mail.body
     assert f"{SITE}/notifications/mute/" in mail.body
@@ -129,3 +132,30 @@ def test_account_emails_say_why_they_cannot_be_unsubscribed_from(
     assert "List-Unsubscribe" not in mail.extra_headers
     assert not ENTITY.search(mail.body)
     assert f"{SITE}/accounts/password/reset/key/" in mail.body
+
+
+def test_every_email_the_site_sends_names_the_site_before_its_subject(
+    settings, agency_admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A sign-in code (allauth's), an alert as it happens, the daily digest and an
+    invitation: each subject starts with SITE_NAME in brackets, as the greeting names it."""
+    settings.SITE_NAME = "Elm Street Watch"
+    instant = resident_at(CENTER[0] + 0.001, CENTER[1])
+    services.choose(user=instant, kind=POST_ALERT, topic="crime", delivery=Delivery.EMAIL)
+    daily = resident_at(CENTER[0] - 0.001, CENTER[1])
+    wants_digest(daily)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(reverse("account_request_login_code"), {"email": instant.email})
+    published(resident_at(*CENTER), category="crime", title="Car window smashed")
+    with django_capture_on_commit_callbacks(execute=True):
+        send_daily_digests()
+    agency = agency_admin.memberships.get().organization
+    invitation_link(agency_admin, agency, "officer@example.org", mailoutbox=mailoutbox)
+
+    assert [m.subject for m in mailoutbox] == [
+        "[Elm Street Watch] Your sign-in code",
+        "[Elm Street Watch] Crime near your home",
+        "[Elm Street Watch] Today near your home",
+        f"[Elm Street Watch] You are invited to join {agency}",
+    ]

@@ -52,7 +52,7 @@ def test_an_invitation_subject_is_one_line_even_for_a_name_saved_before(agency_a
 
     invitation_link(agency_admin, agency, "officer@example.org", mailoutbox=mailoutbox)
 
-    assert mailoutbox[-1].subject == "You are invited to join Agency A on Commonwatch"
+    assert mailoutbox[-1].subject == "[Commonwatch] You are invited to join Agency A"
 
 
 @pytest.mark.parametrize("name", ["New", "Invitations"])

@@ -238,3 +238,43 @@ def test_leaving_the_zones_page_with_zones_not_saved_asks_first(open_page):
     assert asked == ["beforeunload"]
     camera.refresh_from_db()
     assert len(camera.privacy_zones) == 1
+
+
+def test_a_zone_whose_edges_cross_is_refused_before_saving(open_page):
+    """A rectangle's corners tapped corner to corner ("Z" order) cross: the editor says so
+    at once and keeps the corners to fix, rather than leaving the server to refuse the save."""
+    camera = CameraFactory(owner=HomeFactory().user, name="Porch")
+    a = open_page()
+    a.page.set_viewport_size(DESKTOP)
+    a.sign_in_as(camera.owner)
+    page = a.page
+    page.goto(reverse("cameras:zones", args=[camera.pk]))
+    refusal = page.locator("#zone-error")
+    zones = page.locator("#zone-list li")
+    crossing = "The edges of this zone cross: draw its corners in order around it"
+
+    page.get_by_label("Or type the corners").fill("10 10, 40 10, 10 30, 40 30")
+    page.get_by_role("button", name="Add zone").click()
+    expect(refusal).to_contain_text(crossing)
+    expect(zones).to_have_text(["No zones of this kind yet."])
+
+    page.get_by_label("Polygon: tap each corner, then Finish").check()
+    canvas = page.locator("#zone-canvas")
+    frame = laid_out_box(canvas)
+    for x, y in ((0.5, 0.1), (0.9, 0.1), (0.5, 0.5), (0.9, 0.5)):
+        canvas.click(position={"x": frame["width"] * x, "y": frame["height"] * y})
+    page.get_by_role("button", name="Finish shape").click()
+    expect(refusal).to_contain_text(crossing)
+    expect(page.locator("#zone-announce")).to_contain_text(crossing)
+    expect(zones).to_have_text(["No zones of this kind yet."])
+    a.check("cameras-zones-crossing")
+
+    # The corners stay drawn: the last two taken back and tapped in order, it is a zone.
+    page.get_by_role("button", name="Undo").click()
+    page.get_by_role("button", name="Undo").click()
+    for x, y in ((0.9, 0.5), (0.5, 0.5)):
+        canvas.click(position={"x": frame["width"] * x, "y": frame["height"] * y})
+    page.get_by_role("button", name="Finish shape").click()
+    expect(zones).to_have_count(1)
+    expect(zones.first).to_contain_text("Zone 1 (4 corners): 50 10, 90 10, 90 50, 50 50")
+    expect(refusal).to_be_hidden()

@@ -48,7 +48,7 @@ def test_an_owner_imports_a_folder_and_sees_what_became_of_each_file(open_page, 
     expect(page.locator("#import-counts")).to_contain_text("Skipped: 1")
     expect(page.get_by_role("row", name="thumbs.db")).to_contain_text("Not a video.")
     named = page.get_by_role("row", name="VID_20261122_101500.mp4")
-    expect(named).to_contain_text("Nov. 22, 2026, 10:15 a.m.")  # read from its name
+    expect(named).to_contain_text("Sunday 22 November 2026, 10:15:00")  # read from its name
     expect(page.get_by_text("a folder of 3 files")).to_be_visible()
     owner.check("clip-import-done")
     assert Clip.objects.filter(camera=camera).count() == 2
@@ -90,7 +90,7 @@ def test_a_zip_too_large_for_one_request_is_unpacked_by_the_browser_and_sent_in_
     # Never sent, and said so: no clip may be that large.
     expect(page.get_by_role("row", name="raw-footage.bin")).to_contain_text("a clip may be")
     expect(page.get_by_role("row", name="VID_20261122_101500.mp4")).to_contain_text(
-        "Nov. 22, 2026, 10:15 a.m."
+        "Sunday 22 November 2026, 10:15:00"
     )
     expect(page.get_by_text("ring-export.zip")).to_be_visible()
     # On a phone each file is a card whose reason is on screen, and the page itself never

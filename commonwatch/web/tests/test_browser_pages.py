@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from commonwatch.accounts.tests.factories import UserFactory
 from commonwatch.community.tests.factories import CENTER, published, resident_at
+from commonwatch.web.tests.conftest import submit_form
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -112,3 +113,26 @@ def test_a_long_e_mail_address_wraps_on_a_320_px_screen(open_page):
     page.wait_for_load_state("load")
 
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_a_mistyped_address_is_corrected_from_the_code_page(open_page):
+    """Signing in by code: the code's page leads back to the address form with the
+    address typed in it, where allauth's offered only Cancel (which forgot it)."""
+    person = UserFactory(email="jordan.lee@example.org")
+    checked = open_page()
+    page = checked.page
+    page.goto(reverse("account_request_login_code"))
+    page.get_by_label("Email").fill("jordan.leee@example.org")
+    submit_form(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter sign-in code")
+    expect(page.get_by_text("If an account uses jordan.leee@example.org")).to_be_visible()
+    checked.check(screenshot="sign-in-code")
+
+    page.get_by_role("button", name="Use another address").click()
+
+    address = page.get_by_label("Email")
+    expect(address).to_have_value("jordan.leee@example.org")
+    checked.check()
+    address.fill(person.email)
+    submit_form(page)
+    expect(page.get_by_text(f"If an account uses {person.email}")).to_be_visible()

@@ -16,6 +16,7 @@
     var announcer = document.getElementById("zone-announce");
     var typed = document.getElementById("zone-corners");
     var typedError = document.getElementById("zone-corners-error");
+    var zoneError = document.getElementById("zone-error");
     var inputs = {
       privacy: document.getElementById("id_privacy_zones"),
       motion: document.getElementById("id_motion_zones")
@@ -68,19 +69,69 @@
       return [round((event.clientX - box.left) / box.width), round((event.clientY - box.top) / box.height)];
     }
 
+    // Why these corners cannot be a zone, or "" if they can. A shape whose edges cross
+    // is refused here as the server refuses it (cameras/zones.py), before saving.
+    function refusal(corners) {
+      if (zones[kind()].length >= limits.zones) { return fill(text.textTooMany, { n: limits.zones }); }
+      if (edgesCross(corners)) { return text.textCrossing; }
+      return "";
+    }
+
+    function showRefusal(message) {
+      zoneError.textContent = message;
+      zoneError.hidden = !message;
+      if (message) { announce(message); }
+    }
+
     function addZone(corners) {
-      var current = zones[kind()];
-      if (current.length >= limits.zones) {
-        announce(fill(text.textTooMany, { n: limits.zones }));
+      var refused = refusal(corners);
+      if (refused) {
+        showRefusal(refused);
         return false;
       }
+      var current = zones[kind()];
       snapshot();
       current.push(corners);
       changed(fill(text.textAdded, { n: current.length }));
       return true;
     }
 
+    // Edges that cross (cameras/zones.py edges_cross) ---------------------------------
+
+    function turn(a, b, c) { return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]); }
+
+    function within(p, q, r) {
+      return Math.min(p[0], q[0]) <= r[0] && r[0] <= Math.max(p[0], q[0]) &&
+        Math.min(p[1], q[1]) <= r[1] && r[1] <= Math.max(p[1], q[1]);
+    }
+
+    function segmentsMeet(a, b, c, d) {
+      var turns = [turn(a, b, c), turn(a, b, d), turn(c, d, a), turn(c, d, b)];
+      if (turns[0] * turns[1] < 0 && turns[2] * turns[3] < 0) { return true; }
+      var lines = [[a, b, c], [a, b, d], [c, d, a], [c, d, b]];
+      return turns.some(function (value, i) { return value === 0 && within.apply(null, lines[i]); });
+    }
+
+    // Whether two edges that share no corner meet; a corner tapped twice in a row is one.
+    function edgesCross(corners) {
+      var distinct = corners.filter(function (corner, i) {
+        var before = corners[(i + corners.length - 1) % corners.length];
+        return corner[0] !== before[0] || corner[1] !== before[1];
+      });
+      var edges = distinct.map(function (corner, i) { return [corner, distinct[(i + 1) % distinct.length]]; });
+      var last = edges.length - 1;
+      for (var i = 0; i < edges.length; i += 1) {
+        for (var j = i + 2; j < edges.length; j += 1) {
+          if (!(i === 0 && j === last) && segmentsMeet(edges[i][0], edges[i][1], edges[j][0], edges[j][1])) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
     function changed(message) {
+      showRefusal("");
       save();
       render();
       if (message) { announce(message); }
@@ -223,10 +274,15 @@
 
     document.getElementById("zone-finish").addEventListener("click", function () {
       if (draft.length < limits.min) { return; }
+      var refused = refusal(draft);
+      if (refused) {
+        showRefusal(refused);  // the corners stay drawn: Undo takes back the last one
+        return;
+      }
       var corners = draft;
       history.length = draftStart;  // the corners become one zone: Undo removes it whole
       draft = [];
-      if (!addZone(corners)) { draft = corners; paint(); }
+      addZone(corners);
     });
 
     document.getElementById("zone-undo").addEventListener("click", function () {
@@ -282,6 +338,7 @@
       radio.addEventListener("change", function () {
         if (draft.length) { history.length = draftStart; }
         draft = [];
+        showRefusal("");
         render();
       });
     });
